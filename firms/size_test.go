@@ -1,0 +1,52 @@
+package firms
+
+import "testing"
+
+func TestClassify(t *testing.T) {
+	b := int64(billion)
+	tests := []struct {
+		name  string
+		group SectorGroup
+		in    SizeInputs
+		want  SizeClass
+	}{
+		{"micro industry at limits", AgriIndustryConstruction, SizeInputs{10, 3 * b, 3 * b, 2025}, Micro},
+		{"micro industry by capital alone", AgriIndustryConstruction, SizeInputs{10, 40 * b, 3 * b, 2025}, Micro},
+		{"micro industry by revenue alone", AgriIndustryConstruction, SizeInputs{10, 3 * b, 90 * b, 2025}, Micro},
+		{"industry: 11 staff is not micro", AgriIndustryConstruction, SizeInputs{11, 1 * b, 1 * b, 2025}, Small},
+		{"industry: both money limits exceeded", AgriIndustryConstruction, SizeInputs{5, 3*b + 1, 3*b + 1, 2025}, Small},
+		{"small industry at limits", AgriIndustryConstruction, SizeInputs{100, 50 * b, 20 * b, 2025}, Small},
+		{"medium industry", AgriIndustryConstruction, SizeInputs{101, 10 * b, 10 * b, 2025}, Medium},
+		{"medium industry at limits", AgriIndustryConstruction, SizeInputs{200, 200 * b, 100 * b, 2025}, Medium},
+		{"large industry by staff", AgriIndustryConstruction, SizeInputs{201, 1 * b, 1 * b, 2025}, Large},
+		{"large industry by money", AgriIndustryConstruction, SizeInputs{150, 201 * b, 101 * b, 2025}, Large},
+		{"micro trade: revenue up to 10", TradeService, SizeInputs{10, 10 * b, 50 * b, 2025}, Micro},
+		{"trade: revenue 10 is micro for trade, not for industry", AgriIndustryConstruction, SizeInputs{10, 10 * b, 50 * b, 2025}, Small},
+		{"small trade at limits", TradeService, SizeInputs{50, 100 * b, 50 * b, 2025}, Small},
+		{"trade: 51 staff is medium", TradeService, SizeInputs{51, 1 * b, 1 * b, 2025}, Medium},
+		{"medium trade at limits", TradeService, SizeInputs{100, 300 * b, 100 * b, 2025}, Medium},
+		{"large trade", TradeService, SizeInputs{101, 1 * b, 1 * b, 2025}, Large},
+		{"zero firm is micro", TradeService, SizeInputs{0, 0, 0, 2025}, Micro},
+		{"unknown group falls back to trade limits", SectorGroup("x"), SizeInputs{10, 10 * b, 50 * b, 2025}, Micro},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Classify(tc.group, tc.in); got != tc.want {
+				t.Fatalf("Classify(%s, %+v) = %s, want %s", tc.group, tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestSectorGroupForSection(t *testing.T) {
+	for _, s := range []string{"A", "B", "C", "D", "E", "F"} {
+		if SectorGroupForSection(s) != AgriIndustryConstruction {
+			t.Errorf("section %s should be agriculture/industry/construction", s)
+		}
+	}
+	for _, s := range []string{"G", "H", "J", "U", "", "CC"} {
+		if SectorGroupForSection(s) != TradeService {
+			t.Errorf("section %q should be trade/services", s)
+		}
+	}
+}
