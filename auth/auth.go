@@ -1,0 +1,105 @@
+// Package auth holds who is who and who may do what: users and roles, the
+// single pure authorisation function Can, and argon2id password hashing.
+// It imports nothing of ours and nothing that touches HTTP or SQL.
+package auth
+
+import (
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Problem is a user-correctable validation failure carrying an i18n message ID.
+type Problem string
+
+// Error returns the message ID.
+func (p Problem) Error() string { return string(p) }
+
+// Account problems, as i18n message IDs.
+const (
+	ErrEmailInvalid     Problem = "error.account.email_invalid"
+	ErrPasswordShort    Problem = "error.account.password_short"
+	ErrPasswordLong     Problem = "error.account.password_long"
+	ErrPasswordMismatch Problem = "error.account.password_mismatch"
+)
+
+// Password length bounds, in characters. The upper bound keeps hashing cost
+// and request sizes sane; it is far above any passphrase people use.
+const (
+	MinPasswordLen = 10
+	MaxPasswordLen = 200
+)
+
+// Role is what kind of user someone is.
+type Role string
+
+// The roles of the portal.
+const (
+	RoleFirm    Role = "firm"    // a user of one enterprise
+	RoleLead    Role = "lead"    // an association lead, scoped to one association
+	RoleAdvisor Role = "advisor" // a Center advisor
+	RoleAdmin   Role = "admin"   // Center staff running the programme
+)
+
+// Roles lists every role.
+var Roles = []Role{RoleFirm, RoleLead, RoleAdvisor, RoleAdmin}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	switch r {
+	case RoleFirm, RoleLead, RoleAdvisor, RoleAdmin:
+		return true
+	}
+	return false
+}
+
+// Status is an account's state.
+type Status string
+
+// Account states. A firm user who registers for a firm that already has
+// active users waits as pending until one of them approves.
+const (
+	StatusActive   Status = "active"
+	StatusPending  Status = "pending"
+	StatusDisabled Status = "disabled"
+)
+
+// User is an account.
+type User struct {
+	ID            int64
+	Email         string // lower case
+	Name          string
+	Role          Role
+	Status        Status
+	FirmID        int64 // for RoleFirm
+	AssociationID int64 // for RoleLead
+	Lang          string
+	PasswordHash  string
+	CreatedAt     time.Time
+}
+
+// NormalizeEmail trims and lower-cases an address and checks its syntax.
+func NormalizeEmail(s string) (string, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || len(s) > 254 {
+		return "", ErrEmailInvalid
+	}
+	return s, nil
+}
+
+// CheckPassword enforces the password policy: length only, as NIST SP 800-63B
+// advises; confirm must equal pw.
+func CheckPassword(pw, confirm string) error {
+	n := utf8.RuneCountInString(pw)
+	switch {
+	case n < MinPasswordLen:
+		return ErrPasswordShort
+	case n > MaxPasswordLen:
+		return ErrPasswordLong
+	case pw != confirm:
+		return ErrPasswordMismatch
+	}
+	return nil
+}

@@ -1,0 +1,77 @@
+package auth
+
+import "slices"
+
+// Action is something a user may try to do.
+type Action string
+
+// Actions. Each handler asks Can for exactly one of them.
+const (
+	ActFirmView         Action = "firm.view"          // see a firm's registry record
+	ActFirmEdit         Action = "firm.edit"          // change a firm's registry record
+	ActContactManage    Action = "firm.contact"       // see, change, export, erase a firm's contact person
+	ActFirmUsersApprove Action = "firm.users.approve" // let a pending colleague into the firm's account
+	ActFirmSearch       Action = "firms.search"       // search all firms of the province
+	ActFirmImport       Action = "firms.import"       // import the registry from CSV
+	ActAssociationView  Action = "association.view"   // see an association's pages
+	ActUserManage       Action = "users.manage"       // create and disable accounts
+)
+
+// Actions lists every action, for matrix tests.
+var Actions = []Action{ActFirmView, ActFirmEdit, ActContactManage, ActFirmUsersApprove,
+	ActFirmSearch, ActFirmImport, ActAssociationView, ActUserManage}
+
+// Target is what an action is aimed at. Zero fields mean "not about a firm"
+// or "not about an association".
+type Target struct {
+	FirmID             int64
+	FirmAssociationIDs []int64 // the associations the target firm belongs to
+	AssociationID      int64
+}
+
+// Can reports whether u may do a to t. It is the one place where roles turn
+// into permissions. A nil, pending or disabled user may do nothing.
+func Can(u *User, a Action, t Target) bool {
+	if u == nil || u.Status != StatusActive {
+		return false
+	}
+	switch u.Role {
+	case RoleAdmin:
+		return true
+	case RoleFirm:
+		return canFirm(u, a, t)
+	case RoleLead:
+		return canLead(u, a, t)
+	case RoleAdvisor:
+		return canAdvisor(a, t)
+	}
+	return false
+}
+
+func canFirm(u *User, a Action, t Target) bool {
+	ownFirm := u.FirmID != 0 && t.FirmID == u.FirmID
+	switch a {
+	case ActFirmView, ActFirmEdit, ActContactManage, ActFirmUsersApprove:
+		return ownFirm
+	}
+	return false
+}
+
+func canLead(u *User, a Action, t Target) bool {
+	if u.AssociationID == 0 {
+		return false
+	}
+	switch a {
+	case ActAssociationView:
+		return t.AssociationID == u.AssociationID
+	case ActFirmView:
+		return t.FirmID != 0 && slices.Contains(t.FirmAssociationIDs, u.AssociationID)
+	}
+	return false
+}
+
+// canAdvisor: advisors are Center staff; they may read any firm's registry
+// record (not its contact person) to prepare consultations.
+func canAdvisor(a Action, t Target) bool {
+	return a == ActFirmView && t.FirmID != 0
+}
