@@ -1,0 +1,223 @@
+// Package locale holds the i18n bundle (Vietnamese default, English), the
+// choice of language for a request, and Vietnamese-style formats for
+// numbers, dates and times. Every user-facing string comes from here.
+package locale
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"time"
+	_ "time/tzdata" // the zone must resolve on machines without /usr/share/zoneinfo
+
+	"github.com/BurntSushi/toml"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/number"
+)
+
+//go:embed locales/*.toml
+var localeFS embed.FS
+
+// Supported languages, default first.
+const (
+	VI = "vi"
+	EN = "en"
+)
+
+// Languages lists the supported language codes, default first.
+var Languages = []string{VI, EN}
+
+var tags = []language.Tag{language.Vietnamese, language.English}
+
+// Bundle is the loaded message catalogue with a Localizer per language.
+type Bundle struct {
+	bundle  *i18n.Bundle
+	matcher language.Matcher
+	locs    map[string]*Localizer
+	ids     map[string][]string // lang -> message IDs
+	plurals map[string]bool     // message IDs that have plural forms
+	Zone    *time.Location
+}
+
+// Load parses the embedded catalogues and checks that they agree.
+func Load() (*Bundle, error) {
+	zone, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+	if err != nil {
+		return nil, fmt.Errorf("locale: zone: %w", err)
+	}
+	b := &Bundle{
+		bundle:  i18n.NewBundle(language.Vietnamese),
+		matcher: language.NewMatcher(tags),
+		locs:    map[string]*Localizer{},
+		ids:     map[string][]string{},
+		plurals: map[string]bool{},
+		Zone:    zone,
+	}
+	b.bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	for _, lang := range Languages {
+		name := "locales/active." + lang + ".toml"
+		data, err := fs.ReadFile(localeFS, name)
+		if err != nil {
+			return nil, fmt.Errorf("locale: %w", err)
+		}
+		mf, err := b.bundle.ParseMessageFileBytes(data, path.Base(name))
+		if err != nil {
+			return nil, fmt.Errorf("locale: %s: %w", name, err)
+		}
+		for _, m := range mf.Messages {
+			b.ids[lang] = append(b.ids[lang], m.ID)
+			if m.One != "" || m.Zero != "" || m.Few != "" || m.Many != "" {
+				b.plurals[m.ID] = true
+			}
+		}
+		sort.Strings(b.ids[lang])
+	}
+	for i, lang := range Languages {
+		b.locs[lang] = newLocalizer(b, lang, tags[i])
+	}
+	if missing := b.Missing(); len(missing) > 0 {
+		return nil, fmt.Errorf("locale: messages not in every language: %s", strings.Join(missing, ", "))
+	}
+	return b, nil
+}
+
+// Missing lists "lang:id" for every message that exists in one language but
+// not in another.
+func (b *Bundle) Missing() []string {
+	var out []string
+	for _, lang := range Languages {
+		have := map[string]bool{}
+		for _, id := range b.ids[lang] {
+			have[id] = true
+		}
+		for _, other := range Languages {
+			for _, id := range b.ids[other] {
+				if !have[id] {
+					out = append(out, lang+":"+id)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// MessageIDs returns the message IDs of lang, sorted.
+func (b *Bundle) MessageIDs(lang string) []string { return b.ids[lang] }
+
+// IsPlural reports whether message id has plural forms.
+func (b *Bundle) IsPlural(id string) bool { return b.plurals[id] }
+
+// For returns the Localizer for lang, or for Vietnamese when lang is unknown.
+func (b *Bundle) For(lang string) *Localizer {
+	if l, ok := b.locs[lang]; ok {
+		return l
+	}
+	return b.locs[VI]
+}
+
+// Match picks the language for a request: the ?lang= value, then the
+// cookie, then Accept-Language, then Vietnamese. Values that do not parse
+// or that match neither language are skipped.
+func (b *Bundle) Match(query, cookie, acceptLanguage string) string {
+	for _, v := range []string{query, cookie} {
+		if v == "" {
+			continue
+		}
+		if t, err := language.Parse(v); err == nil {
+			if _, idx, conf := b.matcher.Match(t); conf != language.No {
+				return Languages[idx]
+			}
+		}
+	}
+	if prefs, _, err := language.ParseAcceptLanguage(acceptLanguage); err == nil && len(prefs) > 0 {
+		if _, idx, conf := b.matcher.Match(prefs...); conf != language.No {
+			return Languages[idx]
+		}
+	}
+	return VI
+}
+
+// Localizer translates and formats for one language. It is safe for
+// concurrent use.
+type Localizer struct {
+	Lang    string
+	loc     *i18n.Localizer
+	printer *message.Printer
+	zone    *time.Location
+}
+
+func newLocalizer(b *Bundle, lang string, tag language.Tag) *Localizer {
+	return &Localizer{Lang: lang, loc: i18n.NewLocalizer(b.bundle, lang), printer: message.NewPrinter(tag), zone: b.Zone}
+}
+
+// T returns message id filled with kv, given as name, value pairs. A pair
+// named "Count" selects the plural form and is printed in local digits.
+// An unknown id comes back as itself, so a gap shows rather than panics.
+func (l *Localizer) T(id string, kv ...any) string {
+	cfg := &i18n.LocalizeConfig{MessageID: id}
+	if len(kv) > 0 {
+		data := make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			k := fmt.Sprint(kv[i])
+			data[k] = kv[i+1]
+			if k == "Count" {
+				cfg.PluralCount = kv[i+1]
+				data[k] = l.formatCount(kv[i+1])
+			}
+		}
+		cfg.TemplateData = data
+	}
+	s, err := l.loc.Localize(cfg)
+	if err != nil && s == "" {
+		return id
+	}
+	return s
+}
+
+func (l *Localizer) formatCount(v any) string {
+	switch n := v.(type) {
+	case int:
+		return l.Int(int64(n))
+	case int64:
+		return l.Int(n)
+	}
+	return fmt.Sprint(v)
+}
+
+// Int formats n with the language's grouping: 68.000 (vi), 68,000 (en).
+func (l *Localizer) Int(n int64) string { return l.printer.Sprint(number.Decimal(n)) }
+
+// Decimal formats f with at most digits fraction digits: 1.234,5 (vi).
+func (l *Localizer) Decimal(f float64, digits int) string {
+	return l.printer.Sprint(number.Decimal(f, number.MaxFractionDigits(digits), number.MinFractionDigits(digits)))
+}
+
+// Percent formats a share (0.685) as 68,5% (vi).
+func (l *Localizer) Percent(share float64, digits int) string {
+	return l.printer.Sprint(number.Percent(share, number.MaxFractionDigits(digits)))
+}
+
+// VND formats an amount in đồng the Vietnamese way: 1.234.567 ₫.
+func (l *Localizer) VND(v int64) string { return l.Int(v) + " ₫" }
+
+// Date formats t as dd/mm/yyyy in Asia/Ho_Chi_Minh.
+func (l *Localizer) Date(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(l.zone).Format("02/01/2006")
+}
+
+// DateTime formats t as dd/mm/yyyy HH:mm in Asia/Ho_Chi_Minh with the zone
+// written, 24-hour: "22/11/2026 14:05 (GMT+7)".
+func (l *Localizer) DateTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(l.zone).Format("02/01/2006 15:04") + " " + l.T("format.zone")
+}

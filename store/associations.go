@@ -1,0 +1,118 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"dxready/firms"
+)
+
+// CreateAssociation inserts a and sets its ID; a taken code is ErrConflict.
+func (s *Store) CreateAssociation(ctx context.Context, a *firms.Association) error {
+	res, err := s.w.ExecContext(ctx, `INSERT INTO associations (code, name_vi, name_en, demo, created_at) VALUES (?, ?, ?, ?, ?)`,
+		a.Code, a.NameVI, a.NameEN, a.Demo, s.now())
+	if err != nil {
+		return mapErr("create association "+a.Code, err)
+	}
+	a.ID, err = res.LastInsertId()
+	return err
+}
+
+// Associations returns every association, by code.
+func (s *Store) Associations(ctx context.Context) ([]firms.Association, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT id, code, name_vi, name_en, demo FROM associations ORDER BY code")
+	if err != nil {
+		return nil, mapErr("list associations", err)
+	}
+	defer rows.Close()
+	var out []firms.Association
+	for rows.Next() {
+		var a firms.Association
+		if err := rows.Scan(&a.ID, &a.Code, &a.NameVI, &a.NameEN, &a.Demo); err != nil {
+			return nil, mapErr("scan association", err)
+		}
+		out = append(out, a)
+	}
+	return out, mapErr("list associations", rows.Err())
+}
+
+// FindAssociationByID returns the association with id, or ErrNotFound.
+func (s *Store) FindAssociationByID(ctx context.Context, id int64) (*firms.Association, error) {
+	var a firms.Association
+	err := s.r.QueryRowContext(ctx, "SELECT id, code, name_vi, name_en, demo FROM associations WHERE id = ?", id).
+		Scan(&a.ID, &a.Code, &a.NameVI, &a.NameEN, &a.Demo)
+	return &a, mapErr(fmt.Sprintf("find association %d", id), err)
+}
+
+// FirmAssociationIDs returns the IDs of the associations firm id belongs to.
+func (s *Store) FirmAssociationIDs(ctx context.Context, id int64) ([]int64, error) {
+	return firmAssociationIDs(ctx, s.r, id)
+}
+
+type querier interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}
+
+func firmAssociationIDs(ctx context.Context, q querier, id int64) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, "SELECT association_id FROM firm_associations WHERE firm_id = ? ORDER BY association_id", id)
+	if err != nil {
+		return nil, mapErr("firm associations", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var a int64
+		if err := rows.Scan(&a); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// AddMemberships records that each firm belongs to association assoc;
+// existing memberships are kept as they are.
+func (s *Store) AddMemberships(ctx context.Context, assoc int64, firmIDs []int64) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO firm_associations (firm_id, association_id, since) VALUES (?, ?, ?)
+			ON CONFLICT DO NOTHING`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		now := s.now()
+		for _, id := range firmIDs {
+			if _, err := stmt.ExecContext(ctx, id, assoc, now); err != nil {
+				return mapErr("add membership", err)
+			}
+		}
+		return nil
+	})
+}
+
+// setMemberships replaces firm id's memberships with assocs inside tx.
+func setMemberships(ctx context.Context, tx *sql.Tx, id int64, assocs []int64, now any) error {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM firm_associations WHERE firm_id = ? AND association_id NOT IN (SELECT value FROM json_each(?))",
+		id, int64sJSON(assocs)); err != nil {
+		return err
+	}
+	for _, a := range assocs {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO firm_associations (firm_id, association_id, since) VALUES (?, ?, ?)
+			ON CONFLICT DO NOTHING`, id, a, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func int64sJSON(ids []int64) string {
+	b := []byte{'['}
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = fmt.Appendf(b, "%d", id)
+	}
+	return string(append(b, ']'))
+}

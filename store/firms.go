@@ -1,0 +1,233 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"dxready/firms"
+)
+
+const firmColumns = `f.id, f.tax_code, f.name, f.vsic_version, f.vsic_code, f.section, f.ward_code, f.park_code,
+	f.employees, f.revenue_vnd, f.capital_vnd, f.size_year, f.size_class, f.demo, f.created_at, f.updated_at`
+
+type scanner interface{ Scan(...any) error }
+
+func scanFirm(sc scanner) (*firms.Firm, error) {
+	var f firms.Firm
+	var vsic, section, ward, park, size sql.NullString
+	var emp, rev, capital, year sql.NullInt64
+	var tax string
+	if err := sc.Scan(&f.ID, &tax, &f.Name, &f.VSICVersion, &vsic, &section, &ward, &park,
+		&emp, &rev, &capital, &year, &size, &f.Demo, &f.CreatedAt, &f.UpdatedAt); err != nil {
+		return nil, err
+	}
+	f.TaxCode = firms.TaxCode(tax)
+	f.VSICCode, f.Section, f.WardCode, f.ParkCode = vsic.String, section.String, ward.String, park.String
+	f.SizeClass = firms.SizeClass(size.String)
+	f.Size = firms.SizeInputs{Employees: int(emp.Int64), RevenueVND: rev.Int64, CapitalVND: capital.Int64, Year: int(year.Int64)}
+	return &f, nil
+}
+
+// nullStr stores "" as NULL.
+func nullStr(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// sizeArgs stores the size inputs as NULL while the class is unknown.
+func sizeArgs(f *firms.Firm) []any {
+	if f.SizeClass == "" {
+		return []any{nil, nil, nil, nil, nil}
+	}
+	return []any{f.Size.Employees, f.Size.RevenueVND, f.Size.CapitalVND, f.Size.Year, string(f.SizeClass)}
+}
+
+// FindFirmByID returns the firm with id, or ErrNotFound.
+func (s *Store) FindFirmByID(ctx context.Context, id int64) (*firms.Firm, error) {
+	f, err := scanFirm(s.r.QueryRowContext(ctx, "SELECT "+firmColumns+" FROM firms f WHERE f.id = ?", id))
+	return f, mapErr(fmt.Sprintf("find firm %d", id), err)
+}
+
+// FindFirmByTaxCode returns the firm with tax code tc, or ErrNotFound.
+func (s *Store) FindFirmByTaxCode(ctx context.Context, tc firms.TaxCode) (*firms.Firm, error) {
+	f, err := scanFirm(s.r.QueryRowContext(ctx, "SELECT "+firmColumns+" FROM firms f WHERE f.tax_code = ?", string(tc)))
+	return f, mapErr("find firm "+string(tc), err)
+}
+
+const insertFirmSQL = `INSERT INTO firms (tax_code, name, name_folded, vsic_version, vsic_code, section, ward_code, park_code,
+	employees, revenue_vnd, capital_vnd, size_year, size_class, demo, created_at, updated_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+func firmInsertArgs(f *firms.Firm) []any {
+	args := []any{string(f.TaxCode), f.Name, firms.Fold(f.Name), f.VSICVersion, nullStr(f.VSICCode), nullStr(f.Section),
+		nullStr(f.WardCode), nullStr(f.ParkCode)}
+	args = append(args, sizeArgs(f)...)
+	return append(args, f.Demo, f.CreatedAt, f.UpdatedAt)
+}
+
+// CreateFirm inserts f and sets its ID and times. A taken tax code is ErrConflict.
+func (s *Store) CreateFirm(ctx context.Context, f *firms.Firm) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error { return createFirm(ctx, tx, f, s.now()) })
+}
+
+// CreateFirms inserts many firms in one transaction (the demo generator and
+// bulk loads), setting their IDs.
+func (s *Store) CreateFirms(ctx context.Context, fs []*firms.Firm) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, insertFirmSQL)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		now := s.now()
+		for _, f := range fs {
+			f.CreatedAt, f.UpdatedAt = now, now
+			res, err := stmt.ExecContext(ctx, firmInsertArgs(f)...)
+			if err != nil {
+				return mapErr("create firm "+string(f.TaxCode), err)
+			}
+			f.ID, _ = res.LastInsertId()
+		}
+		return nil
+	})
+}
+
+func createFirm(ctx context.Context, tx *sql.Tx, f *firms.Firm, now time.Time) error {
+	f.CreatedAt, f.UpdatedAt = now, now
+	res, err := tx.ExecContext(ctx, insertFirmSQL, firmInsertArgs(f)...)
+	if err != nil {
+		return mapErr("create firm "+string(f.TaxCode), err)
+	}
+	f.ID, err = res.LastInsertId()
+	return err
+}
+
+// UpdateFirm saves f's registry fields (not its tax code), or ErrNotFound.
+func (s *Store) UpdateFirm(ctx context.Context, f *firms.Firm) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error { return updateFirm(ctx, tx, f, s.now()) })
+}
+
+func updateFirm(ctx context.Context, tx *sql.Tx, f *firms.Firm, now time.Time) error {
+	args := []any{f.Name, firms.Fold(f.Name), f.VSICVersion, nullStr(f.VSICCode), nullStr(f.Section), nullStr(f.WardCode), nullStr(f.ParkCode)}
+	args = append(args, sizeArgs(f)...)
+	args = append(args, now, f.ID)
+	res, err := tx.ExecContext(ctx, `UPDATE firms SET name = ?, name_folded = ?, vsic_version = ?, vsic_code = ?, section = ?,
+		ward_code = ?, park_code = ?, employees = ?, revenue_vnd = ?, capital_vnd = ?, size_year = ?, size_class = ?,
+		updated_at = ? WHERE id = ?`, args...)
+	if err != nil {
+		return mapErr(fmt.Sprintf("update firm %d", f.ID), err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: update firm %d: %w", f.ID, ErrNotFound)
+	}
+	f.UpdatedAt = now
+	return nil
+}
+
+// FirmFilter selects firms for the admin search. Zero fields do not filter.
+type FirmFilter struct {
+	Query         string // words of the name (diacritics optional) or the start of a tax code
+	AssociationID int64
+	WardCode      string
+	SizeClass     firms.SizeClass
+	Limit, Offset int
+}
+
+// FindFirms returns one page of firms matching f, ordered by folded name,
+// and the total number that match.
+func (s *Store) FindFirms(ctx context.Context, f FirmFilter) ([]*firms.Firm, int, error) {
+	where, args := firmWhere(f)
+	var total int
+	if err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM firms f WHERE "+where, args...).Scan(&total); err != nil {
+		return nil, 0, mapErr("count firms", err)
+	}
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	rows, err := s.r.QueryContext(ctx, "SELECT "+firmColumns+" FROM firms f WHERE "+where+
+		" ORDER BY f.name_folded, f.id LIMIT ? OFFSET ?", append(args, f.Limit, max(f.Offset, 0))...)
+	if err != nil {
+		return nil, 0, mapErr("find firms", err)
+	}
+	defer rows.Close()
+	var out []*firms.Firm
+	for rows.Next() {
+		firm, err := scanFirm(rows)
+		if err != nil {
+			return nil, 0, mapErr("scan firm", err)
+		}
+		out = append(out, firm)
+	}
+	return out, total, mapErr("find firms", rows.Err())
+}
+
+func firmWhere(f FirmFilter) (string, []any) {
+	conds, args := []string{"1 = 1"}, []any{}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		if prefix, ok := taxCodePrefix(q); ok {
+			conds = append(conds, "f.tax_code >= ? AND f.tax_code < ?")
+			args = append(args, prefix, prefix+"~")
+		} else if m := ftsQuery(q); m != "" {
+			conds = append(conds, "f.id IN (SELECT rowid FROM firms_fts WHERE firms_fts MATCH ?)")
+			args = append(args, m)
+		}
+	}
+	if f.AssociationID != 0 {
+		conds = append(conds, "f.id IN (SELECT firm_id FROM firm_associations WHERE association_id = ?)")
+		args = append(args, f.AssociationID)
+	}
+	if f.WardCode != "" {
+		conds = append(conds, "f.ward_code = ?")
+		args = append(args, f.WardCode)
+	}
+	if f.SizeClass != "" {
+		conds = append(conds, "f.size_class = ?")
+		args = append(args, string(f.SizeClass))
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// taxCodePrefix reports whether q looks like the start of a tax code (digits,
+// optionally a dash), returning it with spaces and dots removed.
+func taxCodePrefix(q string) (string, bool) {
+	q = strings.NewReplacer(" ", "", ".", "").Replace(q)
+	if q == "" {
+		return "", false
+	}
+	for _, r := range q {
+		if (r < '0' || r > '9') && r != '-' {
+			return "", false
+		}
+	}
+	return q, true
+}
+
+// ftsQuery turns free text into an FTS5 query where every folded word must
+// start a word of the name: "go duc" -> "go"* AND "duc"*.
+func ftsQuery(q string) string {
+	var terms []string
+	for _, w := range strings.Fields(firms.Fold(q)) {
+		w = strings.Map(func(r rune) rune {
+			if r == '"' || r == '*' || r == '^' || r == ':' || r == '(' || r == ')' || r == '-' || r == '+' {
+				return -1
+			}
+			return r
+		}, w)
+		if w != "" {
+			terms = append(terms, `"`+w+`"*`)
+		}
+	}
+	return strings.Join(terms, " AND ")
+}
+
+// CountFirms returns the number of firms in the registry.
+func (s *Store) CountFirms(ctx context.Context) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM firms").Scan(&n)
+	return n, mapErr("count firms", err)
+}

@@ -1,0 +1,66 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"dxready/auth"
+)
+
+// Session is a signed-in browser, known by the hash of its cookie token.
+type Session struct {
+	TokenHash  []byte
+	UserID     int64
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time
+}
+
+// CreateSession stores a new session.
+func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
+	_, err := s.w.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+		sess.TokenHash, sess.UserID, sess.CreatedAt.UTC(), sess.LastSeenAt.UTC(), sess.ExpiresAt.UTC())
+	return mapErr("create session", err)
+}
+
+// SessionUser returns the live session with tokenHash and its active user,
+// or ErrNotFound when there is none, it has expired, or the user is disabled.
+func (s *Store) SessionUser(ctx context.Context, tokenHash []byte) (*Session, *auth.User, error) {
+	row := s.r.QueryRowContext(ctx, `SELECT s.created_at, s.last_seen_at, s.expires_at, u.`+
+		"id, u.email, u.name, u.role, u.status, u.firm_id, u.association_id, u.lang, u.password_hash, u.created_at"+`
+		FROM sessions s JOIN users u ON u.id = s.user_id
+		WHERE s.token_hash = ? AND s.expires_at > ? AND u.status <> 'disabled'`, tokenHash, s.now())
+	sess := &Session{TokenHash: tokenHash}
+	times := []any{&sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt}
+	u, err := scanUser(scannerFunc(func(d ...any) error { return row.Scan(append(times, d...)...) }))
+	if err != nil {
+		return nil, nil, mapErr("session", err)
+	}
+	sess.UserID = u.ID
+	return sess, u, nil
+}
+
+type scannerFunc func(...any) error
+
+func (f scannerFunc) Scan(d ...any) error { return f(d...) }
+
+// TouchSession slides a session's expiry forward.
+func (s *Store) TouchSession(ctx context.Context, tokenHash []byte, seen, expires time.Time) error {
+	_, err := s.w.ExecContext(ctx, "UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?", seen.UTC(), expires.UTC(), tokenHash)
+	return mapErr("touch session", err)
+}
+
+// DeleteSession ends one session.
+func (s *Store) DeleteSession(ctx context.Context, tokenHash []byte) error {
+	_, err := s.w.ExecContext(ctx, "DELETE FROM sessions WHERE token_hash = ?", tokenHash)
+	return mapErr("delete session", err)
+}
+
+// DeleteExpiredSessions removes sessions past their expiry and returns how many.
+func (s *Store) DeleteExpiredSessions(ctx context.Context) (int64, error) {
+	res, err := s.w.ExecContext(ctx, "DELETE FROM sessions WHERE expires_at <= ?", s.now())
+	if err != nil {
+		return 0, mapErr("delete expired sessions", err)
+	}
+	return res.RowsAffected()
+}

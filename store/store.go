@@ -1,0 +1,200 @@
+// Package store keeps dxready's data in SQLite (modernc, no cgo): one writer
+// connection with immediate transactions and a pool of read-only readers,
+// WAL journal, foreign keys on, numbered embedded SQL migrations.
+//
+// Methods take ctx first, return domain types, and report a missing row as
+// ErrNotFound and a uniqueness violation as ErrConflict; never (nil, nil).
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Errors the store returns; callers test them with errors.Is.
+var (
+	ErrNotFound = errors.New("store: not found")
+	ErrConflict = errors.New("store: conflict")
+)
+
+// Store is the database. It is safe for concurrent use.
+type Store struct {
+	w    *sql.DB // exactly one connection; every write goes here
+	r    *sql.DB // read-only pool
+	path string
+	// Now is the clock; tests replace it. Times are stored in UTC.
+	Now func() time.Time
+}
+
+// Readers is the size of the read-only pool.
+const Readers = 4
+
+// Open opens (creating if needed) the database file at path. It does not
+// migrate; call Migrate before use.
+func Open(ctx context.Context, path string) (*Store, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	base := "file:" + (&url.URL{Path: abs}).EscapedPath() +
+		"?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
+		"&_pragma=foreign_keys(ON)&_time_format=sqlite"
+	w, err := sql.Open("sqlite", base+"&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxIdleTime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", base+"&mode=ro")
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	r.SetMaxOpenConns(Readers)
+	r.SetMaxIdleConns(Readers)
+	return &Store{w: w, r: r, path: abs, Now: func() time.Time { return time.Now().UTC() }}, nil
+}
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	return errors.Join(s.r.Close(), s.w.Close())
+}
+
+// Path returns the database file's absolute path.
+func (s *Store) Path() string { return s.path }
+
+// Ping checks that the database answers a read.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	return s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+func (s *Store) now() time.Time { return s.Now().UTC() }
+
+// inTx runs fn in a write transaction and commits if fn returns nil.
+func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// mapErr turns sql.ErrNoRows into ErrNotFound and uniqueness violations
+// into ErrConflict, keeping what for the message.
+func mapErr(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("store: %s: %w", what, ErrNotFound)
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return fmt.Errorf("store: %s: %w", what, ErrConflict)
+		}
+	}
+	return fmt.Errorf("store: %s: %w", what, err)
+}
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func migrations() ([]migration, error) {
+	entries, err := fs.ReadDir(migrationFS, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var out []migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || !strings.HasSuffix(e.Name(), ".sql") {
+			return nil, fmt.Errorf("store: bad migration name %q", e.Name())
+		}
+		body, err := fs.ReadFile(migrationFS, "migrations/"+e.Name())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, migration{v, e.Name(), string(body)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	for i, m := range out {
+		if m.version != i+1 {
+			return nil, fmt.Errorf("store: migrations must be numbered 1, 2, 3…; found %q", m.name)
+		}
+	}
+	return out, nil
+}
+
+// Migrate applies, in order and each in its own transaction, the embedded
+// migrations not yet recorded in schema_migrations. It returns how many ran.
+func (s *Store) Migrate(ctx context.Context) (int, error) {
+	ms, err := migrations()
+	if err != nil {
+		return 0, err
+	}
+	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at DATETIME NOT NULL)`); err != nil {
+		return 0, fmt.Errorf("store: migrate: %w", err)
+	}
+	var current int
+	if err := s.w.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&current); err != nil {
+		return 0, fmt.Errorf("store: migrate: %w", err)
+	}
+	if current > len(ms) {
+		return 0, fmt.Errorf("store: database schema version %d is newer than this binary (%d)", current, len(ms))
+	}
+	ran := 0
+	for _, m := range ms[current:] {
+		err := s.inTx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", m.version, m.name, s.now())
+			return err
+		})
+		if err != nil {
+			return ran, fmt.Errorf("store: migration %s: %w", m.name, err)
+		}
+		ran++
+	}
+	return ran, nil
+}
+
+// SchemaVersion returns the highest applied migration.
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	var v int
+	err := s.r.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&v)
+	return v, err
+}

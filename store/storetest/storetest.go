@@ -1,0 +1,127 @@
+// Package storetest gives tests a real, migrated SQLite database in a
+// temporary directory, seeded with small deterministic fixtures.
+package storetest
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"dxready/auth"
+	"dxready/firms"
+	"dxready/store"
+)
+
+// Password is every fixture user's password.
+const Password = "mật khẩu thử nghiệm"
+
+// Cheap are argon2id parameters small enough for tests; production uses
+// auth.DefaultArgon2.
+var Cheap = auth.Argon2Params{Time: 1, Memory: 64, Threads: 1}
+
+// Clock is the fixtures' fixed "now": 22/11/2026 10:00 in Ho Chi Minh City.
+var Clock = time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC)
+
+// Fixtures are the rows Open seeds.
+type Fixtures struct {
+	Ref                  *firms.Reference
+	Wood, Logistics      firms.Association // wood association has Go and Noi; logistics has Kho
+	GoDuc, NoiThat, Kho  *firms.Firm
+	Admin, Lead, Advisor *auth.User // Lead leads the wood association
+	FirmUser             *auth.User // active user of GoDuc
+}
+
+// Open returns a migrated store in t.TempDir() with the fixtures, closed
+// when the test ends.
+func Open(t testing.TB) (*store.Store, *Fixtures) {
+	t.Helper()
+	s := OpenEmpty(t)
+	fx, err := seed(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, fx
+}
+
+// OpenEmpty returns a migrated store with reference data and nothing else.
+func OpenEmpty(t testing.TB) *store.Store {
+	t.Helper()
+	ctx := context.Background()
+	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "test.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	s.Now = func() time.Time { return Clock }
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ref, err := firms.LoadReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SyncReference(ctx, ref); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func seed(ctx context.Context, s *store.Store) (*Fixtures, error) {
+	ref, err := firms.LoadReference()
+	if err != nil {
+		return nil, err
+	}
+	fx := &Fixtures{Ref: ref,
+		Wood:      firms.Association{Code: "wood", NameVI: "Hiệp hội Gỗ thử", NameEN: "Test Wood Association"},
+		Logistics: firms.Association{Code: "logistics", NameVI: "Hiệp hội Logistics thử", NameEN: "Test Logistics Association"},
+	}
+	for _, a := range []*firms.Association{&fx.Wood, &fx.Logistics} {
+		if err := s.CreateAssociation(ctx, a); err != nil {
+			return nil, err
+		}
+	}
+	mk := func(tc, name, vsic, ward, park string, emp int) (*firms.Firm, error) {
+		f := &firms.Firm{TaxCode: firms.TaxCode(tc), Name: name, VSICCode: vsic, WardCode: ward, ParkCode: park,
+			Size: firms.SizeInputs{Employees: emp, RevenueVND: int64(emp) * 3e8, CapitalVND: int64(emp) * 5e8, Year: 2025}}
+		if ps := f.Validate(ref, Clock); len(ps) > 0 {
+			panic(ps)
+		}
+		return f, s.CreateFirm(ctx, f)
+	}
+	if fx.GoDuc, err = mk("3709000012", "Công ty TNHH Gỗ Đức Thành", "3100", "25760", "vsip2", 120); err != nil {
+		return nil, err
+	}
+	if fx.NoiThat, err = mk("3709000037", "Công ty Cổ phần Nội thất Bình Dương", "1629", "25813", "", 8); err != nil {
+		return nil, err
+	}
+	if fx.Kho, err = mk("3709000044", "Công ty TNHH Kho vận Sóng Thần", "5210", "25942", "songthan1", 45); err != nil {
+		return nil, err
+	}
+	if err := s.AddMemberships(ctx, fx.Wood.ID, []int64{fx.GoDuc.ID, fx.NoiThat.ID}); err != nil {
+		return nil, err
+	}
+	if err := s.AddMemberships(ctx, fx.Logistics.ID, []int64{fx.Kho.ID}); err != nil {
+		return nil, err
+	}
+	h := auth.NewHasher(Cheap, 2)
+	hash, err := h.Hash(ctx, Password)
+	if err != nil {
+		return nil, err
+	}
+	users := []**auth.User{&fx.Admin, &fx.Lead, &fx.Advisor, &fx.FirmUser}
+	specs := []auth.User{
+		{Email: "admin@test.local", Name: "Quản trị", Role: auth.RoleAdmin},
+		{Email: "lead@test.local", Name: "Trưởng hội", Role: auth.RoleLead, AssociationID: fx.Wood.ID},
+		{Email: "advisor@test.local", Name: "Chuyên gia", Role: auth.RoleAdvisor},
+		{Email: "firm@test.local", Name: "Nguyễn Văn An", Role: auth.RoleFirm, FirmID: fx.GoDuc.ID},
+	}
+	for i, u := range specs {
+		u.Status, u.Lang, u.PasswordHash = auth.StatusActive, "vi", hash
+		if err := s.CreateUser(ctx, &u); err != nil {
+			return nil, err
+		}
+		*users[i] = &u
+	}
+	return fx, nil
+}

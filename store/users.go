@@ -1,0 +1,122 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"dxready/auth"
+)
+
+const userColumns = "id, email, name, role, status, firm_id, association_id, lang, password_hash, created_at"
+
+func scanUser(sc scanner) (*auth.User, error) {
+	var u auth.User
+	var firm, assoc sql.NullInt64
+	var role, status string
+	if err := sc.Scan(&u.ID, &u.Email, &u.Name, &role, &status, &firm, &assoc, &u.Lang, &u.PasswordHash, &u.CreatedAt); err != nil {
+		return nil, err
+	}
+	u.Role, u.Status, u.FirmID, u.AssociationID = auth.Role(role), auth.Status(status), firm.Int64, assoc.Int64
+	return &u, nil
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// CreateUser inserts u and sets its ID; a taken email is ErrConflict.
+func (s *Store) CreateUser(ctx context.Context, u *auth.User) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error { return createUser(ctx, tx, u, s.now()) })
+}
+
+func createUser(ctx context.Context, tx *sql.Tx, u *auth.User, now any) error {
+	res, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, role, status, firm_id, association_id, lang, password_hash, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.Email, u.Name, string(u.Role), string(u.Status), nullID(u.FirmID),
+		nullID(u.AssociationID), u.Lang, u.PasswordHash, now)
+	if err != nil {
+		return mapErr("create user "+u.Email, err)
+	}
+	u.ID, err = res.LastInsertId()
+	return err
+}
+
+// FindUserByEmail returns the user with (lower-case) email, or ErrNotFound.
+func (s *Store) FindUserByEmail(ctx context.Context, email string) (*auth.User, error) {
+	u, err := scanUser(s.r.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE email = ?", email))
+	return u, mapErr("find user by email", err)
+}
+
+// FindUserByID returns the user with id, or ErrNotFound.
+func (s *Store) FindUserByID(ctx context.Context, id int64) (*auth.User, error) {
+	u, err := scanUser(s.r.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE id = ?", id))
+	return u, mapErr(fmt.Sprintf("find user %d", id), err)
+}
+
+// UsersOfFirm returns the accounts tied to firm id, oldest first.
+func (s *Store) UsersOfFirm(ctx context.Context, firmID int64) ([]*auth.User, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT "+userColumns+" FROM users WHERE firm_id = ? ORDER BY id", firmID)
+	if err != nil {
+		return nil, mapErr("users of firm", err)
+	}
+	defer rows.Close()
+	var out []*auth.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, mapErr("scan user", err)
+		}
+		out = append(out, u)
+	}
+	return out, mapErr("users of firm", rows.Err())
+}
+
+// SetUserStatus changes a user's status. With firmID non-zero it only
+// changes a user of that firm (so a firm user cannot approve strangers);
+// otherwise ErrNotFound.
+func (s *Store) SetUserStatus(ctx context.Context, id, firmID int64, st auth.Status) error {
+	q, args := "UPDATE users SET status = ? WHERE id = ?", []any{string(st), id}
+	if firmID != 0 {
+		q += " AND firm_id = ?"
+		args = append(args, firmID)
+	}
+	res, err := s.w.ExecContext(ctx, q, args...)
+	if err != nil {
+		return mapErr("set user status", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: set user %d status: %w", id, ErrNotFound)
+	}
+	if st != auth.StatusActive {
+		_, err = s.w.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = ?", id)
+	}
+	return mapErr("set user status", err)
+}
+
+// SetUserLang remembers a user's language for messages sent to them.
+func (s *Store) SetUserLang(ctx context.Context, id int64, lang string) error {
+	_, err := s.w.ExecContext(ctx, "UPDATE users SET lang = ? WHERE id = ? AND lang <> ?", lang, id, lang)
+	return mapErr("set user lang", err)
+}
+
+// UserCounts returns the number of users per role.
+func (s *Store) UserCounts(ctx context.Context) (map[auth.Role]int, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT role, COUNT(*) FROM users GROUP BY role")
+	if err != nil {
+		return nil, mapErr("count users", err)
+	}
+	defer rows.Close()
+	out := map[auth.Role]int{}
+	for rows.Next() {
+		var r string
+		var n int
+		if err := rows.Scan(&r, &n); err != nil {
+			return nil, err
+		}
+		out[auth.Role(r)] = n
+	}
+	return out, rows.Err()
+}
