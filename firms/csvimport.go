@@ -20,7 +20,7 @@ const (
 	ErrImportSyntax        Problem = "error.import.syntax"
 	ErrImportEncoding      Problem = "error.import.encoding"
 	ErrImportFieldCount    Problem = "error.import.field_count"
-	ErrImportNumber        Problem = "error.import.number"
+	ErrImportNumber        Problem = "error.number_whole"
 	ErrImportDuplicateRow  Problem = "error.import.duplicate_tax_code"
 )
 
@@ -191,7 +191,7 @@ func (ir *ImportReader) parseRow(line int, rec []string) (*ImportRow, []RowError
 	var emp, year int64
 	nums["employees"], nums["revenue_vnd"], nums["capital_vnd"], nums["year"] = &emp, &f.Size.RevenueVND, &f.Size.CapitalVND, &year
 	for _, col := range []string{"employees", "revenue_vnd", "capital_vnd", "year"} {
-		n, ok := parseWhole(ir.field(rec, col))
+		n, ok := ParseWhole(ir.field(rec, col))
 		if !ok {
 			bad(col, ErrImportNumber)
 		}
@@ -242,9 +242,9 @@ var formField2Column = map[string]string{"name": "name", "vsic": "vsic", "ward":
 
 var grouped = regexp.MustCompile(`^\d{1,3}([., ]\d{3})+$`)
 
-// parseWhole reads a non-negative whole number: "1500", or grouped by
+// ParseWhole reads a non-negative whole number: "1500", or grouped by
 // thousands with dots, commas or spaces ("12.500.000.000"). Decimals are refused.
-func parseWhole(s string) (int64, bool) {
+func ParseWhole(s string) (int64, bool) {
 	s = strings.ReplaceAll(s, "\u00a0", " ")
 	if grouped.MatchString(s) {
 		s = strings.NewReplacer(".", "", ",", "", " ", "").Replace(s)

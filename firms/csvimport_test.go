@@ -11,13 +11,13 @@ import (
 func TestParseWhole(t *testing.T) {
 	tests := map[string]int64{"0": 0, "1500": 1500, "12.500.000.000": 12_500_000_000, "12,500,000": 12_500_000, "1 000": 1000}
 	for in, want := range tests {
-		if got, ok := parseWhole(in); !ok || got != want {
-			t.Errorf("parseWhole(%q) = %d, %v", in, got, ok)
+		if got, ok := ParseWhole(in); !ok || got != want {
+			t.Errorf("ParseWhole(%q) = %d, %v", in, got, ok)
 		}
 	}
 	for _, bad := range []string{"", "-1", "1.5", "1,50", "12.5000", "abc", "1e9", "99999999999999999999"} {
-		if _, ok := parseWhole(bad); ok {
-			t.Errorf("parseWhole(%q) accepted", bad)
+		if _, ok := ParseWhole(bad); ok {
+			t.Errorf("ParseWhole(%q) accepted", bad)
 		}
 	}
 }

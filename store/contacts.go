@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"dxready/firms"
 )
@@ -64,9 +65,11 @@ func (s *Store) EraseContact(ctx context.Context, firmID, byUser int64) error {
 
 // ConsentEvent is one entry of a firm's consent history.
 type ConsentEvent struct {
-	Subject, Event, TextVersion string
-	UserID                      int64
-	At                          sql.NullTime
+	Subject     string    `json:"subject"`
+	Event       string    `json:"event"`
+	TextVersion string    `json:"text_version"`
+	UserID      int64     `json:"user_id"`
+	At          time.Time `json:"at"`
 }
 
 // ConsentEvents returns firm id's consent history, oldest first.

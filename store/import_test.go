@@ -85,7 +85,7 @@ func TestImportWritesNothingWhenAnyRowIsBad(t *testing.T) {
 	want := map[int][]string{
 		3: {"tax_code:error.taxcode.checksum"},
 		4: {"tax_code:error.import.duplicate_tax_code"},
-		6: {"employees:error.import.number", "revenue_vnd:error.import.number", "capital_vnd:error.import.number",
+		6: {"employees:error.number_whole", "revenue_vnd:error.number_whole", "capital_vnd:error.number_whole",
 			"name:error.firm.name_required", "vsic:error.firm.vsic_unknown", "ward:error.firm.ward_unknown", "year:error.firm.year_range"},
 		7: {":error.import.field_count"},
 	}

@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"dxready/auth"
+	"dxready/firms"
 )
 
 const userColumns = "id, email, name, role, status, firm_id, association_id, lang, password_hash, created_at"
@@ -119,4 +121,46 @@ func (s *Store) UserCounts(ctx context.Context) (map[auth.Role]int, error) {
 		out[auth.Role(r)] = n
 	}
 	return out, rows.Err()
+}
+
+// Register creates a firm user for the firm with taxCode. If no firm has
+// that code, newFirm is created (and ErrNotFound returned when newFirm is
+// nil). The user is active when the firm has no active user yet, and
+// pending otherwise, until a colleague approves. A taken email is ErrConflict.
+func (s *Store) Register(ctx context.Context, taxCode string, newFirm *firms.Firm, u *auth.User) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		now := s.now()
+		err := tx.QueryRowContext(ctx, "SELECT id FROM firms WHERE tax_code = ?", taxCode).Scan(&u.FirmID)
+		switch {
+		case errors.Is(err, sql.ErrNoRows) && newFirm != nil:
+			if err := createFirm(ctx, tx, newFirm, now); err != nil {
+				return err
+			}
+			u.FirmID = newFirm.ID
+		case err != nil:
+			return mapErr("register: find firm", err)
+		}
+		var active int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM users WHERE firm_id = ? AND status = 'active'", u.FirmID).Scan(&active); err != nil {
+			return err
+		}
+		u.Role, u.Status = auth.RoleFirm, auth.StatusActive
+		if active > 0 {
+			u.Status = auth.StatusPending
+		}
+		return createUser(ctx, tx, u, now)
+	})
+}
+
+// ApprovePendingUser activates a pending user of firm firmID; ErrNotFound
+// if there is no such pending user.
+func (s *Store) ApprovePendingUser(ctx context.Context, id, firmID int64) error {
+	res, err := s.w.ExecContext(ctx, "UPDATE users SET status = 'active' WHERE id = ? AND firm_id = ? AND status = 'pending'", id, firmID)
+	if err != nil {
+		return mapErr("approve user", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: approve user %d: %w", id, ErrNotFound)
+	}
+	return nil
 }

@@ -1,0 +1,188 @@
+// Package demo builds the demo province: 68,000 synthetic firms whose mix
+// of industries, sizes, wards and parks is plausible for the former Binh
+// Duong area, the 8 associations (real names where vietnam.md confirms
+// them, the rest labelled as demo), advisors and demo accounts. The same
+// seed always gives the same province.
+//
+// It is its own package (not in STYLE.md's layout) because both `dxready
+// demo` and `dxready serve --demo` need it, and it must not live in store
+// (which holds no business rules) or web. It imports firms, auth and store.
+package demo
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"dxready/auth"
+	"dxready/firms"
+	"dxready/store"
+)
+
+// Options control the demo.
+type Options struct {
+	Seed     uint64 // same seed, same province
+	Firms    int    // default 68,000
+	Password string // every demo account's password; generated when empty
+}
+
+// Account is a demo login.
+type Account struct {
+	Email string
+	Role  auth.Role
+	About string // the firm or association it belongs to
+}
+
+// Result says what was built.
+type Result struct {
+	Firms, Memberships int
+	Accounts           []Account
+	Password           string
+	GeneratedPassword  bool
+	Elapsed            time.Duration
+}
+
+// DefaultFirms is the province's enterprise count (2024).
+const DefaultFirms = 68_000
+
+// Seed builds the demo province into an empty store.
+func Seed(ctx context.Context, st *store.Store, ref *firms.Reference, h *auth.Hasher, opt Options) (*Result, error) {
+	start := time.Now()
+	empty, err := st.Empty(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !empty {
+		return nil, fmt.Errorf("demo: the database already holds firms or users; use a new --db file")
+	}
+	if opt.Firms <= 0 {
+		opt.Firms = DefaultFirms
+	}
+	res := &Result{Password: opt.Password}
+	if res.Password == "" {
+		res.Password, res.GeneratedPassword = newPassword(), true
+	}
+	g := newGenerator(ref, opt.Seed)
+	assocs, err := createAssociations(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	all := g.firms(opt.Firms)
+	if err := st.CreateFirms(ctx, all); err != nil {
+		return nil, err
+	}
+	res.Firms = len(all)
+	members := g.memberships(all, assocs)
+	for i, a := range assocs {
+		if err := st.AddMemberships(ctx, a.ID, members[i]); err != nil {
+			return nil, err
+		}
+		res.Memberships += len(members[i])
+	}
+	if res.Accounts, err = createAccounts(ctx, st, h, g, res.Password, assocs, all, members); err != nil {
+		return nil, err
+	}
+	if err := st.SetMeta(ctx, store.MetaDemo, fmt.Sprint(opt.Seed)); err != nil {
+		return nil, err
+	}
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
+
+// newPassword makes a readable 16-character password from crypto/rand.
+func newPassword() string {
+	b := make([]byte, 10)
+	rand.Read(b)
+	s := strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
+	return s[:4] + "-" + s[4:8] + "-" + s[8:12] + "-" + s[12:16]
+}
+
+// associationSpecs: the first four are named in vietnam.md; the others are
+// demo stand-ins, labelled as such in both languages.
+var associationSpecs = []firms.Association{
+	{Code: "bifa", NameVI: "Hiệp hội Chế biến gỗ tỉnh Bình Dương (BIFA)", NameEN: "Binh Duong Furniture Association (BIFA)"},
+	{Code: "bdbf", NameVI: "Liên đoàn Doanh nghiệp tỉnh Bình Dương", NameEN: "Binh Duong Business Federation"},
+	{Code: "logistics", NameVI: "Hiệp hội Logistics tỉnh Bình Dương", NameEN: "Binh Duong Logistics Association"},
+	{Code: "kocham", NameVI: "KOCHAM Bình Dương (Phòng Thương mại Hàn Quốc)", NameEN: "KOCHAM Binh Duong (Korean Chamber)"},
+	{Code: "electronics", NameVI: "Hiệp hội Điện tử – Thiết bị (minh họa)", NameEN: "Electronics and Equipment Association (demo)", Demo: true},
+	{Code: "food", NameVI: "Hiệp hội Chế biến Thực phẩm (minh họa)", NameEN: "Food Processing Association (demo)", Demo: true},
+	{Code: "textile", NameVI: "Hiệp hội Dệt may – Da giày (minh họa)", NameEN: "Textile, Garment and Footwear Association (demo)", Demo: true},
+	{Code: "digital", NameVI: "Hội Doanh nghiệp Công nghệ số (minh họa)", NameEN: "Digital Technology Business Association (demo)", Demo: true},
+}
+
+func createAssociations(ctx context.Context, st *store.Store) ([]firms.Association, error) {
+	out := make([]firms.Association, len(associationSpecs))
+	copy(out, associationSpecs)
+	for i := range out {
+		if err := st.CreateAssociation(ctx, &out[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func createAccounts(ctx context.Context, st *store.Store, h *auth.Hasher, g *generator, password string,
+	assocs []firms.Association, all []*firms.Firm, members [][]int64) ([]Account, error) {
+	type spec struct {
+		u     auth.User
+		about string
+	}
+	var specs []spec
+	specs = append(specs, spec{auth.User{Email: "admin@demo.local", Name: "Quản trị Trung tâm", Role: auth.RoleAdmin}, "Trung tâm Chuyển đổi số"})
+	for i, a := range assocs {
+		specs = append(specs, spec{auth.User{Email: fmt.Sprintf("lead%d@demo.local", i+1), Name: g.personName(),
+			Role: auth.RoleLead, AssociationID: a.ID}, a.NameVI})
+	}
+	for i := range 12 {
+		specs = append(specs, spec{auth.User{Email: fmt.Sprintf("advisor%d@demo.local", i+1), Name: g.personName(), Role: auth.RoleAdvisor}, "Trung tâm Chuyển đổi số"})
+	}
+	byID := make(map[int64]*firms.Firm, len(all))
+	for _, f := range all {
+		byID[f.ID] = f
+	}
+	for i := range 20 {
+		m := members[i%len(members)]
+		f := byID[m[(i/len(members))*7%len(m)]]
+		specs = append(specs, spec{auth.User{Email: fmt.Sprintf("firm%d@demo.local", i+1), Name: g.personName(), Role: auth.RoleFirm, FirmID: f.ID}, f.Name})
+	}
+	hashes := make([]string, len(specs))
+	var wg sync.WaitGroup
+	var firstErr error
+	var mu sync.Mutex
+	for i := range specs {
+		wg.Go(func() {
+			hh, err := h.Hash(ctx, password)
+			mu.Lock()
+			defer mu.Unlock()
+			hashes[i] = hh
+			if err != nil && firstErr == nil {
+				firstErr = err
+			}
+		})
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	var out []Account
+	for i, sp := range specs {
+		u := sp.u
+		u.Status, u.Lang, u.PasswordHash = auth.StatusActive, "vi", hashes[i]
+		if err := st.CreateUser(ctx, &u); err != nil {
+			return nil, err
+		}
+		if u.Role == auth.RoleFirm {
+			c := &firms.Contact{FirmID: u.FirmID, FullName: u.Name, Title: "Giám đốc", Email: strings.Replace(u.Email, "@", ".contact@", 1),
+				ConsentVersion: firms.ContactConsentVersion, ConsentBy: u.ID}
+			if err := st.SaveContact(ctx, c); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, Account{Email: u.Email, Role: u.Role, About: sp.about})
+	}
+	return out, nil
+}

@@ -1,0 +1,105 @@
+package demo
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"dxready/auth"
+	"dxready/firms"
+	"dxready/store"
+	"dxready/store/storetest"
+)
+
+// A small province is built deterministically, with valid firms, all 8
+// associations populated, and every demo account able to sign in.
+func TestSeedSmallProvince(t *testing.T) {
+	ctx := context.Background()
+	ref, _ := firms.LoadReference()
+	build := func() (*store.Store, *Result) {
+		st := storetest.OpenEmpty(t)
+		res, err := Seed(ctx, st, ref, auth.NewHasher(storetest.Cheap, 2), Options{Seed: 7, Firms: 6000, Password: "demo-password-1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st, res
+	}
+	st, res := build()
+	if res.Firms != 6000 || len(res.Accounts) != 1+8+12+20 || res.GeneratedPassword {
+		t.Fatalf("result = %+v", res)
+	}
+	all, total, err := st.FindFirms(ctx, store.FirmFilter{Limit: 200})
+	if err != nil || total != 6000 {
+		t.Fatalf("total %d, %v", total, err)
+	}
+	for _, f := range all {
+		copyF := *f
+		if ps := copyF.Validate(ref, storetest.Clock); len(ps) > 0 {
+			t.Fatalf("demo firm %s invalid: %v", f.TaxCode, ps)
+		}
+		if _, err := firms.ParseTaxCode(string(f.TaxCode)); err != nil || f.TaxCode[:4] != "3709" {
+			t.Fatalf("demo tax code %s: %v", f.TaxCode, err)
+		}
+		if copyF.SizeClass != f.SizeClass {
+			t.Fatalf("stored class %s, computed %s", f.SizeClass, copyF.SizeClass)
+		}
+	}
+	assocs, _ := st.Associations(ctx)
+	if len(assocs) != 8 {
+		t.Fatalf("associations = %d", len(assocs))
+	}
+	for _, a := range assocs {
+		_, n, _ := st.FindFirms(ctx, store.FirmFilter{AssociationID: a.ID, Limit: 1})
+		if n == 0 {
+			t.Errorf("association %s has no members", a.Code)
+		}
+	}
+	sizes := map[firms.SizeClass]int{}
+	for _, c := range firms.SizeClasses {
+		_, n, _ := st.FindFirms(ctx, store.FirmFilter{SizeClass: c, Limit: 1})
+		sizes[c] = n
+	}
+	if sizes[firms.Micro] < sizes[firms.Small] || sizes[firms.Small] < sizes[firms.Medium] || sizes[firms.Large] == 0 {
+		t.Errorf("implausible size mix %v", sizes)
+	}
+	u, err := st.FindUserByEmail(ctx, "lead1@demo.local")
+	if err != nil || u.Role != auth.RoleLead || u.AssociationID == 0 {
+		t.Fatalf("lead1 = %+v %v", u, err)
+	}
+	if ok, _ := auth.NewHasher(storetest.Cheap, 1).Verify(ctx, "demo-password-1", u.PasswordHash); !ok {
+		t.Fatal("demo password does not verify")
+	}
+	if v, _ := st.Meta(ctx, store.MetaDemo); v != "7" {
+		t.Fatalf("demo meta = %q", v)
+	}
+	// Same seed, same province.
+	st2, _ := build()
+	again, _, _ := st2.FindFirms(ctx, store.FirmFilter{Limit: 200})
+	for i := range all {
+		if all[i].TaxCode != again[i].TaxCode || all[i].Name != again[i].Name || all[i].WardCode != again[i].WardCode {
+			t.Fatalf("firm %d differs between runs: %+v vs %+v", i, all[i], again[i])
+		}
+	}
+	// A second seeding into a non-empty store is refused.
+	if _, err := Seed(ctx, st, ref, auth.NewHasher(storetest.Cheap, 2), Options{Seed: 7, Firms: 10}); err == nil {
+		t.Fatal("seeded a non-empty database")
+	}
+}
+
+// BenchmarkSeed68k measures `dxready demo` at provincial scale (target: under 30 s).
+func BenchmarkSeed68k(b *testing.B) {
+	ctx := context.Background()
+	ref, _ := firms.LoadReference()
+	for b.Loop() {
+		st, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		st.Migrate(ctx)
+		st.SyncReference(ctx, ref)
+		if _, err := Seed(ctx, st, ref, auth.NewHasher(auth.DefaultArgon2, 2), Options{Seed: 1, Password: "benchmark-password"}); err != nil {
+			b.Fatal(err)
+		}
+		st.Close()
+	}
+}

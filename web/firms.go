@@ -1,0 +1,127 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"dxready/auth"
+	"dxready/firms"
+	"dxready/store"
+)
+
+type firmViewPage struct {
+	page
+	*firmDetail
+	Contact *firms.Contact
+}
+
+// firmView shows any firm's registry record to whoever Can view it. A firm
+// the user may not see answers 404, so its existence is not disclosed.
+func (s *Server) firmView(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.fail(w, r, store.ErrNotFound)
+		return
+	}
+	d, ids, err := s.loadFirmDetail(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	u := currentUser(r)
+	target := auth.Target{FirmID: id, FirmAssociationIDs: ids}
+	if !auth.Can(u, auth.ActFirmView, target) {
+		s.fail(w, r, store.ErrNotFound)
+		return
+	}
+	p := firmViewPage{page: s.newPage(w, r, "page.firm.title"), firmDetail: d}
+	if auth.Can(u, auth.ActContactManage, target) {
+		switch c, err := s.store.FindContact(r.Context(), id); {
+		case err == nil:
+			p.Contact = c
+		case !errors.Is(err, store.ErrNotFound):
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, http.StatusOK, "firm", p)
+}
+
+// firmsPerPage is the admin search's page size.
+const firmsPerPage = 50
+
+type firmRow struct {
+	Firm     *firms.Firm
+	WardName string
+}
+
+type adminFirmsPage struct {
+	page
+	Query        string
+	Association  int64
+	Ward         string
+	Size         string
+	Associations []firms.Association
+	Wards        []firms.Ward
+	Sizes        []firms.SizeClass
+	Rows         []firmRow
+	Total        int
+	PageNo       int
+	Pages        int
+	PrevURL      string
+	NextURL      string
+}
+
+// adminFirms searches the whole registry: name words without diacritics or
+// the start of a tax code, filtered by association, ward and size, paged.
+func (s *Server) adminFirms(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	p := adminFirmsPage{page: s.newPage(w, r, "page.admin_firms.title"), Query: q.Get("q"), Wards: s.ref.Wards, Sizes: firms.SizeClasses}
+	if len(p.Query) > 200 {
+		p.Query = p.Query[:200]
+	}
+	p.Association, _ = strconv.ParseInt(q.Get("association"), 10, 64)
+	if _, ok := s.ref.Ward(q.Get("ward")); ok {
+		p.Ward = q.Get("ward")
+	}
+	if firms.SizeClass(q.Get("size")).Valid() {
+		p.Size = q.Get("size")
+	}
+	p.PageNo, _ = strconv.Atoi(q.Get("page"))
+	p.PageNo = max(p.PageNo, 1)
+	var err error
+	if p.Associations, err = s.store.Associations(r.Context()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	found, total, err := s.store.FindFirms(r.Context(), store.FirmFilter{Query: p.Query, AssociationID: p.Association, WardCode: p.Ward,
+		SizeClass: firms.SizeClass(p.Size), Limit: firmsPerPage, Offset: (p.PageNo - 1) * firmsPerPage})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Total, p.Pages = total, max(1, (total+firmsPerPage-1)/firmsPerPage)
+	for _, f := range found {
+		ward, _ := s.ref.Ward(f.WardCode)
+		p.Rows = append(p.Rows, firmRow{Firm: f, WardName: ward.Name})
+	}
+	pageURL := func(n int) string {
+		v := url.Values{}
+		for _, k := range []string{"q", "association", "ward", "size"} {
+			if q.Get(k) != "" {
+				v.Set(k, q.Get(k))
+			}
+		}
+		v.Set("page", strconv.Itoa(n))
+		return "/admin/firms?" + v.Encode()
+	}
+	if p.PageNo > 1 {
+		p.PrevURL = pageURL(min(p.PageNo-1, p.Pages))
+	}
+	if p.PageNo < p.Pages {
+		p.NextURL = pageURL(p.PageNo + 1)
+	}
+	s.render(w, r, http.StatusOK, "admin_firms", p)
+}

@@ -1,0 +1,195 @@
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"slices"
+
+	"github.com/go-chi/chi/v5/middleware"
+
+	"dxready/auth"
+	"dxready/locale"
+	"dxready/store"
+)
+
+type ctxKey int
+
+const (
+	userKey ctxKey = iota
+	sessionKey
+	langKey
+)
+
+// currentUser returns the signed-in user, or nil.
+func currentUser(r *http.Request) *auth.User {
+	u, _ := r.Context().Value(userKey).(*auth.User)
+	return u
+}
+
+func currentSession(r *http.Request) *store.Session {
+	s, _ := r.Context().Value(sessionKey).(*store.Session)
+	return s
+}
+
+// lang returns the request's language code.
+func lang(r *http.Request) string {
+	if l, ok := r.Context().Value(langKey).(string); ok {
+		return l
+	}
+	return locale.VI
+}
+
+func (s *Server) loc(r *http.Request) *locale.Localizer { return s.bundle.For(lang(r)) }
+
+// securityHeaders sets a strict CSP (no inline script or style) and the
+// other headers every response carries.
+func securityHeaders(next http.Handler) http.Handler {
+	const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+		"connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", csp)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// recoverPanics turns a panic into a logged, localized 500 page.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.fail(w, r, fmt.Errorf("panic: %v\n%s", v, debug.Stack()))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// limitBody caps the request body; reading past it fails, and handlers
+// answer with 413.
+func (s *Server) limitBody(n int64) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.ContentLength > n {
+				s.renderError(w, r, http.StatusRequestEntityTooLarge, "error.request_too_large")
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, n)
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// loadSession puts the signed-in user (if any) into the request context,
+// sliding the session's expiry at most once per sessionTouchEvery.
+func (s *Server) loadSession(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := r.Cookie(s.sessionCookieName())
+		if err != nil || c.Value == "" || len(c.Value) > 100 {
+			next.ServeHTTP(w, r)
+			return
+		}
+		hash := sha256.Sum256([]byte(c.Value))
+		sess, u, err := s.store.SessionUser(r.Context(), hash[:])
+		if errors.Is(err, store.ErrNotFound) {
+			s.clearSessionCookie(w)
+			next.ServeHTTP(w, r)
+			return
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if now := s.now(); now.Sub(sess.LastSeenAt) > sessionTouchEvery {
+			if err := s.store.TouchSession(r.Context(), sess.TokenHash, now, sessionExpiry(sess.CreatedAt, now)); err != nil {
+				s.log.Warn("touch session", "err", err)
+			}
+		}
+		ctx := context.WithValue(r.Context(), userKey, u)
+		ctx = context.WithValue(ctx, sessionKey, sess)
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// chooseLanguage picks the language (?lang=, cookie, Accept-Language) and
+// remembers an explicit choice in a cookie and on the user's account.
+func (s *Server) chooseLanguage(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query().Get("lang")
+		var cookie string
+		if c, err := r.Cookie("lang"); err == nil {
+			cookie = c.Value
+		}
+		l := s.bundle.Match(q, cookie, r.Header.Get("Accept-Language"))
+		if q != "" && q == l {
+			http.SetCookie(w, &http.Cookie{Name: "lang", Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
+				HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
+			if u := currentUser(r); u != nil && u.Lang != l {
+				if err := s.store.SetUserLang(r.Context(), u.ID, l); err != nil {
+					s.log.Warn("set user lang", "err", err)
+				}
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), langKey, l)))
+	})
+}
+
+// requireSignIn sends anonymous visitors to the login page, then back.
+func (s *Server) requireSignIn(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if currentUser(r) == nil {
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// requireRole lets through signed-in users of one of roles; others get 403.
+func (s *Server) requireRole(roles ...auth.Role) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return s.requireSignIn(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if u := currentUser(r); u.Status != auth.StatusActive || !slices.Contains(roles, u.Role) {
+				s.renderError(w, r, http.StatusForbidden, "error.forbidden")
+				return
+			}
+			next.ServeHTTP(w, r)
+		}))
+	}
+}
+
+// requireAction lets through users who Can do a without a specific target.
+func (s *Server) requireAction(a auth.Action) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return s.requireSignIn(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !auth.Can(currentUser(r), a, auth.Target{}) {
+				s.renderError(w, r, http.StatusForbidden, "error.forbidden")
+				return
+			}
+			next.ServeHTTP(w, r)
+		}))
+	}
+}
+
+// clientIP is the client's address as chi's ClientIPFromRemoteAddr saw it
+// (the portal faces clients directly; behind a proxy, switch that
+// middleware to ClientIPFromXFF with the proxy's range, never trust XFF blindly).
+func clientIP(r *http.Request) string {
+	if ip := middleware.GetClientIP(r.Context()); ip != "" {
+		return ip
+	}
+	return r.RemoteAddr
+}

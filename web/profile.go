@@ -1,0 +1,253 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"dxready/auth"
+	"dxready/firms"
+	"dxready/store"
+)
+
+// firmDetail is a firm's registry record with its names resolved for display.
+type firmDetail struct {
+	Firm         *firms.Firm
+	Industry     firms.Industry
+	Ward         firms.Ward
+	Park         firms.Park
+	Associations []firms.Association
+}
+
+func (s *Server) loadFirmDetail(ctx context.Context, id int64) (*firmDetail, []int64, error) {
+	f, err := s.store.FindFirmByID(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	ids, err := s.store.FirmAssociationIDs(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	d := &firmDetail{Firm: f}
+	d.Industry, _ = s.ref.IndustryFor(f.VSICVersion, f.VSICCode)
+	d.Ward, _ = s.ref.Ward(f.WardCode)
+	d.Park, _ = s.ref.Park(f.ParkCode)
+	all, err := s.store.Associations(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, a := range all {
+		for _, id := range ids {
+			if a.ID == id {
+				d.Associations = append(d.Associations, a)
+			}
+		}
+	}
+	return d, ids, nil
+}
+
+type profilePage struct {
+	page
+	*firmDetail
+	Users       []*auth.User
+	Contact     *firms.Contact // nil when none is held
+	ContactForm *form
+}
+
+// ownFirm loads the signed-in firm user's firm, checking Can for action.
+func (s *Server) ownFirm(r *http.Request, a auth.Action) (*firmDetail, error) {
+	u := currentUser(r)
+	d, ids, err := s.loadFirmDetail(r.Context(), u.FirmID)
+	if err != nil {
+		return nil, err
+	}
+	if !auth.Can(u, a, auth.Target{FirmID: d.Firm.ID, FirmAssociationIDs: ids}) {
+		return nil, errForbidden
+	}
+	return d, nil
+}
+
+func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
+	s.renderProfile(w, r, http.StatusOK, newForm())
+}
+
+func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status int, contactForm *form) {
+	d, err := s.ownFirm(r, auth.ActFirmView)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := profilePage{page: s.newPage(w, r, "page.profile.title"), firmDetail: d, ContactForm: contactForm}
+	if p.Users, err = s.store.UsersOfFirm(r.Context(), d.Firm.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	switch c, err := s.store.FindContact(r.Context(), d.Firm.ID); {
+	case err == nil:
+		p.Contact = c
+	case !errors.Is(err, store.ErrNotFound):
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, status, "profile", p)
+}
+
+type profileEditPage struct {
+	page
+	Firm  *firms.Firm
+	Form  *form
+	Wards []firms.Ward
+	Parks []firms.Park
+}
+
+var firmFields = []string{"name", "vsic", "ward", "park", "employees", "revenue", "capital", "year"}
+
+func (s *Server) profileEdit(w http.ResponseWriter, r *http.Request) {
+	d, err := s.ownFirm(r, auth.ActFirmEdit)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f := d.Firm
+	fm := newForm()
+	fm.Values = map[string]string{"name": f.Name, "vsic": f.VSICCode, "ward": f.WardCode, "park": f.ParkCode}
+	if f.SizeClass != "" {
+		fm.Values["employees"] = strconv.Itoa(f.Size.Employees)
+		fm.Values["revenue"] = strconv.FormatInt(f.Size.RevenueVND, 10)
+		fm.Values["capital"] = strconv.FormatInt(f.Size.CapitalVND, 10)
+		fm.Values["year"] = strconv.Itoa(f.Size.Year)
+	}
+	s.render(w, r, http.StatusOK, "profile_edit", s.editPage(w, r, f, fm))
+}
+
+func (s *Server) editPage(w http.ResponseWriter, r *http.Request, f *firms.Firm, fm *form) profileEditPage {
+	return profileEditPage{page: s.newPage(w, r, "page.profile_edit.title"), Firm: f, Form: fm, Wards: s.ref.Wards, Parks: s.ref.Parks}
+}
+
+func (s *Server) profileEditPost(w http.ResponseWriter, r *http.Request) {
+	d, err := s.ownFirm(r, auth.ActFirmEdit)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	fm, ok := s.parseForm(w, r, firmFields...)
+	if !ok {
+		return
+	}
+	f := *d.Firm
+	f.Name, f.VSICCode, f.WardCode, f.ParkCode = fm.Get("name"), fm.Get("vsic"), fm.Get("ward"), fm.Get("park")
+	nums := map[string]*int64{}
+	var emp, year int64
+	nums["employees"], nums["revenue"], nums["capital"], nums["year"] = &emp, &f.Size.RevenueVND, &f.Size.CapitalVND, &year
+	for field, dst := range nums {
+		n, ok := firms.ParseWhole(fm.Get(field))
+		if !ok {
+			fm.Fail(field, string(firms.ErrImportNumber))
+		}
+		*dst = n
+	}
+	f.Size.Employees, f.Size.Year = int(emp), int(year)
+	for field, p := range f.Validate(s.ref, s.now()) {
+		fm.Fail(field, string(p))
+	}
+	if !fm.Valid() {
+		s.render(w, r, http.StatusUnprocessableEntity, "profile_edit", s.editPage(w, r, d.Firm, fm))
+		return
+	}
+	if err := s.store.UpdateFirm(r.Context(), &f); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/profile", "flash.profile_saved")
+}
+
+func (s *Server) contactSavePost(w http.ResponseWriter, r *http.Request) {
+	d, err := s.ownFirm(r, auth.ActContactManage)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	fm, ok := s.parseForm(w, r, "full_name", "title", "email", "phone", "consent")
+	if !ok {
+		return
+	}
+	c := &firms.Contact{FirmID: d.Firm.ID, FullName: fm.Get("full_name"), Title: fm.Get("title"), Email: fm.Get("email"),
+		Phone: fm.Get("phone"), ConsentVersion: firms.ContactConsentVersion, ConsentBy: currentUser(r).ID}
+	for field, p := range c.Validate(fm.Get("consent") == "yes") {
+		fm.Fail(field, string(p))
+	}
+	if !fm.Valid() {
+		s.renderProfile(w, r, http.StatusUnprocessableEntity, fm)
+		return
+	}
+	if err := s.store.SaveContact(r.Context(), c); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/profile", "flash.contact_saved")
+}
+
+func (s *Server) contactErasePost(w http.ResponseWriter, r *http.Request) {
+	d, err := s.ownFirm(r, auth.ActContactManage)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.store.EraseContact(r.Context(), d.Firm.ID, currentUser(r).ID); err != nil && !errors.Is(err, store.ErrNotFound) {
+		s.fail(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/profile", "flash.contact_erased")
+}
+
+// contactExport hands the data subject everything held about the contact
+// person, and the consent history, as a JSON file.
+func (s *Server) contactExport(w http.ResponseWriter, r *http.Request) {
+	d, err := s.ownFirm(r, auth.ActContactManage)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := map[string]any{"firm_tax_code": d.Firm.TaxCode, "firm_name": d.Firm.Name, "exported_at": s.now()}
+	switch c, err := s.store.FindContact(r.Context(), d.Firm.ID); {
+	case err == nil:
+		out["contact"] = map[string]any{"full_name": c.FullName, "title": c.Title, "email": c.Email, "phone": c.Phone,
+			"consent_text_version": c.ConsentVersion, "consent_given_at": c.ConsentAt}
+	case !errors.Is(err, store.ErrNotFound):
+		s.fail(w, r, err)
+		return
+	}
+	evs, err := s.store.ConsentEvents(r.Context(), d.Firm.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out["consent_events"] = evs
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="contact-%s.json"`, d.Firm.TaxCode))
+	w.Header().Set("Cache-Control", "no-store")
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(out)
+}
+
+func (s *Server) firmUserApprovePost(w http.ResponseWriter, r *http.Request) {
+	d, err := s.ownFirm(r, auth.ActFirmUsersApprove)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.fail(w, r, store.ErrNotFound)
+		return
+	}
+	if err := s.store.ApprovePendingUser(r.Context(), id, d.Firm.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/profile", "flash.user_approved")
+}

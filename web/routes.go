@@ -1,0 +1,77 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+
+	"dxready/auth"
+)
+
+// Body limits: forms are small; the registry import takes a 20 MB file.
+const (
+	maxFormBytes   = 1 << 20
+	MaxUploadBytes = 20 << 20
+)
+
+// routes is the one route table of the portal.
+func (s *Server) routes() http.Handler {
+	r := chi.NewRouter()
+	r.Use(middleware.ClientIPFromRemoteAddr)
+	r.Use(s.recoverPanics, s.measure, securityHeaders)
+	r.NotFound(s.notFound)
+	r.MethodNotAllowed(s.methodNotAllowed)
+
+	// Machine endpoints: no session, no language.
+	r.Get("/healthz", s.healthz)
+	r.Get("/metrics", s.metricsHandler)
+	r.Handle(staticPattern, s.assets)
+
+	r.Group(func(r chi.Router) {
+		r.Use(s.limitBody(maxFormBytes), s.loadSession, s.chooseLanguage)
+
+		// Public pages.
+		r.Get("/", s.home)
+		r.Get("/register", s.register)
+		r.Post("/register", s.registerPost)
+		r.Get("/login", s.login)
+		r.Post("/login", s.loginPost)
+		r.Post("/logout", s.logoutPost)
+
+		// A firm's own profile (signed-in firm users).
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireRole(auth.RoleFirm))
+			r.Get("/profile", s.profile)
+			r.Get("/profile/edit", s.profileEdit)
+			r.Post("/profile/edit", s.profileEditPost)
+			r.Post("/profile/contact", s.contactSavePost)
+			r.Post("/profile/contact/erase", s.contactErasePost)
+			r.Get("/profile/contact/export", s.contactExport)
+			r.Post("/profile/users/{id}/approve", s.firmUserApprovePost)
+		})
+
+		// Any firm's registry record, for whoever Can view it.
+		r.With(s.requireSignIn).Get("/firms/{id}", s.firmView)
+
+		// Center administration.
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireAction(auth.ActFirmSearch))
+			r.Get("/admin/firms", s.adminFirms)
+		})
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireAction(auth.ActFirmImport))
+			r.Get("/admin/import", s.adminImport)
+		})
+	})
+	// The upload has its own, larger body limit.
+	r.With(s.limitBody(MaxUploadBytes+1<<20), s.loadSession, s.chooseLanguage, s.requireAction(auth.ActFirmImport)).
+		Post("/admin/import", s.adminImportPost)
+	return r
+}
+
+const staticPattern = "/static/*"
+
+// sessionTouchEvery is how stale last_seen may get before a request writes.
+const sessionTouchEvery = 5 * time.Minute

@@ -1,0 +1,88 @@
+// Package web is dxready's HTTP side: one chi route table, middleware for
+// sessions, language, security headers and metrics, and the handlers, which
+// parse a request, validate through the domain packages, call the store and
+// render a page or redirect (303, post/redirect/get).
+package web
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"dxready/auth"
+	"dxready/firms"
+	"dxready/locale"
+	"dxready/static"
+	"dxready/store"
+)
+
+// Config is what the server needs; main fills it explicitly.
+type Config struct {
+	Store  *store.Store
+	Bundle *locale.Bundle
+	Ref    *firms.Reference
+	Hasher *auth.Hasher
+	Logger *slog.Logger
+	// SecureCookies marks cookies Secure (and uses the __Host- prefix);
+	// turn it on whenever the portal is served over HTTPS.
+	SecureCookies bool
+	// Demo shows the demo-data banner on every page.
+	Demo bool
+	// Now is the clock (UTC); tests replace it.
+	Now func() time.Time
+}
+
+// Server holds the dependencies every handler uses.
+type Server struct {
+	cfg       Config
+	store     *store.Store
+	bundle    *locale.Bundle
+	ref       *firms.Reference
+	hasher    *auth.Hasher
+	log       *slog.Logger
+	assets    *static.Assets
+	pages     *pageSet
+	metrics   *metrics
+	loginIP   *limiter
+	loginUser *limiter
+	dummyOnce sync.Once
+	dummyHash string
+}
+
+// New builds a Server, parsing every template and hashing every asset; it
+// fails if any template is broken.
+func New(cfg Config) (*Server, error) {
+	if cfg.Store == nil || cfg.Bundle == nil || cfg.Ref == nil || cfg.Hasher == nil {
+		return nil, errors.New("web: Store, Bundle, Ref and Hasher are required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = func() time.Time { return time.Now().UTC() }
+	}
+	assets, err := static.Load()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, store: cfg.Store, bundle: cfg.Bundle, ref: cfg.Ref, hasher: cfg.Hasher, log: cfg.Logger,
+		assets: assets, metrics: newMetrics(),
+		loginIP:   newLimiter(20, 10*time.Minute),
+		loginUser: newLimiter(5, 15*time.Minute),
+	}
+	if s.pages, err = parsePages(cfg.Bundle, assets); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Handler returns the whole portal: the route table behind cross-origin
+// protection for unsafe methods (Go's http.CrossOriginProtection: no tokens
+// in forms, rejects cross-site POSTs by Sec-Fetch-Site / Origin).
+func (s *Server) Handler() http.Handler {
+	return http.NewCrossOriginProtection().Handler(s.routes())
+}
+
+func (s *Server) now() time.Time { return s.cfg.Now().UTC() }
