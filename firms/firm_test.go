@@ -158,3 +158,22 @@ func TestContactValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestSearchKey(t *testing.T) {
+	tests := map[string]string{
+		"CÔNG TY TNHH Gỗ Đức":               "go duc",
+		"Công ty TNHH MTV Nội thất An Phát": "noi that an phat",
+		"Công ty Cổ phần Công nghệ Minh":    "cong nghe minh",
+		"Chi nhánh Công ty TNHH Kho vận":    "kho van",
+		"Doanh nghiệp tư nhân Hòa":          "hoa",
+		"Công ty":                           "",
+		"Công tyX":                          "cong tyx", // only whole words are legal forms
+		"Nhà hàng Cơm Tấm":                  "nha hang com tam",
+		"cong ty tnhh":                      "",
+	}
+	for in, want := range tests {
+		if got := SearchKey(in); got != want {
+			t.Errorf("SearchKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -37,3 +37,29 @@ func Fold(s string) string {
 	}
 	return strings.TrimRight(b.String(), " ")
 }
+
+// legalForms are folded legal-form phrases that open most firm names. They
+// say nothing about which firm it is, so search ignores them (longest first).
+var legalForms = []string{
+	"cong ty trach nhiem huu han mot thanh vien", "cong ty trach nhiem huu han", "cong ty tnhh mot thanh vien",
+	"cong ty tnhh mtv", "cong ty tnhh", "cong ty co phan", "cong ty cp", "cong ty hop danh", "cong ty",
+	"doanh nghiep tu nhan", "dntn", "ho kinh doanh", "chi nhanh", "hop tac xa",
+}
+
+// SearchKey is the folded name without its leading legal form(s): what the
+// search index holds, and what a query is reduced to before matching.
+// "CÔNG TY TNHH Gỗ Đức" gives "go duc"; a name that is only a legal form
+// keeps its folded self.
+func SearchKey(name string) string {
+	key := Fold(name)
+	for trimmed := true; trimmed; {
+		trimmed = false
+		for _, lf := range legalForms {
+			if rest, ok := strings.CutPrefix(key, lf); ok && (rest == "" || rest[0] == ' ') {
+				key, trimmed = strings.TrimSpace(rest), true
+				break
+			}
+		}
+	}
+	return key
+}

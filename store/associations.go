@@ -116,3 +116,11 @@ func int64sJSON(ids []int64) string {
 	}
 	return string(append(b, ']'))
 }
+
+// FindAssociationByCode returns the association with code, or ErrNotFound.
+func (s *Store) FindAssociationByCode(ctx context.Context, code string) (*firms.Association, error) {
+	var a firms.Association
+	err := s.r.QueryRowContext(ctx, "SELECT id, code, name_vi, name_en, demo FROM associations WHERE code = ?", code).
+		Scan(&a.ID, &a.Code, &a.NameVI, &a.NameEN, &a.Demo)
+	return &a, mapErr("find association "+code, err)
+}

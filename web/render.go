@@ -213,4 +213,3 @@ func safeNext(next string) string {
 	}
 	return next
 }
-

@@ -41,6 +41,7 @@ CREATE TABLE firms (
     tax_code     TEXT NOT NULL UNIQUE,
     name         TEXT NOT NULL,
     name_folded  TEXT NOT NULL,
+    search_key   TEXT NOT NULL,
     vsic_version TEXT NOT NULL DEFAULT '2018',
     vsic_code    TEXT,
     section      TEXT,
@@ -59,17 +60,18 @@ CREATE INDEX firms_name_idx ON firms (name_folded, id);
 CREATE INDEX firms_ward_idx ON firms (ward_code, name_folded);
 CREATE INDEX firms_size_idx ON firms (size_class, name_folded);
 
--- Folded-name word index for search (prefix queries, no diacritics).
-CREATE VIRTUAL TABLE firms_fts USING fts5 (name_folded, content = 'firms', content_rowid = 'id');
+-- Word index for search: the folded name without its legal form
+-- (firms.SearchKey), so "công ty" does not match every firm.
+CREATE VIRTUAL TABLE firms_fts USING fts5 (search_key, content = 'firms', content_rowid = 'id');
 CREATE TRIGGER firms_fts_ai AFTER INSERT ON firms BEGIN
-    INSERT INTO firms_fts (rowid, name_folded) VALUES (new.id, new.name_folded);
+    INSERT INTO firms_fts (rowid, search_key) VALUES (new.id, new.search_key);
 END;
 CREATE TRIGGER firms_fts_ad AFTER DELETE ON firms BEGIN
-    INSERT INTO firms_fts (firms_fts, rowid, name_folded) VALUES ('delete', old.id, old.name_folded);
+    INSERT INTO firms_fts (firms_fts, rowid, search_key) VALUES ('delete', old.id, old.search_key);
 END;
-CREATE TRIGGER firms_fts_au AFTER UPDATE OF name_folded ON firms BEGIN
-    INSERT INTO firms_fts (firms_fts, rowid, name_folded) VALUES ('delete', old.id, old.name_folded);
-    INSERT INTO firms_fts (rowid, name_folded) VALUES (new.id, new.name_folded);
+CREATE TRIGGER firms_fts_au AFTER UPDATE OF search_key ON firms BEGIN
+    INSERT INTO firms_fts (firms_fts, rowid, search_key) VALUES ('delete', old.id, old.search_key);
+    INSERT INTO firms_fts (rowid, search_key) VALUES (new.id, new.search_key);
 END;
 
 CREATE TABLE firm_associations (

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"dxready/auth"
+	"dxready/firms"
+	"dxready/store"
+	"dxready/web"
+)
+
+// cmdImport imports a firm registry CSV: every row is validated, nothing is
+// written unless all are valid, and problems are listed with line numbers in
+// the chosen language. A bar shows progress when stderr is a terminal.
+func cmdImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c, pos, err := parseConfig("import", args, getenv, stderr, nil)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 || pos[0] != "firms" {
+		return errors.New("usage: dxready import firms FILE.csv")
+	}
+	a, err := openApp(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer a.store.Close()
+	f, err := os.Open(pos[1])
+	if err != nil {
+		return errors.New(a.l.T("cli.file_open", "Path", pos[1]))
+	}
+	defer f.Close()
+	info, _ := f.Stat()
+	counter := &countingReader{r: f}
+	known, err := a.store.ImportAssociationCodes(ctx)
+	if err != nil {
+		return err
+	}
+	rd, ferr := firms.NewImportReader(bufio.NewReaderSize(counter, 1<<16), a.ref, a.store.Now(), known)
+	if ferr != nil {
+		fmt.Fprintln(stdout, web.RowErrorText(a.l, *ferr))
+		return errors.New(a.l.T("cli.import_rejected", "Count", 1))
+	}
+	bar := newProgressBar(stderr, info.Size(), a.l)
+	res, err := a.store.ImportFirms(ctx, rd, func(rows int) { bar.update(rows, counter.n) })
+	bar.done()
+	if err != nil {
+		return err
+	}
+	if !res.Written {
+		for _, e := range res.Errors {
+			fmt.Fprintln(stdout, web.RowErrorText(a.l, e))
+		}
+		return errors.New(a.l.T("cli.import_rejected", "Count", res.Problems))
+	}
+	a.store.Audit(ctx, 0, "firms.import", "firms", fmt.Sprintf("cli file=%q rows=%d created=%d updated=%d", pos[1], res.Rows, res.Created, res.Updated))
+	fmt.Fprintln(stdout, a.l.T("cli.import_done", "Rows", a.l.Int(int64(res.Rows)), "Created", a.l.Int(int64(res.Created)),
+		"Updated", a.l.Int(int64(res.Updated))))
+	return nil
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func cmdBackup(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c, pos, err := parseConfig("backup", args, getenv, stderr, nil)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return errors.New("usage: dxready backup OUT.db")
+	}
+	a, err := openApp(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer a.store.Close()
+	if err := a.store.Backup(ctx, pos[0]); err != nil {
+		return err
+	}
+	info, err := os.Stat(pos[0])
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, a.l.T("cli.backup_done", "Path", pos[0], "Size", a.l.Decimal(float64(info.Size())/(1<<20), 1)))
+	return nil
+}
+
+// cmdUser adds an account: `dxready user add --email E --role R ...`. The
+// password is read from stdin with --password-stdin, else generated and
+// printed once.
+func cmdUser(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	var email, role, name, firm, assoc string
+	var fromStdin bool
+	c, pos, err := parseConfig("user", args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&email, "email", "", "email address (login)")
+		fs.StringVar(&role, "role", "", "firm, lead, advisor or admin")
+		fs.StringVar(&name, "name", "", "display name")
+		fs.StringVar(&firm, "firm", "", "tax code of the user's firm (role firm)")
+		fs.StringVar(&assoc, "association", "", "code of the association led (role lead)")
+		fs.BoolVar(&fromStdin, "password-stdin", false, "read the password from the first line of stdin")
+	})
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || pos[0] != "add" {
+		return errors.New("usage: dxready user add --email E --role firm|lead|advisor|admin [--firm MST] [--association CODE] [--password-stdin]")
+	}
+	a, err := openApp(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer a.store.Close()
+	u := &auth.User{Name: firms.NormalizeName(name), Role: auth.Role(role), Status: auth.StatusActive, Lang: c.Lang}
+	if u.Email, err = auth.NormalizeEmail(email); err != nil {
+		return errors.New(a.l.T(err.Error()))
+	}
+	if err := a.resolveUserScope(ctx, u, firm, assoc); err != nil {
+		return err
+	}
+	password, generated, err := readOrMakePassword(stdin, fromStdin)
+	if err != nil {
+		return err
+	}
+	if err := auth.CheckPassword(password, password); err != nil {
+		return errors.New(a.l.T(err.Error()))
+	}
+	if u.PasswordHash, err = newHasher().Hash(ctx, password); err != nil {
+		return err
+	}
+	if err := a.store.CreateUser(ctx, u); errors.Is(err, store.ErrConflict) {
+		return errors.New(a.l.T("error.register.email_taken"))
+	} else if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, a.l.T("cli.user_added", "Email", u.Email, "Role", a.l.T("role."+string(u.Role))))
+	if generated {
+		fmt.Fprintln(stdout, a.l.T("cli.user_password", "Password", password))
+	}
+	return nil
+}
+
+func (a *app) resolveUserScope(ctx context.Context, u *auth.User, firm, assoc string) error {
+	switch u.Role {
+	case auth.RoleFirm:
+		tc, err := firms.ParseTaxCode(firm)
+		if err != nil {
+			return errors.New(a.l.T(err.Error()))
+		}
+		f, err := a.store.FindFirmByTaxCode(ctx, tc)
+		if err != nil {
+			return errors.New(a.l.T("cli.no_such_firm", "TaxCode", string(tc)))
+		}
+		u.FirmID = f.ID
+	case auth.RoleLead:
+		as, err := a.store.FindAssociationByCode(ctx, strings.ToLower(assoc))
+		if err != nil {
+			return errors.New(a.l.T("error.firm.association_unknown", "Value", assoc))
+		}
+		u.AssociationID = as.ID
+	case auth.RoleAdvisor, auth.RoleAdmin:
+	default:
+		return errors.New(a.l.T("cli.bad_role", "Role", string(u.Role)))
+	}
+	return nil
+}
+
+func readOrMakePassword(stdin io.Reader, fromStdin bool) (string, bool, error) {
+	if fromStdin {
+		line, err := bufio.NewReader(stdin).ReadString('\n')
+		if err != nil && err != io.EOF {
+			return "", false, err
+		}
+		return strings.TrimRight(line, "\r\n"), false, nil
+	}
+	b := make([]byte, 10)
+	rand.Read(b)
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)), true, nil
+}

@@ -1,0 +1,201 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"dxready/auth"
+	"dxready/demo"
+	"dxready/firms"
+	"dxready/locale"
+	"dxready/store"
+	"dxready/web"
+)
+
+// app is what every command opens: the migrated store with reference data
+// synced, and the language bundle.
+type app struct {
+	cfg    Config
+	store  *store.Store
+	ref    *firms.Reference
+	bundle *locale.Bundle
+	l      *locale.Localizer
+}
+
+func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer, extra func(*flag.FlagSet)) (Config, []string, error) {
+	var c Config
+	fs := flagSet(name, getenv, stderr, &c)
+	if extra != nil {
+		extra(fs)
+	}
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return c, nil, err
+	}
+	return c, pos, c.Validate()
+}
+
+// parseInterspersed parses flags wherever they stand among the positional
+// arguments ("import firms a.csv --db x" and "--db x import firms a.csv").
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos, args = append(pos, args[0]), args[1:]
+	}
+}
+
+func openApp(ctx context.Context, c Config) (*app, error) {
+	b, err := locale.Load()
+	if err != nil {
+		return nil, err
+	}
+	ref, err := firms.LoadReference()
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, c.DB)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	if err := st.SyncReference(ctx, ref); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return &app{cfg: c, store: st, ref: ref, bundle: b, l: b.For(c.Lang)}, nil
+}
+
+func newHasher() *auth.Hasher { return auth.NewHasher(auth.DefaultArgon2, 2) }
+
+func cmdServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c, _, err := parseConfig("serve", args, getenv, stderr, nil)
+	if err != nil {
+		return err
+	}
+	a, err := openApp(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer a.store.Close()
+	if c.Demo {
+		if empty, err := a.store.Empty(ctx); err != nil {
+			return err
+		} else if empty {
+			if err := seedDemo(ctx, a, getenv, stdout); err != nil {
+				return err
+			}
+		}
+	}
+	demoSeed, err := a.store.Meta(ctx, store.MetaDemo)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	srv, err := web.New(web.Config{Store: a.store, Bundle: a.bundle, Ref: a.ref, Hasher: newHasher(), Logger: logger,
+		SecureCookies: c.SecureCookies, Demo: demoSeed != ""})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 2 * time.Minute,
+		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	if demoSeed != "" {
+		printDemoAccounts(ctx, a, stdout)
+	}
+	fmt.Fprintln(stdout, a.l.T("cli.listening", "URL", "http://"+ln.Addr().String()+"/"))
+	go sweepSessions(ctx, a.store, logger)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(stdout, a.l.T("cli.shutdown"))
+	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutCtx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// sweepSessions deletes expired sessions every hour until ctx ends.
+func sweepSessions(ctx context.Context, st *store.Store, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if _, err := st.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("sweep sessions", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func seedDemo(ctx context.Context, a *app, getenv func(string) string, stdout io.Writer) error {
+	fmt.Fprintln(stdout, a.l.T("cli.demo_seeding", "Firms", a.l.Int(demo.DefaultFirms)))
+	res, err := demo.Seed(ctx, a.store, a.ref, newHasher(), demo.Options{Seed: a.cfg.DemoSeed, Password: getenv("DXREADY_DEMO_PASSWORD")})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, a.l.T("cli.demo_done", "Firms", a.l.Int(int64(res.Firms)), "Members", a.l.Int(int64(res.Memberships)),
+		"Seconds", a.l.Decimal(res.Elapsed.Seconds(), 1)))
+	if res.GeneratedPassword {
+		fmt.Fprintln(stdout, a.l.T("cli.demo_password_generated", "Password", res.Password))
+	} else {
+		fmt.Fprintln(stdout, a.l.T("cli.demo_password_env"))
+	}
+	return nil
+}
+
+// printDemoAccounts lists the demo logins on every start, so a new user
+// knows where to begin; the password itself is never stored in clear.
+func printDemoAccounts(ctx context.Context, a *app, stdout io.Writer) {
+	fmt.Fprintln(stdout, a.l.T("cli.demo_accounts"))
+	fmt.Fprintln(stdout, "  admin@demo.local              "+a.l.T("role.admin"))
+	fmt.Fprintln(stdout, "  lead1@demo.local … lead8      "+a.l.T("role.lead"))
+	fmt.Fprintln(stdout, "  advisor1@demo.local … advisor12  "+a.l.T("role.advisor"))
+	fmt.Fprintln(stdout, "  firm1@demo.local … firm20     "+a.l.T("role.firm"))
+	fmt.Fprintln(stdout, a.l.T("cli.demo_password_earlier"))
+}
+
+func cmdDemo(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c, _, err := parseConfig("demo", args, getenv, stderr, nil)
+	if err != nil {
+		return err
+	}
+	a, err := openApp(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer a.store.Close()
+	return seedDemo(ctx, a, getenv, stdout)
+}
