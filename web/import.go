@@ -33,6 +33,12 @@ func (s *Server) adminImportPost(w http.ResponseWriter, r *http.Request) {
 		p.Problem = problem
 		s.render(w, r, status, "admin_import", p)
 	}
+	const limit = MaxUploadBytes + 1<<20 // the file plus the multipart envelope
+	if r.ContentLength > limit {
+		fail(http.StatusRequestEntityTooLarge, "error.import.too_large")
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) || r.ContentLength > MaxUploadBytes {

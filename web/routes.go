@@ -65,8 +65,9 @@ func (s *Server) routes() http.Handler {
 			r.Get("/admin/import", s.adminImport)
 		})
 	})
-	// The upload has its own, larger body limit.
-	r.With(s.limitBody(MaxUploadBytes+1<<20), s.loadSession, s.chooseLanguage, s.requireAction(auth.ActFirmImport)).
+	// The upload sets its own, larger body limit, so that an oversized file
+	// gets the import page with its own message rather than a bare 413.
+	r.With(s.loadSession, s.chooseLanguage, s.requireAction(auth.ActFirmImport)).
 		Post("/admin/import", s.adminImportPost)
 	return r
 }

@@ -1,0 +1,73 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"testing"
+)
+
+// Every protected route against every kind of user: anonymous users are
+// sent to log in; signed-in users get the page or a 403/404, never a 500.
+func TestRouteAccessMatrix(t *testing.T) {
+	e := newEnv(t)
+	fx := e.fx
+	users := map[string]*client{
+		"anonymous": e.client(),
+		"firm":      e.client().login("firm@test.local"),
+		"lead":      e.client().login("lead@test.local"),
+		"advisor":   e.client().login("advisor@test.local"),
+		"admin":     e.client().login("admin@test.local"),
+	}
+	ownFirm := "/firms/" + strconv.FormatInt(fx.GoDuc.ID, 10)    // firm user's own; member of the lead's association
+	otherWood := "/firms/" + strconv.FormatInt(fx.NoiThat.ID, 10) // another wood member
+	logistics := "/firms/" + strconv.FormatInt(fx.Kho.ID, 10)     // not in the lead's association
+	const login = 303
+	want := map[string]map[string]int{
+		"/profile":               {"anonymous": login, "firm": 200, "lead": 403, "advisor": 403, "admin": 403},
+		"/profile/edit":          {"anonymous": login, "firm": 200, "lead": 403, "advisor": 403, "admin": 403},
+		"/profile/contact/export": {"anonymous": login, "firm": 200, "lead": 403, "advisor": 403, "admin": 403},
+		ownFirm:                  {"anonymous": login, "firm": 200, "lead": 200, "advisor": 200, "admin": 200},
+		otherWood:                {"anonymous": login, "firm": 404, "lead": 200, "advisor": 200, "admin": 200},
+		logistics:                {"anonymous": login, "firm": 404, "lead": 404, "advisor": 200, "admin": 200},
+		"/firms/999999":          {"anonymous": login, "firm": 404, "lead": 404, "advisor": 404, "admin": 404},
+		"/firms/abc":             {"anonymous": login, "firm": 404, "lead": 404, "advisor": 404, "admin": 404},
+		"/admin/firms":           {"anonymous": login, "firm": 403, "lead": 403, "advisor": 403, "admin": 200},
+		"/admin/import":          {"anonymous": login, "firm": 403, "lead": 403, "advisor": 403, "admin": 200},
+		"/":                      {"anonymous": 200, "firm": 200, "lead": 200, "advisor": 200, "admin": 200},
+		"/no/such/page":          {"anonymous": 404, "firm": 404, "lead": 404, "advisor": 404, "admin": 404},
+	}
+	for path, byUser := range want {
+		for name, c := range users {
+			if got := c.get(path).status; got != byUser[name] {
+				t.Errorf("GET %s as %s = %d, want %d", path, name, got, byUser[name])
+			}
+		}
+	}
+	// Unsafe routes: only the right role gets past the door.
+	posts := map[string]map[string]int{
+		"/profile/contact/erase": {"anonymous": login, "firm": 303, "lead": 403, "advisor": 403, "admin": 403},
+		"/admin/import":          {"anonymous": login, "firm": 403, "lead": 403, "advisor": 403, "admin": 400},
+	}
+	for path, byUser := range posts {
+		for name, c := range users {
+			if got := c.post(path, nil).status; got != byUser[name] {
+				t.Errorf("POST %s as %s = %d, want %d", path, name, got, byUser[name])
+			}
+		}
+	}
+}
+
+// A lead sees a member firm's record but not its contact person; the
+// admin sees both.
+func TestContactVisibility(t *testing.T) {
+	e := newEnv(t)
+	firm := e.client().login("firm@test.local")
+	must(t, firm.post("/profile/contact", values("full_name", "Trần Thị Lan", "email", "lan@example.vn", "consent", "yes")), http.StatusSeeOther)
+	path := "/firms/" + strconv.FormatInt(e.fx.GoDuc.ID, 10)
+	r := e.client().login("lead@test.local").get(path)
+	must(t, r, http.StatusOK, "Gỗ Đức Thành")
+	if contains(r.body, "lan@example.vn") {
+		t.Fatal("a lead sees the contact person")
+	}
+	must(t, e.client().login("admin@test.local").get(path), http.StatusOK, "lan@example.vn")
+}

@@ -1,0 +1,141 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"dxready/auth"
+)
+
+func TestRegisterNewFirmThenLogoutAndLogin(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	form := url.Values{"tax_code": {"3709000100"}, "firm_name": {"Công ty TNHH Cơ khí Phú An"}, "name": {"Lê Thị Hạnh"},
+		"email": {"Hanh@Example.vn"}, "password": {"một câu mật khẩu dài"}, "password_confirm": {"một câu mật khẩu dài"}}
+	r := c.post("/register", form)
+	must(t, r, http.StatusSeeOther)
+	if loc := r.header.Get("Location"); loc != "/profile" {
+		t.Fatalf("redirect to %q", loc)
+	}
+	must(t, c.get("/profile"), http.StatusOK, "Công ty TNHH Cơ khí Phú An", "3709000100", "Tài khoản đã được tạo", "Hồ sơ còn thiếu")
+	u, err := e.st.FindUserByEmail(ctx, "hanh@example.vn")
+	if err != nil || u.Status != auth.StatusActive || u.Role != auth.RoleFirm {
+		t.Fatalf("user = %+v, %v", u, err)
+	}
+	must(t, c.post("/logout", nil), http.StatusSeeOther)
+	r = c.get("/profile")
+	if r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/login?next=") {
+		t.Fatalf("after logout /profile = %d %s", r.status, r.header.Get("Location"))
+	}
+	must(t, c.post("/login", url.Values{"email": {"hanh@example.vn"}, "password": {"sai mật khẩu rồi"}}), http.StatusUnauthorized, "Email hoặc mật khẩu không đúng")
+	r = c.post("/login", url.Values{"email": {"hanh@example.vn"}, "password": {"một câu mật khẩu dài"}, "next": {"/profile/edit"}})
+	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/profile/edit" {
+		t.Fatalf("login = %d %s", r.status, r.header.Get("Location"))
+	}
+}
+
+func TestRegisterValidationInBothLanguages(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	base := url.Values{"tax_code": {"3709000101"}, "name": {"An"}, "email": {"an@example.vn"}, "password": {"mật khẩu đủ dài"}, "password_confirm": {"mật khẩu đủ dài"}}
+	must(t, c.post("/register", base), http.StatusUnprocessableEntity, "chữ số kiểm tra", `value="3709000101"`, `value="an@example.vn"`)
+	must(t, c.post("/register?lang=en", base), http.StatusUnprocessableEntity, "check digit")
+	// A valid code not in the registry needs the firm's name.
+	ok := url.Values{}
+	for k, v := range base {
+		ok[k] = v
+	}
+	ok.Set("tax_code", "3709000118")
+	must(t, c.post("/register?lang=vi", ok), http.StatusUnprocessableEntity, "chưa có trong danh bạ")
+	weak := url.Values{"tax_code": {"x"}, "email": {"nope"}, "password": {"short"}, "password_confirm": {"short"}}
+	must(t, c.post("/register", weak), http.StatusUnprocessableEntity, "Email không hợp lệ", "ít nhất 10 ký tự", "Vui lòng nhập họ tên")
+	taken := url.Values{"tax_code": {"3709000012"}, "name": {"An"}, "email": {"firm@test.local"}, "password": {"mật khẩu đủ dài"}, "password_confirm": {"mật khẩu đủ dài"}}
+	must(t, c.post("/register", taken), http.StatusUnprocessableEntity, "đã có tài khoản")
+	// Nothing was saved by any of these.
+	if n, _ := e.st.CountFirms(ctx); n != 3 {
+		t.Fatalf("firms = %d", n)
+	}
+}
+
+func TestSecondUserOfAFirmWaitsForApproval(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	form := url.Values{"tax_code": {"3709000012"}, "name": {"Phạm Minh"}, "email": {"minh@example.vn"}, "password": {"mật khẩu đủ dài"}, "password_confirm": {"mật khẩu đủ dài"}}
+	r := c.post("/register", form)
+	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/login" {
+		t.Fatalf("register = %d %s", r.status, r.header.Get("Location"))
+	}
+	must(t, c.post("/login", url.Values{"email": {"minh@example.vn"}, "password": {"mật khẩu đủ dài"}}), http.StatusForbidden, "chờ một người dùng khác")
+	colleague := e.client().login("firm@test.local")
+	must(t, colleague.get("/profile"), http.StatusOK, "minh@example.vn", "Chờ phê duyệt")
+	pending, _ := e.st.FindUserByEmail(ctx, "minh@example.vn")
+	// A user of another firm cannot approve; neither can a stranger's id be approved.
+	other := e.client()
+	other.post("/register", url.Values{"tax_code": {"3709000125"}, "firm_name": {"Công ty Khác"}, "name": {"Khác"}, "email": {"khac@example.vn"}, "password": {"mật khẩu đủ dài"}, "password_confirm": {"mật khẩu đủ dài"}})
+	must(t, other.post("/profile/users/"+itoa(pending.ID)+"/approve", nil), http.StatusNotFound)
+	must(t, colleague.post("/profile/users/"+itoa(pending.ID)+"/approve", nil), http.StatusSeeOther)
+	must(t, c.post("/login", url.Values{"email": {"minh@example.vn"}, "password": {"mật khẩu đủ dài"}}), http.StatusSeeOther)
+}
+
+func TestLoginIsRateLimitedPerAccount(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	for i := range 5 {
+		r := c.post("/login", url.Values{"email": {"admin@test.local"}, "password": {"wrong password " + itoa(int64(i))}})
+		must(t, r, http.StatusUnauthorized)
+	}
+	r := c.post("/login", url.Values{"email": {"admin@test.local"}, "password": {"wrong again!!"}})
+	must(t, r, http.StatusTooManyRequests, "thử quá nhiều lần", "15 phút")
+	// Even the right password waits until the window passes.
+	must(t, c.post("/login", url.Values{"email": {"admin@test.local"}, "password": {"mật khẩu thử nghiệm"}}), http.StatusTooManyRequests)
+	// Another account is unaffected.
+	e.client().login("lead@test.local")
+}
+
+func TestSessionCookieAndRenewal(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	c.get("/")
+	r := c.post("/login", url.Values{"email": {"admin@test.local"}, "password": {"mật khẩu thử nghiệm"}})
+	set := sessionSetCookie(r)
+	if !strings.Contains(set, "dxready_session=") || !strings.Contains(set, "HttpOnly") || !strings.Contains(set, "SameSite=Lax") {
+		t.Fatalf("cookie = %s", set)
+	}
+	first := cookieValue(set)
+	r = c.post("/login", url.Values{"email": {"admin@test.local"}, "password": {"mật khẩu thử nghiệm"}})
+	if second := cookieValue(sessionSetCookie(r)); second == first || second == "" {
+		t.Fatal("login did not issue a new session token")
+	}
+	// The old token no longer works.
+	old := e.client()
+	u, _ := url.Parse(e.srv.URL)
+	old.c.Jar.SetCookies(u, []*http.Cookie{{Name: "dxready_session", Value: first}})
+	if r := old.get("/admin/firms"); r.status != http.StatusSeeOther {
+		t.Fatalf("old session still valid: %d", r.status)
+	}
+	// A garbage cookie is ignored, not an error.
+	junk := e.client()
+	junk.c.Jar.SetCookies(u, []*http.Cookie{{Name: "dxready_session", Value: strings.Repeat("x", 40)}})
+	must(t, junk.get("/"), http.StatusOK)
+}
+
+func sessionSetCookie(r resp) string {
+	for _, c := range r.header.Values("Set-Cookie") {
+		if strings.HasPrefix(c, "dxready_session=") {
+			return c
+		}
+	}
+	return ""
+}
+
+func cookieValue(setCookie string) string {
+	v, _, _ := strings.Cut(setCookie, ";")
+	_, v, _ = strings.Cut(v, "=")
+	return v
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+

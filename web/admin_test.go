@@ -1,0 +1,117 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestAdminFirmSearch(t *testing.T) {
+	e := newEnv(t)
+	c := e.client().login("admin@test.local")
+	must(t, c.get("/admin/firms"), http.StatusOK, "Tìm thấy 3 doanh nghiệp", "3709000044")
+	r := c.get("/admin/firms?q=go+duc")
+	must(t, r, http.StatusOK, "Tìm thấy 1 doanh nghiệp", "Gỗ Đức Thành")
+	if strings.Contains(r.body, "Kho vận") {
+		t.Fatal("search returned a non-matching firm")
+	}
+	must(t, c.get("/admin/firms?q=3709000044&lang=en"), http.StatusOK, "1 firm found", "Sóng Thần")
+	must(t, c.get("/admin/firms?lang=vi&association="+itoa(e.fx.Wood.ID)), http.StatusOK, "Tìm thấy 2 doanh nghiệp")
+	// Junk filters are ignored, never a 500.
+	for _, q := range []string{"?page=-4", "?page=abc", "?ward=drop+table", "?size=huge", "?association=x", "?q=%22%2A%28", "?q=" + strings.Repeat("a", 5000), "?page=99999"} {
+		must(t, c.get("/admin/firms"+q), http.StatusOK)
+	}
+}
+
+func TestAdminFirmSearchPages(t *testing.T) {
+	e := newEnv(t)
+	c := e.client().login("admin@test.local")
+	// 120 more firms so that there are three pages of 50.
+	var b strings.Builder
+	b.WriteString("tax_code,name,vsic,ward,employees,revenue_vnd,capital_vnd,year\n")
+	n := 0
+	for body := 370910000; n < 120; body++ {
+		code := mst(body)
+		if code == "" {
+			continue
+		}
+		fmt.Fprintf(&b, "%s,Công ty TNHH Thử %03d,4690,25747,5,1000000000,1000000000,2025\n", code, n)
+		n++
+	}
+	must(t, uploadCSV(c, "firms.csv", b.String()), http.StatusOK, "120 doanh nghiệp mới")
+	r := c.get("/admin/firms?q=thu")
+	must(t, r, http.StatusOK, "Tìm thấy 120 doanh nghiệp", "Trang 1 / 3", `href="/admin/firms?page=2&amp;q=thu"`)
+	must(t, c.get("/admin/firms?q=thu&page=3"), http.StatusOK, "Trang 3 / 3", "Thử 119", `rel="prev"`)
+}
+
+// mst returns the valid tax code for a 9-digit body, or "".
+func mst(body int) string {
+	s := fmt.Sprint(body)
+	w := []int{31, 29, 23, 19, 17, 13, 7, 5, 3}
+	sum := 0
+	for i := range 9 {
+		sum += int(s[i]-'0') * w[i]
+	}
+	if sum%11 == 0 {
+		return ""
+	}
+	return s + fmt.Sprint((10-sum%11)%10)
+}
+
+func uploadCSV(c *client, name, content string) resp {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("file", name)
+	fw.Write([]byte(content))
+	mw.Close()
+	req, _ := http.NewRequest("POST", c.e.srv.URL+"/admin/import", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return c.do(req)
+}
+
+func TestAdminImportUpload(t *testing.T) {
+	e := newEnv(t)
+	c := e.client().login("admin@test.local")
+	good := "\xEF\xBB\xBFtax_code,name,vsic,ward,park,employees,revenue_vnd,capital_vnd,year,associations\n" +
+		"3709000100,Công ty TNHH Nhựa Tân Hiệp,2220,25920,,35,12500000000,8000000000,2025,wood\n"
+	must(t, uploadCSV(c, "good.csv", good), http.StatusOK, "Đã nhập 1 dòng: 1 doanh nghiệp mới, 0 doanh nghiệp được cập nhật")
+	bad := "tax_code,name,vsic,ward,employees,revenue_vnd,capital_vnd,year\n" +
+		"3709000118,Công ty A,2220,25920,35,1,1,2025\n" +
+		"3709000119,Công ty B,2220,25920,35,1,1,2025\n" +
+		"3709000125,Công ty C,2220,00000,35,1,1,2025\n"
+	r := uploadCSV(c, "bad.csv", bad)
+	must(t, r, http.StatusUnprocessableEntity, "Tệp có 2 lỗi", "Dòng 3, cột mã số thuế: Mã số thuế không hợp lệ", "Dòng 4, cột phường/xã")
+	if _, err := e.st.FindFirmByTaxCode(ctx, "3709000118"); err == nil {
+		t.Fatal("the valid row of a rejected file was saved")
+	}
+	// The same in English.
+	req := uploadCSVLang(e.client().login("admin@test.local"), bad, "en")
+	must(t, req, http.StatusUnprocessableEntity, "The file has 2 problems", "Line 3, column tax code")
+	must(t, uploadCSV(c, "empty.csv", ""), http.StatusUnprocessableEntity, "Tệp trống")
+	must(t, uploadCSV(c, "x.csv", "a,b\n1,2\n"), http.StatusUnprocessableEntity, "thiếu cột")
+}
+
+func uploadCSVLang(c *client, content, lang string) resp {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("file", "f.csv")
+	fw.Write([]byte(content))
+	mw.Close()
+	req, _ := http.NewRequest("POST", c.e.srv.URL+"/admin/import?lang="+lang, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return c.do(req)
+}
+
+func TestAdminImportRefusesLargeFiles(t *testing.T) {
+	e := newEnv(t)
+	c := e.client().login("admin@test.local")
+	big := "tax_code,name\n" + strings.Repeat("3709000100,"+strings.Repeat("x", 100)+"\n", (MaxUploadBytes/110)+20000)
+	r := uploadCSV(c, "big.csv", big)
+	must(t, r, http.StatusRequestEntityTooLarge, "vượt quá 20 MB")
+	if n, _ := e.st.CountFirms(ctx); n != 3 {
+		t.Fatalf("firms = %d", n)
+	}
+}

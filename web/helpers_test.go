@@ -1,0 +1,115 @@
+package web
+
+import (
+	"html"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"dxready/auth"
+	"dxready/locale"
+	"dxready/store"
+	"dxready/store/storetest"
+)
+
+type env struct {
+	t   *testing.T
+	srv *httptest.Server
+	st  *store.Store
+	fx  *storetest.Fixtures
+	web *Server
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	st, fx := storetest.Open(t)
+	b, err := locale.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Config{Store: st, Bundle: b, Ref: fx.Ref, Hasher: auth.NewHasher(storetest.Cheap, 2),
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Demo: true, Now: func() time.Time { return storetest.Clock }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	return &env{t: t, srv: srv, st: st, fx: fx, web: s}
+}
+
+// client is a browser: its own cookie jar, no automatic redirects.
+type client struct {
+	e *env
+	c *http.Client
+}
+
+func (e *env) client() *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{e: e, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+type resp struct {
+	status int
+	body   string
+	header http.Header
+}
+
+func (c *client) do(req *http.Request) resp {
+	c.e.t.Helper()
+	res, err := c.c.Do(req)
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return resp{res.StatusCode, string(b), res.Header}
+}
+
+func (c *client) get(path string, headers ...string) resp {
+	req, _ := http.NewRequest("GET", c.e.srv.URL+path, nil)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	return c.do(req)
+}
+
+func (c *client) post(path string, form url.Values, headers ...string) resp {
+	req, _ := http.NewRequest("POST", c.e.srv.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	return c.do(req)
+}
+
+// login signs c in and fails the test unless it worked.
+func (c *client) login(email string) *client {
+	c.e.t.Helper()
+	r := c.post("/login", url.Values{"email": {email}, "password": {storetest.Password}})
+	if r.status != http.StatusSeeOther {
+		c.e.t.Fatalf("login %s: %d %s", email, r.status, r.body)
+	}
+	return c
+}
+
+func must(t *testing.T, r resp, status int, contains ...string) {
+	t.Helper()
+	if r.status != status {
+		t.Fatalf("status %d, want %d; body: %.600s", r.status, status, r.body)
+	}
+	text := html.UnescapeString(r.body)
+	for _, s := range contains {
+		if !strings.Contains(r.body, s) && !strings.Contains(text, s) {
+			t.Fatalf("body lacks %q; body: %.1500s", s, r.body)
+		}
+	}
+}
+
+var ctx = context.Background()
