@@ -18,23 +18,23 @@ func TestRouteAccessMatrix(t *testing.T) {
 		"advisor":   e.client().login("advisor@test.local"),
 		"admin":     e.client().login("admin@test.local"),
 	}
-	ownFirm := "/firms/" + strconv.FormatInt(fx.GoDuc.ID, 10)    // firm user's own; member of the lead's association
+	ownFirm := "/firms/" + strconv.FormatInt(fx.GoDuc.ID, 10)     // firm user's own; member of the lead's association
 	otherWood := "/firms/" + strconv.FormatInt(fx.NoiThat.ID, 10) // another wood member
 	logistics := "/firms/" + strconv.FormatInt(fx.Kho.ID, 10)     // not in the lead's association
 	const login = 303
 	want := map[string]map[string]int{
-		"/profile":               {"anonymous": login, "firm": 200, "lead": 403, "advisor": 403, "admin": 403},
-		"/profile/edit":          {"anonymous": login, "firm": 200, "lead": 403, "advisor": 403, "admin": 403},
+		"/profile":                {"anonymous": login, "firm": 200, "lead": 403, "advisor": 403, "admin": 403},
+		"/profile/edit":           {"anonymous": login, "firm": 200, "lead": 403, "advisor": 403, "admin": 403},
 		"/profile/contact/export": {"anonymous": login, "firm": 200, "lead": 403, "advisor": 403, "admin": 403},
-		ownFirm:                  {"anonymous": login, "firm": 200, "lead": 200, "advisor": 200, "admin": 200},
-		otherWood:                {"anonymous": login, "firm": 404, "lead": 200, "advisor": 200, "admin": 200},
-		logistics:                {"anonymous": login, "firm": 404, "lead": 404, "advisor": 200, "admin": 200},
-		"/firms/999999":          {"anonymous": login, "firm": 404, "lead": 404, "advisor": 404, "admin": 404},
-		"/firms/abc":             {"anonymous": login, "firm": 404, "lead": 404, "advisor": 404, "admin": 404},
-		"/admin/firms":           {"anonymous": login, "firm": 403, "lead": 403, "advisor": 403, "admin": 200},
-		"/admin/import":          {"anonymous": login, "firm": 403, "lead": 403, "advisor": 403, "admin": 200},
-		"/":                      {"anonymous": 200, "firm": 200, "lead": 200, "advisor": 200, "admin": 200},
-		"/no/such/page":          {"anonymous": 404, "firm": 404, "lead": 404, "advisor": 404, "admin": 404},
+		ownFirm:                   {"anonymous": login, "firm": 200, "lead": 200, "advisor": 200, "admin": 200},
+		otherWood:                 {"anonymous": login, "firm": 404, "lead": 200, "advisor": 200, "admin": 200},
+		logistics:                 {"anonymous": login, "firm": 404, "lead": 404, "advisor": 200, "admin": 200},
+		"/firms/999999":           {"anonymous": login, "firm": 404, "lead": 404, "advisor": 404, "admin": 404},
+		"/firms/abc":              {"anonymous": login, "firm": 404, "lead": 404, "advisor": 404, "admin": 404},
+		"/admin/firms":            {"anonymous": login, "firm": 403, "lead": 403, "advisor": 403, "admin": 200},
+		"/admin/import":           {"anonymous": login, "firm": 403, "lead": 403, "advisor": 403, "admin": 200},
+		"/":                       {"anonymous": 200, "firm": 200, "lead": 200, "advisor": 200, "admin": 200},
+		"/no/such/page":           {"anonymous": 404, "firm": 404, "lead": 404, "advisor": 404, "admin": 404},
 	}
 	for path, byUser := range want {
 		for name, c := range users {

@@ -138,4 +138,3 @@ func cookieValue(setCookie string) string {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-

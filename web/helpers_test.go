@@ -1,8 +1,8 @@
 package web
 
 import (
-	"html"
 	"context"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
