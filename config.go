@@ -16,6 +16,7 @@ type Config struct {
 	DB            string
 	Demo          bool
 	DemoSeed      uint64
+	DemoFirms     int
 	Lang          string
 	SecureCookies bool
 }
@@ -36,6 +37,8 @@ func flagSet(name string, getenv func(string) string, out io.Writer, c *Config) 
 	fs.BoolVar(&c.Demo, "demo", envBool(env("DXREADY_DEMO", "true")), "seed the demo province when the database is empty (DXREADY_DEMO)")
 	seed, _ := strconv.ParseUint(env("DXREADY_DEMO_SEED", "2025"), 10, 64)
 	fs.Uint64Var(&c.DemoSeed, "demo-seed", seed, "seed of the demo province (DXREADY_DEMO_SEED)")
+	firmsN, _ := strconv.Atoi(env("DXREADY_DEMO_FIRMS", "68000"))
+	fs.IntVar(&c.DemoFirms, "demo-firms", firmsN, "how many firms the demo province has (DXREADY_DEMO_FIRMS)")
 	fs.StringVar(&c.Lang, "lang", env("DXREADY_LANG", "vi"), "language of command-line messages: vi or en (DXREADY_LANG)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", envBool(env("DXREADY_SECURE_COOKIES", "false")),
 		"mark cookies Secure; turn on when served over HTTPS (DXREADY_SECURE_COOKIES)")
@@ -55,6 +58,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Addr == "" {
 		errs = append(errs, errors.New("--addr must not be empty"))
+	}
+	if c.DemoFirms < 100 || c.DemoFirms > 1_000_000 {
+		errs = append(errs, fmt.Errorf("--demo-firms must be between 100 and 1000000, not %d", c.DemoFirms))
 	}
 	if c.Lang != "vi" && c.Lang != "en" {
 		errs = append(errs, fmt.Errorf("--lang must be vi or en, not %q", c.Lang))

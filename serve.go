@@ -161,8 +161,9 @@ func sweepSessions(ctx context.Context, st *store.Store, log *slog.Logger) {
 }
 
 func seedDemo(ctx context.Context, a *app, getenv func(string) string, stdout io.Writer) error {
-	fmt.Fprintln(stdout, a.l.T("cli.demo_seeding", "Firms", a.l.Int(demo.DefaultFirms)))
-	res, err := demo.Seed(ctx, a.store, a.ref, newHasher(), demo.Options{Seed: a.cfg.DemoSeed, Password: getenv("DXREADY_DEMO_PASSWORD")})
+	fmt.Fprintln(stdout, a.l.T("cli.demo_seeding", "Firms", a.l.Int(int64(a.cfg.DemoFirms))))
+	res, err := demo.Seed(ctx, a.store, a.ref, newHasher(), demo.Options{Seed: a.cfg.DemoSeed, Firms: a.cfg.DemoFirms,
+		Password: getenv("DXREADY_DEMO_PASSWORD")})
 	if err != nil {
 		return err
 	}

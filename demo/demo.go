@@ -145,8 +145,12 @@ func createAccounts(ctx context.Context, st *store.Store, h *auth.Hasher, g *gen
 		byID[f.ID] = f
 	}
 	for i := range 20 {
-		m := members[i%len(members)]
-		f := byID[m[(i/len(members))*7%len(m)]]
+		// Spread the firm accounts over the associations' members, so every
+		// association has a demo firm to show; any firm when one has none.
+		f := all[(i*7919)%len(all)]
+		if m := members[i%len(members)]; len(m) > 0 {
+			f = byID[m[(i/len(members))*7%len(m)]]
+		}
 		specs = append(specs, spec{auth.User{Email: fmt.Sprintf("firm%d@demo.local", i+1), Name: g.personName(), Role: auth.RoleFirm, FirmID: f.ID}, f.Name})
 	}
 	hashes := make([]string, len(specs))
