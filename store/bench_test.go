@@ -1,9 +1,16 @@
 package store_test
 
 import (
+	"bufio"
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"dxready/auth"
 	"dxready/demo"
@@ -60,4 +67,86 @@ func BenchmarkFindFirms(b *testing.B) {
 			}
 		})
 	}
+}
+
+// writeRegistryCSV writes n valid registry rows to a temp file and returns
+// its path.
+func writeRegistryCSV(b *testing.B, n int) string {
+	path := filepath.Join(b.TempDir(), "registry.csv")
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	w.WriteString("\xEF\xBB\xBFtax_code,name,vsic,ward,park,employees,revenue_vnd,capital_vnd,year,associations\n")
+	vsic := []string{"3100", "1629", "4690", "6201", "5210", "1410", "2610", "1079"}
+	wards := []string{"25747", "25760", "25813", "25942", "25966", "25888", "25777", "25822"}
+	for body, i := 371000000, 0; i < n; body++ {
+		d, ok := firms.CheckDigit(strconv.Itoa(body))
+		if !ok {
+			continue
+		}
+		assoc := ""
+		if i%20 == 0 {
+			assoc = "wood"
+		}
+		fmt.Fprintf(w, "%d%c,Công ty TNHH Thử nghiệm Số %d,%s,%s,,%d,%d,%d,2025,%s\n", body, d, i, vsic[i%8], wards[(i/8)%8],
+			1+i%150, int64(1+i%90)*1_000_000_000, int64(1+i%40)*500_000_000, assoc)
+		i++
+	}
+	w.Flush()
+	f.Close()
+	return path
+}
+
+// BenchmarkImport68k imports a 68,000-row registry CSV into an empty
+// registry (target: under 10 s, memory flat). It reports the peak heap
+// seen while importing, sampled every 20 ms.
+func BenchmarkImport68k(b *testing.B) {
+	path := writeRegistryCSV(b, 68_000)
+	info, _ := os.Stat(path)
+	b.SetBytes(info.Size())
+	var peak uint64
+	for b.Loop() {
+		b.StopTimer()
+		s, fx := storetest.Open(b)
+		known, _ := s.ImportAssociationCodes(context.Background())
+		f, _ := os.Open(path)
+		runtime.GC()
+		var base runtime.MemStats
+		runtime.ReadMemStats(&base)
+		stop := make(chan struct{})
+		sampled := make(chan uint64)
+		go func() {
+			var m runtime.MemStats
+			var top uint64
+			t := time.NewTicker(20 * time.Millisecond)
+			defer t.Stop()
+			for {
+				runtime.ReadMemStats(&m)
+				top = max(top, m.HeapAlloc)
+				select {
+				case <-stop:
+					sampled <- top - min(top, base.HeapAlloc)
+					return
+				case <-t.C:
+				}
+			}
+		}()
+		b.StartTimer()
+		rd, ferr := firms.NewImportReader(bufio.NewReader(f), fx.Ref, storetest.Clock, known)
+		if ferr != nil {
+			b.Fatal(ferr)
+		}
+		res, err := s.ImportFirms(context.Background(), rd, nil)
+		if err != nil || !res.Written || res.Created != 68_000 {
+			b.Fatalf("import: %+v %v", res, err)
+		}
+		b.StopTimer()
+		close(stop)
+		peak = max(peak, <-sampled)
+		f.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
 }

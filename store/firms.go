@@ -76,7 +76,7 @@ func (s *Store) CreateFirm(ctx context.Context, f *firms.Firm) error {
 }
 
 // CreateFirms inserts many firms in one transaction (the demo generator and
-// bulk loads), setting their IDs.
+// bulk loads), setting their IDs, and rebuilds the search index once.
 func (s *Store) CreateFirms(ctx context.Context, fs []*firms.Firm) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, insertFirmSQL)
@@ -93,8 +93,28 @@ func (s *Store) CreateFirms(ctx context.Context, fs []*firms.Firm) error {
 			}
 			f.ID, _ = res.LastInsertId()
 		}
-		return nil
+		return rebuildSearch(ctx, tx)
 	})
+}
+
+// rebuildSearch rebuilds firms_fts from the firms table.
+func rebuildSearch(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, "INSERT INTO firms_fts (firms_fts) VALUES ('rebuild')")
+	return mapErr("rebuild search index", err)
+}
+
+// indexFirm adds firm id's search key to firms_fts.
+func indexFirm(ctx context.Context, tx *sql.Tx, id int64, key string) error {
+	_, err := tx.ExecContext(ctx, "INSERT INTO firms_fts (rowid, search_key) VALUES (?, ?)", id, key)
+	return mapErr("index firm", err)
+}
+
+// unindexFirm removes firm id's current search key from firms_fts; call it
+// before the firm's row changes.
+func unindexFirm(ctx context.Context, tx *sql.Tx, id int64) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO firms_fts (firms_fts, rowid, search_key)
+		SELECT 'delete', id, search_key FROM firms WHERE id = ?`, id)
+	return mapErr("unindex firm", err)
 }
 
 func createFirm(ctx context.Context, tx *sql.Tx, f *firms.Firm, now time.Time) error {
@@ -103,8 +123,10 @@ func createFirm(ctx context.Context, tx *sql.Tx, f *firms.Firm, now time.Time) e
 	if err != nil {
 		return mapErr("create firm "+string(f.TaxCode), err)
 	}
-	f.ID, err = res.LastInsertId()
-	return err
+	if f.ID, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	return indexFirm(ctx, tx, f.ID, firms.SearchKey(f.Name))
 }
 
 // UpdateFirm saves f's registry fields (not its tax code), or ErrNotFound.
@@ -113,6 +135,17 @@ func (s *Store) UpdateFirm(ctx context.Context, f *firms.Firm) error {
 }
 
 func updateFirm(ctx context.Context, tx *sql.Tx, f *firms.Firm, now time.Time) error {
+	if err := unindexFirm(ctx, tx, f.ID); err != nil {
+		return err
+	}
+	if err := updateFirmRow(ctx, tx, f, now); err != nil {
+		return err
+	}
+	return indexFirm(ctx, tx, f.ID, firms.SearchKey(f.Name))
+}
+
+// updateFirmRow writes f's row without touching the search index.
+func updateFirmRow(ctx context.Context, tx *sql.Tx, f *firms.Firm, now time.Time) error {
 	args := []any{f.Name, firms.Fold(f.Name), firms.SearchKey(f.Name), f.VSICVersion, nullStr(f.VSICCode), nullStr(f.Section), nullStr(f.WardCode), nullStr(f.ParkCode)}
 	args = append(args, sizeArgs(f)...)
 	args = append(args, now, f.ID)

@@ -29,6 +29,8 @@ const MaxImportErrors = 5000
 // new firms and updating existing ones by tax code. If any row has a
 // problem, the transaction is rolled back: nothing is written, and the
 // result lists the problems. progress, if set, is called every 1,000 rows.
+// Rows are written without touching the search index, which is rebuilt
+// once at the end (see the note in migration 0001).
 func (s *Store) ImportFirms(ctx context.Context, rd *firms.ImportReader, progress func(rows int)) (*ImportResult, error) {
 	assocIDs, err := s.associationIDsByCode(ctx)
 	if err != nil {
@@ -76,7 +78,7 @@ func (s *Store) ImportFirms(ctx context.Context, rd *firms.ImportReader, progres
 		if res.Problems > 0 {
 			return errRollback
 		}
-		return nil
+		return rebuildSearch(ctx, tx)
 	})
 	if errors.Is(err, errRollback) {
 		res.Created, res.Updated = 0, 0
@@ -153,7 +155,7 @@ func (im *importer) upsert(ctx context.Context, row *firms.ImportRow) (bool, err
 	case err != nil:
 		return false, err
 	default:
-		if err := updateFirm(ctx, im.tx, f, im.now); err != nil {
+		if err := updateFirmRow(ctx, im.tx, f, im.now); err != nil {
 			return false, err
 		}
 	}

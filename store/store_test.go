@@ -245,3 +245,40 @@ func TestConcurrentReadsAndWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// The search index follows every write path: create, edit, import.
+func TestSearchIndexFollowsWrites(t *testing.T) {
+	s, fx := storetest.Open(t)
+	find := func(q string) int {
+		t.Helper()
+		_, n, err := s.FindFirms(ctx, store.FirmFilter{Query: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if find("duc thanh") != 1 {
+		t.Fatal("fixture not indexed")
+	}
+	f := *fx.GoDuc
+	f.Name = "Công ty TNHH Mộc Phát Tài"
+	if err := s.UpdateFirm(ctx, &f); err != nil {
+		t.Fatal(err)
+	}
+	if find("duc thanh") != 0 || find("moc phat") != 1 {
+		t.Fatalf("after edit: old %d, new %d", find("duc thanh"), find("moc phat"))
+	}
+	res, _ := importCSV(t, s, fx, header+"3709000012,Công ty TNHH Lâm Sản Xanh,3100,25760,,130,1,1,2025,\n"+
+		"3709000132,Công ty TNHH Bao Bì Mới,1702,25747,,12,1,1,2025,\n")
+	if !res.Written {
+		t.Fatalf("import: %+v", res)
+	}
+	if find("moc phat") != 0 || find("lam san xanh") != 1 || find("bao bi moi") != 1 || find("kho van") != 1 {
+		t.Fatalf("after import: %d %d %d %d", find("moc phat"), find("lam san xanh"), find("bao bi moi"), find("kho van"))
+	}
+	// A rejected import leaves the index as it was.
+	bad, _ := importCSV(t, s, fx, header+"3709000012,Công ty Đổi Tên Hỏng,3100,25760,,130,1,1,2025,\n3709000133,x,1,2,,1,1,1,1,\n")
+	if bad.Written || find("doi ten hong") != 0 || find("lam san xanh") != 1 {
+		t.Fatal("a rejected import changed the search index")
+	}
+}
