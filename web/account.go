@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"unicode/utf8"
 
 	"dxready/auth"
 	"dxready/firms"
@@ -33,8 +34,14 @@ func (s *Server) registerPost(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		f.Fail("email", err.Error())
 	}
-	if firms.NormalizeName(f.Get("name")) == "" {
+	switch n := utf8.RuneCountInString(firms.NormalizeName(f.Get("name"))); {
+	case n == 0:
 		f.Fail("name", "error.account.name_required")
+	case n > maxPersonName:
+		f.Fail("name", "error.account.name_too_long")
+	}
+	if utf8.RuneCountInString(firms.NormalizeName(f.Get("firm_name"))) > firms.MaxNameLen {
+		f.Fail("firm_name", string(firms.ErrNameTooLong))
 	}
 	if err := auth.CheckPassword(f.Values["password"], f.Values["password_confirm"]); err != nil {
 		f.Fail("password", err.Error())
@@ -76,6 +83,9 @@ func (s *Server) registerPost(w http.ResponseWriter, r *http.Request) {
 	}
 	s.redirect(w, r, "/profile", "flash.registered")
 }
+
+// maxPersonName bounds a user's display name, in characters.
+const maxPersonName = 200
 
 type loginPage struct {
 	page

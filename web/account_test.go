@@ -138,3 +138,25 @@ func cookieValue(setCookie string) string {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestRegisterBoundsNameLengths(t *testing.T) {
+	e := newEnv(t)
+	long := strings.Repeat("Gỗ ", 200)
+	r := e.client().post("/register", url.Values{"tax_code": {"3709000100"}, "firm_name": {long}, "name": {long},
+		"email": {"a@example.vn"}, "password": {"mật khẩu đủ dài"}, "password_confirm": {"mật khẩu đủ dài"}})
+	must(t, r, http.StatusUnprocessableEntity, "Tên doanh nghiệp quá dài", "Họ tên quá dài")
+	if n, _ := e.st.CountFirms(ctx); n != 3 {
+		t.Fatal("an over-long registration was saved")
+	}
+}
+
+func TestLoginIsRateLimitedPerIP(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	// Many accounts from one address: the per-IP limit (20 per 10 minutes) stops the 21st.
+	for i := range 20 {
+		r := c.post("/login", url.Values{"email": {"nobody" + itoa(int64(i)) + "@example.vn"}, "password": {"whatever it is"}})
+		must(t, r, http.StatusUnauthorized)
+	}
+	must(t, c.post("/login", url.Values{"email": {"admin@test.local"}, "password": {"mật khẩu thử nghiệm"}}), http.StatusTooManyRequests)
+}

@@ -59,6 +59,7 @@ CREATE TABLE firms (
 CREATE INDEX firms_name_idx ON firms (name_folded, id);
 CREATE INDEX firms_ward_idx ON firms (ward_code, name_folded);
 CREATE INDEX firms_size_idx ON firms (size_class, name_folded);
+CREATE INDEX firms_ward_size_idx ON firms (ward_code, size_class, name_folded);
 
 -- Word index for search: the folded name without its legal form
 -- (firms.SearchKey), so "công ty" does not match every firm. The store keeps
