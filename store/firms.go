@@ -171,8 +171,8 @@ type FirmFilter struct {
 	Limit, Offset int
 }
 
-// FindFirms returns one page of firms matching f, ordered by folded name,
-// and the total number that match.
+// FindFirms returns one page of firms matching f, ordered by name without
+// its legal form (search_key), and the total number that match.
 //
 // Two plans, chosen by the count: few matches are sorted in a temporary
 // b-tree; many (a common word such as "cong") are read in name order from
@@ -192,7 +192,7 @@ func (s *Store) FindFirms(ctx context.Context, f FirmFilter) ([]*firms.Firm, int
 		from = "firms f INDEXED BY firms_name_idx"
 	}
 	rows, err := s.r.QueryContext(ctx, "SELECT "+firmColumns+" FROM "+from+" WHERE "+where+
-		" ORDER BY f.name_folded, f.id LIMIT ? OFFSET ?", append(args, f.Limit, max(f.Offset, 0))...)
+		" ORDER BY f.search_key, f.id LIMIT ? OFFSET ?", append(args, f.Limit, max(f.Offset, 0))...)
 	if err != nil {
 		return nil, 0, mapErr("find firms", err)
 	}

@@ -56,10 +56,12 @@ CREATE TABLE firms (
     created_at   DATETIME NOT NULL,
     updated_at   DATETIME NOT NULL
 );
-CREATE INDEX firms_name_idx ON firms (name_folded, id);
-CREATE INDEX firms_ward_idx ON firms (ward_code, name_folded);
-CREATE INDEX firms_size_idx ON firms (size_class, name_folded);
-CREATE INDEX firms_ward_size_idx ON firms (ward_code, size_class, name_folded);
+-- Lists sort by search_key (the name without its legal form), so "Công ty
+-- Cổ phần X" and "Công ty TNHH Y" interleave by X and Y.
+CREATE INDEX firms_name_idx ON firms (search_key, id);
+CREATE INDEX firms_ward_idx ON firms (ward_code, search_key);
+CREATE INDEX firms_size_idx ON firms (size_class, search_key);
+CREATE INDEX firms_ward_size_idx ON firms (ward_code, size_class, search_key);
 
 -- Word index for search: the folded name without its legal form
 -- (firms.SearchKey), so "công ty" does not match every firm. The store keeps
