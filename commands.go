@@ -22,21 +22,19 @@ import (
 // written unless all are valid, and problems are listed with line numbers in
 // the chosen language. A bar shows progress when stderr is a terminal.
 func cmdImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	c, pos, err := parseConfig("import", args, getenv, stderr, nil)
+	const usage = "dxready import firms FILE.csv"
+	return command(ctx, "import", args, getenv, stderr, nil, 2, usage, func(a *app, pos []string) error {
+		if pos[0] != "firms" {
+			return errors.New("usage: " + usage)
+		}
+		return importFirms(ctx, a, pos[1], stdout, stderr)
+	})
+}
+
+func importFirms(ctx context.Context, a *app, path string, stdout, stderr io.Writer) error {
+	f, err := os.Open(path)
 	if err != nil {
-		return err
-	}
-	if len(pos) != 2 || pos[0] != "firms" {
-		return errors.New("usage: dxready import firms FILE.csv")
-	}
-	a, err := openApp(ctx, c)
-	if err != nil {
-		return err
-	}
-	defer a.store.Close()
-	f, err := os.Open(pos[1])
-	if err != nil {
-		return errors.New(a.l.T("cli.file_open", "Path", pos[1]))
+		return errors.New(a.l.T("cli.file_open", "Path", path))
 	}
 	defer f.Close()
 	info, _ := f.Stat()
@@ -62,7 +60,7 @@ func cmdImport(ctx context.Context, args []string, getenv func(string) string, s
 		}
 		return errors.New(a.l.T("cli.import_rejected", "Count", res.Problems))
 	}
-	a.store.Audit(ctx, 0, "firms.import", "firms", fmt.Sprintf("cli file=%q rows=%d created=%d updated=%d", pos[1], res.Rows, res.Created, res.Updated))
+	a.store.Audit(ctx, 0, "firms.import", "firms", fmt.Sprintf("cli file=%q rows=%d created=%d updated=%d", path, res.Rows, res.Created, res.Updated))
 	fmt.Fprintln(stdout, a.l.T("cli.import_done", "Rows", a.l.Int(int64(res.Rows)), "Created", a.l.Int(int64(res.Created)),
 		"Updated", a.l.Int(int64(res.Updated))))
 	return nil
@@ -80,27 +78,17 @@ func (c *countingReader) Read(p []byte) (int, error) {
 }
 
 func cmdBackup(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	c, pos, err := parseConfig("backup", args, getenv, stderr, nil)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return errors.New("usage: dxready backup OUT.db")
-	}
-	a, err := openApp(ctx, c)
-	if err != nil {
-		return err
-	}
-	defer a.store.Close()
-	if err := a.store.Backup(ctx, pos[0]); err != nil {
-		return err
-	}
-	info, err := os.Stat(pos[0])
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, a.l.T("cli.backup_done", "Path", pos[0], "Size", a.l.Decimal(float64(info.Size())/(1<<20), 1)))
-	return nil
+	return command(ctx, "backup", args, getenv, stderr, nil, 1, "dxready backup OUT.db", func(a *app, pos []string) error {
+		if err := a.store.Backup(ctx, pos[0]); err != nil {
+			return err
+		}
+		info, err := os.Stat(pos[0])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, a.l.T("cli.backup_done", "Path", pos[0], "Size", a.l.Decimal(float64(info.Size())/(1<<20), 1)))
+		return nil
+	})
 }
 
 // cmdUser adds an account: `dxready user add --email E --role R ...`. The
@@ -109,33 +97,39 @@ func cmdBackup(ctx context.Context, args []string, getenv func(string) string, s
 func cmdUser(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var email, role, name, firm, assoc string
 	var fromStdin bool
-	c, pos, err := parseConfig("user", args, getenv, stderr, func(fs *flag.FlagSet) {
+	const usage = "dxready user add --email E --role firm|lead|advisor|admin [--firm MST] [--association CODE] [--password-stdin]"
+	flags := func(fs *flag.FlagSet) {
 		fs.StringVar(&email, "email", "", "email address (login)")
 		fs.StringVar(&role, "role", "", "firm, lead, advisor or admin")
 		fs.StringVar(&name, "name", "", "display name")
 		fs.StringVar(&firm, "firm", "", "tax code of the user's firm (role firm)")
 		fs.StringVar(&assoc, "association", "", "code of the association led (role lead)")
 		fs.BoolVar(&fromStdin, "password-stdin", false, "read the password from the first line of stdin")
+	}
+	return command(ctx, "user", args, getenv, stderr, flags, 1, usage, func(a *app, pos []string) error {
+		if pos[0] != "add" {
+			return errors.New("usage: " + usage)
+		}
+		u := &auth.User{Name: firms.NormalizeName(name), Role: auth.Role(role), Status: auth.StatusActive, Lang: a.cfg.Lang}
+		var stdinR io.Reader
+		if fromStdin {
+			stdinR = stdin
+		}
+		return addUser(ctx, a, u, email, firm, assoc, stdinR, stdout)
 	})
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 || pos[0] != "add" {
-		return errors.New("usage: dxready user add --email E --role firm|lead|advisor|admin [--firm MST] [--association CODE] [--password-stdin]")
-	}
-	a, err := openApp(ctx, c)
-	if err != nil {
-		return err
-	}
-	defer a.store.Close()
-	u := &auth.User{Name: firms.NormalizeName(name), Role: auth.Role(role), Status: auth.StatusActive, Lang: c.Lang}
+}
+
+// addUser creates u; the password comes from the first line of stdin when
+// it is not nil, else it is generated and printed once.
+func addUser(ctx context.Context, a *app, u *auth.User, email, firm, assoc string, stdin io.Reader, stdout io.Writer) error {
+	var err error
 	if u.Email, err = auth.NormalizeEmail(email); err != nil {
 		return errors.New(a.l.T(err.Error()))
 	}
 	if err := a.resolveUserScope(ctx, u, firm, assoc); err != nil {
 		return err
 	}
-	password, generated, err := readOrMakePassword(stdin, fromStdin)
+	password, generated, err := readOrMakePassword(stdin)
 	if err != nil {
 		return err
 	}
@@ -182,8 +176,8 @@ func (a *app) resolveUserScope(ctx context.Context, u *auth.User, firm, assoc st
 	return nil
 }
 
-func readOrMakePassword(stdin io.Reader, fromStdin bool) (string, bool, error) {
-	if fromStdin {
+func readOrMakePassword(stdin io.Reader) (string, bool, error) {
+	if stdin != nil {
 		line, err := bufio.NewReader(stdin).ReadString('\n')
 		if err != nil && err != io.EOF {
 			return "", false, err

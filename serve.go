@@ -84,16 +84,34 @@ func openApp(ctx context.Context, c Config) (*app, error) {
 
 func newHasher() *auth.Hasher { return auth.NewHasher(auth.DefaultArgon2, 2) }
 
-func cmdServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	c, _, err := parseConfig("serve", args, getenv, stderr, nil)
+// command is every command's frame: parse its flags (extra adds its own),
+// check its positional arguments with npos (nil: none wanted), open the
+// app, run fn, close the app.
+func command(ctx context.Context, name string, args []string, getenv func(string) string, stderr io.Writer,
+	extra func(*flag.FlagSet), npos int, usage string, fn func(a *app, pos []string) error) error {
+	c, pos, err := parseConfig(name, args, getenv, stderr, extra)
 	if err != nil {
 		return err
+	}
+	if len(pos) != npos {
+		return errors.New("usage: " + usage)
 	}
 	a, err := openApp(ctx, c)
 	if err != nil {
 		return err
 	}
 	defer a.store.Close()
+	return fn(a, pos)
+}
+
+func cmdServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	return command(ctx, "serve", args, getenv, stderr, nil, 0, "dxready [serve] [flags]", func(a *app, _ []string) error {
+		return serve(ctx, a, getenv, stdout, stderr)
+	})
+}
+
+func serve(ctx context.Context, a *app, getenv func(string) string, stdout, stderr io.Writer) error {
+	c := a.cfg
 	if c.Demo {
 		if empty, err := a.store.Empty(ctx); err != nil {
 			return err
@@ -189,14 +207,7 @@ func printDemoAccounts(ctx context.Context, a *app, stdout io.Writer) {
 }
 
 func cmdDemo(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	c, _, err := parseConfig("demo", args, getenv, stderr, nil)
-	if err != nil {
-		return err
-	}
-	a, err := openApp(ctx, c)
-	if err != nil {
-		return err
-	}
-	defer a.store.Close()
-	return seedDemo(ctx, a, getenv, stdout)
+	return command(ctx, "demo", args, getenv, stderr, nil, 0, "dxready demo [flags]", func(a *app, _ []string) error {
+		return seedDemo(ctx, a, getenv, stdout)
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"dxready/firms"
 )
@@ -92,7 +93,7 @@ func (s *Store) AddMemberships(ctx context.Context, assoc int64, firmIDs []int64
 }
 
 // setMemberships replaces firm id's memberships with assocs inside tx.
-func setMemberships(ctx context.Context, tx *sql.Tx, id int64, assocs []int64, now any) error {
+func setMemberships(ctx context.Context, tx *sql.Tx, id int64, assocs []int64, now time.Time) error {
 	if _, err := tx.ExecContext(ctx, "DELETE FROM firm_associations WHERE firm_id = ? AND association_id NOT IN (SELECT value FROM json_each(?))",
 		id, int64sJSON(assocs)); err != nil {
 		return err

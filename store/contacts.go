@@ -34,7 +34,7 @@ func (s *Store) SaveContact(ctx context.Context, c *firms.Contact) error {
 	})
 }
 
-func consentEvent(ctx context.Context, tx *sql.Tx, firmID int64, event, version string, userID int64, now any) error {
+func consentEvent(ctx context.Context, tx *sql.Tx, firmID int64, event, version string, userID int64, now time.Time) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO consent_events (firm_id, subject, event, text_version, user_id, at) VALUES (?, 'contact', ?, ?, ?, ?)`,
 		firmID, event, version, nullID(userID), now)
 	return mapErr("consent event", err)

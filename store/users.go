@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"dxready/auth"
 	"dxready/firms"
@@ -35,7 +36,7 @@ func (s *Store) CreateUser(ctx context.Context, u *auth.User) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error { return createUser(ctx, tx, u, s.now()) })
 }
 
-func createUser(ctx context.Context, tx *sql.Tx, u *auth.User, now any) error {
+func createUser(ctx context.Context, tx *sql.Tx, u *auth.User, now time.Time) error {
 	res, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, role, status, firm_id, association_id, lang, password_hash, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.Email, u.Name, string(u.Role), string(u.Status), nullID(u.FirmID),
 		nullID(u.AssociationID), u.Lang, u.PasswordHash, now)

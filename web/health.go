@@ -1,9 +1,6 @@
 package web
 
-import (
-	"dxready/auth"
-	"net/http"
-)
+import "net/http"
 
 // healthz answers 200 "ok" when the database answers, else 503.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
@@ -17,5 +14,3 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Write([]byte("ok\n"))
 }
-
-func roleOf(s string) auth.Role { return auth.Role(s) }

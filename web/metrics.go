@@ -12,6 +12,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+
+	"dxready/auth"
 )
 
 // Latency histogram bucket bounds, in seconds.
@@ -93,13 +95,8 @@ func (s *Server) metricsHandler(w http.ResponseWriter, r *http.Request) {
 	b.WriteString("# HELP dxready_firms Firms in the registry.\n# TYPE dxready_firms gauge\n")
 	fmt.Fprintf(&b, "dxready_firms %d\n", firmsN)
 	b.WriteString("# HELP dxready_users Accounts by role.\n# TYPE dxready_users gauge\n")
-	roles := make([]string, 0, len(users))
-	for r := range users {
-		roles = append(roles, string(r))
-	}
-	sort.Strings(roles)
-	for _, role := range roles {
-		fmt.Fprintf(&b, "dxready_users{role=%q} %d\n", role, users[roleOf(role)])
+	for _, role := range auth.Roles {
+		fmt.Fprintf(&b, "dxready_users{role=%q} %d\n", role, users[role])
 	}
 	s.metrics.write(&b)
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
