@@ -24,7 +24,7 @@ var allowedImports = map[string][]string{
 	"dxready/demo":            {"dxready/firms", "dxready/auth", "dxready/store"},
 	"dxready/web": {"dxready/firms", "dxready/survey", "dxready/scoring", "dxready/advisors", "dxready/auth",
 		"dxready/charts", "dxready/locale", "dxready/store", "dxready/templates", "dxready/static"},
-	"dxready": {"dxready/web", "dxready/store", "dxready/locale", "dxready/firms", "dxready/auth", "dxready/demo"},
+	"dxready": {"dxready/web", "dxready/store", "dxready/locale", "dxready/firms", "dxready/auth", "dxready/demo", "dxready/survey"},
 }
 
 // pure packages hold domain rules only: no HTTP, no SQL, no templates.

@@ -16,17 +16,19 @@ import (
 	"dxready/firms"
 	"dxready/locale"
 	"dxready/store"
+	"dxready/survey"
 	"dxready/web"
 )
 
 // app is what every command opens: the migrated store with reference data
 // synced, and the language bundle.
 type app struct {
-	cfg    Config
-	store  *store.Store
-	ref    *firms.Reference
-	bundle *locale.Bundle
-	l      *locale.Localizer
+	cfg         Config
+	store       *store.Store
+	ref         *firms.Reference
+	bundle      *locale.Bundle
+	l           *locale.Localizer
+	instruments map[string]*survey.Instrument
 }
 
 func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer, extra func(*flag.FlagSet)) (Config, []string, error) {
@@ -79,7 +81,22 @@ func openApp(ctx context.Context, c Config) (*app, error) {
 		st.Close()
 		return nil, err
 	}
-	return &app{cfg: c, store: st, ref: ref, bundle: b, l: b.For(c.Lang)}, nil
+	// A broken instrument, or a changed one that responses already use,
+	// stops the portal here rather than scoring anything wrongly.
+	ins, err := survey.LoadEmbedded()
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	hashes := map[string]string{}
+	for k, in := range ins {
+		hashes[k] = in.Hash
+	}
+	if err := st.CheckInstruments(ctx, hashes); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return &app{cfg: c, store: st, ref: ref, bundle: b, l: b.For(c.Lang), instruments: ins}, nil
 }
 
 func newHasher() *auth.Hasher { return auth.NewHasher(auth.DefaultArgon2, 2) }

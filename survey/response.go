@@ -1,6 +1,9 @@
 package survey
 
-import "slices"
+import (
+	"slices"
+	"time"
+)
 
 // NotApplicable is the answer "this does not apply to us", allowed on
 // questions with AllowNA. It leaves the question out of the score.
@@ -108,4 +111,24 @@ func (in *Instrument) FirstUnanswered(p Profile, answers map[string]Answer) *Que
 		return u[0]
 	}
 	return nil
+}
+
+// Response statuses.
+const (
+	Draft     = "draft"
+	Submitted = "submitted"
+)
+
+// Response is a firm's assessment: a draft several users of the firm fill
+// in together, then, once submitted, an immutable record.
+type Response struct {
+	ID          int64
+	FirmID      int64
+	Instrument  string // "ID@Version"
+	Status      string
+	Profile     Profile // the firm as it was when the response was started
+	Answers     map[string]Answer
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	SubmittedAt time.Time
 }

@@ -1,0 +1,221 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"dxready/scoring"
+	"dxready/survey"
+)
+
+// ErrSubmitted means a response is submitted and can no longer change.
+var ErrSubmitted = errors.New("store: response already submitted")
+
+// CheckInstruments verifies that every instrument version that responses
+// use is among loaded (key -> file hash) with the same hash. The portal
+// refuses to start otherwise: a used version must never change or vanish.
+func (s *Store) CheckInstruments(ctx context.Context, loaded map[string]string) error {
+	rows, err := s.r.QueryContext(ctx, "SELECT key, hash FROM instruments")
+	if err != nil {
+		return mapErr("check instruments", err)
+	}
+	defer rows.Close()
+	var errs []error
+	for rows.Next() {
+		var key, hash string
+		if err := rows.Scan(&key, &hash); err != nil {
+			return err
+		}
+		switch got, ok := loaded[key]; {
+		case !ok:
+			errs = append(errs, fmt.Errorf("instrument %s is used by responses but no longer shipped", key))
+		case got != hash:
+			errs = append(errs, fmt.Errorf("instrument %s changed after responses used it (hash %.12s, was %.12s): restore the file and put changes in a new version", key, got, hash))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return errors.Join(errs...)
+}
+
+// Draft returns the firm's open draft, or starts one on instrument in with
+// the firm's current profile. Several users of a firm share the one draft.
+func (s *Store) Draft(ctx context.Context, firmID int64, in *survey.Instrument, p survey.Profile, userID int64) (*survey.Response, error) {
+	var id int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, "SELECT id FROM responses WHERE firm_id = ? AND status = 'draft'", firmID).Scan(&id)
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		now := s.now()
+		if _, err := tx.ExecContext(ctx, "INSERT INTO instruments (key, hash, first_used_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+			in.Key(), in.Hash, now); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO responses (firm_id, instrument, status, section, size_class, created_by, created_at, updated_at)
+			VALUES (?, ?, 'draft', ?, ?, ?, ?, ?)`, firmID, in.Key(), p.Section, p.Size, nullID(userID), now, now)
+		if err != nil {
+			return err
+		}
+		id, err = res.LastInsertId()
+		return err
+	})
+	if err != nil {
+		return nil, mapErr("draft", err)
+	}
+	return s.FindResponse(ctx, id)
+}
+
+// FindResponse returns response id with its answers, or ErrNotFound.
+func (s *Store) FindResponse(ctx context.Context, id int64) (*survey.Response, error) {
+	r := &survey.Response{ID: id, Answers: map[string]survey.Answer{}}
+	var submitted sql.NullTime
+	err := s.r.QueryRowContext(ctx, `SELECT firm_id, instrument, status, section, size_class, created_at, updated_at, submitted_at
+		FROM responses WHERE id = ?`, id).Scan(&r.FirmID, &r.Instrument, &r.Status, &r.Profile.Section, &r.Profile.Size,
+		&r.CreatedAt, &r.UpdatedAt, &submitted)
+	if err != nil {
+		return nil, mapErr(fmt.Sprintf("find response %d", id), err)
+	}
+	r.SubmittedAt = submitted.Time
+	rows, err := s.r.QueryContext(ctx, "SELECT question, options FROM answers WHERE response_id = ?", id)
+	if err != nil {
+		return nil, mapErr("answers", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var q, opts string
+		if err := rows.Scan(&q, &opts); err != nil {
+			return nil, err
+		}
+		var a survey.Answer
+		if err := json.Unmarshal([]byte(opts), &a.Options); err != nil {
+			return nil, fmt.Errorf("store: answer %d/%s: %w", id, q, err)
+		}
+		r.Answers[q] = a
+	}
+	return r, rows.Err()
+}
+
+// SaveAnswers stores answers to draft responseID of firm firmID, recording
+// who changed what. ErrNotFound if the response is not that firm's;
+// ErrSubmitted if it is no longer a draft. Answers must already be valid.
+func (s *Store) SaveAnswers(ctx context.Context, responseID, firmID int64, answers map[string]survey.Answer, userID int64) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := lockDraft(ctx, tx, responseID, firmID); err != nil {
+			return err
+		}
+		now := s.now()
+		for q, a := range answers {
+			opts := a.Options
+			if opts == nil {
+				opts = []string{}
+			}
+			js, _ := json.Marshal(opts)
+			if _, err := tx.ExecContext(ctx, `INSERT INTO answers (response_id, question, options, updated_by, updated_at) VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT (response_id, question) DO UPDATE SET options = excluded.options, updated_by = excluded.updated_by,
+				updated_at = excluded.updated_at WHERE answers.options <> excluded.options`, responseID, q, string(js), nullID(userID), now); err != nil {
+				return mapErr("save answer", err)
+			}
+			if _, err := tx.ExecContext(ctx, "INSERT INTO answer_events (response_id, question, options, user_id, at) VALUES (?, ?, ?, ?, ?)",
+				responseID, q, string(js), nullID(userID), now); err != nil {
+				return mapErr("answer event", err)
+			}
+		}
+		_, err := tx.ExecContext(ctx, "UPDATE responses SET updated_at = ? WHERE id = ?", now, responseID)
+		return err
+	})
+}
+
+// lockDraft checks, inside the write transaction, that responseID is a
+// draft of firmID.
+func lockDraft(ctx context.Context, tx *sql.Tx, responseID, firmID int64) error {
+	var status string
+	err := tx.QueryRowContext(ctx, "SELECT status FROM responses WHERE id = ? AND firm_id = ?", responseID, firmID).Scan(&status)
+	if err != nil {
+		return mapErr(fmt.Sprintf("response %d", responseID), err)
+	}
+	if status != survey.Draft {
+		return ErrSubmitted
+	}
+	return nil
+}
+
+// SubmitResponse makes draft responseID of firmID final with its scores,
+// and makes it the firm's current result — all in one transaction.
+func (s *Store) SubmitResponse(ctx context.Context, responseID, firmID, userID int64, r scoring.Result) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := lockDraft(ctx, tx, responseID, firmID); err != nil {
+			return err
+		}
+		now := s.now()
+		if _, err := tx.ExecContext(ctx, `UPDATE responses SET status = 'submitted', submitted_by = ?, submitted_at = ?, updated_at = ?,
+			overall = ?, level = ? WHERE id = ?`, nullID(userID), now, now, r.Overall, r.Level, responseID); err != nil {
+			return mapErr("submit", err)
+		}
+		if err := insertPillarScores(ctx, tx, responseID, r); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO current_results (firm_id, response_id, instrument, submitted_at, overall, level)
+			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (firm_id) DO UPDATE SET response_id = excluded.response_id,
+			instrument = excluded.instrument, submitted_at = excluded.submitted_at, overall = excluded.overall, level = excluded.level`,
+			firmID, responseID, r.Instrument, now, r.Overall, r.Level)
+		return mapErr("current result", err)
+	})
+}
+
+func insertPillarScores(ctx context.Context, tx *sql.Tx, responseID int64, r scoring.Result) error {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM pillar_scores WHERE response_id = ?", responseID); err != nil {
+		return err
+	}
+	for _, p := range r.Pillars {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO pillar_scores (response_id, pillar, score, scored) VALUES (?, ?, ?, ?)",
+			responseID, p.PillarID, p.Score, p.Scored); err != nil {
+			return mapErr("pillar score", err)
+		}
+	}
+	return nil
+}
+
+// Submission is a submitted response's headline figures.
+type Submission struct {
+	ResponseID  int64
+	Instrument  string
+	SubmittedAt time.Time
+	Overall     float64
+	Level       int
+	Pillars     map[string]float64 // scored pillars only
+}
+
+// Submissions returns firm firmID's submitted responses, newest first.
+func (s *Store) Submissions(ctx context.Context, firmID int64) ([]Submission, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT r.id, r.instrument, r.submitted_at, r.overall, r.level, p.pillar, p.score, p.scored
+		FROM responses r LEFT JOIN pillar_scores p ON p.response_id = r.id
+		WHERE r.firm_id = ? AND r.status = 'submitted' ORDER BY r.submitted_at DESC, r.id DESC`, firmID)
+	if err != nil {
+		return nil, mapErr("submissions", err)
+	}
+	defer rows.Close()
+	var out []Submission
+	for rows.Next() {
+		var sub Submission
+		var pillar sql.NullString
+		var score sql.NullFloat64
+		var scored sql.NullBool
+		if err := rows.Scan(&sub.ResponseID, &sub.Instrument, &sub.SubmittedAt, &sub.Overall, &sub.Level, &pillar, &score, &scored); err != nil {
+			return nil, err
+		}
+		if n := len(out); n == 0 || out[n-1].ResponseID != sub.ResponseID {
+			sub.Pillars = map[string]float64{}
+			out = append(out, sub)
+		}
+		if pillar.Valid && scored.Bool {
+			out[len(out)-1].Pillars[pillar.String] = score.Float64
+		}
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,112 @@
+package store_test
+
+import (
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+
+	"dxready/scoring"
+	"dxready/store"
+	"dxready/store/storetest"
+	"dxready/survey"
+)
+
+func instrument(t *testing.T) *survey.Instrument {
+	t.Helper()
+	all, err := survey.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, _ := survey.Latest(all, "dbi-2021")
+	return in
+}
+
+func TestAssessmentLifecycle(t *testing.T) {
+	s, fx := storetest.Open(t)
+	in := instrument(t)
+	p := survey.Profile{Section: "C", Size: "medium"}
+	d, err := s.Draft(ctx, fx.GoDuc.ID, in, p, fx.FirmUser.ID)
+	if err != nil || d.Status != survey.Draft || d.Instrument != "dbi-2021@1" || d.Profile != p {
+		t.Fatalf("draft = %+v, %v", d, err)
+	}
+	again, _ := s.Draft(ctx, fx.GoDuc.ID, in, p, fx.FirmUser.ID)
+	if again.ID != d.ID {
+		t.Fatal("a second draft was started instead of resuming the first")
+	}
+	answers := map[string]survey.Answer{"cx.website": {Options: []string{"weekly"}}, "cx.tools": {Options: nil}}
+	if err := s.SaveAnswers(ctx, d.ID, fx.GoDuc.ID, answers, fx.FirmUser.ID); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.FindResponse(ctx, d.ID)
+	if got.Answers["cx.website"].Options[0] != "weekly" || got.Answers["cx.tools"].Options == nil || len(got.Answers) != 2 {
+		t.Fatalf("answers = %+v", got.Answers)
+	}
+	// Another firm cannot write into this draft.
+	if err := s.SaveAnswers(ctx, d.ID, fx.Kho.ID, answers, fx.FirmUser.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("cross-firm save err = %v", err)
+	}
+	res := scoring.Score(in, p, got.Answers)
+	if err := s.SubmitResponse(ctx, d.ID, fx.GoDuc.ID, fx.FirmUser.ID, res); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveAnswers(ctx, d.ID, fx.GoDuc.ID, answers, fx.FirmUser.ID); !errors.Is(err, store.ErrSubmitted) {
+		t.Fatalf("saving into a submitted response err = %v", err)
+	}
+	if err := s.SubmitResponse(ctx, d.ID, fx.GoDuc.ID, fx.FirmUser.ID, res); !errors.Is(err, store.ErrSubmitted) {
+		t.Fatalf("second submit err = %v", err)
+	}
+	subs, err := s.Submissions(ctx, fx.GoDuc.ID)
+	if err != nil || len(subs) != 1 || subs[0].ResponseID != d.ID || subs[0].Level != res.Level || len(subs[0].Pillars) != 6 {
+		t.Fatalf("submissions = %+v, %v", subs, err)
+	}
+	// Retaking starts a new draft.
+	next, _ := s.Draft(ctx, fx.GoDuc.ID, in, p, fx.FirmUser.ID)
+	if next.ID == d.ID || len(next.Answers) != 0 {
+		t.Fatalf("retake draft = %+v", next)
+	}
+}
+
+// Many users of one firm opening the survey at once get one shared draft.
+func TestConcurrentDraftsAreOne(t *testing.T) {
+	s, fx := storetest.Open(t)
+	in := instrument(t)
+	ids := make(chan int64, 20)
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Go(func() {
+			d, err := s.Draft(ctx, fx.GoDuc.ID, in, survey.Profile{}, fx.FirmUser.ID)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			ids <- d.ID
+		})
+	}
+	wg.Wait()
+	close(ids)
+	first := <-ids
+	for id := range ids {
+		if id != first {
+			t.Fatalf("two drafts: %d and %d", first, id)
+		}
+	}
+}
+
+func TestCheckInstruments(t *testing.T) {
+	s, fx := storetest.Open(t)
+	in := instrument(t)
+	if err := s.CheckInstruments(ctx, map[string]string{}); err != nil {
+		t.Fatalf("nothing used yet: %v", err)
+	}
+	s.Draft(ctx, fx.GoDuc.ID, in, survey.Profile{}, 0)
+	if err := s.CheckInstruments(ctx, map[string]string{in.Key(): in.Hash}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CheckInstruments(ctx, map[string]string{in.Key(): "different"}); err == nil || !strings.Contains(err.Error(), "changed") {
+		t.Fatalf("changed file err = %v", err)
+	}
+	if err := s.CheckInstruments(ctx, map[string]string{}); err == nil || !strings.Contains(err.Error(), "no longer shipped") {
+		t.Fatalf("missing file err = %v", err)
+	}
+}
