@@ -144,7 +144,7 @@ func serve(ctx context.Context, a *app, getenv func(string) string, stdout, stde
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	srv, err := web.New(web.Config{Store: a.store, Bundle: a.bundle, Ref: a.ref, Hasher: newHasher(), Logger: logger,
-		SecureCookies: c.SecureCookies, Demo: demoSeed != ""})
+		SecureCookies: c.SecureCookies, Demo: demoSeed != "", Instruments: a.instruments})
 	if err != nil {
 		return err
 	}

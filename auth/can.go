@@ -15,11 +15,13 @@ const (
 	ActFirmImport       Action = "firms.import"       // import the registry from CSV
 	ActAssociationView  Action = "association.view"   // see an association's pages
 	ActUserManage       Action = "users.manage"       // create and disable accounts
+	ActAssessmentAnswer Action = "assessment.answer"  // start, answer and submit a firm's self-assessment
+	ActResultView       Action = "result.view"        // see a firm's assessment results
 )
 
 // Actions lists every action, for matrix tests.
 var Actions = []Action{ActFirmView, ActFirmEdit, ActContactManage, ActFirmUsersApprove,
-	ActFirmSearch, ActFirmImport, ActAssociationView, ActUserManage}
+	ActFirmSearch, ActFirmImport, ActAssociationView, ActUserManage, ActAssessmentAnswer, ActResultView}
 
 // Target is what an action is aimed at. Zero fields mean "not about a firm"
 // or "not about an association".
@@ -51,7 +53,7 @@ func Can(u *User, a Action, t Target) bool {
 func canFirm(u *User, a Action, t Target) bool {
 	ownFirm := u.FirmID != 0 && t.FirmID == u.FirmID
 	switch a {
-	case ActFirmView, ActFirmEdit, ActContactManage, ActFirmUsersApprove:
+	case ActFirmView, ActFirmEdit, ActContactManage, ActFirmUsersApprove, ActAssessmentAnswer, ActResultView:
 		return ownFirm
 	}
 	return false

@@ -33,7 +33,7 @@ func TestCanMatrix(t *testing.T) {
 	}
 	allowed := map[string]bool{}
 	allow := func(user string, a Action, target string) { allowed[user+"|"+string(a)+"|"+target] = true }
-	for _, a := range []Action{ActFirmView, ActFirmEdit, ActContactManage, ActFirmUsersApprove} {
+	for _, a := range []Action{ActFirmView, ActFirmEdit, ActContactManage, ActFirmUsersApprove, ActAssessmentAnswer, ActResultView} {
 		allow("firm", a, "own firm")
 	}
 	allow("lead", ActAssociationView, "own assoc")

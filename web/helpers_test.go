@@ -17,6 +17,7 @@ import (
 	"dxready/locale"
 	"dxready/store"
 	"dxready/store/storetest"
+	"dxready/survey"
 )
 
 type env struct {
@@ -34,7 +35,11 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(Config{Store: st, Bundle: b, Ref: fx.Ref, Hasher: auth.NewHasher(storetest.Cheap, 2),
+	ins, err := survey.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Config{Store: st, Bundle: b, Ref: fx.Ref, Hasher: auth.NewHasher(storetest.Cheap, 2), Instruments: ins,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Demo: true, Now: func() time.Time { return storetest.Clock }})
 	if err != nil {
 		t.Fatal(err)

@@ -55,6 +55,7 @@ type profilePage struct {
 	Users       []*auth.User
 	Contact     *firms.Contact // nil when none is held
 	ContactForm *form
+	Submissions []store.Submission
 }
 
 // ownFirm loads the signed-in firm user's firm, checking Can for action.
@@ -81,6 +82,10 @@ func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status in
 		return
 	}
 	p := profilePage{page: s.newPage(w, r, "page.profile.title"), firmDetail: d, ContactForm: contactForm}
+	if p.Submissions, err = s.store.Submissions(r.Context(), d.Firm.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if p.Users, err = s.store.UsersOfFirm(r.Context(), d.Firm.ID); err != nil {
 		s.fail(w, r, err)
 		return

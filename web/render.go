@@ -61,7 +61,14 @@ func templateFuncs(l *locale.Localizer, assets *static.Assets) template.FuncMap 
 			}
 			return "", fmt.Errorf("no asset %q", name)
 		},
-		"add": func(a, b int) int { return a + b },
+		"add":   func(a, b int) int { return a + b },
+		"score": func(f float64) string { return l.Decimal(f, 1) },
+		"signed": func(f float64) string {
+			if f > 0 {
+				return "+" + l.Decimal(f, 1)
+			}
+			return l.Decimal(f, 1)
+		},
 	}
 }
 
@@ -114,7 +121,7 @@ func navFor(u *auth.User, current string) []navItem {
 	if u != nil && u.Status == auth.StatusActive {
 		switch u.Role {
 		case auth.RoleFirm:
-			items = append(items, navItem{Href: "/profile", Label: "nav.profile"})
+			items = append(items, navItem{Href: "/assessment", Label: "nav.assessment"}, navItem{Href: "/profile", Label: "nav.profile"})
 		case auth.RoleAdmin:
 			items = append(items, navItem{Href: "/admin/firms", Label: "nav.firms"}, navItem{Href: "/admin/import", Label: "nav.import"})
 		}
@@ -177,6 +184,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.renderError(w, r, http.StatusNotFound, "error.not_found")
 	case errors.Is(err, errForbidden):
 		s.renderError(w, r, http.StatusForbidden, "error.forbidden")
+	case errors.Is(err, store.ErrSubmitted):
+		s.renderError(w, r, http.StatusConflict, "error.survey.already_submitted")
 	case errors.Is(err, store.ErrConflict):
 		s.renderError(w, r, http.StatusConflict, "error.conflict")
 	default:

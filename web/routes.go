@@ -50,7 +50,18 @@ func (s *Server) routes() http.Handler {
 			r.Post("/profile/contact/erase", s.contactErasePost)
 			r.Get("/profile/contact/export", s.contactExport)
 			r.Post("/profile/users/{id}/approve", s.firmUserApprovePost)
+
+			// The self-assessment.
+			r.Get("/assessment", s.assessmentStart)
+			r.Get("/assessment/{id}/step/{n}", s.assessmentStep)
+			r.Post("/assessment/{id}/step/{n}", s.assessmentStepPost)
+			r.Post("/assessment/{id}/answer", s.assessmentAnswerPost)
+			r.Get("/assessment/{id}/review", s.assessmentReview)
+			r.Post("/assessment/{id}/submit", s.assessmentSubmitPost)
 		})
+
+		// Results: the firm's own, and whoever else Can see them.
+		r.With(s.requireSignIn).Get("/assessment/{id}/result", s.assessmentResult)
 
 		// Any firm's registry record, for whoever Can view it.
 		r.With(s.requireSignIn).Get("/firms/{id}", s.firmView)

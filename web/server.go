@@ -16,6 +16,7 @@ import (
 	"dxready/locale"
 	"dxready/static"
 	"dxready/store"
+	"dxready/survey"
 )
 
 // Config is what the server needs; main fills it explicitly.
@@ -28,6 +29,8 @@ type Config struct {
 	// SecureCookies marks cookies Secure (and uses the __Host- prefix);
 	// turn it on whenever the portal is served over HTTPS.
 	SecureCookies bool
+	// Instruments are the loaded questionnaires, by "ID@Version".
+	Instruments map[string]*survey.Instrument
 	// Demo shows the demo-data banner on every page.
 	Demo bool
 	// Now is the clock (UTC); tests replace it.
@@ -54,8 +57,8 @@ type Server struct {
 // New builds a Server, parsing every template and hashing every asset; it
 // fails if any template is broken.
 func New(cfg Config) (*Server, error) {
-	if cfg.Store == nil || cfg.Bundle == nil || cfg.Ref == nil || cfg.Hasher == nil {
-		return nil, errors.New("web: Store, Bundle, Ref and Hasher are required")
+	if cfg.Store == nil || cfg.Bundle == nil || cfg.Ref == nil || cfg.Hasher == nil || len(cfg.Instruments) == 0 {
+		return nil, errors.New("web: Store, Bundle, Ref, Hasher and Instruments are required")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()

@@ -87,5 +87,5 @@ func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) string {
 
 var knownFlashes = map[string]bool{
 	"flash.registered": true, "flash.registered_pending": true, "flash.logged_in": true, "flash.logged_out": true,
-	"flash.profile_saved": true, "flash.contact_saved": true, "flash.contact_erased": true, "flash.user_approved": true,
+	"flash.profile_saved": true, "flash.assessment_submitted": true, "flash.contact_saved": true, "flash.contact_erased": true, "flash.user_approved": true,
 }

@@ -1,5 +1,7 @@
 // dxready: progressive enhancement only; every page works without it.
 'use strict';
+
+// Forms with data-confirm ask before submitting (erasing data, for example).
 document.addEventListener('submit', function (ev) {
   var form = ev.target;
   var msg = form && form.getAttribute && form.getAttribute('data-confirm');
@@ -7,3 +9,39 @@ document.addEventListener('submit', function (ev) {
     ev.preventDefault();
   }
 });
+
+// Survey autosave: each question is saved as soon as its answer changes, so
+// a crash or a closed tab loses at most the answer being chosen. (We use
+// fetch rather than htmx: a few lines, and htmx 2 would need an inline
+// style, which our Content-Security-Policy forbids.) Without JavaScript the
+// step is saved when it is left.
+(function () {
+  var form = document.querySelector('form[data-autosave]');
+  if (!form || !window.fetch || !window.FormData) { return; }
+  var url = form.getAttribute('data-autosave');
+  // The texts come from the language bundle, through the form's attributes.
+  var savedText = form.getAttribute('data-saved-text');
+  var failedText = form.getAttribute('data-failed-text');
+  form.addEventListener('change', function (ev) {
+    var input = ev.target;
+    if (!input.name || input.name.indexOf('q.') !== 0) { return; }
+    var id = input.name.slice(2);
+    var data = new URLSearchParams();
+    data.append('question', id);
+    form.querySelectorAll('input[name="' + CSS.escape(input.name) + '"]:checked').forEach(function (el) {
+      data.append(input.name, el.value);
+    });
+    if (input.type === 'checkbox') { data.append('shown', id); }
+    var status = form.querySelector('[data-saved-for="' + CSS.escape(id) + '"]');
+    fetch(url, { method: 'POST', body: data, credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })
+      .then(function (res) {
+        if (!status) { return; }
+        status.classList.toggle('failed', !res.ok);
+        status.textContent = res.ok ? savedText : failedText;
+      })
+      .catch(function () {
+        if (status) { status.classList.add('failed'); status.textContent = failedText; }
+      });
+  });
+})();

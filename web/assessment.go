@@ -1,0 +1,200 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"dxready/auth"
+	"dxready/firms"
+	"dxready/store"
+	"dxready/survey"
+)
+
+// DefaultInstrument is the instrument new assessments use (its latest version).
+const DefaultInstrument = "dbi-2021"
+
+// errTampered is a survey form that no browser could have sent.
+var errTampered = errors.New("web: tampered survey form")
+
+// assessmentCtx is a response the signed-in user may work on, with its
+// instrument.
+type assessmentCtx struct {
+	resp *survey.Response
+	in   *survey.Instrument
+}
+
+// loadAssessment loads response {id} and checks that the user may act on it
+// (a response of another firm answers 404, not 403: its existence is not
+// disclosed).
+func (s *Server) loadAssessment(r *http.Request, a auth.Action) (*assessmentCtx, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return nil, store.ErrNotFound
+	}
+	resp, err := s.store.FindResponse(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if !auth.Can(currentUser(r), a, auth.Target{FirmID: resp.FirmID}) {
+		return nil, store.ErrNotFound
+	}
+	in, ok := s.cfg.Instruments[resp.Instrument]
+	if !ok {
+		return nil, fmt.Errorf("web: response %d uses unknown instrument %s", id, resp.Instrument)
+	}
+	return &assessmentCtx{resp: resp, in: in}, nil
+}
+
+// assessmentStart opens the firm's draft (starting one if needed) at the
+// step holding the first unanswered question: resume on any device.
+func (s *Server) assessmentStart(w http.ResponseWriter, r *http.Request) {
+	u := currentUser(r)
+	if !auth.Can(u, auth.ActAssessmentAnswer, auth.Target{FirmID: u.FirmID}) {
+		s.fail(w, r, errForbidden)
+		return
+	}
+	f, err := s.store.FindFirmByID(r.Context(), u.FirmID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	in, ok := survey.Latest(s.cfg.Instruments, DefaultInstrument)
+	if !ok {
+		s.fail(w, r, errors.New("web: no default instrument"))
+		return
+	}
+	resp, err := s.store.Draft(r.Context(), f.ID, in, profileOf(f), u.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	in = s.cfg.Instruments[resp.Instrument] // a draft begun on an older version continues on it
+	http.Redirect(w, r, resumeURL(in, resp), http.StatusSeeOther)
+}
+
+func profileOf(f *firms.Firm) survey.Profile {
+	return survey.Profile{Section: f.Section, Size: string(f.SizeClass)}
+}
+
+// resumeURL is the step of the first unanswered question, or the review.
+func resumeURL(in *survey.Instrument, resp *survey.Response) string {
+	q := in.FirstUnanswered(resp.Profile, resp.Answers)
+	if q == nil {
+		return fmt.Sprintf("/assessment/%d/review", resp.ID)
+	}
+	for i, p := range in.Pillars {
+		if p.ID == q.Pillar() {
+			return fmt.Sprintf("/assessment/%d/step/%d#q-%s", resp.ID, i+1, q.ID)
+		}
+	}
+	return fmt.Sprintf("/assessment/%d/step/1", resp.ID)
+}
+
+// stepOf parses {n} (1-based) into a pillar index.
+func stepOf(r *http.Request, in *survey.Instrument) (int, error) {
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 1 || n > len(in.Pillars) {
+		return 0, store.ErrNotFound
+	}
+	return n - 1, nil
+}
+
+// parseStepAnswers reads the answers a step form carries. Every question
+// named must belong to pillar pi and carry a valid answer; anything else
+// means the form was tampered with and nothing is saved.
+func parseStepAnswers(r *http.Request, in *survey.Instrument, pi int, p survey.Profile, current map[string]survey.Answer) (map[string]survey.Answer, error) {
+	out := map[string]survey.Answer{}
+	shown := r.PostForm["shown"]
+	for key, vals := range r.PostForm {
+		id, ok := strings.CutPrefix(key, "q.")
+		if !ok {
+			continue
+		}
+		q, ok := in.Question(id)
+		if !ok || q.Pillar() != in.Pillars[pi].ID {
+			return nil, errTampered
+		}
+		out[id] = survey.Answer{Options: vals}
+	}
+	for _, id := range shown { // a checklist shown with nothing ticked is an answer: "none of these"
+		if q, ok := in.Question(id); ok && q.Type == survey.Multi && q.Pillar() == in.Pillars[pi].ID {
+			if _, answered := out[id]; !answered {
+				out[id] = survey.Answer{Options: []string{}}
+			}
+		} else {
+			return nil, errTampered
+		}
+	}
+	for id, a := range out {
+		if in.CheckAnswer(id, a) != "" {
+			return nil, errTampered
+		}
+	}
+	// A follow-up whose gateway answer just changed may still carry a value
+	// (no JavaScript hid it): that is not tampering; it is simply not kept.
+	merged := mergeAnswers(current, out)
+	for id := range out {
+		if q, _ := in.Question(id); !q.Applies(p, merged) {
+			delete(out, id)
+		}
+	}
+	return out, nil
+}
+
+func mergeAnswers(base, over map[string]survey.Answer) map[string]survey.Answer {
+	m := make(map[string]survey.Answer, len(base)+len(over))
+	for k, v := range base {
+		m[k] = v
+	}
+	for k, v := range over {
+		m[k] = v
+	}
+	return m
+}
+
+// saveAnswers validates and stores answers; a submitted response answers
+// 409 through fail.
+func (s *Server) saveAnswers(r *http.Request, ac *assessmentCtx, answers map[string]survey.Answer) error {
+	if len(answers) == 0 {
+		return nil
+	}
+	err := s.store.SaveAnswers(r.Context(), ac.resp.ID, ac.resp.FirmID, answers, currentUser(r).ID)
+	if err == nil {
+		ac.resp.Answers = mergeAnswers(ac.resp.Answers, answers)
+	}
+	return err
+}
+
+// assessmentAnswerPost autosaves the answers of one question as it changes
+// (JavaScript on). It answers 204, or a 4xx that changes nothing.
+func (s *Server) assessmentAnswerPost(w http.ResponseWriter, r *http.Request) {
+	ac, err := s.loadAssessment(r, auth.ActAssessmentAnswer)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, http.StatusBadRequest, "error.bad_request")
+		return
+	}
+	q, ok := ac.in.Question(r.PostForm.Get("question"))
+	if !ok {
+		s.renderError(w, r, http.StatusBadRequest, "error.survey.tampered")
+		return
+	}
+	pi := slices.IndexFunc(ac.in.Pillars, func(p survey.Pillar) bool { return p.ID == q.Pillar() })
+	answers, err := parseStepAnswers(r, ac.in, pi, ac.resp.Profile, ac.resp.Answers)
+	if err != nil || len(answers) > 1 {
+		s.renderError(w, r, http.StatusBadRequest, "error.survey.tampered")
+		return
+	}
+	if err := s.saveAnswers(r, ac, answers); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -1,0 +1,199 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+
+	"dxready/auth"
+	"dxready/scoring"
+	"dxready/store"
+	"dxready/survey"
+)
+
+type optionView struct {
+	ID, Text string
+	Checked  bool
+}
+
+type questionView struct {
+	ID, Text, Help string
+	Multi, AllowNA bool
+	NAChecked      bool
+	Options        []optionView
+	Answered       bool
+}
+
+type stepPage struct {
+	page
+	ResponseID  int64
+	Step, Steps int
+	PillarName  string
+	PillarDesc  string
+	Questions   []questionView
+	Answered    int
+	Total       int
+	Instrument  string
+	Description string
+}
+
+// progress counts the applicable questions and those answered.
+func progress(in *survey.Instrument, resp *survey.Response) (answered, total int) {
+	for _, q := range in.Questions() {
+		if q.Applies(resp.Profile, resp.Answers) {
+			total++
+			if _, ok := resp.Answers[q.ID]; ok {
+				answered++
+			}
+		}
+	}
+	return answered, total
+}
+
+func (s *Server) assessmentStep(w http.ResponseWriter, r *http.Request) {
+	ac, err := s.loadAssessment(r, auth.ActAssessmentAnswer)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if ac.resp.Status != survey.Draft {
+		http.Redirect(w, r, fmt.Sprintf("/assessment/%d/result", ac.resp.ID), http.StatusSeeOther)
+		return
+	}
+	pi, err := stepOf(r, ac.in)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "assessment_step", s.newStepPage(w, r, ac, pi))
+}
+
+func (s *Server) newStepPage(w http.ResponseWriter, r *http.Request, ac *assessmentCtx, pi int) stepPage {
+	l := lang(r)
+	pl := ac.in.Pillars[pi]
+	p := stepPage{page: s.newPage(w, r, "page.assessment.title"), ResponseID: ac.resp.ID, Step: pi + 1, Steps: len(ac.in.Pillars),
+		PillarName: pl.Name.In(l), PillarDesc: pl.Description.In(l), Instrument: ac.in.Name.In(l), Description: ac.in.Description.In(l)}
+	p.Answered, p.Total = progress(ac.in, ac.resp)
+	for i := range pl.Questions {
+		q := &pl.Questions[i]
+		if !q.Applies(ac.resp.Profile, ac.resp.Answers) {
+			continue
+		}
+		a, answered := ac.resp.Answers[q.ID]
+		qv := questionView{ID: q.ID, Text: q.Text.In(l), Help: q.Help.In(l), Multi: q.Type == survey.Multi, AllowNA: q.AllowNA,
+			NAChecked: answered && a.NA(), Answered: answered}
+		for _, o := range q.Options {
+			qv.Options = append(qv.Options, optionView{ID: o.ID, Text: o.Text.In(l), Checked: slices.Contains(a.Options, o.ID)})
+		}
+		p.Questions = append(p.Questions, qv)
+	}
+	return p
+}
+
+// assessmentStepPost saves a step as it is left, then moves back, forward
+// or to the review. If an answer opened a follow-up question on this step,
+// the step is shown again at that question.
+func (s *Server) assessmentStepPost(w http.ResponseWriter, r *http.Request) {
+	ac, err := s.loadAssessment(r, auth.ActAssessmentAnswer)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pi, err := stepOf(r, ac.in)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if _, ok := s.parseForm(w, r); !ok {
+		return
+	}
+	answers, err := parseStepAnswers(r, ac.in, pi, ac.resp.Profile, ac.resp.Answers)
+	if err != nil {
+		s.renderError(w, r, http.StatusBadRequest, "error.survey.tampered")
+		return
+	}
+	if err := s.saveAnswers(r, ac, answers); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, q := range ac.in.Pillars[pi].Questions {
+		if q.When != nil && q.Applies(ac.resp.Profile, ac.resp.Answers) && !slices.Contains(r.PostForm["asked"], q.ID) {
+			http.Redirect(w, r, fmt.Sprintf("/assessment/%d/step/%d#q-%s", ac.resp.ID, pi+1, q.ID), http.StatusSeeOther)
+			return
+		}
+	}
+	to := fmt.Sprintf("/assessment/%d/review", ac.resp.ID)
+	switch nav := r.PostForm.Get("nav"); {
+	case nav == "prev" && pi > 0:
+		to = fmt.Sprintf("/assessment/%d/step/%d", ac.resp.ID, pi)
+	case nav == "next" && pi+1 < len(ac.in.Pillars):
+		to = fmt.Sprintf("/assessment/%d/step/%d", ac.resp.ID, pi+2)
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+type unansweredView struct {
+	Pillar, Text, URL string
+}
+
+type reviewPage struct {
+	page
+	ResponseID int64
+	Unanswered []unansweredView
+	Answered   int
+	Total      int
+	Problem    string
+}
+
+func (s *Server) assessmentReview(w http.ResponseWriter, r *http.Request) {
+	ac, err := s.loadAssessment(r, auth.ActAssessmentAnswer)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if ac.resp.Status != survey.Draft {
+		http.Redirect(w, r, fmt.Sprintf("/assessment/%d/result", ac.resp.ID), http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, http.StatusOK, "assessment_review", s.newReviewPage(w, r, ac))
+}
+
+func (s *Server) newReviewPage(w http.ResponseWriter, r *http.Request, ac *assessmentCtx) reviewPage {
+	l := lang(r)
+	p := reviewPage{page: s.newPage(w, r, "page.assessment_review.title"), ResponseID: ac.resp.ID}
+	p.Answered, p.Total = progress(ac.in, ac.resp)
+	for _, q := range ac.in.Unanswered(ac.resp.Profile, ac.resp.Answers) {
+		pl, _ := ac.in.Pillar(q.Pillar())
+		step := slices.IndexFunc(ac.in.Pillars, func(x survey.Pillar) bool { return x.ID == pl.ID }) + 1
+		p.Unanswered = append(p.Unanswered, unansweredView{Pillar: pl.Name.In(l), Text: q.Text.In(l),
+			URL: fmt.Sprintf("/assessment/%d/step/%d#q-%s", ac.resp.ID, step, q.ID)})
+	}
+	return p
+}
+
+// assessmentSubmitPost scores a complete draft and freezes it.
+func (s *Server) assessmentSubmitPost(w http.ResponseWriter, r *http.Request) {
+	ac, err := s.loadAssessment(r, auth.ActAssessmentAnswer)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if ac.resp.Status != survey.Draft {
+		s.fail(w, r, store.ErrSubmitted)
+		return
+	}
+	if len(ac.in.Unanswered(ac.resp.Profile, ac.resp.Answers)) > 0 {
+		p := s.newReviewPage(w, r, ac)
+		p.Problem = "error.survey.incomplete"
+		s.render(w, r, http.StatusUnprocessableEntity, "assessment_review", p)
+		return
+	}
+	res := scoring.Score(ac.in, ac.resp.Profile, ac.resp.Answers)
+	err = s.store.SubmitResponse(r.Context(), ac.resp.ID, ac.resp.FirmID, currentUser(r).ID, res)
+	if errors.Is(err, store.ErrSubmitted) || err == nil {
+		s.redirect(w, r, fmt.Sprintf("/assessment/%d/result", ac.resp.ID), "flash.assessment_submitted")
+		return
+	}
+	s.fail(w, r, err)
+}

@@ -1,0 +1,180 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"dxready/survey"
+)
+
+func dbiInstrument(t *testing.T) *survey.Instrument {
+	t.Helper()
+	all, err := survey.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, _ := survey.Latest(all, DefaultInstrument)
+	return in
+}
+
+// startAssessment opens the survey for c and returns the response id.
+func startAssessment(t *testing.T, c *client) int64 {
+	t.Helper()
+	r := c.get("/assessment")
+	m := regexp.MustCompile(`^/assessment/(\d+)/`).FindStringSubmatch(r.header.Get("Location"))
+	if r.status != http.StatusSeeOther || m == nil {
+		t.Fatalf("start: %d %s", r.status, r.header.Get("Location"))
+	}
+	id, _ := strconv.ParseInt(m[1], 10, 64)
+	return id
+}
+
+// stepForm answers every question of pillar pi shown on the page body with
+// the option at index pick (or the last one).
+func stepForm(in *survey.Instrument, pi int, body string, pick int, nav string) url.Values {
+	v := url.Values{"nav": {nav}}
+	for _, q := range in.Pillars[pi].Questions {
+		if !strings.Contains(body, `id="q-`+q.ID+`"`) {
+			continue
+		}
+		v.Add("asked", q.ID)
+		o := q.Options[min(pick, len(q.Options)-1)]
+		if q.Type == survey.Multi {
+			v.Add("shown", q.ID)
+		}
+		v.Set("q."+q.ID, o.ID)
+	}
+	return v
+}
+
+func TestAssessmentJourney(t *testing.T) {
+	e := newEnv(t)
+	in := dbiInstrument(t)
+	c := e.client().login("firm@test.local")
+	id := startAssessment(t, c)
+	base := fmt.Sprintf("/assessment/%d", id)
+	if loc := c.get("/assessment").header.Get("Location"); loc != base+"/step/1#q-cx.website" {
+		t.Fatalf("resume at %s", loc)
+	}
+	for pi := range in.Pillars {
+		step := fmt.Sprintf("%s/step/%d", base, pi+1)
+		r := c.get(step)
+		must(t, r, http.StatusOK, fmt.Sprintf("Bước %d/6", pi+1), "<fieldset", "<legend>")
+		form := stepForm(in, pi, r.body, 3, "next")
+		r = c.post(step, form)
+		if in.Pillars[pi].ID == "operations" {
+			// Production planning "full" opens the machine-data question on the same step.
+			if loc := r.header.Get("Location"); loc != step+"#q-op.machine_data" {
+				t.Fatalf("follow-up: %s", loc)
+			}
+			r = c.get(step)
+			must(t, r, http.StatusOK, `id="q-op.machine_data"`)
+			r = c.post(step, stepForm(in, pi, r.body, 3, "next"))
+		}
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("step %d: %d %.300s", pi+1, r.status, r.body)
+		}
+		if pi == 0 { // Resume after the first step lands on step 2.
+			if loc := c.get("/assessment").header.Get("Location"); !strings.HasPrefix(loc, base+"/step/2#") {
+				t.Fatalf("resume after step 1 at %s", loc)
+			}
+			must(t, c.get(step), http.StatusOK, `value="monthly" checked`)
+		}
+	}
+	must(t, c.get(base+"/review"), http.StatusOK, "Bạn đã trả lời tất cả")
+	r := c.post(base+"/submit", nil)
+	if r.status != http.StatusSeeOther || r.header.Get("Location") != base+"/result" {
+		t.Fatalf("submit: %d %s", r.status, r.header.Get("Location"))
+	}
+	r = c.get(base + "/result")
+	must(t, r, http.StatusOK, "Kết quả tự đánh giá", `id="level-name"`, "Trải nghiệm số cho khách hàng", "<meter", "Nên ưu tiên", "Lộ trình lên mức")
+	// Submitted: immutable, and the steps now lead to the result.
+	must(t, c.post(base+"/step/1", url.Values{"q.cx.website": {"daily"}}), http.StatusConflict, "đã được nộp")
+	if r := c.get(base + "/step/1"); r.header.Get("Location") != base+"/result" {
+		t.Fatalf("step after submit: %d %s", r.status, r.header.Get("Location"))
+	}
+	must(t, c.get("/profile"), http.StatusOK, base+"/result")
+	// Retaking starts a fresh draft.
+	if again := startAssessment(t, c); again == id {
+		t.Fatal("retake reused the submitted response")
+	}
+	must(t, c.get(base+"/result?lang=en"), http.StatusOK, "Self-assessment result", "Scores by pillar")
+}
+
+func TestAssessmentRejectsTamperingAndChangesNothing(t *testing.T) {
+	e := newEnv(t)
+	c := e.client().login("firm@test.local")
+	id := startAssessment(t, c)
+	step1 := fmt.Sprintf("/assessment/%d/step/1", id)
+	bad := []url.Values{
+		{"q.no.such": {"x"}},
+		{"q.cx.website": {"hourly"}},
+		{"q.cx.website": {"weekly", "daily"}},
+		{"q.cx.website": {"na"}},
+		{"q.st.plan": {"written"}}, // a question of another step
+		{"shown": {"cx.website"}},  // not a checklist
+	}
+	for _, form := range bad {
+		must(t, c.post(step1, form), http.StatusBadRequest, "không khớp với bộ câu hỏi")
+	}
+	resp, _ := e.st.FindResponse(ctx, id)
+	if len(resp.Answers) != 0 {
+		t.Fatalf("tampered forms saved %v", resp.Answers)
+	}
+	must(t, c.get(fmt.Sprintf("/assessment/%d/step/9", id)), http.StatusNotFound)
+	must(t, c.get(fmt.Sprintf("/assessment/%d/step/x", id)), http.StatusNotFound)
+	// Submitting an incomplete draft lists what is missing.
+	must(t, c.post(fmt.Sprintf("/assessment/%d/submit", id), nil), http.StatusUnprocessableEntity, "Còn câu hỏi chưa trả lời", "#q-cx.website")
+	// Another firm's user cannot see or touch this response.
+	other := e.client()
+	other.post("/register", values("tax_code", "3709000100", "firm_name", "Công ty Khác", "name", "Khác", "email", "k@example.vn",
+		"password", "mật khẩu đủ dài", "password_confirm", "mật khẩu đủ dài"))
+	must(t, other.get(step1), http.StatusNotFound)
+	must(t, other.post(step1, url.Values{"q.cx.website": {"daily"}}), http.StatusNotFound)
+	must(t, other.post(fmt.Sprintf("/assessment/%d/answer", id), url.Values{"question": {"cx.website"}, "q.cx.website": {"daily"}}), http.StatusNotFound)
+}
+
+func TestAutosaveOneAnswer(t *testing.T) {
+	e := newEnv(t)
+	c := e.client().login("firm@test.local")
+	id := startAssessment(t, c)
+	u := fmt.Sprintf("/assessment/%d/answer", id)
+	must(t, c.post(u, url.Values{"question": {"cx.social"}, "q.cx.social": {"daily"}}), http.StatusNoContent)
+	must(t, c.post(u, url.Values{"question": {"cx.tools"}, "shown": {"cx.tools"}}), http.StatusNoContent)
+	must(t, c.post(u, url.Values{"question": {"cx.social"}, "q.cx.social": {"often"}}), http.StatusBadRequest)
+	must(t, c.post(u, url.Values{"question": {"zz"}}), http.StatusBadRequest)
+	resp, _ := e.st.FindResponse(ctx, id)
+	if resp.Answers["cx.social"].Options[0] != "daily" || resp.Answers["cx.tools"].Options == nil || len(resp.Answers) != 2 {
+		t.Fatalf("answers = %+v", resp.Answers)
+	}
+	// A colleague of the same firm continues the same draft.
+	colleague := e.client()
+	colleague.post("/register", values("tax_code", "3709000012", "name", "Đồng nghiệp", "email", "dn@example.vn",
+		"password", "mật khẩu đủ dài", "password_confirm", "mật khẩu đủ dài"))
+	pending, _ := e.st.FindUserByEmail(ctx, "dn@example.vn")
+	c.post("/profile/users/"+strconv.FormatInt(pending.ID, 10)+"/approve", nil)
+	colleague.post("/login", values("email", "dn@example.vn", "password", "mật khẩu đủ dài"))
+	if got := startAssessment(t, colleague); got != id {
+		t.Fatalf("colleague got draft %d, want %d", got, id)
+	}
+	must(t, colleague.get(fmt.Sprintf("/assessment/%d/step/1", id)), http.StatusOK, `value="daily" checked`)
+}
+
+func TestAssessmentAccessByRole(t *testing.T) {
+	e := newEnv(t)
+	firm := e.client().login("firm@test.local")
+	id := startAssessment(t, firm)
+	for _, who := range []string{"lead@test.local", "advisor@test.local", "admin@test.local"} {
+		c := e.client().login(who)
+		must(t, c.get("/assessment"), http.StatusForbidden)
+		if r := c.get(fmt.Sprintf("/assessment/%d/step/1", id)); r.status != http.StatusForbidden {
+			t.Errorf("%s step = %d", who, r.status)
+		}
+	}
+	must(t, e.client().get("/assessment"), http.StatusSeeOther)
+}
