@@ -29,6 +29,7 @@ type adviceView struct {
 
 type stepView struct {
 	Question, From, To string
+	Add                bool // a checklist: To lists the items to add
 	Gain               float64
 }
 
@@ -100,8 +101,13 @@ func (s *Server) newResultPage(w http.ResponseWriter, r *http.Request, ac *asses
 		p.Reaches = res.Path.Reaches
 		for _, st := range res.Path.Steps {
 			q, _ := ac.in.Question(st.QuestionID)
-			p.Path = append(p.Path, stepView{Question: q.Text.In(l), From: optionTexts(q, st.From, l, loc.T("common.none")),
-				To: optionTexts(q, st.To, l, ""), Gain: st.Gain})
+			sv := stepView{Question: q.Text.In(l), From: optionTexts(q, st.From, l, loc.T("common.none")),
+				To: optionTexts(q, st.To, l, ""), Gain: st.Gain}
+			if q.Type == survey.Multi {
+				added := slices.DeleteFunc(slices.Clone(st.To), func(id string) bool { return slices.Contains(st.From, id) })
+				sv.To, sv.Add = optionTexts(q, added, l, ""), true
+			}
+			p.Path = append(p.Path, sv)
 		}
 	}
 	return p
