@@ -197,13 +197,14 @@ func sweepSessions(ctx context.Context, st *store.Store, log *slog.Logger) {
 
 func seedDemo(ctx context.Context, a *app, getenv func(string) string, stdout io.Writer) error {
 	fmt.Fprintln(stdout, a.l.T("cli.demo_seeding", "Firms", a.l.Int(int64(a.cfg.DemoFirms))))
+	in, _ := survey.Latest(a.instruments, web.DefaultInstrument)
 	res, err := demo.Seed(ctx, a.store, a.ref, newHasher(), demo.Options{Seed: a.cfg.DemoSeed, Firms: a.cfg.DemoFirms,
-		Password: getenv("DXREADY_DEMO_PASSWORD")})
+		Password: getenv("DXREADY_DEMO_PASSWORD"), Instrument: in})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, a.l.T("cli.demo_done", "Firms", a.l.Int(int64(res.Firms)), "Members", a.l.Int(int64(res.Memberships)),
-		"Seconds", a.l.Decimal(res.Elapsed.Seconds(), 1)))
+		"Assessments", a.l.Int(int64(res.Submissions)), "Seconds", a.l.Decimal(res.Elapsed.Seconds(), 1)))
 	if res.GeneratedPassword {
 		fmt.Fprintln(stdout, a.l.T("cli.demo_password_generated", "Password", res.Password))
 	} else {

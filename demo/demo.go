@@ -6,7 +6,8 @@
 //
 // It is its own package (not in STYLE.md's layout) because both `dxready
 // demo` and `dxready serve --demo` need it, and it must not live in store
-// (which holds no business rules) or web. It imports firms, auth and store.
+// (which holds no business rules) or web. It imports firms, auth, store,
+// survey and scoring.
 package demo
 
 import (
@@ -21,13 +22,15 @@ import (
 	"dxready/auth"
 	"dxready/firms"
 	"dxready/store"
+	"dxready/survey"
 )
 
 // Options control the demo.
 type Options struct {
-	Seed     uint64 // same seed, same province
-	Firms    int    // default 68,000
-	Password string // every demo account's password; generated when empty
+	Instrument *survey.Instrument // the demo's assessments answer it; none are made when nil
+	Seed       uint64             // same seed, same province
+	Firms      int                // default 68,000
+	Password   string             // every demo account's password; generated when empty
 }
 
 // Account is a demo login.
@@ -40,6 +43,7 @@ type Account struct {
 // Result says what was built.
 type Result struct {
 	Firms, Memberships int
+	Submissions        int
 	Accounts           []Account
 	Password           string
 	GeneratedPassword  bool
@@ -82,6 +86,19 @@ func Seed(ctx context.Context, st *store.Store, ref *firms.Reference, h *auth.Ha
 			return nil, err
 		}
 		res.Memberships += len(members[i])
+	}
+	if opt.Instrument != nil {
+		perFirm := map[int64]int{}
+		for _, m := range members {
+			for _, id := range m {
+				perFirm[id]++
+			}
+		}
+		subs := g.submissions(opt.Instrument, all, perFirm, st.Now())
+		if err := st.LoadSubmissions(ctx, opt.Instrument, subs); err != nil {
+			return nil, err
+		}
+		res.Submissions = len(subs)
 	}
 	if res.Accounts, err = createAccounts(ctx, st, h, g, res.Password, assocs, all, members); err != nil {
 		return nil, err

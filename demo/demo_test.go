@@ -9,6 +9,7 @@ import (
 	"dxready/firms"
 	"dxready/store"
 	"dxready/store/storetest"
+	"dxready/survey"
 )
 
 // A small province is built deterministically, with valid firms, all 8
@@ -18,7 +19,7 @@ func TestSeedSmallProvince(t *testing.T) {
 	ref, _ := firms.LoadReference()
 	build := func() (*store.Store, *Result) {
 		st := storetest.OpenEmpty(t)
-		res, err := Seed(ctx, st, ref, auth.NewHasher(storetest.Cheap, 2), Options{Seed: 7, Firms: 6000, Password: "demo-password-1"})
+		res, err := Seed(ctx, st, ref, auth.NewHasher(storetest.Cheap, 2), Options{Seed: 7, Firms: 6000, Password: "demo-password-1", Instrument: dbi(t)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -72,6 +73,13 @@ func TestSeedSmallProvince(t *testing.T) {
 	if v, _ := st.Meta(ctx, store.MetaDemo); v != "7" {
 		t.Fatalf("demo meta = %q", v)
 	}
+	// About 40% of firms have assessed themselves, a third of those more
+	// than once, and repeat assessments show progress on average.
+	assessed, submitted, err := st.AssessmentCounts(ctx)
+	if err != nil || assessed < 2100 || assessed > 2700 || submitted < assessed*11/10 || submitted != res.Submissions {
+		t.Fatalf("assessed %d firms, %d submissions (%d reported), %v", assessed, submitted, res.Submissions, err)
+	}
+	checkProgress(t, st, all)
 	// Same seed, same province.
 	st2, _ := build()
 	again, _, _ := st2.FindFirms(ctx, store.FirmFilter{Limit: 200})
@@ -97,9 +105,47 @@ func BenchmarkSeed68k(b *testing.B) {
 		}
 		st.Migrate(ctx)
 		st.SyncReference(ctx, ref)
-		if _, err := Seed(ctx, st, ref, auth.NewHasher(auth.DefaultArgon2, 2), Options{Seed: 1, Password: "benchmark-password"}); err != nil {
+		if _, err := Seed(ctx, st, ref, auth.NewHasher(auth.DefaultArgon2, 2), Options{Seed: 1, Password: "benchmark-password", Instrument: dbi(b)}); err != nil {
 			b.Fatal(err)
 		}
 		st.Close()
+	}
+}
+
+func dbi(t testing.TB) *survey.Instrument {
+	t.Helper()
+	all, err := survey.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, _ := survey.Latest(all, "dbi-2021")
+	return in
+}
+
+// checkProgress: among the first firms with several assessments, the newest
+// is on average above the oldest, and levels are not all the same.
+func checkProgress(t *testing.T, st *store.Store, some []*firms.Firm) {
+	ctx := context.Background()
+	var gain float64
+	n := 0
+	levels := map[int]bool{}
+	for _, f := range some {
+		subs, err := st.Submissions(ctx, f.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range subs {
+			levels[s.Level] = true
+		}
+		if len(subs) >= 2 {
+			gain += subs[0].Overall - subs[len(subs)-1].Overall
+			n++
+		}
+	}
+	if n < 5 || gain/float64(n) <= 0 {
+		t.Fatalf("%d firms assessed repeatedly, mean gain %.2f", n, gain/float64(max(n, 1)))
+	}
+	if len(levels) < 3 {
+		t.Fatalf("demo levels are too uniform: %v", levels)
 	}
 }
