@@ -88,7 +88,7 @@ func walkSurvey(t *testing.T, ctx context.Context, base, lang, taxCode string) {
 		}
 	}
 	if err := chromedp.Do(ctx, chromedp.WaitVisible(css("#all-answered")), chromedp.Click(css("#submit-assessment")),
-		chromedp.WaitVisible(css("#level-name"))); err != nil {
+		chromedp.WaitVisible(css("#level-name")), chromedp.WaitVisible(css(`#radar[data-ready="1"] canvas`))); err != nil {
 		t.Fatalf("review and submit: %v", err)
 	}
 	level := text(t, ctx, "#level-name")

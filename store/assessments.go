@@ -148,6 +148,7 @@ func lockDraft(ctx context.Context, tx *sql.Tx, responseID, firmID int64) error 
 // SubmitResponse makes draft responseID of firmID final with its scores,
 // and makes it the firm's current result — all in one transaction.
 func (s *Store) SubmitResponse(ctx context.Context, responseID, firmID, userID int64, r scoring.Result) error {
+	defer s.groups.clear()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := lockDraft(ctx, tx, responseID, firmID); err != nil {
 			return err
@@ -233,6 +234,7 @@ type PastSubmission struct {
 // LoadSubmissions inserts many submitted responses to in, in one
 // transaction, and points each firm's current result at its latest one.
 func (s *Store) LoadSubmissions(ctx context.Context, in *survey.Instrument, subs []PastSubmission) error {
+	defer s.groups.clear()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO instruments (key, hash, first_used_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
 			in.Key(), in.Hash, s.now()); err != nil {

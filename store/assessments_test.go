@@ -2,10 +2,13 @@ package store_test
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"dxready/firms"
 	"dxready/scoring"
 	"dxready/store"
 	"dxready/store/storetest"
@@ -108,5 +111,56 @@ func TestCheckInstruments(t *testing.T) {
 	}
 	if err := s.CheckInstruments(ctx, map[string]string{}); err == nil || !strings.Contains(err.Error(), "no longer shipped") {
 		t.Fatalf("missing file err = %v", err)
+	}
+}
+
+func TestCompareWithSuppressesSmallGroups(t *testing.T) {
+	s, fx := storetest.Open(t)
+	in := instrument(t)
+	// Seven wood firms with results 10, 20, … 70 overall.
+	var ids []int64
+	for i := range 7 {
+		f := *fx.NoiThat
+		f.ID, f.TaxCode, f.Name = 0, firmsCode(t, 371100000+i*10), "Công ty Gỗ "+string(rune('A'+i))
+		if err := s.CreateFirm(ctx, &f); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, f.ID)
+		res := scoring.Result{Instrument: in.Key(), Overall: float64(10 * (i + 1)), Level: 1,
+			Pillars: []scoring.PillarScore{{PillarID: "customer", Score: float64(10 * (i + 1)), Scored: true}}}
+		if err := s.LoadSubmissions(ctx, in, []store.PastSubmission{{FirmID: f.ID, Result: res, SubmittedAt: storetest.Clock}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.AddMemberships(ctx, fx.Logistics.ID, ids[:4]) // only four in logistics
+	wood, err := s.CompareWith(ctx, store.Group{Division: "16"}, in.Key(), 45)
+	if err != nil || wood.Firms != 7 || wood.Below != 4 || wood.Suppressed() || wood.Pillars["customer"] != 40 {
+		t.Fatalf("division 16: %+v, %v", wood, err)
+	}
+	if p := wood.Percentile(); p < 66.6 || p > 66.7 {
+		t.Fatalf("percentile %.2f", p)
+	}
+	small, _ := s.CompareWith(ctx, store.Group{AssociationID: fx.Logistics.ID}, in.Key(), 45)
+	if !small.Suppressed() || len(small.Pillars) != 0 {
+		t.Fatalf("a group of 4 was not suppressed: %+v", small)
+	}
+	// A fifth member's submission reaches the (cached) figures at once.
+	s.AddMemberships(ctx, fx.Logistics.ID, ids[4:5])
+	res := scoring.Result{Instrument: in.Key(), Overall: 90, Level: 4, Pillars: []scoring.PillarScore{{PillarID: "customer", Score: 90, Scored: true}}}
+	if err := s.LoadSubmissions(ctx, in, []store.PastSubmission{{FirmID: ids[4], Result: res, SubmittedAt: storetest.Clock.Add(time.Hour)}}); err != nil {
+		t.Fatal(err)
+	}
+	five, _ := s.CompareWith(ctx, store.Group{AssociationID: fx.Logistics.ID}, in.Key(), 45)
+	if five.Suppressed() || five.Firms != 5 || five.Below != 4 || five.Pillars["customer"] != (10+20+30+40+90)/5.0 {
+		t.Fatalf("after a fifth result: %+v", five)
+	}
+}
+
+func firmsCode(t *testing.T, body int) firms.TaxCode {
+	t.Helper()
+	for ; ; body++ {
+		if d, ok := firms.CheckDigit(strconv.Itoa(body)); ok {
+			return firms.TaxCode(strconv.Itoa(body) + string(d))
+		}
 	}
 }

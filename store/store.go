@@ -35,9 +35,10 @@ var (
 
 // Store is the database. It is safe for concurrent use.
 type Store struct {
-	w    *sql.DB // exactly one connection; every write goes here
-	r    *sql.DB // read-only pool
-	path string
+	w      *sql.DB // exactly one connection; every write goes here
+	r      *sql.DB // read-only pool
+	path   string
+	groups groupCache // comparison figures, cleared on every submission
 	// Now is the clock; tests replace it. Times are stored in UTC.
 	Now func() time.Time
 }
@@ -54,7 +55,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	base := "file:" + (&url.URL{Path: abs}).EscapedPath() +
 		"?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
-		"&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_time_format=sqlite"
+		"&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=mmap_size(1073741824)" +
+		"&_time_format=sqlite"
 	w, err := sql.Open("sqlite", base+"&_txlock=immediate")
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"dxready/auth"
+	"dxready/charts"
 	"dxready/scoring"
 	"dxready/store"
 	"dxready/survey"
@@ -48,6 +49,16 @@ type resultPage struct {
 	Reaches     float64
 	Previous    string // date of the previous assessment, if any
 	Basis       string
+	Radar       charts.Chart
+	Groups      []groupView
+}
+
+// groupView is one comparison group on the report.
+type groupView struct {
+	Name       string
+	Firms      int
+	Suppressed bool
+	Percentile float64
 }
 
 func (s *Server) assessmentResult(w http.ResponseWriter, r *http.Request) {
@@ -66,7 +77,68 @@ func (s *Server) assessmentResult(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res := scoring.Score(ac.in, ac.resp.Profile, ac.resp.Answers)
-	s.render(w, r, http.StatusOK, "assessment_result", s.newResultPage(w, r, ac, res, previousOf(subs, ac.resp.ID)))
+	p := s.newResultPage(w, r, ac, res, previousOf(subs, ac.resp.ID))
+	if err := s.addComparisons(r, ac, res, &p); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "assessment_result", p)
+}
+
+// addComparisons adds the firm's associations and industry (VSIC division)
+// to the report: percentile and, on the radar, their pillar averages. A
+// group of fewer than store.MinGroup firms shows neither.
+func (s *Server) addComparisons(r *http.Request, ac *assessmentCtx, res scoring.Result, p *resultPage) error {
+	ctx, l, loc := r.Context(), lang(r), s.loc(r)
+	f, err := s.store.FindFirmByID(ctx, ac.resp.FirmID)
+	if err != nil {
+		return err
+	}
+	type named struct {
+		name string
+		g    store.Group
+	}
+	var groups []named
+	ids, err := s.store.FirmAssociationIDs(ctx, f.ID)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		a, err := s.store.FindAssociationByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		groups = append(groups, named{a.Name(l), store.Group{AssociationID: id}})
+	}
+	if len(f.VSICCode) >= 2 {
+		if ind, ok := s.ref.Industry(f.VSICVersion, f.VSICCode[:2]); ok {
+			groups = append(groups, named{loc.T("page.assessment_result.industry", "Name", ind.Name(l)), store.Group{Division: f.VSICCode[:2]}})
+		}
+	}
+	axes := make([]string, len(ac.in.Pillars))
+	firm := charts.Series{Name: loc.T("page.assessment_result.your_firm"), Values: make([]float64, len(ac.in.Pillars))}
+	for i, pl := range ac.in.Pillars {
+		axes[i] = pl.Name.In(l)
+		firm.Values[i] = res.Pillars[i].Score
+	}
+	series := []charts.Series{firm}
+	for _, g := range groups {
+		st, err := s.store.CompareWith(ctx, g.g, ac.in.Key(), res.Overall)
+		if err != nil {
+			return err
+		}
+		p.Groups = append(p.Groups, groupView{Name: g.name, Firms: st.Firms, Suppressed: st.Suppressed(), Percentile: st.Percentile()})
+		if st.Suppressed() {
+			continue
+		}
+		avg := charts.Series{Name: loc.T("page.assessment_result.average_of", "Name", g.name), Values: make([]float64, len(ac.in.Pillars))}
+		for i, pl := range ac.in.Pillars {
+			avg.Values[i] = st.Pillars[pl.ID]
+		}
+		series = append(series, avg)
+	}
+	p.Radar, err = charts.Radar("radar", loc.T("page.assessment_result.radar_label"), axes, series)
+	return err
 }
 
 // previousOf returns the submission before responseID, if any.

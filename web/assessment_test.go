@@ -178,3 +178,29 @@ func TestAssessmentAccessByRole(t *testing.T) {
 	}
 	must(t, e.client().get("/assessment"), http.StatusSeeOther)
 }
+
+// The report compares with the firm's association only when at least five
+// members have results, and draws the radar from data, not inline script.
+func TestResultComparesWithGroups(t *testing.T) {
+	e := newEnv(t)
+	in := dbiInstrument(t)
+	c := e.client().login("firm@test.local")
+	id := startAssessment(t, c)
+	answers := map[string]survey.Answer{}
+	for _, q := range in.Questions() {
+		answers[q.ID] = survey.Answer{Options: []string{q.Options[len(q.Options)-1].ID}}
+	}
+	if err := e.st.SaveAnswers(ctx, id, e.fx.GoDuc.ID, answers, e.fx.FirmUser.ID); err != nil {
+		t.Fatal(err)
+	}
+	must(t, c.post(fmt.Sprintf("/assessment/%d/submit", id), nil), http.StatusSeeOther)
+	result := fmt.Sprintf("/assessment/%d/result", id)
+	r := c.get(result)
+	must(t, r, http.StatusOK, "Hiệp hội Gỗ thử: dưới 5 doanh nghiệp", `class="echart radar"`, `data-option="{`, "js/echarts.min.js", "js/charts.js")
+	if strings.Contains(r.body, "Trung bình: Hiệp hội Gỗ thử") {
+		t.Fatal("a group of one firm was drawn")
+	}
+	if strings.Contains(c.get("/profile").body, "echarts.min.js") {
+		t.Fatal("the 1 MB chart library is loaded on pages without charts")
+	}
+}

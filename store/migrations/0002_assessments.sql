@@ -65,3 +65,6 @@ CREATE TABLE current_results (
     level        INTEGER NOT NULL
 );
 CREATE INDEX current_results_level_idx ON current_results (level, overall);
+
+-- Industry comparisons pick firms by VSIC division (code prefix).
+CREATE INDEX firms_vsic_idx ON firms (vsic_code);

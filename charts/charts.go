@@ -1,0 +1,60 @@
+// Package charts builds ECharts options with go-echarts for the portal's
+// pages. A Chart carries its option as JSON: the page puts it in a
+// data-option attribute (html/template escapes it) and /static/js/charts.js
+// draws it. We never use go-echarts' RenderSnippet: its inline script is not
+// escaped (a firm name can break out of it) and would need a CSP exception
+// (STACK.md §3). No HTTP, no SQL.
+package charts
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+)
+
+// Chart is a chart ready for a page.
+type Chart struct {
+	ID     string
+	Option string // ECharts option, JSON
+	Label  string // what the chart shows, for screen readers
+}
+
+// Series is one named line of values.
+type Series struct {
+	Name   string
+	Values []float64
+}
+
+// Radar draws series over axes, each axis running 0–100.
+func Radar(id, label string, axes []string, series []Series) (Chart, error) {
+	ind := make([]*opts.Indicator, len(axes))
+	for i, a := range axes {
+		ind[i] = &opts.Indicator{Name: a, Max: 100}
+	}
+	r := charts.NewRadar()
+	r.SetGlobalOptions(
+		charts.WithRadarComponentOpts(opts.RadarComponent{Indicator: ind, Shape: "polygon", SplitNumber: 5, Center: []string{"50%", "48%"}}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true)}),
+	)
+	names := make([]string, 0, len(series))
+	for _, s := range series {
+		if len(s.Values) != len(axes) {
+			return Chart{}, fmt.Errorf("charts: series %q has %d values for %d axes", s.Name, len(s.Values), len(axes))
+		}
+		rounded := make([]float64, len(s.Values))
+		for i, v := range s.Values {
+			rounded[i] = float64(int(v*10+0.5)) / 10
+		}
+		r.AddSeries(s.Name, []opts.RadarData{{Name: s.Name, Value: rounded}})
+		names = append(names, s.Name)
+	}
+	r.Validate()
+	b, err := json.Marshal(r.JSON()) // json.Marshal escapes <, > and &
+	if err != nil {
+		return Chart{}, err
+	}
+	return Chart{ID: id, Option: string(b), Label: label}, nil
+}
