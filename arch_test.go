@@ -24,7 +24,9 @@ var allowedImports = map[string][]string{
 	"dxready/demo":            {"dxready/firms", "dxready/auth", "dxready/store", "dxready/survey", "dxready/scoring"},
 	"dxready/web": {"dxready/firms", "dxready/survey", "dxready/scoring", "dxready/advisors", "dxready/auth",
 		"dxready/charts", "dxready/locale", "dxready/store", "dxready/templates", "dxready/static"},
-	"dxready": {"dxready/web", "dxready/store", "dxready/locale", "dxready/firms", "dxready/auth", "dxready/demo", "dxready/survey"},
+	// main also runs commands: demo, rescore (scoring rules applied to stored
+	// answers), user add; it imports their domain packages for that.
+	"dxready": {"dxready/web", "dxready/store", "dxready/locale", "dxready/firms", "dxready/auth", "dxready/demo", "dxready/survey", "dxready/scoring"},
 }
 
 // pure packages hold domain rules only: no HTTP, no SQL, no templates.

@@ -33,6 +33,7 @@ Usage:
   dxready import firms FILE.csv      import or update the firm registry (all rows or none)
   dxready backup OUT.db              write a consistent copy of the live database
   dxready user add --email E --role R [--name N] [--firm MST] [--association CODE] [--password-stdin]
+  dxready rescore --instrument ID@VERSION [--fix]   recompute stored scores; report (and fix) any that differ
 
 Common flags (each has a DXREADY_* environment fallback):
   --addr 127.0.0.1:8080   --db ./dxready.db   --demo=true   --lang vi   --secure-cookies=false
@@ -56,6 +57,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdBackup(ctx, args, getenv, stdout, stderr)
 	case "user":
 		return cmdUser(ctx, args, getenv, stdin, stdout, stderr)
+	case "rescore":
+		return cmdRescore(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

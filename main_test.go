@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"io"
 	"net/http"
 	"os"
@@ -12,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	_ "modernc.org/sqlite"
 )
 
 // env returns a getenv that knows only vars.
@@ -151,5 +154,44 @@ func TestCommands(t *testing.T) {
 	}
 	if err := call("", "demo", "--demo-firms", "300"); err == nil || !strings.Contains(err.Error(), "already holds") {
 		t.Fatalf("demo into a used database: %v", err)
+	}
+}
+
+// rescore finds a stored score that no longer matches its answers, and
+// --fix repairs it.
+func TestRescore(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "r.db")
+	getenv := env("DXREADY_DB", db, "DXREADY_DEMO_PASSWORD", "demo-password-9")
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"demo", "--demo-firms", "300"}, getenv, nil, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	call := func(args ...string) error {
+		out.Reset()
+		return run(context.Background(), args, getenv, nil, &out, io.Discard)
+	}
+	if err := call("rescore", "--instrument", "dbi-2021@1"); err != nil || !strings.Contains(out.String(), " 0 bài có điểm khác") {
+		t.Fatalf("clean rescore: %v\n%s", err, out.String())
+	}
+	// Corrupt one stored score, as a scoring bug would.
+	db2, err := sql.Open("sqlite", "file:"+db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db2.Exec("UPDATE responses SET overall = overall + 7 WHERE id = (SELECT MIN(id) FROM responses)"); err != nil {
+		t.Fatal(err)
+	}
+	db2.Close()
+	if err := call("rescore", "--instrument", "dbi-2021@1"); err == nil || !strings.Contains(out.String(), "1 bài có điểm khác") {
+		t.Fatalf("corrupt rescore: %v\n%s", err, out.String())
+	}
+	if err := call("rescore", "--instrument", "dbi-2021@1", "--fix"); err != nil {
+		t.Fatal(err)
+	}
+	if err := call("rescore", "--instrument", "dbi-2021@1"); err != nil || !strings.Contains(out.String(), " 0 bài có điểm khác") {
+		t.Fatalf("after --fix: %v\n%s", err, out.String())
+	}
+	if err := call("rescore", "--instrument", "nope@9"); err == nil || !strings.Contains(err.Error(), "nope@9") {
+		t.Fatalf("unknown instrument: %v", err)
 	}
 }

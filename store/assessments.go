@@ -298,3 +298,94 @@ func (s *Store) AssessmentCounts(ctx context.Context) (firmsAssessed, submitted 
 		(SELECT COUNT(*) FROM responses WHERE status = 'submitted')`).Scan(&firmsAssessed, &submitted)
 	return firmsAssessed, submitted, mapErr("assessment counts", err)
 }
+
+// StoredScores is what was stored for a submitted response.
+type StoredScores struct {
+	Response *survey.Response
+	Overall  float64
+	Level    int
+	Pillars  map[string]float64 // scored pillars
+}
+
+// EachSubmitted calls fn for every submitted response to instrument, in id
+// order, with what was stored for it. It reads in pages, so memory stays flat.
+func (s *Store) EachSubmitted(ctx context.Context, instrument string, fn func(StoredScores) error) error {
+	var after int64
+	for {
+		ids, err := s.submittedPage(ctx, instrument, after, 500)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		for _, id := range ids {
+			resp, err := s.FindResponse(ctx, id)
+			if err != nil {
+				return err
+			}
+			st := StoredScores{Response: resp, Pillars: map[string]float64{}}
+			if err := s.r.QueryRowContext(ctx, "SELECT overall, level FROM responses WHERE id = ?", id).Scan(&st.Overall, &st.Level); err != nil {
+				return mapErr("stored scores", err)
+			}
+			if err := s.storedPillars(ctx, id, st.Pillars); err != nil {
+				return err
+			}
+			if err := fn(st); err != nil {
+				return err
+			}
+			after = id
+		}
+	}
+}
+
+func (s *Store) submittedPage(ctx context.Context, instrument string, after int64, n int) ([]int64, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT id FROM responses WHERE instrument = ? AND status = 'submitted' AND id > ? ORDER BY id LIMIT ?", instrument, after, n)
+	if err != nil {
+		return nil, mapErr("submitted page", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+func (s *Store) storedPillars(ctx context.Context, id int64, into map[string]float64) error {
+	rows, err := s.r.QueryContext(ctx, "SELECT pillar, score FROM pillar_scores WHERE response_id = ? AND scored = 1", id)
+	if err != nil {
+		return mapErr("stored pillars", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p string
+		var v float64
+		if err := rows.Scan(&p, &v); err != nil {
+			return err
+		}
+		into[p] = v
+	}
+	return rows.Err()
+}
+
+// UpdateScores replaces a submitted response's stored scores (a rescore
+// after a scoring fix), and its firm's current result if it is that one.
+func (s *Store) UpdateScores(ctx context.Context, responseID int64, r scoring.Result) error {
+	defer s.groups.clear()
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE responses SET overall = ?, level = ? WHERE id = ? AND status = 'submitted'", r.Overall, r.Level, responseID)
+		if err != nil {
+			return mapErr("update scores", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("store: update scores of %d: %w", responseID, ErrNotFound)
+		}
+		if err := insertPillarScores(ctx, tx, responseID, r); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, "UPDATE current_results SET overall = ?, level = ? WHERE response_id = ?", r.Overall, r.Level, responseID)
+		return mapErr("update current result", err)
+	})
+}
