@@ -34,6 +34,7 @@ Usage:
   dxready backup OUT.db              write a consistent copy of the live database
   dxready user add --email E --role R [--name N] [--firm MST] [--association CODE] [--password-stdin]
   dxready rescore --instrument ID@VERSION [--fix]   recompute stored scores; report (and fix) any that differ
+  dxready load --target http://127.0.0.1:8080 [--clients 64] [--duration 10s]   load-test a running portal (loopback only)
 
 Common flags (each has a DXREADY_* environment fallback):
   --addr 127.0.0.1:8080   --db ./dxready.db   --demo=true   --lang vi   --secure-cookies=false
@@ -59,6 +60,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdUser(ctx, args, getenv, stdin, stdout, stderr)
 	case "rescore":
 		return cmdRescore(ctx, args, getenv, stdout, stderr)
+	case "load":
+		return cmdLoad(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

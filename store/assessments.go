@@ -71,18 +71,25 @@ func (s *Store) Draft(ctx context.Context, firmID int64, in *survey.Instrument, 
 	return s.FindResponse(ctx, id)
 }
 
-// FindResponse returns response id with its answers, or ErrNotFound.
+// FindResponse returns response id with its answers, or ErrNotFound. Both
+// reads share one read transaction: under steady writes each new read
+// transaction starts with a cold page cache.
 func (s *Store) FindResponse(ctx context.Context, id int64) (*survey.Response, error) {
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, mapErr("find response", err)
+	}
+	defer tx.Rollback()
 	r := &survey.Response{ID: id, Answers: map[string]survey.Answer{}}
 	var submitted sql.NullTime
-	err := s.r.QueryRowContext(ctx, `SELECT firm_id, instrument, status, section, size_class, created_at, updated_at, submitted_at
+	err = tx.QueryRowContext(ctx, `SELECT firm_id, instrument, status, section, size_class, created_at, updated_at, submitted_at
 		FROM responses WHERE id = ?`, id).Scan(&r.FirmID, &r.Instrument, &r.Status, &r.Profile.Section, &r.Profile.Size,
 		&r.CreatedAt, &r.UpdatedAt, &submitted)
 	if err != nil {
 		return nil, mapErr(fmt.Sprintf("find response %d", id), err)
 	}
 	r.SubmittedAt = submitted.Time
-	rows, err := s.r.QueryContext(ctx, "SELECT question, options FROM answers WHERE response_id = ?", id)
+	rows, err := tx.QueryContext(ctx, "SELECT question, options FROM answers WHERE response_id = ?", id)
 	if err != nil {
 		return nil, mapErr("answers", err)
 	}

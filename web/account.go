@@ -188,6 +188,7 @@ func homeFor(u *auth.User) string {
 
 func (s *Server) logoutPost(w http.ResponseWriter, r *http.Request) {
 	if sess := currentSession(r); sess != nil {
+		s.sessions.drop(sess.TokenHash)
 		if err := s.store.DeleteSession(r.Context(), sess.TokenHash); err != nil {
 			s.fail(w, r, err)
 			return

@@ -103,20 +103,37 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 			return
 		}
 		hash := sha256.Sum256([]byte(c.Value))
-		sess, u, err := s.store.SessionUser(r.Context(), hash[:])
-		if errors.Is(err, store.ErrNotFound) {
+		now := s.now()
+		sess, u, ok := s.sessions.get(hash[:], now)
+		if !ok {
+			var err error
+			sess, u, err = s.store.SessionUser(r.Context(), hash[:])
+			if errors.Is(err, store.ErrNotFound) {
+				s.clearSessionCookie(w)
+				next.ServeHTTP(w, r)
+				return
+			}
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			s.sessions.put(sess, u, now)
+		}
+		if now.Sub(sess.LastSeenAt) > sessionTouchEvery {
+			expires := sessionExpiry(sess.CreatedAt, now)
+			if err := s.store.TouchSession(r.Context(), sess.TokenHash, now, expires); err != nil {
+				s.log.Warn("touch session", "err", err)
+			}
+			touched := *sess
+			touched.LastSeenAt, touched.ExpiresAt = now, expires
+			sess = &touched
+			s.sessions.put(sess, u, now)
+		}
+		if now.After(sess.ExpiresAt) {
+			s.sessions.drop(hash[:])
 			s.clearSessionCookie(w)
 			next.ServeHTTP(w, r)
 			return
-		}
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		if now := s.now(); now.Sub(sess.LastSeenAt) > sessionTouchEvery {
-			if err := s.store.TouchSession(r.Context(), sess.TokenHash, now, sessionExpiry(sess.CreatedAt, now)); err != nil {
-				s.log.Warn("touch session", "err", err)
-			}
 		}
 		ctx := context.WithValue(r.Context(), userKey, u)
 		ctx = context.WithValue(ctx, sessionKey, sess)
@@ -141,6 +158,7 @@ func (s *Server) chooseLanguage(next http.Handler) http.Handler {
 				if err := s.store.SetUserLang(r.Context(), u.ID, l); err != nil {
 					s.log.Warn("set user lang", "err", err)
 				}
+				s.sessions.dropUser(u.ID)
 			}
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), langKey, l)))

@@ -50,6 +50,7 @@ type Server struct {
 	metrics   *metrics
 	loginIP   *limiter
 	loginUser *limiter
+	sessions  sessionCache
 	dummyOnce sync.Once
 	dummyHash string
 }

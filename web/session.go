@@ -38,6 +38,7 @@ func (s *Server) sessionCookieName() string {
 // before login is worthless), ending the request's previous session.
 func (s *Server) startSession(ctx context.Context, w http.ResponseWriter, r *http.Request, u *auth.User) error {
 	if old := currentSession(r); old != nil {
+		s.sessions.drop(old.TokenHash)
 		if err := s.store.DeleteSession(ctx, old.TokenHash); err != nil {
 			return err
 		}
