@@ -71,10 +71,25 @@ func (s *Store) Draft(ctx context.Context, firmID int64, in *survey.Instrument, 
 	return s.FindResponse(ctx, id)
 }
 
-// FindResponse returns response id with its answers, or ErrNotFound. Both
-// reads share one read transaction: under steady writes each new read
-// transaction starts with a cold page cache.
+// FindResponse returns response id with all its answers, or ErrNotFound.
 func (s *Store) FindResponse(ctx context.Context, id int64) (*survey.Response, error) {
+	return s.findResponse(ctx, id, nil)
+}
+
+// FindResponseWith returns response id with only the answers to questions:
+// enough to check one autosaved answer, whose applicability depends on at
+// most a few earlier ones, without reading all of them.
+func (s *Store) FindResponseWith(ctx context.Context, id int64, questions []string) (*survey.Response, error) {
+	if questions == nil {
+		questions = []string{}
+	}
+	return s.findResponse(ctx, id, questions)
+}
+
+// findResponse reads the response and its answers (all when questions is
+// nil) in one read transaction: under steady writes each new read
+// transaction starts with a cold page cache.
+func (s *Store) findResponse(ctx context.Context, id int64, questions []string) (*survey.Response, error) {
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, mapErr("find response", err)
@@ -89,21 +104,30 @@ func (s *Store) FindResponse(ctx context.Context, id int64) (*survey.Response, e
 		return nil, mapErr(fmt.Sprintf("find response %d", id), err)
 	}
 	r.SubmittedAt = submitted.Time
-	rows, err := tx.QueryContext(ctx, "SELECT question, options FROM answers WHERE response_id = ?", id)
+	q, args := "SELECT question, options FROM answers WHERE response_id = ?", []any{id}
+	if questions != nil {
+		if len(questions) == 0 {
+			return r, nil
+		}
+		js, _ := json.Marshal(questions)
+		q += " AND question IN (SELECT value FROM json_each(?))"
+		args = append(args, string(js))
+	}
+	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, mapErr("answers", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var q, opts string
-		if err := rows.Scan(&q, &opts); err != nil {
+		var qid, opts string
+		if err := rows.Scan(&qid, &opts); err != nil {
 			return nil, err
 		}
 		var a survey.Answer
 		if err := json.Unmarshal([]byte(opts), &a.Options); err != nil {
-			return nil, fmt.Errorf("store: answer %d/%s: %w", id, q, err)
+			return nil, fmt.Errorf("store: answer %d/%s: %w", id, qid, err)
 		}
-		r.Answers[q] = a
+		r.Answers[qid] = a
 	}
 	return r, rows.Err()
 }

@@ -31,11 +31,22 @@ type assessmentCtx struct {
 // (a response of another firm answers 404, not 403: its existence is not
 // disclosed).
 func (s *Server) loadAssessment(r *http.Request, a auth.Action) (*assessmentCtx, error) {
+	return s.loadAssessmentWith(r, a, nil)
+}
+
+// loadAssessmentWith is loadAssessment reading only the answers to
+// questions (all when nil).
+func (s *Server) loadAssessmentWith(r *http.Request, a auth.Action, questions []string) (*assessmentCtx, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		return nil, store.ErrNotFound
 	}
-	resp, err := s.store.FindResponse(r.Context(), id)
+	var resp *survey.Response
+	if questions == nil {
+		resp, err = s.store.FindResponse(r.Context(), id)
+	} else {
+		resp, err = s.store.FindResponseWith(r.Context(), id, questions)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -172,16 +183,24 @@ func (s *Server) saveAnswers(r *http.Request, ac *assessmentCtx, answers map[str
 // assessmentAnswerPost autosaves the answers of one question as it changes
 // (JavaScript on). It answers 204, or a 4xx that changes nothing.
 func (s *Server) assessmentAnswerPost(w http.ResponseWriter, r *http.Request) {
-	ac, err := s.loadAssessment(r, auth.ActAssessmentAnswer)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	if err := r.ParseForm(); err != nil {
 		s.renderError(w, r, http.StatusBadRequest, "error.bad_request")
 		return
 	}
-	q, ok := ac.in.Question(r.PostForm.Get("question"))
+	// Only the answer this question's applicability depends on is read.
+	qid := r.PostForm.Get("question")
+	deps := []string{}
+	for _, in := range s.cfg.Instruments {
+		if q, ok := in.Question(qid); ok && q.When != nil && q.When.Question != "" {
+			deps = append(deps, q.When.Question)
+		}
+	}
+	ac, err := s.loadAssessmentWith(r, auth.ActAssessmentAnswer, deps)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	q, ok := ac.in.Question(qid)
 	if !ok {
 		s.renderError(w, r, http.StatusBadRequest, "error.survey.tampered")
 		return

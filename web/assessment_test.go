@@ -204,3 +204,22 @@ func TestResultComparesWithGroups(t *testing.T) {
 		t.Fatal("the 1 MB chart library is loaded on pages without charts")
 	}
 }
+
+// Autosave reads only the answer a question depends on: a follow-up sent
+// before its gateway opens it is not kept; afterwards it is.
+func TestAutosaveFollowUpNeedsItsGateway(t *testing.T) {
+	e := newEnv(t)
+	c := e.client().login("firm@test.local") // Gỗ Đức: manufacturing, so production planning is asked
+	id := startAssessment(t, c)
+	u := fmt.Sprintf("/assessment/%d/answer", id)
+	follow := url.Values{"question": {"op.machine_data"}, "q.op.machine_data": {"full"}}
+	must(t, c.post(u, follow), http.StatusNoContent)
+	if resp, _ := e.st.FindResponse(ctx, id); len(resp.Answers) != 0 {
+		t.Fatalf("a follow-up that does not apply was kept: %v", resp.Answers)
+	}
+	must(t, c.post(u, url.Values{"question": {"op.production_planning"}, "q.op.production_planning": {"partial"}}), http.StatusNoContent)
+	must(t, c.post(u, follow), http.StatusNoContent)
+	if resp, _ := e.st.FindResponse(ctx, id); resp.Answers["op.machine_data"].Options[0] != "full" {
+		t.Fatalf("the opened follow-up was not kept: %v", resp.Answers)
+	}
+}
