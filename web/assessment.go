@@ -97,12 +97,12 @@ func resumeURL(in *survey.Instrument, resp *survey.Response) string {
 	if q == nil {
 		return fmt.Sprintf("/assessment/%d/review", resp.ID)
 	}
-	for i, p := range in.Pillars {
-		if p.ID == q.Pillar() {
-			return fmt.Sprintf("/assessment/%d/step/%d#q-%s", resp.ID, i+1, q.ID)
-		}
-	}
-	return fmt.Sprintf("/assessment/%d/step/1", resp.ID)
+	return fmt.Sprintf("/assessment/%d/step/%d#q-%s", resp.ID, pillarIndex(in, q)+1, q.ID)
+}
+
+// pillarIndex is the position of q's pillar: its step, counted from 0.
+func pillarIndex(in *survey.Instrument, q *survey.Question) int {
+	return max(0, slices.IndexFunc(in.Pillars, func(p survey.Pillar) bool { return p.ID == q.Pillar() }))
 }
 
 // stepOf parses {n} (1-based) into a pillar index.
@@ -205,8 +205,7 @@ func (s *Server) assessmentAnswerPost(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusBadRequest, "error.survey.tampered")
 		return
 	}
-	pi := slices.IndexFunc(ac.in.Pillars, func(p survey.Pillar) bool { return p.ID == q.Pillar() })
-	answers, err := parseStepAnswers(r, ac.in, pi, ac.resp.Profile, ac.resp.Answers)
+	answers, err := parseStepAnswers(r, ac.in, pillarIndex(ac.in, q), ac.resp.Profile, ac.resp.Answers)
 	if err != nil || len(answers) > 1 {
 		s.renderError(w, r, http.StatusBadRequest, "error.survey.tampered")
 		return

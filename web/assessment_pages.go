@@ -51,14 +51,25 @@ func progress(in *survey.Instrument, resp *survey.Response) (answered, total int
 	return answered, total
 }
 
-func (s *Server) assessmentStep(w http.ResponseWriter, r *http.Request) {
+// loadDraft loads the assessment for a page that only makes sense on a
+// draft; a submitted one sends the user to its result. ok is false when the
+// response has been written.
+func (s *Server) loadDraft(w http.ResponseWriter, r *http.Request) (*assessmentCtx, bool) {
 	ac, err := s.loadAssessment(r, auth.ActAssessmentAnswer)
 	if err != nil {
 		s.fail(w, r, err)
-		return
+		return nil, false
 	}
 	if ac.resp.Status != survey.Draft {
 		http.Redirect(w, r, fmt.Sprintf("/assessment/%d/result", ac.resp.ID), http.StatusSeeOther)
+		return nil, false
+	}
+	return ac, true
+}
+
+func (s *Server) assessmentStep(w http.ResponseWriter, r *http.Request) {
+	ac, ok := s.loadDraft(w, r)
+	if !ok {
 		return
 	}
 	pi, err := stepOf(r, ac.in)
@@ -147,13 +158,8 @@ type reviewPage struct {
 }
 
 func (s *Server) assessmentReview(w http.ResponseWriter, r *http.Request) {
-	ac, err := s.loadAssessment(r, auth.ActAssessmentAnswer)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if ac.resp.Status != survey.Draft {
-		http.Redirect(w, r, fmt.Sprintf("/assessment/%d/result", ac.resp.ID), http.StatusSeeOther)
+	ac, ok := s.loadDraft(w, r)
+	if !ok {
 		return
 	}
 	s.render(w, r, http.StatusOK, "assessment_review", s.newReviewPage(w, r, ac))
@@ -165,9 +171,8 @@ func (s *Server) newReviewPage(w http.ResponseWriter, r *http.Request, ac *asses
 	p.Answered, p.Total = progress(ac.in, ac.resp)
 	for _, q := range ac.in.Unanswered(ac.resp.Profile, ac.resp.Answers) {
 		pl, _ := ac.in.Pillar(q.Pillar())
-		step := slices.IndexFunc(ac.in.Pillars, func(x survey.Pillar) bool { return x.ID == pl.ID }) + 1
 		p.Unanswered = append(p.Unanswered, unansweredView{Pillar: pl.Name.In(l), Text: q.Text.In(l),
-			URL: fmt.Sprintf("/assessment/%d/step/%d#q-%s", ac.resp.ID, step, q.ID)})
+			URL: fmt.Sprintf("/assessment/%d/step/%d#q-%s", ac.resp.ID, pillarIndex(ac.in, q)+1, q.ID)})
 	}
 	return p
 }
