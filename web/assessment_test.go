@@ -9,6 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"dxready/firms"
+	"dxready/scoring"
+	"dxready/store"
+	"dxready/store/storetest"
 	"dxready/survey"
 )
 
@@ -221,5 +225,57 @@ func TestAutosaveFollowUpNeedsItsGateway(t *testing.T) {
 	must(t, c.post(u, follow), http.StatusNoContent)
 	if resp, _ := e.st.FindResponse(ctx, id); resp.Answers["op.machine_data"].Options[0] != "full" {
 		t.Fatalf("the opened follow-up was not kept: %v", resp.Answers)
+	}
+}
+
+// A hostile association name reaches the radar's series names: it must
+// arrive as escaped data, never as markup or script.
+func TestRadarWithHostileGroupName(t *testing.T) {
+	e := newEnv(t)
+	in := dbiInstrument(t)
+	hostile := firms.Association{Code: "evil", NameVI: `</script><script>alert("x")</script><img src=x onerror=alert(1)>`, NameEN: "evil"}
+	if err := e.st.CreateAssociation(ctx, &hostile); err != nil {
+		t.Fatal(err)
+	}
+	// Five members with results, the fixture firm among them.
+	ids := []int64{e.fx.GoDuc.ID}
+	for i := range 4 {
+		f := *e.fx.NoiThat
+		f.ID, f.TaxCode, f.Name = 0, firms.TaxCode(mst(371200000+i*10)), fmt.Sprintf("Công ty Thành viên %d", i)
+		if f.TaxCode == "" {
+			f.TaxCode = firms.TaxCode(mst(371200001 + i*10))
+		}
+		if err := e.st.CreateFirm(ctx, &f); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, f.ID)
+	}
+	e.st.AddMemberships(ctx, hostile.ID, ids)
+	var subs []store.PastSubmission
+	for i, id := range ids[1:] {
+		res := scoring.Result{Instrument: in.Key(), Overall: float64(20 + 10*i), Level: 1}
+		for _, p := range in.Pillars {
+			res.Pillars = append(res.Pillars, scoring.PillarScore{PillarID: p.ID, Score: float64(20 + 10*i), Scored: true})
+		}
+		subs = append(subs, store.PastSubmission{FirmID: id, Result: res, SubmittedAt: storetest.Clock})
+	}
+	if err := e.st.LoadSubmissions(ctx, in, subs); err != nil {
+		t.Fatal(err)
+	}
+	c := e.client().login("firm@test.local")
+	id := startAssessment(t, c)
+	answers := map[string]survey.Answer{}
+	for _, q := range in.Questions() {
+		answers[q.ID] = survey.Answer{Options: []string{q.Options[0].ID}}
+	}
+	e.st.SaveAnswers(ctx, id, e.fx.GoDuc.ID, answers, e.fx.FirmUser.ID)
+	must(t, c.post(fmt.Sprintf("/assessment/%d/submit", id), nil), http.StatusSeeOther)
+	r := c.get(fmt.Sprintf("/assessment/%d/result", id))
+	must(t, r, http.StatusOK, `data-option="{`, `\u003c/script\u003e`)
+	if strings.Contains(r.body, "<script>alert") || strings.Contains(r.body, "<img src=x") {
+		t.Fatal("the hostile name reached the page as markup")
+	}
+	if strings.Count(r.body, "<script") != 3 { // app.js, echarts.min.js, charts.js — all external
+		t.Fatalf("%d script elements on the page", strings.Count(r.body, "<script"))
 	}
 }
