@@ -420,3 +420,35 @@ func (s *Store) UpdateScores(ctx context.Context, responseID int64, r scoring.Re
 		return mapErr("update current result", err)
 	})
 }
+
+// AnswerChange is one recorded change to a draft's answers.
+type AnswerChange struct {
+	Question string
+	Options  []string
+	UserName string
+	At       time.Time
+}
+
+// AnswerChanges returns the latest limit changes to response id's answers,
+// newest first, with who made them.
+func (s *Store) AnswerChanges(ctx context.Context, id int64, limit int) ([]AnswerChange, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT e.question, e.options, COALESCE(u.name, ''), e.at FROM answer_events e
+		LEFT JOIN users u ON u.id = e.user_id WHERE e.response_id = ? ORDER BY e.id DESC LIMIT ?`, id, limit)
+	if err != nil {
+		return nil, mapErr("answer changes", err)
+	}
+	defer rows.Close()
+	var out []AnswerChange
+	for rows.Next() {
+		var c AnswerChange
+		var opts string
+		if err := rows.Scan(&c.Question, &opts, &c.UserName, &c.At); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(opts), &c.Options); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

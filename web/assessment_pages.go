@@ -148,6 +148,10 @@ type unansweredView struct {
 	Pillar, Text, URL string
 }
 
+type changeView struct {
+	When, Who, Question, Answer string
+}
+
 type reviewPage struct {
 	page
 	ResponseID int64
@@ -155,14 +159,36 @@ type reviewPage struct {
 	Answered   int
 	Total      int
 	Problem    string
+	Changes    []changeView // who changed what, newest first
 }
+
+// recentChanges is how many answer changes the review page lists.
+const recentChanges = 15
 
 func (s *Server) assessmentReview(w http.ResponseWriter, r *http.Request) {
 	ac, ok := s.loadDraft(w, r)
 	if !ok {
 		return
 	}
-	s.render(w, r, http.StatusOK, "assessment_review", s.newReviewPage(w, r, ac))
+	p := s.newReviewPage(w, r, ac)
+	changes, err := s.store.AnswerChanges(r.Context(), ac.resp.ID, recentChanges)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	l, loc := lang(r), s.loc(r)
+	for _, c := range changes {
+		q, ok := ac.in.Question(c.Question)
+		if !ok {
+			continue
+		}
+		answer := optionTexts(q, c.Options, l, loc.T("common.none"))
+		if (survey.Answer{Options: c.Options}).NA() {
+			answer = loc.T("page.assessment.not_applicable")
+		}
+		p.Changes = append(p.Changes, changeView{When: loc.DateTime(c.At), Who: c.UserName, Question: q.Text.In(l), Answer: answer})
+	}
+	s.render(w, r, http.StatusOK, "assessment_review", p)
 }
 
 func (s *Server) newReviewPage(w http.ResponseWriter, r *http.Request, ac *assessmentCtx) reviewPage {

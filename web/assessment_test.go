@@ -167,6 +167,10 @@ func TestAutosaveOneAnswer(t *testing.T) {
 		t.Fatalf("colleague got draft %d, want %d", got, id)
 	}
 	must(t, colleague.get(fmt.Sprintf("/assessment/%d/step/1", id)), http.StatusOK, `value="daily" checked`)
+	// The review shows who changed what, and when, in local time.
+	colleague.post(u, url.Values{"question": {"cx.website"}, "q.cx.website": {"weekly"}})
+	must(t, colleague.get(fmt.Sprintf("/assessment/%d/review", id)), http.StatusOK, "Thay đổi gần đây",
+		"Đồng nghiệp", "Nguyễn Văn An", "22/11/2026 10:00 (GMT+7)", "Hằng tuần", "Hằng ngày hoặc liên tục")
 }
 
 func TestAssessmentAccessByRole(t *testing.T) {
