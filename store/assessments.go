@@ -133,7 +133,7 @@ func (s *Store) findResponse(ctx context.Context, id int64, questions []string) 
 }
 
 // SaveAnswers stores answers to draft responseID of firm firmID, recording
-// who changed what. ErrNotFound if the response is not that firm's;
+// who changed what (an answer sent again unchanged records nothing). ErrNotFound if the response is not that firm's;
 // ErrSubmitted if it is no longer a draft. Answers must already be valid.
 func (s *Store) SaveAnswers(ctx context.Context, responseID, firmID int64, answers map[string]survey.Answer, userID int64) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
@@ -147,10 +147,14 @@ func (s *Store) SaveAnswers(ctx context.Context, responseID, firmID int64, answe
 				opts = []string{}
 			}
 			js, _ := json.Marshal(opts)
-			if _, err := tx.ExecContext(ctx, `INSERT INTO answers (response_id, question, options, updated_by, updated_at) VALUES (?, ?, ?, ?, ?)
+			res, err := tx.ExecContext(ctx, `INSERT INTO answers (response_id, question, options, updated_by, updated_at) VALUES (?, ?, ?, ?, ?)
 				ON CONFLICT (response_id, question) DO UPDATE SET options = excluded.options, updated_by = excluded.updated_by,
-				updated_at = excluded.updated_at WHERE answers.options <> excluded.options`, responseID, q, string(js), nullID(userID), now); err != nil {
+				updated_at = excluded.updated_at WHERE answers.options <> excluded.options`, responseID, q, string(js), nullID(userID), now)
+			if err != nil {
 				return mapErr("save answer", err)
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				continue // unchanged (a step re-sends every answer): nothing to record
 			}
 			if _, err := tx.ExecContext(ctx, "INSERT INTO answer_events (response_id, question, options, user_id, at) VALUES (?, ?, ?, ?, ?)",
 				responseID, q, string(js), nullID(userID), now); err != nil {

@@ -41,6 +41,13 @@ func TestAssessmentLifecycle(t *testing.T) {
 	if err := s.SaveAnswers(ctx, d.ID, fx.GoDuc.ID, answers, fx.FirmUser.ID); err != nil {
 		t.Fatal(err)
 	}
+	// Sending the same answers again (a step re-sends all) records nothing new.
+	if err := s.SaveAnswers(ctx, d.ID, fx.GoDuc.ID, answers, fx.FirmUser.ID); err != nil {
+		t.Fatal(err)
+	}
+	if ch, _ := s.AnswerChanges(ctx, d.ID, 10); len(ch) != 2 || ch[0].UserName != "Nguyễn Văn An" {
+		t.Fatalf("changes = %+v", ch)
+	}
 	got, _ := s.FindResponse(ctx, d.ID)
 	if got.Answers["cx.website"].Options[0] != "weekly" || got.Answers["cx.tools"].Options == nil || len(got.Answers) != 2 {
 		t.Fatalf("answers = %+v", got.Answers)

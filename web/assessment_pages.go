@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 
 	"dxready/auth"
 	"dxready/scoring"
@@ -49,6 +50,29 @@ func progress(in *survey.Instrument, resp *survey.Response) (answered, total int
 		}
 	}
 	return answered, total
+}
+
+// stepQuestions are the answers a step post needs: its pillar's questions
+// and the earlier questions they depend on (in every instrument, as the
+// response's own is not known before it is read).
+func (s *Server) stepQuestions(r *http.Request) []string {
+	n, err := strconv.Atoi(r.PathValue("n"))
+	ids := []string{}
+	if err != nil {
+		return ids
+	}
+	for _, in := range s.cfg.Instruments {
+		if n < 1 || n > len(in.Pillars) {
+			continue
+		}
+		for _, q := range in.Pillars[n-1].Questions {
+			ids = append(ids, q.ID)
+			if q.When != nil && q.When.Question != "" {
+				ids = append(ids, q.When.Question)
+			}
+		}
+	}
+	return ids
 }
 
 // loadDraft loads the assessment for a page that only makes sense on a
@@ -106,7 +130,7 @@ func (s *Server) newStepPage(w http.ResponseWriter, r *http.Request, ac *assessm
 // or to the review. If an answer opened a follow-up question on this step,
 // the step is shown again at that question.
 func (s *Server) assessmentStepPost(w http.ResponseWriter, r *http.Request) {
-	ac, err := s.loadAssessment(r, auth.ActAssessmentAnswer)
+	ac, err := s.loadAssessmentWith(r, auth.ActAssessmentAnswer, s.stepQuestions(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
