@@ -52,9 +52,38 @@ func Radar(id, label string, axes []string, series []Series) (Chart, error) {
 		names = append(names, s.Name)
 	}
 	r.Validate()
-	b, err := json.Marshal(r.JSON()) // json.Marshal escapes <, > and &
+	opt, err := withRadarRadius(r.JSON(), "58%")
+	if err != nil {
+		return Chart{}, err
+	}
+	b, err := json.Marshal(opt) // json.Marshal escapes <, > and &
 	if err != nil {
 		return Chart{}, err
 	}
 	return Chart{ID: id, Option: string(b), Label: label}, nil
+}
+
+// withRadarRadius sets ECharts' radar.radius, which go-echarts 2.6.7 does
+// not expose: the default radius leaves axis names clipped at the sides of
+// a phone screen.
+func withRadarRadius(opt map[string]any, radius string) (map[string]any, error) {
+	b, err := json.Marshal(opt)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	switch rc := m["radar"].(type) {
+	case map[string]any:
+		rc["radius"] = radius
+	case []any:
+		for _, x := range rc {
+			if mm, ok := x.(map[string]any); ok {
+				mm["radius"] = radius
+			}
+		}
+	}
+	return m, nil
 }

@@ -19,6 +19,9 @@ func TestRadarIsPlainEscapedJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(c.Option), &opt); err != nil {
 		t.Fatal(err)
 	}
+	if !strings.Contains(c.Option, `"radius":"58%"`) {
+		t.Fatalf("radar radius not set: %s", c.Option)
+	}
 	series := opt["series"].([]any)
 	if len(series) != 2 {
 		t.Fatalf("series = %v", series)
