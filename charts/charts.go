@@ -9,6 +9,8 @@ package charts
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -31,11 +33,11 @@ type Series struct {
 func Radar(id, label string, axes []string, series []Series) (Chart, error) {
 	ind := make([]*opts.Indicator, len(axes))
 	for i, a := range axes {
-		ind[i] = &opts.Indicator{Name: a, Max: 100}
+		ind[i] = &opts.Indicator{Name: wrapWords(a, 14), Max: 100}
 	}
 	r := charts.NewRadar()
 	r.SetGlobalOptions(
-		charts.WithRadarComponentOpts(opts.RadarComponent{Indicator: ind, Shape: "polygon", SplitNumber: 5, Center: []string{"50%", "48%"}}),
+		charts.WithRadarComponentOpts(opts.RadarComponent{Indicator: ind, Shape: "polygon", SplitNumber: 5, Center: []string{"50%", "42%"}}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true)}),
 	)
@@ -64,8 +66,8 @@ func Radar(id, label string, axes []string, series []Series) (Chart, error) {
 }
 
 // withRadarRadius sets ECharts' radar.radius, which go-echarts 2.6.7 does
-// not expose: the default radius leaves axis names clipped at the sides of
-// a phone screen.
+// not expose: with the default, long pillar names were clipped at the sides
+// of a phone screen (they are also wrapped, see wrapWords).
 func withRadarRadius(opt map[string]any, radius string) (map[string]any, error) {
 	b, err := json.Marshal(opt)
 	if err != nil {
@@ -75,15 +77,41 @@ func withRadarRadius(opt map[string]any, radius string) (map[string]any, error) 
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, err
 	}
+	set := func(rc map[string]any) {
+		rc["radius"] = radius
+		rc["axisName"] = map[string]any{"color": "#3d4753", "lineHeight": 15}
+	}
 	switch rc := m["radar"].(type) {
 	case map[string]any:
-		rc["radius"] = radius
+		set(rc)
 	case []any:
 		for _, x := range rc {
 			if mm, ok := x.(map[string]any); ok {
-				mm["radius"] = radius
+				set(mm)
 			}
 		}
 	}
 	return m, nil
+}
+
+// wrapWords breaks s into lines of about width characters at spaces
+// (ECharts draws "\n" as a line break), so long axis names stay on screen.
+func wrapWords(s string, width int) string {
+	var b strings.Builder
+	line := 0
+	for i, w := range strings.Fields(s) {
+		n := utf8.RuneCountInString(w)
+		if i > 0 {
+			if line+1+n > width {
+				b.WriteByte('\n')
+				line = 0
+			} else {
+				b.WriteByte(' ')
+				line++
+			}
+		}
+		b.WriteString(w)
+		line += n
+	}
+	return b.String()
 }

@@ -38,3 +38,17 @@ func TestRadarIsPlainEscapedJSON(t *testing.T) {
 		t.Fatal("a series of the wrong length was accepted")
 	}
 }
+
+func TestWrapWords(t *testing.T) {
+	tests := map[string]string{
+		"Hạ tầng và công nghệ số":      "Hạ tầng và\ncông nghệ số",
+		"Chiến lược":                   "Chiến lược",
+		"Dữ liệu và tài sản thông tin": "Dữ liệu và tài\nsản thông tin",
+		"Supercalifragilistic word":    "Supercalifragilistic\nword",
+	}
+	for in, want := range tests {
+		if got := wrapWords(in, 14); got != want {
+			t.Errorf("wrapWords(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
