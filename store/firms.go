@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"dxready/firms"
 )
@@ -269,19 +270,15 @@ func taxCodePrefix(q string) (string, bool) {
 
 // ftsQuery turns free text into an FTS5 query where every folded word must
 // start a word of the name's search key: "Công ty Gỗ Đức" -> "go"* AND
-// "duc"*. A query that is only a legal form gives "" (no name filter).
+// "duc"*. Words keep only letters and digits, as the index's tokenizer does;
+// anything else (quotes, FTS syntax, control bytes such as NUL, which the
+// FTS5 parser takes as the end of a string) separates words. A query that
+// is only a legal form or junk gives "" (no name filter).
 func ftsQuery(q string) string {
 	var terms []string
-	for _, w := range strings.Fields(firms.SearchKey(q)) {
-		w = strings.Map(func(r rune) rune {
-			if r == '"' || r == '*' || r == '^' || r == ':' || r == '(' || r == ')' || r == '-' || r == '+' {
-				return -1
-			}
-			return r
-		}, w)
-		if w != "" {
-			terms = append(terms, `"`+w+`"*`)
-		}
+	words := strings.FieldsFunc(firms.SearchKey(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	for _, w := range words {
+		terms = append(terms, `"`+w+`"*`)
 	}
 	return strings.Join(terms, " AND ")
 }

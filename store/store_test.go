@@ -86,6 +86,8 @@ func TestFindFirms(t *testing.T) {
 		{"size", store.FirmFilter{SizeClass: firms.Micro}, []int64{fx.NoiThat.ID}},
 		{"combined, none", store.FirmFilter{AssociationID: fx.Logistics.ID, SizeClass: firms.Micro}, nil},
 		{"fts syntax is inert", store.FirmFilter{Query: `"go" (*duc^`}, []int64{fx.GoDuc.ID}},
+		{"control bytes are separators", store.FirmFilter{Query: "go\x00duc\x01"}, []int64{fx.GoDuc.ID}},
+		{"only junk matches all", store.FirmFilter{Query: "\x00\xff\\*"}, []int64{fx.GoDuc.ID, fx.Kho.ID, fx.NoiThat.ID}},
 		{"no match", store.FirmFilter{Query: "khong co"}, nil},
 	}
 	for _, tc := range tests {

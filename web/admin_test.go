@@ -21,7 +21,7 @@ func TestAdminFirmSearch(t *testing.T) {
 	must(t, c.get("/admin/firms?q=3709000044&lang=en"), http.StatusOK, "1 firm found", "Sóng Thần")
 	must(t, c.get("/admin/firms?lang=vi&association="+itoa(e.fx.Wood.ID)), http.StatusOK, "Tìm thấy 2 doanh nghiệp")
 	// Junk filters are ignored, never a 500.
-	for _, q := range []string{"?page=-4", "?page=abc", "?ward=drop+table", "?size=huge", "?association=x", "?q=%22%2A%28", "?q=" + strings.Repeat("a", 5000), "?page=99999"} {
+	for _, q := range []string{"?page=-4", "?page=abc", "?ward=drop+table", "?size=huge", "?association=x", "?q=%22%2A%28", "?q=a%00b", "?q=%00", "?q=%ff%fe", "?q=" + strings.Repeat("a", 5000), "?page=99999"} {
 		must(t, c.get("/admin/firms"+q), http.StatusOK)
 	}
 }
