@@ -1,6 +1,7 @@
 package firms
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -80,7 +81,7 @@ func TestFirmValidate(t *testing.T) {
 		want  Problem
 	}{
 		{"no name", func(f *Firm) { f.Name = " " }, "name", ErrNameRequired},
-		{"long name", func(f *Firm) { f.Name = string(make([]rune, MaxNameLen+1)) }, "name", ErrNameTooLong},
+		{"long name", func(f *Firm) { f.Name = strings.Repeat("g", MaxNameLen+1) }, "name", ErrNameTooLong},
 		{"no vsic", func(f *Firm) { f.VSICCode = "" }, "vsic", ErrVSICRequired},
 		{"unknown vsic", func(f *Firm) { f.VSICCode = "0400" }, "vsic", ErrVSICUnknown},
 		{"vsic 2025 not loaded", func(f *Firm) { f.VSICVersion = "2025" }, "vsic", ErrVSICVersion},
@@ -125,6 +126,9 @@ func TestFold(t *testing.T) {
 	// NFD input normalises to the same key as NFC.
 	if Fold("Ho\u0302\u0300ng") != Fold("Hồng") {
 		t.Error("NFD and NFC fold differently")
+	}
+	if got := NormalizeName("Công\x00ty\tGỗ\r\nĐức\u0085"); got != "Công ty Gỗ Đức" {
+		t.Errorf("control characters kept: %q", got)
 	}
 	if NormalizeName("Ho\u0302\u0300ng  Gia") != "Hồng Gia" {
 		t.Error("NormalizeName does not compose to NFC")

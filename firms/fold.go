@@ -8,9 +8,13 @@ import (
 )
 
 // NormalizeName returns s in Unicode NFC with surrounding space trimmed and
-// inner runs of white space collapsed to one space. Diacritics are kept.
+// inner runs of white space collapsed to one space. Control characters
+// (NUL, tabs, line breaks pasted from a spreadsheet) count as space.
+// Diacritics are kept.
 func NormalizeName(s string) string {
-	return strings.Join(strings.Fields(norm.NFC.String(s)), " ")
+	return strings.Join(strings.FieldsFunc(norm.NFC.String(s), func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r)
+	}), " ")
 }
 
 // Fold returns a search key for s: lower case, Vietnamese diacritics removed
