@@ -44,6 +44,8 @@ func walkSurvey(t *testing.T, ctx context.Context, base, lang, taxCode string) {
 		chromedp.Click(css("#register-submit")),
 		chromedp.WaitVisible(css("#start-assessment")),
 		chromedp.Click(css("#start-assessment")),
+		chromedp.WaitVisible(css("#begin-assessment")),
+		chromedp.Click(css("#begin-assessment")),
 		chromedp.WaitVisible(css(`input[name="q.cx.website"]`)),
 		chromedp.Click(css(`input[name="q.cx.website"][value="weekly"]`)),
 		chromedp.WaitVisible(css(`[data-saved-for="cx.website"]:not(:empty)`)), // the autosave answered

@@ -147,8 +147,9 @@ func (c *loadClient) post(ctx context.Context, u string, form url.Values) (int, 
 	return res.StatusCode, nil
 }
 
+// openDraft starts (or finds) the client's draft, as the start button does.
 func (c *loadClient) openDraft(ctx context.Context, base string) error {
-	req, _ := http.NewRequestWithContext(ctx, "GET", base+"/assessment", nil)
+	req, _ := http.NewRequestWithContext(ctx, "POST", base+"/assessment", nil)
 	res, err := c.http.Do(req)
 	if err != nil {
 		return err

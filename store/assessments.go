@@ -456,3 +456,13 @@ func (s *Store) AnswerChanges(ctx context.Context, id int64, limit int) ([]Answe
 	}
 	return out, rows.Err()
 }
+
+// FindDraft returns firm firmID's open draft with its answers, or ErrNotFound.
+func (s *Store) FindDraft(ctx context.Context, firmID int64) (*survey.Response, error) {
+	var id int64
+	err := s.r.QueryRowContext(ctx, "SELECT id FROM responses WHERE firm_id = ? AND status = 'draft'", firmID).Scan(&id)
+	if err != nil {
+		return nil, mapErr("find draft", err)
+	}
+	return s.FindResponse(ctx, id)
+}

@@ -60,9 +60,43 @@ func (s *Server) loadAssessmentWith(r *http.Request, a auth.Action, questions []
 	return &assessmentCtx{resp: resp, in: in}, nil
 }
 
-// assessmentStart opens the firm's draft (starting one if needed) at the
-// step holding the first unanswered question: resume on any device.
+type startPage struct {
+	page
+	Name, Description, Basis string
+	Questions                int
+}
+
+// assessmentStart resumes the firm's draft at the step holding its first
+// unanswered question (on any device), or, when there is none, shows what
+// the assessment is and a button to start one. It writes nothing: GET stays
+// free of side effects, as cross-origin protection lets GETs through.
 func (s *Server) assessmentStart(w http.ResponseWriter, r *http.Request) {
+	u := currentUser(r)
+	if !auth.Can(u, auth.ActAssessmentAnswer, auth.Target{FirmID: u.FirmID}) {
+		s.fail(w, r, errForbidden)
+		return
+	}
+	switch resp, err := s.store.FindDraft(r.Context(), u.FirmID); {
+	case err == nil:
+		http.Redirect(w, r, resumeURL(s.cfg.Instruments[resp.Instrument], resp), http.StatusSeeOther)
+		return
+	case !errors.Is(err, store.ErrNotFound):
+		s.fail(w, r, err)
+		return
+	}
+	in, ok := survey.Latest(s.cfg.Instruments, DefaultInstrument)
+	if !ok {
+		s.fail(w, r, errors.New("web: no default instrument"))
+		return
+	}
+	l := lang(r)
+	s.render(w, r, http.StatusOK, "assessment_start", startPage{page: s.newPage(w, r, "page.assessment.title"),
+		Name: in.Name.In(l), Description: in.Description.In(l), Basis: in.Basis.In(l), Questions: len(in.Questions())})
+}
+
+// assessmentStartPost starts a draft on the latest instrument (or finds the
+// one a colleague just started) and opens it.
+func (s *Server) assessmentStartPost(w http.ResponseWriter, r *http.Request) {
 	u := currentUser(r)
 	if !auth.Can(u, auth.ActAssessmentAnswer, auth.Target{FirmID: u.FirmID}) {
 		s.fail(w, r, errForbidden)
@@ -83,8 +117,8 @@ func (s *Server) assessmentStart(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	in = s.cfg.Instruments[resp.Instrument] // a draft begun on an older version continues on it
-	http.Redirect(w, r, resumeURL(in, resp), http.StatusSeeOther)
+	// A draft begun on an older version continues on it.
+	http.Redirect(w, r, resumeURL(s.cfg.Instruments[resp.Instrument], resp), http.StatusSeeOther)
 }
 
 func profileOf(f *firms.Firm) survey.Profile {

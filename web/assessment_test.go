@@ -26,10 +26,15 @@ func dbiInstrument(t *testing.T) *survey.Instrument {
 	return in
 }
 
-// startAssessment opens the survey for c and returns the response id.
+// startAssessment opens the survey for c, as a user does (the intro page,
+// then its start button, unless a draft is open), and returns the response id.
 func startAssessment(t *testing.T, c *client) int64 {
 	t.Helper()
 	r := c.get("/assessment")
+	if r.status == http.StatusOK {
+		must(t, r, http.StatusOK, `id="begin-assessment"`)
+		r = c.post("/assessment", nil)
+	}
 	m := regexp.MustCompile(`^/assessment/(\d+)/`).FindStringSubmatch(r.header.Get("Location"))
 	if r.status != http.StatusSeeOther || m == nil {
 		t.Fatalf("start: %d %s", r.status, r.header.Get("Location"))
@@ -60,6 +65,11 @@ func TestAssessmentJourney(t *testing.T) {
 	e := newEnv(t)
 	in := dbiInstrument(t)
 	c := e.client().login("firm@test.local")
+	// Looking at the intro page (a GET) starts nothing.
+	must(t, c.get("/assessment"), http.StatusOK, "42 câu hỏi trong 6 trụ cột", `action="/assessment"`)
+	if _, err := e.st.FindDraft(ctx, e.fx.GoDuc.ID); err == nil {
+		t.Fatal("a GET started a draft")
+	}
 	id := startAssessment(t, c)
 	base := fmt.Sprintf("/assessment/%d", id)
 	if loc := c.get("/assessment").header.Get("Location"); loc != base+"/step/1#q-cx.website" {
@@ -180,6 +190,7 @@ func TestAssessmentAccessByRole(t *testing.T) {
 	for _, who := range []string{"lead@test.local", "advisor@test.local", "admin@test.local"} {
 		c := e.client().login(who)
 		must(t, c.get("/assessment"), http.StatusForbidden)
+		must(t, c.post("/assessment", nil), http.StatusForbidden)
 		if r := c.get(fmt.Sprintf("/assessment/%d/step/1", id)); r.status != http.StatusForbidden {
 			t.Errorf("%s step = %d", who, r.status)
 		}

@@ -53,6 +53,7 @@ func (s *Server) routes() http.Handler {
 
 			// The self-assessment.
 			r.Get("/assessment", s.assessmentStart)
+			r.Post("/assessment", s.assessmentStartPost)
 			r.Get("/assessment/{id}/step/{n}", s.assessmentStep)
 			r.Post("/assessment/{id}/step/{n}", s.assessmentStepPost)
 			r.Post("/assessment/{id}/answer", s.assessmentAnswerPost)
