@@ -21,7 +21,6 @@ import (
 
 	"dxready/firms"
 	"dxready/survey"
-	"dxready/web"
 )
 
 // Load-test bounds: the tool never runs longer or sends more than this.
@@ -54,7 +53,7 @@ func cmdLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	in, _ := survey.Latest(all, web.DefaultInstrument)
+	in, _ := survey.Latest(all, survey.DefaultID)
 	lt := &loadTest{base: strings.TrimRight(*target, "/"), in: in, duration: *duration, maxReq: int64(*maxReq)}
 	fmt.Fprintf(stdout, "registering %d firms on %s …\n", *clients, lt.base)
 	cs, err := lt.register(ctx, *clients)

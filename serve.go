@@ -197,7 +197,7 @@ func sweepSessions(ctx context.Context, st *store.Store, log *slog.Logger) {
 
 func seedDemo(ctx context.Context, a *app, getenv func(string) string, stdout io.Writer) error {
 	fmt.Fprintln(stdout, a.l.T("cli.demo_seeding", "Firms", a.l.Int(int64(a.cfg.DemoFirms))))
-	in, _ := survey.Latest(a.instruments, web.DefaultInstrument)
+	in, _ := survey.Latest(a.instruments, survey.DefaultID)
 	res, err := demo.Seed(ctx, a.store, a.ref, newHasher(), demo.Options{Seed: a.cfg.DemoSeed, Firms: a.cfg.DemoFirms,
 		Password: getenv("DXREADY_DEMO_PASSWORD"), Instrument: in})
 	if err != nil {

@@ -9,7 +9,6 @@ import (
 	"dxready/firms"
 	"dxready/store"
 	"dxready/store/storetest"
-	"dxready/survey"
 )
 
 // A small province is built deterministically, with valid firms, all 8
@@ -19,7 +18,7 @@ func TestSeedSmallProvince(t *testing.T) {
 	ref, _ := firms.LoadReference()
 	build := func() (*store.Store, *Result) {
 		st := storetest.OpenEmpty(t)
-		res, err := Seed(ctx, st, ref, auth.NewHasher(storetest.Cheap, 2), Options{Seed: 7, Firms: 6000, Password: "demo-password-1", Instrument: dbi(t)})
+		res, err := Seed(ctx, st, ref, auth.NewHasher(storetest.Cheap, 2), Options{Seed: 7, Firms: 6000, Password: "demo-password-1", Instrument: storetest.Instrument(t)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,21 +104,11 @@ func BenchmarkSeed68k(b *testing.B) {
 		}
 		st.Migrate(ctx)
 		st.SyncReference(ctx, ref)
-		if _, err := Seed(ctx, st, ref, auth.NewHasher(auth.DefaultArgon2, 2), Options{Seed: 1, Password: "benchmark-password", Instrument: dbi(b)}); err != nil {
+		if _, err := Seed(ctx, st, ref, auth.NewHasher(auth.DefaultArgon2, 2), Options{Seed: 1, Password: "benchmark-password", Instrument: storetest.Instrument(b)}); err != nil {
 			b.Fatal(err)
 		}
 		st.Close()
 	}
-}
-
-func dbi(t testing.TB) *survey.Instrument {
-	t.Helper()
-	all, err := survey.LoadEmbedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, _ := survey.Latest(all, "dbi-2021")
-	return in
 }
 
 // checkProgress: among the first firms with several assessments, the newest

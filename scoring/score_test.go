@@ -100,7 +100,7 @@ func real(t testing.TB) *survey.Instrument {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, ok := survey.Latest(all, "dbi-2021")
+	in, ok := survey.Latest(all, survey.DefaultID)
 	if !ok {
 		t.Fatal("no dbi-2021 instrument")
 	}

@@ -15,19 +15,9 @@ import (
 	"dxready/survey"
 )
 
-func instrument(t *testing.T) *survey.Instrument {
-	t.Helper()
-	all, err := survey.LoadEmbedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, _ := survey.Latest(all, "dbi-2021")
-	return in
-}
-
 func TestAssessmentLifecycle(t *testing.T) {
 	s, fx := storetest.Open(t)
-	in := instrument(t)
+	in := storetest.Instrument(t)
 	p := survey.Profile{Section: "C", Size: "medium"}
 	d, err := s.Draft(ctx, fx.GoDuc.ID, in, p, fx.FirmUser.ID)
 	if err != nil || d.Status != survey.Draft || d.Instrument != "dbi-2021@1" || d.Profile != p {
@@ -80,7 +70,7 @@ func TestAssessmentLifecycle(t *testing.T) {
 // Many users of one firm opening the survey at once get one shared draft.
 func TestConcurrentDraftsAreOne(t *testing.T) {
 	s, fx := storetest.Open(t)
-	in := instrument(t)
+	in := storetest.Instrument(t)
 	ids := make(chan int64, 20)
 	var wg sync.WaitGroup
 	for range 20 {
@@ -105,7 +95,7 @@ func TestConcurrentDraftsAreOne(t *testing.T) {
 
 func TestCheckInstruments(t *testing.T) {
 	s, fx := storetest.Open(t)
-	in := instrument(t)
+	in := storetest.Instrument(t)
 	if err := s.CheckInstruments(ctx, map[string]string{}); err != nil {
 		t.Fatalf("nothing used yet: %v", err)
 	}
@@ -123,7 +113,7 @@ func TestCheckInstruments(t *testing.T) {
 
 func TestCompareWithSuppressesSmallGroups(t *testing.T) {
 	s, fx := storetest.Open(t)
-	in := instrument(t)
+	in := storetest.Instrument(t)
 	// Seven wood firms with results 10, 20, … 70 overall.
 	var ids []int64
 	for i := range 7 {

@@ -16,6 +16,9 @@ import (
 //go:embed instruments/*.toml
 var instrumentFS embed.FS
 
+// DefaultID is the instrument new assessments use, in its latest version.
+const DefaultID = "dbi-2021"
+
 // Limits on what an instrument may say.
 const (
 	MaxPoints = 10.0 // per option

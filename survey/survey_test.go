@@ -11,7 +11,7 @@ func dbi(t *testing.T) *Instrument {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, ok := Latest(all, "dbi-2021")
+	in, ok := Latest(all, DefaultID)
 	if !ok {
 		t.Fatal("dbi-2021 missing")
 	}

@@ -14,9 +14,6 @@ import (
 	"dxready/survey"
 )
 
-// DefaultInstrument is the instrument new assessments use (its latest version).
-const DefaultInstrument = "dbi-2021"
-
 // errTampered is a survey form that no browser could have sent.
 var errTampered = errors.New("web: tampered survey form")
 
@@ -84,7 +81,7 @@ func (s *Server) assessmentStart(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	in, ok := survey.Latest(s.cfg.Instruments, DefaultInstrument)
+	in, ok := survey.Latest(s.cfg.Instruments, survey.DefaultID)
 	if !ok {
 		s.fail(w, r, errors.New("web: no default instrument"))
 		return
@@ -107,7 +104,7 @@ func (s *Server) assessmentStartPost(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	in, ok := survey.Latest(s.cfg.Instruments, DefaultInstrument)
+	in, ok := survey.Latest(s.cfg.Instruments, survey.DefaultID)
 	if !ok {
 		s.fail(w, r, errors.New("web: no default instrument"))
 		return

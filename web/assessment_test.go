@@ -16,16 +16,6 @@ import (
 	"dxready/survey"
 )
 
-func dbiInstrument(t *testing.T) *survey.Instrument {
-	t.Helper()
-	all, err := survey.LoadEmbedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, _ := survey.Latest(all, DefaultInstrument)
-	return in
-}
-
 // startAssessment opens the survey for c, as a user does (the intro page,
 // then its start button, unless a draft is open), and returns the response id.
 func startAssessment(t *testing.T, c *client) int64 {
@@ -63,7 +53,7 @@ func stepForm(in *survey.Instrument, pi int, body string, pick int, nav string) 
 
 func TestAssessmentJourney(t *testing.T) {
 	e := newEnv(t)
-	in := dbiInstrument(t)
+	in := storetest.Instrument(t)
 	c := e.client().login("firm@test.local")
 	// Looking at the intro page (a GET) starts nothing.
 	must(t, c.get("/assessment"), http.StatusOK, "42 câu hỏi trong 6 trụ cột", `action="/assessment"`)
@@ -202,7 +192,7 @@ func TestAssessmentAccessByRole(t *testing.T) {
 // members have results, and draws the radar from data, not inline script.
 func TestResultComparesWithGroups(t *testing.T) {
 	e := newEnv(t)
-	in := dbiInstrument(t)
+	in := storetest.Instrument(t)
 	c := e.client().login("firm@test.local")
 	id := startAssessment(t, c)
 	answers := map[string]survey.Answer{}
@@ -247,7 +237,7 @@ func TestAutosaveFollowUpNeedsItsGateway(t *testing.T) {
 // arrive as escaped data, never as markup or script.
 func TestRadarWithHostileGroupName(t *testing.T) {
 	e := newEnv(t)
-	in := dbiInstrument(t)
+	in := storetest.Instrument(t)
 	hostile := firms.Association{Code: "evil", NameVI: `</script><script>alert("x")</script><img src=x onerror=alert(1)>`, NameEN: "evil"}
 	if err := e.st.CreateAssociation(ctx, &hostile); err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"dxready/auth"
 	"dxready/firms"
 	"dxready/store"
+	"dxready/survey"
 )
 
 // Password is every fixture user's password.
@@ -124,4 +125,18 @@ func seed(ctx context.Context, s *store.Store) (*Fixtures, error) {
 		*users[i] = &u
 	}
 	return fx, nil
+}
+
+// Instrument returns the latest version of the default instrument.
+func Instrument(t testing.TB) *survey.Instrument {
+	t.Helper()
+	all, err := survey.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, ok := survey.Latest(all, survey.DefaultID)
+	if !ok {
+		t.Fatalf("no instrument %s", survey.DefaultID)
+	}
+	return in
 }
