@@ -98,8 +98,7 @@ func (s *Store) groupFigures(ctx context.Context, g Group, instrument string) (*
 	// Start from the group's members (CROSS JOIN fixes that order in SQLite).
 	members, args := groupMembers(g)
 	f := &groupFigures{pillars: map[string]float64{}}
-	rows, err := s.r.QueryContext(ctx, `SELECT c.overall FROM (`+members+`) m CROSS JOIN current_results c ON c.firm_id = m.id
-		WHERE c.instrument = ?`, append(args, instrument)...)
+	rows, err := s.r.QueryContext(ctx, groupOverallSQL(members), append(args, instrument)...)
 	if err != nil {
 		return nil, mapErr("compare", err)
 	}
@@ -119,10 +118,7 @@ func (s *Store) groupFigures(ctx context.Context, g Group, instrument string) (*
 	if len(f.overall) < MinGroup {
 		return f, nil // too small: pillar means are never shown
 	}
-	prow, err := s.r.QueryContext(ctx, `SELECT p.pillar, AVG(p.score)
-		FROM (`+members+`) m CROSS JOIN current_results c ON c.firm_id = m.id
-		CROSS JOIN pillar_scores p ON p.response_id = c.response_id
-		WHERE c.instrument = ? AND p.scored = 1 GROUP BY p.pillar`, append(args, instrument)...)
+	prow, err := s.r.QueryContext(ctx, groupPillarsSQL(members), append(args, instrument)...)
 	if err != nil {
 		return nil, mapErr("compare pillars", err)
 	}
@@ -136,6 +132,20 @@ func (s *Store) groupFigures(ctx context.Context, g Group, instrument string) (*
 		f.pillars[pillar] = avg
 	}
 	return f, prow.Err()
+}
+
+// groupOverallSQL selects the overall scores of members' current results
+// on an instrument (the last parameter).
+func groupOverallSQL(members string) string {
+	return `SELECT c.overall FROM (` + members + `) m CROSS JOIN current_results c ON c.firm_id = m.id WHERE c.instrument = ?`
+}
+
+// groupPillarsSQL averages each scored pillar over the same results.
+func groupPillarsSQL(members string) string {
+	return `SELECT p.pillar, AVG(p.score)
+		FROM (` + members + `) m CROSS JOIN current_results c ON c.firm_id = m.id
+		CROSS JOIN pillar_scores p ON p.response_id = c.response_id
+		WHERE c.instrument = ? AND p.scored = 1 GROUP BY p.pillar`
 }
 
 func groupMembers(g Group) (string, []any) {

@@ -24,6 +24,7 @@ type questionView struct {
 	NAChecked      bool
 	Options        []optionView
 	Answered       bool
+	Problem        string // message ID of what to fix, when the step is checked
 }
 
 type stepPage struct {
@@ -37,6 +38,7 @@ type stepPage struct {
 	Total       int
 	Instrument  string
 	Description string
+	Missing     int // unanswered questions on a checked step
 }
 
 // progress counts the applicable questions and those answered.
@@ -101,7 +103,31 @@ func (s *Server) assessmentStep(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "assessment_step", s.newStepPage(w, r, ac, pi))
+	p := s.newStepPage(w, r, ac, pi)
+	if r.URL.Query().Has("check") {
+		checkStep(&p)
+	}
+	s.render(w, r, http.StatusOK, "assessment_step", p)
+}
+
+// checkStep marks each unanswered question with what it needs. A step is
+// checked when the user comes from the review page's list of unanswered
+// questions, so every gap they were sent to fix says so in place.
+func checkStep(p *stepPage) {
+	for i := range p.Questions {
+		q := &p.Questions[i]
+		switch {
+		case q.Answered:
+			continue
+		case q.Multi:
+			q.Problem = "error.survey.answer_checklist"
+		case q.AllowNA:
+			q.Problem = "error.survey.answer_one_or_na"
+		default:
+			q.Problem = "error.survey.answer_one"
+		}
+		p.Missing++
+	}
 }
 
 func (s *Server) newStepPage(w http.ResponseWriter, r *http.Request, ac *assessmentCtx, pi int) stepPage {
@@ -222,7 +248,7 @@ func (s *Server) newReviewPage(w http.ResponseWriter, r *http.Request, ac *asses
 	for _, q := range ac.in.Unanswered(ac.resp.Profile, ac.resp.Answers) {
 		pl, _ := ac.in.Pillar(q.Pillar())
 		p.Unanswered = append(p.Unanswered, unansweredView{Pillar: pl.Name.In(l), Text: q.Text.In(l),
-			URL: fmt.Sprintf("/assessment/%d/step/%d#q-%s", ac.resp.ID, pillarIndex(ac.in, q)+1, q.ID)})
+			URL: fmt.Sprintf("/assessment/%d/step/%d?check=1#q-%s", ac.resp.ID, pillarIndex(ac.in, q)+1, q.ID)})
 	}
 	return p
 }

@@ -284,3 +284,27 @@ func TestRadarWithHostileGroupName(t *testing.T) {
 		t.Fatalf("%d script elements on the page", strings.Count(r.body, "<script"))
 	}
 }
+
+// The review's links to unanswered questions open the step checked: each
+// gap says in place what it needs, in the user's language; answered
+// questions and an unchecked step show nothing.
+func TestCheckedStepMarksEachUnansweredQuestion(t *testing.T) {
+	e := newEnv(t)
+	c := e.client().login("firm@test.local")
+	id := startAssessment(t, c)
+	must(t, c.post(fmt.Sprintf("/assessment/%d/answer", id), url.Values{"question": {"cx.website"}, "q.cx.website": {"daily"}}), http.StatusNoContent)
+	step := fmt.Sprintf("/assessment/%d/step/1", id)
+	must(t, c.get(fmt.Sprintf("/assessment/%d/review", id)), http.StatusOK, step+"?check=1#q-cx.social", step+"?check=1#q-cx.tools")
+	if r := c.get(step + "#q-cx.social"); strings.Contains(r.body, "step-missing") || strings.Contains(r.body, `class="field-error"`) {
+		t.Fatal("an unchecked step shows problems")
+	}
+	r := c.get(step + "?check=1")
+	must(t, r, http.StatusOK, `id="step-missing"`, "Còn 6 câu ở bước này cần trả lời",
+		`id="e-cx.social"`, `aria-describedby="h-cx.social e-cx.social"`, "Vui lòng chọn một câu trả lời.",
+		`id="e-cx.online_sales"`, "hoặc “Không áp dụng với doanh nghiệp tôi”", `id="e-cx.tools"`, "để trống tất cả rồi lưu bước này")
+	if strings.Contains(r.body, `id="e-cx.website"`) {
+		t.Fatal("an answered question is marked")
+	}
+	must(t, c.get(step+"?check=1&lang=en"), http.StatusOK, "6 questions on this step still need an answer", "Please choose one answer.",
+		"Tick every tool you use")
+}
