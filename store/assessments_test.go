@@ -161,3 +161,31 @@ func firmsCode(t *testing.T, body int) firms.TaxCode {
 		}
 	}
 }
+
+// An open draft follows the firm's profile; a submitted response keeps the
+// profile it was scored with.
+func TestDraftFollowsTheFirmProfile(t *testing.T) {
+	s, fx := storetest.Open(t)
+	in := storetest.Instrument(t)
+	f := *fx.Kho // logistics (H)
+	d, _ := s.Draft(ctx, f.ID, in, survey.Profile{Section: f.Section, Size: string(f.SizeClass)}, fx.FirmUser.ID)
+	old, _ := s.Draft(ctx, fx.GoDuc.ID, in, survey.Profile{Section: "C", Size: "medium"}, fx.FirmUser.ID)
+	if err := s.SubmitResponse(ctx, old.ID, fx.GoDuc.ID, fx.FirmUser.ID, scoring.Score(in, old.Profile, nil)); err != nil {
+		t.Fatal(err)
+	}
+	f.VSICCode, f.Section, f.SizeClass = "1629", "C", firms.Small
+	if err := s.UpdateFirm(ctx, &f); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.FindResponse(ctx, d.ID); got.Profile != (survey.Profile{Section: "C", Size: "small"}) {
+		t.Fatalf("draft profile = %+v", got.Profile)
+	}
+	g := *fx.GoDuc
+	g.SizeClass = firms.Micro
+	if err := s.UpdateFirm(ctx, &g); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.FindResponse(ctx, old.ID); got.Profile.Size != "medium" {
+		t.Fatalf("a submitted response's profile changed: %+v", got.Profile)
+	}
+}

@@ -159,6 +159,12 @@ func updateFirmRow(ctx context.Context, tx *sql.Tx, f *firms.Firm, now time.Time
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("store: update firm %d: %w", f.ID, ErrNotFound)
 	}
+	// An open draft follows the firm's profile until it is submitted, so a
+	// firm that completes its industry mid-survey is asked what applies.
+	if _, err := tx.ExecContext(ctx, "UPDATE responses SET section = ?, size_class = ? WHERE firm_id = ? AND status = 'draft'",
+		f.Section, string(f.SizeClass), f.ID); err != nil {
+		return mapErr(fmt.Sprintf("update draft profile of firm %d", f.ID), err)
+	}
 	f.UpdatedAt = now
 	return nil
 }
