@@ -183,7 +183,7 @@ func lockDraft(ctx context.Context, tx *sql.Tx, responseID, firmID int64) error 
 // SubmitResponse makes draft responseID of firmID final with its scores,
 // and makes it the firm's current result — all in one transaction.
 func (s *Store) SubmitResponse(ctx context.Context, responseID, firmID, userID int64, r scoring.Result) error {
-	defer s.groups.clear()
+	defer s.changed()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := lockDraft(ctx, tx, responseID, firmID); err != nil {
 			return err
@@ -269,7 +269,7 @@ type PastSubmission struct {
 // LoadSubmissions inserts many submitted responses to in, in one
 // transaction, and points each firm's current result at its latest one.
 func (s *Store) LoadSubmissions(ctx context.Context, in *survey.Instrument, subs []PastSubmission) error {
-	defer s.groups.clear()
+	defer s.changed()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO instruments (key, hash, first_used_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
 			in.Key(), in.Hash, s.now()); err != nil {
@@ -408,7 +408,7 @@ func (s *Store) storedPillars(ctx context.Context, id int64, into map[string]flo
 // UpdateScores replaces a submitted response's stored scores (a rescore
 // after a scoring fix), and its firm's current result if it is that one.
 func (s *Store) UpdateScores(ctx context.Context, responseID int64, r scoring.Result) error {
-	defer s.groups.clear()
+	defer s.changed()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, "UPDATE responses SET overall = ?, level = ? WHERE id = ? AND status = 'submitted'", r.Overall, r.Level, responseID)
 		if err != nil {

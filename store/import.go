@@ -32,6 +32,7 @@ const MaxImportErrors = 5000
 // Rows are written without touching the search index, which is rebuilt
 // once at the end (see the note in migration 0001).
 func (s *Store) ImportFirms(ctx context.Context, rd *firms.ImportReader, progress func(rows int)) (*ImportResult, error) {
+	defer s.changed()
 	assocIDs, err := s.associationIDsByCode(ctx)
 	if err != nil {
 		return nil, err

@@ -39,6 +39,11 @@ type Store struct {
 	r      *sql.DB // read-only pool
 	path   string
 	groups groupCache // comparison figures, cleared on every submission
+	agg    aggState
+	// SyncAggregates makes Snapshot rebuild at once after any change, so a
+	// caller reads its own writes (tests); serving lets it lag by up to
+	// AggregateRefresh instead.
+	SyncAggregates bool
 	// Now is the clock; tests replace it. Times are stored in UTC.
 	Now func() time.Time
 }
@@ -82,7 +87,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	r.SetMaxOpenConns(Readers)
 	r.SetMaxIdleConns(Readers)
-	return &Store{w: w, r: r, path: abs, Now: func() time.Time { return time.Now().UTC() }}, nil
+	s := &Store{w: w, r: r, path: abs, Now: func() time.Time { return time.Now().UTC() }}
+	s.agg.snaps, s.agg.building = map[string]*Snapshot{}, map[string]bool{}
+	return s, nil
 }
 
 // Close closes both pools.

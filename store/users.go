@@ -129,6 +129,7 @@ func (s *Store) UserCounts(ctx context.Context) (map[auth.Role]int, error) {
 // nil). The user is active when the firm has no active user yet, and
 // pending otherwise, until a colleague approves. A taken email is ErrConflict.
 func (s *Store) Register(ctx context.Context, taxCode string, newFirm *firms.Firm, u *auth.User) error {
+	defer s.changed()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		now := s.now()
 		err := tx.QueryRowContext(ctx, "SELECT id FROM firms WHERE tax_code = ?", taxCode).Scan(&u.FirmID)

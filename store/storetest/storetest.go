@@ -55,6 +55,7 @@ func OpenEmpty(t testing.TB) *store.Store {
 	}
 	t.Cleanup(func() { s.Close() })
 	s.Now = func() time.Time { return Clock }
+	s.SyncAggregates = true // tests read their own writes
 	if _, err := s.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,239 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"math"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"dxready/scoring"
+	"dxready/survey"
+)
+
+// AggregateRefresh is how stale a snapshot may grow while writes go on:
+// after a change, the next read older than this starts a rebuild in the
+// background and keeps answering from the old snapshot until it is ready.
+// Dashboards say when their figures were computed.
+var AggregateRefresh = 15 * time.Second
+
+// Snapshot is the province as aggregates read it: each firm's dimensions,
+// memberships and submitted results on one instrument, read in one
+// transaction. Dashboards, exports and charts all compute from it, so their
+// numbers agree; computing in memory keeps a dashboard well under a
+// millisecond once its figures are cached, where SQL over 68,000 firms and
+// their pillar scores took tens of milliseconds.
+type Snapshot struct {
+	BuiltAt    time.Time
+	Instrument string
+	Pillars    []string // pillar IDs, in the instrument's order
+	Firms      []SnapFirm
+	version    uint64
+	cache      sync.Map // AggFilter → *Aggregate
+	byID       map[int64]int
+}
+
+// SnapFirm is one firm in a snapshot.
+type SnapFirm struct {
+	ID                            int64
+	Assocs                        []int64
+	Division, Section, Size, Ward string
+	Results                       []SnapResult // submitted, oldest first
+}
+
+// SnapResult is one submitted result.
+type SnapResult struct {
+	At time.Time
+	scoring.Entry
+}
+
+// AsOf returns the firm's result current at t: its last submitted before t.
+func (f *SnapFirm) AsOf(t time.Time) (SnapResult, bool) {
+	for i := len(f.Results) - 1; i >= 0; i-- {
+		if f.Results[i].At.Before(t) {
+			return f.Results[i], true
+		}
+	}
+	return SnapResult{}, false
+}
+
+// aggState holds the snapshots and what invalidates them.
+type aggState struct {
+	version  atomic.Uint64 // bumped by every write that changes aggregates
+	mu       sync.Mutex
+	snaps    map[string]*Snapshot
+	building map[string]bool
+	buildMu  sync.Mutex // one synchronous build at a time
+}
+
+// changed records a write that aggregates and comparisons must see.
+func (s *Store) changed() {
+	s.agg.version.Add(1)
+	s.groups.clear()
+}
+
+// Snapshot returns the aggregate snapshot for instrument in. The first call
+// builds it; after a change it is rebuilt in the background once it is
+// older than AggregateRefresh (at once when SyncAggregates is set, as tests
+// do, so they read their own writes).
+func (s *Store) Snapshot(ctx context.Context, in *survey.Instrument) (*Snapshot, error) {
+	key, v := in.Key(), s.agg.version.Load()
+	s.agg.mu.Lock()
+	snap := s.agg.snaps[key]
+	if snap != nil && (snap.version == v || !s.SyncAggregates) {
+		if snap.version != v && !s.agg.building[key] && s.Now().Sub(snap.BuiltAt) >= AggregateRefresh {
+			s.agg.building[key] = true
+			go s.rebuild(in, v)
+		}
+		s.agg.mu.Unlock()
+		return snap, nil
+	}
+	s.agg.mu.Unlock()
+	s.agg.buildMu.Lock()
+	defer s.agg.buildMu.Unlock()
+	s.agg.mu.Lock()
+	snap = s.agg.snaps[key]
+	s.agg.mu.Unlock()
+	if snap != nil && snap.version == v {
+		return snap, nil
+	}
+	snap, err := s.buildSnapshot(ctx, in, v)
+	if err != nil {
+		return nil, err
+	}
+	s.keep(snap)
+	return snap, nil
+}
+
+func (s *Store) rebuild(in *survey.Instrument, v uint64) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	snap, err := s.buildSnapshot(ctx, in, v)
+	s.agg.mu.Lock()
+	delete(s.agg.building, in.Key())
+	s.agg.mu.Unlock()
+	if err == nil {
+		s.keep(snap)
+	}
+}
+
+func (s *Store) keep(snap *Snapshot) {
+	s.agg.mu.Lock()
+	defer s.agg.mu.Unlock()
+	if old := s.agg.snaps[snap.Instrument]; old == nil || old.version <= snap.version {
+		s.agg.snaps[snap.Instrument] = snap
+	}
+}
+
+// buildSnapshot reads firms, memberships and results in one read
+// transaction, so they are consistent with each other.
+func (s *Store) buildSnapshot(ctx context.Context, in *survey.Instrument, v uint64) (*Snapshot, error) {
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, mapErr("snapshot", err)
+	}
+	defer tx.Rollback()
+	snap := &Snapshot{BuiltAt: s.now(), Instrument: in.Key(), version: v, byID: map[int64]int{}}
+	pillarIdx := map[string]int{}
+	for i, p := range in.Pillars {
+		snap.Pillars = append(snap.Pillars, p.ID)
+		pillarIdx[p.ID] = i
+	}
+	if err := snap.readFirms(ctx, tx); err != nil {
+		return nil, err
+	}
+	if err := snap.readMemberships(ctx, tx); err != nil {
+		return nil, err
+	}
+	if err := snap.readResults(ctx, tx, pillarIdx); err != nil {
+		return nil, err
+	}
+	return snap, nil
+}
+
+func (snap *Snapshot) readFirms(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, COALESCE(substr(vsic_code, 1, 2), ''), COALESCE(section, ''),
+		COALESCE(size_class, ''), COALESCE(ward_code, '') FROM firms ORDER BY id`)
+	if err != nil {
+		return mapErr("snapshot firms", err)
+	}
+	defer rows.Close()
+	intern := map[string]string{}
+	in := func(s string) string {
+		if v, ok := intern[s]; ok {
+			return v
+		}
+		intern[s] = s
+		return s
+	}
+	for rows.Next() {
+		var f SnapFirm
+		if err := rows.Scan(&f.ID, &f.Division, &f.Section, &f.Size, &f.Ward); err != nil {
+			return err
+		}
+		f.Division, f.Section, f.Size, f.Ward = in(f.Division), in(f.Section), in(f.Size), in(f.Ward)
+		snap.byID[f.ID] = len(snap.Firms)
+		snap.Firms = append(snap.Firms, f)
+	}
+	return rows.Err()
+}
+
+func (snap *Snapshot) readMemberships(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, "SELECT firm_id, association_id FROM firm_associations ORDER BY firm_id, association_id")
+	if err != nil {
+		return mapErr("snapshot memberships", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var firm, assoc int64
+		if err := rows.Scan(&firm, &assoc); err != nil {
+			return err
+		}
+		if i, ok := snap.byID[firm]; ok {
+			snap.Firms[i].Assocs = append(snap.Firms[i].Assocs, assoc)
+		}
+	}
+	return rows.Err()
+}
+
+// readResults reads every submitted response with its pillar scores, in
+// submission order per firm. Pillars no response scored stay NaN.
+func (snap *Snapshot) readResults(ctx context.Context, tx *sql.Tx, pillarIdx map[string]int) error {
+	rows, err := tx.QueryContext(ctx, `SELECT r.id, r.firm_id, r.submitted_at, r.overall, r.level, p.pillar, p.score, p.scored
+		FROM responses r LEFT JOIN pillar_scores p ON p.response_id = r.id
+		WHERE r.instrument = ? AND r.status = 'submitted' ORDER BY r.firm_id, r.submitted_at, r.id`, snap.Instrument)
+	if err != nil {
+		return mapErr("snapshot results", err)
+	}
+	defer rows.Close()
+	var cur *SnapFirm
+	var last int64
+	for rows.Next() {
+		var id, firm int64
+		var res SnapResult
+		var pillar sql.NullString
+		var score sql.NullFloat64
+		var scored sql.NullBool
+		if err := rows.Scan(&id, &firm, &res.At, &res.Overall, &res.Level, &pillar, &score, &scored); err != nil {
+			return err
+		}
+		i, ok := snap.byID[firm]
+		if !ok {
+			continue
+		}
+		if id != last {
+			f := &snap.Firms[i]
+			cur, last = f, id
+			res.Pillars = make([]float64, len(pillarIdx))
+			for j := range res.Pillars {
+				res.Pillars[j] = math.NaN()
+			}
+			f.Results = append(f.Results, res)
+		}
+		if j, ok := pillarIdx[pillar.String]; ok && scored.Bool {
+			cur.Results[len(cur.Results)-1].Pillars[j] = score.Float64
+		}
+	}
+	return rows.Err()
+}
