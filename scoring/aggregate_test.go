@@ -31,7 +31,6 @@ func TestDescribe(t *testing.T) {
 	}
 }
 
-
 // Properties over random groups: p25 ≤ median ≤ p75 within [min, max], the
 // mean within [min, max], and level counts adding up to the firms.
 func TestSummarizeProperties(t *testing.T) {
