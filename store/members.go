@@ -1,0 +1,196 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"dxready/firms"
+)
+
+// Member statuses.
+const (
+	MemberNotStarted = "none"
+	MemberDraft      = "draft"
+	MemberSubmitted  = "submitted"
+)
+
+// MemberSorts are the orders a member list can take.
+var MemberSorts = []string{"name", "status", "submitted", "score"}
+
+// MemberFilter selects and orders one association's members. Zero fields
+// do not filter.
+type MemberFilter struct {
+	AssociationID int64
+	Query         string // words of the name, or the start of a tax code
+	Status        string // MemberNotStarted, MemberDraft or MemberSubmitted
+	Section       string
+	Size          string
+	Ward          string
+	Sort          string // one of MemberSorts; "" is name
+	Desc          bool
+	Limit, Offset int      // Limit 0: all
+	Pillars       []string // pillar IDs whose scores to read, for shared results
+}
+
+// Member is one member firm as its association sees it. Overall, Level and
+// Pillars are filled only when the firm shares its results with the
+// association: the store never reads them otherwise.
+type Member struct {
+	FirmID              int64
+	TaxCode             firms.TaxCode
+	Name                string
+	Section, Size, Ward string
+	Status              string
+	Drafting            bool      // a (re-)assessment is in progress
+	SubmittedAt         time.Time // of the current result, when there is one
+	Shared              bool
+	Overall             float64
+	Level               int
+	Pillars             []sql.NullFloat64 // by f.Pillars; null when not scored
+	HasAccount          bool
+}
+
+// memberQuery builds the member list's FROM/WHERE (shared by the count and
+// the rows) and its ORDER BY.
+func memberQuery(f MemberFilter) (from string, args []any, order string) {
+	var b strings.Builder
+	b.WriteString(`FROM firm_associations m JOIN firms f ON f.id = m.firm_id
+		LEFT JOIN current_results c ON c.firm_id = f.id
+		LEFT JOIN responses d ON d.firm_id = f.id AND d.status = 'draft'
+		LEFT JOIN result_sharing sh ON sh.association_id = m.association_id AND sh.firm_id = f.id
+		WHERE m.association_id = ?`)
+	args = []any{f.AssociationID}
+	add := func(cond string, v any) {
+		b.WriteString(" AND " + cond)
+		args = append(args, v)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		if isDigits(q) {
+			add("f.tax_code >= ? AND f.tax_code < ?", q)
+			args = append(args, q+":")
+		} else {
+			add("f.name_folded LIKE ? ESCAPE '\\'", "%"+escapeLike(firms.Fold(q))+"%")
+		}
+	}
+	switch f.Status {
+	case MemberSubmitted:
+		b.WriteString(" AND c.firm_id IS NOT NULL")
+	case MemberDraft:
+		b.WriteString(" AND c.firm_id IS NULL AND d.id IS NOT NULL")
+	case MemberNotStarted:
+		b.WriteString(" AND c.firm_id IS NULL AND d.id IS NULL")
+	}
+	for col, v := range map[string]string{"f.section": f.Section, "f.size_class": f.Size, "f.ward_code": f.Ward} {
+		if v != "" {
+			add(col+" = ?", v)
+		}
+	}
+	dir := " ASC"
+	if f.Desc {
+		dir = " DESC"
+	}
+	switch f.Sort {
+	case "status":
+		order = "(CASE WHEN c.firm_id IS NOT NULL THEN 2 WHEN d.id IS NOT NULL THEN 1 ELSE 0 END)" + dir + ", f.search_key, f.id"
+	case "submitted":
+		order = "c.submitted_at IS NULL, c.submitted_at" + dir + ", f.search_key, f.id"
+	case "score": // only shared scores order the list; the others follow, by name
+		order = "sh.firm_id IS NULL, (CASE WHEN sh.firm_id IS NOT NULL THEN c.overall END)" + dir + ", f.search_key, f.id"
+	default:
+		order = "f.search_key" + dir + ", f.id" + dir
+	}
+	return b.String(), args, order
+}
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// FindMembers returns one page of members and how many match in all.
+func (s *Store) FindMembers(ctx context.Context, f MemberFilter) ([]Member, int, error) {
+	from, args, _ := memberQuery(f)
+	var total int
+	if err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) "+from, args...).Scan(&total); err != nil {
+		return nil, 0, mapErr("count members", err)
+	}
+	var out []Member
+	err := s.EachMember(ctx, f, func(m Member) error {
+		out = append(out, m)
+		return nil
+	})
+	return out, total, err
+}
+
+// EachMember calls fn for every member f selects, in order, streaming: an
+// export of 68,000 members holds one row at a time.
+func (s *Store) EachMember(ctx context.Context, f MemberFilter, fn func(Member) error) error {
+	from, args, order := memberQuery(f)
+	var pillarCols strings.Builder
+	var pargs []any
+	for _, p := range f.Pillars {
+		pillarCols.WriteString(`, CASE WHEN sh.firm_id IS NOT NULL THEN
+			(SELECT score FROM pillar_scores ps WHERE ps.response_id = c.response_id AND ps.pillar = ? AND ps.scored = 1) END`)
+		pargs = append(pargs, p)
+	}
+	q := `SELECT f.id, f.tax_code, f.name, COALESCE(f.section, ''), COALESCE(f.size_class, ''), COALESCE(f.ward_code, ''),
+		c.firm_id IS NOT NULL, d.id IS NOT NULL, c.submitted_at, sh.firm_id IS NOT NULL,
+		CASE WHEN sh.firm_id IS NOT NULL THEN c.overall END, CASE WHEN sh.firm_id IS NOT NULL THEN c.level END,
+		EXISTS (SELECT 1 FROM users u WHERE u.firm_id = f.id AND u.status = 'active')` + pillarCols.String() + " " + from + " ORDER BY " + order
+	all := append(pargs, args...)
+	if f.Limit > 0 {
+		q += " LIMIT ? OFFSET ?"
+		all = append(all, f.Limit, f.Offset)
+	}
+	rows, err := s.r.QueryContext(ctx, q, all...)
+	if err != nil {
+		return mapErr("members", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		m, err := scanMember(rows, len(f.Pillars))
+		if err != nil {
+			return err
+		}
+		if err := fn(m); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func scanMember(rows *sql.Rows, pillars int) (Member, error) {
+	var m Member
+	var submitted bool
+	var at sql.NullTime
+	var overall sql.NullFloat64
+	var level sql.NullInt64
+	m.Pillars = make([]sql.NullFloat64, pillars)
+	dest := []any{&m.FirmID, &m.TaxCode, &m.Name, &m.Section, &m.Size, &m.Ward, &submitted, &m.Drafting, &at, &m.Shared, &overall, &level, &m.HasAccount}
+	for i := range m.Pillars {
+		dest = append(dest, &m.Pillars[i])
+	}
+	if err := rows.Scan(dest...); err != nil {
+		return m, fmt.Errorf("store: scan member: %w", err)
+	}
+	m.Status = MemberNotStarted
+	switch {
+	case submitted:
+		m.Status, m.SubmittedAt = MemberSubmitted, at.Time
+	case m.Drafting:
+		m.Status = MemberDraft
+	}
+	m.Overall, m.Level = overall.Float64, int(level.Int64)
+	return m, nil
+}

@@ -1,0 +1,87 @@
+package store_test
+
+import (
+	"errors"
+	"testing"
+
+	"dxready/store"
+	"dxready/store/storetest"
+	"dxready/survey"
+)
+
+func TestMembersShowScoresOnlyWhenShared(t *testing.T) {
+	s, fx := storetest.Open(t)
+	in := storetest.Instrument(t)
+	ids := sevenWoodFirms(t, s, fx, in)
+	if _, err := s.Draft(ctx, fx.NoiThat.ID, in, survey.Profile{Section: "C", Size: "micro"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{ids[0], ids[2]} {
+		if err := s.SetSharing(ctx, id, fx.Wood.ID, true, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f := store.MemberFilter{AssociationID: fx.Wood.ID, Pillars: []string{"customer", "strategy"}}
+	all, total, err := s.FindMembers(ctx, f)
+	if err != nil || total != 9 || len(all) != 9 {
+		t.Fatalf("members: %d of %d, %v", len(all), total, err)
+	}
+	byID := map[int64]store.Member{}
+	for _, m := range all {
+		byID[m.FirmID] = m
+	}
+	if m := byID[ids[2]]; !m.Shared || m.Status != store.MemberSubmitted || m.Overall != 30 || m.Level != 2 ||
+		!m.Pillars[0].Valid || m.Pillars[0].Float64 != 30 || m.Pillars[1].Valid {
+		t.Fatalf("shared member: %+v", m)
+	}
+	if m := byID[ids[1]]; m.Shared || m.Status != store.MemberSubmitted || m.Overall != 0 || m.Level != 0 || m.Pillars[0].Valid || m.SubmittedAt.IsZero() {
+		t.Fatalf("a member that does not share shows scores: %+v", m)
+	}
+	if m := byID[fx.NoiThat.ID]; m.Status != store.MemberDraft || m.HasAccount {
+		t.Fatalf("drafting member: %+v", m)
+	}
+	if m := byID[fx.GoDuc.ID]; m.Status != store.MemberNotStarted || !m.HasAccount {
+		t.Fatalf("member not started: %+v", m)
+	}
+	// Ordering by score puts shared scores first, highest first; the rest by name.
+	f.Sort, f.Desc = "score", true
+	bySc, _, _ := s.FindMembers(ctx, f)
+	if bySc[0].FirmID != ids[2] || bySc[1].FirmID != ids[0] || bySc[2].Shared {
+		t.Fatalf("by score: %v %v %v", bySc[0].Name, bySc[1].Name, bySc[2].Name)
+	}
+	for _, tc := range []struct {
+		name string
+		f    store.MemberFilter
+		want int
+	}{
+		{"not started", store.MemberFilter{Status: store.MemberNotStarted}, 1},
+		{"draft", store.MemberFilter{Status: store.MemberDraft}, 1},
+		{"submitted", store.MemberFilter{Status: store.MemberSubmitted}, 7},
+		{"name without marks", store.MemberFilter{Query: "go a"}, 1},
+		{"tax code prefix", store.MemberFilter{Query: "3709000"}, 2},
+		{"like wildcards are literal", store.MemberFilter{Query: "%"}, 0},
+		{"ward (two of the seven and Gỗ Đức)", store.MemberFilter{Ward: "25760"}, 3},
+		{"page", store.MemberFilter{Limit: 4, Offset: 8}, 1},
+	} {
+		tc.f.AssociationID = fx.Wood.ID
+		got, total, err := s.FindMembers(ctx, tc.f)
+		if err != nil || len(got) != tc.want || (tc.f.Limit == 0 && total != tc.want) {
+			t.Errorf("%s: %d rows, total %d, %v; want %d", tc.name, len(got), total, err, tc.want)
+		}
+	}
+	// Withdrawing takes effect at the next read.
+	if err := s.SetSharing(ctx, ids[2], fx.Wood.ID, false, 0); err != nil {
+		t.Fatal(err)
+	}
+	after, _, _ := s.FindMembers(ctx, store.MemberFilter{AssociationID: fx.Wood.ID, Query: "go c", Pillars: []string{"customer"}})
+	if len(after) != 1 || after[0].Shared || after[0].Overall != 0 || after[0].Pillars[0].Valid {
+		t.Fatalf("after withdrawal: %+v", after)
+	}
+	if sh, _ := s.SharingFirms(ctx, fx.Wood.ID); len(sh) != 1 || !sh[ids[0]] {
+		t.Fatalf("sharing firms: %v", sh)
+	}
+	// Only a member can share with an association.
+	if err := s.SetSharing(ctx, fx.Kho.ID, fx.Wood.ID, true, 0); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("a non-member shared: %v", err)
+	}
+}
