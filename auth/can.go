@@ -7,21 +7,27 @@ type Action string
 
 // Actions. Each handler asks Can for exactly one of them.
 const (
-	ActFirmView         Action = "firm.view"          // see a firm's registry record
-	ActFirmEdit         Action = "firm.edit"          // change a firm's registry record
-	ActContactManage    Action = "firm.contact"       // see, change, export, erase a firm's contact person
-	ActFirmUsersApprove Action = "firm.users.approve" // let a pending colleague into the firm's account
-	ActFirmSearch       Action = "firms.search"       // search all firms of the province
-	ActFirmImport       Action = "firms.import"       // import the registry from CSV
-	ActAssociationView  Action = "association.view"   // see an association's pages
-	ActUserManage       Action = "users.manage"       // create and disable accounts
-	ActAssessmentAnswer Action = "assessment.answer"  // start, answer and submit a firm's self-assessment
-	ActResultView       Action = "result.view"        // see a firm's assessment results
+	ActFirmView          Action = "firm.view"           // see a firm's registry record
+	ActFirmEdit          Action = "firm.edit"           // change a firm's registry record
+	ActContactManage     Action = "firm.contact"        // see, change, export, erase a firm's contact person
+	ActFirmUsersApprove  Action = "firm.users.approve"  // let a pending colleague into the firm's account
+	ActFirmSearch        Action = "firms.search"        // search all firms of the province
+	ActFirmImport        Action = "firms.import"        // import the registry from CSV
+	ActAssociationView   Action = "association.view"    // see an association's dashboard (aggregates only)
+	ActMembersView       Action = "association.members" // see its member list, with the results members share
+	ActAssociationExport Action = "association.export"  // download its member list and aggregates
+	ActMemberInvite      Action = "association.invite"  // invite a member firm without an account
+	ActAssociationManage Action = "association.manage"  // import memberships and assign leads
+	ActResultsShare      Action = "firm.sharing"        // give or withdraw a firm's consent to share results with an association
+	ActUserManage        Action = "users.manage"        // create and disable accounts
+	ActAssessmentAnswer  Action = "assessment.answer"   // start, answer and submit a firm's self-assessment
+	ActResultView        Action = "result.view"         // see a firm's assessment results
 )
 
 // Actions lists every action, for matrix tests.
 var Actions = []Action{ActFirmView, ActFirmEdit, ActContactManage, ActFirmUsersApprove,
-	ActFirmSearch, ActFirmImport, ActAssociationView, ActUserManage, ActAssessmentAnswer, ActResultView}
+	ActFirmSearch, ActFirmImport, ActAssociationView, ActMembersView, ActAssociationExport, ActMemberInvite,
+	ActAssociationManage, ActResultsShare, ActUserManage, ActAssessmentAnswer, ActResultView}
 
 // Target is what an action is aimed at. Zero fields mean "not about a firm"
 // or "not about an association".
@@ -53,7 +59,7 @@ func Can(u *User, a Action, t Target) bool {
 func canFirm(u *User, a Action, t Target) bool {
 	ownFirm := u.FirmID != 0 && t.FirmID == u.FirmID
 	switch a {
-	case ActFirmView, ActFirmEdit, ActContactManage, ActFirmUsersApprove, ActAssessmentAnswer, ActResultView:
+	case ActFirmView, ActFirmEdit, ActContactManage, ActFirmUsersApprove, ActAssessmentAnswer, ActResultView, ActResultsShare:
 		return ownFirm
 	}
 	return false
@@ -64,7 +70,7 @@ func canLead(u *User, a Action, t Target) bool {
 		return false
 	}
 	switch a {
-	case ActAssociationView:
+	case ActAssociationView, ActMembersView, ActAssociationExport, ActMemberInvite:
 		return t.AssociationID == u.AssociationID
 	case ActFirmView:
 		return t.FirmID != 0 && slices.Contains(t.FirmAssociationIDs, u.AssociationID)

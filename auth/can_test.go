@@ -33,10 +33,12 @@ func TestCanMatrix(t *testing.T) {
 	}
 	allowed := map[string]bool{}
 	allow := func(user string, a Action, target string) { allowed[user+"|"+string(a)+"|"+target] = true }
-	for _, a := range []Action{ActFirmView, ActFirmEdit, ActContactManage, ActFirmUsersApprove, ActAssessmentAnswer, ActResultView} {
+	for _, a := range []Action{ActFirmView, ActFirmEdit, ActContactManage, ActFirmUsersApprove, ActAssessmentAnswer, ActResultView, ActResultsShare} {
 		allow("firm", a, "own firm")
 	}
-	allow("lead", ActAssociationView, "own assoc")
+	for _, a := range []Action{ActAssociationView, ActMembersView, ActAssociationExport, ActMemberInvite} {
+		allow("lead", a, "own assoc")
+	}
 	allow("lead", ActFirmView, "member firm")
 	for _, tg := range []string{"own firm", "other firm", "member firm"} {
 		allow("advisor", ActFirmView, tg)

@@ -8,48 +8,12 @@ import (
 	"dxready/scoring"
 	"dxready/store"
 	"dxready/store/storetest"
-	"dxready/survey"
 )
-
-// sevenWoodFirms adds seven members of the wood association, scored 10, 20,
-// … 70 overall (and on the customer pillar) an hour before the clock; five
-// in ward 25813 and two in 25760. Two also have an older result.
-func sevenWoodFirms(t *testing.T, s *store.Store, fx *storetest.Fixtures, in *survey.Instrument) []int64 {
-	t.Helper()
-	var ids []int64
-	var subs []store.PastSubmission
-	result := func(overall float64, level int) scoring.Result {
-		return scoring.Result{Instrument: in.Key(), Overall: overall, Level: level,
-			Pillars: []scoring.PillarScore{{PillarID: "customer", Score: overall, Scored: true}, {PillarID: "strategy", Scored: false}}}
-	}
-	for i := range 7 {
-		f := *fx.NoiThat
-		f.ID, f.TaxCode, f.Name = 0, firmsCode(t, 372200000+i*10), "Công ty Gỗ "+string(rune('A'+i))
-		if i >= 5 {
-			f.WardCode = "25760"
-		}
-		if err := s.CreateFirm(ctx, &f); err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, f.ID)
-		subs = append(subs, store.PastSubmission{FirmID: f.ID, Result: result(float64(10*(i+1)), i%6), SubmittedAt: storetest.Clock.Add(-time.Hour)})
-	}
-	subs = append(subs,
-		store.PastSubmission{FirmID: ids[0], Result: result(5, 0), SubmittedAt: time.Date(2025, 12, 1, 3, 0, 0, 0, time.UTC)},
-		store.PastSubmission{FirmID: ids[1], Result: result(0, 0), SubmittedAt: time.Date(2025, 6, 1, 3, 0, 0, 0, time.UTC)})
-	if err := s.LoadSubmissions(ctx, in, subs); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.AddMemberships(ctx, fx.Wood.ID, ids); err != nil {
-		t.Fatal(err)
-	}
-	return ids
-}
 
 func TestAggregateByHand(t *testing.T) {
 	s, fx := storetest.Open(t)
 	in := storetest.Instrument(t)
-	ids := sevenWoodFirms(t, s, fx, in)
+	ids := storetest.SevenWoodFirms(t, s, fx, in)
 	snap, err := s.Snapshot(ctx, in)
 	if err != nil {
 		t.Fatal(err)
@@ -101,7 +65,7 @@ func TestAggregateByHand(t *testing.T) {
 func TestSnapshotSeesNewResults(t *testing.T) {
 	s, fx := storetest.Open(t)
 	in := storetest.Instrument(t)
-	sevenWoodFirms(t, s, fx, in)
+	storetest.SevenWoodFirms(t, s, fx, in)
 	before, _ := s.Snapshot(ctx, in)
 	if again, _ := s.Snapshot(ctx, in); again != before {
 		t.Fatal("an unchanged store rebuilt its snapshot")
@@ -127,7 +91,7 @@ func TestSnapshotRebuildsInTheBackground(t *testing.T) {
 	in := storetest.Instrument(t)
 	s.SyncAggregates = false
 	first, _ := s.Snapshot(ctx, in)
-	sevenWoodFirms(t, s, fx, in)
+	storetest.SevenWoodFirms(t, s, fx, in)
 	now := storetest.Clock.Add(store.AggregateRefresh)
 	s.Now = func() time.Time { return now }
 	if stale, _ := s.Snapshot(ctx, in); stale != first {

@@ -12,7 +12,7 @@ import (
 func TestMembersShowScoresOnlyWhenShared(t *testing.T) {
 	s, fx := storetest.Open(t)
 	in := storetest.Instrument(t)
-	ids := sevenWoodFirms(t, s, fx, in)
+	ids := storetest.SevenWoodFirms(t, s, fx, in)
 	if _, err := s.Draft(ctx, fx.NoiThat.ID, in, survey.Profile{Section: "C", Size: "micro"}, 0); err != nil {
 		t.Fatal(err)
 	}

@@ -88,4 +88,3 @@ func (s *Store) SharingFirms(ctx context.Context, assocID int64) (map[int64]bool
 	}
 	return out, rows.Err()
 }
-

@@ -122,8 +122,11 @@ func navFor(u *auth.User, current string) []navItem {
 		switch u.Role {
 		case auth.RoleFirm:
 			items = append(items, navItem{Href: "/assessment", Label: "nav.assessment"}, navItem{Href: "/profile", Label: "nav.profile"})
+		case auth.RoleLead:
+			items = append(items, navItem{Href: "/associations", Label: "nav.associations"})
 		case auth.RoleAdmin:
-			items = append(items, navItem{Href: "/admin/firms", Label: "nav.firms"}, navItem{Href: "/admin/import", Label: "nav.import"})
+			items = append(items, navItem{Href: "/associations", Label: "nav.associations"}, navItem{Href: "/admin/firms", Label: "nav.firms"},
+				navItem{Href: "/admin/import", Label: "nav.import"})
 		}
 	}
 	for i := range items {

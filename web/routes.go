@@ -64,6 +64,13 @@ func (s *Server) routes() http.Handler {
 		// Results: the firm's own, and whoever else Can see them.
 		r.With(s.requireSignIn).Get("/assessment/{id}/result", s.assessmentResult)
 
+		// Associations: a lead's own, any for the Center; each handler asks Can.
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireSignIn)
+			r.Get("/associations", s.associations)
+			r.Get("/associations/{id}", s.associationDashboard)
+		})
+
 		// Any firm's registry record, for whoever Can view it.
 		r.With(s.requireSignIn).Get("/firms/{id}", s.firmView)
 

@@ -1,0 +1,207 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"dxready/auth"
+	"dxready/charts"
+	"dxready/firms"
+	"dxready/locale"
+	"dxready/scoring"
+	"dxready/store"
+)
+
+// improvedShown is how many of the most improved sharing members a
+// dashboard lists.
+const improvedShown = 10
+
+type dashboardPage struct {
+	page
+	AssociationID int64
+	Name          string
+	AsOf          string
+	ExportCSV     string // the aggregates with the page's filters
+	ExportXLSX    string
+	Sections      []option
+	Sizes         []option
+	Wards         []option
+	Quarters      []option
+	By            []option
+	Members       int
+	Assessed12m   int
+	Share         string
+	Suppressed    bool
+	Mean          string
+	Levels        []levelRow
+	Pillars       []pillarAggRow
+	Breakdown     []groupAggRow
+	Improved      []improvedRow
+	LevelChart    charts.Chart
+	PillarChart   charts.Chart
+	TrendChart    charts.Chart
+	HeatChart     charts.Chart
+	CanMembers    bool
+	CanExport     bool
+}
+
+type levelRow struct {
+	Name  string
+	Count int
+}
+
+type pillarAggRow struct {
+	Name                         string
+	Suppressed                   bool
+	N                            int
+	Mean, P25, Median, P75, Prov string
+}
+
+type groupAggRow struct {
+	Label      string
+	Firms      int
+	Suppressed bool
+	Mean       string
+}
+
+type improvedRow struct {
+	FirmID                int64
+	Name, From, To, Delta string
+}
+
+// associationDashboard shows an association's participation, levels,
+// pillars against the province, trend, breakdown heatmap and most improved
+// sharing members, for the filters in the URL.
+func (s *Server) associationDashboard(w http.ResponseWriter, r *http.Request) {
+	ac, err := s.loadAssociation(r, auth.ActAssociationView)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	snap, err := s.store.Snapshot(r.Context(), ac.in)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	nowQ := scoring.QuarterOf(snap.BuiltAt)
+	f := s.dashboardFilter(q, ac.assoc.ID, nowQ)
+	agg := snap.Aggregate(f)
+	u, l, loc := currentUser(r), lang(r), s.loc(r)
+	p := dashboardPage{page: s.newPage(w, r, "page.association.title"), AssociationID: ac.assoc.ID, Name: ac.name,
+		AsOf: loc.DateTime(agg.AsOf), Members: agg.Members, Assessed12m: agg.Assessed12m,
+		Share: loc.Percent(share(agg.Assessed12m, agg.Members), 0), Suppressed: agg.Group.Suppressed,
+		CanMembers: auth.Can(u, auth.ActMembersView, auth.Target{AssociationID: ac.assoc.ID}),
+		CanExport:  auth.Can(u, auth.ActAssociationExport, auth.Target{AssociationID: ac.assoc.ID})}
+	qs := filterQuery(f).Encode()
+	p.ExportCSV = assocURL(ac.assoc.ID, "/aggregates.csv", qs)
+	p.ExportXLSX = assocURL(ac.assoc.ID, "/aggregates.xlsx", qs)
+	by := q.Get("by")
+	if by != store.BySize && by != store.ByWard {
+		by = store.BySection
+	}
+	s.dashboardOptions(&p, f, by, nowQ, loc, l)
+	if !agg.Group.Suppressed {
+		p.Mean = loc.Decimal(agg.Group.Overall.Mean, 1)
+		for i, n := range agg.Group.Levels {
+			p.Levels = append(p.Levels, levelRow{Name: ac.in.Levels[i].Name.In(l), Count: n})
+		}
+	}
+	pillarNames := make([]string, len(ac.in.Pillars))
+	for i, pl := range ac.in.Pillars {
+		pillarNames[i] = pl.Name.In(l)
+		p.Pillars = append(p.Pillars, pillarAggView(pillarNames[i], agg.Group.Pillars[i], agg.Province.Pillars[i], loc))
+	}
+	if err := s.dashboardCharts(&p, ac, agg, pillarNames, by, loc); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.CanMembers {
+		if p.Improved, err = s.improvedMembers(r, ac.assoc.ID, agg.Improved, loc); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, http.StatusOK, "association", p)
+}
+
+func pillarAggView(name string, st, prov scoring.Stat, loc *locale.Localizer) pillarAggRow {
+	row := pillarAggRow{Name: name, Suppressed: st.Suppressed, N: st.N}
+	if !st.Suppressed {
+		row.Mean, row.P25, row.Median, row.P75 = loc.Decimal(st.Mean, 1), loc.Decimal(st.P25, 1), loc.Decimal(st.Median, 1), loc.Decimal(st.P75, 1)
+	}
+	if !prov.Suppressed {
+		row.Prov = loc.Decimal(prov.Mean, 1)
+	}
+	return row
+}
+
+// filterQuery is f as URL parameters.
+func filterQuery(f store.AggFilter) url.Values {
+	v := url.Values{}
+	for k, val := range map[string]string{"section": f.Section, "division": f.Division, "size": f.Size, "ward": f.Ward} {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+	if f.Quarter != (scoring.Quarter{}) {
+		v.Set("quarter", f.Quarter.String())
+	}
+	return v
+}
+
+// dashboardOptions fills the filter selects.
+func (s *Server) dashboardOptions(p *dashboardPage, f store.AggFilter, by string, nowQ scoring.Quarter, loc *locale.Localizer, l string) {
+	for _, sec := range s.ref.Sections(firms.VSICVersion2018) {
+		p.Sections = append(p.Sections, option{Value: sec.Code, Label: sec.Code + " – " + sec.Name(l), Selected: sec.Code == f.Section})
+	}
+	for _, sz := range firms.SizeClasses {
+		p.Sizes = append(p.Sizes, option{Value: string(sz), Label: loc.T("size." + string(sz)), Selected: string(sz) == f.Size})
+	}
+	for _, wd := range s.ref.Wards {
+		p.Wards = append(p.Wards, option{Value: wd.Code, Label: wd.Name, Selected: wd.Code == f.Ward})
+	}
+	qs := scoring.LastQuarters(nowQ, store.TrendQuarters)
+	for i := len(qs) - 2; i >= 0; i-- { // the current quarter is the default, "now"
+		p.Quarters = append(p.Quarters, option{Value: qs[i].String(), Label: quarterLabel(qs[i], loc), Selected: qs[i] == f.Quarter})
+	}
+	for _, b := range []struct{ dim, label string }{{store.BySection, "page.association.by_section"},
+		{store.BySize, "page.association.by_size"}, {store.ByWard, "page.association.by_ward"}} {
+		p.By = append(p.By, option{Value: b.dim, Label: loc.T(b.label), Selected: b.dim == by})
+	}
+}
+
+func quarterLabel(q scoring.Quarter, loc *locale.Localizer) string {
+	return loc.T("format.quarter", "Q", q.Q, "Year", strconv.Itoa(q.Year))
+}
+
+// groupLabel names a breakdown group in the user's language.
+func (s *Server) groupLabel(by, key string, loc *locale.Localizer, l string) string {
+	switch {
+	case key == "":
+		return loc.T("common.not_given")
+	case by == store.BySize:
+		return loc.T("size." + key)
+	case by == store.ByWard:
+		if w, ok := s.ref.Ward(key); ok {
+			return w.Name
+		}
+	case by == store.BySection:
+		for _, sec := range s.ref.Sections(firms.VSICVersion2018) {
+			if sec.Code == key {
+				return key + " – " + sec.Name(l)
+			}
+		}
+	}
+	return key
+}
+
+// assocURL is association id's page rest, with query when there is one.
+func assocURL(id int64, rest, query string) string {
+	u := "/associations/" + strconv.FormatInt(id, 10) + rest
+	if query != "" {
+		u += "?" + query
+	}
+	return u
+}

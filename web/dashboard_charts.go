@@ -1,0 +1,90 @@
+package web
+
+import (
+	"math"
+	"net/http"
+
+	"dxready/charts"
+	"dxready/locale"
+	"dxready/store"
+)
+
+// dashboardCharts builds the dashboard's four charts and its breakdown
+// table from one Aggregate, so table and charts always agree.
+func (s *Server) dashboardCharts(p *dashboardPage, ac *assocCtx, agg *store.Aggregate, pillars []string, by string, loc *locale.Localizer) error {
+	l := p.Lang
+	var err error
+	levels := make([]string, len(ac.in.Levels))
+	counts := make([]float64, len(ac.in.Levels))
+	for i, lv := range ac.in.Levels {
+		levels[i] = loc.T("page.association.level_axis", "Level", i, "Name", lv.Name.In(l))
+		counts[i] = math.NaN()
+		if !agg.Group.Suppressed {
+			counts[i] = float64(agg.Group.Levels[i])
+		}
+	}
+	if p.LevelChart, err = charts.Bars("chart-levels", loc.T("page.association.levels_heading"), levels,
+		[]charts.Series{{Name: loc.T("page.association.firms"), Values: counts}}, 0); err != nil {
+		return err
+	}
+	group, prov := make([]float64, len(pillars)), make([]float64, len(pillars))
+	for i := range pillars {
+		group[i], prov[i] = nanIfSuppressed(agg.Group.Pillars[i]), nanIfSuppressed(agg.Province.Pillars[i])
+	}
+	if p.PillarChart, err = charts.Bars("chart-pillars", loc.T("page.association.pillars_heading"), pillars,
+		[]charts.Series{{Name: ac.name, Values: group}, {Name: loc.T("page.association.province"), Values: prov}}, 100); err != nil {
+		return err
+	}
+	quarters := make([]string, len(agg.Trend))
+	trend := make([]float64, len(agg.Trend))
+	for i, tp := range agg.Trend {
+		quarters[i] = quarterLabel(tp.Quarter, loc)
+		trend[i] = nanIfSuppressed(tp.Overall)
+	}
+	if p.TrendChart, err = charts.Line("chart-trend", loc.T("page.association.trend_heading"), quarters,
+		[]charts.Series{{Name: loc.T("page.association.overall"), Values: trend}}); err != nil {
+		return err
+	}
+	var rows []string
+	var cells [][]float64
+	for _, g := range agg.By[by] {
+		label := s.groupLabel(by, g.Key, loc, l)
+		row := groupAggRow{Label: label, Firms: g.Firms, Suppressed: g.Suppressed}
+		cellRow := make([]float64, len(pillars))
+		for i := range pillars {
+			cellRow[i] = nanIfSuppressed(g.Pillars[i])
+		}
+		if !g.Suppressed {
+			row.Mean = loc.Decimal(g.Overall.Mean, 1)
+		}
+		p.Breakdown = append(p.Breakdown, row)
+		rows, cells = append(rows, label), append(cells, cellRow)
+	}
+	p.HeatChart, err = charts.Heatmap("chart-heat", loc.T("page.association.heat_heading"), pillars, rows, cells)
+	return err
+}
+
+// improvedMembers lists the most improved members among those that share
+// their results with the association now (read live, never cached).
+func (s *Server) improvedMembers(r *http.Request, assocID int64, all []store.Improvement, loc *locale.Localizer) ([]improvedRow, error) {
+	sharing, err := s.store.SharingFirms(r.Context(), assocID)
+	if err != nil {
+		return nil, err
+	}
+	var out []improvedRow
+	for _, im := range all {
+		if len(out) == improvedShown || im.Delta() <= 0 {
+			break
+		}
+		if !sharing[im.FirmID] {
+			continue
+		}
+		f, err := s.store.FindFirmByID(r.Context(), im.FirmID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, improvedRow{FirmID: f.ID, Name: f.Name, From: loc.Decimal(im.From.Overall, 1), To: loc.Decimal(im.To.Overall, 1),
+			Delta: "+" + loc.Decimal(im.Delta(), 1)})
+	}
+	return out, nil
+}
