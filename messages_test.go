@@ -14,7 +14,7 @@ import (
 // messageID matches a literal message ID in Go or template source, e.g.
 // "error.taxcode.checksum" or {{t "page.home.title"}}. IDs built at run time
 // ("size." + class) are checked where their parts are listed.
-var messageID = regexp.MustCompile(`"((?:page|error|field|nav|flash|cli|common|import|pager|role|status|banner|footer|format|consent|park)\.[a-z0-9_.\-]+)"`)
+var messageID = regexp.MustCompile(`"((?:page|error|field|nav|flash|cli|common|import|pager|role|status|banner|footer|format|consent|park|export|mail)\.[a-z0-9_.\-]+)"`)
 
 func TestEveryMessageIDUsedExists(t *testing.T) {
 	b, err := locale.Load()

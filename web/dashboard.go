@@ -153,15 +153,7 @@ func filterQuery(f store.AggFilter) url.Values {
 
 // dashboardOptions fills the filter selects.
 func (s *Server) dashboardOptions(p *dashboardPage, f store.AggFilter, by string, nowQ scoring.Quarter, loc *locale.Localizer, l string) {
-	for _, sec := range s.ref.Sections(firms.VSICVersion2018) {
-		p.Sections = append(p.Sections, option{Value: sec.Code, Label: sec.Code + " – " + sec.Name(l), Selected: sec.Code == f.Section})
-	}
-	for _, sz := range firms.SizeClasses {
-		p.Sizes = append(p.Sizes, option{Value: string(sz), Label: loc.T("size." + string(sz)), Selected: string(sz) == f.Size})
-	}
-	for _, wd := range s.ref.Wards {
-		p.Wards = append(p.Wards, option{Value: wd.Code, Label: wd.Name, Selected: wd.Code == f.Ward})
-	}
+	p.Sections, p.Sizes, p.Wards = s.dimensionOptions(f.Section, f.Size, f.Ward, loc, l)
 	qs := scoring.LastQuarters(nowQ, store.TrendQuarters)
 	for i := len(qs) - 2; i >= 0; i-- { // the current quarter is the default, "now"
 		p.Quarters = append(p.Quarters, option{Value: qs[i].String(), Label: quarterLabel(qs[i], loc), Selected: qs[i] == f.Quarter})
@@ -204,4 +196,18 @@ func assocURL(id int64, rest, query string) string {
 		u += "?" + query
 	}
 	return u
+}
+
+// dimensionOptions are the section, size and ward choices of a filter form.
+func (s *Server) dimensionOptions(section, size, ward string, loc *locale.Localizer, l string) (sections, sizes, wards []option) {
+	for _, sec := range s.ref.Sections(firms.VSICVersion2018) {
+		sections = append(sections, option{Value: sec.Code, Label: sec.Code + " – " + sec.Name(l), Selected: sec.Code == section})
+	}
+	for _, sz := range firms.SizeClasses {
+		sizes = append(sizes, option{Value: string(sz), Label: loc.T("size." + string(sz)), Selected: string(sz) == size})
+	}
+	for _, wd := range s.ref.Wards {
+		wards = append(wards, option{Value: wd.Code, Label: wd.Name, Selected: wd.Code == ward})
+	}
+	return sections, sizes, wards
 }

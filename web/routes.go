@@ -69,6 +69,11 @@ func (s *Server) routes() http.Handler {
 			r.Use(s.requireSignIn)
 			r.Get("/associations", s.associations)
 			r.Get("/associations/{id}", s.associationDashboard)
+			r.Get("/associations/{id}/members", s.associationMembers)
+			r.Get("/associations/{id}/members.csv", s.membersCSV)
+			r.Get("/associations/{id}/members.xlsx", s.membersXLSX)
+			r.Get("/associations/{id}/aggregates.csv", s.aggregatesCSV)
+			r.Get("/associations/{id}/aggregates.xlsx", s.aggregatesXLSX)
 		})
 
 		// Any firm's registry record, for whoever Can view it.

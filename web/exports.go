@@ -1,0 +1,130 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"dxready/auth"
+	"dxready/locale"
+	"dxready/scoring"
+	"dxready/store"
+)
+
+// exportFormat is "csv" or "xlsx", from the route.
+type exportFormat string
+
+// startExport sends the download's headers and returns the sheet to write
+// rows into. Exports are the one kind of response not rendered into a
+// buffer first: they stream, without any row limit.
+func startExport(w http.ResponseWriter, format exportFormat, filename, sheetName string) (sheet, error) {
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.%s"`, filename, format))
+	w.Header().Set("Cache-Control", "no-store")
+	if format == "xlsx" {
+		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		return newXLSXSheet(w, sheetName)
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	return newCSVSheet(w)
+}
+
+// audit records an export: who, what, when (the log's time) and how many
+// rows. An export cut short says so.
+func (s *Server) auditExport(r *http.Request, what string, rows int, err error) {
+	detail := fmt.Sprintf("rows=%d query=%s", rows, r.URL.RawQuery)
+	if err != nil {
+		detail += " incomplete"
+	}
+	if aerr := s.store.Audit(r.Context(), currentUser(r).ID, "export", what, detail); aerr != nil {
+		s.cfg.Logger.Error("audit export", "what", what, "err", aerr)
+	}
+}
+
+func (s *Server) membersCSV(w http.ResponseWriter, r *http.Request)  { s.membersExport(w, r, "csv") }
+func (s *Server) membersXLSX(w http.ResponseWriter, r *http.Request) { s.membersExport(w, r, "xlsx") }
+
+// membersExport streams the member list with the page's filters and
+// order, and the same consent rule: scores only where shared.
+func (s *Server) membersExport(w http.ResponseWriter, r *http.Request, format exportFormat) {
+	ac, err := s.loadAssociation(r, auth.ActAssociationExport)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f := s.memberFilter(r.URL.Query(), ac.assoc.ID)
+	for _, pl := range ac.in.Pillars {
+		f.Pillars = append(f.Pillars, pl.ID)
+	}
+	l, loc := lang(r), s.loc(r)
+	sh, err := startExport(w, format, "members-"+safeFilename(ac.assoc.Code)+"-"+s.now().In(scoring.Zone).Format("2006-01-02"), loc.T("export.members_sheet"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	head := []any{loc.T("field.tax_code"), loc.T("field.firm_name"), loc.T("field.section"), loc.T("field.size_class"), loc.T("field.ward"),
+		loc.T("page.members.status"), loc.T("export.submitted_on"), loc.T("export.shared"), loc.T("page.members.overall"),
+		loc.T("export.level_number"), loc.T("page.association.level")}
+	for _, pl := range ac.in.Pillars {
+		head = append(head, pl.Name.In(l))
+	}
+	rows := 0
+	err = sh.Row(head)
+	if err == nil {
+		err = s.store.EachMember(r.Context(), f, func(m store.Member) error {
+			rows++
+			return sh.Row(s.memberCells(m, ac, loc, l))
+		})
+	}
+	if err == nil {
+		err = sh.Close()
+	}
+	s.auditExport(r, fmt.Sprintf("association:%d/members.%s", ac.assoc.ID, format), rows, err)
+	if err != nil {
+		s.cfg.Logger.Error("members export", "association", ac.assoc.ID, "rows", rows, "err", err)
+	}
+}
+
+func (s *Server) memberCells(m store.Member, ac *assocCtx, loc *locale.Localizer, l string) []any {
+	ward := ""
+	if wd, ok := s.ref.Ward(m.Ward); ok {
+		ward = wd.Name
+	}
+	size := ""
+	if m.Size != "" {
+		size = loc.T("size." + m.Size)
+	}
+	cells := []any{string(m.TaxCode), m.Name, m.Section, size, ward, loc.T(memberStatusMessage[m.Status]), nil, loc.T("export.no")}
+	if m.Status == store.MemberSubmitted {
+		cells[6] = loc.Date(m.SubmittedAt)
+	}
+	if !m.Shared || m.Status != store.MemberSubmitted {
+		if m.Shared {
+			cells[7] = loc.T("export.yes")
+		}
+		return append(cells, make([]any, 3+len(m.Pillars))...)
+	}
+	cells[7] = loc.T("export.yes")
+	level := ""
+	if m.Level >= 0 && m.Level < len(ac.in.Levels) {
+		level = ac.in.Levels[m.Level].Name.In(l)
+	}
+	cells = append(cells, m.Overall, m.Level, level)
+	for _, v := range m.Pillars {
+		if v.Valid {
+			cells = append(cells, v.Float64)
+		} else {
+			cells = append(cells, nil)
+		}
+	}
+	return cells
+}
+
+// safeFilename keeps an association code usable in a file name.
+func safeFilename(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' {
+			return r
+		}
+		return '-'
+	}, s)
+}

@@ -1,0 +1,174 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+
+	"dxready/auth"
+	"dxready/locale"
+	"dxready/scoring"
+	"dxready/store"
+)
+
+// membersPerPage is the member list's page size.
+const membersPerPage = 50
+
+type membersPage struct {
+	page
+	AssociationID int64
+	Name          string
+	Query         string
+	Statuses      []option
+	Sections      []option
+	Sizes         []option
+	Wards         []option
+	Sorts         []option
+	Desc          bool
+	Rows          []memberRow
+	Total         int
+	PageNo, Pages int
+	PrevURL       string
+	NextURL       string
+	ExportCSV     string
+	ExportXLSX    string
+	CanExport     bool
+	CanInvite     bool
+	Pillars       []string
+}
+
+type memberRow struct {
+	FirmID             int64
+	TaxCode, Name      string
+	Status, Submitted  string
+	Shared             bool
+	Overall, LevelName string
+	Pillars            []string
+	CanInvite          bool
+}
+
+// memberFilter reads the member list's filters and order from the URL,
+// ignoring values that are not known choices.
+func (s *Server) memberFilter(q url.Values, assocID int64) store.MemberFilter {
+	f := store.MemberFilter{AssociationID: assocID, Query: q.Get("q"), Desc: q.Get("desc") == "1"}
+	if len(f.Query) > 200 {
+		f.Query = f.Query[:200]
+	}
+	if st := q.Get("status"); st == store.MemberNotStarted || st == store.MemberDraft || st == store.MemberSubmitted {
+		f.Status = st
+	}
+	agg := s.dashboardFilter(q, assocID, scoring.QuarterOf(s.now())) // its dimensions only
+	f.Section, f.Size, f.Ward = agg.Section, agg.Size, agg.Ward
+	if slices.Contains(store.MemberSorts, q.Get("sort")) {
+		f.Sort = q.Get("sort")
+	}
+	return f
+}
+
+// memberQueryValues is f as URL parameters (page excluded).
+func memberQueryValues(f store.MemberFilter) url.Values {
+	v := url.Values{}
+	for k, val := range map[string]string{"q": f.Query, "status": f.Status, "section": f.Section, "size": f.Size, "ward": f.Ward, "sort": f.Sort} {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+	if f.Desc {
+		v.Set("desc", "1")
+	}
+	return v
+}
+
+// associationMembers lists an association's members with their status;
+// level and scores only for members that share them with it.
+func (s *Server) associationMembers(w http.ResponseWriter, r *http.Request) {
+	ac, err := s.loadAssociation(r, auth.ActMembersView)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	f := s.memberFilter(q, ac.assoc.ID)
+	pageNo, _ := strconv.Atoi(q.Get("page"))
+	pageNo = max(pageNo, 1)
+	f.Limit, f.Offset = membersPerPage, (pageNo-1)*membersPerPage
+	for _, pl := range ac.in.Pillars {
+		f.Pillars = append(f.Pillars, pl.ID)
+	}
+	members, total, err := s.store.FindMembers(r.Context(), f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	u, l, loc := currentUser(r), lang(r), s.loc(r)
+	target := auth.Target{AssociationID: ac.assoc.ID}
+	p := membersPage{page: s.newPage(w, r, "page.members.title"), AssociationID: ac.assoc.ID, Name: ac.name, Query: f.Query,
+		Desc: f.Desc, Total: total, PageNo: pageNo, Pages: max(1, (total+membersPerPage-1)/membersPerPage),
+		CanExport: auth.Can(u, auth.ActAssociationExport, target), CanInvite: auth.Can(u, auth.ActMemberInvite, target)}
+	for _, pl := range ac.in.Pillars {
+		p.Pillars = append(p.Pillars, pl.Name.In(l))
+	}
+	s.memberOptions(&p, f, loc, l)
+	for _, m := range members {
+		p.Rows = append(p.Rows, s.memberView(m, ac, loc, l, p.CanInvite))
+	}
+	qv := memberQueryValues(f)
+	p.ExportCSV = assocURL(ac.assoc.ID, "/members.csv", qv.Encode())
+	p.ExportXLSX = assocURL(ac.assoc.ID, "/members.xlsx", qv.Encode())
+	pageURL := func(n int) string {
+		v := memberQueryValues(f)
+		v.Set("page", strconv.Itoa(n))
+		return assocURL(ac.assoc.ID, "/members", v.Encode())
+	}
+	if pageNo > 1 {
+		p.PrevURL = pageURL(min(pageNo-1, p.Pages))
+	}
+	if pageNo < p.Pages {
+		p.NextURL = pageURL(pageNo + 1)
+	}
+	s.render(w, r, http.StatusOK, "members", p)
+}
+
+func (s *Server) memberView(m store.Member, ac *assocCtx, loc *locale.Localizer, l string, canInvite bool) memberRow {
+	row := memberRow{FirmID: m.FirmID, TaxCode: string(m.TaxCode), Name: m.Name, Status: loc.T(memberStatusMessage[m.Status]),
+		Shared: m.Shared, CanInvite: canInvite && !m.HasAccount}
+	if m.Status == store.MemberSubmitted {
+		row.Submitted = loc.Date(m.SubmittedAt)
+	}
+	if m.Shared && m.Status == store.MemberSubmitted {
+		row.Overall = loc.Decimal(m.Overall, 1)
+		if m.Level >= 0 && m.Level < len(ac.in.Levels) {
+			row.LevelName = ac.in.Levels[m.Level].Name.In(l)
+		}
+		for _, v := range m.Pillars {
+			if v.Valid {
+				row.Pillars = append(row.Pillars, loc.Decimal(v.Float64, 1))
+			} else {
+				row.Pillars = append(row.Pillars, "")
+			}
+		}
+	}
+	return row
+}
+
+var memberStatusMessage = map[string]string{
+	store.MemberNotStarted: "page.members.status_none",
+	store.MemberDraft:      "page.members.status_draft",
+	store.MemberSubmitted:  "page.members.status_submitted",
+}
+
+var memberSortMessage = map[string]string{
+	"name": "page.members.sort_name", "status": "page.members.sort_status",
+	"submitted": "page.members.sort_submitted", "score": "page.members.sort_score",
+}
+
+func (s *Server) memberOptions(p *membersPage, f store.MemberFilter, loc *locale.Localizer, l string) {
+	for _, st := range []string{store.MemberNotStarted, store.MemberDraft, store.MemberSubmitted} {
+		p.Statuses = append(p.Statuses, option{Value: st, Label: loc.T(memberStatusMessage[st]), Selected: st == f.Status})
+	}
+	p.Sections, p.Sizes, p.Wards = s.dimensionOptions(f.Section, f.Size, f.Ward, loc, l)
+	for _, so := range store.MemberSorts {
+		p.Sorts = append(p.Sorts, option{Value: so, Label: loc.T(memberSortMessage[so]), Selected: so == f.Sort || (f.Sort == "" && so == "name")})
+	}
+}

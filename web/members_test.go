@@ -1,0 +1,122 @@
+package web
+
+import (
+	"bytes"
+	"encoding/csv"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"dxready/store/storetest"
+)
+
+func TestMemberListShowsScoresOnlyWhenShared(t *testing.T) {
+	e := newEnv(t)
+	ids := storetest.SevenWoodFirms(t, e.st, e.fx, storetest.Instrument(t))
+	e.st.SetSharing(ctx, ids[2], e.fx.Wood.ID, true, 0)
+	lead := e.client().login("lead@test.local")
+	r := lead.get(assocPath(e.fx.Wood.ID, "/members"))
+	must(t, r, http.StatusOK, "Tìm thấy 9 hội viên", "Công ty Gỗ C", "<td>30,0</td><td>Bắt đầu</td>", "không chia sẻ", "Chưa bắt đầu")
+	if strings.Count(r.body, "không chia sẻ") != 8 {
+		t.Fatalf("want 8 unshared rows, got %d", strings.Count(r.body, "không chia sẻ"))
+	}
+	must(t, lead.get(assocPath(e.fx.Wood.ID, "/members?status=none")), http.StatusOK, "Tìm thấy 2 hội viên", "Gỗ Đức Thành", "Nội thất Bình Dương")
+	must(t, lead.get(assocPath(e.fx.Wood.ID, "/members?sort=score&desc=1&status=bogus&page=-3")), http.StatusOK, "Tìm thấy 9 hội viên")
+	// The firm withdraws: the next view hides the score.
+	e.st.SetSharing(ctx, ids[2], e.fx.Wood.ID, false, 0)
+	if r := lead.get(assocPath(e.fx.Wood.ID, "/members")); strings.Contains(r.body, "<td>30,0</td>") {
+		t.Fatal("a withdrawn score is still shown")
+	}
+}
+
+func readCSV(t *testing.T, body string) [][]string {
+	t.Helper()
+	if !strings.HasPrefix(body, "\xEF\xBB\xBF") {
+		t.Fatal("CSV has no byte-order mark")
+	}
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\xEF\xBB\xBF"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+func TestMemberExportsKeepConsentAndAreAudited(t *testing.T) {
+	e := newEnv(t)
+	ids := storetest.SevenWoodFirms(t, e.st, e.fx, storetest.Instrument(t))
+	e.st.SetSharing(ctx, ids[2], e.fx.Wood.ID, true, 0)
+	lead := e.client().login("lead@test.local")
+	r := lead.get(assocPath(e.fx.Wood.ID, "/members.csv?sort=score&desc=1"))
+	if r.status != http.StatusOK || !strings.HasPrefix(r.header.Get("Content-Disposition"), `attachment; filename="members-wood-`) {
+		t.Fatalf("csv: %d %v", r.status, r.header)
+	}
+	recs := readCSV(t, r.body)
+	if len(recs) != 10 || recs[0][0] != "Mã số thuế" || recs[0][11] != "Trải nghiệm số cho khách hàng" {
+		t.Fatalf("header/rows: %d %v", len(recs), recs[0])
+	}
+	scored := 0
+	for _, rec := range recs[1:] {
+		if rec[8] != "" {
+			scored++
+			if rec[1] != "Công ty Gỗ C" || rec[7] != "có" || rec[8] != "30.0" || rec[9] != "2" || rec[11] != "30.0" || rec[12] != "" {
+				t.Fatalf("shared row: %v", rec)
+			}
+		}
+	}
+	if scored != 1 || recs[1][1] != "Công ty Gỗ C" {
+		t.Fatalf("%d rows carry scores; first row %v", scored, recs[1])
+	}
+	x := lead.get(assocPath(e.fx.Wood.ID, "/members.xlsx?lang=en"))
+	f, err := excelize.OpenReader(bytes.NewReader([]byte(x.body)))
+	if err != nil || x.status != http.StatusOK {
+		t.Fatalf("xlsx: %d %v", x.status, err)
+	}
+	rows, _ := f.GetRows("Members")
+	if len(rows) != 10 || rows[0][0] != "Tax code (MST)" {
+		t.Fatalf("xlsx rows: %d %v", len(rows), rows[0])
+	}
+	log, err := e.st.AuditEntries(ctx, "export", 10)
+	if err != nil || len(log) != 2 || !strings.HasSuffix(log[0].Subject, "/members.xlsx") ||
+		log[0].UserEmail != "lead@test.local" || !strings.HasPrefix(log[0].Detail, "rows=9 ") || !strings.HasSuffix(log[1].Subject, "/members.csv") {
+		t.Fatalf("audit log: %+v, %v", log, err)
+	}
+	// Another association's lists stay closed.
+	must(t, lead.get(assocPath(e.fx.Logistics.ID, "/members.csv")), http.StatusNotFound)
+	must(t, e.client().login("firm@test.local").get(assocPath(e.fx.Wood.ID, "/members.csv")), http.StatusNotFound)
+}
+
+func TestAggregateExportSuppressesLikeTheDashboard(t *testing.T) {
+	e := newEnv(t)
+	storetest.SevenWoodFirms(t, e.st, e.fx, storetest.Instrument(t))
+	lead := e.client().login("lead@test.local")
+	recs := readCSV(t, lead.get(assocPath(e.fx.Wood.ID, "/aggregates.csv")).body)
+	byGroup := map[string][]string{}
+	for _, rec := range recs[1:] {
+		byGroup[rec[0]+"|"+rec[1]] = rec
+	}
+	if g := byGroup["Phạm vi|Hiệp hội Gỗ thử"]; g[2] != "7" || g[10] != "40.0" || g[11] != "25.0" {
+		t.Fatalf("selection row: %v", g)
+	}
+	if g := byGroup["Phường, xã|"+wardName(e, "25760")]; g[2] != "" || g[3] != "dưới 5 doanh nghiệp" || g[10] != "" {
+		t.Fatalf("suppressed ward row: %v", g)
+	}
+	if g := byGroup["Cuối quý|Quý 3/2026"]; g[3] != "dưới 5 doanh nghiệp" {
+		t.Fatalf("suppressed quarter: %v", g)
+	}
+	x := lead.get(assocPath(e.fx.Wood.ID, "/aggregates.xlsx?ward=25813"))
+	f, err := excelize.OpenReader(bytes.NewReader([]byte(x.body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows("Số liệu")
+	if len(rows) < 3 || rows[1][2] != "5" || rows[1][10] != "30" {
+		t.Fatalf("xlsx: %v", rows[:min(3, len(rows))])
+	}
+}
+
+func wardName(e *env, code string) string {
+	w, _ := e.fx.Ref.Ward(code)
+	return w.Name
+}
