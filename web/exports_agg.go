@@ -10,8 +10,12 @@ import (
 	"dxready/store"
 )
 
-func (s *Server) aggregatesCSV(w http.ResponseWriter, r *http.Request)  { s.aggregatesExport(w, r, "csv") }
-func (s *Server) aggregatesXLSX(w http.ResponseWriter, r *http.Request) { s.aggregatesExport(w, r, "xlsx") }
+func (s *Server) aggregatesCSV(w http.ResponseWriter, r *http.Request) {
+	s.aggregatesExport(w, r, "csv")
+}
+func (s *Server) aggregatesXLSX(w http.ResponseWriter, r *http.Request) {
+	s.aggregatesExport(w, r, "xlsx")
+}
 
 // aggregatesExport writes the dashboard's figures for the URL's filters:
 // the selection, the province, each breakdown group and each quarter,
