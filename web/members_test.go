@@ -9,7 +9,9 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"dxready/scoring"
 	"dxready/store/storetest"
+	"dxready/survey"
 )
 
 func TestMemberListShowsScoresOnlyWhenShared(t *testing.T) {
@@ -119,4 +121,30 @@ func TestAggregateExportSuppressesLikeTheDashboard(t *testing.T) {
 func wardName(e *env, code string) string {
 	w, _ := e.fx.Ref.Ward(code)
 	return w.Name
+}
+
+// A firm gives and withdraws consent on its profile; the lead's list
+// follows at once. Forged values change nothing.
+func TestFirmSharesAndWithdrawsOnItsProfile(t *testing.T) {
+	e := newEnv(t)
+	in := storetest.Instrument(t)
+	firm := e.client().login("firm@test.local")
+	must(t, firm.get("/profile"), http.StatusOK, "Hiệp hội Gỗ thử", "không chia sẻ", `id="share-1"`)
+	must(t, firm.post("/profile/sharing", values("association", "1", "share", "1")), http.StatusSeeOther)
+	must(t, firm.get("/profile"), http.StatusOK, "Kết quả của doanh nghiệp đã được chia sẻ", "đang chia sẻ kết quả", `id="withdraw-1"`)
+	// GoDuc submits; the lead sees its score while it shares.
+	d, _ := e.st.Draft(ctx, e.fx.GoDuc.ID, in, survey.Profile{Section: "C", Size: string(e.fx.GoDuc.SizeClass)}, 0)
+	res := scoring.Result{Instrument: in.Key(), Overall: 62.5, Level: 3, Pillars: []scoring.PillarScore{{PillarID: "customer", Score: 62.5, Scored: true}}}
+	if err := e.st.SubmitResponse(ctx, d.ID, e.fx.GoDuc.ID, 0, res); err != nil {
+		t.Fatal(err)
+	}
+	lead := e.client().login("lead@test.local")
+	must(t, lead.get(assocPath(e.fx.Wood.ID, "/members")), http.StatusOK, "<td>62,5</td>")
+	must(t, firm.post("/profile/sharing", values("association", "1", "share", "0")), http.StatusSeeOther)
+	if r := lead.get(assocPath(e.fx.Wood.ID, "/members")); strings.Contains(r.body, "62,5") {
+		t.Fatal("withdrawal did not take effect at once")
+	}
+	must(t, firm.post("/profile/sharing", values("association", "2", "share", "1")), http.StatusBadRequest, "không phải hội viên")
+	must(t, firm.post("/profile/sharing", values("association", "1", "share", "yes")), http.StatusBadRequest)
+	must(t, lead.post("/profile/sharing", values("association", "1", "share", "1")), http.StatusForbidden)
 }

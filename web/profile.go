@@ -56,6 +56,13 @@ type profilePage struct {
 	Contact     *firms.Contact // nil when none is held
 	ContactForm *form
 	Submissions []store.Submission
+	Sharing     []sharingView
+}
+
+type sharingView struct {
+	AssociationID int64
+	Name          string
+	Shared        bool
 }
 
 // ownFirm loads the signed-in firm user's firm, checking Can for action.
@@ -85,6 +92,18 @@ func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status in
 	if p.Submissions, err = s.store.Submissions(r.Context(), d.Firm.ID); err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	sharing, err := s.store.SharingOf(r.Context(), d.Firm.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, sh := range sharing {
+		name := sh.NameVI
+		if lang(r) == "en" {
+			name = sh.NameEN
+		}
+		p.Sharing = append(p.Sharing, sharingView{AssociationID: sh.AssociationID, Name: name, Shared: sh.Shared})
 	}
 	if p.Users, err = s.store.UsersOfFirm(r.Context(), d.Firm.ID); err != nil {
 		s.fail(w, r, err)

@@ -50,6 +50,7 @@ func (s *Server) routes() http.Handler {
 			r.Post("/profile/contact/erase", s.contactErasePost)
 			r.Get("/profile/contact/export", s.contactExport)
 			r.Post("/profile/users/{id}/approve", s.firmUserApprovePost)
+			r.Post("/profile/sharing", s.sharingPost)
 
 			// The self-assessment.
 			r.Get("/assessment", s.assessmentStart)

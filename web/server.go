@@ -8,6 +8,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -53,6 +54,7 @@ type Server struct {
 	sessions  sessionCache
 	dummyOnce sync.Once
 	dummyHash string
+	flashes   map[string]bool
 }
 
 // New builds a Server, parsing every template and hashing every asset; it
@@ -78,6 +80,14 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.pages, err = parsePages(cfg.Bundle, assets); err != nil {
 		return nil, err
+	}
+	// A flash cookie names a message; only the catalogue's flash messages
+	// are shown, so the cookie cannot inject text.
+	s.flashes = map[string]bool{}
+	for _, id := range cfg.Bundle.MessageIDs("vi") {
+		if strings.HasPrefix(id, "flash.") {
+			s.flashes[id] = true
+		}
 	}
 	return s, nil
 }

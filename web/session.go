@@ -80,13 +80,8 @@ func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) string {
 		return ""
 	}
 	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1})
-	if !knownFlashes[c.Value] {
+	if !s.flashes[c.Value] {
 		return ""
 	}
 	return c.Value
-}
-
-var knownFlashes = map[string]bool{
-	"flash.registered": true, "flash.registered_pending": true, "flash.logged_in": true, "flash.logged_out": true,
-	"flash.profile_saved": true, "flash.assessment_submitted": true, "flash.contact_saved": true, "flash.contact_erased": true, "flash.user_approved": true,
 }
