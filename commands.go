@@ -3,8 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"crypto/rand"
-	"encoding/base32"
 	"errors"
 	"flag"
 	"fmt"
@@ -184,7 +182,5 @@ func readOrMakePassword(stdin io.Reader) (string, bool, error) {
 		}
 		return strings.TrimRight(line, "\r\n"), false, nil
 	}
-	b := make([]byte, 10)
-	rand.Read(b)
-	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)), true, nil
+	return auth.NewPassword(), true, nil
 }

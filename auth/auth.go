@@ -4,6 +4,8 @@
 package auth
 
 import (
+	"crypto/rand"
+	"encoding/base32"
 	"net/mail"
 	"strings"
 	"time"
@@ -102,4 +104,13 @@ func CheckPassword(pw, confirm string) error {
 		return ErrPasswordMismatch
 	}
 	return nil
+}
+
+// NewPassword makes a readable 19-character password (four groups of four
+// from 80 random bits) for an account someone else will sign in to first.
+func NewPassword() string {
+	b := make([]byte, 10)
+	rand.Read(b)
+	s := strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
+	return s[:4] + "-" + s[4:8] + "-" + s[8:12] + "-" + s[12:16]
 }

@@ -12,8 +12,6 @@ package demo
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base32"
 	"fmt"
 	"strings"
 	"sync"
@@ -68,7 +66,7 @@ func Seed(ctx context.Context, st *store.Store, ref *firms.Reference, h *auth.Ha
 	}
 	res := &Result{Password: opt.Password}
 	if res.Password == "" {
-		res.Password, res.GeneratedPassword = newPassword(), true
+		res.Password, res.GeneratedPassword = auth.NewPassword(), true
 	}
 	g := newGenerator(ref, opt.Seed)
 	assocs, err := createAssociations(ctx, st)
@@ -110,13 +108,6 @@ func Seed(ctx context.Context, st *store.Store, ref *firms.Reference, h *auth.Ha
 	return res, nil
 }
 
-// newPassword makes a readable 16-character password from crypto/rand.
-func newPassword() string {
-	b := make([]byte, 10)
-	rand.Read(b)
-	s := strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
-	return s[:4] + "-" + s[4:8] + "-" + s[8:12] + "-" + s[12:16]
-}
 
 // associationSpecs: the first four are named in vietnam.md; the others are
 // demo stand-ins, labelled as such in both languages.

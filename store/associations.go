@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
+	"dxready/auth"
 	"dxready/firms"
 )
 
@@ -125,4 +127,101 @@ func (s *Store) FindAssociationByCode(ctx context.Context, code string) (*firms.
 	err := s.r.QueryRowContext(ctx, "SELECT id, code, name_vi, name_en, demo FROM associations WHERE code = ?", code).
 		Scan(&a.ID, &a.Code, &a.NameVI, &a.NameEN, &a.Demo)
 	return &a, mapErr("find association "+code, err)
+}
+
+// MembershipImport is what importing a membership list did, or would have
+// done: nothing is written when Errors is not empty.
+type MembershipImport struct {
+	Added, Kept, Removed int
+	Errors               []firms.RowError // tax codes not in the registry, by line
+}
+
+// ImportMemberships makes the firms on lines members of association
+// assocID, all or nothing. With replace, members not on the list stop
+// being members (their sharing consent with it ends too).
+func (s *Store) ImportMemberships(ctx context.Context, assocID int64, lines []firms.MemberLine, replace bool) (*MembershipImport, error) {
+	defer s.changed()
+	res := &MembershipImport{}
+	errNothing := errors.New("nothing written")
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		ids := make([]int64, 0, len(lines))
+		for _, l := range lines {
+			var id int64
+			err := tx.QueryRowContext(ctx, "SELECT id FROM firms WHERE tax_code = ?", string(l.TaxCode)).Scan(&id)
+			if errors.Is(err, sql.ErrNoRows) {
+				res.Errors = append(res.Errors, firms.RowError{Line: l.Line, Column: "tax_code", Problem: firms.ErrMemberUnknownFirm, Value: string(l.TaxCode)})
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		if len(res.Errors) > 0 {
+			return errNothing
+		}
+		now := s.now()
+		for _, id := range ids {
+			r, err := tx.ExecContext(ctx, "INSERT INTO firm_associations (firm_id, association_id, since) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", id, assocID, now)
+			if err != nil {
+				return mapErr("import membership", err)
+			}
+			if n, _ := r.RowsAffected(); n == 1 {
+				res.Added++
+			} else {
+				res.Kept++
+			}
+		}
+		if !replace {
+			return nil
+		}
+		keep := int64sJSON(ids)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM result_sharing WHERE association_id = ?
+			AND firm_id NOT IN (SELECT value FROM json_each(?))`, assocID, keep); err != nil {
+			return err
+		}
+		r, err := tx.ExecContext(ctx, "DELETE FROM firm_associations WHERE association_id = ? AND firm_id NOT IN (SELECT value FROM json_each(?))", assocID, keep)
+		if err != nil {
+			return err
+		}
+		n, _ := r.RowsAffected()
+		res.Removed = int(n)
+		return nil
+	})
+	if errors.Is(err, errNothing) {
+		return res, nil
+	}
+	return res, err
+}
+
+// Leads returns the users who lead association assocID.
+func (s *Store) Leads(ctx context.Context, assocID int64) ([]*auth.User, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT "+userColumns+" FROM users WHERE role = 'lead' AND association_id = ? ORDER BY email", assocID)
+	if err != nil {
+		return nil, mapErr("leads", err)
+	}
+	defer rows.Close()
+	var out []*auth.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// AssignLead makes user u (a lead already, of any association) lead
+// association assocID. Other roles are refused with ErrConflict: a firm
+// user or advisor does not become a lead by accident.
+func (s *Store) AssignLead(ctx context.Context, userID, assocID int64) error {
+	res, err := s.w.ExecContext(ctx, "UPDATE users SET association_id = ? WHERE id = ? AND role = 'lead'", assocID, userID)
+	if err != nil {
+		return mapErr("assign lead", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: user %d is not a lead: %w", userID, ErrConflict)
+	}
+	return nil
 }

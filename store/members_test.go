@@ -4,6 +4,8 @@ import (
 	"errors"
 	"testing"
 
+	"dxready/firms"
+
 	"dxready/store"
 	"dxready/store/storetest"
 	"dxready/survey"
@@ -83,5 +85,37 @@ func TestMembersShowScoresOnlyWhenShared(t *testing.T) {
 	// Only a member can share with an association.
 	if err := s.SetSharing(ctx, fx.Kho.ID, fx.Wood.ID, true, 0); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("a non-member shared: %v", err)
+	}
+}
+
+// A membership list is written all or nothing; replacing ends the
+// memberships (and sharing) of firms not on it.
+func TestImportMemberships(t *testing.T) {
+	s, fx := storetest.Open(t)
+	s.SetSharing(ctx, fx.NoiThat.ID, fx.Wood.ID, true, 0)
+	bad := []firms.MemberLine{{Line: 2, TaxCode: fx.Kho.TaxCode}, {Line: 3, TaxCode: "3709999995"}}
+	res, err := s.ImportMemberships(ctx, fx.Wood.ID, bad, false)
+	if err != nil || len(res.Errors) != 1 || res.Errors[0].Line != 3 || res.Added != 0 {
+		t.Fatalf("bad list: %+v, %v", res, err)
+	}
+	if got, _, _ := s.FindMembers(ctx, store.MemberFilter{AssociationID: fx.Wood.ID}); len(got) != 2 {
+		t.Fatalf("a rejected list wrote %d members", len(got))
+	}
+	good := []firms.MemberLine{{Line: 2, TaxCode: fx.Kho.TaxCode}, {Line: 3, TaxCode: fx.GoDuc.TaxCode}}
+	res, err = s.ImportMemberships(ctx, fx.Wood.ID, good, true)
+	if err != nil || res.Added != 1 || res.Kept != 1 || res.Removed != 1 || len(res.Errors) != 0 {
+		t.Fatalf("replace: %+v, %v", res, err)
+	}
+	if sh, _ := s.SharingFirms(ctx, fx.Wood.ID); len(sh) != 0 {
+		t.Fatalf("a removed member still shares: %v", sh)
+	}
+	if err := s.AssignLead(ctx, fx.Lead.ID, fx.Logistics.ID); err != nil {
+		t.Fatal(err)
+	}
+	if leads, _ := s.Leads(ctx, fx.Logistics.ID); len(leads) != 1 || leads[0].ID != fx.Lead.ID {
+		t.Fatalf("leads: %v", leads)
+	}
+	if err := s.AssignLead(ctx, fx.FirmUser.ID, fx.Logistics.ID); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("a firm user became a lead: %v", err)
 	}
 }

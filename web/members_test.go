@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"dxready/scoring"
+	"dxready/store"
 	"dxready/store/storetest"
 	"dxready/survey"
 )
@@ -148,3 +149,5 @@ func TestFirmSharesAndWithdrawsOnItsProfile(t *testing.T) {
 	must(t, firm.post("/profile/sharing", values("association", "1", "share", "yes")), http.StatusBadRequest)
 	must(t, lead.post("/profile/sharing", values("association", "1", "share", "1")), http.StatusForbidden)
 }
+
+func memberFilterOf(assoc int64) store.MemberFilter { return store.MemberFilter{AssociationID: assoc} }

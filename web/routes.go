@@ -89,11 +89,18 @@ func (s *Server) routes() http.Handler {
 			r.Use(s.requireAction(auth.ActFirmImport))
 			r.Get("/admin/import", s.adminImport)
 		})
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireAction(auth.ActAssociationManage))
+			r.Get("/admin/associations/{id}", s.adminAssociation)
+			r.Post("/admin/associations/{id}/leads", s.adminLeadPost)
+		})
 	})
 	// The upload sets its own, larger body limit, so that an oversized file
 	// gets the import page with its own message rather than a bare 413.
 	r.With(s.loadSession, s.chooseLanguage, s.requireAction(auth.ActFirmImport)).
 		Post("/admin/import", s.adminImportPost)
+	r.With(s.loadSession, s.chooseLanguage, s.requireAction(auth.ActAssociationManage)).
+		Post("/admin/associations/{id}/members", s.adminMembersPost)
 	return r
 }
 
