@@ -108,7 +108,6 @@ func Seed(ctx context.Context, st *store.Store, ref *firms.Reference, h *auth.Ha
 	return res, nil
 }
 
-
 // associationSpecs: the first four are named in vietnam.md; the others are
 // demo stand-ins, labelled as such in both languages.
 var associationSpecs = []firms.Association{
