@@ -18,7 +18,12 @@ type formPage struct {
 }
 
 func (s *Server) register(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "register", formPage{s.newPage(w, r, "page.register.title"), newForm()})
+	f := newForm()
+	// An invitation links here with the firm's tax code filled in.
+	if tc, err := firms.ParseTaxCode(r.URL.Query().Get("tax_code")); err == nil {
+		f.Values["tax_code"] = string(tc)
+	}
+	s.render(w, r, http.StatusOK, "register", formPage{s.newPage(w, r, "page.register.title"), f})
 }
 
 func (s *Server) registerPost(w http.ResponseWriter, r *http.Request) {

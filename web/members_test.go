@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -151,3 +152,31 @@ func TestFirmSharesAndWithdrawsOnItsProfile(t *testing.T) {
 }
 
 func memberFilterOf(assoc int64) store.MemberFilter { return store.MemberFilter{AssociationID: assoc} }
+
+// A lead invites a member without an account: to its consenting contact
+// (whose address the lead never sees) or an address typed in; once a day
+// at most; not a firm that has an account or is not a member.
+func TestLeadInvitesMembers(t *testing.T) {
+	e := newEnv(t)
+	lead := e.client().login("lead@test.local")
+	noiThat := fmt.Sprintf("/associations/%d/members/%d/invite", e.fx.Wood.ID, e.fx.NoiThat.ID)
+	must(t, lead.get(assocPath(e.fx.Wood.ID, "/members")), http.StatusOK, noiThat)
+	must(t, lead.get(noiThat), http.StatusOK, "Nội thất Bình Dương chưa có tài khoản")
+	must(t, lead.post(noiThat, nil), http.StatusUnprocessableEntity, "chưa khai người liên hệ có email")
+	must(t, lead.post(noiThat, values("email", "not an address")), http.StatusUnprocessableEntity)
+	must(t, lead.post(noiThat, values("email", "GiamDoc@NoiThat.vn")), http.StatusSeeOther)
+	must(t, lead.get(assocPath(e.fx.Wood.ID, "/members")), http.StatusOK, "Thư mời đã được xếp hàng")
+	must(t, lead.post(noiThat, values("email", "khac@noithat.vn")), http.StatusSeeOther)
+	must(t, lead.get(assocPath(e.fx.Wood.ID, "/members")), http.StatusOK, "đã được mời hôm nay")
+	out, _ := e.st.Outbox(ctx, 10)
+	if len(out) != 1 || out[0].To != "giamdoc@noithat.vn" || !strings.Contains(out[0].Body, "/register?tax_code="+string(e.fx.NoiThat.TaxCode)) ||
+		!strings.Contains(out[0].Body, "Hiệp hội Gỗ thử trân trọng mời") || !strings.Contains(out[0].Body, "Test Wood Association invites") {
+		t.Fatalf("outbox: %+v", out)
+	}
+	// The link opens registration with the tax code filled in.
+	must(t, e.client().get("/register?tax_code="+string(e.fx.NoiThat.TaxCode)), http.StatusOK, `value="`+string(e.fx.NoiThat.TaxCode)+`"`)
+	// GoDuc has an account; Kho is not a wood member; a firm user may not invite.
+	must(t, lead.get(fmt.Sprintf("/associations/%d/members/%d/invite", e.fx.Wood.ID, e.fx.GoDuc.ID)), http.StatusConflict)
+	must(t, lead.post(fmt.Sprintf("/associations/%d/members/%d/invite", e.fx.Wood.ID, e.fx.Kho.ID), nil), http.StatusNotFound)
+	must(t, e.client().login("firm@test.local").get(noiThat), http.StatusNotFound)
+}

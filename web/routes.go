@@ -75,6 +75,8 @@ func (s *Server) routes() http.Handler {
 			r.Get("/associations/{id}/members.xlsx", s.membersXLSX)
 			r.Get("/associations/{id}/aggregates.csv", s.aggregatesCSV)
 			r.Get("/associations/{id}/aggregates.xlsx", s.aggregatesXLSX)
+			r.Get("/associations/{id}/members/{firm}/invite", s.memberInvite)
+			r.Post("/associations/{id}/members/{firm}/invite", s.memberInvitePost)
 		})
 
 		// Any firm's registry record, for whoever Can view it.
