@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"testing"
@@ -22,7 +23,29 @@ func TestRouteAccessMatrix(t *testing.T) {
 	otherWood := "/firms/" + strconv.FormatInt(fx.NoiThat.ID, 10) // another wood member
 	logistics := "/firms/" + strconv.FormatInt(fx.Kho.ID, 10)     // not in the lead's association
 	const login = 303
+	wood := assocPath(fx.Wood.ID, "")
+	logi := assocPath(fx.Logistics.ID, "")
+	invite := fmt.Sprintf("%s/members/%d/invite", wood, fx.NoiThat.ID)
+	inviteOther := fmt.Sprintf("%s/members/%d/invite", logi, fx.Kho.ID)
+	own := map[string]int{"anonymous": login, "firm": 404, "lead": 200, "advisor": 404, "admin": 200}
+	other := map[string]int{"anonymous": login, "firm": 404, "lead": 404, "advisor": 404, "admin": 200}
+	adminOnly := map[string]int{"anonymous": login, "firm": 403, "lead": 403, "advisor": 403, "admin": 200}
 	want := map[string]map[string]int{
+		"/associations":           {"anonymous": login, "firm": 403, "lead": 303, "advisor": 403, "admin": 200},
+		wood:                      own,
+		wood + "/members":         own,
+		wood + "/members.csv":     own,
+		wood + "/members.xlsx":    own,
+		wood + "/aggregates.csv":  own,
+		wood + "/aggregates.xlsx": own,
+		invite:                    own,
+		logi:                      other,
+		logi + "/members":         other,
+		logi + "/members.csv":     other,
+		logi + "/aggregates.xlsx": other,
+		inviteOther:               other,
+		"/associations/999":       {"anonymous": login, "firm": 404, "lead": 404, "advisor": 404, "admin": 404},
+		"/admin/associations/" + strconv.FormatInt(fx.Wood.ID, 10): adminOnly,
 		"/profile":                {"anonymous": login, "firm": 200, "lead": 403, "advisor": 403, "admin": 403},
 		"/profile/edit":           {"anonymous": login, "firm": 200, "lead": 403, "advisor": 403, "admin": 403},
 		"/profile/contact/export": {"anonymous": login, "firm": 200, "lead": 403, "advisor": 403, "admin": 403},
@@ -46,7 +69,12 @@ func TestRouteAccessMatrix(t *testing.T) {
 	// Unsafe routes: only the right role gets past the door.
 	posts := map[string]map[string]int{
 		"/profile/contact/erase": {"anonymous": login, "firm": 303, "lead": 403, "advisor": 403, "admin": 403},
-		"/admin/import":          {"anonymous": login, "firm": 403, "lead": 403, "advisor": 403, "admin": 400},
+		"/profile/sharing":       {"anonymous": login, "firm": 400, "lead": 403, "advisor": 403, "admin": 403},
+		invite:                   {"anonymous": login, "firm": 404, "lead": 422, "advisor": 404, "admin": 422},
+		inviteOther:              {"anonymous": login, "firm": 404, "lead": 404, "advisor": 404, "admin": 422},
+		"/admin/associations/" + strconv.FormatInt(fx.Wood.ID, 10) + "/leads":   {"anonymous": login, "firm": 403, "lead": 403, "advisor": 403, "admin": 422},
+		"/admin/associations/" + strconv.FormatInt(fx.Wood.ID, 10) + "/members": {"anonymous": login, "firm": 403, "lead": 403, "advisor": 403, "admin": 400},
+		"/admin/import": {"anonymous": login, "firm": 403, "lead": 403, "advisor": 403, "admin": 400},
 	}
 	for path, byUser := range posts {
 		for name, c := range users {
