@@ -42,6 +42,7 @@ type Account struct {
 type Result struct {
 	Firms, Memberships int
 	Submissions        int
+	Sharing            int // memberships whose firm shares its results
 	Accounts           []Account
 	Password           string
 	GeneratedPassword  bool
@@ -97,6 +98,17 @@ func Seed(ctx context.Context, st *store.Store, ref *firms.Reference, h *auth.Ha
 			return nil, err
 		}
 		res.Submissions = len(subs)
+		assessed := map[int64]bool{}
+		for _, sub := range subs {
+			assessed[sub.FirmID] = true
+		}
+		for i, a := range assocs {
+			shared := g.sharing(members[i], assessed)
+			if err := st.AddSharing(ctx, a.ID, shared); err != nil {
+				return nil, err
+			}
+			res.Sharing += len(shared)
+		}
 	}
 	if res.Accounts, err = createAccounts(ctx, st, h, g, res.Password, assocs, all, members); err != nil {
 		return nil, err

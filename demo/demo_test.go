@@ -79,6 +79,19 @@ func TestSeedSmallProvince(t *testing.T) {
 		t.Fatalf("assessed %d firms, %d submissions (%d reported), %v", assessed, submitted, res.Submissions, err)
 	}
 	checkProgress(t, st, all)
+	// About 40% of assessed members share their results, and only members
+	// with a result do.
+	if res.Sharing == 0 {
+		t.Fatal("no demo member shares its results")
+	}
+	for _, a := range mustAssociations(t, st) {
+		sharing, _ := st.SharingFirms(ctx, a.ID)
+		for id := range sharing {
+			if subs, _ := st.Submissions(ctx, id); len(subs) == 0 {
+				t.Fatalf("firm %d shares with %s but has no result", id, a.Code)
+			}
+		}
+	}
 	// Same seed, same province.
 	st2, _ := build()
 	again, _, _ := st2.FindFirms(ctx, store.FirmFilter{Limit: 200})
@@ -137,4 +150,13 @@ func checkProgress(t *testing.T, st *store.Store, some []*firms.Firm) {
 	if len(levels) < 3 {
 		t.Fatalf("demo levels are too uniform: %v", levels)
 	}
+}
+
+func mustAssociations(t *testing.T, st *store.Store) []firms.Association {
+	t.Helper()
+	as, err := st.Associations(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return as
 }

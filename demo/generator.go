@@ -194,7 +194,7 @@ func (g *generator) memberships(all []*firms.Firm, assocs []firms.Association) [
 		chance := map[string]float64{
 			"bifa":        ifThen(div == "16" || div == "31", 0.02*boost),
 			"bdbf":        0.004 * boost,
-			"logistics":   ifThen(div == "49" || div == "52", 0.0015*boost),
+			"logistics":   ifThen(div == "49" || div == "52", 0.02*boost),
 			"kocham":      ifThen(korean, 1),
 			"electronics": ifThen(div == "26" || div == "27", 0.04*boost),
 			"food":        ifThen(div == "10" || div == "11", 0.025*boost),
@@ -215,4 +215,20 @@ func ifThen(cond bool, v float64) float64 {
 		return v
 	}
 	return 0
+}
+
+// sharingShare is the share of assessed members that agree to show their
+// results to their association in the demo.
+const sharingShare = 0.4
+
+// sharing picks the assessed members of one association that share their
+// results with it.
+func (g *generator) sharing(members []int64, assessed map[int64]bool) []int64 {
+	var out []int64
+	for _, id := range members {
+		if assessed[id] && g.rng.Float64() < sharingShare {
+			out = append(out, id)
+		}
+	}
+	return out
 }

@@ -88,3 +88,27 @@ func (s *Store) SharingFirms(ctx context.Context, assocID int64) (map[int64]bool
 	}
 	return out, rows.Err()
 }
+
+// AddSharing records in bulk that firmIDs (members of assocID) share their
+// results with it: the demo province, or a migration from another system.
+func (s *Store) AddSharing(ctx context.Context, assocID int64, firmIDs []int64) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		now := s.now()
+		for _, id := range firmIDs {
+			res, err := tx.ExecContext(ctx, `INSERT INTO result_sharing (firm_id, association_id, since)
+				SELECT firm_id, association_id, ? FROM firm_associations WHERE firm_id = ? AND association_id = ?
+				ON CONFLICT DO NOTHING`, now, id, assocID)
+			if err != nil {
+				return mapErr("add sharing", err)
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				continue // not a member, or already sharing
+			}
+			if _, err := tx.ExecContext(ctx, "INSERT INTO sharing_events (firm_id, association_id, event, at) VALUES (?, ?, 'shared', ?)",
+				id, assocID, now); err != nil {
+				return mapErr("sharing event", err)
+			}
+		}
+		return nil
+	})
+}
