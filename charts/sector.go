@@ -115,6 +115,7 @@ func Heatmap(id, label string, columns, rows []string, cells [][]float64) (Chart
 	}
 	h := charts.NewHeatMap()
 	h.SetGlobalOptions(
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true)}),
 		charts.WithGridOpts(opts.Grid{ContainLabel: opts.Bool(true), Left: "8", Right: "8", Bottom: "70"}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: wrapped, AxisLabel: &opts.AxisLabel{Interval: "0"}}),

@@ -42,6 +42,7 @@ type dashboardPage struct {
 	PillarChart   charts.Chart
 	TrendChart    charts.Chart
 	HeatChart     charts.Chart
+	HeatSize      string // a CSS class: the heatmap's height follows its rows
 	CanMembers    bool
 	CanExport     bool
 }

@@ -60,6 +60,14 @@ func (s *Server) dashboardCharts(p *dashboardPage, ac *assocCtx, agg *store.Aggr
 		p.Breakdown = append(p.Breakdown, row)
 		rows, cells = append(rows, label), append(cells, cellRow)
 	}
+	switch n := len(rows); {
+	case n <= 4:
+		p.HeatSize = "rows-few"
+	case n <= 12:
+		p.HeatSize = "rows-some"
+	default:
+		p.HeatSize = "rows-many"
+	}
 	p.HeatChart, err = charts.Heatmap("chart-heat", loc.T("page.association.heat_heading"), pillars, rows, cells)
 	return err
 }
