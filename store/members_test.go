@@ -51,6 +51,16 @@ func TestMembersShowScoresOnlyWhenShared(t *testing.T) {
 	if bySc[0].FirmID != ids[2] || bySc[1].FirmID != ids[0] || bySc[2].Shared {
 		t.Fatalf("by score: %v %v %v", bySc[0].Name, bySc[1].Name, bySc[2].Name)
 	}
+	// A page of that order is the same slice of it.
+	f.Limit, f.Offset = 2, 1
+	if pg, total, _ := s.FindMembers(ctx, f); len(pg) != 2 || total != 9 || pg[0].FirmID != bySc[1].FirmID || pg[1].FirmID != bySc[2].FirmID {
+		t.Fatalf("page of the score order: %+v (total %d)", pg, total)
+	}
+	f.Sort, f.Desc, f.Limit, f.Offset = "status", false, 3, 0
+	if pg, _, _ := s.FindMembers(ctx, f); len(pg) != 3 || pg[0].Status != store.MemberNotStarted || pg[1].Status != store.MemberDraft || pg[2].Status != store.MemberSubmitted {
+		t.Fatalf("page of the status order: %+v", pg)
+	}
+	f.Limit = 0
 	for _, tc := range []struct {
 		name string
 		f    store.MemberFilter
@@ -67,7 +77,7 @@ func TestMembersShowScoresOnlyWhenShared(t *testing.T) {
 	} {
 		tc.f.AssociationID = fx.Wood.ID
 		got, total, err := s.FindMembers(ctx, tc.f)
-		if err != nil || len(got) != tc.want || (tc.f.Limit == 0 && total != tc.want) {
+		if err != nil || len(got) != tc.want || (tc.f.Limit == 0 && total != tc.want) || (tc.f.Limit > 0 && total != 9) {
 			t.Errorf("%s: %d rows, total %d, %v; want %d", tc.name, len(got), total, err, tc.want)
 		}
 	}

@@ -115,7 +115,7 @@ func TestAggregateExportSuppressesLikeTheDashboard(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows, _ := f.GetRows("Số liệu")
-	if len(rows) < 3 || rows[1][2] != "5" || rows[1][10] != "30" {
+	if len(rows) < 3 || rows[1][2] != "5" || rows[1][10] != "30.0" {
 		t.Fatalf("xlsx: %v", rows[:min(3, len(rows))])
 	}
 }

@@ -5,10 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
-
-	"github.com/xuri/excelize/v2"
 )
 
 // sheet receives an export's rows; csvSheet and xlsxSheet write them.
@@ -59,50 +56,4 @@ func (c *csvSheet) Close() error {
 		return err
 	}
 	return c.buf.Flush()
-}
-
-// xlsxSheet streams rows into one worksheet (excelize keeps at most 16 MB
-// in memory and spills the rest to a temporary file), then writes the
-// workbook to w on Close.
-type xlsxSheet struct {
-	f   *excelize.File
-	sw  *excelize.StreamWriter
-	out io.Writer
-	row int
-}
-
-func newXLSXSheet(w io.Writer, name string) (*xlsxSheet, error) {
-	f := excelize.NewFile()
-	if err := f.SetSheetName("Sheet1", name); err != nil {
-		return nil, err
-	}
-	sw, err := f.NewStreamWriter(name)
-	if err != nil {
-		return nil, err
-	}
-	return &xlsxSheet{f: f, sw: sw, out: w}, nil
-}
-
-func (x *xlsxSheet) Row(cells []any) error {
-	x.row++
-	cell, err := excelize.CoordinatesToCellName(1, x.row)
-	if err != nil {
-		return err
-	}
-	vals := make([]any, len(cells))
-	for i, v := range cells {
-		if f, ok := v.(float64); ok {
-			v = math.Round(f*10) / 10
-		}
-		vals[i] = v
-	}
-	return x.sw.SetRow(cell, vals)
-}
-
-func (x *xlsxSheet) Close() error {
-	defer x.f.Close()
-	if err := x.sw.Flush(); err != nil {
-		return err
-	}
-	return x.f.Write(x.out)
 }
