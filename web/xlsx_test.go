@@ -18,9 +18,9 @@ func TestColumnNames(t *testing.T) {
 
 func TestSheetTitle(t *testing.T) {
 	for in, want := range map[string]string{
-		"Hội viên":   "Hội viên",
-		"a/b[c]:d*?": "a-b-c--d--",
-		"  ":         "Sheet1",
+		"Hội viên":               "Hội viên",
+		"a/b[c]:d*?":             "a-b-c--d--",
+		"  ":                     "Sheet1",
 		strings.Repeat("Dữ", 20): strings.Repeat("Dữ", 15) + "D",
 	} {
 		if got := sheetTitle(in); got != want {
