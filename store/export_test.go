@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 
 	"dxready/survey"
 )
@@ -13,3 +14,13 @@ func (s *Store) Rebuild(ctx context.Context, in *survey.Instrument) (*Snapshot, 
 
 // Compute computes f's figures without the cache (benchmarks).
 func (snap *Snapshot) Compute(f AggFilter) *Aggregate { return snap.compute(f) }
+
+// InsertBookingUnchecked writes a booking without the free-slot check, to
+// prove the database's own overlap rule.
+func InsertBookingUnchecked(s *Store, advisorID, firmID, start, end int64) error {
+	return s.inTx(context.Background(), func(tx *sql.Tx) error {
+		_, err := tx.Exec(`INSERT INTO bookings (advisor_id, firm_id, start_at, end_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			advisorID, firmID, start, end, s.now(), s.now())
+		return bookingErr(err)
+	})
+}

@@ -4,6 +4,7 @@ package storetest
 
 import (
 	"context"
+	"dxready/advisors"
 	"path/filepath"
 	"testing"
 	"time"
@@ -31,6 +32,10 @@ type Fixtures struct {
 	GoDuc, NoiThat, Kho  *firms.Firm
 	Admin, Lead, Advisor *auth.User // Lead leads the wood association
 	FirmUser             *auth.User // active user of GoDuc
+	// AdvisorProfile makes Advisor bookable: weekdays 08:00–11:45 and
+	// 13:30–17:00, 60-minute slots with 15 minutes between, expert in data
+	// and operations, serving the wood association and manufacturing.
+	AdvisorProfile *store.Advisor
 }
 
 // Open returns a migrated store in t.TempDir() with the fixtures, closed
@@ -125,7 +130,23 @@ func seed(ctx context.Context, s *store.Store) (*Fixtures, error) {
 		}
 		*users[i] = &u
 	}
+	fx.AdvisorProfile = &store.Advisor{Profile: advisors.Profile{ID: fx.Advisor.ID, Pillars: []string{"data", "operations"},
+		Sections: []string{"C"}, Associations: []int64{fx.Wood.ID}, Languages: []string{"vi", "en"}, Online: true, OnSite: true,
+		WeeklyCapacity: 10}, BioVI: "Chuyên gia dữ liệu", BioEN: "Data expert", Rules: advisors.DefaultRules(), Hours: WorkWeek()}
+	if err := s.AddAdvisorProfile(ctx, fx.AdvisorProfile); err != nil {
+		return nil, err
+	}
+	fx.AdvisorProfile.Name, fx.AdvisorProfile.Email, fx.AdvisorProfile.Active = fx.Advisor.Name, fx.Advisor.Email, true
 	return fx, nil
+}
+
+// WorkWeek is Monday to Friday, 08:00–11:45 and 13:30–17:00.
+func WorkWeek() []advisors.Hours {
+	var hs []advisors.Hours
+	for d := time.Monday; d <= time.Friday; d++ {
+		hs = append(hs, advisors.Hours{Weekday: d, Start: 8 * 60, End: 11*60 + 45}, advisors.Hours{Weekday: d, Start: 13*60 + 30, End: 17 * 60})
+	}
+	return hs
 }
 
 // Instrument returns the latest version of the default instrument.

@@ -1,0 +1,208 @@
+package store_test
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"dxready/advisors"
+	"dxready/store"
+	"dxready/store/storetest"
+)
+
+// ict is a local time in Ho Chi Minh City.
+func ict(m time.Month, d, hh, mm int) time.Time {
+	return time.Date(2026, m, d, hh, mm, 0, 0, advisors.Zone)
+}
+
+func slot(st time.Time) advisors.Period { return advisors.Period{Start: st.UTC(), End: st.Add(time.Hour).UTC()} }
+
+func newBooking(fx *storetest.Fixtures, firmID int64, st time.Time) *store.Booking {
+	return &store.Booking{AdvisorID: fx.Advisor.ID, FirmID: firmID, BookedBy: fx.FirmUser.ID, Period: slot(st),
+		Mode: "online", Language: "vi", Pillars: []string{"data"}, Note: "Muốn số hoá kho"}
+}
+
+func TestBookingLifecycle(t *testing.T) {
+	s, fx := storetest.Open(t)
+	hol := advisors.VietnamHolidays()
+	ids := storetest.SevenWoodFirms(t, s, fx, storetest.Instrument(t))
+	firm := ids[0]
+	// The clock is Sunday 22 Nov 10:00; with 24 hours' notice Monday 08:00
+	// is too soon and Monday 10:30 (08:00 + 2 × 75 min) is the first slot.
+	sc, err := s.Schedule(ctx, fx.AdvisorProfile, hol)
+	if err != nil {
+		t.Fatal(err)
+	}
+	free := sc.FreeSlots(s.Now())
+	if len(free) == 0 || !free[0].Start.Equal(ict(11, 23, 10, 30).UTC()) {
+		t.Fatalf("first free slot: %v", free[:min(1, len(free))])
+	}
+	if err := s.Book(ctx, newBooking(fx, firm, ict(11, 23, 8, 0)), hol, nil); !errors.Is(err, store.ErrSlotTaken) {
+		t.Fatalf("booked inside the notice: %v", err)
+	}
+	var queued []string
+	compose := func(b *store.Booking) []*store.Message {
+		m := &store.Message{Kind: "booking.confirmed", DedupeKey: fmt.Sprintf("booking:%d:%d", b.ID, b.Sequence), To: "firm@test.local", Lang: "vi",
+			Subject: "Đã đặt lịch", Body: b.FirmName}
+		queued = append(queued, m.DedupeKey)
+		return []*store.Message{m}
+	}
+	b := newBooking(fx, firm, ict(11, 23, 13, 30))
+	if err := s.Book(ctx, b, hol, compose); err != nil {
+		t.Fatal(err)
+	}
+	if b.ID == 0 || b.Status != store.BookingConfirmed || b.ResponseID == 0 || b.AdvisorName != fx.Advisor.Name {
+		t.Fatalf("booking: %+v", b)
+	}
+	if out, _ := s.Outbox(ctx, 10); len(out) != 1 || out[0].DedupeKey != queued[0] {
+		t.Fatalf("outbox: %+v", out)
+	}
+	// The same slot, and one that overlaps it or its buffer, are taken.
+	for _, st := range []time.Time{ict(11, 23, 13, 30), ict(11, 23, 14, 0)} {
+		if err := s.Book(ctx, newBooking(fx, ids[1], st), hol, nil); !errors.Is(err, store.ErrSlotTaken) {
+			t.Fatalf("double booking at %v: %v", st, err)
+		}
+	}
+	got, err := s.FindBooking(ctx, b.ID)
+	if err != nil || !got.Start.Equal(b.Start) || got.FirmName == "" || got.Pillars[0] != "data" || got.Note != b.Note {
+		t.Fatalf("found: %+v %v", got, err)
+	}
+	// Outcomes wait until the consultation has started.
+	if _, err := s.SetOutcome(ctx, b.ID, fx.Advisor.ID, store.BookingDone); !errors.Is(err, store.ErrBookingClosed) {
+		t.Fatalf("done before it started: %v", err)
+	}
+	// Rescheduling moves it; the old slot is free again.
+	moved, err := s.Reschedule(ctx, b.ID, slot(ict(11, 24, 9, 15)), fx.FirmUser.ID, "Bận họp", hol, nil)
+	if err != nil || moved.Sequence != 1 || !moved.Start.Equal(ict(11, 24, 9, 15).UTC()) {
+		t.Fatalf("reschedule: %+v %v", moved, err)
+	}
+	if err := s.Book(ctx, newBooking(fx, ids[1], ict(11, 23, 13, 30)), hol, nil); err != nil {
+		t.Fatalf("the old slot stayed taken: %v", err)
+	}
+	// Cancelling frees the slot and closes the booking.
+	if c, err := s.Cancel(ctx, b.ID, fx.FirmUser.ID, "Đổi kế hoạch", nil); err != nil || c.Status != store.BookingCancelled || c.Sequence != 2 {
+		t.Fatalf("cancel: %+v %v", c, err)
+	}
+	if _, err := s.Cancel(ctx, b.ID, fx.FirmUser.ID, "", nil); !errors.Is(err, store.ErrBookingClosed) {
+		t.Fatalf("cancelled twice: %v", err)
+	}
+	if err := s.Book(ctx, newBooking(fx, ids[2], ict(11, 24, 9, 15)), hol, nil); err != nil {
+		t.Fatalf("a cancelled slot stayed taken: %v", err)
+	}
+	// After the consultation: done, notes, and an action plan.
+	s.Now = func() time.Time { return ict(11, 24, 10, 0).UTC() }
+	list, _ := s.Bookings(ctx, store.BookingFilter{AdvisorID: fx.Advisor.ID, Statuses: []string{store.BookingConfirmed}})
+	if len(list) != 2 {
+		t.Fatalf("confirmed bookings: %d", len(list))
+	}
+	held := list[1] // 24 Nov 09:15
+	if _, err := s.SetOutcome(ctx, held.ID, fx.Advisor.ID, store.BookingDone); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetAdvisorNotes(ctx, held.ID, fx.Advisor.ID, "Bắt đầu từ dữ liệu kho"); err != nil {
+		t.Fatal(err)
+	}
+	it := &store.ActionItem{BookingID: held.ID, Pillar: "data", Text: "Chọn phần mềm kho", Owner: "firm", Due: "2026-12-15"}
+	if err := s.AddActionItem(ctx, it, fx.Advisor.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddActionItem(ctx, &store.ActionItem{BookingID: list[0].ID, Pillar: "data", Text: "x", Owner: "firm", Due: "2026-12-15"}, 0); !errors.Is(err, store.ErrBookingClosed) {
+		t.Fatalf("action item on a consultation not held: %v", err)
+	}
+	if err := s.SetActionItemDone(ctx, it.ID, fx.GoDuc.ID, fx.FirmUser.ID, true); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("another firm ticked the item: %v", err)
+	}
+	if err := s.SetActionItemDone(ctx, it.ID, ids[2], fx.FirmUser.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	plan, _ := s.ActionItemsOfFirm(ctx, ids[2])
+	open, _ := s.OpenActionItemsOfAdvisor(ctx, fx.Advisor.ID)
+	if len(plan) != 1 || !plan[0].Done() || len(open) != 0 {
+		t.Fatalf("plan %+v, open %+v", plan, open)
+	}
+	if ok, _ := s.AdvisorHasFirm(ctx, fx.Advisor.ID, ids[2]); !ok {
+		t.Fatal("the advisor does not see the firm it advised")
+	}
+	if ok, _ := s.AdvisorHasFirm(ctx, fx.Advisor.ID, fx.Kho.ID); ok {
+		t.Fatal("the advisor sees a firm it never met")
+	}
+}
+
+// The database itself refuses overlapping bookings, whatever the caller
+// checked before.
+func TestOverlapIsRefusedByTheDatabase(t *testing.T) {
+	s, fx := storetest.Open(t)
+	st := ict(11, 25, 8, 0).Unix()
+	if err := store.InsertBookingUnchecked(s, fx.Advisor.ID, fx.GoDuc.ID, st, st+3600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name       string
+		start, end int64
+		ok         bool
+	}{
+		{"same time", st, st + 3600, false},
+		{"overlapping", st + 1800, st + 5400, false},
+		{"inside the buffer after", st + 3600 + 600, st + 7200 + 600, false},
+		{"inside the buffer before", st - 3600 - 600, st - 600, false},
+		{"after the buffer", st + 3600 + 900, st + 7200 + 900, true},
+	} {
+		err := store.InsertBookingUnchecked(s, fx.Advisor.ID, fx.NoiThat.ID, tc.start, tc.end)
+		if (err == nil) != tc.ok || (err != nil && !errors.Is(err, store.ErrSlotTaken)) {
+			t.Errorf("%s: %v", tc.name, err)
+		}
+	}
+}
+
+// 200 firms try the same slot at once: exactly one gets it.
+func TestConcurrentBookingsOfOneSlot(t *testing.T) {
+	s, fx := storetest.Open(t)
+	hol := advisors.VietnamHolidays()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	outcome := map[string]int{}
+	for i := range 200 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b := newBooking(fx, []int64{fx.GoDuc.ID, fx.NoiThat.ID, fx.Kho.ID}[i%3], ict(11, 26, 13, 30))
+			err := s.Book(ctx, b, hol, nil)
+			key := "ok"
+			if err != nil {
+				key = err.Error()
+			}
+			mu.Lock()
+			outcome[key]++
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if outcome["ok"] != 1 || outcome[store.ErrSlotTaken.Error()] != 199 {
+		t.Fatalf("outcomes: %v", outcome)
+	}
+	list, _ := s.Bookings(ctx, store.BookingFilter{AdvisorID: fx.Advisor.ID})
+	if len(list) != 1 {
+		t.Fatalf("%d bookings", len(list))
+	}
+}
+
+func TestLoadsCountThisWeek(t *testing.T) {
+	s, fx := storetest.Open(t)
+	hol := advisors.VietnamHolidays()
+	// Sunday 22 Nov: this week is 16–22 Nov; bookings start next week.
+	for _, st := range []time.Time{ict(11, 23, 13, 30), ict(11, 24, 8, 0)} {
+		if err := s.Book(ctx, newBooking(fx, fx.GoDuc.ID, st), hol, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l, err := s.Loads(ctx)
+	if err != nil || l[fx.Advisor.ID].ThisWeek != 0 || l[fx.Advisor.ID].LastBooked.IsZero() {
+		t.Fatalf("loads on Sunday: %+v %v", l, err)
+	}
+	s.Now = func() time.Time { return ict(11, 23, 7, 0).UTC() }
+	if l, _ = s.Loads(ctx); l[fx.Advisor.ID].ThisWeek != 2 {
+		t.Fatalf("loads on Monday: %+v", l)
+	}
+}
