@@ -32,12 +32,12 @@ var ErrBookingClosed = errors.New("store: booking closed")
 
 // Booking is one consultation.
 type Booking struct {
-	ID           int64
-	AdvisorID    int64
-	AdvisorName  string
-	FirmID       int64
-	FirmName     string
-	BookedBy     int64
+	ID          int64
+	AdvisorID   int64
+	AdvisorName string
+	FirmID      int64
+	FirmName    string
+	BookedBy    int64
 	advisors.Period
 	Status       string
 	Mode         string // online or onsite

@@ -17,7 +17,9 @@ func ict(m time.Month, d, hh, mm int) time.Time {
 	return time.Date(2026, m, d, hh, mm, 0, 0, advisors.Zone)
 }
 
-func slot(st time.Time) advisors.Period { return advisors.Period{Start: st.UTC(), End: st.Add(time.Hour).UTC()} }
+func slot(st time.Time) advisors.Period {
+	return advisors.Period{Start: st.UTC(), End: st.Add(time.Hour).UTC()}
+}
 
 func newBooking(fx *storetest.Fixtures, firmID int64, st time.Time) *store.Booking {
 	return &store.Booking{AdvisorID: fx.Advisor.ID, FirmID: firmID, BookedBy: fx.FirmUser.ID, Period: slot(st),
