@@ -22,12 +22,20 @@ const (
 	ActUserManage        Action = "users.manage"        // create and disable accounts
 	ActAssessmentAnswer  Action = "assessment.answer"   // start, answer and submit a firm's self-assessment
 	ActResultView        Action = "result.view"         // see a firm's assessment results
+	ActAdvisorBook       Action = "advisor.book"        // see advisors' free slots and book one for a firm
+	ActBookingView       Action = "booking.view"        // see a booking, its .ics and its action plan
+	ActBookingChange     Action = "booking.change"      // reschedule or cancel a booking
+	ActConsultation      Action = "booking.consult"     // record a consultation: outcome, notes, action items
+	ActActionTick        Action = "action.tick"         // tick off an item of a firm's action plan
+	ActAdvisorProfile    Action = "advisor.profile"     // edit an advisor's profile, hours and leave
+	ActAdvisorManage     Action = "advisors.manage"     // add and disable advisors; read the outbox
 )
 
 // Actions lists every action, for matrix tests.
 var Actions = []Action{ActFirmView, ActFirmEdit, ActContactManage, ActFirmUsersApprove,
 	ActFirmSearch, ActFirmImport, ActAssociationView, ActMembersView, ActAssociationExport, ActMemberInvite,
-	ActAssociationManage, ActResultsShare, ActUserManage, ActAssessmentAnswer, ActResultView}
+	ActAssociationManage, ActResultsShare, ActUserManage, ActAssessmentAnswer, ActResultView,
+	ActAdvisorBook, ActBookingView, ActBookingChange, ActConsultation, ActActionTick, ActAdvisorProfile, ActAdvisorManage}
 
 // Target is what an action is aimed at. Zero fields mean "not about a firm"
 // or "not about an association".
@@ -35,6 +43,8 @@ type Target struct {
 	FirmID             int64
 	FirmAssociationIDs []int64 // the associations the target firm belongs to
 	AssociationID      int64
+	AdvisorID          int64   // the advisor a booking or profile belongs to
+	AdvisedBy          []int64 // advisors with a booking of the target firm
 }
 
 // Can reports whether u may do a to t. It is the one place where roles turn
@@ -51,7 +61,7 @@ func Can(u *User, a Action, t Target) bool {
 	case RoleLead:
 		return canLead(u, a, t)
 	case RoleAdvisor:
-		return canAdvisor(a, t)
+		return canAdvisor(u, a, t)
 	}
 	return false
 }
@@ -59,7 +69,8 @@ func Can(u *User, a Action, t Target) bool {
 func canFirm(u *User, a Action, t Target) bool {
 	ownFirm := u.FirmID != 0 && t.FirmID == u.FirmID
 	switch a {
-	case ActFirmView, ActFirmEdit, ActContactManage, ActFirmUsersApprove, ActAssessmentAnswer, ActResultView, ActResultsShare:
+	case ActFirmView, ActFirmEdit, ActContactManage, ActFirmUsersApprove, ActAssessmentAnswer, ActResultView, ActResultsShare,
+		ActAdvisorBook, ActBookingView, ActBookingChange, ActActionTick:
 		return ownFirm
 	}
 	return false
@@ -79,7 +90,19 @@ func canLead(u *User, a Action, t Target) bool {
 }
 
 // canAdvisor: advisors are Center staff; they may read any firm's registry
-// record (not its contact person) to prepare consultations.
-func canAdvisor(a Action, t Target) bool {
-	return a == ActFirmView && t.FirmID != 0
+// record (not its contact person) to prepare consultations, the results
+// of firms that booked them (booking shares the latest result, and the
+// firm is told so before it confirms), and their own bookings, profile
+// and consultations.
+func canAdvisor(u *User, a Action, t Target) bool {
+	own := t.AdvisorID != 0 && t.AdvisorID == u.ID
+	switch a {
+	case ActFirmView:
+		return t.FirmID != 0
+	case ActResultView:
+		return t.FirmID != 0 && slices.Contains(t.AdvisedBy, u.ID)
+	case ActBookingView, ActBookingChange, ActConsultation, ActActionTick, ActAdvisorProfile:
+		return own
+	}
+	return false
 }

@@ -17,6 +17,12 @@ func TestCanMatrix(t *testing.T) {
 		"member firm": {FirmID: otherFirm, FirmAssociationIDs: []int64{otherAssoc, ownAssoc}},
 		"own assoc":   {AssociationID: ownAssoc},
 		"other assoc": {AssociationID: otherAssoc},
+		// A booking (or action item) of the own firm with advisor 7.
+		"own booking": {FirmID: ownFirm, AdvisorID: 7, AdvisedBy: []int64{7}},
+		// A booking of another firm with another advisor.
+		"other booking": {FirmID: otherFirm, AdvisorID: 11, AdvisedBy: []int64{11}},
+		// Advisor 7's own profile.
+		"own advisor": {AdvisorID: 7},
 	}
 	users := map[string]*User{
 		"anonymous":     nil,
@@ -33,15 +39,22 @@ func TestCanMatrix(t *testing.T) {
 	}
 	allowed := map[string]bool{}
 	allow := func(user string, a Action, target string) { allowed[user+"|"+string(a)+"|"+target] = true }
-	for _, a := range []Action{ActFirmView, ActFirmEdit, ActContactManage, ActFirmUsersApprove, ActAssessmentAnswer, ActResultView, ActResultsShare} {
+	for _, a := range []Action{ActFirmView, ActFirmEdit, ActContactManage, ActFirmUsersApprove, ActAssessmentAnswer, ActResultView, ActResultsShare,
+		ActAdvisorBook, ActBookingView, ActBookingChange, ActActionTick} {
 		allow("firm", a, "own firm")
+		allow("firm", a, "own booking")
 	}
 	for _, a := range []Action{ActAssociationView, ActMembersView, ActAssociationExport, ActMemberInvite} {
 		allow("lead", a, "own assoc")
 	}
 	allow("lead", ActFirmView, "member firm")
-	for _, tg := range []string{"own firm", "other firm", "member firm"} {
+	for _, tg := range []string{"own firm", "other firm", "member firm", "own booking", "other booking"} {
 		allow("advisor", ActFirmView, tg)
+	}
+	allow("advisor", ActResultView, "own booking")
+	for _, a := range []Action{ActBookingView, ActBookingChange, ActConsultation, ActActionTick, ActAdvisorProfile} {
+		allow("advisor", a, "own booking")
+		allow("advisor", a, "own advisor")
 	}
 	for _, a := range Actions {
 		for tg := range targets {

@@ -1,0 +1,51 @@
+package advisors
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+// A 09:00 consultation in Ho Chi Minh City is 02:00Z in the calendar file.
+func TestICSTimesAreUTC(t *testing.T) {
+	start := time.Date(2026, 11, 24, 9, 0, 0, 0, Zone)
+	out := string(ICS(Event{UID: "booking-7@dxready", Start: start, End: start.Add(time.Hour), Stamp: start.Add(-48 * time.Hour),
+		Summary: "Tư vấn chuyển đổi số", Sequence: 2}))
+	for _, want := range []string{"DTSTART:20261124T020000Z\r\n", "DTEND:20261124T030000Z\r\n", "DTSTAMP:20261122T020000Z\r\n",
+		"SEQUENCE:2\r\n", "UID:booking-7@dxready\r\n", "METHOD:PUBLISH\r\n", "STATUS:CONFIRMED\r\n", "SUMMARY:Tư vấn chuyển đổi số\r\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in\n%s", want, out)
+		}
+	}
+	if !strings.HasPrefix(out, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n") || !strings.HasSuffix(out, "END:VEVENT\r\nEND:VCALENDAR\r\n") {
+		t.Errorf("frame:\n%s", out)
+	}
+}
+
+// Every line ends in CRLF and is at most 75 octets; folding never splits
+// a Vietnamese character; text is escaped and unfolds to the original.
+func TestICSFoldsAndEscapes(t *testing.T) {
+	desc := strings.Repeat("Đánh giá mức độ sẵn sàng chuyển đổi số; dữ liệu, vận hành\n", 4)
+	out := ICS(Event{UID: "u", Start: time.Unix(0, 0), End: time.Unix(3600, 0), Stamp: time.Unix(0, 0), Summary: `a\b`,
+		Description: desc, Location: "Phường Thủ Dầu Một, TP.HCM", Cancelled: true})
+	if bytes.Contains(bytes.ReplaceAll(out, []byte("\r\n"), nil), []byte("\n")) || bytes.Contains(bytes.ReplaceAll(out, []byte("\r\n"), nil), []byte("\r")) {
+		t.Fatal("a bare LF or CR")
+	}
+	for _, l := range strings.Split(strings.TrimSuffix(string(out), "\r\n"), "\r\n") {
+		if len(l) > 75 {
+			t.Errorf("line of %d octets: %q", len(l), l)
+		}
+		if !utf8.ValidString(l) {
+			t.Errorf("split character in %q", l)
+		}
+	}
+	unfolded := strings.ReplaceAll(string(out), "\r\n ", "")
+	wantDesc := "DESCRIPTION:" + strings.ReplaceAll(strings.ReplaceAll(strings.ReplaceAll(desc, ",", `\,`), ";", `\;`), "\n", `\n`) + "\r\n"
+	for _, want := range []string{wantDesc, `SUMMARY:a\\b`, `LOCATION:Phường Thủ Dầu Một\, TP.HCM`, "METHOD:CANCEL", "STATUS:CANCELLED"} {
+		if !strings.Contains(unfolded, want) {
+			t.Errorf("missing %q", want)
+		}
+	}
+}
