@@ -94,6 +94,54 @@ func (s *Store) Schedule(ctx context.Context, a *Advisor, holidays advisors.Holi
 	return schedule(ctx, s.r, a, s.now(), holidays)
 }
 
+// Schedules returns the schedules of many advisors as of now, with two
+// queries whatever their number: the free-slot search of a firm.
+func (s *Store) Schedules(ctx context.Context, as []*Advisor, holidays advisors.Holidays) (map[int64]advisors.Schedule, error) {
+	now := s.now()
+	out := map[int64]advisors.Schedule{}
+	horizon := 0
+	for _, a := range as {
+		out[a.ID] = advisors.Schedule{Hours: a.Hours, Rules: a.Rules, Holidays: holidays}
+		horizon = max(horizon, a.Rules.HorizonDays)
+	}
+	until := now.AddDate(0, 0, horizon+1).Unix()
+	for _, q := range []struct {
+		sql   string
+		leave bool
+	}{
+		{"SELECT advisor_id, start_at, end_at FROM advisor_leave WHERE end_at > ? AND start_at < ?", true},
+		{"SELECT advisor_id, start_at, end_at FROM bookings WHERE status <> 'cancelled' AND end_at > ? AND start_at < ?", false},
+	} {
+		rows, err := s.r.QueryContext(ctx, q.sql, now.Unix()-86400, until)
+		if err != nil {
+			return nil, mapErr("schedules", err)
+		}
+		for rows.Next() {
+			var id, st, en int64
+			if err := rows.Scan(&id, &st, &en); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			sc, ok := out[id]
+			if !ok {
+				continue
+			}
+			p := advisors.Period{Start: time.Unix(st, 0).UTC(), End: time.Unix(en, 0).UTC()}
+			if q.leave {
+				sc.Leave = append(sc.Leave, p)
+			} else {
+				sc.Busy = append(sc.Busy, p)
+			}
+			out[id] = sc
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // Loads returns every advisor's load: bookings in the current local week
 // (Monday to Sunday) and when they were last booked.
 func (s *Store) Loads(ctx context.Context) (map[int64]advisors.Load, error) {

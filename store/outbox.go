@@ -21,6 +21,10 @@ type Message struct {
 	SentAt    sql.NullTime
 	Attempts  int
 	LastError string
+	// AttachmentName and Attachment: one file sent with the message
+	// (a booking's .ics).
+	AttachmentName string
+	Attachment     []byte
 }
 
 // ErrDuplicate means a message with the same dedupe key is already queued.
@@ -28,9 +32,9 @@ var ErrDuplicate = errors.New("store: message already queued")
 
 // queue inserts m in tx; ErrDuplicate when its key is taken.
 func queue(ctx context.Context, tx *sql.Tx, m *Message, now time.Time) error {
-	res, err := tx.ExecContext(ctx, `INSERT INTO outbox (kind, dedupe_key, to_addr, lang, subject, body, created_by, created_at, next_attempt_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
-		m.Kind, m.DedupeKey, m.To, m.Lang, m.Subject, m.Body, nullID(m.CreatedBy), now, now)
+	res, err := tx.ExecContext(ctx, `INSERT INTO outbox (kind, dedupe_key, to_addr, lang, subject, body, created_by, created_at, next_attempt_at,
+		attachment_name, attachment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+		m.Kind, m.DedupeKey, m.To, m.Lang, m.Subject, m.Body, nullID(m.CreatedBy), now, now, m.AttachmentName, m.Attachment)
 	if err != nil {
 		return mapErr("queue message", err)
 	}

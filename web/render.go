@@ -121,12 +121,15 @@ func navFor(u *auth.User, current string) []navItem {
 	if u != nil && u.Status == auth.StatusActive {
 		switch u.Role {
 		case auth.RoleFirm:
-			items = append(items, navItem{Href: "/assessment", Label: "nav.assessment"}, navItem{Href: "/profile", Label: "nav.profile"})
+			items = append(items, navItem{Href: "/assessment", Label: "nav.assessment"}, navItem{Href: "/advisors", Label: "nav.advisors"},
+				navItem{Href: "/bookings", Label: "nav.bookings"}, navItem{Href: "/profile", Label: "nav.profile"})
+		case auth.RoleAdvisor:
+			items = append(items, navItem{Href: "/bookings", Label: "nav.bookings"})
 		case auth.RoleLead:
 			items = append(items, navItem{Href: "/associations", Label: "nav.associations"})
 		case auth.RoleAdmin:
 			items = append(items, navItem{Href: "/associations", Label: "nav.associations"}, navItem{Href: "/admin/firms", Label: "nav.firms"},
-				navItem{Href: "/admin/import", Label: "nav.import"})
+				navItem{Href: "/admin/import", Label: "nav.import"}, navItem{Href: "/bookings", Label: "nav.bookings"})
 		}
 	}
 	for i := range items {

@@ -79,6 +79,24 @@ func (s *Server) routes() http.Handler {
 			r.Post("/associations/{id}/members/{firm}/invite", s.memberInvitePost)
 		})
 
+		// Advisors and consultations; each handler asks Can.
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireSignIn)
+			r.Get("/advisors", s.advisorsIndex)
+			r.Get("/advisors/{id}", s.advisorView)
+			r.Get("/advisors/{id}/book", s.bookForm)
+			r.Post("/advisors/{id}/book", s.bookPost)
+			r.Get("/bookings", s.bookings)
+			r.Get("/bookings/{id}", s.bookingView)
+			r.Get("/bookings/{id}/calendar.ics", s.bookingICS)
+			r.Post("/bookings/{id}/cancel", s.bookingCancelPost)
+			r.Post("/bookings/{id}/reschedule", s.bookingReschedulePost)
+			r.Post("/bookings/{id}/outcome", s.bookingOutcomePost)
+			r.Post("/bookings/{id}/notes", s.bookingNotesPost)
+			r.Post("/bookings/{id}/actions", s.actionAddPost)
+			r.Post("/actions/{id}/done", s.actionTickPost)
+		})
+
 		// Any firm's registry record, for whoever Can view it.
 		r.With(s.requireSignIn).Get("/firms/{id}", s.firmView)
 

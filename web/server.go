@@ -5,6 +5,7 @@
 package web
 
 import (
+	"dxready/advisors"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -55,6 +56,7 @@ type Server struct {
 	dummyOnce sync.Once
 	dummyHash string
 	flashes   map[string]bool
+	holidays  advisors.Holidays
 }
 
 // New builds a Server, parsing every template and hashing every asset; it
@@ -77,6 +79,7 @@ func New(cfg Config) (*Server, error) {
 		assets: assets, metrics: newMetrics(),
 		loginIP:   newLimiter(20, 10*time.Minute),
 		loginUser: newLimiter(5, 15*time.Minute),
+		holidays:  advisors.VietnamHolidays(),
 	}
 	if s.pages, err = parsePages(cfg.Bundle, assets); err != nil {
 		return nil, err

@@ -1,0 +1,289 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"dxready/advisors"
+	"dxready/auth"
+	"dxready/firms"
+	"dxready/locale"
+	"dxready/store"
+	"dxready/survey"
+)
+
+// slotsShown is how many next free slots a suggestion shows.
+const slotsShown = 3
+
+type slotView struct {
+	Label string // "Thứ Hai, 23/11/2026 13:30–14:30 (GMT+7)"
+	Time  string // "13:30"
+	URL   string
+}
+
+type dayView struct {
+	Label string
+	Slots []slotView
+}
+
+type advisorCard struct {
+	ID        int64
+	Name, Bio string
+	Pillars   []string
+	Languages []string
+	Online    bool
+	OnSite    bool
+	Reason    string
+	Full      bool
+	Next      []slotView
+}
+
+type advisorsPage struct {
+	page
+	HasResult bool
+	Suggested []advisorCard
+	Others    []advisorCard
+	Languages []option
+	OnSite    bool
+}
+
+// firmNeed is what matching needs of the signed-in firm: its profile,
+// associations and latest result's weakest pillars.
+func (s *Server) firmNeed(r *http.Request, firmID int64, in *survey.Instrument) (advisors.Need, *store.Submission, error) {
+	ctx := r.Context()
+	f, err := s.store.FindFirmByID(ctx, firmID)
+	if err != nil {
+		return advisors.Need{}, nil, err
+	}
+	assocs, err := s.store.FirmAssociationIDs(ctx, firmID)
+	if err != nil {
+		return advisors.Need{}, nil, err
+	}
+	need := advisors.Need{Section: f.Section, Associations: assocs, Ward: f.WardCode, Language: lang(r)}
+	if l := r.URL.Query().Get("consult_lang"); slices.Contains(advisors.Languages, l) {
+		need.Language = l
+	}
+	need.OnSite = r.URL.Query().Get("mode") == "onsite"
+	subs, err := s.store.Submissions(ctx, firmID)
+	if err != nil || len(subs) == 0 {
+		return need, nil, err
+	}
+	latest := subs[0]
+	for _, pl := range in.Pillars {
+		if _, ok := latest.Pillars[pl.ID]; ok {
+			need.Weakest = append(need.Weakest, pl.ID)
+		}
+	}
+	slices.SortStableFunc(need.Weakest, func(a, b string) int {
+		switch da, db := latest.Pillars[a], latest.Pillars[b]; {
+		case da < db:
+			return -1
+		case da > db:
+			return 1
+		}
+		return 0
+	})
+	return need, &latest, nil
+}
+
+// advisorsIndex proposes advisors to a firm, best first, each with the
+// reason and the next free slots, then lists every other advisor.
+func (s *Server) advisorsIndex(w http.ResponseWriter, r *http.Request) {
+	u := currentUser(r)
+	if !auth.Can(u, auth.ActAdvisorBook, auth.Target{FirmID: u.FirmID}) {
+		s.fail(w, r, errForbidden)
+		return
+	}
+	in := s.defaultInstrument()
+	need, latest, err := s.firmNeed(r, u.FirmID, in)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	all, err := s.store.Advisors(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	loads, err := s.store.Loads(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	byID := map[int64]*store.Advisor{}
+	profiles := make([]advisors.Profile, 0, len(all))
+	for _, a := range all {
+		byID[a.ID] = a
+		profiles = append(profiles, a.Profile)
+	}
+	ranked := advisors.Rank(need, profiles, loads)
+	scheds, err := s.store.Schedules(r.Context(), all, s.holidays)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	loc, l := s.loc(r), lang(r)
+	p := advisorsPage{page: s.newPage(w, r, "page.advisors.title"), HasResult: latest != nil, OnSite: need.OnSite}
+	for _, code := range advisors.Languages {
+		p.Languages = append(p.Languages, option{Value: code, Label: loc.T("language." + code), Selected: code == need.Language})
+	}
+	now := s.store.Now()
+	for i, sg := range ranked {
+		a := byID[sg.Advisor.ID]
+		card := s.advisorCard(a, loc, l, in)
+		card.Reason, card.Full = s.reasonText(r.Context(), sg.Reasons, loc, l, in), sg.Full
+		free := scheds[a.ID].FreeSlots(now)
+		for _, f := range free[:min(slotsShown, len(free))] {
+			card.Next = append(card.Next, s.slotView(a.ID, f, loc, l))
+		}
+		if i < 3 {
+			p.Suggested = append(p.Suggested, card)
+		} else {
+			p.Others = append(p.Others, card)
+		}
+	}
+	s.render(w, r, http.StatusOK, "advisors", p)
+}
+
+func (s *Server) advisorCard(a *store.Advisor, loc *locale.Localizer, l string, in *survey.Instrument) advisorCard {
+	c := advisorCard{ID: a.ID, Name: a.Name, Bio: a.BioVI, Online: a.Online, OnSite: a.OnSite}
+	if l == locale.EN && a.BioEN != "" {
+		c.Bio = a.BioEN
+	}
+	for _, pl := range in.Pillars {
+		if slices.Contains(a.Pillars, pl.ID) {
+			c.Pillars = append(c.Pillars, pl.Name.In(l))
+		}
+	}
+	for _, code := range a.Languages {
+		c.Languages = append(c.Languages, loc.T("language."+code))
+	}
+	return c
+}
+
+// reasonText words a suggestion's reasons in the user's language:
+// "Hiệp hội Gỗ; trụ cột yếu nhất của bạn: Dữ liệu".
+func (s *Server) reasonText(ctx context.Context, rs []advisors.Reason, loc *locale.Localizer, l string, in *survey.Instrument) string {
+	var parts []string
+	for _, r := range rs {
+		switch r.Kind {
+		case advisors.ReasonAssociation:
+			id, _ := strconv.ParseInt(r.Value, 10, 64)
+			if a, err := s.store.FindAssociationByID(ctx, id); err == nil {
+				parts = append(parts, loc.T("advisor.reason.association", "Name", a.Name(l)))
+			}
+		case advisors.ReasonPillar:
+			if pl, ok := in.Pillar(r.Value); ok {
+				parts = append(parts, loc.T("advisor.reason.pillar", "Name", pl.Name.In(l)))
+			}
+		case advisors.ReasonSection:
+			parts = append(parts, loc.T("advisor.reason.section", "Name", s.sectionName(r.Value, l)))
+		case advisors.ReasonLanguage:
+			parts = append(parts, loc.T("advisor.reason.language", "Name", loc.T("language."+r.Value)))
+		case advisors.ReasonArea:
+			name := r.Value
+			if w, ok := s.ref.Ward(r.Value); ok {
+				name = w.Name
+			}
+			parts = append(parts, loc.T("advisor.reason.area", "Name", name))
+		default:
+			parts = append(parts, loc.T("advisor.reason.available"))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// slotView labels a free slot and links to its booking form.
+func (s *Server) slotView(advisorID int64, p advisors.Period, loc *locale.Localizer, l string) slotView {
+	return slotView{Label: slotLabel(p, loc), Time: p.Start.In(advisors.Zone).Format("15:04"),
+		URL: "/advisors/" + strconv.FormatInt(advisorID, 10) + "/book?start=" + strconv.FormatInt(p.Start.Unix(), 10)}
+}
+
+// slotLabel is "Thứ Hai, 23/11/2026 13:30–14:30 (GMT+7)".
+func slotLabel(p advisors.Period, loc *locale.Localizer) string {
+	st, en := p.Start.In(advisors.Zone), p.End.In(advisors.Zone)
+	return loc.T("weekday."+strings.ToLower(st.Weekday().String())) + ", " + st.Format("02/01/2006 15:04") + "–" + en.Format("15:04") +
+		" " + loc.T("format.zone")
+}
+
+// byDay groups slots by local day.
+func byDay(slots []slotView, periods []advisors.Period, loc *locale.Localizer) []dayView {
+	var out []dayView
+	last := ""
+	for i, p := range periods {
+		st := p.Start.In(advisors.Zone)
+		key := st.Format(time.DateOnly)
+		if key != last {
+			out = append(out, dayView{Label: loc.T("weekday."+strings.ToLower(st.Weekday().String())) + ", " + st.Format("02/01/2006")})
+			last = key
+		}
+		out[len(out)-1].Slots = append(out[len(out)-1].Slots, slots[i])
+	}
+	return out
+}
+
+type advisorPage struct {
+	page
+	Advisor advisorCard
+	Days    []dayView
+	Active  bool
+}
+
+// advisorView shows one advisor and every free slot over the horizon.
+func (s *Server) advisorView(w http.ResponseWriter, r *http.Request) {
+	u := currentUser(r)
+	if !auth.Can(u, auth.ActAdvisorBook, auth.Target{FirmID: u.FirmID}) {
+		s.fail(w, r, errForbidden)
+		return
+	}
+	a, err := s.advisorFromPath(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	loc, l := s.loc(r), lang(r)
+	p := advisorPage{page: s.newPage(w, r, "page.advisor.title"), Advisor: s.advisorCard(a, loc, l, s.defaultInstrument()), Active: a.Active}
+	if a.Active {
+		sc, err := s.store.Schedule(r.Context(), a, s.holidays)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		free := sc.FreeSlots(s.store.Now())
+		views := make([]slotView, len(free))
+		for i, f := range free {
+			views[i] = s.slotView(a.ID, f, loc, l)
+		}
+		p.Days = byDay(views, free, loc)
+	}
+	s.render(w, r, http.StatusOK, "advisor", p)
+}
+
+func (s *Server) advisorFromPath(r *http.Request) (*store.Advisor, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return nil, store.ErrNotFound
+	}
+	return s.store.FindAdvisor(r.Context(), id)
+}
+
+// defaultInstrument is the latest version of the default instrument (New
+// checks there is one).
+func (s *Server) defaultInstrument() *survey.Instrument {
+	in, _ := survey.Latest(s.cfg.Instruments, survey.DefaultID)
+	return in
+}
+
+// sectionName is "C – Manufacturing" for a VSIC section code.
+func (s *Server) sectionName(code, l string) string {
+	for _, sec := range s.ref.Sections(firms.VSICVersion2018) {
+		if sec.Code == code {
+			return sec.Name(l)
+		}
+	}
+	return code
+}

@@ -1,0 +1,207 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"dxready/advisors"
+	"dxready/auth"
+	"dxready/store"
+)
+
+// maxNote bounds the firm's note and the advisor's notes, in characters.
+const maxNote = 2000
+
+type bookPage struct {
+	page
+	Advisor   advisorCard
+	Slot      string
+	Start     int64
+	Pillars   []option
+	Modes     []option
+	Languages []option
+	Result    string // "Mức 2 – Bắt đầu, nộp 04/11/2026": what will be shared; "" when none
+	Form      *form
+	Taken     bool
+	Next      []slotView // when the slot was just taken
+}
+
+// bookTarget reads the advisor and the slot a booking form is about. The
+// slot must be one of the advisor's slots (free or not: a taken one gets
+// the "just taken" answer with the next free ones).
+func (s *Server) bookTarget(r *http.Request, start string) (*store.Advisor, advisors.Period, error) {
+	a, err := s.advisorFromPath(r)
+	if err != nil {
+		return nil, advisors.Period{}, err
+	}
+	sec, err := strconv.ParseInt(start, 10, 64)
+	if err != nil || sec <= 0 {
+		return nil, advisors.Period{}, store.ErrNotFound
+	}
+	st := time.Unix(sec, 0).UTC()
+	return a, advisors.Period{Start: st, End: st.Add(time.Duration(a.Rules.SlotMinutes) * time.Minute)}, nil
+}
+
+// bookForm asks what the consultation is about and says what booking
+// shares, before anything is written.
+func (s *Server) bookForm(w http.ResponseWriter, r *http.Request) {
+	u := currentUser(r)
+	if !auth.Can(u, auth.ActAdvisorBook, auth.Target{FirmID: u.FirmID}) {
+		s.fail(w, r, errForbidden)
+		return
+	}
+	a, slot, err := s.bookTarget(r, r.URL.Query().Get("start"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f := newForm()
+	need, _, err := s.firmNeed(r, u.FirmID, s.defaultInstrument())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f.Values["mode"], f.Values["language"] = "online", need.Language
+	if !a.Online {
+		f.Values["mode"] = "onsite"
+	}
+	chosen := need.Weakest[:min(2, len(need.Weakest))]
+	s.renderBook(w, r, http.StatusOK, a, slot, f, chosen)
+}
+
+func (s *Server) renderBook(w http.ResponseWriter, r *http.Request, status int, a *store.Advisor, slot advisors.Period, f *form, pillars []string) {
+	u, loc, l, in := currentUser(r), s.loc(r), lang(r), s.defaultInstrument()
+	p := bookPage{page: s.newPage(w, r, "page.book.title"), Advisor: s.advisorCard(a, loc, l, in), Slot: slotLabel(slot, loc),
+		Start: slot.Start.Unix(), Form: f}
+	for _, pl := range in.Pillars {
+		p.Pillars = append(p.Pillars, option{Value: pl.ID, Label: pl.Name.In(l), Selected: slices.Contains(pillars, pl.ID)})
+	}
+	for _, m := range []struct {
+		v  string
+		ok bool
+	}{{"online", a.Online}, {"onsite", a.OnSite}} {
+		if m.ok {
+			p.Modes = append(p.Modes, option{Value: m.v, Label: loc.T("booking.mode." + m.v), Selected: f.Get("mode") == m.v})
+		}
+	}
+	for _, code := range a.Languages {
+		p.Languages = append(p.Languages, option{Value: code, Label: loc.T("language." + code), Selected: f.Get("language") == code})
+	}
+	if subs, err := s.store.Submissions(r.Context(), u.FirmID); err == nil && len(subs) > 0 {
+		if sin, ok := s.cfg.Instruments[subs[0].Instrument]; ok && subs[0].Level < len(sin.Levels) {
+			p.Result = loc.T("page.book.shared_result", "Level", subs[0].Level, "Name", sin.Levels[subs[0].Level].Name.In(l),
+				"Date", loc.Date(subs[0].SubmittedAt))
+		}
+	}
+	if status == http.StatusConflict {
+		p.Taken = true
+		if sc, err := s.store.Schedule(r.Context(), a, s.holidays); err == nil {
+			free := sc.FreeSlots(s.store.Now())
+			for _, fs := range free[:min(5, len(free))] {
+				p.Next = append(p.Next, s.slotView(a.ID, fs, loc, l))
+			}
+		}
+	}
+	s.render(w, r, status, "book", p)
+}
+
+// bookPost books the slot if it is still free. A slot taken in the
+// meantime answers 409 with the advisor's next free slots; nothing the
+// firm typed is lost, the form comes back filled.
+func (s *Server) bookPost(w http.ResponseWriter, r *http.Request) {
+	f, ok := s.parseForm(w, r, "start", "mode", "language", "note")
+	if !ok {
+		return
+	}
+	u := currentUser(r)
+	if !auth.Can(u, auth.ActAdvisorBook, auth.Target{FirmID: u.FirmID}) {
+		s.fail(w, r, errForbidden)
+		return
+	}
+	a, slot, err := s.bookTarget(r, f.Get("start"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	in := s.defaultInstrument()
+	var pillars []string
+	for _, id := range r.PostForm["pillar"] {
+		if _, ok := in.Pillar(id); ok && !slices.Contains(pillars, id) {
+			pillars = append(pillars, id)
+		}
+	}
+	if len(pillars) == 0 {
+		f.Fail("pillar", "error.booking.pillars")
+	}
+	if m := f.Get("mode"); !(m == "online" && a.Online) && !(m == "onsite" && a.OnSite) {
+		f.Fail("mode", "error.booking.mode")
+	}
+	if !slices.Contains(a.Languages, f.Get("language")) {
+		f.Fail("language", "error.booking.language")
+	}
+	if utf8.RuneCountInString(f.Get("note")) > maxNote {
+		f.Fail("note", "error.booking.note_long")
+	}
+	if !f.Valid() {
+		s.renderBook(w, r, http.StatusUnprocessableEntity, a, slot, f, pillars)
+		return
+	}
+	b := &store.Booking{AdvisorID: a.ID, FirmID: u.FirmID, BookedBy: u.ID, Period: slot, Mode: f.Get("mode"),
+		Language: f.Get("language"), Pillars: pillars, Note: f.Get("note")}
+	switch err := s.store.Book(r.Context(), b, s.holidays, s.bookingMessages(r, "confirmed")); {
+	case errors.Is(err, store.ErrSlotTaken):
+		f.Fail("start", "error.booking.taken")
+		s.renderBook(w, r, http.StatusConflict, a, slot, f, pillars)
+	case err != nil:
+		s.fail(w, r, err)
+	default:
+		s.redirect(w, r, bookingURL(b.ID, ""), "flash.booking_confirmed")
+	}
+}
+
+func bookingURL(id int64, suffix string) string {
+	return "/bookings/" + strconv.FormatInt(id, 10) + suffix
+}
+
+// loadBooking reads {id} and checks the user may do a to it. Bookings
+// the user may not see answer 404, as if they did not exist.
+func (s *Server) loadBooking(r *http.Request, a auth.Action) (*store.Booking, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return nil, store.ErrNotFound
+	}
+	b, err := s.store.FindBooking(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if !auth.Can(currentUser(r), a, bookingTarget(b)) {
+		if auth.Can(currentUser(r), auth.ActBookingView, bookingTarget(b)) {
+			return nil, errForbidden
+		}
+		return nil, store.ErrNotFound
+	}
+	return b, nil
+}
+
+func bookingTarget(b *store.Booking) auth.Target {
+	return auth.Target{FirmID: b.FirmID, AdvisorID: b.AdvisorID, AdvisedBy: []int64{b.AdvisorID}}
+}
+
+// bookingICS serves the booking as a calendar file.
+func (s *Server) bookingICS(w http.ResponseWriter, r *http.Request) {
+	b, err := s.loadBooking(r, auth.ActBookingView)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+icsName(b)+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(s.bookingEvent(r, b, s.loc(r)))
+}
+
+func icsName(b *store.Booking) string { return "dxready-booking-" + strconv.FormatInt(b.ID, 10) + ".ics" }
