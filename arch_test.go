@@ -21,7 +21,7 @@ var allowedImports = map[string][]string{
 	"dxready/charts":          {"dxready/scoring", "dxready/survey"},
 	"dxready/store":           {"dxready/firms", "dxready/survey", "dxready/scoring", "dxready/advisors", "dxready/auth"},
 	"dxready/store/storetest": {"dxready/store", "dxready/firms", "dxready/survey", "dxready/scoring", "dxready/advisors", "dxready/auth"},
-	"dxready/demo":            {"dxready/firms", "dxready/auth", "dxready/store", "dxready/survey", "dxready/scoring"},
+	"dxready/demo":            {"dxready/firms", "dxready/auth", "dxready/store", "dxready/survey", "dxready/scoring", "dxready/advisors"}, // seeds like storetest: store + domain packages
 	"dxready/web": {"dxready/firms", "dxready/survey", "dxready/scoring", "dxready/advisors", "dxready/auth",
 		"dxready/charts", "dxready/locale", "dxready/store", "dxready/templates", "dxready/static"},
 	// main also runs commands: demo, rescore (scoring rules applied to stored

@@ -192,6 +192,7 @@ func createAccounts(ctx context.Context, st *store.Store, h *auth.Hasher, g *gen
 		return nil, firstErr
 	}
 	var out []Account
+	var advisorIDs []int64
 	for i, sp := range specs {
 		u := sp.u
 		u.Status, u.Lang, u.PasswordHash = auth.StatusActive, "vi", hashes[i]
@@ -205,7 +206,13 @@ func createAccounts(ctx context.Context, st *store.Store, h *auth.Hasher, g *gen
 				return nil, err
 			}
 		}
+		if u.Role == auth.RoleAdvisor {
+			advisorIDs = append(advisorIDs, u.ID)
+		}
 		out = append(out, Account{Email: u.Email, Role: u.Role, About: sp.about})
+	}
+	if err := seedAdvisors(ctx, st, advisorIDs, assocs); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -69,6 +69,23 @@ func TestSeedSmallProvince(t *testing.T) {
 	if ok, _ := auth.NewHasher(storetest.Cheap, 1).Verify(ctx, "demo-password-1", u.PasswordHash); !ok {
 		t.Fatal("demo password does not verify")
 	}
+	// Every demo advisor is bookable: hours, two pillars, languages.
+	advs, err := st.Advisors(ctx)
+	if err != nil || len(advs) != 12 {
+		t.Fatalf("advisors: %d %v", len(advs), err)
+	}
+	langs := map[string]bool{}
+	for _, a := range advs {
+		if len(a.Hours) < 8 || len(a.Pillars) != 2 || len(a.Associations) != 2 || !a.Active {
+			t.Fatalf("advisor %+v", a)
+		}
+		for _, l := range a.Languages {
+			langs[l] = true
+		}
+	}
+	if !langs["ko"] || !langs["zh"] || !langs["ja"] || !langs["en"] {
+		t.Fatalf("languages of the demo advisors: %v", langs)
+	}
 	if v, _ := st.Meta(ctx, store.MetaDemo); v != "7" {
 		t.Fatalf("demo meta = %q", v)
 	}

@@ -5,6 +5,10 @@ import (
 	"net/http"
 	"strconv"
 	"testing"
+	"time"
+
+	"dxready/advisors"
+	"dxready/store"
 )
 
 // Every protected route against every kind of user: anonymous users are
@@ -30,7 +34,25 @@ func TestRouteAccessMatrix(t *testing.T) {
 	own := map[string]int{"anonymous": login, "firm": 404, "lead": 200, "advisor": 404, "admin": 200}
 	other := map[string]int{"anonymous": login, "firm": 404, "lead": 404, "advisor": 404, "admin": 200}
 	adminOnly := map[string]int{"anonymous": login, "firm": 403, "lead": 403, "advisor": 403, "admin": 200}
+	nine := nineOClock(t, e)
+	bk := &store.Booking{AdvisorID: fx.Advisor.ID, FirmID: fx.GoDuc.ID, Period: advisors.Period{Start: nine.UTC(), End: nine.Add(time.Hour).UTC()},
+		Mode: "online", Language: "vi", Pillars: []string{"data"}}
+	if err := e.st.Book(ctx, bk, advisors.VietnamHolidays(), nil); err != nil {
+		t.Fatal(err)
+	}
+	booking := bookingURL(bk.ID, "")
+	advisor := "/advisors/" + strconv.FormatInt(fx.Advisor.ID, 10)
+	firmOnly := map[string]int{"anonymous": login, "firm": 200, "lead": 403, "advisor": 403, "admin": 403}
+	bookingParties := map[string]int{"anonymous": login, "firm": 200, "lead": 404, "advisor": 200, "admin": 200}
 	want := map[string]map[string]int{
+		"/advisors": firmOnly,
+		advisor:     firmOnly,
+		advisor + "/book?start=" + strconv.FormatInt(nine.Add(75*time.Minute).Unix(), 10): firmOnly,
+		"/advisors/999":           {"anonymous": login, "firm": 404, "lead": 403, "advisor": 403, "admin": 403},
+		"/bookings":               {"anonymous": login, "firm": 200, "lead": 403, "advisor": 200, "admin": 200},
+		booking:                   bookingParties,
+		booking + "/calendar.ics": bookingParties,
+		"/bookings/999":           {"anonymous": login, "firm": 404, "lead": 404, "advisor": 404, "admin": 404},
 		"/associations":           {"anonymous": login, "firm": 403, "lead": 303, "advisor": 403, "admin": 200},
 		wood:                      own,
 		wood + "/members":         own,
@@ -68,6 +90,13 @@ func TestRouteAccessMatrix(t *testing.T) {
 	}
 	// Unsafe routes: only the right role gets past the door.
 	posts := map[string]map[string]int{
+		advisor + "/book":        {"anonymous": login, "firm": 404, "lead": 403, "advisor": 403, "admin": 403},
+		booking + "/cancel":      {"anonymous": login, "firm": 422, "lead": 404, "advisor": 422, "admin": 422},
+		booking + "/reschedule":  {"anonymous": login, "firm": 422, "lead": 404, "advisor": 422, "admin": 422},
+		booking + "/outcome":     {"anonymous": login, "firm": 403, "lead": 404, "advisor": 422, "admin": 422},
+		booking + "/actions":     {"anonymous": login, "firm": 403, "lead": 404, "advisor": 422, "admin": 422},
+		booking + "/notes":       {"anonymous": login, "firm": 403, "lead": 404, "advisor": 303, "admin": 303},
+		"/actions/999/done":      {"anonymous": login, "firm": 404, "lead": 404, "advisor": 404, "admin": 404},
 		"/profile/contact/erase": {"anonymous": login, "firm": 303, "lead": 403, "advisor": 403, "admin": 403},
 		"/profile/sharing":       {"anonymous": login, "firm": 400, "lead": 403, "advisor": 403, "admin": 403},
 		invite:                   {"anonymous": login, "firm": 404, "lead": 422, "advisor": 404, "admin": 422},

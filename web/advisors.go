@@ -94,7 +94,7 @@ func (s *Server) firmNeed(r *http.Request, firmID int64, in *survey.Instrument) 
 // reason and the next free slots, then lists every other advisor.
 func (s *Server) advisorsIndex(w http.ResponseWriter, r *http.Request) {
 	u := currentUser(r)
-	if !auth.Can(u, auth.ActAdvisorBook, auth.Target{FirmID: u.FirmID}) {
+	if !canBook(u) {
 		s.fail(w, r, errForbidden)
 		return
 	}
@@ -235,8 +235,7 @@ type advisorPage struct {
 
 // advisorView shows one advisor and every free slot over the horizon.
 func (s *Server) advisorView(w http.ResponseWriter, r *http.Request) {
-	u := currentUser(r)
-	if !auth.Can(u, auth.ActAdvisorBook, auth.Target{FirmID: u.FirmID}) {
+	if !canBook(currentUser(r)) {
 		s.fail(w, r, errForbidden)
 		return
 	}
@@ -286,4 +285,10 @@ func (s *Server) sectionName(code, l string) string {
 		}
 	}
 	return code
+}
+
+// canBook: booking is done by a firm's user for its own firm; the Center
+// does not book on a firm's behalf, so users without a firm get 403.
+func canBook(u *auth.User) bool {
+	return u.FirmID != 0 && auth.Can(u, auth.ActAdvisorBook, auth.Target{FirmID: u.FirmID})
 }

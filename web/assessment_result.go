@@ -36,6 +36,8 @@ type stepView struct {
 
 type resultPage struct {
 	page
+	Actions     []actionRow // the firm's action plan from its consultations
+	CanBook     bool
 	ResponseID  int64
 	Overall     float64
 	LevelNo     int
@@ -82,6 +84,12 @@ func (s *Server) assessmentResult(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	items, err := s.store.ActionItemsOfFirm(r.Context(), ac.resp.FirmID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Actions, p.CanBook = s.actionRows(items, s.loc(r), lang(r)), canBook(currentUser(r))
 	s.render(w, r, http.StatusOK, "assessment_result", p)
 }
 

@@ -50,7 +50,7 @@ func (s *Server) bookTarget(r *http.Request, start string) (*store.Advisor, advi
 // shares, before anything is written.
 func (s *Server) bookForm(w http.ResponseWriter, r *http.Request) {
 	u := currentUser(r)
-	if !auth.Can(u, auth.ActAdvisorBook, auth.Target{FirmID: u.FirmID}) {
+	if !canBook(u) {
 		s.fail(w, r, errForbidden)
 		return
 	}
@@ -118,7 +118,7 @@ func (s *Server) bookPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := currentUser(r)
-	if !auth.Can(u, auth.ActAdvisorBook, auth.Target{FirmID: u.FirmID}) {
+	if !canBook(u) {
 		s.fail(w, r, errForbidden)
 		return
 	}
@@ -204,4 +204,6 @@ func (s *Server) bookingICS(w http.ResponseWriter, r *http.Request) {
 	w.Write(s.bookingEvent(r, b, s.loc(r)))
 }
 
-func icsName(b *store.Booking) string { return "dxready-booking-" + strconv.FormatInt(b.ID, 10) + ".ics" }
+func icsName(b *store.Booking) string {
+	return "dxready-booking-" + strconv.FormatInt(b.ID, 10) + ".ics"
+}
