@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"slices"
 	"strconv"
@@ -127,6 +126,15 @@ func (s *Server) advisorsIndex(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	loc, l := s.loc(r), lang(r)
+	assocs, err := s.store.Associations(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	assocNames := map[string]string{}
+	for _, a := range assocs {
+		assocNames[strconv.FormatInt(a.ID, 10)] = a.Name(l)
+	}
 	p := advisorsPage{page: s.newPage(w, r, "page.advisors.title"), HasResult: latest != nil, OnSite: need.OnSite}
 	for _, code := range advisors.Languages {
 		p.Languages = append(p.Languages, option{Value: code, Label: loc.T("language." + code), Selected: code == need.Language})
@@ -135,7 +143,7 @@ func (s *Server) advisorsIndex(w http.ResponseWriter, r *http.Request) {
 	for i, sg := range ranked {
 		a := byID[sg.Advisor.ID]
 		card := s.advisorCard(a, loc, l, in)
-		card.Reason, card.Full = s.reasonText(r.Context(), sg.Reasons, loc, l, in), sg.Full
+		card.Reason, card.Full = s.reasonText(sg.Reasons, assocNames, loc, l, in), sg.Full
 		free := scheds[a.ID].FreeSlots(now)
 		for _, f := range free[:min(slotsShown, len(free))] {
 			card.Next = append(card.Next, s.slotView(a.ID, f, loc, l))
@@ -167,14 +175,14 @@ func (s *Server) advisorCard(a *store.Advisor, loc *locale.Localizer, l string, 
 
 // reasonText words a suggestion's reasons in the user's language:
 // "Hiệp hội Gỗ; trụ cột yếu nhất của bạn: Dữ liệu".
-func (s *Server) reasonText(ctx context.Context, rs []advisors.Reason, loc *locale.Localizer, l string, in *survey.Instrument) string {
+// assocNames maps association IDs (as text) to names in the user's language.
+func (s *Server) reasonText(rs []advisors.Reason, assocNames map[string]string, loc *locale.Localizer, l string, in *survey.Instrument) string {
 	var parts []string
 	for _, r := range rs {
 		switch r.Kind {
 		case advisors.ReasonAssociation:
-			id, _ := strconv.ParseInt(r.Value, 10, 64)
-			if a, err := s.store.FindAssociationByID(ctx, id); err == nil {
-				parts = append(parts, loc.T("advisor.reason.association", "Name", a.Name(l)))
+			if name, ok := assocNames[r.Value]; ok {
+				parts = append(parts, loc.T("advisor.reason.association", "Name", name))
 			}
 		case advisors.ReasonPillar:
 			if pl, ok := in.Pillar(r.Value); ok {
