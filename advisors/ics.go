@@ -37,7 +37,7 @@ func ICS(e Event) []byte {
 	line("METHOD", method)
 	line("BEGIN", "VEVENT")
 	line("UID", e.UID)
-	line("SEQUENCE", itoa(e.Sequence))
+	line("SEQUENCE", strconv.Itoa(e.Sequence))
 	line("DTSTAMP", utc(e.Stamp))
 	line("DTSTART", utc(e.Start))
 	line("DTEND", utc(e.End))
@@ -55,8 +55,6 @@ func ICS(e Event) []byte {
 }
 
 func utc(t time.Time) string { return t.UTC().Format("20060102T150405Z") }
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 // escapeText escapes an RFC 5545 TEXT value.
 func escapeText(s string) string {

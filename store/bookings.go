@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"modernc.org/sqlite"
@@ -56,63 +57,30 @@ type Booking struct {
 // sequence are known; they are queued in the same transaction.
 type Composer func(b *Booking) []*Message
 
-// Schedule returns everything that decides when the advisor is free from
-// now on, read in q (the write transaction when booking).
-func schedule(ctx context.Context, q querier, a *Advisor, now time.Time, holidays advisors.Holidays) (advisors.Schedule, error) {
-	sc := advisors.Schedule{Hours: a.Hours, Rules: a.Rules, Holidays: holidays}
-	until := now.AddDate(0, 0, a.Rules.HorizonDays+1).Unix()
-	for _, t := range []struct {
-		sql  string
-		into *[]advisors.Period
-	}{
-		{"SELECT start_at, end_at FROM advisor_leave WHERE advisor_id = ? AND end_at > ? AND start_at < ?", &sc.Leave},
-		{"SELECT start_at, end_at FROM bookings WHERE advisor_id = ? AND status <> 'cancelled' AND end_at > ? AND start_at < ?", &sc.Busy},
-	} {
-		// Widen the window by a day so leave and buffers at the edges count.
-		rows, err := q.QueryContext(ctx, t.sql, a.ID, now.Unix()-86400, until)
-		if err != nil {
-			return sc, mapErr("schedule", err)
-		}
-		for rows.Next() {
-			var st, en int64
-			if err := rows.Scan(&st, &en); err != nil {
-				rows.Close()
-				return sc, err
-			}
-			*t.into = append(*t.into, advisors.Period{Start: time.Unix(st, 0).UTC(), End: time.Unix(en, 0).UTC()})
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return sc, err
-		}
-	}
-	return sc, nil
-}
-
-// Schedule returns the advisor's schedule as of now.
-func (s *Store) Schedule(ctx context.Context, a *Advisor, holidays advisors.Holidays) (advisors.Schedule, error) {
-	return schedule(ctx, s.r, a, s.now(), holidays)
-}
-
-// Schedules returns the schedules of many advisors as of now, with two
-// queries whatever their number: the free-slot search of a firm.
-func (s *Store) Schedules(ctx context.Context, as []*Advisor, holidays advisors.Holidays) (map[int64]advisors.Schedule, error) {
-	now := s.now()
+// schedules reads, in q (the write transaction when booking), everything
+// that decides when each of as is free from now on: two queries whatever
+// their number, limited to the one advisor when there is only one.
+func schedules(ctx context.Context, q querier, as []*Advisor, now time.Time, holidays advisors.Holidays) (map[int64]advisors.Schedule, error) {
 	out := map[int64]advisors.Schedule{}
 	horizon := 0
 	for _, a := range as {
 		out[a.ID] = advisors.Schedule{Hours: a.Hours, Rules: a.Rules, Holidays: holidays}
 		horizon = max(horizon, a.Rules.HorizonDays)
 	}
-	until := now.AddDate(0, 0, horizon+1).Unix()
-	for _, q := range []struct {
+	// Widen the window by a day so leave and buffers at the edges count.
+	args := []any{now.Unix() - 86400, now.AddDate(0, 0, horizon+1).Unix()}
+	only := ""
+	if len(as) == 1 {
+		only, args = " AND advisor_id = ?", append(args, as[0].ID)
+	}
+	for _, t := range []struct {
 		sql   string
 		leave bool
 	}{
-		{"SELECT advisor_id, start_at, end_at FROM advisor_leave WHERE end_at > ? AND start_at < ?", true},
-		{"SELECT advisor_id, start_at, end_at FROM bookings WHERE status <> 'cancelled' AND end_at > ? AND start_at < ?", false},
+		{"SELECT advisor_id, start_at, end_at FROM advisor_leave WHERE end_at > ? AND start_at < ?" + only, true},
+		{"SELECT advisor_id, start_at, end_at FROM bookings WHERE status <> 'cancelled' AND end_at > ? AND start_at < ?" + only, false},
 	} {
-		rows, err := s.r.QueryContext(ctx, q.sql, now.Unix()-86400, until)
+		rows, err := q.QueryContext(ctx, t.sql, args...)
 		if err != nil {
 			return nil, mapErr("schedules", err)
 		}
@@ -127,7 +95,7 @@ func (s *Store) Schedules(ctx context.Context, as []*Advisor, holidays advisors.
 				continue
 			}
 			p := advisors.Period{Start: time.Unix(st, 0).UTC(), End: time.Unix(en, 0).UTC()}
-			if q.leave {
+			if t.leave {
 				sc.Leave = append(sc.Leave, p)
 			} else {
 				sc.Busy = append(sc.Busy, p)
@@ -140,6 +108,23 @@ func (s *Store) Schedules(ctx context.Context, as []*Advisor, holidays advisors.
 		}
 	}
 	return out, nil
+}
+
+// schedule is one advisor's schedule, read in q.
+func schedule(ctx context.Context, q querier, a *Advisor, now time.Time, holidays advisors.Holidays) (advisors.Schedule, error) {
+	all, err := schedules(ctx, q, []*Advisor{a}, now, holidays)
+	return all[a.ID], err
+}
+
+// Schedule returns the advisor's schedule as of now.
+func (s *Store) Schedule(ctx context.Context, a *Advisor, holidays advisors.Holidays) (advisors.Schedule, error) {
+	return schedule(ctx, s.r, a, s.now(), holidays)
+}
+
+// Schedules returns the schedules of many advisors as of now: the
+// free-slot search of a firm.
+func (s *Store) Schedules(ctx context.Context, as []*Advisor, holidays advisors.Holidays) (map[int64]advisors.Schedule, error) {
+	return schedules(ctx, s.r, as, s.now(), holidays)
 }
 
 // Loads returns every advisor's load: bookings in the current local week
@@ -370,7 +355,7 @@ func (s *Store) Reschedule(ctx context.Context, id int64, p advisors.Period, use
 			return err
 		}
 		// The booking's own time does not block its move.
-		sc.Busy = slicesDelete(sc.Busy, b.Period)
+		sc.Busy = slices.DeleteFunc(sc.Busy, func(q advisors.Period) bool { return q.Start.Equal(b.Start) && q.End.Equal(b.End) })
 		if !sc.IsFree(now, p) {
 			return ErrSlotTaken
 		}
@@ -384,16 +369,6 @@ func (s *Store) Reschedule(ctx context.Context, id int64, p advisors.Period, use
 		return s.afterChange(ctx, tx, b, userID, "rescheduled", detail, compose)
 	})
 	return b, err
-}
-
-func slicesDelete(ps []advisors.Period, p advisors.Period) []advisors.Period {
-	out := ps[:0:0]
-	for _, q := range ps {
-		if !(q.Start.Equal(p.Start) && q.End.Equal(p.End)) {
-			out = append(out, q)
-		}
-	}
-	return out
 }
 
 // Cancel cancels a confirmed booking, freeing its slot.

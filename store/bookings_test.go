@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"dxready/advisors"
+	"dxready/auth"
 	"dxready/store"
 	"dxready/store/storetest"
 )
@@ -206,5 +207,36 @@ func TestLoadsCountThisWeek(t *testing.T) {
 	s.Now = func() time.Time { return ict(11, 23, 7, 0).UTC() }
 	if l, _ = s.Loads(ctx); l[fx.Advisor.ID].ThisWeek != 2 {
 		t.Fatalf("loads on Monday: %+v", l)
+	}
+}
+
+// One read gives every advisor's schedule, each with only its own
+// bookings and leave.
+func TestSchedulesOfManyAdvisors(t *testing.T) {
+	s, fx := storetest.Open(t)
+	hol := advisors.VietnamHolidays()
+	other := &store.Advisor{Profile: advisors.Profile{Languages: []string{"vi"}, Online: true, WeeklyCapacity: 5},
+		Rules: advisors.DefaultRules(), Hours: storetest.WorkWeek()}
+	u := &auth.User{Email: "advisor2@test.local", Name: "Chuyên gia hai", Status: auth.StatusActive, Lang: "vi"}
+	if err := s.CreateAdvisor(ctx, u, other); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Book(ctx, newBooking(fx, fx.GoDuc.ID, ict(11, 24, 8, 0)), hol, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddLeave(ctx, other.ID, advisors.Period{Start: ict(11, 25, 0, 0), End: ict(11, 26, 0, 0)}, "Nghỉ phép"); err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.Schedules(ctx, []*store.Advisor{fx.AdvisorProfile, other}, hol)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := all[fx.Advisor.ID], all[other.ID]
+	if len(a.Busy) != 1 || len(a.Leave) != 0 || len(b.Busy) != 0 || len(b.Leave) != 1 || len(b.Hours) != 10 {
+		t.Fatalf("schedules: %+v / %+v", a, b)
+	}
+	one, _ := s.Schedule(ctx, other, hol)
+	if len(one.Leave) != 1 || len(one.Busy) != 0 {
+		t.Fatalf("one schedule: %+v", one)
 	}
 }

@@ -21,7 +21,8 @@ const slotsShown = 3
 type slotView struct {
 	Label string // "Thứ Hai, 23/11/2026 13:30–14:30 (GMT+7)"
 	Time  string // "13:30"
-	URL   string
+	Start int64  // Unix seconds: the value a form posts
+	URL   string // the booking form for this slot
 }
 
 type dayView struct {
@@ -207,7 +208,7 @@ func (s *Server) reasonText(rs []advisors.Reason, assocNames map[string]string, 
 
 // slotView labels a free slot and links to its booking form.
 func (s *Server) slotView(advisorID int64, p advisors.Period, loc *locale.Localizer, l string) slotView {
-	return slotView{Label: slotLabel(p, loc), Time: p.Start.In(advisors.Zone).Format("15:04"),
+	return slotView{Label: slotLabel(p, loc), Time: p.Start.In(advisors.Zone).Format("15:04"), Start: p.Start.Unix(),
 		URL: "/advisors/" + strconv.FormatInt(advisorID, 10) + "/book?start=" + strconv.FormatInt(p.Start.Unix(), 10)}
 }
 

@@ -70,7 +70,16 @@ func (s *Server) bookForm(w http.ResponseWriter, r *http.Request) {
 		f.Values["mode"] = "onsite"
 	}
 	chosen := need.Weakest[:min(2, len(need.Weakest))]
-	s.renderBook(w, r, http.StatusOK, a, slot, f, chosen)
+	// A link to a slot taken since the list was shown says so at once,
+	// before the firm fills the form in.
+	status := http.StatusOK
+	if sc, err := s.store.Schedule(r.Context(), a, s.holidays); err != nil {
+		s.fail(w, r, err)
+		return
+	} else if !a.Active || !sc.IsFree(s.store.Now(), slot) {
+		status = http.StatusConflict
+	}
+	s.renderBook(w, r, status, a, slot, f, chosen)
 }
 
 func (s *Server) renderBook(w http.ResponseWriter, r *http.Request, status int, a *store.Advisor, slot advisors.Period, f *form, pillars []string) {

@@ -86,6 +86,8 @@ func TestTakenSlot(t *testing.T) {
 	}
 	firm := e.client().login("firm@test.local")
 	bookURL := fmt.Sprintf("/advisors/%d/book", e.fx.Advisor.ID)
+	must(t, firm.get(bookURL+"?start="+strconv.FormatInt(nine.Unix(), 10)), http.StatusConflict, "vừa có doanh nghiệp khác đặt",
+		"Thứ Ba, 24/11/2026 10:15–11:15 (GMT+7)")
 	must(t, firm.post(bookURL, bookValues(nine, "Ghi chú giữ lại", "data")), http.StatusConflict,
 		"vừa có doanh nghiệp khác đặt", "Ghi chú giữ lại", "Thứ Ba, 24/11/2026 10:15–11:15 (GMT+7)")
 	must(t, firm.post(bookURL, bookValues(nine.Add(7*time.Minute), "", "data")), http.StatusConflict, "vừa có doanh nghiệp khác đặt")

@@ -171,8 +171,7 @@ func (s *Server) renderBooking(w http.ResponseWriter, r *http.Request, status in
 				free = free[:min(12, len(free))]
 				views := make([]slotView, len(free))
 				for i, fs := range free {
-					views[i] = slotView{Label: slotLabel(fs, loc), Time: fs.Start.In(advisors.Zone).Format("15:04"),
-						URL: strconv.FormatInt(fs.Start.Unix(), 10)}
+					views[i] = s.slotView(b.AdvisorID, fs, loc, l)
 				}
 				p.Reschedule = byDay(views, free, loc)
 			}
@@ -181,15 +180,25 @@ func (s *Server) renderBooking(w http.ResponseWriter, r *http.Request, status in
 	s.render(w, r, status, "booking", p)
 }
 
-// bookingCancelPost cancels with a reason; the slot is free again at once.
-func (s *Server) bookingCancelPost(w http.ResponseWriter, r *http.Request) {
-	f, ok := s.parseForm(w, r, "reason")
+// bookingForm parses a form posted to a booking and loads the booking
+// for action a; on false the answer has been written.
+func (s *Server) bookingForm(w http.ResponseWriter, r *http.Request, a auth.Action, fields ...string) (*form, *store.Booking, bool) {
+	f, ok := s.parseForm(w, r, fields...)
 	if !ok {
-		return
+		return nil, nil, false
 	}
-	b, err := s.loadBooking(r, auth.ActBookingChange)
+	b, err := s.loadBooking(r, a)
 	if err != nil {
 		s.fail(w, r, err)
+		return nil, nil, false
+	}
+	return f, b, true
+}
+
+// bookingCancelPost cancels with a reason; the slot is free again at once.
+func (s *Server) bookingCancelPost(w http.ResponseWriter, r *http.Request) {
+	f, b, ok := s.bookingForm(w, r, auth.ActBookingChange, "reason")
+	if !ok {
 		return
 	}
 	if reason := f.Get("reason"); reason == "" || utf8.RuneCountInString(reason) > maxNote {
@@ -207,13 +216,8 @@ func (s *Server) bookingCancelPost(w http.ResponseWriter, r *http.Request) {
 // bookingReschedulePost moves the booking to another free slot of the
 // same advisor.
 func (s *Server) bookingReschedulePost(w http.ResponseWriter, r *http.Request) {
-	f, ok := s.parseForm(w, r, "start", "reason")
+	f, b, ok := s.bookingForm(w, r, auth.ActBookingChange, "start", "reason")
 	if !ok {
-		return
-	}
-	b, err := s.loadBooking(r, auth.ActBookingChange)
-	if err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	sec, err := strconv.ParseInt(f.Get("start"), 10, 64)
@@ -252,13 +256,8 @@ func (s *Server) bookingFail(w http.ResponseWriter, r *http.Request, b *store.Bo
 // bookingOutcomePost: the advisor marks the consultation done or no-show,
 // once it has started.
 func (s *Server) bookingOutcomePost(w http.ResponseWriter, r *http.Request) {
-	f, ok := s.parseForm(w, r, "outcome")
+	f, b, ok := s.bookingForm(w, r, auth.ActConsultation, "outcome")
 	if !ok {
-		return
-	}
-	b, err := s.loadBooking(r, auth.ActConsultation)
-	if err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	outcome := f.Get("outcome")
@@ -276,13 +275,8 @@ func (s *Server) bookingOutcomePost(w http.ResponseWriter, r *http.Request) {
 
 // bookingNotesPost saves the advisor's notes.
 func (s *Server) bookingNotesPost(w http.ResponseWriter, r *http.Request) {
-	f, ok := s.parseForm(w, r, "notes")
+	f, b, ok := s.bookingForm(w, r, auth.ActConsultation, "notes")
 	if !ok {
-		return
-	}
-	b, err := s.loadBooking(r, auth.ActConsultation)
-	if err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	if utf8.RuneCountInString(f.Get("notes")) > maxNote*5 {
@@ -299,13 +293,8 @@ func (s *Server) bookingNotesPost(w http.ResponseWriter, r *http.Request) {
 
 // actionAddPost adds an item to the action plan of a held consultation.
 func (s *Server) actionAddPost(w http.ResponseWriter, r *http.Request) {
-	f, ok := s.parseForm(w, r, "pillar", "text", "owner", "due")
+	f, b, ok := s.bookingForm(w, r, auth.ActConsultation, "pillar", "text", "owner", "due")
 	if !ok {
-		return
-	}
-	b, err := s.loadBooking(r, auth.ActConsultation)
-	if err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	if _, ok := s.defaultInstrument().Pillar(f.Get("pillar")); !ok {
