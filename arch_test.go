@@ -22,11 +22,13 @@ var allowedImports = map[string][]string{
 	"dxready/store":           {"dxready/firms", "dxready/survey", "dxready/scoring", "dxready/advisors", "dxready/auth"},
 	"dxready/store/storetest": {"dxready/store", "dxready/firms", "dxready/survey", "dxready/scoring", "dxready/advisors", "dxready/auth"},
 	"dxready/demo":            {"dxready/firms", "dxready/auth", "dxready/store", "dxready/survey", "dxready/scoring", "dxready/advisors"}, // seeds like storetest: store + domain packages
+	// mail delivers the outbox (documented in mail/doc.go): store only.
+	"dxready/mail": {"dxready/store"},
 	"dxready/web": {"dxready/firms", "dxready/survey", "dxready/scoring", "dxready/advisors", "dxready/auth",
 		"dxready/charts", "dxready/locale", "dxready/store", "dxready/templates", "dxready/static"},
 	// main also runs commands: demo, rescore (scoring rules applied to stored
 	// answers), user add; it imports their domain packages for that.
-	"dxready": {"dxready/web", "dxready/store", "dxready/locale", "dxready/firms", "dxready/auth", "dxready/demo", "dxready/survey", "dxready/scoring"},
+	"dxready": {"dxready/web", "dxready/store", "dxready/mail", "dxready/locale", "dxready/firms", "dxready/auth", "dxready/demo", "dxready/survey", "dxready/scoring"},
 }
 
 // pure packages hold domain rules only: no HTTP, no SQL, no templates.

@@ -5,8 +5,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"strconv"
 	"strings"
+
+	"dxready/mail"
 )
 
 // Config is the portal's configuration: flags, each with a DXREADY_*
@@ -19,6 +22,8 @@ type Config struct {
 	DemoFirms     int
 	Lang          string
 	SecureCookies bool
+	SMTPURL       string // empty: messages are logged and shown on the outbox page
+	BaseURL       string // links in messages sent without a request; empty: http://Addr
 }
 
 // flagSet declares the common flags on a new FlagSet whose defaults come
@@ -42,6 +47,10 @@ func flagSet(name string, getenv func(string) string, out io.Writer, c *Config) 
 	fs.StringVar(&c.Lang, "lang", env("DXREADY_LANG", "vi"), "language of command-line messages: vi or en (DXREADY_LANG)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", envBool(env("DXREADY_SECURE_COOKIES", "false")),
 		"mark cookies Secure; turn on when served over HTTPS (DXREADY_SECURE_COOKIES)")
+	fs.StringVar(&c.SMTPURL, "smtp-url", env("DXREADY_SMTP_URL", ""),
+		"mail server for the outbox, smtp://user:pass@host:587?from=addr or smtps://…; empty: log messages (DXREADY_SMTP_URL)")
+	fs.StringVar(&c.BaseURL, "base-url", env("DXREADY_BASE_URL", ""),
+		"the portal's public address, for links in reminders; empty: http://--addr (DXREADY_BASE_URL)")
 	return fs
 }
 
@@ -64,6 +73,16 @@ func (c *Config) Validate() error {
 	}
 	if c.Lang != "vi" && c.Lang != "en" {
 		errs = append(errs, fmt.Errorf("--lang must be vi or en, not %q", c.Lang))
+	}
+	if c.SMTPURL != "" {
+		if _, err := mail.ParseURL(c.SMTPURL); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if c.BaseURL != "" {
+		if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("--base-url must be an http(s) address, not %q", c.BaseURL))
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -15,6 +15,7 @@ import (
 	"dxready/demo"
 	"dxready/firms"
 	"dxready/locale"
+	"dxready/mail"
 	"dxready/store"
 	"dxready/survey"
 	"dxready/web"
@@ -144,7 +145,7 @@ func serve(ctx context.Context, a *app, getenv func(string) string, stdout, stde
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	srv, err := web.New(web.Config{Store: a.store, Bundle: a.bundle, Ref: a.ref, Hasher: newHasher(), Logger: logger,
-		SecureCookies: c.SecureCookies, Demo: demoSeed != "", Instruments: a.instruments})
+		SecureCookies: c.SecureCookies, Demo: demoSeed != "", Instruments: a.instruments, BaseURL: c.BaseURL})
 	if err != nil {
 		return err
 	}
@@ -161,6 +162,12 @@ func serve(ctx context.Context, a *app, getenv func(string) string, stdout, stde
 	fmt.Fprintln(stdout, a.l.T("cli.listening", "URL", "http://"+ln.Addr().String()+"/"))
 	go sweepSessions(ctx, a.store, logger)
 	go warmAggregates(ctx, a.store, a.instruments, logger)
+	base := c.BaseURL
+	if base == "" {
+		base = "http://" + ln.Addr().String()
+	}
+	go srv.RunFollowUps(ctx, base)
+	go newSender(c, a.store, logger).Run(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -242,4 +249,15 @@ func warmAggregates(ctx context.Context, st *store.Store, ins map[string]*survey
 	if _, err := st.Snapshot(ctx, in); err != nil && ctx.Err() == nil {
 		logger.Error("warm aggregates", "err", err)
 	}
+}
+
+// newSender delivers the outbox by SMTP when --smtp-url is set, otherwise
+// to the log (the admin outbox page shows every message either way).
+func newSender(c Config, st *store.Store, logger *slog.Logger) *mail.Sender {
+	var tr mail.Transport = mail.Log{Logger: logger}
+	if c.SMTPURL != "" {
+		smtp, _ := mail.ParseURL(c.SMTPURL) // checked by Config.Validate
+		tr = smtp
+	}
+	return &mail.Sender{Queue: st, Transport: tr, Logger: logger}
 }

@@ -1,10 +1,14 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"slices"
 	"time"
+	"unicode/utf8"
 )
 
 // Message is one message for the outbox.
@@ -46,6 +50,11 @@ func queue(ctx context.Context, tx *sql.Tx, m *Message, now time.Time) error {
 	return err
 }
 
+// Queue queues m on its own; ErrDuplicate when its dedupe key is taken.
+func (s *Store) Queue(ctx context.Context, m *Message) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error { return queue(ctx, tx, m, s.now()) })
+}
+
 // QueueInvite queues an invitation of member firmID of assocID, sent by
 // userID, and records it. ErrNotFound when the firm is not a member;
 // ErrDuplicate when the same invitation is already queued.
@@ -70,8 +79,20 @@ func (s *Store) QueueInvite(ctx context.Context, assocID, firmID, userID int64, 
 
 // Outbox returns the newest messages, at most limit.
 func (s *Store) Outbox(ctx context.Context, limit int) ([]Message, error) {
+	return s.OutboxIn(ctx, "", limit)
+}
+
+// OutboxIn returns the newest messages in state (OutboxPending,
+// OutboxFailing, OutboxSent; "" for all), at most limit, without their
+// attachments.
+func (s *Store) OutboxIn(ctx context.Context, state string, limit int) ([]Message, error) {
+	where := map[string]string{"": "1 = 1", OutboxPending: "sent_at IS NULL AND attempts = 0",
+		OutboxFailing: "sent_at IS NULL AND attempts > 0", OutboxSent: "sent_at IS NOT NULL"}[state]
+	if where == "" {
+		return nil, fmt.Errorf("store: outbox state %q: %w", state, ErrNotFound)
+	}
 	rows, err := s.r.QueryContext(ctx, `SELECT id, kind, dedupe_key, to_addr, lang, subject, body, COALESCE(created_by, 0), created_at,
-		sent_at, attempts, last_error FROM outbox ORDER BY id DESC LIMIT ?`, limit)
+		sent_at, attempts, last_error, attachment_name FROM outbox WHERE `+where+` ORDER BY id DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, mapErr("outbox", err)
 	}
@@ -80,10 +101,114 @@ func (s *Store) Outbox(ctx context.Context, limit int) ([]Message, error) {
 	for rows.Next() {
 		var m Message
 		if err := rows.Scan(&m.ID, &m.Kind, &m.DedupeKey, &m.To, &m.Lang, &m.Subject, &m.Body, &m.CreatedBy, &m.CreatedAt,
-			&m.SentAt, &m.Attempts, &m.LastError); err != nil {
+			&m.SentAt, &m.Attempts, &m.LastError, &m.AttachmentName); err != nil {
 			return nil, err
 		}
 		out = append(out, m)
 	}
 	return out, rows.Err()
+}
+
+// Message states as the outbox page shows them.
+const (
+	OutboxPending = "pending" // not yet sent, no failure yet
+	OutboxFailing = "failing" // not yet sent, the last attempt failed
+	OutboxSent    = "sent"
+)
+
+// State is the message's place in delivery.
+func (m *Message) State() string {
+	switch {
+	case m.SentAt.Valid:
+		return OutboxSent
+	case m.Attempts > 0:
+		return OutboxFailing
+	}
+	return OutboxPending
+}
+
+// ClaimDue claims up to n unsent messages that are due and that no other
+// sender holds, for lease, and returns them with their attachments. A
+// sender that dies mid-way loses its claim when the lease ends, so the
+// message is retried after a restart; one that lives marks each message
+// sent or failed well within the lease, so no two senders hold the same
+// message at once.
+func (s *Store) ClaimDue(ctx context.Context, n int, lease time.Duration) ([]Message, error) {
+	var out []Message
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		now := s.now()
+		rows, err := tx.QueryContext(ctx, `UPDATE outbox SET claimed_until = ?
+			WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ?
+				AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY next_attempt_at, id LIMIT ?)
+			RETURNING id, kind, dedupe_key, to_addr, lang, subject, body, COALESCE(created_by, 0), created_at,
+				attempts, last_error, attachment_name, attachment`, now.Add(lease), now, now, n)
+		if err != nil {
+			return mapErr("claim messages", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var m Message
+			if err := rows.Scan(&m.ID, &m.Kind, &m.DedupeKey, &m.To, &m.Lang, &m.Subject, &m.Body, &m.CreatedBy, &m.CreatedAt,
+				&m.Attempts, &m.LastError, &m.AttachmentName, &m.Attachment); err != nil {
+				return err
+			}
+			out = append(out, m)
+		}
+		return rows.Err()
+	})
+	slices.SortFunc(out, func(a, b Message) int { return cmp.Compare(a.ID, b.ID) })
+	return out, err
+}
+
+// MarkSent records that message id went out and releases its claim.
+func (s *Store) MarkSent(ctx context.Context, id int64) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = '', claimed_until = NULL WHERE id = ?",
+			s.now(), id)
+		return mapErr("mark sent", err)
+	})
+}
+
+// MarkFailed records a failed attempt at message id and when to try
+// again, and releases its claim.
+func (s *Store) MarkFailed(ctx context.Context, id int64, cause string, next time.Time) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, claimed_until = NULL
+			WHERE id = ? AND sent_at IS NULL`, truncate(cause, 500), next.UTC(), id)
+		return mapErr("mark failed", err)
+	})
+}
+
+// RetryNow makes an unsent message due at once (the admin's "retry");
+// ErrNotFound when it was sent already or does not exist.
+func (s *Store) RetryNow(ctx context.Context, id int64) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND sent_at IS NULL", s.now(), id)
+		if err != nil {
+			return mapErr("retry message", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("store: unsent message %d: %w", id, ErrNotFound)
+		}
+		return nil
+	})
+}
+
+// OutboxCounts counts the messages in each state.
+func (s *Store) OutboxCounts(ctx context.Context) (map[string]int, error) {
+	var pending, failing, sent int
+	err := s.r.QueryRowContext(ctx, `SELECT
+		COALESCE(SUM(sent_at IS NULL AND attempts = 0), 0), COALESCE(SUM(sent_at IS NULL AND attempts > 0), 0), COALESCE(SUM(sent_at IS NOT NULL), 0)
+		FROM outbox`).Scan(&pending, &failing, &sent)
+	return map[string]int{OutboxPending: pending, OutboxFailing: failing, OutboxSent: sent}, mapErr("outbox counts", err)
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
