@@ -466,3 +466,38 @@ func (s *Store) FindDraft(ctx context.Context, firmID int64) (*survey.Response, 
 	}
 	return s.FindResponse(ctx, id)
 }
+
+// SubmissionsByID returns the submitted responses among ids with their
+// scored pillars, by response ID: one query for a page of bookings.
+func (s *Store) SubmissionsByID(ctx context.Context, ids []int64) (map[int64]*Submission, error) {
+	out := map[int64]*Submission{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT r.id, r.instrument, r.submitted_at, r.overall, r.level, p.pillar, p.score, p.scored
+		FROM responses r LEFT JOIN pillar_scores p ON p.response_id = r.id
+		WHERE r.id IN (SELECT value FROM json_each(?)) AND r.status = 'submitted'`, jsonList(ids))
+	if err != nil {
+		return nil, mapErr("submissions by id", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sub Submission
+		var pillar sql.NullString
+		var score sql.NullFloat64
+		var scored sql.NullBool
+		if err := rows.Scan(&sub.ResponseID, &sub.Instrument, &sub.SubmittedAt, &sub.Overall, &sub.Level, &pillar, &score, &scored); err != nil {
+			return nil, err
+		}
+		got := out[sub.ResponseID]
+		if got == nil {
+			sub.Pillars = map[string]float64{}
+			got = &sub
+			out[sub.ResponseID] = got
+		}
+		if pillar.Valid && scored.Bool {
+			got.Pillars[pillar.String] = score.Float64
+		}
+	}
+	return out, rows.Err()
+}

@@ -73,20 +73,7 @@ func (s *Server) firmNeed(r *http.Request, firmID int64, in *survey.Instrument) 
 		return need, nil, err
 	}
 	latest := subs[0]
-	for _, pl := range in.Pillars {
-		if _, ok := latest.Pillars[pl.ID]; ok {
-			need.Weakest = append(need.Weakest, pl.ID)
-		}
-	}
-	slices.SortStableFunc(need.Weakest, func(a, b string) int {
-		switch da, db := latest.Pillars[a], latest.Pillars[b]; {
-		case da < db:
-			return -1
-		case da > db:
-			return 1
-		}
-		return 0
-	})
+	need.Weakest = weakest(in, latest.Pillars)
 	return need, &latest, nil
 }
 

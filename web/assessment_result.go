@@ -36,7 +36,8 @@ type stepView struct {
 
 type resultPage struct {
 	page
-	Actions     []actionRow // the firm's action plan from its consultations
+	Actions     []actionRow   // the firm's action plan from its consultations
+	Progress    *progressView // the change since the latest consultation
 	CanBook     bool
 	ResponseID  int64
 	Overall     float64
@@ -90,6 +91,12 @@ func (s *Server) assessmentResult(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Actions, p.CanBook = s.actionRows(items, s.loc(r), lang(r)), canBook(currentUser(r))
+	if len(subs) > 0 && subs[0].ResponseID == ac.resp.ID {
+		if p.Progress, err = s.latestProgress(r.Context(), ac.resp.FirmID, s.loc(r), lang(r)); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	s.render(w, r, http.StatusOK, "assessment_result", p)
 }
 

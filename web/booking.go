@@ -210,7 +210,7 @@ func (s *Server) bookingICS(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+icsName(b)+`"`)
 	w.Header().Set("Cache-Control", "no-store")
-	w.Write(s.bookingEvent(r, b, s.loc(r)))
+	w.Write(s.bookingEvent(s.baseURL(r), b, s.loc(r)))
 }
 
 func icsName(b *store.Booking) string {

@@ -19,6 +19,7 @@ type bookingRow struct {
 	When, Advisor, Firm    string
 	Mode, Status, StatusID string
 	URL                    string
+	Result                 string // the shared result in one line (advisor and Center views)
 }
 
 type actionRow struct {
@@ -34,6 +35,8 @@ type bookingsPage struct {
 	Upcoming, Past []bookingRow
 	Actions        []actionRow
 	IsAdvisor      bool
+	ShowResults    bool        // the upcoming list carries each firm's result summary
+	Progress       []changeRow // average change since consultations (advisor: own; Center: all)
 }
 
 // bookings lists the user's consultations: a firm's own, an advisor's
@@ -75,6 +78,17 @@ func (s *Server) bookings(w http.ResponseWriter, r *http.Request) {
 	for _, b := range upcoming {
 		p.Upcoming = append(p.Upcoming, s.bookingRow(b, loc))
 	}
+	if u.Role != auth.RoleFirm {
+		p.ShowResults = true
+		if err := s.addResultSummaries(r, upcoming, p.Upcoming); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if p.Progress, err = s.programmeProgress(r.Context(), f.AdvisorID, l); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	for _, b := range pastList {
 		p.Past = append(p.Past, s.bookingRow(b, loc))
 	}
@@ -91,6 +105,26 @@ func (s *Server) bookings(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Actions = s.actionRows(items, loc, l)
 	s.render(w, r, http.StatusOK, "bookings", p)
+}
+
+// addResultSummaries fills rows[i].Result from bs[i]'s shared result, in
+// one query.
+func (s *Server) addResultSummaries(r *http.Request, bs []*store.Booking, rows []bookingRow) error {
+	ids := make([]int64, 0, len(bs))
+	for _, b := range bs {
+		if b.ResponseID != 0 {
+			ids = append(ids, b.ResponseID)
+		}
+	}
+	subs, err := s.store.SubmissionsByID(r.Context(), ids)
+	if err != nil {
+		return err
+	}
+	loc, l := s.loc(r), lang(r)
+	for i, b := range bs {
+		rows[i].Result = s.resultSummary(subs[b.ResponseID], loc, l)
+	}
+	return nil
 }
 
 func (s *Server) bookingRow(b *store.Booking, loc *locale.Localizer) bookingRow {
@@ -128,6 +162,7 @@ type bookingPage struct {
 	PillarOptions         []option
 	Form                  *form
 	Reschedule            []dayView
+	Progress              *progressView
 }
 
 // bookingView shows one booking with what the user may do to it.
@@ -164,6 +199,10 @@ func (s *Server) renderBooking(w http.ResponseWriter, r *http.Request, status in
 		return
 	}
 	p.Actions = s.actionRows(items, loc, l)
+	if p.Progress, err = s.consultationProgress(r.Context(), b, loc, l); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if p.CanChange && p.Open && !p.Started {
 		if a, err := s.store.FindAdvisor(r.Context(), b.AdvisorID); err == nil {
 			if sc, err := s.store.Schedule(r.Context(), a, s.holidays); err == nil {

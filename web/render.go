@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 
 	"dxready/auth"
@@ -124,12 +125,14 @@ func navFor(u *auth.User, current string) []navItem {
 			items = append(items, navItem{Href: "/assessment", Label: "nav.assessment"}, navItem{Href: "/advisors", Label: "nav.advisors"},
 				navItem{Href: "/bookings", Label: "nav.bookings"}, navItem{Href: "/profile", Label: "nav.profile"})
 		case auth.RoleAdvisor:
-			items = append(items, navItem{Href: "/bookings", Label: "nav.bookings"})
+			items = append(items, navItem{Href: "/schedule", Label: "nav.schedule"}, navItem{Href: "/bookings", Label: "nav.bookings"},
+				navItem{Href: "/advisors/" + strconv.FormatInt(u.ID, 10) + "/edit", Label: "nav.my_profile"})
 		case auth.RoleLead:
 			items = append(items, navItem{Href: "/associations", Label: "nav.associations"})
 		case auth.RoleAdmin:
 			items = append(items, navItem{Href: "/associations", Label: "nav.associations"}, navItem{Href: "/admin/firms", Label: "nav.firms"},
-				navItem{Href: "/admin/import", Label: "nav.import"}, navItem{Href: "/bookings", Label: "nav.bookings"})
+				navItem{Href: "/admin/import", Label: "nav.import"}, navItem{Href: "/bookings", Label: "nav.bookings"},
+				navItem{Href: "/admin/advisors", Label: "nav.admin_advisors"}, navItem{Href: "/admin/outbox", Label: "nav.outbox"})
 		}
 	}
 	for i := range items {

@@ -37,6 +37,9 @@ type Config struct {
 	Demo bool
 	// Now is the clock (UTC); tests replace it.
 	Now func() time.Time
+	// BaseURL is the portal's public address for links in messages; when
+	// empty, the host a request came to (jobs are given theirs).
+	BaseURL string
 }
 
 // Server holds the dependencies every handler uses.
