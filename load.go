@@ -12,6 +12,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -40,11 +41,17 @@ func cmdLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	clients := fs.Int("clients", 64, "concurrent clients")
 	duration := fs.Duration("duration", 10*time.Second, "length of each measured phase (at most 2m)")
 	maxReq := fs.Int("max-requests", 500_000, "requests per phase at most")
+	phases := fs.String("phases", "survey,booking", "phases to run: survey, booking, or both (booking leaves its bookings in the database)")
+	pool := fs.Int("slot-pool", 200, "booking phase: how many free slots all clients compete for")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if err := loopbackOnly(*target); err != nil {
 		return err
+	}
+	runSurvey, runBooking := strings.Contains(*phases, "survey"), strings.Contains(*phases, "booking")
+	if !runSurvey && !runBooking || *pool < 1 {
+		return errors.New("load: --phases survey, booking or survey,booking; --slot-pool at least 1")
 	}
 	if *clients < 1 || *clients > 1024 || *duration <= 0 || *duration > maxLoadDuration || *maxReq < 1 || *maxReq > maxLoadRequests {
 		return errors.New("load: --clients 1–1024, --duration up to 2m, --max-requests up to 2,000,000")
@@ -59,6 +66,22 @@ func cmdLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	cs, err := lt.register(ctx, *clients)
 	if err != nil {
 		return err
+	}
+	if runBooking {
+		booked, taken, err := lt.bookingPhase(ctx, cs, *pool)
+		if err != nil {
+			return err
+		}
+		if len(booked)+len(taken) == 0 {
+			fmt.Fprintln(stdout, "booking: no advisor has free slots (seed the demo, or add advisors)")
+		} else {
+			report(stdout, "booking  (POST /advisors/{id}/book, all outcomes)", append(slices.Clone(booked), taken...), lt.duration)
+			report(stdout, "booking: confirmed (303)", booked, lt.duration)
+			report(stdout, "booking: slot taken (409; failed = any other answer)", taken, lt.duration)
+		}
+	}
+	if !runSurvey {
+		return nil
 	}
 	auto := lt.run(ctx, cs, lt.autosave)
 	report(stdout, "autosave (POST /assessment/{id}/answer)", auto["answer"], lt.duration)

@@ -240,3 +240,35 @@ func TestSchedulesOfManyAdvisors(t *testing.T) {
 		t.Fatalf("one schedule: %+v", one)
 	}
 }
+
+// BenchmarkBook measures one confirmed booking (the slot re-check, the
+// insert under the overlap triggers and the event) on the writer, with
+// free slots spread over 20 advisors. Run with -benchtime=2000x: each
+// iteration takes a new slot and there are about 2,300.
+func BenchmarkBook(b *testing.B) {
+	s, fx := storetest.Open(b)
+	hol := advisors.VietnamHolidays()
+	var slots []*store.Booking
+	for i := range 20 {
+		u := &auth.User{Email: fmt.Sprintf("bench%d@test.local", i), Name: fmt.Sprintf("Chuyên gia %d", i), Status: auth.StatusActive, Lang: "vi"}
+		a := &store.Advisor{Rules: advisors.DefaultRules(), Hours: storetest.WorkWeek()}
+		a.Pillars, a.Languages, a.Online, a.WeeklyCapacity = []string{"data"}, []string{"vi"}, true, 40
+		if err := s.CreateAdvisor(ctx, u, a); err != nil {
+			b.Fatal(err)
+		}
+		sc, _ := s.Schedule(ctx, a, hol)
+		for _, p := range sc.FreeSlots(s.Now()) {
+			slots = append(slots, &store.Booking{AdvisorID: a.ID, FirmID: fx.GoDuc.ID, BookedBy: fx.FirmUser.ID, Period: p,
+				Mode: "online", Language: "vi", Pillars: []string{"data"}})
+		}
+	}
+	if b.N > len(slots) {
+		b.Skipf("%d iterations, %d free slots: use -benchtime=2000x", b.N, len(slots))
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		if err := s.Book(ctx, slots[i], hol, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

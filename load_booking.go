@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"time"
+)
+
+// slotRef is one free slot the booking phase competes for.
+type slotRef struct {
+	advisor int64
+	start   string // Unix seconds, as the booking form posts it
+}
+
+var (
+	advisorLinkRe = regexp.MustCompile(`href="/advisors/(\d+)"`)
+	slotLinkRe    = regexp.MustCompile(`/advisors/(\d+)/book\?start=(\d+)`)
+)
+
+// freeSlots reads every advisor's free slots as a firm sees them.
+func (lt *loadTest) freeSlots(ctx context.Context, c *loadClient) ([]slotRef, error) {
+	page, err := c.get(ctx, lt.base+"/advisors")
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var out []slotRef
+	for _, m := range advisorLinkRe.FindAllStringSubmatch(page, -1) {
+		if seen[m[1]] {
+			continue
+		}
+		seen[m[1]] = true
+		body, err := c.get(ctx, lt.base+"/advisors/"+m[1])
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range slotLinkRe.FindAllStringSubmatch(body, -1) {
+			id, _ := strconv.ParseInt(s[1], 10, 64)
+			out = append(out, slotRef{advisor: id, start: s[2]})
+		}
+	}
+	return out, nil
+}
+
+func (c *loadClient) get(ctx context.Context, u string) (string, error) {
+	req, _ := http.NewRequestWithContext(ctx, "GET", u, nil)
+	res, err := c.http.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(res.Body, 8<<20))
+	if res.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("load: GET %s: status %d", u, res.StatusCode)
+	}
+	return string(b), err
+}
+
+// bookingPhase has every client book random slots among the first few of
+// the advisors' free slots, so most attempts collide: each must end in a
+// booking (303) or "this slot was just taken" (409); anything else fails.
+// Slots are drawn from a pool of pool slots; the bookings it makes stay
+// in the database, so run it on a scratch copy.
+func (lt *loadTest) bookingPhase(ctx context.Context, cs []*loadClient, pool int) (booked, taken []sample, err error) {
+	slots, err := lt.freeSlots(ctx, cs[0])
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(slots) == 0 {
+		return nil, nil, nil
+	}
+	rand.New(rand.NewPCG(7, 7)).Shuffle(len(slots), func(i, j int) { slots[i], slots[j] = slots[j], slots[i] })
+	slots = slots[:min(pool, len(slots))]
+	got := lt.run(ctx, cs, func(ctx context.Context, c *loadClient, rng *rand.Rand, record func(string, time.Duration, bool)) error {
+		s := slots[rng.IntN(len(slots))]
+		form := url.Values{"start": {s.start}, "mode": {"online"}, "language": {"vi"}, "pillar": {"data"}, "note": {"load test"}}
+		start := time.Now()
+		code, err := c.post(ctx, fmt.Sprintf("%s/advisors/%d/book", lt.base, s.advisor), form)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		switch {
+		case err != nil:
+			return err
+		case code == http.StatusSeeOther:
+			record("booked", time.Since(start), true)
+		case code == http.StatusConflict:
+			record("taken", time.Since(start), true)
+		default:
+			record("booking-error", time.Since(start), false)
+		}
+		return nil
+	})
+	taken = append(got["taken"], got["booking-error"]...)
+	return got["booked"], taken, nil
+}
