@@ -137,7 +137,11 @@ func addUser(ctx context.Context, a *app, u *auth.User, email, firm, assoc strin
 	if u.PasswordHash, err = newHasher().Hash(ctx, password); err != nil {
 		return err
 	}
-	if err := a.store.CreateUser(ctx, u); errors.Is(err, store.ErrConflict) {
+	create := func() error { return a.store.CreateUser(ctx, u) }
+	if u.Role == auth.RoleAdvisor { // with the starter profile, in one transaction: bookable at once, completed on /advisors/{id}/edit
+		create = func() error { return a.store.CreateAdvisor(ctx, u, store.StarterAdvisor(0)) }
+	}
+	if err := create(); errors.Is(err, store.ErrConflict) {
 		return errors.New(a.l.T("error.register.email_taken"))
 	} else if err != nil {
 		return err

@@ -133,6 +133,24 @@ func TestCommands(t *testing.T) {
 	if err := call("", "user", "add", "--email", "boss@example.vn", "--role", "admin"); err != nil || !strings.Contains(out.String(), "chỉ hiển thị lần này") {
 		t.Fatalf("user add admin: %v %s", err, out.String())
 	}
+	// An advisor is bookable at once: the account comes with the starter profile.
+	if err := call("", "user", "add", "--email", "tuvan@example.vn", "--role", "advisor"); err != nil {
+		t.Fatalf("user add advisor: %v %s", err, errOut.String())
+	}
+	if err := call("", "user", "add", "--email", "tuvan@example.vn", "--role", "advisor"); err == nil {
+		t.Fatal("the same advisor was added twice")
+	}
+	if conn, err := sql.Open("sqlite", "file:"+db+"?mode=ro"); err != nil {
+		t.Fatal(err)
+	} else {
+		var hours int
+		err := conn.QueryRow(`SELECT COUNT(*) FROM advisor_hours h JOIN advisors a ON a.user_id = h.advisor_id
+			JOIN users u ON u.id = a.user_id WHERE u.email = 'tuvan@example.vn'`).Scan(&hours)
+		conn.Close()
+		if err != nil || hours != 10 {
+			t.Fatalf("the new advisor has %d blocks of hours: %v", hours, err)
+		}
+	}
 	if err := call("", "user", "add", "--email", "x@example.vn", "--role", "root"); err == nil {
 		t.Fatal("a bad role was accepted")
 	}

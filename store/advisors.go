@@ -52,6 +52,19 @@ func jsonList(v any) string {
 	return string(b)
 }
 
+// StarterAdvisor is the profile a new advisor account starts with until
+// the advisor completes it: Vietnamese, online, the Center's default
+// rules, weekdays 08:00–11:45 and 13:30–17:00 (migration 0005 gives the
+// same to older accounts).
+func StarterAdvisor(id int64) *Advisor {
+	a := &Advisor{Rules: advisors.DefaultRules()}
+	a.ID, a.Languages, a.Online, a.WeeklyCapacity, a.Active = id, []string{"vi"}, true, 10, true
+	for d := time.Monday; d <= time.Friday; d++ {
+		a.Hours = append(a.Hours, advisors.Hours{Weekday: d, Start: 8 * 60, End: 11*60 + 45}, advisors.Hours{Weekday: d, Start: 13*60 + 30, End: 17 * 60})
+	}
+	return a
+}
+
 // CreateAdvisor creates the advisor's account (role advisor) and profile
 // in one transaction; a taken email is ErrConflict.
 func (s *Store) CreateAdvisor(ctx context.Context, u *auth.User, a *Advisor) error {

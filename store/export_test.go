@@ -24,3 +24,10 @@ func InsertBookingUnchecked(s *Store, advisorID, firmID, start, end int64) error
 		return bookingErr(err)
 	})
 }
+
+// ForgetMigration removes the record of migration version, so the next
+// Migrate runs it again on the data as it is now.
+func ForgetMigration(s *Store, version int) error {
+	_, err := s.w.Exec("DELETE FROM schema_migrations WHERE version = ?", version)
+	return err
+}

@@ -1,10 +1,12 @@
 package store_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
 	"dxready/advisors"
+	"dxready/auth"
 	"dxready/scoring"
 	"dxready/store"
 	"dxready/store/storetest"
@@ -51,5 +53,34 @@ func TestConsultationProgress(t *testing.T) {
 	byID, err := s.SubmissionsByID(ctx, []int64{subs[0].ResponseID, subs[1].ResponseID, 999999})
 	if err != nil || len(byID) != 2 || byID[subs[0].ResponseID].Overall != 40 || byID[subs[1].ResponseID].Pillars["customer"] != 10 {
 		t.Fatalf("by id: %v %v", byID, err)
+	}
+}
+
+// Advisor accounts without a profile (made before profiles existed) get
+// the starter profile from migration 0005; existing profiles stay as they are.
+func TestAdvisorBackfillMigration(t *testing.T) {
+	s, fx := storetest.Open(t)
+	old := &auth.User{Email: "cu@test.local", Name: "Chuyên gia cũ", Role: auth.RoleAdvisor, Status: auth.StatusActive, Lang: "vi"}
+	if err := s.CreateUser(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.FindAdvisor(ctx, old.ID); err == nil {
+		t.Fatal("a plain advisor account already has a profile")
+	}
+	before, _ := s.FindAdvisor(ctx, fx.Advisor.ID)
+	if err := store.ForgetMigration(s, 5); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.Migrate(ctx); err != nil || n != 1 {
+		t.Fatalf("migrate: %d %v", n, err)
+	}
+	got, err := s.FindAdvisor(ctx, old.ID)
+	want := store.StarterAdvisor(old.ID)
+	if err != nil || fmt.Sprint(got.Hours) != fmt.Sprint(want.Hours) || fmt.Sprint(got.Languages) != "[vi]" || !got.Online ||
+		got.Rules != want.Rules || got.WeeklyCapacity != want.WeeklyCapacity || !got.Active {
+		t.Fatalf("backfilled: %+v %v", got, err)
+	}
+	if after, _ := s.FindAdvisor(ctx, fx.Advisor.ID); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Fatalf("an existing profile changed:\n%+v\n%+v", before, after)
 	}
 }

@@ -5,9 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
-	"dxready/advisors"
 	"dxready/auth"
 	"dxready/store"
 )
@@ -88,8 +86,7 @@ func (s *Server) adminAdvisorPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := &auth.User{Email: email, Name: name, Status: auth.StatusActive, Lang: lang(r), PasswordHash: hash}
-	a := &store.Advisor{Rules: advisors.DefaultRules(), Hours: starterHours()}
-	a.Languages, a.Online, a.WeeklyCapacity, a.Active = []string{"vi"}, true, 10, true
+	a := store.StarterAdvisor(0)
 	switch err := s.store.CreateAdvisor(r.Context(), u, a); {
 	case errors.Is(err, store.ErrConflict):
 		f.Fail("email", "error.advisor.email_taken")
@@ -101,15 +98,6 @@ func (s *Server) adminAdvisorPost(w http.ResponseWriter, r *http.Request) {
 	}
 	s.store.Audit(r.Context(), currentUser(r).ID, "advisor.create", "advisor:"+strconv.FormatInt(u.ID, 10), email)
 	s.renderAdminAdvisors(w, r, http.StatusOK, newForm(), &adminAdvisorsPage{NewEmail: email, NewPass: password, NewID: u.ID})
-}
-
-// starterHours are a new advisor's weekly hours until they set their own.
-func starterHours() []advisors.Hours {
-	var hs []advisors.Hours
-	for d := time.Monday; d <= time.Friday; d++ {
-		hs = append(hs, advisors.Hours{Weekday: d, Start: 8 * 60, End: 11*60 + 45}, advisors.Hours{Weekday: d, Start: 13*60 + 30, End: 17 * 60})
-	}
-	return hs
 }
 
 // adminAdvisorActivePost disables or re-enables an advisor. Disabling
