@@ -151,7 +151,10 @@ func (s *Server) advisorEditPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	next := *adv
-	s.readAdvisorForm(r, f, &next)
+	if err := s.readAdvisorForm(r, f, &next); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if !f.Valid() {
 		s.renderAdvisorEdit(w, r, http.StatusUnprocessableEntity, &next, f, newForm())
 		return
@@ -166,8 +169,9 @@ func (s *Server) advisorEditPost(w http.ResponseWriter, r *http.Request) {
 
 func advisorEditURL(id int64) string { return "/advisors/" + strconv.FormatInt(id, 10) + "/edit" }
 
-// readAdvisorForm copies the posted profile into a, recording problems on f.
-func (s *Server) readAdvisorForm(r *http.Request, f *form, a *store.Advisor) {
+// readAdvisorForm copies the posted profile into a, recording problems on
+// f; an error is the store's, reading the associations.
+func (s *Server) readAdvisorForm(r *http.Request, f *form, a *store.Advisor) error {
 	if utf8.RuneCountInString(f.Get("bio_vi")) > maxBio {
 		f.Fail("bio_vi", "error.advisor.bio_long")
 	}
@@ -183,7 +187,10 @@ func (s *Server) readAdvisorForm(r *http.Request, f *form, a *store.Advisor) {
 	a.Languages = pick(r.PostForm["language"], func(v string) bool { return slices.Contains(advisors.Languages, v) })
 	a.Wards = pick(r.PostForm["ward"], func(v string) bool { _, ok := s.ref.Ward(v); return ok })
 	a.Associations = nil
-	known, _ := s.store.Associations(r.Context())
+	known, err := s.store.Associations(r.Context())
+	if err != nil {
+		return err
+	}
 	for _, v := range r.PostForm["association"] {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err == nil && slices.ContainsFunc(known, func(as firms.Association) bool { return as.ID == id }) && !slices.Contains(a.Associations, id) {
@@ -219,6 +226,7 @@ func (s *Server) readAdvisorForm(r *http.Request, f *form, a *store.Advisor) {
 		}
 		a.Hours = append(a.Hours, hs...)
 	}
+	return nil
 }
 
 // pick keeps the distinct values ok accepts, in the order given.
