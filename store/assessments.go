@@ -229,32 +229,44 @@ type Submission struct {
 
 // Submissions returns firm firmID's submitted responses, newest first.
 func (s *Store) Submissions(ctx context.Context, firmID int64) ([]Submission, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT r.id, r.instrument, r.submitted_at, r.overall, r.level, p.pillar, p.score, p.scored
-		FROM responses r LEFT JOIN pillar_scores p ON p.response_id = r.id
+	rows, err := s.r.QueryContext(ctx, submissionSelect+`
 		WHERE r.firm_id = ? AND r.status = 'submitted' ORDER BY r.submitted_at DESC, r.id DESC`, firmID)
 	if err != nil {
 		return nil, mapErr("submissions", err)
 	}
 	defer rows.Close()
 	var out []Submission
+	err = scanSubmissions(rows, func(sub Submission) *Submission {
+		if n := len(out); n == 0 || out[n-1].ResponseID != sub.ResponseID {
+			sub.Pillars = map[string]float64{}
+			out = append(out, sub)
+		}
+		return &out[len(out)-1]
+	})
+	return out, err
+}
+
+// scanSubmissions reads rows of submissionSelect, one per response and
+// pillar; into returns the submission a row's pillar score belongs to.
+func scanSubmissions(rows *sql.Rows, into func(Submission) *Submission) error {
 	for rows.Next() {
 		var sub Submission
 		var pillar sql.NullString
 		var score sql.NullFloat64
 		var scored sql.NullBool
 		if err := rows.Scan(&sub.ResponseID, &sub.Instrument, &sub.SubmittedAt, &sub.Overall, &sub.Level, &pillar, &score, &scored); err != nil {
-			return nil, err
+			return err
 		}
-		if n := len(out); n == 0 || out[n-1].ResponseID != sub.ResponseID {
-			sub.Pillars = map[string]float64{}
-			out = append(out, sub)
-		}
-		if pillar.Valid && scored.Bool {
-			out[len(out)-1].Pillars[pillar.String] = score.Float64
+		if got := into(sub); pillar.Valid && scored.Bool {
+			got.Pillars[pillar.String] = score.Float64
 		}
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
+
+// submissionSelect reads submitted responses with their pillar scores.
+const submissionSelect = `SELECT r.id, r.instrument, r.submitted_at, r.overall, r.level, p.pillar, p.score, p.scored
+		FROM responses r LEFT JOIN pillar_scores p ON p.response_id = r.id `
 
 // PastSubmission is a submitted response loaded in bulk (the demo province,
 // or a migration from another system), with its own submission time.
@@ -474,30 +486,20 @@ func (s *Store) SubmissionsByID(ctx context.Context, ids []int64) (map[int64]*Su
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT r.id, r.instrument, r.submitted_at, r.overall, r.level, p.pillar, p.score, p.scored
-		FROM responses r LEFT JOIN pillar_scores p ON p.response_id = r.id
+	rows, err := s.r.QueryContext(ctx, submissionSelect+`
 		WHERE r.id IN (SELECT value FROM json_each(?)) AND r.status = 'submitted'`, jsonList(ids))
 	if err != nil {
 		return nil, mapErr("submissions by id", err)
 	}
 	defer rows.Close()
-	for rows.Next() {
-		var sub Submission
-		var pillar sql.NullString
-		var score sql.NullFloat64
-		var scored sql.NullBool
-		if err := rows.Scan(&sub.ResponseID, &sub.Instrument, &sub.SubmittedAt, &sub.Overall, &sub.Level, &pillar, &score, &scored); err != nil {
-			return nil, err
-		}
+	err = scanSubmissions(rows, func(sub Submission) *Submission {
 		got := out[sub.ResponseID]
 		if got == nil {
 			sub.Pillars = map[string]float64{}
 			got = &sub
 			out[sub.ResponseID] = got
 		}
-		if pillar.Valid && scored.Bool {
-			got.Pillars[pillar.String] = score.Float64
-		}
-	}
-	return out, rows.Err()
+		return got
+	})
+	return out, err
 }
