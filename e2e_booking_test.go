@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 
 	"dxready/advisors"
@@ -30,12 +29,7 @@ func TestJourneyBookingAndConsultation(t *testing.T) {
 	ctx, cancel := context.WithTimeout(bctx, 90*time.Second)
 	defer cancel()
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
-	downloads := t.TempDir()
-	truth := true
-	if _, err := chromedp.CallBrowser(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
-		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads, EventsEnabled: &truth}); err != nil {
-		t.Fatalf("downloads: %v", err)
-	}
+	downloads := allowDownloads(t, ctx)
 	login := func(email string) {
 		t.Helper()
 		err := chromedp.Do(ctx,

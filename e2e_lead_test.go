@@ -4,13 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"encoding/csv"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 )
 
@@ -26,12 +24,7 @@ func TestJourneyAssociationLead(t *testing.T) {
 	ctx, cancel := context.WithTimeout(bctx, 90*time.Second)
 	defer cancel()
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
-	downloads := t.TempDir()
-	truth := true
-	if _, err := chromedp.CallBrowser(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
-		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads, EventsEnabled: &truth}); err != nil {
-		t.Fatalf("downloads: %v", err)
-	}
+	downloads := allowDownloads(t, ctx)
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(base+"/login"),
 		chromedp.WaitVisible(css("#email")),
@@ -126,26 +119,15 @@ func busiestLead(t *testing.T, db string) (email, assoc, section string, sharing
 // waitForCSV waits for the browser's download to finish and reads it.
 func waitForCSV(t *testing.T, dir string) [][]string {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		files, _ := filepath.Glob(filepath.Join(dir, "members-*.csv"))
-		if len(files) == 1 {
-			b, err := os.ReadFile(files[0])
-			if err == nil && len(b) > 0 {
-				if !strings.HasPrefix(string(b), "\xEF\xBB\xBF") {
-					t.Fatal("the CSV has no byte-order mark")
-				}
-				recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(b), "\xEF\xBB\xBF"))).ReadAll()
-				if err != nil {
-					t.Fatalf("csv: %v", err)
-				}
-				return recs
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
+	b := waitForFile(t, dir, "members-*.csv")
+	if !strings.HasPrefix(b, "\xEF\xBB\xBF") {
+		t.Fatal("the CSV has no byte-order mark")
 	}
-	t.Fatal("the CSV download did not finish")
-	return nil
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(b, "\xEF\xBB\xBF"))).ReadAll()
+	if err != nil {
+		t.Fatalf("csv: %v", err)
+	}
+	return recs
 }
 
 func countTrue(m map[string]bool) int {

@@ -48,13 +48,7 @@ func (s *Server) renderAdminAdvisors(w http.ResponseWriter, r *http.Request, sta
 	}
 	in, l := s.defaultInstrument(), lang(r)
 	for _, a := range as {
-		var names []string
-		for _, id := range a.Pillars {
-			if pl, ok := in.Pillar(id); ok {
-				names = append(names, pl.Name.In(l))
-			}
-		}
-		p.Advisors = append(p.Advisors, adminAdvisorRow{Advisor: a, Pillars: strings.Join(names, ", "), ThisWeek: loads[a.ID].ThisWeek})
+		p.Advisors = append(p.Advisors, adminAdvisorRow{Advisor: a, Pillars: strings.Join(pillarNames(in, a.Pillars, l), ", "), ThisWeek: loads[a.ID].ThisWeek})
 	}
 	s.render(w, r, status, "admin_advisors", p)
 }

@@ -15,13 +15,7 @@ import (
 // bookingEvent is the booking as an .ics file, worded in loc's language,
 // with links on base.
 func (s *Server) bookingEvent(base string, b *store.Booking, loc *locale.Localizer) []byte {
-	in := s.defaultInstrument()
-	var topics []string
-	for _, id := range b.Pillars {
-		if pl, ok := in.Pillar(id); ok {
-			topics = append(topics, pl.Name.In(loc.Lang))
-		}
-	}
+	topics := pillarNames(s.defaultInstrument(), b.Pillars, loc.Lang)
 	desc := loc.T("ics.description", "Advisor", b.AdvisorName, "Firm", b.FirmName, "Pillars", strings.Join(topics, ", "),
 		"Link", base+bookingURL(b.ID, ""))
 	if b.Note != "" {

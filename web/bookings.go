@@ -182,11 +182,7 @@ func (s *Server) renderBooking(w http.ResponseWriter, r *http.Request, status in
 		AdvisorNotes: b.AdvisorNotes, Reason: b.Reason, Form: f,
 		CanChange: auth.Can(u, auth.ActBookingChange, t), CanConsult: auth.Can(u, auth.ActConsultation, t),
 		Started: !s.store.Now().Before(b.Start), Open: b.Status == store.BookingConfirmed, Held: b.Status == store.BookingDone}
-	for _, id := range b.Pillars {
-		if pl, ok := in.Pillar(id); ok {
-			p.Pillars = append(p.Pillars, pl.Name.In(l))
-		}
-	}
+	p.Pillars = pillarNames(in, b.Pillars, l)
 	for _, pl := range in.Pillars {
 		p.PillarOptions = append(p.PillarOptions, option{Value: pl.ID, Label: pl.Name.In(l), Selected: f.Get("pillar") == pl.ID})
 	}

@@ -130,13 +130,19 @@ func (s *Server) resultSummary(sub *store.Submission, loc *locale.Localizer, l s
 		in = s.defaultInstrument()
 	}
 	weak := weakest(in, sub.Pillars)
-	var names []string
-	for _, id := range weak[:min(2, len(weak))] {
+	names := pillarNames(in, weak[:min(2, len(weak))], l)
+	return loc.T("booking.result_summary", "Score", loc.Decimal(sub.Overall, 1), "Level", sub.Level, "Weakest", strings.Join(names, ", "))
+}
+
+// pillarNames names the known pillars among ids in language l, in order.
+func pillarNames(in *survey.Instrument, ids []string, l string) []string {
+	var out []string
+	for _, id := range ids {
 		if pl, ok := in.Pillar(id); ok {
-			names = append(names, pl.Name.In(l))
+			out = append(out, pl.Name.In(l))
 		}
 	}
-	return loc.T("booking.result_summary", "Score", loc.Decimal(sub.Overall, 1), "Level", sub.Level, "Weakest", strings.Join(names, ", "))
+	return out
 }
 
 // weakest orders the scored pillars weakest first (instrument order on ties).

@@ -135,12 +135,7 @@ func (s *Server) fillSchedule(r *http.Request, p *schedulePage, adv *store.Advis
 			if b.Start.In(advisors.Zone).Format(time.DateOnly) != key {
 				continue
 			}
-			var topics []string
-			for _, id := range b.Pillars {
-				if pl, ok := in.Pillar(id); ok {
-					topics = append(topics, pl.Name.In(l))
-				}
-			}
+			topics := pillarNames(in, b.Pillars, l)
 			sd.Events = append(sd.Events, scheduleEvent{Time: b.Start.In(advisors.Zone).Format("15:04") + "–" + b.End.In(advisors.Zone).Format("15:04"),
 				Firm: b.FirmName, Status: loc.T("booking.status." + b.Status), StatusID: b.Status, Result: rows[i].Result,
 				Topics: strings.Join(topics, ", "), Note: b.Note, URL: bookingURL(b.ID, "")})
