@@ -1,0 +1,36 @@
+// Package disclosure is the one place where figures computed from firms'
+// results are made safe to show to someone who may not see every result
+// behind them: an association lead (members that do not share), a firm
+// comparing itself with its association or industry, and later the public.
+//
+// It follows the cell-key method of national statistics offices (Australian
+// Bureau of Statistics; Giessing and Tent at Destatis), in four rules:
+//
+//  1. Every result carries a record key, drawn once at random when the result
+//     is created, kept secret in the database and never redrawn.
+//  2. A cell (a set of results) has a cell key: the sum of its records' keys
+//     modulo 2³². The same set always has the same key, so asking again, from
+//     another page or export, gives the same figure; two sets that differ by
+//     one record have unrelated keys, so the difference of their figures is
+//     noise, not that record.
+//  3. From the cell key, deterministic noise is added to what is summed:
+//     sums of scores get normal noise of standard deviation
+//     max(SigmaMin, SigmaRoot·√n) score points (a mean moves by that over n),
+//     and counts (firms per level, per band of ten points) get a small
+//     integer from a fixed perturbation table, then are adjusted so they add
+//     up to the exact number of firms.
+//  4. A cell may be split into strata, each perturbed with its own key. An
+//     association's results are split into those shared with it and the
+//     others: the lead, who sees shared results one by one, can subtract
+//     them, but what remains carries noise keyed by the non-shared results
+//     alone, which changes only when one of them changes.
+//
+// Counts of firms (how many have a result) are exact: they say who took
+// part, not how they scored. Quantiles are never published for perturbed
+// figures, because an order statistic is one firm's exact score; Exact
+// gives them for sets the viewer may see one by one. No figure is shown for
+// fewer than MinGroup firms.
+//
+// What it guarantees, what it costs, and what it does not stop are measured
+// and written down in docs/PRIVACY.md.
+package disclosure

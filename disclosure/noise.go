@@ -1,0 +1,137 @@
+package disclosure
+
+import "math"
+
+// The method's parameters. Changing any of them changes every published
+// figure; docs/PRIVACY.md gives the accuracy they cost and the protection
+// they buy, measured by this package's tests.
+const (
+	// SigmaMin is the smallest standard deviation, in score points, of the
+	// noise added to a stratum's sum of scores: one firm's score is never
+	// closer than this to what a difference of two figures shows.
+	SigmaMin = 40.0
+	// SigmaRoot scales the noise with the square root of the stratum's size,
+	// so large groups, which many differences could average, get more noise
+	// on their sums while their means still move by little.
+	SigmaRoot = 3.0
+	// Rho is the correlation between the noise on a stratum's overall sum and
+	// on each of its pillar sums. Independent noise would let a difference of
+	// six pillar sums average the noise away (the overall score is a mean of
+	// the pillars); fully shared noise would show each pillar's distance from
+	// the overall score exactly. At 0.8 a pillar's distance keeps noise of
+	// 0.63σ (0.89σ on a difference of two figures), and averaging the
+	// pillars gains almost nothing.
+	Rho = 0.8
+	// zMax bounds the noise at this many standard deviations.
+	zMax = 3.0
+)
+
+// pTable is the perturbation table for counts: the noise added to a count
+// of firms, with its probability. Its mean is 0 and its variance 1.6.
+var pTable = []struct {
+	v int
+	p float64
+}{{-2, 0.15}, {-1, 0.20}, {0, 0.30}, {1, 0.20}, {2, 0.15}}
+
+// Which figure of a cell a noise value is for: each gets its own, unrelated
+// draw from the same cell key.
+const (
+	figSum    = 1
+	figPillar = 100 // + pillar index
+	figLevel  = 200 // + level
+	figBand   = 300 // + band
+)
+
+// mix is SplitMix64's finaliser: a bijection of 64 bits in which every
+// input bit affects every output bit.
+func mix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// uniform is a number in (0, 1) that depends only on the cell (its key and
+// size) and on which of its figures it perturbs.
+func uniform(key uint32, n int, figure int) float64 {
+	h := mix(uint64(key)<<32 | uint64(uint32(n)))
+	h = mix(h ^ uint64(figure)*0xd6e8feb86659fd93)
+	return (float64(h>>11) + 0.5) / (1 << 53)
+}
+
+// sigma is the noise's standard deviation on the sum of n scores.
+func sigma(n int) float64 {
+	return max(SigmaMin, SigmaRoot*math.Sqrt(float64(n)))
+}
+
+// normal is a standard normal draw for a figure of a cell, from its uniform
+// through the inverse normal distribution, bounded at zMax.
+func normal(key uint32, n, figure int) float64 {
+	z := math.Sqrt2 * math.Erfinv(2*uniform(key, n, figure)-1)
+	return max(-zMax, min(zMax, z))
+}
+
+// sumNoise is the noise on the sum of a stratum's overall scores.
+func sumNoise(t *Tally) float64 {
+	if t.N == 0 {
+		return 0
+	}
+	return sigma(t.N) * normal(t.Key, t.N, figSum)
+}
+
+// pillarNoise is the noise on the sum of a stratum's scores of pillar i:
+// correlated with the overall noise by Rho.
+func pillarNoise(t *Tally, i int) float64 {
+	n := t.Pillars[i].N
+	if n == 0 {
+		return 0
+	}
+	z := Rho*normal(t.Key, t.N, figSum) + math.Sqrt(1-Rho*Rho)*normal(t.Key, n, figPillar+i)
+	return sigma(n) * z
+}
+
+// countNoise is the noise on one count of a cell with n results.
+func countNoise(key uint32, n, figure int) int {
+	u := uniform(key, n, figure)
+	for _, e := range pTable {
+		if u < e.p {
+			return e.v
+		}
+		u -= e.p
+	}
+	return pTable[len(pTable)-1].v
+}
+
+// perturbCounts adds count noise to each of counts and then adjusts the
+// result so it is never negative and adds up to n again: the surplus is
+// taken from, or the shortfall given to, the largest count (the lowest
+// index among equals), where it changes a share least.
+func perturbCounts(counts []int, key uint32, n, figure int) []int {
+	out := make([]int, len(counts))
+	total := 0
+	for i, c := range counts {
+		out[i] = max(0, c+countNoise(key, n, figure+i))
+		total += out[i]
+	}
+	for ; total != n; total += sign(n - total) {
+		out[largest(out)] += sign(n - total)
+	}
+	return out
+}
+
+func sign(x int) int {
+	if x < 0 {
+		return -1
+	}
+	return 1
+}
+
+func largest(xs []int) int {
+	best := 0
+	for i, x := range xs {
+		if x > xs[best] {
+			best = i
+		}
+	}
+	return best
+}

@@ -1,0 +1,83 @@
+package disclosure
+
+import (
+	"math"
+
+	"dxready/scoring"
+)
+
+// Bands is how many bands of ten points a tally counts overall scores in;
+// percentiles are read from the perturbed bands.
+const Bands = 10
+
+// Record is one result as a figure sees it.
+type Record struct {
+	scoring.Entry
+	Key uint32 // the result's secret record key
+}
+
+// PillarTally is one pillar's additive part of a tally.
+type PillarTally struct {
+	N   int // results with this pillar scored
+	Sum float64
+}
+
+// Tally is the additive summary of a set of results: everything a
+// protected figure needs, and nothing that cannot be added and taken away,
+// so a tally can be kept up to date one result at a time.
+type Tally struct {
+	N       int
+	Key     uint32 // the cell key: Σ record keys mod 2³²
+	Sum     float64
+	Levels  [scoring.Levels]int
+	Bands   [Bands]int
+	Pillars []PillarTally
+}
+
+// NewTally returns an empty tally over pillars pillars.
+func NewTally(pillars int) Tally { return Tally{Pillars: make([]PillarTally, pillars)} }
+
+// Add counts r in t.
+func (t *Tally) Add(r Record) { t.apply(r, 1) }
+
+// Remove takes r, counted before, out of t (a firm compared with its group
+// minus itself).
+func (t *Tally) Remove(r Record) { t.apply(r, -1) }
+
+func (t *Tally) apply(r Record, sign int) {
+	t.N += sign
+	t.Key += uint32(sign) * r.Key
+	t.Sum += float64(sign) * r.Overall
+	if r.Level >= 0 && r.Level < scoring.Levels {
+		t.Levels[r.Level] += sign
+	}
+	t.Bands[band(r.Overall)] += sign
+	for i := range min(len(t.Pillars), len(r.Pillars)) {
+		if !math.IsNaN(r.Pillars[i]) {
+			t.Pillars[i].N += sign
+			t.Pillars[i].Sum += float64(sign) * r.Pillars[i]
+		}
+	}
+}
+
+// Merge adds every result of o to t (o's pillars must match t's).
+func (t *Tally) Merge(o Tally) {
+	t.N += o.N
+	t.Key += o.Key
+	t.Sum += o.Sum
+	for i := range t.Levels {
+		t.Levels[i] += o.Levels[i]
+	}
+	for i := range t.Bands {
+		t.Bands[i] += o.Bands[i]
+	}
+	for i := range min(len(t.Pillars), len(o.Pillars)) {
+		t.Pillars[i].N += o.Pillars[i].N
+		t.Pillars[i].Sum += o.Pillars[i].Sum
+	}
+}
+
+// band is the band of ten points that holds score v (100 is in the last).
+func band(v float64) int {
+	return max(0, min(Bands-1, int(v/(100/Bands))))
+}
