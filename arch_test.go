@@ -10,21 +10,23 @@ import (
 // allowedImports is STYLE.md §8's direction table, plus demo (documented in
 // demo/demo.go): for each of our packages, which of ours it may import.
 var allowedImports = map[string][]string{
-	"dxready/firms":           {},
-	"dxready/survey":          {},
-	"dxready/auth":            {},
-	"dxready/locale":          {},
-	"dxready/templates":       {},
-	"dxready/static":          {},
-	"dxready/scoring":         {"dxready/survey"},
+	"dxready/firms":     {},
+	"dxready/survey":    {},
+	"dxready/auth":      {},
+	"dxready/locale":    {},
+	"dxready/templates": {},
+	"dxready/static":    {},
+	"dxready/scoring":   {"dxready/survey"},
+	// disclosure protects figures over results (documented in its doc.go).
+	"dxready/disclosure":      {"dxready/scoring"},
 	"dxready/advisors":        {"dxready/firms", "dxready/survey", "dxready/scoring"},
 	"dxready/charts":          {"dxready/scoring", "dxready/survey"},
-	"dxready/store":           {"dxready/firms", "dxready/survey", "dxready/scoring", "dxready/advisors", "dxready/auth"},
-	"dxready/store/storetest": {"dxready/store", "dxready/firms", "dxready/survey", "dxready/scoring", "dxready/advisors", "dxready/auth"},
+	"dxready/store":           {"dxready/firms", "dxready/survey", "dxready/scoring", "dxready/disclosure", "dxready/advisors", "dxready/auth"},
+	"dxready/store/storetest": {"dxready/store", "dxready/firms", "dxready/survey", "dxready/scoring", "dxready/disclosure", "dxready/advisors", "dxready/auth"},
 	"dxready/demo":            {"dxready/firms", "dxready/auth", "dxready/store", "dxready/survey", "dxready/scoring", "dxready/advisors"}, // seeds like storetest: store + domain packages
 	// mail delivers the outbox (documented in mail/doc.go): store only.
 	"dxready/mail": {"dxready/store"},
-	"dxready/web": {"dxready/firms", "dxready/survey", "dxready/scoring", "dxready/advisors", "dxready/auth",
+	"dxready/web": {"dxready/firms", "dxready/survey", "dxready/scoring", "dxready/disclosure", "dxready/advisors", "dxready/auth",
 		"dxready/charts", "dxready/locale", "dxready/store", "dxready/templates", "dxready/static"},
 	// main also runs commands: demo, rescore (scoring rules applied to stored
 	// answers), user add; it imports their domain packages for that.
@@ -32,7 +34,7 @@ var allowedImports = map[string][]string{
 }
 
 // pure packages hold domain rules only: no HTTP, no SQL, no templates.
-var pure = []string{"dxready/firms", "dxready/survey", "dxready/scoring", "dxready/advisors", "dxready/auth", "dxready/charts"}
+var pure = []string{"dxready/firms", "dxready/survey", "dxready/scoring", "dxready/disclosure", "dxready/advisors", "dxready/auth", "dxready/charts"}
 
 var impure = []string{"net/http", "database/sql", "html/template", "text/template"}
 

@@ -111,7 +111,10 @@ func TestCheckInstruments(t *testing.T) {
 	}
 }
 
-func TestCompareWithSuppressesSmallGroups(t *testing.T) {
+// A firm is compared with the others of its group: never with itself, so
+// re-taking the survey changes nothing it is compared with (no fresh noise
+// on the same others), and a group of fewer than five others shows nothing.
+func TestCompareExcludesTheFirmAndSmallGroups(t *testing.T) {
 	s, fx := storetest.Open(t)
 	in := storetest.Instrument(t)
 	// Seven wood firms with results 10, 20, … 70 overall.
@@ -125,31 +128,37 @@ func TestCompareWithSuppressesSmallGroups(t *testing.T) {
 		ids = append(ids, f.ID)
 		res := scoring.Result{Instrument: in.Key(), Overall: float64(10 * (i + 1)), Level: 1,
 			Pillars: []scoring.PillarScore{{PillarID: "customer", Score: float64(10 * (i + 1)), Scored: true}}}
-		if err := s.LoadSubmissions(ctx, in, []store.PastSubmission{{FirmID: f.ID, Result: res, SubmittedAt: storetest.Clock}}); err != nil {
+		if err := s.LoadSubmissions(ctx, in, []store.PastSubmission{{FirmID: f.ID, Result: res, SubmittedAt: storetest.Clock.Add(-time.Hour)}}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	s.AddMemberships(ctx, fx.Logistics.ID, ids[:4]) // only four in logistics
-	wood, err := s.CompareWith(ctx, store.Group{Division: "16"}, in.Key(), 45)
-	if err != nil || wood.Firms != 7 || wood.Below != 4 || wood.Suppressed() || wood.Pillars["customer"] != 40 {
-		t.Fatalf("division 16: %+v, %v", wood, err)
+	s.AddMemberships(ctx, fx.Logistics.ID, ids[:5]) // five in logistics
+	snap, _ := s.Snapshot(ctx, in)
+	wood := snap.Compare(ids[0], store.Group{Division: "16"})
+	if wood.N != 6 || wood.Suppressed || !wood.Perturbed || wood.Pillars[0].N != 6 || wood.Below(45) < 0 || wood.Below(45) > 100 {
+		t.Fatalf("division 16 without the firm: %+v", wood)
 	}
-	if p := wood.Percentile(); p < 66.6 || p > 66.7 {
-		t.Fatalf("percentile %.2f", p)
+	if member := snap.Compare(ids[0], store.Group{AssociationID: fx.Logistics.ID}); member.N != 4 || !member.Suppressed || member.Pillars[0].Mean != 0 {
+		t.Fatalf("a member sees four others, which must be suppressed: %+v", member)
 	}
-	small, _ := s.CompareWith(ctx, store.Group{AssociationID: fx.Logistics.ID}, in.Key(), 45)
-	if !small.Suppressed() || len(small.Pillars) != 0 {
-		t.Fatalf("a group of 4 was not suppressed: %+v", small)
+	if outsider := snap.Compare(ids[6], store.Group{AssociationID: fx.Logistics.ID}); outsider.N != 5 || outsider.Suppressed {
+		t.Fatalf("a non-member sees all five: %+v", outsider)
 	}
-	// A fifth member's submission reaches the (cached) figures at once.
-	s.AddMemberships(ctx, fx.Logistics.ID, ids[4:5])
-	res := scoring.Result{Instrument: in.Key(), Overall: 90, Level: 4, Pillars: []scoring.PillarScore{{PillarID: "customer", Score: 90, Scored: true}}}
-	if err := s.LoadSubmissions(ctx, in, []store.PastSubmission{{FirmID: ids[4], Result: res, SubmittedAt: storetest.Clock.Add(time.Hour)}}); err != nil {
+	// The firm submits again: what it is compared with is the same set of
+	// others, with the very same figures.
+	res := scoring.Result{Instrument: in.Key(), Overall: 95, Level: 5, Pillars: []scoring.PillarScore{{PillarID: "customer", Score: 95, Scored: true}}}
+	if err := s.LoadSubmissions(ctx, in, []store.PastSubmission{{FirmID: ids[0], Result: res, SubmittedAt: storetest.Clock.Add(-time.Minute)}}); err != nil {
 		t.Fatal(err)
 	}
-	five, _ := s.CompareWith(ctx, store.Group{AssociationID: fx.Logistics.ID}, in.Key(), 45)
-	if five.Suppressed() || five.Firms != 5 || five.Below != 4 || five.Pillars["customer"] != (10+20+30+40+90)/5.0 {
-		t.Fatalf("after a fifth result: %+v", five)
+	again, _ := s.Snapshot(ctx, in)
+	if snap == again {
+		t.Fatal("the snapshot did not see the new result")
+	}
+	if w := again.Compare(ids[0], store.Group{Division: "16"}); w.N != 6 || w.Overall.Mean != wood.Overall.Mean || w.Pillars[0].Mean != wood.Pillars[0].Mean {
+		t.Fatalf("re-taking the survey changed the comparison: %+v then %+v", wood.Overall, w.Overall)
+	}
+	if other := again.Compare(ids[1], store.Group{Division: "16"}); other.N != 6 || other.Overall.Mean == wood.Overall.Mean {
+		t.Fatalf("another firm's comparison should include the new result: %+v", other.Overall)
 	}
 }
 

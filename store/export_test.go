@@ -25,9 +25,16 @@ func InsertBookingUnchecked(s *Store, advisorID, firmID, start, end int64) error
 	})
 }
 
-// ForgetMigration removes the record of migration version, so the next
-// Migrate runs it again on the data as it is now.
-func ForgetMigration(s *Store, version int) error {
-	_, err := s.w.Exec("DELETE FROM schema_migrations WHERE version = ?", version)
-	return err
+// RerunMigration runs migration version again on the data as it is now,
+// as Migrate would on a database made before it (later migrations stay
+// applied).
+func RerunMigration(s *Store, version int) error {
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	return s.inTx(context.Background(), func(tx *sql.Tx) error {
+		_, err := tx.Exec(ms[version-1].sql)
+		return err
+	})
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"dxready/firms"
+	"dxready/scoring"
 )
 
 // Member statuses.
@@ -35,17 +36,21 @@ type MemberFilter struct {
 	Pillars       []string // pillar IDs whose scores to read, for shared results
 }
 
-// Member is one member firm as its association sees it. Overall, Level and
-// Pillars are filled only when the firm shares its results with the
-// association: the store never reads them otherwise.
+// Member is one member firm as its association sees it. Overall, Level,
+// Pillars and the exact SubmittedAt are filled only when the firm shares
+// its results with the association: the store never reads the scores
+// otherwise, and gives the submission's quarter only, so a lead cannot
+// line a non-sharing member's submission up with a change in the
+// association's figures (docs/PRIVACY.md).
 type Member struct {
 	FirmID              int64
 	TaxCode             firms.TaxCode
 	Name                string
 	Section, Size, Ward string
 	Status              string
-	Drafting            bool      // a (re-)assessment is in progress
-	SubmittedAt         time.Time // of the current result, when there is one
+	Drafting            bool            // a (re-)assessment is in progress
+	SubmittedAt         time.Time       // of the current result, when there is one and it is shared
+	Quarter             scoring.Quarter // of the current result, when there is one
 	Shared              bool
 	Overall             float64
 	Level               int
@@ -67,7 +72,7 @@ func memberQuery(f MemberFilter, lean bool) (from string, args []any, order stri
 		LEFT JOIN current_results c ON c.firm_id = f.id
 		LEFT JOIN responses d ON d.firm_id = f.id AND d.status = 'draft'`)
 	}
-	if !lean || f.Sort == "score" {
+	if !lean || f.Sort == "score" || f.Sort == "submitted" {
 		b.WriteString(`
 		LEFT JOIN result_sharing sh ON sh.association_id = m.association_id AND sh.firm_id = f.id`)
 	}
@@ -106,8 +111,8 @@ func memberQuery(f MemberFilter, lean bool) (from string, args []any, order stri
 	switch f.Sort {
 	case "status":
 		order = "(CASE WHEN c.firm_id IS NOT NULL THEN 2 WHEN d.id IS NOT NULL THEN 1 ELSE 0 END)" + dir + ", f.search_key, f.id"
-	case "submitted":
-		order = "c.submitted_at IS NULL, c.submitted_at" + dir + ", f.search_key, f.id"
+	case "submitted": // by quarter; within one, by date only where shared
+		order = "c.submitted_at IS NULL, " + quarterKey + dir + ", (CASE WHEN sh.firm_id IS NOT NULL THEN c.submitted_at END)" + dir + ", f.search_key, f.id"
 	case "score": // only shared scores order the list; the others follow, by name
 		order = "sh.firm_id IS NULL, (CASE WHEN sh.firm_id IS NOT NULL THEN c.overall END)" + dir + ", f.search_key, f.id"
 	default:
@@ -115,6 +120,11 @@ func memberQuery(f MemberFilter, lean bool) (from string, args []any, order stri
 	}
 	return b.String(), args, order
 }
+
+// quarterKey is a current result's quarter in Vietnam's time, as text
+// that sorts in time order ("20264" for 2026-Q4).
+const quarterKey = `(strftime('%Y', c.submitted_at, '+7 hours') ||
+	((CAST(strftime('%m', c.submitted_at, '+7 hours') AS INTEGER) + 2) / 3))`
 
 func isDigits(s string) bool {
 	for _, r := range s {
@@ -205,7 +215,10 @@ func scanMember(rows *sql.Rows, pillars int) (Member, error) {
 	m.Status = MemberNotStarted
 	switch {
 	case submitted:
-		m.Status, m.SubmittedAt = MemberSubmitted, at.Time
+		m.Status, m.Quarter = MemberSubmitted, scoring.QuarterOf(at.Time)
+		if m.Shared {
+			m.SubmittedAt = at.Time
+		}
 	case m.Drafting:
 		m.Status = MemberDraft
 	}

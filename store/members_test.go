@@ -6,6 +6,7 @@ import (
 
 	"dxready/firms"
 
+	"dxready/scoring"
 	"dxready/store"
 	"dxready/store/storetest"
 	"dxready/survey"
@@ -36,8 +37,12 @@ func TestMembersShowScoresOnlyWhenShared(t *testing.T) {
 		!m.Pillars[0].Valid || m.Pillars[0].Float64 != 30 || m.Pillars[1].Valid {
 		t.Fatalf("shared member: %+v", m)
 	}
-	if m := byID[ids[1]]; m.Shared || m.Status != store.MemberSubmitted || m.Overall != 0 || m.Level != 0 || m.Pillars[0].Valid || m.SubmittedAt.IsZero() {
-		t.Fatalf("a member that does not share shows scores: %+v", m)
+	if m := byID[ids[1]]; m.Shared || m.Status != store.MemberSubmitted || m.Overall != 0 || m.Level != 0 || m.Pillars[0].Valid ||
+		!m.SubmittedAt.IsZero() || m.Quarter != (scoring.Quarter{Year: 2026, Q: 4}) {
+		t.Fatalf("a member that does not share shows scores or its day: %+v", m)
+	}
+	if m := byID[ids[2]]; m.SubmittedAt.IsZero() || m.Quarter != (scoring.Quarter{Year: 2026, Q: 4}) {
+		t.Fatalf("a sharing member's day: %+v", m)
 	}
 	if m := byID[fx.NoiThat.ID]; m.Status != store.MemberDraft || m.HasAccount {
 		t.Fatalf("drafting member: %+v", m)

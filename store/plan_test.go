@@ -39,24 +39,3 @@ func openPlanStore(t *testing.T) *Store {
 	}
 	return s
 }
-
-// The comparison figures on a result page read only a group's members:
-// every table is reached through an index, none is scanned, so the cost
-// follows the group's size and not the province's 68,000 firms.
-func TestComparisonQueriesUseIndexes(t *testing.T) {
-	s := openPlanStore(t)
-	for _, g := range []Group{{AssociationID: 1}, {Division: "16"}} {
-		members, args := groupMembers(g)
-		for _, q := range []string{groupOverallSQL(members), groupPillarsSQL(members)} {
-			plan := queryPlan(t, s, q, append(args, "dbi-2021@1")...)
-			for _, line := range strings.Split(strings.TrimSpace(plan), "\n") {
-				if strings.HasPrefix(line, "SCAN ") {
-					t.Errorf("group %+v: a full scan in\n%s\n%s", g, q, plan)
-				}
-			}
-			if !strings.Contains(plan, "SEARCH c USING INTEGER PRIMARY KEY") {
-				t.Errorf("group %+v: current results not looked up by firm:\n%s", g, plan)
-			}
-		}
-	}
-}

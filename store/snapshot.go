@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"dxready/disclosure"
 	"dxready/scoring"
 	"dxready/survey"
 )
@@ -31,22 +32,32 @@ type Snapshot struct {
 	Firms      []SnapFirm
 	version    uint64
 	cache      sync.Map // AggFilter → *Aggregate
+	groups     sync.Map // Group → strata, for comparisons
 	byID       map[int64]int
 }
 
 // SnapFirm is one firm in a snapshot.
 type SnapFirm struct {
 	ID                            int64
-	Assocs                        []int64
+	Assocs                        []int64 // associations it belongs to
+	Shares                        []int64 // of those, the ones it shares its results with now
 	Division, Section, Size, Ward string
 	Results                       []SnapResult // submitted, oldest first
 }
 
 // SnapResult is one submitted result.
 type SnapResult struct {
-	At time.Time
+	At  time.Time
+	Key uint32 // its secret record key (package disclosure); never shown
 	scoring.Entry
 }
+
+// Record is the result as package disclosure counts it.
+func (r SnapResult) Record() disclosure.Record { return disclosure.Record{Entry: r.Entry, Key: r.Key} }
+
+// current is the instant whose current results are the snapshot's "now":
+// just after BuiltAt, so a result submitted at that very instant counts.
+func (snap *Snapshot) current() time.Time { return snap.BuiltAt.Add(time.Nanosecond) }
 
 // AsOf returns the firm's result current at t: its last submitted before t.
 func (f *SnapFirm) AsOf(t time.Time) (SnapResult, bool) {
@@ -70,7 +81,6 @@ type aggState struct {
 // changed records a write that aggregates and comparisons must see.
 func (s *Store) changed() {
 	s.agg.version.Add(1)
-	s.groups.clear()
 }
 
 // Snapshot returns the aggregate snapshot for instrument in. The first call
@@ -146,6 +156,9 @@ func (s *Store) buildSnapshot(ctx context.Context, in *survey.Instrument, v uint
 	if err := snap.readMemberships(ctx, tx); err != nil {
 		return nil, err
 	}
+	if err := snap.readSharing(ctx, tx); err != nil {
+		return nil, err
+	}
 	if err := snap.readResults(ctx, tx, pillarIdx); err != nil {
 		return nil, err
 	}
@@ -197,12 +210,31 @@ func (snap *Snapshot) readMemberships(ctx context.Context, tx *sql.Tx) error {
 	return rows.Err()
 }
 
+// readSharing reads which associations each firm shares its results with.
+func (snap *Snapshot) readSharing(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, "SELECT firm_id, association_id FROM result_sharing ORDER BY firm_id, association_id")
+	if err != nil {
+		return mapErr("snapshot sharing", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var firm, assoc int64
+		if err := rows.Scan(&firm, &assoc); err != nil {
+			return err
+		}
+		if i, ok := snap.byID[firm]; ok {
+			snap.Firms[i].Shares = append(snap.Firms[i].Shares, assoc)
+		}
+	}
+	return rows.Err()
+}
+
 // readResults reads every submitted response, then their pillar scores.
 // Two plain scans (no join, no sort: the firm index already orders
 // responses by firm and time) and pillar names read without allocating
 // keep a province with a million pillar scores to about a second.
 func (snap *Snapshot) readResults(ctx context.Context, tx *sql.Tx, pillarIdx map[string]int) error {
-	rows, err := tx.QueryContext(ctx, `SELECT id, firm_id, submitted_at, overall, level FROM responses
+	rows, err := tx.QueryContext(ctx, `SELECT id, firm_id, submitted_at, record_key, overall, level FROM responses
 		WHERE status = 'submitted' AND instrument = ? ORDER BY firm_id, submitted_at`, snap.Instrument)
 	if err != nil {
 		return mapErr("snapshot results", err)
@@ -215,7 +247,7 @@ func (snap *Snapshot) readResults(ctx context.Context, tx *sql.Tx, pillarIdx map
 	for rows.Next() {
 		var id, firm int64
 		var res SnapResult
-		if err := rows.Scan(&id, &firm, &res.At, &res.Overall, &res.Level); err != nil {
+		if err := rows.Scan(&id, &firm, &res.At, &res.Key, &res.Overall, &res.Level); err != nil {
 			return err
 		}
 		i, ok := snap.byID[firm]

@@ -35,11 +35,10 @@ var (
 
 // Store is the database. It is safe for concurrent use.
 type Store struct {
-	w      *sql.DB // exactly one connection; every write goes here
-	r      *sql.DB // read-only pool
-	path   string
-	groups groupCache // comparison figures, cleared on every submission
-	agg    aggState
+	w    *sql.DB // exactly one connection; every write goes here
+	r    *sql.DB // read-only pool
+	path string
+	agg  aggState
 	// SyncAggregates makes Snapshot rebuild at once after any change, so a
 	// caller reads its own writes (tests); serving lets it lag by up to
 	// AggregateRefresh instead.

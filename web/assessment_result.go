@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"slices"
 	"sort"
@@ -54,14 +55,19 @@ type resultPage struct {
 	Basis       string
 	Radar       charts.Chart
 	Groups      []groupView
+	// CompareOwnOnly: the viewer is not one of the firm's users, who alone
+	// see the comparisons.
+	CompareOwnOnly bool
 }
 
-// groupView is one comparison group on the report.
+// groupView is one comparison group on the report: how many other firms
+// it holds and the share of them the firm scores above (rounded, from
+// protected figures).
 type groupView struct {
 	Name       string
 	Firms      int
 	Suppressed bool
-	Percentile float64
+	Percentile string
 }
 
 func (s *Server) assessmentResult(w http.ResponseWriter, r *http.Request) {
@@ -101,59 +107,83 @@ func (s *Server) assessmentResult(w http.ResponseWriter, r *http.Request) {
 }
 
 // addComparisons adds the firm's associations and industry (VSIC division)
-// to the report: percentile and, on the radar, their pillar averages. A
-// group of fewer than store.MinGroup firms shows neither.
+// to the report: the share of the other firms it scores above and, on the
+// radar, their pillar averages, all protected by package disclosure (the
+// others' results are not the viewer's to see) and computed without the
+// firm itself. Only the firm's own users see them: an advisor or a lead
+// opening many firms' reports would otherwise collect the same group's
+// figures with many different firms left out, and average their noise
+// away. A group of fewer than disclosure.MinGroup others shows nothing.
 func (s *Server) addComparisons(r *http.Request, ac *assessmentCtx, res scoring.Result, p *resultPage) error {
 	ctx, l, loc := r.Context(), lang(r), s.loc(r)
-	f, err := s.store.FindFirmByID(ctx, ac.resp.FirmID)
-	if err != nil {
-		return err
-	}
-	type named struct {
-		name string
-		g    store.Group
-	}
-	var groups []named
-	ids, err := s.store.FirmAssociationIDs(ctx, f.ID)
-	if err != nil {
-		return err
-	}
-	for _, id := range ids {
-		a, err := s.store.FindAssociationByID(ctx, id)
-		if err != nil {
-			return err
-		}
-		groups = append(groups, named{a.Name(l), store.Group{AssociationID: id}})
-	}
-	if len(f.VSICCode) >= 2 {
-		if ind, ok := s.ref.Industry(f.VSICVersion, f.VSICCode[:2]); ok {
-			groups = append(groups, named{loc.T("page.assessment_result.industry", "Name", ind.Name(l)), store.Group{Division: f.VSICCode[:2]}})
-		}
-	}
-	axes := make([]string, len(ac.in.Pillars))
+	axes := allPillarNames(ac.in, l)
 	firm := charts.Series{Name: loc.T("page.assessment_result.your_firm"), Values: make([]float64, len(ac.in.Pillars))}
-	for i, pl := range ac.in.Pillars {
-		axes[i] = pl.Name.In(l)
+	for i := range ac.in.Pillars {
 		firm.Values[i] = res.Pillars[i].Score
 	}
 	series := []charts.Series{firm}
+	if u := currentUser(r); u.Role != auth.RoleFirm || u.FirmID != ac.resp.FirmID {
+		p.CompareOwnOnly = true
+		var err error
+		p.Radar, err = charts.Radar("radar", loc.T("page.assessment_result.radar_label"), axes, series)
+		return err
+	}
+	groups, err := s.comparisonGroups(r, ac.resp.FirmID)
+	if err != nil {
+		return err
+	}
+	snap, err := s.store.Snapshot(ctx, ac.in)
+	if err != nil {
+		return err
+	}
 	for _, g := range groups {
-		st, err := s.store.CompareWith(ctx, g.g, ac.in.Key(), res.Overall)
-		if err != nil {
-			return err
-		}
-		p.Groups = append(p.Groups, groupView{Name: g.name, Firms: st.Firms, Suppressed: st.Suppressed(), Percentile: st.Percentile()})
-		if st.Suppressed() {
+		fig := snap.Compare(ac.resp.FirmID, g.group)
+		p.Groups = append(p.Groups, groupView{Name: g.name, Firms: fig.N, Suppressed: fig.Suppressed,
+			Percentile: loc.Decimal(math.Round(fig.Below(res.Overall)), 0)})
+		if fig.Suppressed {
 			continue
 		}
 		avg := charts.Series{Name: loc.T("page.assessment_result.average_of", "Name", g.name), Values: make([]float64, len(ac.in.Pillars))}
-		for i, pl := range ac.in.Pillars {
-			avg.Values[i] = st.Pillars[pl.ID]
+		for i := range ac.in.Pillars {
+			avg.Values[i] = nanIfSuppressed(fig.Pillars[i])
 		}
 		series = append(series, avg)
 	}
 	p.Radar, err = charts.Radar("radar", loc.T("page.assessment_result.radar_label"), axes, series)
 	return err
+}
+
+type namedGroup struct {
+	name  string
+	group store.Group
+}
+
+// comparisonGroups are firmID's associations and its industry (VSIC
+// division), named in the request's language.
+func (s *Server) comparisonGroups(r *http.Request, firmID int64) ([]namedGroup, error) {
+	ctx, l, loc := r.Context(), lang(r), s.loc(r)
+	f, err := s.store.FindFirmByID(ctx, firmID)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := s.store.FirmAssociationIDs(ctx, f.ID)
+	if err != nil {
+		return nil, err
+	}
+	var groups []namedGroup
+	for _, id := range ids {
+		a, err := s.store.FindAssociationByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		groups = append(groups, namedGroup{a.Name(l), store.Group{AssociationID: id}})
+	}
+	if len(f.VSICCode) >= 2 {
+		if ind, ok := s.ref.Industry(f.VSICVersion, f.VSICCode[:2]); ok {
+			groups = append(groups, namedGroup{loc.T("page.assessment_result.industry", "Name", ind.Name(l)), store.Group{Division: f.VSICCode[:2]}})
+		}
+	}
+	return groups, nil
 }
 
 // previousOf returns the submission before responseID, if any.

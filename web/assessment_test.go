@@ -242,9 +242,10 @@ func TestRadarWithHostileGroupName(t *testing.T) {
 	if err := e.st.CreateAssociation(ctx, &hostile); err != nil {
 		t.Fatal(err)
 	}
-	// Five members with results, the fixture firm among them.
+	// The fixture firm and five other members with results (a firm is
+	// compared with the others only).
 	ids := []int64{e.fx.GoDuc.ID}
-	for i := range 4 {
+	for i := range 5 {
 		f := *e.fx.NoiThat
 		f.ID, f.TaxCode, f.Name = 0, firms.TaxCode(mst(371200000+i*10)), fmt.Sprintf("Công ty Thành viên %d", i)
 		if f.TaxCode == "" {

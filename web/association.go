@@ -1,7 +1,6 @@
 package web
 
 import (
-	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -74,10 +73,10 @@ func (s *Server) associations(w http.ResponseWriter, r *http.Request) {
 	p := associationsPage{page: s.newPage(w, r, "page.associations.title")}
 	for _, a := range list {
 		agg := snap.Aggregate(store.AggFilter{AssociationID: a.ID})
-		row := assocRow{ID: a.ID, Name: a.Name(lang(r)), Members: agg.Members, Assessed12m: agg.Assessed12m,
-			Share: loc.Percent(share(agg.Assessed12m, agg.Members), 0), Suppressed: agg.Group.Suppressed}
-		if !agg.Group.Suppressed {
-			row.Mean = loc.Decimal(agg.Group.Overall.Mean, 1)
+		row := assocRow{ID: a.ID, Name: a.Name(lang(r)), Members: agg.Members, Assessed: agg.Assessed, Sharing: agg.Sharing,
+			Share: loc.Percent(share(agg.Assessed, agg.Members), 0), Suppressed: agg.Whole.Suppressed}
+		if !agg.Whole.Suppressed {
+			row.Mean, row.Margin = loc.Decimal(agg.Whole.Overall.Mean, 1), loc.Decimal(agg.Whole.Margin(), 1)
 		}
 		p.Rows = append(p.Rows, row)
 	}
@@ -90,11 +89,11 @@ type associationsPage struct {
 }
 
 type assocRow struct {
-	ID                   int64
-	Name                 string
-	Members, Assessed12m int
-	Share, Mean          string
-	Suppressed           bool
+	ID                         int64
+	Name                       string
+	Members, Assessed, Sharing int
+	Share, Mean, Margin        string
+	Suppressed                 bool
 }
 
 func share(part, whole int) float64 {
@@ -133,13 +132,4 @@ func (s *Server) dashboardFilter(q url.Values, assocID int64, now scoring.Quarte
 		}
 	}
 	return f
-}
-
-// nanIfSuppressed turns a suppressed figure into NaN, which charts draw as
-// a gap and tables as "fewer than 5 firms".
-func nanIfSuppressed(st scoring.Stat) float64 {
-	if st.Suppressed {
-		return math.NaN()
-	}
-	return st.Mean
 }

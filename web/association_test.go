@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"dxready/store"
 	"dxready/store/storetest"
 )
 
@@ -17,7 +18,7 @@ func TestDashboardSuppressesSmallGroups(t *testing.T) {
 	e := newEnv(t)
 	lead := e.client().login("lead@test.local")
 	r := lead.get(assocPath(e.fx.Wood.ID, ""))
-	must(t, r, http.StatusOK, "Hiệp hội Gỗ thử", `id="group-suppressed"`, "Có 2 doanh nghiệp hội viên phù hợp; 0 doanh nghiệp", "dưới 5 doanh nghiệp",
+	must(t, r, http.StatusOK, "Hiệp hội Gỗ thử", `id="group-suppressed"`, `id="shared-suppressed"`, "0 trong 2 doanh nghiệp hội viên đã có kết quả", "dưới 5 doanh nghiệp",
 		`id="chart-levels"`, `id="chart-pillars"`, `id="chart-trend"`, `id="chart-heat"`)
 	if strings.Contains(r.body, `id="level-table"`) || strings.Contains(r.body, `id="group-mean"`) {
 		t.Fatal("a suppressed group shows figures")
@@ -27,25 +28,46 @@ func TestDashboardSuppressesSmallGroups(t *testing.T) {
 	}
 }
 
+// Five of the seven wood firms share their results (ward 25813); two in
+// ward 25760 do not. The whole association's figures are the protected
+// ones the store computes, the same whatever the filters; the shared
+// selection is exact and follows the filters.
 func TestDashboardFiguresAndFilters(t *testing.T) {
 	e := newEnv(t)
 	in := storetest.Instrument(t)
-	storetest.SevenWoodFirms(t, e.st, e.fx, in)
+	ids := storetest.SevenWoodFirms(t, e.st, e.fx, in)
+	if err := e.st.AddSharing(ctx, e.fx.Wood.ID, ids[:5]); err != nil {
+		t.Fatal(err)
+	}
+	whole := wholeMean(t, e, e.fx.Wood.ID)
 	lead := e.client().login("lead@test.local")
 	must(t, lead.get("/associations"), http.StatusSeeOther)
 	r := lead.get(assocPath(e.fx.Wood.ID, ""))
-	must(t, r, http.StatusOK, "Có 9 doanh nghiệp hội viên phù hợp; 7 doanh nghiệp đã tự đánh giá trong 12 tháng qua (78%)",
-		`<strong id="group-mean">40,0</strong>`, `id="level-table"`, "Trải nghiệm số cho khách hàng", "<td>7</td><td>40,0</td><td>25,0</td><td>40,0</td><td>55,0</td>",
-		"Hội viên tiến bộ nhiều nhất", `id="no-improved"`)
-	// Filters live in the URL: a ward with two results is suppressed; the
-	// other shows its five; the end of Q3 had only two results.
-	must(t, lead.get(assocPath(e.fx.Wood.ID, "?ward=25760")), http.StatusOK, `id="group-suppressed"`, `<option value="25760" selected>`)
-	must(t, lead.get(assocPath(e.fx.Wood.ID, "?quarter=2026-Q3")), http.StatusOK, `id="group-suppressed"`, "Cuối Quý 3/2026",
-		`<option value="2026-Q3" selected>`, `href="/associations/1/aggregates.csv?quarter=2026-Q3"`)
-	must(t, lead.get(assocPath(e.fx.Wood.ID, "?section=H")), http.StatusOK, "Có 0 doanh nghiệp hội viên")
+	must(t, r, http.StatusOK, "7 trong 9 doanh nghiệp hội viên đã có kết quả tự đánh giá (78%); 5 doanh nghiệp trong số đó chia sẻ",
+		`<strong id="group-mean">`+whole+`</strong>`, `id="group-margin"`, `id="level-table"`, `id="privacy-method"`, "Trải nghiệm số cho khách hàng",
+		"Tính cả 5 kết quả được chia sẻ", `<strong id="shared-mean">30,0</strong>`, "<td>5</td><td>30,0</td><td>20,0</td><td>30,0</td><td>40,0</td>",
+		"Hội viên tiến bộ nhiều nhất")
+	// A ward of two non-sharing members: the shared selection is empty, the
+	// whole association does not move. The end of Q3 had two results.
+	must(t, lead.get(assocPath(e.fx.Wood.ID, "?ward=25760")), http.StatusOK, `id="shared-suppressed"`, `<option value="25760" selected>`,
+		`<strong id="group-mean">`+whole+`</strong>`, "0 kết quả được chia sẻ phù hợp bộ lọc")
+	must(t, lead.get(assocPath(e.fx.Wood.ID, "?quarter=2026-Q3")), http.StatusOK, `id="group-suppressed"`, `id="shared-suppressed"`, "Cuối Quý 3/2026",
+		`<option value="2026-Q3" selected>`, `href="/associations/1/aggregates.csv?quarter=2026-Q3"`, `<input type="hidden" name="quarter" value="2026-Q3">`)
+	must(t, lead.get(assocPath(e.fx.Wood.ID, "?section=H")), http.StatusOK, "0 kết quả được chia sẻ phù hợp bộ lọc")
 	// Unknown filter values are ignored, not errors.
-	must(t, lead.get(assocPath(e.fx.Wood.ID, "?section=ZZ&ward=x&size=giant&quarter=1999-Q1&by=nope")), http.StatusOK, `<strong id="group-mean">40,0</strong>`)
-	must(t, lead.get(assocPath(e.fx.Wood.ID, "?ward=25813&by=ward&lang=en")), http.StatusOK, "Average overall score", `<strong id="group-mean">30.0</strong>`)
+	must(t, lead.get(assocPath(e.fx.Wood.ID, "?section=ZZ&ward=x&size=giant&quarter=1999-Q1&by=nope")), http.StatusOK, `<strong id="shared-mean">30,0</strong>`)
+	must(t, lead.get(assocPath(e.fx.Wood.ID, "?ward=25813&by=ward&lang=en")), http.StatusOK, "Average overall score", `<strong id="shared-mean">30.0</strong>`)
+}
+
+// wholeMean is the whole association's protected mean as the store
+// computes it, formatted as the Vietnamese page shows it.
+func wholeMean(t *testing.T, e *env, assocID int64) string {
+	t.Helper()
+	snap, err := e.st.Snapshot(ctx, storetest.Instrument(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Replace(fmt.Sprintf("%.1f", snap.Aggregate(store.AggFilter{AssociationID: assocID}).Whole.Overall.Mean), ".", ",", 1)
 }
 
 // The most improved list names only members that share their results now.

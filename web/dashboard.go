@@ -7,6 +7,7 @@ import (
 
 	"dxready/auth"
 	"dxready/charts"
+	"dxready/disclosure"
 	"dxready/firms"
 	"dxready/locale"
 	"dxready/scoring"
@@ -17,34 +18,44 @@ import (
 // dashboard lists.
 const improvedShown = 10
 
+// dashboardPage is an association's dashboard in its two populations
+// (store.Aggregate): the whole association, protected, and the members
+// that share their results, exact and narrowed by the filters.
 type dashboardPage struct {
 	page
 	AssociationID int64
 	Name          string
 	AsOf          string
+	Quarter       string // the period chosen, for the second form
 	ExportCSV     string // the aggregates with the page's filters
 	ExportXLSX    string
-	Sections      []option
-	Sizes         []option
-	Wards         []option
 	Quarters      []option
-	By            []option
-	Members       int
-	Assessed12m   int
-	Share         string
-	Suppressed    bool
-	Mean          string
-	Levels        []levelRow
-	Pillars       []pillarAggRow
-	Breakdown     []groupAggRow
-	Improved      []improvedRow
-	LevelChart    charts.Chart
-	PillarChart   charts.Chart
-	TrendChart    charts.Chart
-	HeatChart     charts.Chart
-	HeatSize      string // a CSS class: the heatmap's height follows its rows
 	CanMembers    bool
 	CanExport     bool
+	// The whole association.
+	Members, Assessed, Sharing int
+	Share                      string
+	Suppressed                 bool
+	Mean, Margin               string
+	Levels                     []levelRow
+	Pillars                    []pillarAggRow
+	LevelChart                 charts.Chart
+	PillarChart                charts.Chart
+	TrendChart                 charts.Chart
+	// The members that share their results.
+	Filtered         bool
+	Sections         []option
+	Sizes            []option
+	Wards            []option
+	By               []option
+	Selected         int
+	SharedSuppressed bool
+	SharedMean       string
+	SharedPillars    []pillarAggRow
+	Breakdown        []groupAggRow
+	HeatChart        charts.Chart
+	HeatSize         string // a CSS class: the heatmap's height follows its rows
+	Improved         []improvedRow
 }
 
 type levelRow struct {
@@ -52,6 +63,8 @@ type levelRow struct {
 	Count int
 }
 
+// pillarAggRow is one pillar's row; quartiles are filled for exact
+// figures only, the province for the whole association only.
 type pillarAggRow struct {
 	Name                         string
 	Suppressed                   bool
@@ -72,8 +85,9 @@ type improvedRow struct {
 }
 
 // associationDashboard shows an association's participation, levels,
-// pillars against the province, trend, breakdown heatmap and most improved
-// sharing members, for the filters in the URL.
+// pillars against the province and trend over all its assessed members
+// (protected), then the members that share their results, exact, with the
+// filters, breakdown heatmap and most improved.
 func (s *Server) associationDashboard(w http.ResponseWriter, r *http.Request) {
 	ac, err := s.loadAssociation(r, auth.ActAssociationView)
 	if err != nil {
@@ -91,30 +105,34 @@ func (s *Server) associationDashboard(w http.ResponseWriter, r *http.Request) {
 	agg := snap.Aggregate(f)
 	u, l, loc := currentUser(r), lang(r), s.loc(r)
 	p := dashboardPage{page: s.newPage(w, r, "page.association.title"), AssociationID: ac.assoc.ID, Name: ac.name,
-		AsOf: loc.DateTime(agg.AsOf), Members: agg.Members, Assessed12m: agg.Assessed12m,
-		Share: loc.Percent(share(agg.Assessed12m, agg.Members), 0), Suppressed: agg.Group.Suppressed,
+		AsOf: loc.DateTime(agg.AsOf), Members: agg.Members, Assessed: agg.Assessed, Sharing: agg.Sharing,
+		Share: loc.Percent(share(agg.Assessed, agg.Members), 0), Suppressed: agg.Whole.Suppressed,
+		Filtered: f.Filtered(), Selected: agg.Selected, SharedSuppressed: agg.Shared.Suppressed,
 		CanMembers: auth.Can(u, auth.ActMembersView, auth.Target{AssociationID: ac.assoc.ID}),
 		CanExport:  auth.Can(u, auth.ActAssociationExport, auth.Target{AssociationID: ac.assoc.ID})}
+	if f.Quarter != (scoring.Quarter{}) {
+		p.Quarter = f.Quarter.String()
+	}
 	qs := filterQuery(f).Encode()
 	p.ExportCSV = assocURL(ac.assoc.ID, "/aggregates.csv", qs)
 	p.ExportXLSX = assocURL(ac.assoc.ID, "/aggregates.xlsx", qs)
-	by := q.Get("by")
-	if by != store.BySize && by != store.ByWard {
-		by = store.BySection
-	}
+	by := breakdownOf(q)
 	s.dashboardOptions(&p, f, by, nowQ, loc, l)
-	if !agg.Group.Suppressed {
-		p.Mean = loc.Decimal(agg.Group.Overall.Mean, 1)
-		for i, n := range agg.Group.Levels {
+	if !agg.Whole.Suppressed {
+		p.Mean, p.Margin = loc.Decimal(agg.Whole.Overall.Mean, 1), loc.Decimal(agg.Whole.Margin(), 1)
+		for i, n := range agg.Whole.Levels {
 			p.Levels = append(p.Levels, levelRow{Name: ac.in.Levels[i].Name.In(l), Count: n})
 		}
 	}
-	pillarNames := make([]string, len(ac.in.Pillars))
-	for i, pl := range ac.in.Pillars {
-		pillarNames[i] = pl.Name.In(l)
-		p.Pillars = append(p.Pillars, pillarAggView(pillarNames[i], agg.Group.Pillars[i], agg.Province.Pillars[i], loc))
+	if !agg.Shared.Suppressed {
+		p.SharedMean = loc.Decimal(agg.Shared.Overall.Mean, 1)
 	}
-	if err := s.dashboardCharts(&p, ac, agg, pillarNames, by, loc); err != nil {
+	names := allPillarNames(ac.in, l)
+	for i, name := range names {
+		p.Pillars = append(p.Pillars, pillarAggView(name, agg.Whole.Pillars[i], &agg.Province.Pillars[i], loc))
+		p.SharedPillars = append(p.SharedPillars, pillarAggView(name, agg.Shared.Pillars[i], nil, loc))
+	}
+	if err := s.dashboardCharts(&p, ac, agg, names, by, loc); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -127,12 +145,25 @@ func (s *Server) associationDashboard(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "association", p)
 }
 
-func pillarAggView(name string, st, prov scoring.Stat, loc *locale.Localizer) pillarAggRow {
+// breakdownOf is the dimension the shared selection is broken down by.
+func breakdownOf(q url.Values) string {
+	if by := q.Get("by"); by == store.BySize || by == store.ByWard {
+		return by
+	}
+	return store.BySection
+}
+
+// pillarAggView is a pillar's row: quartiles when the figures have them,
+// the province's mean when prov is given.
+func pillarAggView(name string, st disclosure.Stat, prov *disclosure.Stat, loc *locale.Localizer) pillarAggRow {
 	row := pillarAggRow{Name: name, Suppressed: st.Suppressed, N: st.N}
 	if !st.Suppressed {
-		row.Mean, row.P25, row.Median, row.P75 = loc.Decimal(st.Mean, 1), loc.Decimal(st.P25, 1), loc.Decimal(st.Median, 1), loc.Decimal(st.P75, 1)
+		row.Mean = loc.Decimal(st.Mean, 1)
+		if st.Quantiles {
+			row.P25, row.Median, row.P75 = loc.Decimal(st.P25, 1), loc.Decimal(st.Median, 1), loc.Decimal(st.P75, 1)
+		}
 	}
-	if !prov.Suppressed {
+	if prov != nil && !prov.Suppressed {
 		row.Prov = loc.Decimal(prov.Mean, 1)
 	}
 	return row

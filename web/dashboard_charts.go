@@ -5,12 +5,16 @@ import (
 	"net/http"
 
 	"dxready/charts"
+	"dxready/disclosure"
 	"dxready/locale"
 	"dxready/store"
+	"dxready/survey"
 )
 
-// dashboardCharts builds the dashboard's four charts and its breakdown
-// table from one Aggregate, so table and charts always agree.
+// dashboardCharts builds the dashboard's charts and its breakdown table
+// from one Aggregate, so tables and charts always agree: levels, pillars
+// against the province and the trend over the whole association; the
+// heatmap over the shared selection.
 func (s *Server) dashboardCharts(p *dashboardPage, ac *assocCtx, agg *store.Aggregate, pillars []string, by string, loc *locale.Localizer) error {
 	l := p.Lang
 	var err error
@@ -19,8 +23,8 @@ func (s *Server) dashboardCharts(p *dashboardPage, ac *assocCtx, agg *store.Aggr
 	for i, lv := range ac.in.Levels {
 		levels[i] = loc.T("page.association.level_axis", "Level", i, "Name", lv.Name.In(l))
 		counts[i] = math.NaN()
-		if !agg.Group.Suppressed {
-			counts[i] = float64(agg.Group.Levels[i])
+		if !agg.Whole.Suppressed {
+			counts[i] = float64(agg.Whole.Levels[i])
 		}
 	}
 	if p.LevelChart, err = charts.Bars("chart-levels", loc.T("page.association.levels_heading"), levels,
@@ -29,7 +33,7 @@ func (s *Server) dashboardCharts(p *dashboardPage, ac *assocCtx, agg *store.Aggr
 	}
 	group, prov := make([]float64, len(pillars)), make([]float64, len(pillars))
 	for i := range pillars {
-		group[i], prov[i] = nanIfSuppressed(agg.Group.Pillars[i]), nanIfSuppressed(agg.Province.Pillars[i])
+		group[i], prov[i] = nanIfSuppressed(agg.Whole.Pillars[i]), nanIfSuppressed(agg.Province.Pillars[i])
 	}
 	if p.PillarChart, err = charts.Bars("chart-pillars", loc.T("page.association.pillars_heading"), pillars,
 		[]charts.Series{{Name: ac.name, Values: group}, {Name: loc.T("page.association.province"), Values: prov}}, 100); err != nil {
@@ -45,11 +49,16 @@ func (s *Server) dashboardCharts(p *dashboardPage, ac *assocCtx, agg *store.Aggr
 		[]charts.Series{{Name: loc.T("page.association.overall"), Values: trend}}); err != nil {
 		return err
 	}
+	return s.breakdown(p, agg.By[by], pillars, by, loc)
+}
+
+// breakdown fills the shared selection's breakdown table and heatmap.
+func (s *Server) breakdown(p *dashboardPage, groups []store.GroupRow, pillars []string, by string, loc *locale.Localizer) error {
 	var rows []string
 	var cells [][]float64
-	for _, g := range agg.By[by] {
-		label := s.groupLabel(by, g.Key, loc, l)
-		row := groupAggRow{Label: label, Firms: g.Firms, Suppressed: g.Suppressed}
+	for _, g := range groups {
+		label := s.groupLabel(by, g.Key, loc, p.Lang)
+		row := groupAggRow{Label: label, Firms: g.N, Suppressed: g.Suppressed}
 		cellRow := make([]float64, len(pillars))
 		for i := range pillars {
 			cellRow[i] = nanIfSuppressed(g.Pillars[i])
@@ -68,12 +77,32 @@ func (s *Server) dashboardCharts(p *dashboardPage, ac *assocCtx, agg *store.Aggr
 	default:
 		p.HeatSize = "rows-many"
 	}
+	var err error
 	p.HeatChart, err = charts.Heatmap("chart-heat", loc.T("page.association.heat_heading"), pillars, rows, cells)
 	return err
 }
 
+// nanIfSuppressed turns a suppressed figure into NaN, which charts draw as
+// a gap and tables as "fewer than 5 firms".
+func nanIfSuppressed(st disclosure.Stat) float64 {
+	if st.Suppressed {
+		return math.NaN()
+	}
+	return st.Mean
+}
+
+// allPillarNames names every pillar of in, in order, in language l.
+func allPillarNames(in *survey.Instrument, l string) []string {
+	out := make([]string, len(in.Pillars))
+	for i, pl := range in.Pillars {
+		out[i] = pl.Name.In(l)
+	}
+	return out
+}
+
 // improvedMembers lists the most improved members among those that share
-// their results with the association now (read live, never cached).
+// their results with the association now (read live, never cached: a
+// withdrawal takes effect at once, before the snapshot catches up).
 func (s *Server) improvedMembers(r *http.Request, assocID int64, all []store.Improvement, loc *locale.Localizer) ([]improvedRow, error) {
 	sharing, err := s.store.SharingFirms(r.Context(), assocID)
 	if err != nil {

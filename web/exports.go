@@ -93,17 +93,13 @@ func (s *Server) memberCells(m store.Member, ac *assocCtx, loc *locale.Localizer
 	if m.Size != "" {
 		size = loc.T("size." + m.Size)
 	}
-	cells := []any{string(m.TaxCode), m.Name, m.Section, size, ward, loc.T(memberStatusMessage[m.Status]), nil, loc.T("export.no")}
-	if m.Status == store.MemberSubmitted {
-		cells[6] = loc.Date(m.SubmittedAt)
+	cells := []any{string(m.TaxCode), m.Name, m.Section, size, ward, loc.T(memberStatusMessage[m.Status]), submittedLabel(m, loc), loc.T("export.no")}
+	if m.Shared {
+		cells[7] = loc.T("export.yes")
 	}
-	if !m.Shared || m.Status != store.MemberSubmitted {
-		if m.Shared {
-			cells[7] = loc.T("export.yes")
-		}
+	if !scoresShown(m) {
 		return append(cells, make([]any, 3+len(m.Pillars))...)
 	}
-	cells[7] = loc.T("export.yes")
 	level := ""
 	if m.Level >= 0 && m.Level < len(ac.in.Levels) {
 		level = ac.in.Levels[m.Level].Name.In(l)

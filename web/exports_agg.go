@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"dxready/auth"
+	"dxready/disclosure"
 	"dxready/locale"
 	"dxready/scoring"
 	"dxready/store"
@@ -17,9 +18,11 @@ func (s *Server) aggregatesXLSX(w http.ResponseWriter, r *http.Request) {
 	s.aggregatesExport(w, r, "xlsx")
 }
 
-// aggregatesExport writes the dashboard's figures for the URL's filters:
-// the selection, the province, each breakdown group and each quarter,
-// from the same Aggregate the dashboard draws, suppressed the same way.
+// aggregatesExport writes the dashboard's figures for the URL's filters,
+// from the same Aggregate the dashboard draws, protected and suppressed the
+// same way: the whole association (now, and at the end of each quarter)
+// and the province, perturbed; then the shared selection and its
+// breakdowns, exact. A column names each row's population.
 func (s *Server) aggregatesExport(w http.ResponseWriter, r *http.Request, format exportFormat) {
 	ac, err := s.loadAssociation(r, auth.ActAssociationExport)
 	if err != nil {
@@ -38,26 +41,7 @@ func (s *Server) aggregatesExport(w http.ResponseWriter, r *http.Request, format
 		s.fail(w, r, err)
 		return
 	}
-	head := []any{loc.T("export.breakdown"), loc.T("page.association.group"), loc.T("page.association.firms"), loc.T("export.note")}
-	for _, lv := range ac.in.Levels {
-		head = append(head, loc.T("export.level_count", "Name", lv.Name.In(l)))
-	}
-	head = append(head, loc.T("page.association.mean"), loc.T("page.association.p25"), loc.T("page.association.median"), loc.T("page.association.p75"))
-	for _, pl := range ac.in.Pillars {
-		head = append(head, pl.Name.In(l))
-	}
-	rows := [][]any{head,
-		summaryCells(loc.T("export.selection"), ac.name, agg.Group, loc),
-		summaryCells(loc.T("export.selection"), loc.T("page.association.province"), agg.Province, loc)}
-	for _, dim := range []struct{ key, label string }{{store.BySection, "page.association.by_section"},
-		{store.BySize, "page.association.by_size"}, {store.ByWard, "page.association.by_ward"}} {
-		for _, g := range agg.By[dim.key] {
-			rows = append(rows, summaryCells(loc.T(dim.label), s.groupLabel(dim.key, g.Key, loc, l), g.Summary, loc))
-		}
-	}
-	for _, tp := range agg.Trend {
-		rows = append(rows, summaryCells(loc.T("export.quarter_end"), quarterLabel(tp.Quarter, loc), tp.Summary, loc))
-	}
+	rows := s.aggregateRows(ac, agg, loc, l)
 	n := 0
 	for _, row := range rows {
 		if err = sh.Row(row); err != nil {
@@ -74,20 +58,63 @@ func (s *Server) aggregatesExport(w http.ResponseWriter, r *http.Request, format
 	}
 }
 
-// summaryCells is one group's row; a suppressed group keeps its label and
-// says why its figures are empty.
-func summaryCells(breakdown, group string, sm scoring.Summary, loc *locale.Localizer) []any {
-	cells := []any{breakdown, group, sm.Firms, nil}
-	if sm.Suppressed {
-		cells[2], cells[3] = nil, loc.T("page.association.suppressed")
-		return append(cells, make([]any, len(sm.Levels)+4+len(sm.Pillars))...)
+// aggregateRows are the export's header and rows.
+func (s *Server) aggregateRows(ac *assocCtx, agg *store.Aggregate, loc *locale.Localizer, l string) [][]any {
+	head := []any{loc.T("export.breakdown"), loc.T("page.association.group"), loc.T("export.population"), loc.T("page.association.firms"), loc.T("export.note")}
+	for _, lv := range ac.in.Levels {
+		head = append(head, loc.T("export.level_count", "Name", lv.Name.In(l)))
 	}
-	for _, c := range sm.Levels {
+	head = append(head, loc.T("page.association.mean"), loc.T("page.association.p25"), loc.T("page.association.median"), loc.T("page.association.p75"))
+	head = append(head, toAny(allPillarNames(ac.in, l))...)
+	whole, province := loc.T("export.population_all"), loc.T("export.population_province")
+	rows := [][]any{head,
+		figureCells(loc.T("export.whole"), ac.name, whole, agg.Whole, loc),
+		figureCells(loc.T("export.whole"), loc.T("page.association.province"), province, agg.Province, loc)}
+	for _, tp := range agg.Trend {
+		rows = append(rows, figureCells(loc.T("export.quarter_end"), quarterLabel(tp.Quarter, loc), whole, tp.Figures, loc))
+	}
+	shared := loc.T("export.population_shared")
+	rows = append(rows, figureCells(loc.T("export.selection"), ac.name, shared, agg.Shared, loc))
+	for _, dim := range []struct{ key, label string }{{store.BySection, "page.association.by_section"},
+		{store.BySize, "page.association.by_size"}, {store.ByWard, "page.association.by_ward"}} {
+		for _, g := range agg.By[dim.key] {
+			rows = append(rows, figureCells(loc.T(dim.label), s.groupLabel(dim.key, g.Key, loc, l), shared, g.Figures, loc))
+		}
+	}
+	return rows
+}
+
+func toAny(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+// figureCells is one group's row; a suppressed group keeps its label and
+// count and says why its figures are empty; a perturbed one says so, with
+// its margin. Quartile cells stay empty where none is published.
+func figureCells(breakdown, group, population string, f disclosure.Figures, loc *locale.Localizer) []any {
+	cells := []any{breakdown, group, population, f.N, nil}
+	if f.Suppressed {
+		cells[4] = loc.T("page.association.suppressed")
+		return append(cells, make([]any, scoring.Levels+4+len(f.Pillars))...)
+	}
+	if f.Perturbed {
+		cells[4] = loc.T("export.perturbed", "Margin", loc.Decimal(f.Margin(), 1))
+	}
+	for _, c := range f.Levels {
 		cells = append(cells, c)
 	}
-	o := sm.Overall
-	cells = append(cells, o.Mean, o.P25, o.Median, o.P75)
-	for _, p := range sm.Pillars {
+	o := f.Overall
+	cells = append(cells, o.Mean)
+	if o.Quantiles {
+		cells = append(cells, o.P25, o.Median, o.P75)
+	} else {
+		cells = append(cells, nil, nil, nil)
+	}
+	for _, p := range f.Pillars {
 		if p.Suppressed {
 			cells = append(cells, nil)
 		} else {

@@ -42,7 +42,8 @@ type memberRow struct {
 	FirmID             int64
 	TaxCode, Name      string
 	Status, Submitted  string
-	Shared             bool
+	Shared             bool   // scores shown
+	NoScores           string // why not, when not
 	Overall, LevelName string
 	Pillars            []string
 	CanInvite          bool
@@ -132,24 +133,50 @@ func (s *Server) associationMembers(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) memberView(m store.Member, ac *assocCtx, loc *locale.Localizer, l string, canInvite bool) memberRow {
 	row := memberRow{FirmID: m.FirmID, TaxCode: string(m.TaxCode), Name: m.Name, Status: loc.T(memberStatusMessage[m.Status]),
-		Shared: m.Shared, CanInvite: canInvite && !m.HasAccount}
-	if m.Status == store.MemberSubmitted {
-		row.Submitted = loc.Date(m.SubmittedAt)
+		Submitted: submittedLabel(m, loc), Shared: scoresShown(m), CanInvite: canInvite && !m.HasAccount}
+	if !row.Shared {
+		row.NoScores = loc.T(noScoresMessage(m))
+		return row
 	}
-	if m.Shared && m.Status == store.MemberSubmitted {
-		row.Overall = loc.Decimal(m.Overall, 1)
-		if m.Level >= 0 && m.Level < len(ac.in.Levels) {
-			row.LevelName = ac.in.Levels[m.Level].Name.In(l)
-		}
-		for _, v := range m.Pillars {
-			if v.Valid {
-				row.Pillars = append(row.Pillars, loc.Decimal(v.Float64, 1))
-			} else {
-				row.Pillars = append(row.Pillars, "")
-			}
+	row.Overall = loc.Decimal(m.Overall, 1)
+	if m.Level >= 0 && m.Level < len(ac.in.Levels) {
+		row.LevelName = ac.in.Levels[m.Level].Name.In(l)
+	}
+	for _, v := range m.Pillars {
+		if v.Valid {
+			row.Pillars = append(row.Pillars, loc.Decimal(v.Float64, 1))
+		} else {
+			row.Pillars = append(row.Pillars, "")
 		}
 	}
 	return row
+}
+
+// scoresShown reports whether a member's scores are on the list: it has a
+// result and shares it.
+func scoresShown(m store.Member) bool { return m.Shared && m.Status == store.MemberSubmitted }
+
+// noScoresMessage says why a member's scores are not on the list.
+func noScoresMessage(m store.Member) string {
+	switch m.Status {
+	case store.MemberNotStarted:
+		return "page.members.not_assessed"
+	case store.MemberDraft:
+		return "page.members.no_result_yet"
+	}
+	return "page.members.not_shared"
+}
+
+// submittedLabel is when a member's current result was submitted: the date
+// where it is shared, the quarter otherwise, nothing without a result.
+func submittedLabel(m store.Member, loc *locale.Localizer) string {
+	switch {
+	case m.Status != store.MemberSubmitted:
+		return ""
+	case !m.SubmittedAt.IsZero():
+		return loc.Date(m.SubmittedAt)
+	}
+	return quarterLabel(m.Quarter, loc)
 }
 
 var memberStatusMessage = map[string]string{

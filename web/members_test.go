@@ -22,9 +22,12 @@ func TestMemberListShowsScoresOnlyWhenShared(t *testing.T) {
 	e.st.SetSharing(ctx, ids[2], e.fx.Wood.ID, true, 0)
 	lead := e.client().login("lead@test.local")
 	r := lead.get(assocPath(e.fx.Wood.ID, "/members"))
-	must(t, r, http.StatusOK, "Tìm thấy 9 hội viên", "Công ty Gỗ C", "<td>30,0</td><td>Bắt đầu</td>", "không chia sẻ", "Chưa bắt đầu")
-	if strings.Count(r.body, "không chia sẻ") != 8 {
-		t.Fatalf("want 8 unshared rows, got %d", strings.Count(r.body, "không chia sẻ"))
+	must(t, r, http.StatusOK, "Tìm thấy 9 hội viên", "Công ty Gỗ C", "<td>30,0</td><td>Bắt đầu</td>", "không chia sẻ", "Chưa bắt đầu",
+		"Đã nộp 22/11/2026", "Đã nộp Quý 4/2026")
+	// Six submitted without sharing; the two that never started are "not
+	// assessed", not "not sharing"; only the shared result has its day.
+	if n, m, d := strings.Count(r.body, "không chia sẻ"), strings.Count(r.body, "chưa đánh giá"), strings.Count(r.body, "22/11/2026"); n != 6 || m != 2 || d != 1 {
+		t.Fatalf("want 6 unshared rows, 2 not assessed and 1 exact date; got %d, %d, %d", n, m, d)
 	}
 	must(t, lead.get(assocPath(e.fx.Wood.ID, "/members?status=none")), http.StatusOK, "Tìm thấy 2 hội viên", "Gỗ Đức Thành", "Nội thất Bình Dương")
 	must(t, lead.get(assocPath(e.fx.Wood.ID, "/members?sort=score&desc=1&status=bogus&page=-3")), http.StatusOK, "Tìm thấy 9 hội viên")
@@ -62,9 +65,12 @@ func TestMemberExportsKeepConsentAndAreAudited(t *testing.T) {
 	}
 	scored := 0
 	for _, rec := range recs[1:] {
+		if rec[5] == "Đã nộp" && rec[7] == "không" && rec[6] != "Quý 4/2026" {
+			t.Fatalf("a non-sharing member's submission is dated finer than its quarter: %v", rec)
+		}
 		if rec[8] != "" {
 			scored++
-			if rec[1] != "Công ty Gỗ C" || rec[7] != "có" || rec[8] != "30.0" || rec[9] != "2" || rec[11] != "30.0" || rec[12] != "" {
+			if rec[1] != "Công ty Gỗ C" || rec[6] != "22/11/2026" || rec[7] != "có" || rec[8] != "30.0" || rec[9] != "2" || rec[11] != "30.0" || rec[12] != "" {
 				t.Fatalf("shared row: %v", rec)
 			}
 		}
@@ -91,32 +97,42 @@ func TestMemberExportsKeepConsentAndAreAudited(t *testing.T) {
 	must(t, e.client().login("firm@test.local").get(assocPath(e.fx.Wood.ID, "/members.csv")), http.StatusNotFound)
 }
 
+// The export carries the dashboard's figures: the whole association
+// protected (the store's perturbed mean, no quartiles, a note saying so),
+// the shared selection exact, suppressed groups with their count and why.
 func TestAggregateExportSuppressesLikeTheDashboard(t *testing.T) {
 	e := newEnv(t)
-	storetest.SevenWoodFirms(t, e.st, e.fx, storetest.Instrument(t))
+	ids := storetest.SevenWoodFirms(t, e.st, e.fx, storetest.Instrument(t))
+	if err := e.st.AddSharing(ctx, e.fx.Wood.ID, ids[:5]); err != nil {
+		t.Fatal(err)
+	}
+	whole := strings.Replace(wholeMean(t, e, e.fx.Wood.ID), ",", ".", 1)
 	lead := e.client().login("lead@test.local")
 	recs := readCSV(t, lead.get(assocPath(e.fx.Wood.ID, "/aggregates.csv")).body)
+	if len(recs[0]) != 5+scoring.Levels+4+6 || recs[0][2] != "Doanh nghiệp được tính" {
+		t.Fatalf("header: %v", recs[0])
+	}
 	byGroup := map[string][]string{}
 	for _, rec := range recs[1:] {
 		byGroup[rec[0]+"|"+rec[1]] = rec
 	}
-	if g := byGroup["Phạm vi|Hiệp hội Gỗ thử"]; g[2] != "7" || g[10] != "40.0" || g[11] != "25.0" {
-		t.Fatalf("selection row: %v", g)
+	if g := byGroup["Toàn hiệp hội|Hiệp hội Gỗ thử"]; g[3] != "7" || !strings.HasPrefix(g[4], "được bảo vệ") || g[11] != whole || g[12] != "" {
+		t.Fatalf("whole association row (mean should be %s): %v", whole, g)
 	}
-	if g := byGroup["Phường, xã|"+wardName(e, "25760")]; g[2] != "" || g[3] != "dưới 5 doanh nghiệp" || g[10] != "" {
-		t.Fatalf("suppressed ward row: %v", g)
+	if g := byGroup["Phạm vi|Hiệp hội Gỗ thử"]; g[3] != "5" || g[4] != "" || g[11] != "30.0" || g[12] != "20.0" {
+		t.Fatalf("shared selection row: %v", g)
 	}
-	if g := byGroup["Cuối quý|Quý 3/2026"]; g[3] != "dưới 5 doanh nghiệp" {
+	if g := byGroup["Cuối quý|Quý 3/2026"]; g[3] != "2" || g[4] != "dưới 5 doanh nghiệp" || g[11] != "" {
 		t.Fatalf("suppressed quarter: %v", g)
 	}
-	x := lead.get(assocPath(e.fx.Wood.ID, "/aggregates.xlsx?ward=25813"))
+	x := lead.get(assocPath(e.fx.Wood.ID, "/aggregates.xlsx?ward=25760"))
 	f, err := excelize.OpenReader(bytes.NewReader([]byte(x.body)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	rows, _ := f.GetRows("Số liệu")
-	if len(rows) < 3 || rows[1][2] != "5" || rows[1][10] != "30.0" {
-		t.Fatalf("xlsx: %v", rows[:min(3, len(rows))])
+	if len(rows) < 5 || rows[1][3] != "7" || rows[1][11] != whole {
+		t.Fatalf("xlsx: a ward filter moved the whole association: %v", rows[:min(5, len(rows))])
 	}
 }
 
