@@ -1,0 +1,61 @@
+package storetest
+
+import (
+	"database/sql"
+	"testing"
+
+	"dxready/auth"
+	"dxready/store"
+)
+
+// FixRecordKeys gives every response a record key derived from its ID and
+// seed, instead of SQLite's randomness, so that tests of protected figures
+// are the same on every run. Call it before the first Snapshot.
+func FixRecordKeys(t testing.TB, s *store.Store, seed uint64) {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+s.Path()+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query("SELECT id FROM responses")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	for _, id := range ids {
+		if _, err := db.Exec("UPDATE responses SET record_key = ? WHERE id = ?", int64(splitmix(uint64(id)^seed)&0xffffffff), id); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func splitmix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// Lead adds the lead of association assocID, with the fixtures' password.
+func Lead(t testing.TB, s *store.Store, email string, assocID int64) *auth.User {
+	t.Helper()
+	hash, err := auth.NewHasher(Cheap, 1).Hash(ctx, Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &auth.User{Email: email, Name: "Trưởng hội " + email, Role: auth.RoleLead, AssociationID: assocID,
+		Status: auth.StatusActive, Lang: "vi", PasswordHash: hash}
+	if err := s.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
