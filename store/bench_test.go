@@ -171,4 +171,16 @@ func BenchmarkSnapshot(b *testing.B) {
 			snap.Compute(store.AggFilter{AssociationID: 2})
 		}
 	})
+	// A result page's comparisons: an industry's tallies read from every
+	// firm once per snapshot, then one firm taken out on every view.
+	b.Run("compare-uncached", func(b *testing.B) {
+		for b.Loop() {
+			snap.GroupStrata(store.Group{Division: "16"})
+		}
+	})
+	b.Run("compare-cached", func(b *testing.B) {
+		for b.Loop() {
+			snap.Compare(42, store.Group{Division: "16"})
+		}
+	})
 }

@@ -42,18 +42,24 @@ func (snap *Snapshot) groupStrata(g Group) strata {
 	if v, ok := snap.groups.Load(g); ok {
 		return v.(strata).clone()
 	}
+	st := snap.computeGroup(g)
+	snap.groups.Store(g, st)
+	return st.clone()
+}
+
+func (snap *Snapshot) computeGroup(g Group) strata {
 	st := newStrata(len(snap.Pillars))
+	now := snap.current()
 	for i := range snap.Firms {
 		sf := &snap.Firms[i]
 		if !g.has(sf) {
 			continue
 		}
-		if cur, ok := sf.AsOf(snap.current()); ok {
+		if cur, ok := sf.AsOf(now); ok {
 			st.add(cur, g.AssociationID != 0 && slices.Contains(sf.Shares, g.AssociationID))
 		}
 	}
-	snap.groups.Store(g, st)
-	return st.clone()
+	return st
 }
 
 func (s *strata) remove(r SnapResult, shared bool) {

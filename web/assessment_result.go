@@ -56,8 +56,9 @@ type resultPage struct {
 	Radar       charts.Chart
 	Groups      []groupView
 	// CompareOwnOnly: the viewer is not one of the firm's users, who alone
-	// see the comparisons.
+	// see the comparisons (and the link to the firm's own profile).
 	CompareOwnOnly bool
+	FirmID         int64
 }
 
 // groupView is one comparison group on the report: how many other firms
@@ -198,7 +199,7 @@ func previousOf(subs []store.Submission, responseID int64) *store.Submission {
 func (s *Server) newResultPage(w http.ResponseWriter, r *http.Request, ac *assessmentCtx, res scoring.Result, prev *store.Submission) resultPage {
 	l, loc := lang(r), s.loc(r)
 	lv := ac.in.LevelFor(res.Overall)
-	p := resultPage{page: s.newPage(w, r, "page.assessment_result.title"), ResponseID: ac.resp.ID, Overall: res.Overall,
+	p := resultPage{page: s.newPage(w, r, "page.assessment_result.title"), ResponseID: ac.resp.ID, FirmID: ac.resp.FirmID, Overall: res.Overall,
 		LevelNo: lv.Level, LevelName: lv.Name.In(l), LevelDesc: lv.Description.In(l), SubmittedAt: loc.DateTime(ac.resp.SubmittedAt),
 		Basis: ac.in.Basis.In(l)}
 	if prev != nil {

@@ -59,3 +59,18 @@ func Lead(t testing.TB, s *store.Store, email string, assocID int64) *auth.User 
 	}
 	return u
 }
+
+// FirmUser adds an active user of firm firmID, with the fixtures' password.
+func FirmUser(t testing.TB, s *store.Store, email string, firmID int64) *auth.User {
+	t.Helper()
+	hash, err := auth.NewHasher(Cheap, 1).Hash(ctx, Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &auth.User{Email: email, Name: "Người dùng " + email, Role: auth.RoleFirm, FirmID: firmID,
+		Status: auth.StatusActive, Lang: "vi", PasswordHash: hash}
+	if err := s.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
