@@ -33,4 +33,8 @@
 //
 // What it guarantees, what it costs, and what it does not stop are measured
 // and written down in docs/PRIVACY.md.
+//
+// Layout: STYLE.md §8 has no package for this; it is a pure domain package
+// beside scoring, whose Entry it counts, and may import scoring only
+// (arch_test.go). store computes tallies with it, web formats its figures.
 package disclosure
