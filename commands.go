@@ -41,7 +41,7 @@ func importFirms(ctx context.Context, a *app, path string, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
-	rd, ferr := firms.NewImportReader(bufio.NewReaderSize(counter, 1<<16), a.ref, a.store.Now(), known)
+	rd, ferr := firms.NewImportReader(bufio.NewReaderSize(counter, 1<<16), a.ref, a.now(), known)
 	if ferr != nil {
 		fmt.Fprintln(stdout, web.RowErrorText(a.l, *ferr))
 		return errors.New(a.l.T("cli.import_rejected", "Count", 1))

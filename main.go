@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 func main() {
@@ -24,6 +25,11 @@ func main() {
 		os.Exit(1)
 	}
 }
+
+// systemClock is the portal's one clock, in UTC. openApp hands it to the
+// store, the web layer and the mail sender; nothing else reads the time
+// of day for the portal's data.
+func systemClock() time.Time { return time.Now().UTC() }
 
 const usage = `dxready — enterprise digital-readiness portal
 

@@ -22,9 +22,10 @@ import (
 )
 
 // app is what every command opens: the migrated store with reference data
-// synced, and the language bundle.
+// synced, the language bundle, and the portal's one clock.
 type app struct {
 	cfg         Config
+	now         func() time.Time // handed to the store, web and the mail sender
 	store       *store.Store
 	ref         *firms.Reference
 	bundle      *locale.Bundle
@@ -62,6 +63,7 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 func openApp(ctx context.Context, c Config) (*app, error) {
+	now := systemClock
 	b, err := locale.Load()
 	if err != nil {
 		return nil, err
@@ -70,7 +72,7 @@ func openApp(ctx context.Context, c Config) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, c.DB)
+	st, err := store.Open(ctx, c.DB, store.Options{Clock: now})
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +99,7 @@ func openApp(ctx context.Context, c Config) (*app, error) {
 		st.Close()
 		return nil, err
 	}
-	return &app{cfg: c, store: st, ref: ref, bundle: b, l: b.For(c.Lang), instruments: ins}, nil
+	return &app{cfg: c, now: now, store: st, ref: ref, bundle: b, l: b.For(c.Lang), instruments: ins}, nil
 }
 
 func newHasher() *auth.Hasher { return auth.NewHasher(auth.DefaultArgon2, 2) }
@@ -145,7 +147,7 @@ func serve(ctx context.Context, a *app, getenv func(string) string, stdout, stde
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	srv, err := web.New(web.Config{Store: a.store, Bundle: a.bundle, Ref: a.ref, Hasher: newHasher(), Logger: logger,
-		SecureCookies: c.SecureCookies, Demo: demoSeed != "", Instruments: a.instruments, BaseURL: c.BaseURL})
+		SecureCookies: c.SecureCookies, Demo: demoSeed != "", Instruments: a.instruments, BaseURL: c.BaseURL, Now: a.now})
 	if err != nil {
 		return err
 	}
@@ -167,7 +169,7 @@ func serve(ctx context.Context, a *app, getenv func(string) string, stdout, stde
 		base = "http://" + ln.Addr().String()
 	}
 	go srv.RunFollowUps(ctx, base)
-	go newSender(c, a.store, logger).Run(ctx)
+	go newSender(c, a.store, logger, a.now).Run(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -207,7 +209,7 @@ func seedDemo(ctx context.Context, a *app, getenv func(string) string, stdout io
 	fmt.Fprintln(stdout, a.l.T("cli.demo_seeding", "Firms", a.l.Int(int64(a.cfg.DemoFirms))))
 	in, _ := survey.Latest(a.instruments, survey.DefaultID)
 	res, err := demo.Seed(ctx, a.store, a.ref, newHasher(), demo.Options{Seed: a.cfg.DemoSeed, Firms: a.cfg.DemoFirms,
-		Password: getenv("DXREADY_DEMO_PASSWORD"), Instrument: in})
+		Password: getenv("DXREADY_DEMO_PASSWORD"), Instrument: in, Now: a.now()})
 	if err != nil {
 		return err
 	}
@@ -253,11 +255,11 @@ func warmAggregates(ctx context.Context, st *store.Store, ins map[string]*survey
 
 // newSender delivers the outbox by SMTP when --smtp-url is set, otherwise
 // to the log (the admin outbox page shows every message either way).
-func newSender(c Config, st *store.Store, logger *slog.Logger) *mail.Sender {
+func newSender(c Config, st *store.Store, logger *slog.Logger, now func() time.Time) *mail.Sender {
 	var tr mail.Transport = mail.Log{Logger: logger}
 	if c.SMTPURL != "" {
 		smtp, _ := mail.ParseURL(c.SMTPURL) // checked by Config.Validate
 		tr = smtp
 	}
-	return &mail.Sender{Queue: st, Transport: tr, Logger: logger}
+	return &mail.Sender{Queue: st, Transport: tr, Logger: logger, Now: now}
 }

@@ -12,6 +12,7 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -29,6 +30,7 @@ type Options struct {
 	Seed       uint64             // same seed, same province
 	Firms      int                // default 68,000
 	Password   string             // every demo account's password; generated when empty
+	Now        time.Time          // the demo's today, from main's clock: assessments are dated before it (required)
 }
 
 // Account is a demo login.
@@ -55,6 +57,9 @@ const DefaultFirms = 68_000
 // Seed builds the demo province into an empty store.
 func Seed(ctx context.Context, st *store.Store, ref *firms.Reference, h *auth.Hasher, opt Options) (*Result, error) {
 	start := time.Now()
+	if opt.Now.IsZero() {
+		return nil, errors.New("demo: Options.Now is required")
+	}
 	empty, err := st.Empty(ctx)
 	if err != nil {
 		return nil, err
@@ -93,7 +98,7 @@ func Seed(ctx context.Context, st *store.Store, ref *firms.Reference, h *auth.Ha
 				perFirm[id]++
 			}
 		}
-		subs := g.submissions(opt.Instrument, all, perFirm, st.Now())
+		subs := g.submissions(opt.Instrument, all, perFirm, opt.Now)
 		if err := st.LoadSubmissions(ctx, opt.Instrument, subs); err != nil {
 			return nil, err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"dxready/auth"
 	"dxready/firms"
@@ -18,7 +19,7 @@ func TestSeedSmallProvince(t *testing.T) {
 	ref, _ := firms.LoadReference()
 	build := func() (*store.Store, *Result) {
 		st := storetest.OpenEmpty(t)
-		res, err := Seed(ctx, st, ref, auth.NewHasher(storetest.Cheap, 2), Options{Seed: 7, Firms: 6000, Password: "demo-password-1", Instrument: storetest.Instrument(t)})
+		res, err := Seed(ctx, st, ref, auth.NewHasher(storetest.Cheap, 2), Options{Seed: 7, Firms: 6000, Password: "demo-password-1", Instrument: storetest.Instrument(t), Now: storetest.Clock})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -118,7 +119,7 @@ func TestSeedSmallProvince(t *testing.T) {
 		}
 	}
 	// A second seeding into a non-empty store is refused.
-	if _, err := Seed(ctx, st, ref, auth.NewHasher(storetest.Cheap, 2), Options{Seed: 7, Firms: 10}); err == nil {
+	if _, err := Seed(ctx, st, ref, auth.NewHasher(storetest.Cheap, 2), Options{Seed: 7, Firms: 10, Now: storetest.Clock}); err == nil {
 		t.Fatal("seeded a non-empty database")
 	}
 }
@@ -128,13 +129,13 @@ func BenchmarkSeed68k(b *testing.B) {
 	ctx := context.Background()
 	ref, _ := firms.LoadReference()
 	for b.Loop() {
-		st, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+		st, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), store.Options{Clock: time.Now})
 		if err != nil {
 			b.Fatal(err)
 		}
 		st.Migrate(ctx)
 		st.SyncReference(ctx, ref)
-		if _, err := Seed(ctx, st, ref, auth.NewHasher(auth.DefaultArgon2, 2), Options{Seed: 1, Password: "benchmark-password", Instrument: storetest.Instrument(b)}); err != nil {
+		if _, err := Seed(ctx, st, ref, auth.NewHasher(auth.DefaultArgon2, 2), Options{Seed: 1, Password: "benchmark-password", Instrument: storetest.Instrument(b), Now: time.Now()}); err != nil {
 			b.Fatal(err)
 		}
 		st.Close()

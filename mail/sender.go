@@ -2,6 +2,7 @@ package mail
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -20,7 +21,9 @@ type Sender struct {
 	Queue     Queue
 	Transport Transport
 	Logger    *slog.Logger
-	Now       func() time.Time // the clock; time.Now when nil
+	// Now is the portal's clock, the one the store reads (required): a
+	// retry time and the store's "due" must come from one clock.
+	Now func() time.Time
 	// Batch messages are claimed at a time, for Lease; each send may take
 	// at most SendTimeout, so a batch ends well within its lease.
 	Batch       int
@@ -62,15 +65,18 @@ func (s *Sender) defaults() {
 	if s.Every <= 0 {
 		s.Every = defaultEvery
 	}
-	if s.Now == nil {
-		s.Now = time.Now
-	}
 }
+
+// errNoClock is what a Sender without its clock answers.
+var errNoClock = errors.New("mail: Sender.Now is required")
 
 // Round claims one batch and tries each message once; it returns how many
 // went out and how many failed.
 func (s *Sender) Round(ctx context.Context) (sent, failed int, err error) {
 	s.defaults()
+	if s.Now == nil {
+		return 0, 0, errNoClock
+	}
 	msgs, err := s.Queue.ClaimDue(ctx, s.Batch, s.Lease)
 	if err != nil {
 		return 0, 0, err
@@ -101,9 +107,13 @@ func (s *Sender) Round(ctx context.Context) (sent, failed int, err error) {
 }
 
 // Run delivers until ctx ends: a round at once, and again after Every
-// (at once when a full batch suggests more are waiting).
-func (s *Sender) Run(ctx context.Context) {
+// (at once when a full batch suggests more are waiting). It returns when
+// ctx ends, or at once with an error when the Sender has no clock.
+func (s *Sender) Run(ctx context.Context) error {
 	s.defaults()
+	if s.Now == nil {
+		return errNoClock
+	}
 	for {
 		sent, failed, err := s.Round(ctx)
 		if err != nil && ctx.Err() == nil {
@@ -115,7 +125,7 @@ func (s *Sender) Run(ctx context.Context) {
 		}
 		select {
 		case <-ctx.Done():
-			return
+			return nil
 		case <-time.After(wait):
 		}
 	}

@@ -69,7 +69,7 @@ func TestBackoff(t *testing.T) {
 
 // Two senders at once over 150 messages deliver each exactly once.
 func TestSendersNeverSendTwice(t *testing.T) {
-	s, _ := storetest.Open(t)
+	s, fx := storetest.Open(t)
 	queueN(t, s, 150)
 	rec := &recorder{}
 	var wg sync.WaitGroup
@@ -77,7 +77,7 @@ func TestSendersNeverSendTwice(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			snd := &mail.Sender{Queue: s, Transport: rec, Logger: quiet, Batch: 7}
+			snd := &mail.Sender{Queue: s, Transport: rec, Logger: quiet, Now: fx.Clock.Now, Batch: 7}
 			for {
 				sent, failed, err := snd.Round(ctx)
 				if err != nil {
@@ -107,17 +107,15 @@ func TestSendersNeverSendTwice(t *testing.T) {
 // A failure is recorded with its cause and retried after the backoff,
 // not before; then it goes out once.
 func TestSenderRetriesWithBackoff(t *testing.T) {
-	s, _ := storetest.Open(t)
-	now := storetest.Clock
-	s.Now = func() time.Time { return now }
+	s, fx := storetest.Open(t)
 	queueN(t, s, 1)
 	rec := &recorder{failFirst: 2}
-	snd := &mail.Sender{Queue: s, Transport: rec, Logger: quiet, Now: func() time.Time { return now }}
+	snd := &mail.Sender{Queue: s, Transport: rec, Logger: quiet, Now: fx.Clock.Now} // the store's clock
 	round := func(wantSent, wantFailed int) {
 		t.Helper()
 		sent, failed, err := snd.Round(ctx)
 		if err != nil || sent != wantSent || failed != wantFailed {
-			t.Fatalf("round at %v: sent %d failed %d err %v; want %d, %d", now, sent, failed, err, wantSent, wantFailed)
+			t.Fatalf("round at %v: sent %d failed %d err %v; want %d, %d", fx.Clock.Now(), sent, failed, err, wantSent, wantFailed)
 		}
 	}
 	round(0, 1)
@@ -126,13 +124,13 @@ func TestSenderRetriesWithBackoff(t *testing.T) {
 		t.Fatalf("failing: %+v", out)
 	}
 	round(0, 0) // not due yet
-	now = now.Add(29 * time.Second)
+	fx.Clock.Add(29 * time.Second)
 	round(0, 0)
-	now = now.Add(time.Second)
+	fx.Clock.Add(time.Second)
 	round(0, 1) // second failure: next in 1 minute
-	now = now.Add(59 * time.Second)
+	fx.Clock.Add(59 * time.Second)
 	round(0, 0)
-	now = now.Add(time.Second)
+	fx.Clock.Add(time.Second)
 	round(1, 0)
 	round(0, 0)
 	out, _ = s.OutboxIn(ctx, store.OutboxSent, 10)
@@ -144,9 +142,7 @@ func TestSenderRetriesWithBackoff(t *testing.T) {
 // A sender that claimed messages and died leaves them to the next one
 // once the lease ends: nothing is lost across a restart.
 func TestClaimSurvivesRestart(t *testing.T) {
-	s, _ := storetest.Open(t)
-	now := storetest.Clock
-	s.Now = func() time.Time { return now }
+	s, fx := storetest.Open(t)
 	queueN(t, s, 3)
 	claimed, err := s.ClaimDue(ctx, 10, 2*time.Minute) // the sender dies here
 	if err != nil || len(claimed) != 3 {
@@ -155,18 +151,36 @@ func TestClaimSurvivesRestart(t *testing.T) {
 	if again, _ := s.ClaimDue(ctx, 10, 2*time.Minute); len(again) != 0 {
 		t.Fatalf("claimed twice within the lease: %d", len(again))
 	}
-	now = now.Add(2 * time.Minute)
+	fx.Clock.Add(2 * time.Minute)
 	rec := &recorder{}
-	snd := &mail.Sender{Queue: s, Transport: rec, Logger: quiet}
+	snd := &mail.Sender{Queue: s, Transport: rec, Logger: quiet, Now: fx.Clock.Now}
 	if sent, _, err := snd.Round(ctx); err != nil || sent != 3 {
 		t.Fatalf("after restart sent %d, %v", sent, err)
 	}
 }
 
-func TestRetryNow(t *testing.T) {
+// A sender must be given the portal's clock: without one it sends
+// nothing and says why, rather than reading another clock.
+func TestSenderWithoutClockRefuses(t *testing.T) {
 	s, _ := storetest.Open(t)
 	queueN(t, s, 1)
-	snd := &mail.Sender{Queue: s, Transport: &recorder{failFirst: 1}, Logger: quiet}
+	rec := &recorder{}
+	snd := &mail.Sender{Queue: s, Transport: rec, Logger: quiet}
+	if _, _, err := snd.Round(ctx); err == nil {
+		t.Fatal("a sender without a clock ran a round")
+	}
+	if err := snd.Run(ctx); err == nil {
+		t.Fatal("a sender without a clock ran")
+	}
+	if len(rec.sent) != 0 {
+		t.Fatalf("sent %v", rec.sent)
+	}
+}
+
+func TestRetryNow(t *testing.T) {
+	s, fx := storetest.Open(t)
+	queueN(t, s, 1)
+	snd := &mail.Sender{Queue: s, Transport: &recorder{failFirst: 1}, Logger: quiet, Now: fx.Clock.Now}
 	snd.Round(ctx)
 	out, _ := s.OutboxIn(ctx, store.OutboxFailing, 1)
 	if len(out) != 1 {

@@ -30,7 +30,7 @@ func demoProvince(b *testing.B) *store.Store {
 	provinceOnce.Do(func() {
 		s := storetest.OpenEmpty(b)
 		ref, _ := firms.LoadReference()
-		if _, err := demo.Seed(context.Background(), s, ref, auth.NewHasher(storetest.Cheap, 2), demo.Options{Seed: 2025, Password: "benchmark-password"}); err != nil {
+		if _, err := demo.Seed(context.Background(), s, ref, auth.NewHasher(storetest.Cheap, 2), demo.Options{Seed: 2025, Password: "benchmark-password", Now: storetest.Clock}); err != nil {
 			b.Fatal(err)
 		}
 		province = s
@@ -159,7 +159,6 @@ func BenchmarkSnapshot(b *testing.B) {
 	in := storetest.Instrument(b)
 	b.Run("build", func(b *testing.B) {
 		for b.Loop() {
-			s.SyncAggregates = true
 			if _, err := s.Rebuild(context.Background(), in); err != nil {
 				b.Fatal(err)
 			}

@@ -38,7 +38,7 @@ func TestBookingLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	free := sc.FreeSlots(s.Now())
+	free := sc.FreeSlots(fx.Clock.Now())
 	if len(free) == 0 || !free[0].Start.Equal(ict(11, 23, 10, 30).UTC()) {
 		t.Fatalf("first free slot: %v", free[:min(1, len(free))])
 	}
@@ -95,7 +95,7 @@ func TestBookingLifecycle(t *testing.T) {
 		t.Fatalf("a cancelled slot stayed taken: %v", err)
 	}
 	// After the consultation: done, notes, and an action plan.
-	s.Now = func() time.Time { return ict(11, 24, 10, 0).UTC() }
+	fx.Clock.Set(ict(11, 24, 10, 0))
 	list, _ := s.Bookings(ctx, store.BookingFilter{AdvisorID: fx.Advisor.ID, Statuses: []string{store.BookingConfirmed}})
 	if len(list) != 2 {
 		t.Fatalf("confirmed bookings: %d", len(list))
@@ -204,7 +204,7 @@ func TestLoadsCountThisWeek(t *testing.T) {
 	if err != nil || l[fx.Advisor.ID].ThisWeek != 0 || l[fx.Advisor.ID].LastBooked.IsZero() {
 		t.Fatalf("loads on Sunday: %+v %v", l, err)
 	}
-	s.Now = func() time.Time { return ict(11, 23, 7, 0).UTC() }
+	fx.Clock.Set(ict(11, 23, 7, 0))
 	if l, _ = s.Loads(ctx); l[fx.Advisor.ID].ThisWeek != 2 {
 		t.Fatalf("loads on Monday: %+v", l)
 	}
@@ -257,7 +257,7 @@ func BenchmarkBook(b *testing.B) {
 			b.Fatal(err)
 		}
 		sc, _ := s.Schedule(ctx, a, hol)
-		for _, p := range sc.FreeSlots(s.Now()) {
+		for _, p := range sc.FreeSlots(fx.Clock.Now()) {
 			slots = append(slots, &store.Booking{AdvisorID: a.ID, FirmID: fx.GoDuc.ID, BookedBy: fx.FirmUser.ID, Period: p,
 				Mode: "online", Language: "vi", Pillars: []string{"data"}})
 		}

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // queryPlan returns SQLite's plan for q, one step a line.
@@ -29,7 +30,7 @@ func queryPlan(t *testing.T, s *Store, q string, args ...any) string {
 
 func openPlanStore(t *testing.T) *Store {
 	t.Helper()
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "plan.db"))
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "plan.db"), Options{Clock: time.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

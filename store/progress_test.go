@@ -3,7 +3,6 @@ package store_test
 import (
 	"fmt"
 	"testing"
-	"time"
 
 	"dxready/advisors"
 	"dxready/auth"
@@ -25,7 +24,7 @@ func TestConsultationProgress(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	s.Now = func() time.Time { return ict(11, 24, 12, 0).UTC() }
+	fx.Clock.Set(ict(11, 24, 12, 0))
 	for _, bk := range []*store.Booking{a, b} {
 		if _, err := s.SetOutcome(ctx, bk.ID, fx.Advisor.ID, store.BookingDone); err != nil {
 			t.Fatal(err)

@@ -13,12 +13,6 @@ import (
 	"dxready/survey"
 )
 
-// AggregateRefresh is how stale a snapshot may grow while writes go on:
-// after a change, the next read older than this starts a rebuild in the
-// background and keeps answering from the old snapshot until it is ready.
-// Dashboards say when their figures were computed.
-var AggregateRefresh = 15 * time.Second
-
 // Snapshot is the province as aggregates read it: each firm's dimensions,
 // memberships and submitted results on one instrument, read in one
 // transaction. Dashboards, exports and charts all compute from it, so their
@@ -91,8 +85,8 @@ func (s *Store) Snapshot(ctx context.Context, in *survey.Instrument) (*Snapshot,
 	key, v := in.Key(), s.agg.version.Load()
 	s.agg.mu.Lock()
 	snap := s.agg.snaps[key]
-	if snap != nil && (snap.version == v || !s.SyncAggregates) {
-		if snap.version != v && !s.agg.building[key] && s.Now().Sub(snap.BuiltAt) >= AggregateRefresh {
+	if snap != nil && (snap.version == v || !s.opts.SyncAggregates) {
+		if snap.version != v && !s.agg.building[key] && s.now().Sub(snap.BuiltAt) >= s.opts.AggregateRefresh {
 			s.agg.building[key] = true
 			go s.rebuild(in, v)
 		}

@@ -39,19 +39,36 @@ type Store struct {
 	r    *sql.DB // read-only pool
 	path string
 	agg  aggState
-	// SyncAggregates makes Snapshot rebuild at once after any change, so a
-	// caller reads its own writes (tests); serving lets it lag by up to
-	// AggregateRefresh instead.
-	SyncAggregates bool
-	// Now is the clock; tests replace it. Times are stored in UTC.
-	Now func() time.Time
+	opts Options
 }
+
+// Options are a store's settings, fixed when it opens: there is nothing to
+// change on a Store afterwards.
+type Options struct {
+	// Clock tells the time (required). main hands the same clock to the
+	// store, the web layer and the mail sender; tests give a fixed one.
+	// Times are stored in UTC whatever zone it returns.
+	Clock func() time.Time
+	// SyncAggregates makes Snapshot rebuild at once after any change, so a
+	// caller reads its own writes (tests); serving leaves it off and lets
+	// the snapshot lag by up to AggregateRefresh instead.
+	SyncAggregates bool
+	// AggregateRefresh is how stale a snapshot may grow while writes go on:
+	// after a change, the next read older than this starts a rebuild in the
+	// background and keeps answering from the old snapshot until it is
+	// ready. Zero means DefaultAggregateRefresh.
+	AggregateRefresh time.Duration
+}
+
+// DefaultAggregateRefresh is Options.AggregateRefresh when left zero.
+// Dashboards say when their figures were computed.
+const DefaultAggregateRefresh = 15 * time.Second
 
 // Readers is the size of the read-only pool.
 const Readers = 4
 
-// Open opens (creating if needed) the database file at path. It does not
-// migrate; call Migrate before use.
+// Open opens (creating if needed) the database file at path with opt. It
+// does not migrate; call Migrate before use.
 //
 // Memory-mapped I/O stays off (mmap_size 0). Under steady writes every new
 // read transaction sees a changed WAL and SQLite unmaps the whole mapping,
@@ -59,7 +76,13 @@ const Readers = 4
 // autosaves went from ~2,700 to ~3,900 a second and step saves from ~950 to
 // ~1,300, while read-only pages (result, search) kept the same latency.
 // See docs/PERFORMANCE.md.
-func Open(ctx context.Context, path string) (*Store, error) {
+func Open(ctx context.Context, path string, opt Options) (*Store, error) {
+	if opt.Clock == nil {
+		return nil, errors.New("store: open: Options.Clock is required")
+	}
+	if opt.AggregateRefresh <= 0 {
+		opt.AggregateRefresh = DefaultAggregateRefresh
+	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, err
@@ -86,7 +109,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	r.SetMaxOpenConns(Readers)
 	r.SetMaxIdleConns(Readers)
-	s := &Store{w: w, r: r, path: abs, Now: func() time.Time { return time.Now().UTC() }}
+	s := &Store{w: w, r: r, path: abs, opts: opt}
 	s.agg.snaps, s.agg.building = map[string]*Snapshot{}, map[string]bool{}
 	return s, nil
 }
@@ -105,7 +128,8 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one)
 }
 
-func (s *Store) now() time.Time { return s.Now().UTC() }
+// now reads the clock, in UTC.
+func (s *Store) now() time.Time { return s.opts.Clock().UTC() }
 
 // inTx runs fn in a write transaction and commits if fn returns nil.
 func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {

@@ -138,14 +138,14 @@ func TestUsersAndSessions(t *testing.T) {
 	if _, _, err := s.SessionUser(ctx, []byte("other")); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("unknown token err = %v", err)
 	}
-	s.Now = func() time.Time { return now.Add(2 * time.Hour) }
+	fx.Clock.Set(now.Add(2 * time.Hour))
 	if _, _, err := s.SessionUser(ctx, hash); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("expired session err = %v", err)
 	}
 	if n, err := s.DeleteExpiredSessions(ctx); err != nil || n != 1 {
 		t.Fatalf("deleted %d, %v", n, err)
 	}
-	s.Now = func() time.Time { return now }
+	fx.Clock.Set(now)
 	s.CreateSession(ctx, &store.Session{TokenHash: hash, UserID: u.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)})
 	if err := s.SetUserStatus(ctx, u.ID, fx.Kho.ID, auth.StatusDisabled); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("status change scoped to another firm err = %v", err)
@@ -204,7 +204,7 @@ func TestBackup(t *testing.T) {
 	if err := s.Backup(ctx, out); err == nil {
 		t.Fatal("backup overwrote an existing file")
 	}
-	copyStore, err := store.Open(ctx, out)
+	copyStore, err := store.Open(ctx, out, store.Options{Clock: time.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

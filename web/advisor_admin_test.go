@@ -73,13 +73,13 @@ func TestAdvisorLeave(t *testing.T) {
 	}
 	must(t, adv.post(path, url.Values{"from": {"2026-11-24"}, "to": {"2026-11-24"}}), http.StatusConflict, "Bạn đã có lịch tư vấn")
 	must(t, adv.post(path, url.Values{"from": {"2026-12-01"}, "to": {"2026-12-01"}, "note": {"Tập huấn"}}), http.StatusSeeOther)
-	leave, _ := e.st.LeaveOf(ctx, e.fx.Advisor.ID, e.st.Now())
+	leave, _ := e.st.LeaveOf(ctx, e.fx.Advisor.ID, e.fx.Clock.Now())
 	// 1 Dec 00:00 to 2 Dec 00:00 in Ho Chi Minh City.
 	if len(leave) != 1 || !leave[0].Start.Equal(time.Date(2026, 11, 30, 17, 0, 0, 0, time.UTC)) || !leave[0].End.Equal(time.Date(2026, 12, 1, 17, 0, 0, 0, time.UTC)) {
 		t.Fatalf("leave: %+v", leave)
 	}
 	sc, _ := e.st.Schedule(ctx, e.fx.AdvisorProfile, advisors.VietnamHolidays())
-	for _, f := range sc.FreeSlots(e.st.Now()) {
+	for _, f := range sc.FreeSlots(e.fx.Clock.Now()) {
 		if f.Start.In(advisors.Zone).Format(time.DateOnly) == "2026-12-01" {
 			t.Fatalf("a slot on leave is offered: %v", f)
 		}

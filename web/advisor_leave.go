@@ -40,7 +40,7 @@ func (s *Server) advisorLeavePost(w http.ResponseWriter, r *http.Request) {
 	}
 	from, err1 := time.ParseInLocation(time.DateOnly, lf.Get("from"), advisors.Zone)
 	to, err2 := time.ParseInLocation(time.DateOnly, lf.Get("to"), advisors.Zone)
-	y, m, d := s.store.Now().In(advisors.Zone).Date()
+	y, m, d := s.now().In(advisors.Zone).Date()
 	today := time.Date(y, m, d, 0, 0, 0, 0, advisors.Zone)
 	switch {
 	case err1 != nil:

@@ -124,7 +124,7 @@ func (s *Server) renderAdvisorEdit(w http.ResponseWriter, r *http.Request, statu
 	for _, d := range weekdays {
 		p.Days = append(p.Days, dayHoursField{Name: hoursField(d), Label: "weekday." + strings.ToLower(d.String()), Value: f.Get(hoursField(d)), Err: f.Err(hoursField(d))})
 	}
-	leave, err := s.store.LeaveOf(r.Context(), a.ID, s.store.Now())
+	leave, err := s.store.LeaveOf(r.Context(), a.ID, s.now())
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -127,7 +127,7 @@ func (s *Server) advisorsIndex(w http.ResponseWriter, r *http.Request) {
 	for _, code := range advisors.Languages {
 		p.Languages = append(p.Languages, option{Value: code, Label: loc.T("language." + code), Selected: code == need.Language})
 	}
-	now := s.store.Now()
+	now := s.now()
 	for i, sg := range ranked {
 		a := byID[sg.Advisor.ID]
 		card := s.advisorCard(a, loc, l, in)
@@ -248,7 +248,7 @@ func (s *Server) advisorView(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		free := sc.FreeSlots(s.store.Now())
+		free := sc.FreeSlots(s.now())
 		views := make([]slotView, len(free))
 		for i, f := range free {
 			views[i] = s.slotView(a.ID, f, loc, l)

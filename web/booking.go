@@ -76,7 +76,7 @@ func (s *Server) bookForm(w http.ResponseWriter, r *http.Request) {
 	if sc, err := s.store.Schedule(r.Context(), a, s.holidays); err != nil {
 		s.fail(w, r, err)
 		return
-	} else if !a.Active || !sc.IsFree(s.store.Now(), slot) {
+	} else if !a.Active || !sc.IsFree(s.now(), slot) {
 		status = http.StatusConflict
 	}
 	s.renderBook(w, r, status, a, slot, f, chosen)
@@ -109,7 +109,7 @@ func (s *Server) renderBook(w http.ResponseWriter, r *http.Request, status int, 
 	if status == http.StatusConflict {
 		p.Taken = true
 		if sc, err := s.store.Schedule(r.Context(), a, s.holidays); err == nil {
-			free := sc.FreeSlots(s.store.Now())
+			free := sc.FreeSlots(s.now())
 			for _, fs := range free[:min(5, len(free))] {
 				p.Next = append(p.Next, s.slotView(a.ID, fs, loc, l))
 			}

@@ -125,7 +125,9 @@ func TestConsultationLoop(t *testing.T) {
 	}
 	must(t, firm.post(path+"/outcome", url.Values{"outcome": {"done"}}), http.StatusForbidden)
 
-	e.st.Now = func() time.Time { return nine.Add(90 * time.Minute).UTC() }
+	e.setNow(nine.Add(90 * time.Minute))
+	// A day passed on the one clock: the sessions went idle, so sign in again.
+	firm, kho, adv = e.client().login("firm@test.local"), e.client().login("kho@test.local"), e.client().login("advisor@test.local")
 	must(t, adv.post(path+"/outcome", url.Values{"outcome": {"maybe"}}), http.StatusUnprocessableEntity, "Hãy chọn đã tư vấn")
 	must(t, adv.post(path+"/outcome", url.Values{"outcome": {"done"}}), http.StatusSeeOther)
 	must(t, adv.post(path+"/notes", url.Values{"notes": {"Bắt đầu từ dữ liệu kho"}}), http.StatusSeeOther)

@@ -58,7 +58,7 @@ func (s *Server) bookings(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errForbidden)
 		return
 	}
-	now := s.store.Now()
+	now := s.now()
 	loc, l := s.loc(r), lang(r)
 	p := bookingsPage{page: s.newPage(w, r, "page.bookings.title"), IsAdvisor: u.Role == auth.RoleAdvisor}
 	up := f
@@ -181,7 +181,7 @@ func (s *Server) renderBooking(w http.ResponseWriter, r *http.Request, status in
 	p := bookingPage{page: s.newPage(w, r, "page.booking.title"), Booking: s.bookingRow(b, loc), Note: b.Note,
 		AdvisorNotes: b.AdvisorNotes, Reason: b.Reason, Form: f,
 		CanChange: auth.Can(u, auth.ActBookingChange, t), CanConsult: auth.Can(u, auth.ActConsultation, t),
-		Started: !s.store.Now().Before(b.Start), Open: b.Status == store.BookingConfirmed, Held: b.Status == store.BookingDone}
+		Started: !s.now().Before(b.Start), Open: b.Status == store.BookingConfirmed, Held: b.Status == store.BookingDone}
 	p.Pillars = pillarNames(in, b.Pillars, l)
 	for _, pl := range in.Pillars {
 		p.PillarOptions = append(p.PillarOptions, option{Value: pl.ID, Label: pl.Name.In(l), Selected: f.Get("pillar") == pl.ID})
@@ -202,7 +202,7 @@ func (s *Server) renderBooking(w http.ResponseWriter, r *http.Request, status in
 	if p.CanChange && p.Open && !p.Started {
 		if a, err := s.store.FindAdvisor(r.Context(), b.AdvisorID); err == nil {
 			if sc, err := s.store.Schedule(r.Context(), a, s.holidays); err == nil {
-				free := sc.FreeSlots(s.store.Now())
+				free := sc.FreeSlots(s.now())
 				free = free[:min(12, len(free))]
 				views := make([]slotView, len(free))
 				for i, fs := range free {

@@ -112,7 +112,7 @@ func TestOutboxPage(t *testing.T) {
 	e := newEnv(t)
 	bookNine(t, e)
 	out, _ := e.st.Outbox(ctx, 10)
-	if err := e.st.MarkFailed(ctx, out[0].ID, "550 mailbox unavailable", e.st.Now().Add(time.Hour)); err != nil {
+	if err := e.st.MarkFailed(ctx, out[0].ID, "550 mailbox unavailable", e.fx.Clock.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	admin := e.client().login("admin@test.local")
@@ -194,8 +194,5 @@ func TestProgressSinceConsultation(t *testing.T) {
 	_ = advisors.Zone
 }
 
-// setNow moves the portal's clocks (the store's and the web layer's) to t.
-func (e *env) setNow(t time.Time) {
-	e.st.Now = func() time.Time { return t.UTC() }
-	e.web.cfg.Now = e.st.Now
-}
+// setNow moves the portal's one clock (the store's, the web layer's) to t.
+func (e *env) setNow(t time.Time) { e.fx.Clock.Set(t) }

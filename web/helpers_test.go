@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"dxready/auth"
 	"dxready/locale"
@@ -40,7 +39,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	s, err := New(Config{Store: st, Bundle: b, Ref: fx.Ref, Hasher: auth.NewHasher(storetest.Cheap, 2), Instruments: ins,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Demo: true, Now: func() time.Time { return storetest.Clock }})
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Demo: true, Now: fx.Clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

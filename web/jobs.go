@@ -26,7 +26,7 @@ const (
 // running it again, or on two servers, queue nothing twice; a rescheduled
 // booking gets a new reminder for its new time.
 func (s *Server) QueueFollowUps(ctx context.Context, base string) (reminders, invites int, err error) {
-	now := s.store.Now().UTC()
+	now := s.now()
 	soon, err := s.store.Bookings(ctx, store.BookingFilter{From: now, To: now.Add(reminderLead), Statuses: []string{store.BookingConfirmed}})
 	if err != nil {
 		return 0, 0, err

@@ -70,7 +70,7 @@ func (s *Server) schedule(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	loc, l := s.loc(r), lang(r)
-	now := s.store.Now().In(advisors.Zone)
+	now := s.now().In(advisors.Zone)
 	y, m, d := now.Date()
 	today := time.Date(y, m, d, 0, 0, 0, 0, advisors.Zone)
 	p := &schedulePage{page: s.newPage(w, r, "page.schedule.title"), AdvisorID: adv.ID, AdvisorName: adv.Name}
@@ -149,7 +149,7 @@ func (s *Server) fillSchedule(r *http.Request, p *schedulePage, adv *store.Advis
 	if err != nil {
 		return err
 	}
-	for _, f := range sc.FreeSlots(s.store.Now()) {
+	for _, f := range sc.FreeSlots(s.now()) {
 		if !f.Start.Before(from) && f.Start.Before(to) {
 			p.Free++
 		}

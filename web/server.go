@@ -35,7 +35,9 @@ type Config struct {
 	Instruments map[string]*survey.Instrument
 	// Demo shows the demo-data banner on every page.
 	Demo bool
-	// Now is the clock (UTC); tests replace it.
+	// Now is the portal's clock (required): main hands the same one to
+	// the store and the mail sender, tests a fixed one. Handlers read it
+	// through s.now(), never the store's.
 	Now func() time.Time
 	// BaseURL is the portal's public address for links in messages; when
 	// empty, the host a request came to (jobs are given theirs).
@@ -65,14 +67,11 @@ type Server struct {
 // New builds a Server, parsing every template and hashing every asset; it
 // fails if any template is broken.
 func New(cfg Config) (*Server, error) {
-	if cfg.Store == nil || cfg.Bundle == nil || cfg.Ref == nil || cfg.Hasher == nil || len(cfg.Instruments) == 0 {
-		return nil, errors.New("web: Store, Bundle, Ref, Hasher and Instruments are required")
+	if cfg.Store == nil || cfg.Bundle == nil || cfg.Ref == nil || cfg.Hasher == nil || len(cfg.Instruments) == 0 || cfg.Now == nil {
+		return nil, errors.New("web: Store, Bundle, Ref, Hasher, Instruments and Now are required")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
-	}
-	if cfg.Now == nil {
-		cfg.Now = func() time.Time { return time.Now().UTC() }
 	}
 	assets, err := static.Load()
 	if err != nil {

@@ -4,11 +4,12 @@ package storetest
 
 import (
 	"context"
-	"dxready/advisors"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
+	"dxready/advisors"
 	"dxready/auth"
 	"dxready/firms"
 	"dxready/store"
@@ -25,8 +26,42 @@ var Cheap = auth.Argon2Params{Time: 1, Memory: 64, Threads: 1}
 // Clock is the fixtures' fixed "now": 22/11/2026 10:00 in Ho Chi Minh City.
 var Clock = time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC)
 
+// FakeClock is a clock that stands still until a test moves it. One is
+// handed to the store, and a test gives the same one to the web layer or
+// the mail sender, so moving it moves every part of the portal at once.
+type FakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewClock returns a FakeClock standing at Clock.
+func NewClock() *FakeClock { return &FakeClock{t: Clock} }
+
+// Now returns the clock's time.
+func (c *FakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Set moves the clock to t.
+func (c *FakeClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t.UTC()
+}
+
+// Add moves the clock by d.
+func (c *FakeClock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
 // Fixtures are the rows Open seeds.
 type Fixtures struct {
+	// Clock is the store's clock, standing at Clock until a test moves it.
+	Clock                *FakeClock
 	Ref                  *firms.Reference
 	Wood, Logistics      firms.Association // wood association has Go and Noi; logistics has Kho
 	GoDuc, NoiThat, Kho  *firms.Firm
@@ -39,28 +74,48 @@ type Fixtures struct {
 }
 
 // Open returns a migrated store in t.TempDir() with the fixtures, closed
-// when the test ends.
+// when the test ends. Its clock is fx.Clock, and its aggregates follow
+// every write at once (Options.SyncAggregates), so tests read their own
+// writes.
 func Open(t testing.TB) (*store.Store, *Fixtures) {
 	t.Helper()
-	s := OpenEmpty(t)
+	return OpenWith(t, store.Options{SyncAggregates: true})
+}
+
+// OpenWith is Open with the given options; when opt.Clock is nil the store
+// gets a new FakeClock, returned as fx.Clock (nil otherwise).
+func OpenWith(t testing.TB, opt store.Options) (*store.Store, *Fixtures) {
+	t.Helper()
+	clock := NewClock()
+	if opt.Clock == nil {
+		opt.Clock = clock.Now
+	} else {
+		clock = nil // the caller's clock is not ours to move
+	}
+	s := open(t, opt)
 	fx, err := seed(context.Background(), s)
 	if err != nil {
 		t.Fatal(err)
 	}
+	fx.Clock = clock
 	return s, fx
 }
 
-// OpenEmpty returns a migrated store with reference data and nothing else.
+// OpenEmpty returns a migrated store with reference data and nothing else,
+// its clock standing at Clock and its aggregates following every write.
 func OpenEmpty(t testing.TB) *store.Store {
 	t.Helper()
+	return open(t, store.Options{Clock: func() time.Time { return Clock }, SyncAggregates: true})
+}
+
+func open(t testing.TB, opt store.Options) *store.Store {
+	t.Helper()
 	ctx := context.Background()
-	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "test.db"))
+	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "test.db"), opt)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	s.Now = func() time.Time { return Clock }
-	s.SyncAggregates = true // tests read their own writes
 	if _, err := s.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
