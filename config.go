@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net/url"
 	"strconv"
 	"strings"
@@ -27,61 +28,119 @@ type Config struct {
 }
 
 // flagSet declares the common flags on a new FlagSet whose defaults come
-// from the environment.
-func flagSet(name string, getenv func(string) string, out io.Writer, c *Config) *flag.FlagSet {
+// from the environment. An environment value that does not parse is kept
+// in env and stops the command unless its flag is given (see env.check).
+func flagSet(name string, getenv func(string) string, out io.Writer, c *Config) (*flag.FlagSet, *envFallback) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(out)
-	env := func(key, def string) string {
-		if v := getenv(key); v != "" {
-			return v
-		}
-		return def
-	}
-	fs.StringVar(&c.Addr, "addr", env("DXREADY_ADDR", "127.0.0.1:8080"), "address to listen on (DXREADY_ADDR)")
-	fs.StringVar(&c.DB, "db", env("DXREADY_DB", "./dxready.db"), "SQLite database file (DXREADY_DB)")
-	fs.BoolVar(&c.Demo, "demo", envBool(env("DXREADY_DEMO", "true")), "seed the demo province when the database is empty (DXREADY_DEMO)")
-	seed, _ := strconv.ParseUint(env("DXREADY_DEMO_SEED", "2025"), 10, 64)
-	fs.Uint64Var(&c.DemoSeed, "demo-seed", seed, "seed of the demo province (DXREADY_DEMO_SEED)")
-	firmsN, _ := strconv.Atoi(env("DXREADY_DEMO_FIRMS", "68000"))
-	fs.IntVar(&c.DemoFirms, "demo-firms", firmsN, "how many firms the demo province has (DXREADY_DEMO_FIRMS)")
-	fs.StringVar(&c.Lang, "lang", env("DXREADY_LANG", "vi"), "language of command-line messages: vi or en (DXREADY_LANG)")
-	fs.BoolVar(&c.SecureCookies, "secure-cookies", envBool(env("DXREADY_SECURE_COOKIES", "false")),
+	env := &envFallback{getenv: getenv, bad: map[string]error{}}
+	fs.StringVar(&c.Addr, "addr", env.str("DXREADY_ADDR", "127.0.0.1:8080"), "address to listen on (DXREADY_ADDR)")
+	fs.StringVar(&c.DB, "db", env.str("DXREADY_DB", "./dxready.db"), "SQLite database file (DXREADY_DB)")
+	fs.BoolVar(&c.Demo, "demo", env.boolean("demo", "DXREADY_DEMO", true), "seed the demo province when the database is empty (DXREADY_DEMO)")
+	fs.Uint64Var(&c.DemoSeed, "demo-seed", env.uint("demo-seed", "DXREADY_DEMO_SEED", 2025), "seed of the demo province (DXREADY_DEMO_SEED)")
+	fs.IntVar(&c.DemoFirms, "demo-firms", env.int("demo-firms", "DXREADY_DEMO_FIRMS", 68000), "how many firms the demo province has (DXREADY_DEMO_FIRMS)")
+	fs.StringVar(&c.Lang, "lang", env.str("DXREADY_LANG", "vi"), "language of command-line messages: vi or en (DXREADY_LANG)")
+	fs.BoolVar(&c.SecureCookies, "secure-cookies", env.boolean("secure-cookies", "DXREADY_SECURE_COOKIES", false),
 		"mark cookies Secure; turn on when served over HTTPS (DXREADY_SECURE_COOKIES)")
-	fs.StringVar(&c.SMTPURL, "smtp-url", env("DXREADY_SMTP_URL", ""),
+	fs.StringVar(&c.SMTPURL, "smtp-url", env.str("DXREADY_SMTP_URL", ""),
 		"mail server for the outbox, smtp://user:pass@host:587?from=addr or smtps://…; empty: log messages (DXREADY_SMTP_URL)")
-	fs.StringVar(&c.BaseURL, "base-url", env("DXREADY_BASE_URL", ""),
+	fs.StringVar(&c.BaseURL, "base-url", env.str("DXREADY_BASE_URL", ""),
 		"the portal's public address, for links in reminders; empty: http://--addr (DXREADY_BASE_URL)")
-	return fs
+	return fs, env
 }
 
-func envBool(s string) bool {
-	b, err := strconv.ParseBool(strings.TrimSpace(s))
-	return err == nil && b
+// envFallback reads the DXREADY_* variables that give the flags their
+// defaults, and remembers, by flag name, every value that does not parse:
+// DXREADY_SECURE_COOKIES=yes must stop the start, not mean false.
+type envFallback struct {
+	getenv func(string) string
+	bad    map[string]error
+}
+
+func (e *envFallback) str(key, def string) string {
+	if v := e.getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func (e *envFallback) boolean(flagName, key string, def bool) bool {
+	v := e.getenv(key)
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(strings.TrimSpace(v))
+	if err != nil {
+		e.bad[flagName] = fmt.Errorf("%s=%q is not true or false (also accepted: 1, 0, t, f) — it sets --%s", key, v, flagName)
+		return def
+	}
+	return b
+}
+
+func (e *envFallback) uint(flagName, key string, def uint64) uint64 {
+	v := e.getenv(key)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.ParseUint(strings.TrimSpace(v), 10, 64)
+	if err != nil {
+		e.bad[flagName] = fmt.Errorf("%s=%q is not a whole number from 0 to %d — it sets --%s", key, v, uint64(math.MaxUint64), flagName)
+		return def
+	}
+	return n
+}
+
+func (e *envFallback) int(flagName, key string, def int) int {
+	v := e.getenv(key)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil {
+		e.bad[flagName] = fmt.Errorf("%s=%q is not a whole number — it sets --%s", key, v, flagName)
+		return def
+	}
+	return n
+}
+
+// check returns the variables that did not parse, except those whose flag
+// fs was given on the command line (the flag wins, so the variable is not
+// used).
+func (e *envFallback) check(fs *flag.FlagSet) error {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var errs []error
+	fs.VisitAll(func(f *flag.Flag) {
+		if err := e.bad[f.Name]; err != nil && !given[f.Name] {
+			errs = append(errs, err)
+		}
+	})
+	return errors.Join(errs...)
 }
 
 // Validate checks the values that flag parsing cannot.
 func (c *Config) Validate() error {
 	var errs []error
 	if c.DB == "" {
-		errs = append(errs, errors.New("--db must name a file"))
+		errs = append(errs, errors.New("--db (DXREADY_DB) must name a file"))
 	}
 	if c.Addr == "" {
-		errs = append(errs, errors.New("--addr must not be empty"))
+		errs = append(errs, errors.New("--addr (DXREADY_ADDR) must not be empty"))
 	}
 	if c.DemoFirms < 100 || c.DemoFirms > 1_000_000 {
-		errs = append(errs, fmt.Errorf("--demo-firms must be between 100 and 1000000, not %d", c.DemoFirms))
+		errs = append(errs, fmt.Errorf("--demo-firms (DXREADY_DEMO_FIRMS) must be between 100 and 1000000, not %d", c.DemoFirms))
 	}
 	if c.Lang != "vi" && c.Lang != "en" {
-		errs = append(errs, fmt.Errorf("--lang must be vi or en, not %q", c.Lang))
+		errs = append(errs, fmt.Errorf("--lang (DXREADY_LANG) must be vi or en, not %q", c.Lang))
 	}
 	if c.SMTPURL != "" {
 		if _, err := mail.ParseURL(c.SMTPURL); err != nil {
-			errs = append(errs, err)
+			errs = append(errs, fmt.Errorf("DXREADY_SMTP_URL or %w", err)) // the message names --smtp-url, never the password
 		}
 	}
 	if c.BaseURL != "" {
 		if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			errs = append(errs, fmt.Errorf("--base-url must be an http(s) address, not %q", c.BaseURL))
+			errs = append(errs, fmt.Errorf("--base-url (DXREADY_BASE_URL) must be an http(s) address, not %q", c.BaseURL))
 		}
 	}
 	return errors.Join(errs...)

@@ -35,12 +35,15 @@ type app struct {
 
 func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer, extra func(*flag.FlagSet)) (Config, []string, error) {
 	var c Config
-	fs := flagSet(name, getenv, stderr, &c)
+	fs, env := flagSet(name, getenv, stderr, &c)
 	if extra != nil {
 		extra(fs)
 	}
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
+		return c, nil, err
+	}
+	if err := env.check(fs); err != nil {
 		return c, nil, err
 	}
 	return c, pos, c.Validate()
