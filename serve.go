@@ -165,31 +165,24 @@ func serve(ctx context.Context, a *app, getenv func(string) string, stdout, stde
 		printDemoAccounts(ctx, a, stdout)
 	}
 	fmt.Fprintln(stdout, a.l.T("cli.listening", "URL", "http://"+ln.Addr().String()+"/"))
-	go sweepSessions(ctx, a.store, logger)
-	go warmAggregates(ctx, a.store, a.instruments, logger)
 	base := c.BaseURL
 	if base == "" {
 		base = "http://" + ln.Addr().String()
 	}
-	go srv.RunFollowUps(ctx, base)
-	go newSender(c, a.store, logger, a.now).Run(ctx)
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
+	stopping := func() { fmt.Fprintln(stdout, a.l.T("cli.shutdown")) }
+	return runServer(ctx, hs, ln, backgroundWorkers(a, srv, base, logger), logger, stopping)
+}
+
+// backgroundWorkers lists the work serve runs beside the requests; runServer
+// starts them and waits for them before the database closes.
+func backgroundWorkers(a *app, srv *web.Server, base string, logger *slog.Logger) []worker {
+	sender := newSender(a.cfg, a.store, logger, a.now)
+	return []worker{
+		{"sessions", func(ctx context.Context) error { sweepSessions(ctx, a.store, logger); return nil }},
+		{"aggregates", func(ctx context.Context) error { warmAggregates(ctx, a.store, a.instruments, logger); return nil }},
+		{"follow-ups", func(ctx context.Context) error { srv.RunFollowUps(ctx, base); return nil }},
+		{"mail", sender.Run},
 	}
-	fmt.Fprintln(stdout, a.l.T("cli.shutdown"))
-	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := hs.Shutdown(shutCtx); err != nil {
-		return err
-	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
 }
 
 // sweepSessions deletes expired sessions every hour until ctx ends.
