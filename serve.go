@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"dxready/auth"
-	"dxready/demo"
 	"dxready/firms"
 	"dxready/locale"
 	"dxready/mail"
@@ -65,8 +64,9 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-func openApp(ctx context.Context, c Config) (*app, error) {
-	now := systemClock
+// newApp loads what every command needs besides the database: the
+// language bundle, the reference data, the instruments and the clock.
+func newApp(c Config) (*app, error) {
 	b, err := locale.Load()
 	if err != nil {
 		return nil, err
@@ -75,75 +75,99 @@ func openApp(ctx context.Context, c Config) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, c.DB, store.Options{Clock: now})
-	if err != nil {
-		return nil, err
-	}
-	if _, err := st.Migrate(ctx); err != nil {
-		st.Close()
-		return nil, err
-	}
-	if err := st.SyncReference(ctx, ref); err != nil {
-		st.Close()
-		return nil, err
-	}
-	// A broken instrument, or a changed one that responses already use,
-	// stops the portal here rather than scoring anything wrongly.
 	ins, err := survey.LoadEmbedded()
 	if err != nil {
+		return nil, err
+	}
+	return &app{cfg: c, now: systemClock, ref: ref, bundle: b, l: b.For(c.Lang), instruments: ins}, nil
+}
+
+// openStore opens the database at path, migrated and checked.
+func (a *app) openStore(ctx context.Context, path string) (*store.Store, error) {
+	st, err := store.Open(ctx, path, store.Options{Clock: a.now})
+	if err != nil {
+		return nil, err
+	}
+	if err := a.prepare(ctx, st); err != nil {
 		st.Close()
 		return nil, err
+	}
+	return st, nil
+}
+
+// prepare migrates st, syncs the reference data and checks the
+// instruments: a broken instrument, or a changed one that responses
+// already use, stops the portal here rather than scoring anything wrongly.
+func (a *app) prepare(ctx context.Context, st *store.Store) error {
+	if _, err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	if err := st.SyncReference(ctx, a.ref); err != nil {
+		return err
 	}
 	hashes := map[string]string{}
-	for k, in := range ins {
+	for k, in := range a.instruments {
 		hashes[k] = in.Hash
 	}
-	if err := st.CheckInstruments(ctx, hashes); err != nil {
-		st.Close()
-		return nil, err
+	return st.CheckInstruments(ctx, hashes)
+}
+
+// withStore opens the configured database as a.store, runs fn and closes it.
+func (a *app) withStore(ctx context.Context, fn func() error) error {
+	st, err := a.openStore(ctx, a.cfg.DB)
+	if err != nil {
+		return err
 	}
-	return &app{cfg: c, now: now, store: st, ref: ref, bundle: b, l: b.For(c.Lang), instruments: ins}, nil
+	a.store = st
+	defer st.Close()
+	return fn()
 }
 
 func newHasher() *auth.Hasher { return auth.NewHasher(auth.DefaultArgon2, 2) }
 
-// command is every command's frame: parse its flags (extra adds its own),
-// check its positional arguments with npos (nil: none wanted), open the
-// app, run fn, close the app.
-func command(ctx context.Context, name string, args []string, getenv func(string) string, stderr io.Writer,
-	extra func(*flag.FlagSet), npos int, usage string, fn func(a *app, pos []string) error) error {
+// loadApp parses a command's flags (extra adds its own), checks its
+// positional arguments against npos and loads the app, without the database.
+func loadApp(name string, args []string, getenv func(string) string, stderr io.Writer,
+	extra func(*flag.FlagSet), npos int, usage string) (*app, []string, error) {
 	c, pos, err := parseConfig(name, args, getenv, stderr, extra)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	if len(pos) != npos {
-		return errors.New("usage: " + usage)
+		return nil, nil, errors.New("usage: " + usage)
 	}
-	a, err := openApp(ctx, c)
+	a, err := newApp(c)
+	return a, pos, err
+}
+
+// command is most commands' frame: load the app, open the database, run
+// fn, close the database.
+func command(ctx context.Context, name string, args []string, getenv func(string) string, stderr io.Writer,
+	extra func(*flag.FlagSet), npos int, usage string, fn func(a *app, pos []string) error) error {
+	a, pos, err := loadApp(name, args, getenv, stderr, extra, npos, usage)
 	if err != nil {
 		return err
 	}
-	defer a.store.Close()
-	return fn(a, pos)
+	return a.withStore(ctx, func() error { return fn(a, pos) })
 }
 
+// cmdServe builds the demo first when it is wanted and the database holds
+// nothing yet (see buildDemo), then opens the database and serves.
 func cmdServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	return command(ctx, "serve", args, getenv, stderr, nil, 0, "dxready [serve] [flags]", func(a *app, _ []string) error {
-		return serve(ctx, a, getenv, stdout, stderr)
-	})
+	a, _, err := loadApp("serve", args, getenv, stderr, nil, 0, "dxready [serve] [flags]")
+	if err != nil {
+		return err
+	}
+	if a.cfg.Demo {
+		if err := buildDemo(ctx, a, getenv, stdout, false); err != nil {
+			return err
+		}
+	}
+	return a.withStore(ctx, func() error { return serve(ctx, a, getenv, stdout, stderr) })
 }
 
 func serve(ctx context.Context, a *app, getenv func(string) string, stdout, stderr io.Writer) error {
 	c := a.cfg
-	if c.Demo {
-		if empty, err := a.store.Empty(ctx); err != nil {
-			return err
-		} else if empty {
-			if err := seedDemo(ctx, a, getenv, stdout); err != nil {
-				return err
-			}
-		}
-	}
 	demoSeed, err := a.store.Meta(ctx, store.MetaDemo)
 	if err != nil {
 		return err
@@ -162,7 +186,7 @@ func serve(ctx context.Context, a *app, getenv func(string) string, stdout, stde
 		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	if demoSeed != "" {
-		printDemoAccounts(ctx, a, stdout)
+		printDemoAccounts(a, stdout)
 	}
 	fmt.Fprintln(stdout, a.l.T("cli.listening", "URL", "http://"+ln.Addr().String()+"/"))
 	base := c.BaseURL
@@ -199,41 +223,6 @@ func sweepSessions(ctx context.Context, st *store.Store, log *slog.Logger) {
 		case <-t.C:
 		}
 	}
-}
-
-func seedDemo(ctx context.Context, a *app, getenv func(string) string, stdout io.Writer) error {
-	fmt.Fprintln(stdout, a.l.T("cli.demo_seeding", "Firms", a.l.Int(int64(a.cfg.DemoFirms))))
-	in, _ := survey.Latest(a.instruments, survey.DefaultID)
-	res, err := demo.Seed(ctx, a.store, a.ref, newHasher(), demo.Options{Seed: a.cfg.DemoSeed, Firms: a.cfg.DemoFirms,
-		Password: getenv("DXREADY_DEMO_PASSWORD"), Instrument: in, Now: a.now()})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, a.l.T("cli.demo_done", "Firms", a.l.Int(int64(res.Firms)), "Members", a.l.Int(int64(res.Memberships)),
-		"Assessments", a.l.Int(int64(res.Submissions)), "Seconds", a.l.Decimal(res.Elapsed.Seconds(), 1)))
-	if res.GeneratedPassword {
-		fmt.Fprintln(stdout, a.l.T("cli.demo_password_generated", "Password", res.Password))
-	} else {
-		fmt.Fprintln(stdout, a.l.T("cli.demo_password_env"))
-	}
-	return nil
-}
-
-// printDemoAccounts lists the demo logins on every start, so a new user
-// knows where to begin; the password itself is never stored in clear.
-func printDemoAccounts(ctx context.Context, a *app, stdout io.Writer) {
-	fmt.Fprintln(stdout, a.l.T("cli.demo_accounts"))
-	fmt.Fprintln(stdout, "  admin@demo.local              "+a.l.T("role.admin"))
-	fmt.Fprintln(stdout, "  lead1@demo.local … lead8      "+a.l.T("role.lead"))
-	fmt.Fprintln(stdout, "  advisor1@demo.local … advisor12  "+a.l.T("role.advisor"))
-	fmt.Fprintln(stdout, "  firm1@demo.local … firm20     "+a.l.T("role.firm"))
-	fmt.Fprintln(stdout, a.l.T("cli.demo_password_earlier"))
-}
-
-func cmdDemo(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	return command(ctx, "demo", args, getenv, stderr, nil, 0, "dxready demo [flags]", func(a *app, _ []string) error {
-		return seedDemo(ctx, a, getenv, stdout)
-	})
 }
 
 // warmAggregates builds the aggregate snapshot while the server starts

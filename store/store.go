@@ -131,14 +131,21 @@ func (s *Store) Ping(ctx context.Context) error {
 // now reads the clock, in UTC.
 func (s *Store) now() time.Time { return s.opts.Clock().UTC() }
 
-// inTx runs fn in a write transaction and commits if fn returns nil.
+// inTx runs fn in a write transaction and commits if fn returns nil. The
+// rollback is deferred, so a panic cannot leave the writer in a
+// transaction. When ctx ended meanwhile, the error says so (database/sql
+// reports only that the transaction is done), so callers can tell a
+// client that went away from a failure.
 func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
+	defer tx.Rollback()
 	if err := fn(tx); err != nil {
-		tx.Rollback()
+		if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+			err = fmt.Errorf("%w: %w", cerr, err)
+		}
 		return err
 	}
 	return tx.Commit()
