@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"path"
@@ -157,7 +158,8 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	buf.WriteTo(w)
+	_, err := buf.WriteTo(w)
+	s.written(r, err)
 }
 
 type errorPage struct {
@@ -169,49 +171,100 @@ type errorPage struct {
 // renderError shows a localized error page with status.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, messageID string) {
 	p := errorPage{page: s.newPage(w, r, "page.error.title"), Status: status, Message: messageID}
-	t := s.pages.byLang[lang(r)]["error"]
+	t, ok := s.pages.byLang[lang(r)]["error"]
 	var buf bytes.Buffer
-	if t == nil || t.ExecuteTemplate(&buf, "base", p) != nil {
+	err := errors.New("web: no error page")
+	if ok {
+		err = t.ExecuteTemplate(&buf, "base", p)
+	}
+	if err != nil {
+		s.log.Error("error page failed", "status", status, "err", err)
 		http.Error(w, http.StatusText(status), status) // the error page itself failed
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	buf.WriteTo(w)
+	_, err = buf.WriteTo(w)
+	s.written(r, err)
 }
 
 // errForbidden is returned by handlers when Can says no.
 var errForbidden = errors.New("web: forbidden")
 
 // fail is the one place an error becomes a response: not found → 404,
-// forbidden → 403, conflict → 409, anything else is logged with the request
-// and shown as a generic, localized 500. err.Error() never reaches the client.
+// forbidden → 403, conflict → 409, anything else a generic, localized 500.
+// err.Error() never reaches the client. A refusal (4xx) is logged at info
+// with its reason, a failure (5xx) at error; a client that went away is
+// neither: it gets no answer and a debug line.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if gone, cause := clientGone(r, err); gone {
+		s.log.Log(r.Context(), cause, "client went away", "method", r.Method, "path", r.URL.Path, "err", err)
+		return
+	}
+	status, msg := errorStatus(err)
+	attrs := []any{"method", r.Method, "path", r.URL.Path, "user", userID(r), "status", status, "err", err}
+	if status >= 500 {
+		s.log.Error("request failed", attrs...)
+	} else {
+		s.log.Info("request refused", attrs...)
+	}
+	s.renderError(w, r, status, msg)
+}
+
+// errorStatus is the table from an error to its status and message ID.
+func errorStatus(err error) (int, string) {
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		s.renderError(w, r, http.StatusNotFound, "error.not_found")
+		return http.StatusNotFound, "error.not_found"
 	case errors.Is(err, errForbidden):
-		s.renderError(w, r, http.StatusForbidden, "error.forbidden")
+		return http.StatusForbidden, "error.forbidden"
 	case errors.Is(err, store.ErrSubmitted):
-		s.renderError(w, r, http.StatusConflict, "error.survey.already_submitted")
+		return http.StatusConflict, "error.survey.already_submitted"
 	case errors.Is(err, store.ErrConflict):
-		s.renderError(w, r, http.StatusConflict, "error.conflict")
-	default:
-		var uid int64
-		if u := currentUser(r); u != nil {
-			uid = u.ID
-		}
-		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "user", uid, "err", err)
-		s.renderError(w, r, http.StatusInternalServerError, "error.internal")
+		return http.StatusConflict, "error.conflict"
+	}
+	return http.StatusInternalServerError, "error.internal"
+}
+
+// clientGone reports whether the request's client went away (its context
+// ended: the connection closed), and the level to log it at: debug when
+// err is that ending, info when err says something else as well, so a
+// real failure in the same moment still shows.
+func clientGone(r *http.Request, err error) (bool, slog.Level) {
+	cerr := r.Context().Err()
+	switch {
+	case cerr == nil:
+		return false, 0
+	case errors.Is(err, cerr):
+		return true, slog.LevelDebug
+	}
+	return true, slog.LevelInfo
+}
+
+func userID(r *http.Request) int64 {
+	if u := currentUser(r); u != nil {
+		return u.ID
+	}
+	return 0
+}
+
+// written logs a response body that could not be written: the client
+// went away (a broken pipe or reset), which is no error of ours.
+func (s *Server) written(r *http.Request, err error) {
+	if err != nil {
+		s.log.Debug("client went away while the answer was written", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.log.Info("request refused", "method", r.Method, "path", r.URL.Path, "user", userID(r), "status", http.StatusNotFound, "err", "no such page")
 	s.renderError(w, r, http.StatusNotFound, "error.not_found")
 }
 
 func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	s.log.Info("request refused", "method", r.Method, "path", r.URL.Path, "user", userID(r), "status", http.StatusMethodNotAllowed,
+		"err", "method not allowed")
 	s.renderError(w, r, http.StatusMethodNotAllowed, "error.method_not_allowed")
 }
 
