@@ -173,7 +173,8 @@ func serve(ctx context.Context, a *app, getenv func(string) string, stdout, stde
 		return err
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	srv, err := web.New(web.Config{Store: a.store, Bundle: a.bundle, Ref: a.ref, Hasher: newHasher(), Logger: logger,
+	bundle := a.bundle.WithReporter(locale.LogMissing(logger)) // a gap in the catalogue is logged, with its ID and language
+	srv, err := web.New(web.Config{Store: a.store, Bundle: bundle, Ref: a.ref, Hasher: newHasher(), Logger: logger,
 		SecureCookies: c.SecureCookies, Demo: demoSeed != "", Instruments: a.instruments, BaseURL: c.BaseURL, Now: a.now})
 	if err != nil {
 		return err

@@ -7,9 +7,11 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	_ "time/tzdata" // the zone must resolve on machines without /usr/share/zoneinfo
 
@@ -41,8 +43,15 @@ type Bundle struct {
 	locs    map[string]*Localizer
 	ids     map[string][]string // lang -> message IDs
 	plurals map[string]bool     // message IDs that have plural forms
+	report  Reporter
 	Zone    *time.Location
 }
+
+// Reporter is told of every message a Localizer could not give: its ID is
+// not in the catalogue for lang (the page then shows the raw ID), or the
+// message failed to fill. err is go-i18n's (*i18n.MessageNotFoundErr for
+// a missing ID).
+type Reporter func(lang, id string, err error)
 
 // Load parses the embedded catalogues and checks that they agree.
 func Load() (*Bundle, error) {
@@ -56,6 +65,7 @@ func Load() (*Bundle, error) {
 		locs:    map[string]*Localizer{},
 		ids:     map[string][]string{},
 		plurals: map[string]bool{},
+		report:  LogMissing(nil),
 		Zone:    zone,
 	}
 	b.bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
@@ -77,13 +87,48 @@ func Load() (*Bundle, error) {
 		}
 		sort.Strings(b.ids[lang])
 	}
-	for i, lang := range Languages {
-		b.locs[lang] = newLocalizer(b, lang, tags[i])
-	}
+	b.newLocalizers()
 	if missing := b.Missing(); len(missing) > 0 {
 		return nil, fmt.Errorf("locale: messages not in every language: %s", strings.Join(missing, ", "))
 	}
 	return b, nil
+}
+
+func (b *Bundle) newLocalizers() {
+	b.locs = map[string]*Localizer{}
+	for i, lang := range Languages {
+		b.locs[lang] = newLocalizer(b, lang, tags[i])
+	}
+}
+
+// WithReporter returns the bundle with report told of every message its
+// localizers cannot give, instead of the default (LogMissing on
+// slog.Default). The catalogue is shared; b itself is unchanged. The
+// server passes a reporter that logs to its logger; tests one that
+// records, and fail on what it recorded.
+func (b *Bundle) WithReporter(report Reporter) *Bundle {
+	nb := *b
+	nb.report = report
+	nb.newLocalizers()
+	return &nb
+}
+
+// LogMissing returns a Reporter that logs each message it is told of at
+// error level to logger (slog.Default when nil), with the ID and the
+// language, once per ID and language: a gap on a busy page is one line,
+// not one per request.
+func LogMissing(logger *slog.Logger) Reporter {
+	var seen sync.Map
+	return func(lang, id string, err error) {
+		if _, dup := seen.LoadOrStore(lang+":"+id, true); dup {
+			return
+		}
+		l := logger
+		if l == nil {
+			l = slog.Default()
+		}
+		l.Error("message not in the catalogue or not filled", "id", id, "lang", lang, "err", err)
+	}
 }
 
 // Missing lists "lang:id" for every message that exists in one language but
@@ -146,18 +191,20 @@ func (b *Bundle) Match(query, cookie, acceptLanguage string) string {
 // concurrent use.
 type Localizer struct {
 	Lang    string
+	report  Reporter
 	loc     *i18n.Localizer
 	printer *message.Printer
 	zone    *time.Location
 }
 
 func newLocalizer(b *Bundle, lang string, tag language.Tag) *Localizer {
-	return &Localizer{Lang: lang, loc: i18n.NewLocalizer(b.bundle, lang), printer: message.NewPrinter(tag), zone: b.Zone}
+	return &Localizer{Lang: lang, report: b.report, loc: i18n.NewLocalizer(b.bundle, lang), printer: message.NewPrinter(tag), zone: b.Zone}
 }
 
 // T returns message id filled with kv, given as name, value pairs. A pair
 // named "Count" selects the plural form and is printed in local digits.
-// An unknown id comes back as itself, so a gap shows rather than panics.
+// An unknown id comes back as itself, so a gap shows rather than panics,
+// and is reported (see Reporter), so it does not pass unnoticed.
 func (l *Localizer) T(id string, kv ...any) string {
 	cfg := &i18n.LocalizeConfig{MessageID: id}
 	if len(kv) > 0 {
@@ -173,8 +220,11 @@ func (l *Localizer) T(id string, kv ...any) string {
 		cfg.TemplateData = data
 	}
 	s, err := l.loc.Localize(cfg)
-	if err != nil && s == "" {
-		return id
+	if err != nil {
+		l.report(l.Lang, id, err)
+		if s == "" {
+			return id
+		}
 	}
 	return s
 }

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"dxready/auth"
@@ -34,6 +35,7 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	b = b.WithReporter(failOnMissingIDs(t)) // every test that renders a page checks its messages
 	ins, err := survey.LoadEmbedded()
 	if err != nil {
 		t.Fatal(err)
@@ -46,6 +48,25 @@ func newEnv(t *testing.T) *env {
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
 	return &env{t: t, srv: srv, st: st, fx: fx, web: s}
+}
+
+// failOnMissingIDs returns a reporter that records every message the
+// portal could not give and fails the test with them when it ends.
+func failOnMissingIDs(t *testing.T) locale.Reporter {
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for m := range seen {
+			t.Errorf("the portal used a message it could not give: %s", m)
+		}
+	})
+	return func(lang, id string, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		seen[lang+":"+id+" ("+err.Error()+")"] = true
+	}
 }
 
 // client is a browser: its own cookie jar, no automatic redirects.
