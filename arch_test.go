@@ -28,9 +28,16 @@ var allowedImports = map[string][]string{
 	"dxready/mail": {"dxready/store"},
 	"dxready/web": {"dxready/firms", "dxready/survey", "dxready/scoring", "dxready/disclosure", "dxready/advisors", "dxready/auth",
 		"dxready/charts", "dxready/locale", "dxready/store", "dxready/templates", "dxready/static"},
+	// loadtest is `dxready load` (STYLE.md §10: a tool, not the portal): it
+	// speaks HTTP to a running portal and needs only the instrument to
+	// answer and valid tax codes, never web or store. Its tests start a
+	// portal with httptest (web, store/storetest, locale, auth).
+	"dxready/loadtest": {"dxready/survey", "dxready/firms"},
 	// main also runs commands: demo, rescore (scoring rules applied to stored
-	// answers), user add; it imports their domain packages for that.
-	"dxready": {"dxready/web", "dxready/store", "dxready/mail", "dxready/locale", "dxready/firms", "dxready/auth", "dxready/demo", "dxready/survey", "dxready/scoring"},
+	// answers), user add; it imports their domain packages for that, and
+	// only dispatches `dxready load` to loadtest.
+	"dxready": {"dxready/web", "dxready/store", "dxready/mail", "dxready/locale", "dxready/firms", "dxready/auth", "dxready/demo", "dxready/survey", "dxready/scoring",
+		"dxready/loadtest"},
 }
 
 // pure packages hold domain rules only: no HTTP, no SQL, no templates.

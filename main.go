@@ -15,6 +15,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"dxready/loadtest"
 )
 
 func main() {
@@ -26,7 +28,7 @@ func main() {
 	}
 }
 
-// systemClock is the portal's one clock, in UTC. openApp hands it to the
+// systemClock is the portal's one clock, in UTC. newApp hands it to the
 // store, the web layer and the mail sender; nothing else reads the time
 // of day for the portal's data.
 func systemClock() time.Time { return time.Now().UTC() }
@@ -40,7 +42,8 @@ Usage:
   dxready backup OUT.db              write a consistent copy of the live database
   dxready user add --email E --role R [--name N] [--firm MST] [--association CODE] [--password-stdin]
   dxready rescore --instrument ID@VERSION [--fix]   recompute stored scores; report (and fix) any that differ
-  dxready load --target http://127.0.0.1:8080 [--clients 64] [--duration 10s]   load-test a running portal (loopback only)
+  dxready load --target http://127.0.0.1:8080 [--clients 64] [--duration 10s]   load-test a running portal (loopback only;
+                                     --duration is the wall-clock length of each phase)
 
 Common flags (each has a DXREADY_* environment fallback):
   --addr 127.0.0.1:8080   --db ./dxready.db   --demo=true   --lang vi   --secure-cookies=false
@@ -67,7 +70,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "rescore":
 		return cmdRescore(ctx, args, getenv, stdout, stderr)
 	case "load":
-		return cmdLoad(ctx, args, stdout, stderr)
+		return loadtest.Run(ctx, args, stdout, stderr) // a tool beside the portal, in its own package
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

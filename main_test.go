@@ -70,6 +70,15 @@ func startServe(t *testing.T, getenv func(string) string, args ...string) (strin
 	return "", nil
 }
 
+// `dxready load` is dispatched to the load tool, which refuses a target
+// off this machine before sending anything.
+func TestLoadIsDispatched(t *testing.T) {
+	err := run(context.Background(), []string{"load", "--target", "http://10.0.0.1:8080"}, env(), nil, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "loopback") {
+		t.Fatalf("load: %v", err)
+	}
+}
+
 func TestServeStartsAndStops(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "x.db")
 	base, out := startServe(t, env("DXREADY_DB", db, "DXREADY_DEMO", "false"))

@@ -1,0 +1,107 @@
+package loadtest
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"dxready/firms"
+	"dxready/survey"
+)
+
+// loadTest is one run against one portal.
+type loadTest struct {
+	base     string
+	in       *survey.Instrument
+	duration time.Duration // wall-clock length of each phase
+	maxReq   int64         // work items per phase at most
+}
+
+// loadClient is one simulated firm user: a cookie jar and its open draft.
+type loadClient struct {
+	http  *http.Client
+	draft int64
+}
+
+var draftRe = regexp.MustCompile(`/assessment/(\d+)/`)
+
+// register creates one firm and user per client, in a reserved tax-code
+// range, and opens each one's draft.
+func (lt *loadTest) register(ctx context.Context, n int) ([]*loadClient, error) {
+	tr := &http.Transport{MaxIdleConns: n * 2, MaxIdleConnsPerHost: n * 2, IdleConnTimeout: time.Minute}
+	body := 371900000 + rand.IntN(8000)*10
+	run := strconv.FormatInt(time.Now().UnixNano(), 36)
+	var cs []*loadClient
+	for i := range n {
+		var tc string
+		for tc == "" {
+			body++
+			if d, ok := firms.CheckDigit(strconv.Itoa(body)); ok {
+				tc = strconv.Itoa(body) + string(d)
+			}
+		}
+		jar, _ := cookiejar.New(nil)
+		c := &loadClient{http: &http.Client{Transport: tr, Jar: jar, Timeout: 30 * time.Second,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+		form := url.Values{"tax_code": {tc}, "firm_name": {"Công ty TNHH Thử tải " + tc}, "name": {"Load"},
+			"email": {fmt.Sprintf("load-%s-%d@load.local", run, i)}, "password": {"load-test-password"}, "password_confirm": {"load-test-password"}}
+		if res, err := c.post(ctx, lt.base+"/register", form); err != nil || res != http.StatusSeeOther {
+			return nil, fmt.Errorf("load: register firm %d: status %d, %v", i, res, err)
+		}
+		if err := c.openDraft(ctx, lt.base); err != nil {
+			return nil, err
+		}
+		cs = append(cs, c)
+	}
+	return cs, nil
+}
+
+func (c *loadClient) post(ctx context.Context, u string, form url.Values) (int, error) {
+	req, _ := http.NewRequestWithContext(ctx, "POST", u, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	res, err := c.http.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res.StatusCode, nil
+}
+
+func (c *loadClient) get(ctx context.Context, u string) (string, error) {
+	req, _ := http.NewRequestWithContext(ctx, "GET", u, nil)
+	res, err := c.http.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(res.Body, 8<<20))
+	if res.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("load: GET %s: status %d", u, res.StatusCode)
+	}
+	return string(b), err
+}
+
+// openDraft starts (or finds) the client's draft, as the start button does.
+func (c *loadClient) openDraft(ctx context.Context, base string) error {
+	req, _ := http.NewRequestWithContext(ctx, "POST", base+"/assessment", nil)
+	res, err := c.http.Do(req)
+	if err != nil {
+		return err
+	}
+	res.Body.Close()
+	m := draftRe.FindStringSubmatch(res.Header.Get("Location"))
+	if m == nil {
+		return fmt.Errorf("load: no draft (status %d)", res.StatusCode)
+	}
+	c.draft, _ = strconv.ParseInt(m[1], 10, 64)
+	return nil
+}

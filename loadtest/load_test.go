@@ -1,0 +1,141 @@
+package loadtest
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"dxready/auth"
+	"dxready/locale"
+	"dxready/store"
+	"dxready/store/storetest"
+	"dxready/survey"
+	"dxready/web"
+)
+
+// portal starts the whole portal in-process on a loopback httptest server,
+// over a fixture database with one bookable advisor.
+func portal(t *testing.T) (string, *store.Store, *storetest.Fixtures) {
+	t.Helper()
+	st, fx := storetest.Open(t)
+	b, err := locale.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ins, err := survey.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := web.New(web.Config{Store: st, Bundle: b, Ref: fx.Ref, Hasher: auth.NewHasher(storetest.Cheap, 2), Instruments: ins,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: fx.Clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	return srv.URL, st, fx
+}
+
+// line is one phase's report line.
+type line struct {
+	n, failed int
+	wall      time.Duration
+}
+
+var lineRe = regexp.MustCompile(`(?m)^(\S.*?)\s+\d+ /s  n=(\d+)  failed=(\d+)  p50 .*  wall (\S+)$`)
+
+func parseReport(t *testing.T, out string) map[string]line {
+	t.Helper()
+	got := map[string]line{}
+	for _, m := range lineRe.FindAllStringSubmatch(out, -1) {
+		n, _ := strconv.Atoi(m[2])
+		failed, _ := strconv.Atoi(m[3])
+		wall, err := time.ParseDuration(m[4])
+		if err != nil {
+			t.Fatalf("wall %q: %v", m[4], err)
+		}
+		got[strings.Fields(m[1])[0]+" "+strings.Fields(m[1])[1]] = line{n, failed, wall}
+	}
+	return got
+}
+
+// Each phase runs for --duration of wall-clock time, whatever it is (the
+// old submit phase counted only the time submits were in flight and ran
+// past two minutes for --duration 30s, which then failed), reports
+// requests and no failures, and what it reports is in the database.
+func TestPhasesRunTheirDuration(t *testing.T) {
+	for _, d := range []time.Duration{300 * time.Millisecond, 2 * time.Second} {
+		t.Run(d.String(), func(t *testing.T) {
+			base, st, fx := portal(t)
+			var out bytes.Buffer
+			args := []string{"--target", base, "--clients", "3", "--duration", d.String(), "--slot-pool", "1"}
+			if err := Run(context.Background(), args, &out, io.Discard); err != nil {
+				t.Fatalf("load: %v\n%s", err, out.String())
+			}
+			got := parseReport(t, out.String())
+			for _, name := range []string{"booking (POST", "booking: confirmed", "booking: slot", "autosave (POST", "submit rounds:",
+				"cycle: submits", "cycle: steps", "baseline (bare"} {
+				l, ok := got[name]
+				switch {
+				case !ok:
+					t.Errorf("no line %q:\n%s", name, out.String())
+				case l.n == 0 || l.failed != 0:
+					t.Errorf("%s: n=%d failed=%d\n%s", name, l.n, l.failed, out.String())
+				case l.wall < d || l.wall > d+30*time.Second: // ran its time; the upper bound only catches a runaway
+					t.Errorf("%s ran %v of wall time, want %v\n%s", name, l.wall, d, out.String())
+				}
+			}
+			list, err := st.Bookings(context.Background(), store.BookingFilter{AdvisorID: fx.Advisor.ID})
+			if err != nil || len(list) != got["booking: confirmed"].n {
+				t.Errorf("%d bookings in the database, %d reported: %v", len(list), got["booking: confirmed"].n, err)
+			}
+			db, err := sql.Open("sqlite", "file:"+st.Path()+"?mode=ro")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			var n int
+			if err := db.QueryRow("SELECT COUNT(*) FROM responses WHERE status = 'submitted'").Scan(&n); err != nil ||
+				n < got["submit rounds:"].n+got["cycle: submits"].n {
+				t.Errorf("%d submitted in the database, fewer than reported: %v", n, err)
+			}
+		})
+	}
+}
+
+func TestLoadRefusesAddressesOutsideLoopback(t *testing.T) {
+	for _, target := range []string{"http://10.0.0.1:8080", "http://example.com", "https://8.8.8.8", "not a url", "http://[::2]:80"} {
+		if err := Run(context.Background(), []string{"--target", target}, io.Discard, io.Discard); err == nil {
+			t.Errorf("load accepted %s", target)
+		}
+	}
+	for _, target := range []string{"http://127.0.0.1:1", "http://localhost:1", "http://[::1]:1", "http://127.9.9.9:1"} {
+		if err := loopbackOnly(target); err != nil {
+			t.Errorf("loopback %s refused: %v", target, err)
+		}
+	}
+}
+
+// Any duration up to an hour is taken; nonsense is refused before any
+// request is sent.
+func TestLoadFlags(t *testing.T) {
+	for _, ok := range [][]string{{"--duration", "1ms"}, {"--duration", "30s"}, {"--duration", "3m"}, {"--duration", "1h"}} {
+		if _, err := parseFlags(append([]string{"--target", "http://127.0.0.1:1"}, ok...), io.Discard); err != nil {
+			t.Errorf("%v refused: %v", ok, err)
+		}
+	}
+	for _, bad := range [][]string{{"--clients", "0"}, {"--clients", "5000"}, {"--duration", "0s"}, {"--duration", "2h"}, {"--duration", "soon"},
+		{"--max-requests", "0"}, {"--phases", "nothing"}, {"--slot-pool", "0"}, {"extra"}} {
+		if _, err := parseFlags(append([]string{"--target", "http://127.0.0.1:1"}, bad...), io.Discard); err == nil {
+			t.Errorf("load accepted %v", bad)
+		}
+	}
+}
