@@ -1,6 +1,9 @@
 package store_test
 
 import (
+	"log/slog"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -174,6 +177,59 @@ func TestSnapshotRebuildsInTheBackground(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	t.Fatal("the snapshot was never rebuilt")
+}
+
+// A rebuild the store started on its own is its own work: Close stops it
+// and waits for it before the database closes, and a failed rebuild is
+// logged, never dropped.
+func TestCloseWaitsForARebuildAndFailuresAreLogged(t *testing.T) {
+	var logged syncBuffer
+	s, fx := storetest.OpenWith(t, store.Options{Logger: slog.New(slog.NewTextHandler(&logged, nil))})
+	in := storetest.Instrument(t)
+	first, _ := s.Snapshot(ctx, in)
+	storetest.SevenWoodFirms(t, s, fx, in)
+	fx.Clock.Add(store.DefaultAggregateRefresh)
+	if stale, _ := s.Snapshot(ctx, in); stale != first {
+		t.Fatal("a changed store blocked a read to rebuild")
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("close during a rebuild: %v", err)
+	}
+	if strings.Contains(logged.String(), "level=ERROR") {
+		t.Fatalf("a rebuild stopped by Close was reported as a failure: %s", logged.String())
+	}
+	// A rebuild that fails: the read pool is gone under it.
+	s2, fx2 := storetest.OpenWith(t, store.Options{Logger: slog.New(slog.NewTextHandler(&logged, nil))})
+	first, _ = s2.Snapshot(ctx, in)
+	storetest.SevenWoodFirms(t, s2, fx2, in)
+	fx2.Clock.Add(store.DefaultAggregateRefresh)
+	store.CloseReaders(s2)
+	s2.Snapshot(ctx, in)
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(logged.String(), "rebuild aggregate snapshot") && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if !strings.Contains(logged.String(), "level=ERROR") {
+		t.Fatalf("a failed rebuild was not logged: %q", logged.String())
+	}
+}
+
+// syncBuffer is a log written by the store's goroutines and read by the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (w *syncBuffer) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+func (w *syncBuffer) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
 }
 
 func equalInts(a, b []int) bool {

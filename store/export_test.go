@@ -42,3 +42,6 @@ func RerunMigration(s *Store, version int) error {
 // GroupStrata computes group g's tallies, bypassing the snapshot's cache
 // (benchmarks).
 func (snap *Snapshot) GroupStrata(g Group) { snap.computeGroup(g) }
+
+// CloseReaders closes the read pool under a live store, so reads fail.
+func CloseReaders(s *Store) { s.r.Close() }

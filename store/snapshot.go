@@ -70,6 +70,11 @@ type aggState struct {
 	snaps    map[string]*Snapshot
 	building map[string]bool
 	buildMu  sync.Mutex // one synchronous build at a time
+	// Background rebuilds are the store's own work: Close cancels ctx and
+	// waits for them before the database closes.
+	ctx  context.Context
+	stop context.CancelFunc
+	work sync.WaitGroup
 }
 
 // changed records a write that aggregates and comparisons must see.
@@ -88,6 +93,7 @@ func (s *Store) Snapshot(ctx context.Context, in *survey.Instrument) (*Snapshot,
 	if snap != nil && (snap.version == v || !s.opts.SyncAggregates) {
 		if snap.version != v && !s.agg.building[key] && s.now().Sub(snap.BuiltAt) >= s.opts.AggregateRefresh {
 			s.agg.building[key] = true
+			s.agg.work.Add(1)
 			go s.rebuild(in, v)
 		}
 		s.agg.mu.Unlock()
@@ -110,15 +116,22 @@ func (s *Store) Snapshot(ctx context.Context, in *survey.Instrument) (*Snapshot,
 	return snap, nil
 }
 
+// rebuild builds a fresh snapshot in the background; a failure is logged
+// (the old snapshot keeps answering, and the next read tries again), a
+// rebuild cut short by Close is not.
 func (s *Store) rebuild(in *survey.Instrument, v uint64) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer s.agg.work.Done()
+	ctx, cancel := context.WithTimeout(s.agg.ctx, time.Minute)
 	defer cancel()
 	snap, err := s.buildSnapshot(ctx, in, v)
 	s.agg.mu.Lock()
 	delete(s.agg.building, in.Key())
 	s.agg.mu.Unlock()
-	if err == nil {
+	switch {
+	case err == nil:
 		s.keep(snap)
+	case s.agg.ctx.Err() == nil:
+		s.opts.Logger.Error("store: rebuild aggregate snapshot", "instrument", in.Key(), "err", err)
 	}
 }
 

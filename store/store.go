@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"path/filepath"
 	"sort"
@@ -58,6 +59,9 @@ type Options struct {
 	// background and keeps answering from the old snapshot until it is
 	// ready. Zero means DefaultAggregateRefresh.
 	AggregateRefresh time.Duration
+	// Logger reports what fails in the store's own background work (a
+	// snapshot rebuilt after a change); nil: slog.Default().
+	Logger *slog.Logger
 }
 
 // DefaultAggregateRefresh is Options.AggregateRefresh when left zero.
@@ -82,6 +86,9 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	}
 	if opt.AggregateRefresh <= 0 {
 		opt.AggregateRefresh = DefaultAggregateRefresh
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.Default()
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -111,11 +118,15 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	r.SetMaxIdleConns(Readers)
 	s := &Store{w: w, r: r, path: abs, opts: opt}
 	s.agg.snaps, s.agg.building = map[string]*Snapshot{}, map[string]bool{}
+	s.agg.ctx, s.agg.stop = context.WithCancel(context.Background())
 	return s, nil
 }
 
-// Close closes both pools.
+// Close stops the store's background work (a snapshot being rebuilt),
+// waits for it, and closes both pools.
 func (s *Store) Close() error {
+	s.agg.stop()
+	s.agg.work.Wait()
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 
