@@ -66,8 +66,9 @@ func StarterAdvisor(id int64) *Advisor {
 }
 
 // CreateAdvisor creates the advisor's account (role advisor) and profile
-// in one transaction; a taken email is ErrConflict.
-func (s *Store) CreateAdvisor(ctx context.Context, u *auth.User, a *Advisor) error {
+// in one transaction, with the audit entries given (an entry without a
+// subject gets advisor:ID); a taken email is ErrConflict.
+func (s *Store) CreateAdvisor(ctx context.Context, u *auth.User, a *Advisor, audit ...AuditEntry) error {
 	u.Role = auth.RoleAdvisor
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		now := s.now()
@@ -78,7 +79,15 @@ func (s *Store) CreateAdvisor(ctx context.Context, u *auth.User, a *Advisor) err
 		if _, err := tx.ExecContext(ctx, `INSERT INTO advisors (user_id, updated_at) VALUES (?, ?)`, u.ID, now); err != nil {
 			return mapErr("create advisor", err)
 		}
-		return saveAdvisor(ctx, tx, a, now)
+		if err := saveAdvisor(ctx, tx, a, now); err != nil {
+			return err
+		}
+		for i := range audit {
+			if audit[i].Subject == "" {
+				audit[i].Subject = fmt.Sprintf("advisor:%d", u.ID)
+			}
+		}
+		return writeAudit(ctx, tx, now, audit)
 	})
 }
 
@@ -95,9 +104,16 @@ func (s *Store) AddAdvisorProfile(ctx context.Context, a *Advisor) error {
 	})
 }
 
-// UpdateAdvisor saves a's profile, rules and hours (replacing the hours).
-func (s *Store) UpdateAdvisor(ctx context.Context, a *Advisor) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error { return saveAdvisor(ctx, tx, a, s.now()) })
+// UpdateAdvisor saves a's profile, rules and hours (replacing the hours),
+// with the audit entries given.
+func (s *Store) UpdateAdvisor(ctx context.Context, a *Advisor, audit ...AuditEntry) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		now := s.now()
+		if err := saveAdvisor(ctx, tx, a, now); err != nil {
+			return err
+		}
+		return writeAudit(ctx, tx, now, audit)
+	})
 }
 
 func saveAdvisor(ctx context.Context, tx *sql.Tx, a *Advisor, now time.Time) error {
@@ -126,18 +142,19 @@ func saveAdvisor(ctx context.Context, tx *sql.Tx, a *Advisor, now time.Time) err
 	return nil
 }
 
-// SetAdvisorActive enables or disables an advisor for new bookings.
-// Bookings already made stay.
-func (s *Store) SetAdvisorActive(ctx context.Context, id int64, active bool) error {
+// SetAdvisorActive enables or disables an advisor for new bookings, with
+// the audit entries given. Bookings already made stay.
+func (s *Store) SetAdvisorActive(ctx context.Context, id int64, active bool, audit ...AuditEntry) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "UPDATE advisors SET active = ?, updated_at = ? WHERE user_id = ?", active, s.now(), id)
+		now := s.now()
+		res, err := tx.ExecContext(ctx, "UPDATE advisors SET active = ?, updated_at = ? WHERE user_id = ?", active, now, id)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("store: advisor %d: %w", id, ErrNotFound)
 		}
-		return nil
+		return writeAudit(ctx, tx, now, audit)
 	})
 }
 

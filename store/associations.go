@@ -136,10 +136,16 @@ type MembershipImport struct {
 	Errors               []firms.RowError // tax codes not in the registry, by line
 }
 
+func (m *MembershipImport) counts() string {
+	return fmt.Sprintf("added=%d kept=%d removed=%d", m.Added, m.Kept, m.Removed)
+}
+
 // ImportMemberships makes the firms on lines members of association
 // assocID, all or nothing. With replace, members not on the list stop
-// being members (their sharing consent with it ends too).
-func (s *Store) ImportMemberships(ctx context.Context, assocID int64, lines []firms.MemberLine, replace bool) (*MembershipImport, error) {
+// being members (their sharing consent with it ends too). The audit
+// entries given are written with the import, its counts appended to their
+// detail.
+func (s *Store) ImportMemberships(ctx context.Context, assocID int64, lines []firms.MemberLine, replace bool, audit ...AuditEntry) (*MembershipImport, error) {
 	defer s.changed()
 	res := &MembershipImport{}
 	errNothing := errors.New("nothing written")
@@ -173,7 +179,7 @@ func (s *Store) ImportMemberships(ctx context.Context, assocID int64, lines []fi
 			}
 		}
 		if !replace {
-			return nil
+			return writeAudit(ctx, tx, now, withDetail(audit, res.counts()))
 		}
 		keep := int64sJSON(ids)
 		if _, err := tx.ExecContext(ctx, `DELETE FROM result_sharing WHERE association_id = ?
@@ -186,7 +192,7 @@ func (s *Store) ImportMemberships(ctx context.Context, assocID int64, lines []fi
 		}
 		n, _ := r.RowsAffected()
 		res.Removed = int(n)
-		return nil
+		return writeAudit(ctx, tx, now, withDetail(audit, res.counts()))
 	})
 	if errors.Is(err, errNothing) {
 		return res, nil
@@ -214,14 +220,17 @@ func (s *Store) Leads(ctx context.Context, assocID int64) ([]*auth.User, error) 
 
 // AssignLead makes user u (a lead already, of any association) lead
 // association assocID. Other roles are refused with ErrConflict: a firm
-// user or advisor does not become a lead by accident.
-func (s *Store) AssignLead(ctx context.Context, userID, assocID int64) error {
-	res, err := s.w.ExecContext(ctx, "UPDATE users SET association_id = ? WHERE id = ? AND role = 'lead'", assocID, userID)
-	if err != nil {
-		return mapErr("assign lead", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("store: user %d is not a lead: %w", userID, ErrConflict)
-	}
-	return nil
+// user or advisor does not become a lead by accident. The audit entries
+// given are written with the change.
+func (s *Store) AssignLead(ctx context.Context, userID, assocID int64, audit ...AuditEntry) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE users SET association_id = ? WHERE id = ? AND role = 'lead'", assocID, userID)
+		if err != nil {
+			return mapErr("assign lead", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("store: user %d is not a lead: %w", userID, ErrConflict)
+		}
+		return writeAudit(ctx, tx, s.now(), audit)
+	})
 }

@@ -2,15 +2,88 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"fmt"
 	"time"
 )
 
-// AuditEntry is one line of the audit log.
+// AuditEntry is one line of the audit log. At and UserEmail are filled
+// when entries are read; writing ignores them.
 type AuditEntry struct {
 	At                      time.Time
-	UserID                  int64
+	UserID                  int64 // 0: the portal itself or the command line
 	UserEmail               string
 	Action, Subject, Detail string
+}
+
+// errAuditEntry is an entry without what was done or to what.
+var errAuditEntry = errors.New("store: audit entry needs an action and a subject")
+
+// writeAudit writes es in tx, the transaction of the action they record,
+// so that the action and its entries commit together or not at all: a
+// failed entry fails the action.
+func writeAudit(ctx context.Context, tx *sql.Tx, now time.Time, es []AuditEntry) error {
+	for _, e := range es {
+		if e.Action == "" || e.Subject == "" {
+			return errAuditEntry
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO audit_log (at, user_id, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+			now, nullID(e.UserID), e.Action, e.Subject, e.Detail); err != nil {
+			return mapErr("audit "+e.Action, err)
+		}
+	}
+	return nil
+}
+
+// withDetail returns es with more appended to each entry's detail: an
+// action's outcome (counts of an import) known only inside its
+// transaction.
+func withDetail(es []AuditEntry, more string) []AuditEntry {
+	out := make([]AuditEntry, len(es))
+	for i, e := range es {
+		if e.Detail != "" {
+			e.Detail += " "
+		}
+		e.Detail += more
+		out[i] = e
+	}
+	return out
+}
+
+// RecordAudit writes e on its own and returns its ID: for what the store
+// does not do itself, such as a read of personal data, recorded before the
+// data is shown, so that no read goes unrecorded.
+func (s *Store) RecordAudit(ctx context.Context, e AuditEntry) (int64, error) {
+	var id int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := writeAudit(ctx, tx, s.now(), []AuditEntry{e}); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, "SELECT last_insert_rowid()").Scan(&id)
+	})
+	return id, err
+}
+
+// SetAuditDetail replaces the detail of entry id: what a streamed export
+// finally sent. ErrNotFound when there is no such entry.
+func (s *Store) SetAuditDetail(ctx context.Context, id int64, detail string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE audit_log SET detail = ? WHERE id = ?", detail, id)
+		if err != nil {
+			return mapErr("audit detail", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("store: audit entry %d: %w", id, ErrNotFound)
+		}
+		return nil
+	})
+}
+
+// Audit records who did what to what, on its own.
+func (s *Store) Audit(ctx context.Context, userID int64, action, subject, detail string) error {
+	_, err := s.RecordAudit(ctx, AuditEntry{UserID: userID, Action: action, Subject: subject, Detail: detail})
+	return err
 }
 
 // AuditEntries returns the newest entries of action (all actions when

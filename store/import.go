@@ -30,8 +30,9 @@ const MaxImportErrors = 5000
 // problem, the transaction is rolled back: nothing is written, and the
 // result lists the problems. progress, if set, is called every 1,000 rows.
 // Rows are written without touching the search index, which is rebuilt
-// once at the end (see the note in migration 0001).
-func (s *Store) ImportFirms(ctx context.Context, rd *firms.ImportReader, progress func(rows int)) (*ImportResult, error) {
+// once at the end (see the note in migration 0001). The audit entries
+// given are written with the rows, the counts appended to their detail.
+func (s *Store) ImportFirms(ctx context.Context, rd *firms.ImportReader, progress func(rows int), audit ...AuditEntry) (*ImportResult, error) {
 	defer s.changed()
 	assocIDs, err := s.associationIDsByCode(ctx)
 	if err != nil {
@@ -79,7 +80,10 @@ func (s *Store) ImportFirms(ctx context.Context, rd *firms.ImportReader, progres
 		if res.Problems > 0 {
 			return errRollback
 		}
-		return rebuildSearch(ctx, tx)
+		if err := rebuildSearch(ctx, tx); err != nil {
+			return err
+		}
+		return writeAudit(ctx, tx, imp.now, withDetail(audit, fmt.Sprintf("rows=%d created=%d updated=%d", res.Rows, res.Created, res.Updated)))
 	})
 	if errors.Is(err, errRollback) {
 		res.Created, res.Updated = 0, 0

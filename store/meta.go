@@ -37,13 +37,6 @@ func (s *Store) Empty(ctx context.Context) (bool, error) {
 	return n == 0, mapErr("empty", err)
 }
 
-// Audit records who did what to what.
-func (s *Store) Audit(ctx context.Context, userID int64, action, subject, detail string) error {
-	_, err := s.w.ExecContext(ctx, "INSERT INTO audit_log (at, user_id, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
-		s.now(), nullID(userID), action, subject, detail)
-	return mapErr("audit", err)
-}
-
 // Backup writes a consistent copy of the live database to out (which must
 // not exist) with VACUUM INTO a temporary name, checks the copy with
 // PRAGMA integrity_check, and only then renames it into place.

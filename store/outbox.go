@@ -179,18 +179,20 @@ func (s *Store) MarkFailed(ctx context.Context, id int64, cause string, next tim
 	})
 }
 
-// RetryNow makes an unsent message due at once (the admin's "retry");
-// ErrNotFound when it was sent already or does not exist.
-func (s *Store) RetryNow(ctx context.Context, id int64) error {
+// RetryNow makes an unsent message due at once (the admin's "retry"),
+// with the audit entries given; ErrNotFound when it was sent already or
+// does not exist.
+func (s *Store) RetryNow(ctx context.Context, id int64, audit ...AuditEntry) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND sent_at IS NULL", s.now(), id)
+		now := s.now()
+		res, err := tx.ExecContext(ctx, "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND sent_at IS NULL", now, id)
 		if err != nil {
 			return mapErr("retry message", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("store: unsent message %d: %w", id, ErrNotFound)
 		}
-		return nil
+		return writeAudit(ctx, tx, now, audit)
 	})
 }
 

@@ -31,9 +31,16 @@ func nullID(id int64) any {
 	return id
 }
 
-// CreateUser inserts u and sets its ID; a taken email is ErrConflict.
-func (s *Store) CreateUser(ctx context.Context, u *auth.User) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error { return createUser(ctx, tx, u, s.now()) })
+// CreateUser inserts u and sets its ID, with the audit entries given; a
+// taken email is ErrConflict.
+func (s *Store) CreateUser(ctx context.Context, u *auth.User, audit ...AuditEntry) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		now := s.now()
+		if err := createUser(ctx, tx, u, now); err != nil {
+			return err
+		}
+		return writeAudit(ctx, tx, now, audit)
+	})
 }
 
 func createUser(ctx context.Context, tx *sql.Tx, u *auth.User, now time.Time) error {
