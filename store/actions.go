@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"dxready/advisors"
 )
 
 // ActionItem is one step of the action plan agreed in a consultation.
@@ -25,20 +27,19 @@ type ActionItem struct {
 // Done reports whether the item is ticked off.
 func (a ActionItem) Done() bool { return a.DoneAt.Valid }
 
-// AddActionItem adds an item to the plan of a booking that took place
-// (status done); ErrBookingClosed otherwise.
-func (s *Store) AddActionItem(ctx context.Context, it *ActionItem, userID int64) error {
+// AddActionItem adds an item to the plan of a consultation by may add
+// to (advisors.CanChange, OpActions: one marked held); the refusal is an
+// advisors.Refusal.
+func (s *Store) AddActionItem(ctx context.Context, it *ActionItem, by Actor) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		var status string
-		if err := tx.QueryRowContext(ctx, "SELECT firm_id, status FROM bookings WHERE id = ?", it.BookingID).Scan(&it.FirmID, &status); err != nil {
-			return mapErr("booking", err)
+		now := s.now()
+		b, err := forChange(ctx, tx, it.BookingID, advisors.OpActions, by, now)
+		if err != nil {
+			return err
 		}
-		if status != BookingDone {
-			return ErrBookingClosed
-		}
-		it.CreatedAt = s.now()
+		it.FirmID, it.CreatedAt = b.FirmID, now
 		res, err := tx.ExecContext(ctx, `INSERT INTO action_items (booking_id, firm_id, pillar, text, owner, due, created_by, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, it.BookingID, it.FirmID, it.Pillar, it.Text, it.Owner, it.Due, nullID(userID), it.CreatedAt)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, it.BookingID, it.FirmID, it.Pillar, it.Text, it.Owner, it.Due, nullID(by.UserID), it.CreatedAt)
 		if err != nil {
 			return mapErr("action item", err)
 		}

@@ -15,21 +15,24 @@ import (
 	"dxready/advisors"
 )
 
-// Booking statuses.
+// Booking statuses (advisors' names for them).
 const (
-	BookingConfirmed = "confirmed"
-	BookingCancelled = "cancelled"
-	BookingDone      = "done"
-	BookingNoShow    = "no_show"
+	BookingConfirmed = advisors.StatusConfirmed
+	BookingCancelled = advisors.StatusCancelled
+	BookingDone      = advisors.StatusDone
+	BookingNoShow    = advisors.StatusNoShow
 )
 
 // ErrSlotTaken means the slot is no longer free: another booking took it
 // first, or it left the advisor's hours, notice or horizon.
 var ErrSlotTaken = errors.New("store: slot taken")
 
-// ErrBookingClosed means the booking can no longer change that way (it
-// was cancelled, or already marked done).
-var ErrBookingClosed = errors.New("store: booking closed")
+// Actor is who changes a booking: the user (0 for the portal itself) and
+// their part in it, which advisors.CanChange judges.
+type Actor struct {
+	UserID int64
+	Party  advisors.Party
+}
 
 // Booking is one consultation.
 type Booking struct {
@@ -53,9 +56,10 @@ type Booking struct {
 	UpdatedAt    time.Time
 }
 
-// Composer writes the messages of a booking's change once its ID and
-// sequence are known; they are queued in the same transaction.
-type Composer func(b *Booking) []*Message
+// Rule is what the booking rules need to know of b.
+func (b *Booking) Rule() advisors.Booking {
+	return advisors.Booking{ID: b.ID, AdvisorID: b.AdvisorID, Status: b.Status, Period: b.Period}
+}
 
 // schedules reads, in q (the write transaction when booking), everything
 // that decides when each of as is free from now on: two queries whatever
@@ -165,14 +169,18 @@ func parseSQLiteTime(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("store: time %q", s)
 }
 
-// Book confirms b if its slot is free for the advisor at this moment: the
-// check and the insert happen in one write transaction, and the database
-// refuses any overlap on its own (bookings_no_overlap_insert). It fills
-// b's ID, status and times, and queues compose(b)'s messages with it.
-// ErrSlotTaken when the slot is not free; ErrNotFound for an advisor
-// that does not exist or takes no bookings.
-func (s *Store) Book(ctx context.Context, b *Booking, holidays advisors.Holidays, compose Composer) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+// Book confirms b if its slot is free for the advisor and the firm's
+// fair use of the advisors (limits; nil: advisors.DefaultLimits) allows
+// it at this moment: the checks and the insert happen in one write
+// transaction, and the database refuses any overlap of the advisor's
+// bookings on its own (bookings_no_overlap_insert). It fills b's ID,
+// status and times, and writes the event row its messages are composed
+// from after the commit. ErrSlotTaken when the slot is not free; an
+// advisors.Refusal (ErrFirmLimit, ErrAdvisorLimit, ErrFirmBusy) when fair
+// use does not allow it; ErrNotFound for an advisor that does not exist
+// or takes no bookings.
+func (s *Store) Book(ctx context.Context, b *Booking, holidays advisors.Holidays, limits *advisors.Limits) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
 		as, err := advisorsWhere(ctx, tx, "a.user_id = ? AND a.active = 1 AND u.status = 'active'", b.AdvisorID)
 		if err != nil {
 			return err
@@ -181,12 +189,11 @@ func (s *Store) Book(ctx context.Context, b *Booking, holidays advisors.Holidays
 			return fmt.Errorf("store: advisor %d: %w", b.AdvisorID, ErrNotFound)
 		}
 		now := s.now()
-		sc, err := schedule(ctx, tx, as[0], now, holidays)
-		if err != nil {
+		if err := checkFree(ctx, tx, as[0], nil, b.Period, now, holidays); err != nil {
 			return err
 		}
-		if !sc.IsFree(now, b.Period) {
-			return ErrSlotTaken
+		if err := checkFairUse(ctx, tx, limits, b.FirmID, advisors.Booking{AdvisorID: b.AdvisorID, Period: b.Period}, now); err != nil {
+			return err
 		}
 		var resp sql.NullInt64
 		if err := tx.QueryRowContext(ctx, "SELECT response_id FROM current_results WHERE firm_id = ?", b.FirmID).Scan(&resp); err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -207,9 +214,76 @@ func (s *Store) Book(ctx context.Context, b *Booking, holidays advisors.Holidays
 		if err := tx.QueryRowContext(ctx, "SELECT name FROM firms WHERE id = ?", b.FirmID).Scan(&b.FirmName); err != nil {
 			return mapErr("booking firm", err)
 		}
-		return s.afterChange(ctx, tx, b, b.BookedBy, "booked", "", compose)
+		return writeEvent(ctx, tx, b, b.BookedBy, "booked", "", MessagesConfirmed, now)
 	})
-	return err
+}
+
+// checkFree fails with ErrSlotTaken unless p is free in the advisor's
+// schedule at now, read in tx; moving is the booking being moved (its own
+// time does not block it), nil for a new one.
+func checkFree(ctx context.Context, tx *sql.Tx, a *Advisor, moving *Booking, p advisors.Period, now time.Time, holidays advisors.Holidays) error {
+	sc, err := schedule(ctx, tx, a, now, holidays)
+	if err != nil {
+		return err
+	}
+	if moving != nil {
+		sc.Busy = slices.DeleteFunc(sc.Busy, func(q advisors.Period) bool { return q.Start.Equal(moving.Start) && q.End.Equal(moving.End) })
+	}
+	if !sc.IsFree(now, p) {
+		return ErrSlotTaken
+	}
+	return nil
+}
+
+// checkFairUse reads, in tx, the firm's bookings that are not over and
+// asks advisors.CheckFairUse whether it may take next.
+func checkFairUse(ctx context.Context, tx *sql.Tx, limits *advisors.Limits, firmID int64, next advisors.Booking, now time.Time) error {
+	l := advisors.DefaultLimits()
+	if limits != nil {
+		l = *limits
+	}
+	held, err := firmBookings(ctx, tx, firmID, now)
+	if err != nil {
+		return err
+	}
+	return advisors.CheckFairUse(l, held, next, now)
+}
+
+// firmBookings are the firm's bookings that are not cancelled and not
+// over at now: all that fair use and overlaps depend on.
+func firmBookings(ctx context.Context, q querier, firmID int64, now time.Time) ([]advisors.Booking, error) {
+	rows, err := q.QueryContext(ctx, "SELECT id, advisor_id, status, start_at, end_at FROM bookings WHERE firm_id = ? AND status <> 'cancelled' AND end_at > ?",
+		firmID, now.Unix())
+	if err != nil {
+		return nil, mapErr("firm bookings", err)
+	}
+	defer rows.Close()
+	var out []advisors.Booking
+	for rows.Next() {
+		var b advisors.Booking
+		var st, en int64
+		if err := rows.Scan(&b.ID, &b.AdvisorID, &b.Status, &st, &en); err != nil {
+			return nil, err
+		}
+		b.Start, b.End = time.Unix(st, 0).UTC(), time.Unix(en, 0).UTC()
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// FairUse reports whether the firm may book p with the advisor now, as
+// Book would decide it (the page's question before the form is filled).
+func (s *Store) FairUse(ctx context.Context, limits *advisors.Limits, firmID, advisorID int64, p advisors.Period) error {
+	now := s.now()
+	held, err := firmBookings(ctx, s.r, firmID, now)
+	if err != nil {
+		return err
+	}
+	l := advisors.DefaultLimits()
+	if limits != nil {
+		l = *limits
+	}
+	return advisors.CheckFairUse(l, held, advisors.Booking{AdvisorID: advisorID, Period: p}, now)
 }
 
 // bookingErr turns the overlap trigger and the one-start index into
@@ -223,23 +297,6 @@ func bookingErr(err error) error {
 		}
 	}
 	return mapErr("booking", err)
-}
-
-// afterChange records the event and queues the messages of a change.
-func (s *Store) afterChange(ctx context.Context, tx *sql.Tx, b *Booking, userID int64, action, detail string, compose Composer) error {
-	if _, err := tx.ExecContext(ctx, "INSERT INTO booking_events (booking_id, user_id, action, detail, at) VALUES (?, ?, ?, ?, ?)",
-		b.ID, nullID(userID), action, detail, s.now()); err != nil {
-		return mapErr("booking event", err)
-	}
-	if compose == nil {
-		return nil
-	}
-	for _, m := range compose(b) {
-		if err := queue(ctx, tx, m, s.now()); err != nil && !errors.Is(err, ErrDuplicate) {
-			return err
-		}
-	}
-	return nil
 }
 
 const bookingCols = `b.id, b.advisor_id, u.name, b.firm_id, f.name, COALESCE(b.booked_by, 0), b.start_at, b.end_at, b.status, b.mode,
@@ -325,39 +382,56 @@ func (s *Store) Bookings(ctx context.Context, f BookingFilter) ([]*Booking, erro
 	return out, rows.Err()
 }
 
-// AdvisorHasFirm reports whether the advisor has (or had) a booking with
-// the firm: what lets an advisor read the firm's shared result.
-func (s *Store) AdvisorHasFirm(ctx context.Context, advisorID, firmID int64) (bool, error) {
-	var n int
-	err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM bookings WHERE advisor_id = ? AND firm_id = ? AND status <> 'cancelled'",
-		advisorID, firmID).Scan(&n)
-	return n > 0, mapErr("advisor has firm", err)
+// AdvisorsSharedWith returns the advisors that bookings share result
+// responseID with (not cancelled ones): who may read it besides its firm.
+func (s *Store) AdvisorsSharedWith(ctx context.Context, responseID int64) ([]int64, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT DISTINCT advisor_id FROM bookings WHERE response_id = ? AND status <> 'cancelled' ORDER BY advisor_id", responseID)
+	if err != nil {
+		return nil, mapErr("advisors shared with", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
 }
 
-// Reschedule moves a confirmed booking to p if p is free for its advisor.
-func (s *Store) Reschedule(ctx context.Context, id int64, p advisors.Period, userID int64, reason string, holidays advisors.Holidays, compose Composer) (*Booking, error) {
+// forChange reads booking id in tx and asks advisors.CanChange whether by
+// may do op to it at now; the refusal is an advisors.Refusal.
+func forChange(ctx context.Context, tx *sql.Tx, id int64, op advisors.Op, by Actor, now time.Time) (*Booking, error) {
+	b, err := scanBooking(tx.QueryRowContext(ctx, "SELECT "+bookingCols+bookingFrom+"WHERE b.id = ?", id))
+	if err != nil {
+		return nil, mapErr("booking", err)
+	}
+	return b, advisors.CanChange(b.Rule(), op, by.Party, now)
+}
+
+// Reschedule moves a confirmed booking that has not started to p, if p is
+// free for its advisor and the firm has no other consultation then
+// (advisors.CheckFairUse; limits nil: the defaults), and writes the event
+// its messages are composed from.
+func (s *Store) Reschedule(ctx context.Context, id int64, p advisors.Period, by Actor, reason string, holidays advisors.Holidays, limits *advisors.Limits) (*Booking, error) {
 	var b *Booking
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		now := s.now()
 		var err error
-		if b, err = scanBooking(tx.QueryRowContext(ctx, "SELECT "+bookingCols+bookingFrom+"WHERE b.id = ?", id)); err != nil {
-			return mapErr("booking", err)
-		}
-		if b.Status != BookingConfirmed {
-			return ErrBookingClosed
+		if b, err = forChange(ctx, tx, id, advisors.OpReschedule, by, now); err != nil {
+			return err
 		}
 		as, err := advisorsWhere(ctx, tx, "a.user_id = ? AND a.active = 1", b.AdvisorID)
 		if err != nil || len(as) == 0 {
 			return errors.Join(ErrSlotTaken, err)
 		}
-		now := s.now()
-		sc, err := schedule(ctx, tx, as[0], now, holidays)
-		if err != nil {
+		if err := checkFree(ctx, tx, as[0], b, p, now, holidays); err != nil {
 			return err
 		}
-		// The booking's own time does not block its move.
-		sc.Busy = slices.DeleteFunc(sc.Busy, func(q advisors.Period) bool { return q.Start.Equal(b.Start) && q.End.Equal(b.End) })
-		if !sc.IsFree(now, p) {
-			return ErrSlotTaken
+		if err := checkFairUse(ctx, tx, limits, b.FirmID, advisors.Booking{ID: b.ID, AdvisorID: b.AdvisorID, Period: p}, now); err != nil {
+			return err
 		}
 		old := b.Period
 		b.Period, b.Sequence, b.Reason, b.UpdatedAt = p, b.Sequence+1, reason, now
@@ -366,64 +440,61 @@ func (s *Store) Reschedule(ctx context.Context, id int64, p advisors.Period, use
 			return bookingErr(err)
 		}
 		detail := fmt.Sprintf("%s → %s; %s", old.Start.Format(time.RFC3339), p.Start.Format(time.RFC3339), reason)
-		return s.afterChange(ctx, tx, b, userID, "rescheduled", detail, compose)
+		return writeEvent(ctx, tx, b, by.UserID, "rescheduled", detail, MessagesChanged, now)
 	})
 	return b, err
 }
 
-// Cancel cancels a confirmed booking, freeing its slot.
-func (s *Store) Cancel(ctx context.Context, id, userID int64, reason string, compose Composer) (*Booking, error) {
-	return s.setStatus(ctx, id, userID, BookingCancelled, reason, "cancelled", compose)
+// Cancel cancels a confirmed booking that has not started, freeing its
+// slot, and writes the event its messages are composed from.
+func (s *Store) Cancel(ctx context.Context, id int64, by Actor, reason string) (*Booking, error) {
+	return s.setStatus(ctx, id, by, advisors.OpCancel, BookingCancelled, reason)
 }
 
-// SetOutcome marks a confirmed booking done or no_show (the advisor, once
-// it has started). Marking again corrects the outcome.
-func (s *Store) SetOutcome(ctx context.Context, id, userID int64, status string) (*Booking, error) {
+// SetOutcome marks a booking that has started done or no_show; marking
+// again corrects the outcome.
+func (s *Store) SetOutcome(ctx context.Context, id int64, by Actor, status string) (*Booking, error) {
 	if status != BookingDone && status != BookingNoShow {
 		return nil, fmt.Errorf("store: outcome %q", status)
 	}
-	return s.setStatus(ctx, id, userID, status, "", status, nil)
+	return s.setStatus(ctx, id, by, advisors.OpOutcome, status, "")
 }
 
-func (s *Store) setStatus(ctx context.Context, id, userID int64, status, reason, action string, compose Composer) (*Booking, error) {
+func (s *Store) setStatus(ctx context.Context, id int64, by Actor, op advisors.Op, status, reason string) (*Booking, error) {
 	var b *Booking
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		now := s.now()
 		var err error
-		if b, err = scanBooking(tx.QueryRowContext(ctx, "SELECT "+bookingCols+bookingFrom+"WHERE b.id = ?", id)); err != nil {
-			return mapErr("booking", err)
+		if b, err = forChange(ctx, tx, id, op, by, now); err != nil {
+			return err
 		}
-		switch {
-		case b.Status == BookingCancelled,
-			status == BookingCancelled && b.Status != BookingConfirmed:
-			return ErrBookingClosed
-		case status != BookingCancelled && s.now().Before(b.Start):
-			return ErrBookingClosed // no outcome before it has started
-		}
-		b.Status, b.UpdatedAt = status, s.now()
+		kind := ""
+		b.Status, b.UpdatedAt = status, now
 		if status == BookingCancelled {
 			b.Sequence++
-			b.Reason = reason
+			b.Reason, kind = reason, MessagesCancelled
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE bookings SET status = ?, sequence = ?, reason = ?, updated_at = ? WHERE id = ?",
 			b.Status, b.Sequence, b.Reason, b.UpdatedAt, id); err != nil {
 			return mapErr("booking status", err)
 		}
-		return s.afterChange(ctx, tx, b, userID, action, reason, compose)
+		return writeEvent(ctx, tx, b, by.UserID, status, reason, kind, now)
 	})
 	return b, err
 }
 
-// SetAdvisorNotes saves the advisor's notes of a consultation.
-func (s *Store) SetAdvisorNotes(ctx context.Context, id, userID int64, notes string) error {
+// SetAdvisorNotes saves the advisor's notes of a consultation that has
+// started.
+func (s *Store) SetAdvisorNotes(ctx context.Context, id int64, by Actor, notes string) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "UPDATE bookings SET advisor_notes = ?, updated_at = ? WHERE id = ? AND status <> 'cancelled'", notes, s.now(), id)
+		now := s.now()
+		b, err := forChange(ctx, tx, id, advisors.OpNotes, by, now)
 		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE bookings SET advisor_notes = ?, updated_at = ? WHERE id = ?", notes, now, id); err != nil {
 			return mapErr("notes", err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrBookingClosed
-		}
-		_, err = tx.ExecContext(ctx, "INSERT INTO booking_events (booking_id, user_id, action, at) VALUES (?, ?, 'notes', ?)", id, nullID(userID), s.now())
-		return err
+		return writeEvent(ctx, tx, b, by.UserID, "notes", "", "", now)
 	})
 }

@@ -9,6 +9,7 @@ import (
 
 	"dxready/advisors"
 	"dxready/auth"
+	"dxready/firms"
 	"dxready/store"
 	"dxready/store/storetest"
 )
@@ -20,6 +21,14 @@ func ict(m time.Month, d, hh, mm int) time.Time {
 
 func slot(st time.Time) advisors.Period {
 	return advisors.Period{Start: st.UTC(), End: st.Add(time.Hour).UTC()}
+}
+
+func asFirm(fx *storetest.Fixtures) store.Actor {
+	return store.Actor{UserID: fx.FirmUser.ID, Party: advisors.PartyFirm}
+}
+
+func asAdvisor(fx *storetest.Fixtures) store.Actor {
+	return store.Actor{UserID: fx.Advisor.ID, Party: advisors.PartyAdvisor}
 }
 
 func newBooking(fx *storetest.Fixtures, firmID int64, st time.Time) *store.Booking {
@@ -45,22 +54,20 @@ func TestBookingLifecycle(t *testing.T) {
 	if err := s.Book(ctx, newBooking(fx, firm, ict(11, 23, 8, 0)), hol, nil); !errors.Is(err, store.ErrSlotTaken) {
 		t.Fatalf("booked inside the notice: %v", err)
 	}
-	var queued []string
-	compose := func(b *store.Booking) []*store.Message {
-		m := &store.Message{Kind: "booking.confirmed", DedupeKey: fmt.Sprintf("booking:%d:%d", b.ID, b.Sequence), To: "firm@test.local", Lang: "vi",
-			Subject: "Đã đặt lịch", Body: b.FirmName}
-		queued = append(queued, m.DedupeKey)
-		return []*store.Message{m}
-	}
 	b := newBooking(fx, firm, ict(11, 23, 13, 30))
-	if err := s.Book(ctx, b, hol, compose); err != nil {
+	if err := s.Book(ctx, b, hol, nil); err != nil {
 		t.Fatal(err)
 	}
 	if b.ID == 0 || b.Status != store.BookingConfirmed || b.ResponseID == 0 || b.AdvisorName != fx.Advisor.Name {
 		t.Fatalf("booking: %+v", b)
 	}
-	if out, _ := s.Outbox(ctx, 10); len(out) != 1 || out[0].DedupeKey != queued[0] {
+	// The transaction wrote the event its messages are composed from, and
+	// queued nothing itself.
+	if out, _ := s.Outbox(ctx, 10); len(out) != 0 {
 		t.Fatalf("outbox: %+v", out)
+	}
+	if evs, _ := s.DueBookingEvents(ctx, 0, 10); len(evs) != 1 || evs[0].Kind != store.MessagesConfirmed || evs[0].BookingID != b.ID || !evs[0].Start.Equal(b.Start) {
+		t.Fatalf("events: %+v", evs)
 	}
 	// The same slot, and one that overlaps it or its buffer, are taken.
 	for _, st := range []time.Time{ict(11, 23, 13, 30), ict(11, 23, 14, 0)} {
@@ -73,11 +80,11 @@ func TestBookingLifecycle(t *testing.T) {
 		t.Fatalf("found: %+v %v", got, err)
 	}
 	// Outcomes wait until the consultation has started.
-	if _, err := s.SetOutcome(ctx, b.ID, fx.Advisor.ID, store.BookingDone); !errors.Is(err, store.ErrBookingClosed) {
+	if _, err := s.SetOutcome(ctx, b.ID, asAdvisor(fx), store.BookingDone); !errors.Is(err, advisors.ErrNotStarted) {
 		t.Fatalf("done before it started: %v", err)
 	}
 	// Rescheduling moves it; the old slot is free again.
-	moved, err := s.Reschedule(ctx, b.ID, slot(ict(11, 24, 9, 15)), fx.FirmUser.ID, "Bận họp", hol, nil)
+	moved, err := s.Reschedule(ctx, b.ID, slot(ict(11, 24, 9, 15)), asFirm(fx), "Bận họp", hol, nil)
 	if err != nil || moved.Sequence != 1 || !moved.Start.Equal(ict(11, 24, 9, 15).UTC()) {
 		t.Fatalf("reschedule: %+v %v", moved, err)
 	}
@@ -85,10 +92,10 @@ func TestBookingLifecycle(t *testing.T) {
 		t.Fatalf("the old slot stayed taken: %v", err)
 	}
 	// Cancelling frees the slot and closes the booking.
-	if c, err := s.Cancel(ctx, b.ID, fx.FirmUser.ID, "Đổi kế hoạch", nil); err != nil || c.Status != store.BookingCancelled || c.Sequence != 2 {
+	if c, err := s.Cancel(ctx, b.ID, asFirm(fx), "Đổi kế hoạch"); err != nil || c.Status != store.BookingCancelled || c.Sequence != 2 {
 		t.Fatalf("cancel: %+v %v", c, err)
 	}
-	if _, err := s.Cancel(ctx, b.ID, fx.FirmUser.ID, "", nil); !errors.Is(err, store.ErrBookingClosed) {
+	if _, err := s.Cancel(ctx, b.ID, asFirm(fx), ""); !errors.Is(err, advisors.ErrCancelled) {
 		t.Fatalf("cancelled twice: %v", err)
 	}
 	if err := s.Book(ctx, newBooking(fx, ids[2], ict(11, 24, 9, 15)), hol, nil); err != nil {
@@ -101,17 +108,17 @@ func TestBookingLifecycle(t *testing.T) {
 		t.Fatalf("confirmed bookings: %d", len(list))
 	}
 	held := list[1] // 24 Nov 09:15
-	if _, err := s.SetOutcome(ctx, held.ID, fx.Advisor.ID, store.BookingDone); err != nil {
+	if _, err := s.SetOutcome(ctx, held.ID, asAdvisor(fx), store.BookingDone); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetAdvisorNotes(ctx, held.ID, fx.Advisor.ID, "Bắt đầu từ dữ liệu kho"); err != nil {
+	if err := s.SetAdvisorNotes(ctx, held.ID, asAdvisor(fx), "Bắt đầu từ dữ liệu kho"); err != nil {
 		t.Fatal(err)
 	}
 	it := &store.ActionItem{BookingID: held.ID, Pillar: "data", Text: "Chọn phần mềm kho", Owner: "firm", Due: "2026-12-15"}
-	if err := s.AddActionItem(ctx, it, fx.Advisor.ID); err != nil {
+	if err := s.AddActionItem(ctx, it, asAdvisor(fx)); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.AddActionItem(ctx, &store.ActionItem{BookingID: list[0].ID, Pillar: "data", Text: "x", Owner: "firm", Due: "2026-12-15"}, 0); !errors.Is(err, store.ErrBookingClosed) {
+	if err := s.AddActionItem(ctx, &store.ActionItem{BookingID: list[0].ID, Pillar: "data", Text: "x", Owner: "firm", Due: "2026-12-15"}, asAdvisor(fx)); !errors.Is(err, advisors.ErrNotHeld) {
 		t.Fatalf("action item on a consultation not held: %v", err)
 	}
 	if err := s.SetActionItemDone(ctx, it.ID, fx.GoDuc.ID, fx.FirmUser.ID, true); !errors.Is(err, store.ErrNotFound) {
@@ -125,11 +132,13 @@ func TestBookingLifecycle(t *testing.T) {
 	if len(plan) != 1 || !plan[0].Done() || len(open) != 0 {
 		t.Fatalf("plan %+v, open %+v", plan, open)
 	}
-	if ok, _ := s.AdvisorHasFirm(ctx, fx.Advisor.ID, ids[2]); !ok {
-		t.Fatal("the advisor does not see the firm it advised")
+	// The held booking shares its result with the advisor; the cancelled
+	// one no longer shares its own.
+	if got, _ := s.AdvisorsSharedWith(ctx, held.ResponseID); len(got) != 1 || got[0] != fx.Advisor.ID {
+		t.Fatalf("the result of the held consultation is shared with %v", got)
 	}
-	if ok, _ := s.AdvisorHasFirm(ctx, fx.Advisor.ID, fx.Kho.ID); ok {
-		t.Fatal("the advisor sees a firm it never met")
+	if got, _ := s.AdvisorsSharedWith(ctx, b.ResponseID); len(got) != 0 {
+		t.Fatalf("the result of a cancelled booking is shared with %v", got)
 	}
 }
 
@@ -195,8 +204,8 @@ func TestLoadsCountThisWeek(t *testing.T) {
 	s, fx := storetest.Open(t)
 	hol := advisors.VietnamHolidays()
 	// Sunday 22 Nov: this week is 16–22 Nov; bookings start next week.
-	for _, st := range []time.Time{ict(11, 23, 13, 30), ict(11, 24, 8, 0)} {
-		if err := s.Book(ctx, newBooking(fx, fx.GoDuc.ID, st), hol, nil); err != nil {
+	for i, st := range []time.Time{ict(11, 23, 13, 30), ict(11, 24, 8, 0)} {
+		if err := s.Book(ctx, newBooking(fx, []int64{fx.GoDuc.ID, fx.NoiThat.ID}[i], st), hol, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -264,6 +273,19 @@ func BenchmarkBook(b *testing.B) {
 	}
 	if b.N > len(slots) {
 		b.Skipf("%d iterations, %d free slots: use -benchtime=2000x", b.N, len(slots))
+	}
+	// One firm per booking, as fair use allows one firm only two.
+	fs := make([]*firms.Firm, len(slots))
+	for i := range fs {
+		f := *fx.NoiThat
+		f.ID, f.TaxCode = 0, storetest.TaxCodeFrom(380000000+i*10)
+		fs[i] = &f
+	}
+	if err := s.CreateFirms(ctx, fs); err != nil {
+		b.Fatal(err)
+	}
+	for i, f := range fs {
+		slots[i].FirmID = f.ID
 	}
 	b.ResetTimer()
 	for i := range b.N {

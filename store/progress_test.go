@@ -26,7 +26,7 @@ func TestConsultationProgress(t *testing.T) {
 	}
 	fx.Clock.Set(ict(11, 24, 12, 0))
 	for _, bk := range []*store.Booking{a, b} {
-		if _, err := s.SetOutcome(ctx, bk.ID, fx.Advisor.ID, store.BookingDone); err != nil {
+		if _, err := s.SetOutcome(ctx, bk.ID, asAdvisor(fx), store.BookingDone); err != nil {
 			t.Fatal(err)
 		}
 	}

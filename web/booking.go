@@ -10,6 +10,7 @@ import (
 
 	"dxready/advisors"
 	"dxready/auth"
+	"dxready/locale"
 	"dxready/store"
 )
 
@@ -28,6 +29,7 @@ type bookPage struct {
 	Form      *form
 	Taken     bool
 	Next      []slotView // when the slot was just taken
+	Refusal   string     // fair use refuses this booking: why, in the user's language
 }
 
 // bookTarget reads the advisor and the slot a booking form is about. The
@@ -71,21 +73,47 @@ func (s *Server) bookForm(w http.ResponseWriter, r *http.Request) {
 	}
 	chosen := need.Weakest[:min(2, len(need.Weakest))]
 	// A link to a slot taken since the list was shown says so at once,
-	// before the firm fills the form in.
-	status := http.StatusOK
+	// before the firm fills the form in; so does a booking fair use would
+	// refuse, asked of the same rule the booking transaction asks.
+	status, refusal := http.StatusOK, ""
 	if sc, err := s.store.Schedule(r.Context(), a, s.holidays); err != nil {
 		s.fail(w, r, err)
 		return
 	} else if !a.Active || !sc.IsFree(s.now(), slot) {
 		status = http.StatusConflict
+	} else if err := s.store.FairUse(r.Context(), &s.limits, u.FirmID, a.ID, slot); err != nil {
+		var ok bool
+		if status, refusal, ok = s.refusal(err, s.loc(r)); !ok {
+			s.fail(w, r, err)
+			return
+		}
 	}
-	s.renderBook(w, r, status, a, slot, f, chosen)
+	s.renderBook(w, r, status, a, slot, f, chosen, refusal)
 }
 
-func (s *Server) renderBook(w http.ResponseWriter, r *http.Request, status int, a *store.Advisor, slot advisors.Period, f *form, pillars []string) {
+// refusal turns a booking rule's refusal into its answer: the status (403
+// for a party that never may, else 409) and the reason in loc's language,
+// with the limit that applies. ok is false for any other error.
+func (s *Server) refusal(err error, loc *locale.Localizer) (status int, text string, ok bool) {
+	var r advisors.Refusal
+	if !errors.As(err, &r) {
+		return 0, "", false
+	}
+	switch r {
+	case advisors.ErrNotAllowed:
+		return http.StatusForbidden, loc.T(string(r)), true
+	case advisors.ErrFirmLimit:
+		return http.StatusConflict, loc.T(string(r), "Max", s.limits.PerFirm), true
+	case advisors.ErrAdvisorLimit:
+		return http.StatusConflict, loc.T(string(r), "Max", s.limits.PerFirmAdvisor), true
+	}
+	return http.StatusConflict, loc.T(string(r)), true
+}
+
+func (s *Server) renderBook(w http.ResponseWriter, r *http.Request, status int, a *store.Advisor, slot advisors.Period, f *form, pillars []string, refusal string) {
 	u, loc, l, in := currentUser(r), s.loc(r), lang(r), s.defaultInstrument()
 	p := bookPage{page: s.newPage(w, r, "page.book.title"), Advisor: s.advisorCard(a, loc, l, in), Slot: slotLabel(slot, loc),
-		Start: slot.Start.Unix(), Form: f}
+		Start: slot.Start.Unix(), Form: f, Refusal: refusal}
 	for _, pl := range in.Pillars {
 		p.Pillars = append(p.Pillars, option{Value: pl.ID, Label: pl.Name.In(l), Selected: slices.Contains(pillars, pl.ID)})
 	}
@@ -106,7 +134,7 @@ func (s *Server) renderBook(w http.ResponseWriter, r *http.Request, status int, 
 				"Date", loc.Date(subs[0].SubmittedAt))
 		}
 	}
-	if status == http.StatusConflict {
+	if status == http.StatusConflict && refusal == "" {
 		p.Taken = true
 		if sc, err := s.store.Schedule(r.Context(), a, s.holidays); err == nil {
 			free := sc.FreeSlots(s.now())
@@ -156,18 +184,24 @@ func (s *Server) bookPost(w http.ResponseWriter, r *http.Request) {
 		f.Fail("note", "error.booking.note_long")
 	}
 	if !f.Valid() {
-		s.renderBook(w, r, http.StatusUnprocessableEntity, a, slot, f, pillars)
+		s.renderBook(w, r, http.StatusUnprocessableEntity, a, slot, f, pillars, "")
 		return
 	}
 	b := &store.Booking{AdvisorID: a.ID, FirmID: u.FirmID, BookedBy: u.ID, Period: slot, Mode: f.Get("mode"),
 		Language: f.Get("language"), Pillars: pillars, Note: f.Get("note")}
-	switch err := s.store.Book(r.Context(), b, s.holidays, s.bookingMessages(r, "confirmed")); {
+	err = s.store.Book(r.Context(), b, s.holidays, &s.limits)
+	if status, refusal, ok := s.refusal(err, s.loc(r)); ok {
+		s.renderBook(w, r, status, a, slot, f, pillars, refusal)
+		return
+	}
+	switch {
 	case errors.Is(err, store.ErrSlotTaken):
 		f.Fail("start", "error.booking.taken")
-		s.renderBook(w, r, http.StatusConflict, a, slot, f, pillars)
+		s.renderBook(w, r, http.StatusConflict, a, slot, f, pillars, "")
 	case err != nil:
 		s.fail(w, r, err)
 	default:
+		s.composeAfterCommit(r.Context(), b.ID)
 		s.redirect(w, r, bookingURL(b.ID, ""), "flash.booking_confirmed")
 	}
 }
@@ -196,8 +230,31 @@ func (s *Server) loadBooking(r *http.Request, a auth.Action) (*store.Booking, er
 	return b, nil
 }
 
+// bookingTarget is b for auth.Can: its firm, its advisor, and the advisor
+// its shared result is shared with while it is not cancelled (as
+// store.AdvisorsSharedWith finds it from the result's side).
 func bookingTarget(b *store.Booking) auth.Target {
-	return auth.Target{FirmID: b.FirmID, AdvisorID: b.AdvisorID, AdvisedBy: []int64{b.AdvisorID}}
+	t := auth.Target{FirmID: b.FirmID, AdvisorID: b.AdvisorID}
+	if b.Status != store.BookingCancelled {
+		t.AdvisedBy = []int64{b.AdvisorID}
+	}
+	return t
+}
+
+// bookingActor is u as a party to b, for the booking rules: the firm's
+// user, its advisor, or Center staff. Only a user auth.Can lets see b gets
+// this far; anyone else is no party and the rules refuse them.
+func bookingActor(u *auth.User, b *store.Booking) store.Actor {
+	a := store.Actor{UserID: u.ID}
+	switch {
+	case u.Role == auth.RoleAdmin:
+		a.Party = advisors.PartyCenter
+	case u.Role == auth.RoleAdvisor && u.ID == b.AdvisorID:
+		a.Party = advisors.PartyAdvisor
+	case u.Role == auth.RoleFirm && u.FirmID != 0 && u.FirmID == b.FirmID:
+		a.Party = advisors.PartyFirm
+	}
+	return a
 }
 
 // bookingICS serves the booking as a calendar file.
@@ -210,7 +267,7 @@ func (s *Server) bookingICS(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+icsName(b)+`"`)
 	w.Header().Set("Cache-Control", "no-store")
-	w.Write(s.bookingEvent(s.baseURL(r), b, s.loc(r)))
+	w.Write(s.bookingEvent(s.linkBase(), b, s.loc(r)))
 }
 
 func icsName(b *store.Booking) string {

@@ -2,15 +2,50 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"net/http"
 	"strings"
+	"time"
 
 	"dxready/advisors"
 	"dxready/auth"
 	"dxready/locale"
 	"dxready/store"
 )
+
+// bookingLimits reads the fair-use limits of cfg: zero means the default,
+// anything else must lie in 1…advisors.MaxOpenLimit.
+func bookingLimits(cfg Config) (advisors.Limits, error) {
+	l := advisors.DefaultLimits()
+	if cfg.MaxOpenBookings != 0 {
+		l.PerFirm = cfg.MaxOpenBookings
+	}
+	if cfg.MaxOpenBookingsPerAdvisor != 0 {
+		l.PerFirmAdvisor = cfg.MaxOpenBookingsPerAdvisor
+	}
+	if !l.Valid() {
+		return l, fmt.Errorf("web: open booking limits must be 1…%d, not %d and %d", advisors.MaxOpenLimit, l.PerFirm, l.PerFirmAdvisor)
+	}
+	return l, nil
+}
+
+// linkBase is where links in messages and calendar files point: the
+// configured public address, else the configured listen address. A
+// request's Host header is never used: the client chooses it, and a
+// forged one would send recipients elsewhere.
+func (s *Server) linkBase() string {
+	if s.cfg.BaseURL != "" {
+		return strings.TrimRight(s.cfg.BaseURL, "/")
+	}
+	scheme, addr := "http", s.cfg.ListenAddr
+	if s.cfg.SecureCookies {
+		scheme = "https"
+	}
+	if addr == "" {
+		addr = "127.0.0.1:8080"
+	}
+	return scheme + "://" + addr
+}
 
 // bookingEvent is the booking as an .ics file, worded in loc's language,
 // with links on base.
@@ -26,57 +61,130 @@ func (s *Server) bookingEvent(base string, b *store.Booking, loc *locale.Localiz
 		Location: loc.T("booking.mode." + b.Mode), Cancelled: b.Status == store.BookingCancelled})
 }
 
-// baseURL is where links in messages point: the configured public
-// address, else the scheme and host the request came to.
-func (s *Server) baseURL(r *http.Request) string {
-	if s.cfg.BaseURL != "" {
-		return strings.TrimRight(s.cfg.BaseURL, "/")
+// bookingEventMessages composes the messages of a booking change from its
+// event row, after the change committed: the booking as it was at that
+// change, to each active user of the firm and to the advisor.
+func (s *Server) bookingEventMessages(ctx context.Context, ev store.BookingEvent) ([]*store.Message, error) {
+	b, err := s.store.FindBooking(ctx, ev.BookingID)
+	if err != nil {
+		return nil, err
 	}
-	scheme := "http"
-	if s.cfg.SecureCookies {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
+	return s.bookingMessages(ctx, s.linkBase(), ev.As(b), ev.Kind, ev.UserID)
 }
 
-// bookingMessages composes the messages of a booking change made in r.
-func (s *Server) bookingMessages(r *http.Request, kind string) store.Composer {
-	return s.bookingComposer(context.WithoutCancel(r.Context()), s.baseURL(r), currentUser(r).ID, kind)
-}
-
-// bookingComposer composes the messages of a booking event (kind
+// bookingMessages composes the messages of a booking event (kind
 // confirmed, changed, cancelled or reminder): one to each active user of
 // the firm and one to the advisor, each in the recipient's language, with
-// the .ics. by is the user who caused it; 0 for the portal itself.
-func (s *Server) bookingComposer(ctx context.Context, base string, by int64, kind string) store.Composer {
-	return func(b *store.Booking) []*store.Message {
-		to := s.firmRecipients(ctx, b.FirmID)
-		if adv, err := s.store.FindUserByID(ctx, b.AdvisorID); err == nil && adv.Status == auth.StatusActive {
-			to = append(to, adv)
-		}
-		var out []*store.Message
-		for _, u := range to {
-			loc := s.bundle.For(u.Lang)
-			when := slotLabel(b.Period, loc)
-			body := loc.T("mail.booking."+kind+".body", "Name", u.Name, "Advisor", b.AdvisorName, "Firm", b.FirmName, "When", when,
-				"Mode", loc.T("booking.mode."+b.Mode), "Reason", b.Reason, "Link", base+bookingURL(b.ID, ""))
-			out = append(out, &store.Message{Kind: "booking." + kind, DedupeKey: fmt.Sprintf("booking:%d:%s:%d:%d", b.ID, kind, b.Sequence, u.ID),
-				To: u.Email, Lang: loc.Lang, Subject: loc.T("mail.booking."+kind+".subject", "When", when), Body: body,
-				CreatedBy: by, AttachmentName: icsName(b), Attachment: s.bookingEvent(base, b, loc)})
-		}
-		return out
+// the .ics, links on base. by is the user who caused it; 0 for the portal
+// itself. Any
+// error reading the recipients fails the whole composition, to be retried:
+// a message silently left out is the failure this guards against.
+func (s *Server) bookingMessages(ctx context.Context, base string, b *store.Booking, kind string, by int64) ([]*store.Message, error) {
+	to, err := s.firmRecipients(ctx, b.FirmID)
+	if err != nil {
+		return nil, err
 	}
+	adv, err := s.store.FindUserByID(ctx, b.AdvisorID)
+	if err != nil {
+		return nil, err
+	}
+	if adv.Status == auth.StatusActive {
+		to = append(to, adv)
+	}
+	var out []*store.Message
+	for _, u := range to {
+		loc := s.bundle.For(u.Lang)
+		when := slotLabel(b.Period, loc)
+		body := loc.T("mail.booking."+kind+".body", "Name", u.Name, "Advisor", b.AdvisorName, "Firm", b.FirmName, "When", when,
+			"Mode", loc.T("booking.mode."+b.Mode), "Reason", b.Reason, "Link", base+bookingURL(b.ID, ""))
+		out = append(out, &store.Message{Kind: "booking." + kind, DedupeKey: fmt.Sprintf("booking:%d:%s:%d:%d", b.ID, kind, b.Sequence, u.ID),
+			To: u.Email, Lang: loc.Lang, Subject: loc.T("mail.booking."+kind+".subject", "When", when), Body: body,
+			CreatedBy: by, AttachmentName: icsName(b), Attachment: s.bookingEvent(base, b, loc)})
+	}
+	return out, nil
 }
 
 // firmRecipients are the firm's active users.
-func (s *Server) firmRecipients(ctx context.Context, firmID int64) []*auth.User {
+func (s *Server) firmRecipients(ctx context.Context, firmID int64) ([]*auth.User, error) {
+	users, err := s.store.UsersOfFirm(ctx, firmID)
+	if err != nil {
+		return nil, err
+	}
 	var to []*auth.User
-	if users, err := s.store.UsersOfFirm(ctx, firmID); err == nil {
-		for _, u := range users {
-			if u.Status == auth.StatusActive {
-				to = append(to, u)
-			}
+	for _, u := range users {
+		if u.Status == auth.StatusActive {
+			to = append(to, u)
 		}
 	}
-	return to
+	return to, nil
+}
+
+// Composition retries: the first after composeRetryMin, doubling up to
+// composeRetryMax; the worker looks for due events every composeEvery.
+const (
+	composeRetryMin = 30 * time.Second
+	composeRetryMax = time.Hour
+	composeEvery    = 10 * time.Second
+	composeBatch    = 100
+)
+
+// ComposeBookingMessages composes and queues the messages of every booking
+// change that is due (bookingID > 0: that booking's only) and returns how
+// many changes it completed. A change whose composition fails is logged
+// and deferred for a retry, never dropped; the error returned is the first
+// such failure, or the store's.
+func (s *Server) ComposeBookingMessages(ctx context.Context, bookingID int64) (int, error) {
+	evs, err := s.store.DueBookingEvents(ctx, bookingID, composeBatch)
+	if err != nil {
+		return 0, err
+	}
+	done, first := 0, error(nil)
+	for _, ev := range evs {
+		ms, err := s.composeBooking(ctx, ev)
+		if err == nil {
+			_, err = s.store.CompleteBookingEvent(ctx, ev.ID, ms)
+		}
+		if err != nil {
+			wait := min(composeRetryMin<<min(ev.Attempts, 10), composeRetryMax)
+			s.log.Error("compose booking messages", "event", ev.ID, "booking", ev.BookingID, "kind", ev.Kind, "attempt", ev.Attempts+1,
+				"retry_in", wait, "err", err)
+			if derr := s.store.DeferBookingEvent(ctx, ev.ID, err.Error(), s.now().Add(wait)); derr != nil {
+				err = errors.Join(err, derr)
+			}
+			if first == nil {
+				first = err
+			}
+			continue
+		}
+		done++
+	}
+	return done, first
+}
+
+// composeAfterCommit composes a change's messages at once, after the
+// request's transaction committed, so they usually leave with the
+// redirect; a failure is logged and left to RunBookingMessages.
+func (s *Server) composeAfterCommit(ctx context.Context, bookingID int64) {
+	if _, err := s.ComposeBookingMessages(context.WithoutCancel(ctx), bookingID); err != nil {
+		s.log.Warn("booking messages left for the retry worker", "booking", bookingID, "err", err)
+	}
+}
+
+// RunBookingMessages composes due booking messages every few seconds
+// until ctx ends: the retry path of every booking change, so that a
+// committed change always ends with its messages queued. serve starts it
+// beside the outbox sender and waits for it to return.
+func (s *Server) RunBookingMessages(ctx context.Context) {
+	t := time.NewTicker(composeEvery)
+	defer t.Stop()
+	for {
+		if n, err := s.ComposeBookingMessages(ctx, 0); err != nil && ctx.Err() == nil {
+			s.log.Error("booking messages", "composed", n, "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -109,7 +109,7 @@ func TestConsultationLoop(t *testing.T) {
 	must(t, r, http.StatusSeeOther)
 	path := r.header.Get("Location")
 	adv := e.client().login("advisor@test.local")
-	must(t, adv.post(path+"/outcome", url.Values{"outcome": {"done"}}), http.StatusConflict, "không thể thay đổi")
+	must(t, adv.post(path+"/outcome", url.Values{"outcome": {"done"}}), http.StatusConflict, "chưa bắt đầu")
 
 	other := &auth.User{Email: "kho@test.local", Name: "Kho", Role: auth.RoleFirm, Status: auth.StatusActive, FirmID: e.fx.Kho.ID, Lang: "vi",
 		PasswordHash: e.fx.FirmUser.PasswordHash}

@@ -1,12 +1,10 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"dxready/advisors"
 	"dxready/auth"
@@ -151,18 +149,20 @@ func (s *Server) actionRows(items []store.ActionItem, loc *locale.Localizer, l s
 
 type bookingPage struct {
 	page
-	Booking               bookingRow
-	Pillars               []string
-	Note, AdvisorNotes    string
-	Reason                string
-	ResultURL             string
-	CanChange, CanConsult bool
-	Started, Open, Held   bool
-	Actions               []actionRow
-	PillarOptions         []option
-	Form                  *form
-	Reschedule            []dayView
-	Progress              *progressView
+	Booking            bookingRow
+	Pillars            []string
+	Note, AdvisorNotes string
+	Reason             string
+	ResultURL          string
+	// What the user may do to it now, as advisors.CanChange decides: the
+	// page draws exactly these buttons.
+	CanCancel, CanReschedule, CanOutcome, CanNotes, CanActions bool
+	Refusal                                                    string // why the last change was refused, in the user's language
+	Actions                                                    []actionRow
+	PillarOptions                                              []option
+	Form                                                       *form
+	Reschedule                                                 []dayView
+	Progress                                                   *progressView
 }
 
 // bookingView shows one booking with what the user may do to it.
@@ -172,16 +172,17 @@ func (s *Server) bookingView(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.renderBooking(w, r, http.StatusOK, b, newForm())
+	s.renderBooking(w, r, http.StatusOK, b, newForm(), "")
 }
 
-func (s *Server) renderBooking(w http.ResponseWriter, r *http.Request, status int, b *store.Booking, f *form) {
+func (s *Server) renderBooking(w http.ResponseWriter, r *http.Request, status int, b *store.Booking, f *form, refusal string) {
 	u, loc, l, in := currentUser(r), s.loc(r), lang(r), s.defaultInstrument()
-	t := bookingTarget(b)
+	t, party, now := bookingTarget(b), bookingActor(u, b).Party, s.now()
+	can := func(op advisors.Op) bool { return advisors.CanChange(b.Rule(), op, party, now) == nil }
 	p := bookingPage{page: s.newPage(w, r, "page.booking.title"), Booking: s.bookingRow(b, loc), Note: b.Note,
-		AdvisorNotes: b.AdvisorNotes, Reason: b.Reason, Form: f,
-		CanChange: auth.Can(u, auth.ActBookingChange, t), CanConsult: auth.Can(u, auth.ActConsultation, t),
-		Started: !s.now().Before(b.Start), Open: b.Status == store.BookingConfirmed, Held: b.Status == store.BookingDone}
+		AdvisorNotes: b.AdvisorNotes, Reason: b.Reason, Form: f, Refusal: refusal,
+		CanCancel: can(advisors.OpCancel), CanReschedule: can(advisors.OpReschedule), CanOutcome: can(advisors.OpOutcome),
+		CanNotes: can(advisors.OpNotes), CanActions: can(advisors.OpActions)}
 	p.Pillars = pillarNames(in, b.Pillars, l)
 	for _, pl := range in.Pillars {
 		p.PillarOptions = append(p.PillarOptions, option{Value: pl.ID, Label: pl.Name.In(l), Selected: f.Get("pillar") == pl.ID})
@@ -199,162 +200,32 @@ func (s *Server) renderBooking(w http.ResponseWriter, r *http.Request, status in
 		s.fail(w, r, err)
 		return
 	}
-	if p.CanChange && p.Open && !p.Started {
-		if a, err := s.store.FindAdvisor(r.Context(), b.AdvisorID); err == nil {
-			if sc, err := s.store.Schedule(r.Context(), a, s.holidays); err == nil {
-				free := sc.FreeSlots(s.now())
-				free = free[:min(12, len(free))]
-				views := make([]slotView, len(free))
-				for i, fs := range free {
-					views[i] = s.slotView(b.AdvisorID, fs, loc, l)
-				}
-				p.Reschedule = byDay(views, free, loc)
-			}
+	if p.CanReschedule {
+		if p.Reschedule, err = s.rescheduleSlots(r, b, loc, l); err != nil {
+			s.fail(w, r, err)
+			return
 		}
 	}
 	s.render(w, r, status, "booking", p)
 }
 
-// bookingForm parses a form posted to a booking and loads the booking
-// for action a; on false the answer has been written.
-func (s *Server) bookingForm(w http.ResponseWriter, r *http.Request, a auth.Action, fields ...string) (*form, *store.Booking, bool) {
-	f, ok := s.parseForm(w, r, fields...)
-	if !ok {
-		return nil, nil, false
-	}
-	b, err := s.loadBooking(r, a)
+// rescheduleSlots are the first free slots of b's advisor, by day.
+func (s *Server) rescheduleSlots(r *http.Request, b *store.Booking, loc *locale.Localizer, l string) ([]dayView, error) {
+	a, err := s.store.FindAdvisor(r.Context(), b.AdvisorID)
 	if err != nil {
-		s.fail(w, r, err)
-		return nil, nil, false
+		return nil, err
 	}
-	return f, b, true
-}
-
-// bookingCancelPost cancels with a reason; the slot is free again at once.
-func (s *Server) bookingCancelPost(w http.ResponseWriter, r *http.Request) {
-	f, b, ok := s.bookingForm(w, r, auth.ActBookingChange, "reason")
-	if !ok {
-		return
+	sc, err := s.store.Schedule(r.Context(), a, s.holidays)
+	if err != nil {
+		return nil, err
 	}
-	if reason := f.Get("reason"); reason == "" || utf8.RuneCountInString(reason) > maxNote {
-		f.Fail("reason", "error.booking.reason")
-		s.renderBooking(w, r, http.StatusUnprocessableEntity, b, f)
-		return
+	free := sc.FreeSlots(s.now())
+	free = free[:min(12, len(free))]
+	views := make([]slotView, len(free))
+	for i, fs := range free {
+		views[i] = s.slotView(b.AdvisorID, fs, loc, l)
 	}
-	if _, err := s.store.Cancel(r.Context(), b.ID, currentUser(r).ID, f.Get("reason"), s.bookingMessages(r, "cancelled")); err != nil {
-		s.bookingFail(w, r, b, f, err)
-		return
-	}
-	s.redirect(w, r, bookingURL(b.ID, ""), "flash.booking_cancelled")
-}
-
-// bookingReschedulePost moves the booking to another free slot of the
-// same advisor.
-func (s *Server) bookingReschedulePost(w http.ResponseWriter, r *http.Request) {
-	f, b, ok := s.bookingForm(w, r, auth.ActBookingChange, "start", "reason")
-	if !ok {
-		return
-	}
-	sec, err := strconv.ParseInt(f.Get("start"), 10, 64)
-	if err != nil || sec <= 0 {
-		f.Fail("start", "error.booking.taken")
-		s.renderBooking(w, r, http.StatusUnprocessableEntity, b, f)
-		return
-	}
-	st := time.Unix(sec, 0).UTC()
-	p := advisors.Period{Start: st, End: st.Add(b.End.Sub(b.Start))}
-	if _, err := s.store.Reschedule(r.Context(), b.ID, p, currentUser(r).ID, f.Get("reason"), s.holidays, s.bookingMessages(r, "changed")); err != nil {
-		s.bookingFail(w, r, b, f, err)
-		return
-	}
-	s.redirect(w, r, bookingURL(b.ID, ""), "flash.booking_changed")
-}
-
-// bookingFail answers the store's refusals of a change in the user's
-// language, with the booking as it is now.
-func (s *Server) bookingFail(w http.ResponseWriter, r *http.Request, b *store.Booking, f *form, err error) {
-	switch {
-	case errors.Is(err, store.ErrSlotTaken):
-		f.Fail("start", "error.booking.taken")
-	case errors.Is(err, store.ErrBookingClosed):
-		f.Fail("status", "error.booking.closed")
-	default:
-		s.fail(w, r, err)
-		return
-	}
-	if now, err := s.store.FindBooking(r.Context(), b.ID); err == nil {
-		b = now
-	}
-	s.renderBooking(w, r, http.StatusConflict, b, f)
-}
-
-// bookingOutcomePost: the advisor marks the consultation done or no-show,
-// once it has started.
-func (s *Server) bookingOutcomePost(w http.ResponseWriter, r *http.Request) {
-	f, b, ok := s.bookingForm(w, r, auth.ActConsultation, "outcome")
-	if !ok {
-		return
-	}
-	outcome := f.Get("outcome")
-	if outcome != store.BookingDone && outcome != store.BookingNoShow {
-		f.Fail("outcome", "error.booking.outcome")
-		s.renderBooking(w, r, http.StatusUnprocessableEntity, b, f)
-		return
-	}
-	if _, err := s.store.SetOutcome(r.Context(), b.ID, currentUser(r).ID, outcome); err != nil {
-		s.bookingFail(w, r, b, f, err)
-		return
-	}
-	s.redirect(w, r, bookingURL(b.ID, ""), "flash.booking_outcome")
-}
-
-// bookingNotesPost saves the advisor's notes.
-func (s *Server) bookingNotesPost(w http.ResponseWriter, r *http.Request) {
-	f, b, ok := s.bookingForm(w, r, auth.ActConsultation, "notes")
-	if !ok {
-		return
-	}
-	if utf8.RuneCountInString(f.Get("notes")) > maxNote*5 {
-		f.Fail("notes", "error.booking.note_long")
-		s.renderBooking(w, r, http.StatusUnprocessableEntity, b, f)
-		return
-	}
-	if err := s.store.SetAdvisorNotes(r.Context(), b.ID, currentUser(r).ID, f.Get("notes")); err != nil {
-		s.bookingFail(w, r, b, f, err)
-		return
-	}
-	s.redirect(w, r, bookingURL(b.ID, ""), "flash.saved")
-}
-
-// actionAddPost adds an item to the action plan of a held consultation.
-func (s *Server) actionAddPost(w http.ResponseWriter, r *http.Request) {
-	f, b, ok := s.bookingForm(w, r, auth.ActConsultation, "pillar", "text", "owner", "due")
-	if !ok {
-		return
-	}
-	if _, ok := s.defaultInstrument().Pillar(f.Get("pillar")); !ok {
-		f.Fail("pillar", "error.action.pillar")
-	}
-	if t := f.Get("text"); t == "" || utf8.RuneCountInString(t) > 500 {
-		f.Fail("text", "error.action.text")
-	}
-	if o := f.Get("owner"); o != "firm" && o != "advisor" {
-		f.Fail("owner", "error.action.owner")
-	}
-	due, err := time.ParseInLocation(time.DateOnly, f.Get("due"), advisors.Zone)
-	if err != nil || due.Before(b.Start.In(advisors.Zone).Truncate(24*time.Hour)) {
-		f.Fail("due", "error.action.due")
-	}
-	if !f.Valid() {
-		s.renderBooking(w, r, http.StatusUnprocessableEntity, b, f)
-		return
-	}
-	it := &store.ActionItem{BookingID: b.ID, Pillar: f.Get("pillar"), Text: f.Get("text"), Owner: f.Get("owner"), Due: due.Format(time.DateOnly)}
-	if err := s.store.AddActionItem(r.Context(), it, currentUser(r).ID); err != nil {
-		s.bookingFail(w, r, b, f, err)
-		return
-	}
-	s.redirect(w, r, bookingURL(b.ID, "")+"#plan", "flash.action_added")
+	return byDay(views, free, loc), nil
 }
 
 // actionTickPost ticks an action item off (done=1) or on again.

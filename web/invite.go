@@ -123,7 +123,7 @@ func (s *Server) memberInvitePost(w http.ResponseWriter, r *http.Request) {
 // inviteMessage is written in both languages: the recipient has no account
 // yet, so their language is not known.
 func (s *Server) inviteMessage(r *http.Request, ac *assocCtx, f *firms.Firm, to string) *store.Message {
-	link := s.baseURL(r) + "/register?tax_code=" + string(f.TaxCode)
+	link := s.linkBase() + "/register?tax_code=" + string(f.TaxCode)
 	vi, en := s.bundle.For("vi"), s.bundle.For("en")
 	body := vi.T("mail.invite.body", "Association", ac.assoc.NameVI, "Firm", f.Name, "Link", link) + "\n\n---\n\n" +
 		en.T("mail.invite.body", "Association", ac.assoc.NameEN, "Firm", f.Name, "Link", link)

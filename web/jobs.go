@@ -31,9 +31,12 @@ func (s *Server) QueueFollowUps(ctx context.Context, base string) (reminders, in
 	if err != nil {
 		return 0, 0, err
 	}
-	compose := s.bookingComposer(ctx, base, 0, "reminder")
 	for _, b := range soon {
-		n, err := s.queueAll(ctx, compose(b))
+		ms, err := s.bookingMessages(ctx, base, b, "reminder", 0)
+		if err != nil {
+			return reminders, invites, err
+		}
+		n, err := s.queueAll(ctx, ms)
 		if err != nil {
 			return reminders, invites, err
 		}
@@ -52,7 +55,11 @@ func (s *Server) QueueFollowUps(ctx context.Context, base string) (reminders, in
 		if len(subs) > 0 && subs[0].SubmittedAt.After(b.End) {
 			continue // already re-assessed
 		}
-		n, err := s.queueAll(ctx, s.reassessMessages(ctx, base, b))
+		ms, err := s.reassessMessages(ctx, base, b)
+		if err != nil {
+			return reminders, invites, err
+		}
+		n, err := s.queueAll(ctx, ms)
 		if err != nil {
 			return reminders, invites, err
 		}
@@ -77,9 +84,13 @@ func (s *Server) queueAll(ctx context.Context, ms []*store.Message) (int, error)
 
 // reassessMessages invite each active user of b's firm, in their language,
 // to take the assessment again and see the change since the consultation.
-func (s *Server) reassessMessages(ctx context.Context, base string, b *store.Booking) []*store.Message {
+func (s *Server) reassessMessages(ctx context.Context, base string, b *store.Booking) ([]*store.Message, error) {
+	to, err := s.firmRecipients(ctx, b.FirmID)
+	if err != nil {
+		return nil, err
+	}
 	var out []*store.Message
-	for _, u := range s.firmRecipients(ctx, b.FirmID) {
+	for _, u := range to {
 		loc := s.bundle.For(u.Lang)
 		out = append(out, &store.Message{Kind: "reassess", DedupeKey: fmt.Sprintf("booking:%d:reassess:%d", b.ID, u.ID), To: u.Email,
 			Lang: loc.Lang, Subject: loc.T("mail.reassess.subject"),
@@ -87,7 +98,7 @@ func (s *Server) reassessMessages(ctx context.Context, base string, b *store.Boo
 				"Date", loc.Date(b.Start), "Link", base+"/assessment"),
 		})
 	}
-	return out
+	return out, nil
 }
 
 // RunFollowUps queues follow-ups every minute until ctx ends.

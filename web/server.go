@@ -5,7 +5,7 @@
 package web
 
 import (
-	"dxready/advisors"
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"dxready/advisors"
 	"dxready/auth"
 	"dxready/firms"
 	"dxready/locale"
@@ -40,8 +41,16 @@ type Config struct {
 	// through s.now(), never the store's.
 	Now func() time.Time
 	// BaseURL is the portal's public address for links in messages; when
-	// empty, the host a request came to (jobs are given theirs).
+	// empty, http(s)://ListenAddr. Never a request's Host header, which
+	// the client chooses.
 	BaseURL string
+	// ListenAddr is the configured listen address (--addr), the links'
+	// host when BaseURL is empty; empty: 127.0.0.1:8080.
+	ListenAddr string
+	// MaxOpenBookings and MaxOpenBookingsPerAdvisor are the fair use of
+	// the advisors: open bookings one firm may hold in all and with any
+	// one advisor (1…100; 0: advisors.DefaultLimits).
+	MaxOpenBookings, MaxOpenBookingsPerAdvisor int
 }
 
 // Server holds the dependencies every handler uses.
@@ -62,6 +71,10 @@ type Server struct {
 	dummyHash string
 	flashes   map[string]bool
 	holidays  advisors.Holidays
+	limits    advisors.Limits
+	// composeBooking composes a booking event's messages; tests wrap it to
+	// make composition fail.
+	composeBooking func(ctx context.Context, ev store.BookingEvent) ([]*store.Message, error)
 }
 
 // New builds a Server, parsing every template and hashing every asset; it
@@ -73,6 +86,10 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	limits, err := bookingLimits(cfg)
+	if err != nil {
+		return nil, err
+	}
 	assets, err := static.Load()
 	if err != nil {
 		return nil, err
@@ -82,7 +99,9 @@ func New(cfg Config) (*Server, error) {
 		loginIP:   newLimiter(20, 10*time.Minute),
 		loginUser: newLimiter(5, 15*time.Minute),
 		holidays:  advisors.VietnamHolidays(),
+		limits:    limits,
 	}
+	s.composeBooking = s.bookingEventMessages
 	if s.pages, err = parsePages(cfg.Bundle, assets); err != nil {
 		return nil, err
 	}
