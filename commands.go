@@ -47,7 +47,8 @@ func importFirms(ctx context.Context, a *app, path string, stdout, stderr io.Wri
 		return errors.New(a.l.T("cli.import_rejected", "Count", 1))
 	}
 	bar := newProgressBar(stderr, info.Size(), a.l)
-	res, err := a.store.ImportFirms(ctx, rd, func(rows int) { bar.update(rows, counter.n) })
+	entry := store.AuditEntry{Action: "firms.import", Subject: "firms", Detail: fmt.Sprintf("cli file=%q", path)} // the store adds the counts
+	res, err := a.store.ImportFirms(ctx, rd, func(rows int) { bar.update(rows, counter.n) }, entry)
 	bar.done()
 	if err != nil {
 		return err
@@ -58,7 +59,6 @@ func importFirms(ctx context.Context, a *app, path string, stdout, stderr io.Wri
 		}
 		return errors.New(a.l.T("cli.import_rejected", "Count", res.Problems))
 	}
-	a.store.Audit(ctx, 0, "firms.import", "firms", fmt.Sprintf("cli file=%q rows=%d created=%d updated=%d", path, res.Rows, res.Created, res.Updated))
 	fmt.Fprintln(stdout, a.l.T("cli.import_done", "Rows", a.l.Int(int64(res.Rows)), "Created", a.l.Int(int64(res.Created)),
 		"Updated", a.l.Int(int64(res.Updated))))
 	return nil

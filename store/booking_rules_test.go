@@ -150,4 +150,3 @@ func TestBookingEventCompletion(t *testing.T) {
 		t.Fatalf("deferred a composed event: %v", err)
 	}
 }
-

@@ -81,7 +81,8 @@ func (s *Server) adminAdvisorPost(w http.ResponseWriter, r *http.Request) {
 	}
 	u := &auth.User{Email: email, Name: name, Status: auth.StatusActive, Lang: lang(r), PasswordHash: hash}
 	a := store.StarterAdvisor(0)
-	switch err := s.store.CreateAdvisor(r.Context(), u, a); {
+	entry := store.AuditEntry{UserID: currentUser(r).ID, Action: "advisor.create", Detail: email} // subject: the new advisor
+	switch err := s.store.CreateAdvisor(r.Context(), u, a, entry); {
 	case errors.Is(err, store.ErrConflict):
 		f.Fail("email", "error.advisor.email_taken")
 		s.renderAdminAdvisors(w, r, http.StatusConflict, f, nil)
@@ -90,7 +91,6 @@ func (s *Server) adminAdvisorPost(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.store.Audit(r.Context(), currentUser(r).ID, "advisor.create", "advisor:"+strconv.FormatInt(u.ID, 10), email)
 	s.renderAdminAdvisors(w, r, http.StatusOK, newForm(), &adminAdvisorsPage{NewEmail: email, NewPass: password, NewID: u.ID})
 }
 
@@ -108,11 +108,12 @@ func (s *Server) adminAdvisorActivePost(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	active := f.Get("active") == "1"
-	if err := s.store.SetAdvisorActive(r.Context(), adv.ID, active); err != nil {
+	entry := store.AuditEntry{UserID: currentUser(r).ID, Action: "advisor.active", Subject: "advisor:" + strconv.FormatInt(adv.ID, 10),
+		Detail: strconv.FormatBool(active)}
+	if err := s.store.SetAdvisorActive(r.Context(), adv.ID, active, entry); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.store.Audit(r.Context(), currentUser(r).ID, "advisor.active", "advisor:"+strconv.FormatInt(adv.ID, 10), strconv.FormatBool(active))
 	flash := "flash.advisor_disabled"
 	if active {
 		flash = "flash.advisor_enabled"

@@ -75,9 +75,10 @@ func (s *Server) adminLeadPost(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, "admin_association", p)
 		return
 	}
+	entry := store.AuditEntry{UserID: currentUser(r).ID, Action: "association.lead", Subject: fmt.Sprintf("association:%d", p.AssociationID), Detail: email}
 	switch u, err := s.store.FindUserByEmail(r.Context(), email); {
 	case err == nil && u.Role == auth.RoleLead:
-		err = s.store.AssignLead(r.Context(), u.ID, p.AssociationID)
+		err = s.store.AssignLead(r.Context(), u.ID, p.AssociationID, entry)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -95,7 +96,7 @@ func (s *Server) adminLeadPost(w http.ResponseWriter, r *http.Request) {
 		}
 		u := &auth.User{Email: email, Name: strings.TrimSpace(f.Get("name")), Role: auth.RoleLead, Status: auth.StatusActive,
 			AssociationID: p.AssociationID, Lang: lang(r), PasswordHash: hash}
-		if err := s.store.CreateUser(r.Context(), u); err != nil {
+		if err := s.store.CreateUser(r.Context(), u, entry); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -104,7 +105,6 @@ func (s *Server) adminLeadPost(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.store.Audit(r.Context(), currentUser(r).ID, "association.lead", fmt.Sprintf("association:%d", p.AssociationID), email)
 	if p.Leads, err = s.store.Leads(r.Context(), p.AssociationID); err != nil {
 		s.fail(w, r, err)
 		return
@@ -146,7 +146,9 @@ func (s *Server) adminMembersPost(w http.ResponseWriter, r *http.Request) {
 	lines, rowErrs := firms.ParseMemberList(file)
 	var res *store.MembershipImport
 	if len(rowErrs) == 0 {
-		if res, err = s.store.ImportMemberships(r.Context(), p.AssociationID, lines, r.FormValue("mode") == "replace"); err != nil {
+		entry := store.AuditEntry{UserID: currentUser(r).ID, Action: "association.members.import", Subject: fmt.Sprintf("association:%d", p.AssociationID),
+			Detail: "mode=" + r.FormValue("mode")} // the store adds the counts
+		if res, err = s.store.ImportMemberships(r.Context(), p.AssociationID, lines, r.FormValue("mode") == "replace", entry); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -161,8 +163,6 @@ func (s *Server) adminMembersPost(w http.ResponseWriter, r *http.Request) {
 		reject(http.StatusUnprocessableEntity, "error.import.rejected")
 		return
 	}
-	detail := fmt.Sprintf("added=%d kept=%d removed=%d mode=%s", res.Added, res.Kept, res.Removed, r.FormValue("mode"))
-	s.store.Audit(r.Context(), currentUser(r).ID, "association.members.import", fmt.Sprintf("association:%d", p.AssociationID), detail)
 	p.Imported = res
 	if _, p.Members, err = s.store.FindMembers(r.Context(), store.MemberFilter{AssociationID: p.AssociationID, Limit: 1}); err != nil {
 		s.fail(w, r, err)

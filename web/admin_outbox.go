@@ -75,10 +75,10 @@ func (s *Server) adminOutboxRetryPost(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, store.ErrNotFound)
 		return
 	}
-	if err := s.store.RetryNow(r.Context(), id); err != nil {
+	entry := store.AuditEntry{UserID: currentUser(r).ID, Action: "outbox.retry", Subject: "outbox:" + strconv.FormatInt(id, 10)}
+	if err := s.store.RetryNow(r.Context(), id, entry); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.store.Audit(r.Context(), currentUser(r).ID, "outbox.retry", "outbox:"+strconv.FormatInt(id, 10), "")
 	s.redirect(w, r, "/admin/outbox?state="+store.OutboxFailing, "flash.outbox_retry")
 }

@@ -159,11 +159,11 @@ func (s *Server) advisorEditPost(w http.ResponseWriter, r *http.Request) {
 		s.renderAdvisorEdit(w, r, http.StatusUnprocessableEntity, &next, f, newForm())
 		return
 	}
-	if err := s.store.UpdateAdvisor(r.Context(), &next); err != nil {
+	entry := store.AuditEntry{UserID: currentUser(r).ID, Action: "advisor.profile", Subject: "advisor:" + strconv.FormatInt(adv.ID, 10)}
+	if err := s.store.UpdateAdvisor(r.Context(), &next, entry); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.store.Audit(r.Context(), currentUser(r).ID, "advisor.profile", "advisor:"+strconv.FormatInt(adv.ID, 10), "")
 	s.redirect(w, r, advisorEditURL(adv.ID), "flash.advisor_saved")
 }
 

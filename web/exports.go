@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -40,6 +41,26 @@ func (s *Server) auditExport(r *http.Request, what string, rows int, err error) 
 	}
 }
 
+// auditedExport records an export of personal data before a byte of it
+// is sent (an export that cannot be recorded is not sent) and returns the
+// function that records, in the same entry, how many rows finally went out.
+func (s *Server) auditedExport(r *http.Request, what string) (done func(rows int, err error), err error) {
+	id, err := s.store.RecordAudit(r.Context(), store.AuditEntry{UserID: currentUser(r).ID, Action: "export", Subject: what,
+		Detail: "started query=" + r.URL.RawQuery})
+	if err != nil {
+		return nil, err
+	}
+	return func(rows int, err error) {
+		detail := fmt.Sprintf("rows=%d query=%s", rows, r.URL.RawQuery)
+		if err != nil {
+			detail += " incomplete"
+		}
+		if aerr := s.store.SetAuditDetail(context.WithoutCancel(r.Context()), id, detail); aerr != nil {
+			s.log.Error("audit export", "what", what, "entry", id, "err", aerr)
+		}
+	}, nil
+}
+
 func (s *Server) membersCSV(w http.ResponseWriter, r *http.Request)  { s.membersExport(w, r, "csv") }
 func (s *Server) membersXLSX(w http.ResponseWriter, r *http.Request) { s.membersExport(w, r, "xlsx") }
 
@@ -56,6 +77,11 @@ func (s *Server) membersExport(w http.ResponseWriter, r *http.Request, format ex
 		f.Pillars = append(f.Pillars, pl.ID)
 	}
 	l, loc := lang(r), s.loc(r)
+	done, err := s.auditedExport(r, fmt.Sprintf("association:%d/members.%s", ac.assoc.ID, format))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	sh, err := startExport(w, format, "members-"+safeFilename(ac.assoc.Code)+"-"+s.now().In(scoring.Zone).Format("2006-01-02"), loc.T("export.members_sheet"))
 	if err != nil {
 		s.fail(w, r, err)
@@ -78,7 +104,7 @@ func (s *Server) membersExport(w http.ResponseWriter, r *http.Request, format ex
 	if err == nil {
 		err = sh.Close()
 	}
-	s.auditExport(r, fmt.Sprintf("association:%d/members.%s", ac.assoc.ID, format), rows, err)
+	done(rows, err)
 	if err != nil {
 		s.cfg.Logger.Error("members export", "association", ac.assoc.ID, "rows", rows, "err", err)
 	}

@@ -46,6 +46,14 @@ func (s *Server) firmView(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	// A read of the contact person (personal data) is recorded first; if
+	// that fails, the page is not shown.
+	if p.Contact != nil {
+		if _, err := s.store.RecordAudit(r.Context(), store.AuditEntry{UserID: u.ID, Action: "contact.view", Subject: "firm:" + strconv.FormatInt(id, 10)}); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	s.render(w, r, http.StatusOK, "firm", p)
 }
 

@@ -71,7 +71,8 @@ func (s *Server) adminImportPost(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusUnprocessableEntity, "error.import.rejected")
 		return
 	}
-	res, err := s.store.ImportFirms(r.Context(), rd, nil)
+	entry := store.AuditEntry{UserID: currentUser(r).ID, Action: "firms.import", Subject: "firms", Detail: fmt.Sprintf("file=%q", hdr.Filename)}
+	res, err := s.store.ImportFirms(r.Context(), rd, nil, entry) // the store adds the counts
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -84,10 +85,6 @@ func (s *Server) adminImportPost(w http.ResponseWriter, r *http.Request) {
 		p.More = res.Problems - len(p.RowErrors)
 		fail(http.StatusUnprocessableEntity, "error.import.rejected")
 		return
-	}
-	detail := fmt.Sprintf("file=%q rows=%d created=%d updated=%d", hdr.Filename, res.Rows, res.Created, res.Updated)
-	if err := s.store.Audit(r.Context(), currentUser(r).ID, "firms.import", "firms", detail); err != nil {
-		s.log.Error("audit import", "err", err)
 	}
 	s.render(w, r, http.StatusOK, "admin_import", p)
 }

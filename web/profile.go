@@ -235,6 +235,12 @@ func (s *Server) contactExport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	// A read of personal data is recorded before it is sent, or not sent.
+	if _, err := s.store.RecordAudit(r.Context(), store.AuditEntry{UserID: currentUser(r).ID, Action: "contact.export",
+		Subject: "firm:" + strconv.FormatInt(d.Firm.ID, 10)}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	out := map[string]any{"firm_tax_code": d.Firm.TaxCode, "firm_name": d.Firm.Name, "exported_at": s.now()}
 	switch c, err := s.store.FindContact(r.Context(), d.Firm.ID); {
 	case err == nil:
