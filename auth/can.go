@@ -44,7 +44,7 @@ type Target struct {
 	FirmAssociationIDs []int64 // the associations the target firm belongs to
 	AssociationID      int64
 	AdvisorID          int64   // the advisor a booking or profile belongs to
-	AdvisedBy          []int64 // advisors with a booking of the target firm
+	AdvisedBy          []int64 // advisors a booking (not cancelled) shares the target result with
 }
 
 // Can reports whether u may do a to t. It is the one place where roles turn

@@ -47,7 +47,13 @@ func (s *Server) loadAssessmentWith(r *http.Request, a auth.Action, questions []
 	if err != nil {
 		return nil, err
 	}
-	if !auth.Can(currentUser(r), a, auth.Target{FirmID: resp.FirmID}) {
+	t := auth.Target{FirmID: resp.FirmID}
+	if a == auth.ActResultView { // a result is also shared with the advisors the firm booked
+		if t.AdvisedBy, err = s.store.AdvisorsSharedWith(r.Context(), resp.ID); err != nil {
+			return nil, err
+		}
+	}
+	if !auth.Can(currentUser(r), a, t) {
 		return nil, store.ErrNotFound
 	}
 	in, ok := s.cfg.Instruments[resp.Instrument]

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -22,7 +23,8 @@ type scheduleEvent struct {
 
 type scheduleDay struct {
 	Label   string
-	Date    string // 2006-01-02, for the day view link
+	Date    string // 2006-01-02
+	URL     string // the day view
 	Today   bool
 	Hours   string // "08:00–11:45, 13:30–17:00"; "" when closed
 	Holiday string
@@ -32,15 +34,33 @@ type scheduleDay struct {
 
 type schedulePage struct {
 	page
-	AdvisorID    int64
-	AdvisorName  string
-	Query        string // "advisor=ID&" for the Center's view of another advisor
-	DayView      bool
-	Heading      string
-	Prev, Next   string // the date of the previous and next week or day
-	Days         []scheduleDay
-	TodayLink    string
-	Booked, Free int // consultations this period; free slots left in it
+	AdvisorID   int64
+	AdvisorName string
+	Other       bool // the Center's view of another advisor
+	DayView     bool
+	Heading     string
+	// The links to the previous and next week or day and to this week,
+	// built whole here: a template that pastes a query into an href
+	// escapes its = and &.
+	PrevURL, NextURL, ThisWeekURL string
+	Days                          []scheduleDay
+	Booked, Free                  int // consultations this period; free slots left in it
+}
+
+// scheduleURL is the schedule page of advisor (0: the user's own) at the
+// week or day key=date (no key: this week).
+func scheduleURL(advisor int64, key, date string) string {
+	q := url.Values{}
+	if advisor != 0 {
+		q.Set("advisor", strconv.FormatInt(advisor, 10))
+	}
+	if key != "" {
+		q.Set(key, date)
+	}
+	if len(q) == 0 {
+		return "/schedule"
+	}
+	return "/schedule?" + q.Encode()
 }
 
 // schedule is an advisor's calendar, by week (default) or by day: hours,
@@ -73,9 +93,10 @@ func (s *Server) schedule(w http.ResponseWriter, r *http.Request) {
 	now := s.now().In(advisors.Zone)
 	y, m, d := now.Date()
 	today := time.Date(y, m, d, 0, 0, 0, 0, advisors.Zone)
-	p := &schedulePage{page: s.newPage(w, r, "page.schedule.title"), AdvisorID: adv.ID, AdvisorName: adv.Name}
-	if id != u.ID {
-		p.Query = "advisor=" + strconv.FormatInt(id, 10) + "&"
+	p := &schedulePage{page: s.newPage(w, r, "page.schedule.title"), AdvisorID: adv.ID, AdvisorName: adv.Name, Other: id != u.ID}
+	var other int64
+	if p.Other {
+		other = id
 	}
 	from, days := mondayOf(today), 7
 	if v, err := time.ParseInLocation(time.DateOnly, q.Get("week"), advisors.Zone); err == nil {
@@ -85,13 +106,19 @@ func (s *Server) schedule(w http.ResponseWriter, r *http.Request) {
 		from, days, p.DayView = v, 1, true
 	}
 	to := from.AddDate(0, 0, days)
-	p.Prev, p.Next = from.AddDate(0, 0, -days).Format(time.DateOnly), to.Format(time.DateOnly)
+	key := "week"
+	if p.DayView {
+		key = "day"
+	}
+	p.PrevURL = scheduleURL(other, key, from.AddDate(0, 0, -days).Format(time.DateOnly))
+	p.NextURL = scheduleURL(other, key, to.Format(time.DateOnly))
+	p.ThisWeekURL = scheduleURL(other, "", "")
 	if p.DayView {
 		p.Heading = dayLabel(from, loc)
 	} else {
 		p.Heading = loc.T("page.schedule.week_of", "From", loc.Date(from), "To", loc.Date(to.AddDate(0, 0, -1)))
 	}
-	if err := s.fillSchedule(r, p, adv, from, to, today, loc, l); err != nil {
+	if err := s.fillSchedule(r, p, adv, other, from, to, today, loc, l); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -99,8 +126,9 @@ func (s *Server) schedule(w http.ResponseWriter, r *http.Request) {
 }
 
 // fillSchedule lays the advisor's hours, holidays, leave and bookings of
-// [from, to) out by local day.
-func (s *Server) fillSchedule(r *http.Request, p *schedulePage, adv *store.Advisor, from, to, today time.Time, loc *locale.Localizer, l string) error {
+// [from, to) out by local day; other is the advisor the Center looks at
+// (0: the user's own schedule), for the day links.
+func (s *Server) fillSchedule(r *http.Request, p *schedulePage, adv *store.Advisor, other int64, from, to, today time.Time, loc *locale.Localizer, l string) error {
 	ctx := r.Context()
 	bs, err := s.store.Bookings(ctx, store.BookingFilter{AdvisorID: adv.ID, From: from.UTC(), To: to.UTC(),
 		Statuses: []string{store.BookingConfirmed, store.BookingDone, store.BookingNoShow}})
@@ -118,7 +146,8 @@ func (s *Server) fillSchedule(r *http.Request, p *schedulePage, adv *store.Advis
 	in := s.defaultInstrument()
 	for day := from; day.Before(to); day = day.AddDate(0, 0, 1) {
 		key := day.Format(time.DateOnly)
-		sd := scheduleDay{Label: dayLabel(day, loc), Date: key, Today: day.Equal(today), Hours: advisors.FormatDayHours(day.Weekday(), adv.Hours)}
+		sd := scheduleDay{Label: dayLabel(day, loc), Date: key, URL: scheduleURL(other, "day", key), Today: day.Equal(today),
+			Hours: advisors.FormatDayHours(day.Weekday(), adv.Hours)}
 		if h, ok := s.holidays[key]; ok {
 			sd.Holiday = h.NameVI
 			if l == locale.EN {
