@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"dxready/mail"
+	"dxready/web"
 )
 
 // Config is the portal's configuration: flags, each with a DXREADY_*
@@ -25,6 +26,9 @@ type Config struct {
 	SecureCookies bool
 	SMTPURL       string // empty: messages are logged and shown on the outbox page
 	BaseURL       string // links in messages sent without a request; empty: http://Addr
+	// MaxOpenBookings and MaxOpenBookingsPerAdvisor: the open (future,
+	// confirmed) bookings one firm may hold in all and with one advisor.
+	MaxOpenBookings, MaxOpenBookingsPerAdvisor int
 }
 
 // flagSet declares the common flags on a new FlagSet whose defaults come
@@ -46,6 +50,11 @@ func flagSet(name string, getenv func(string) string, out io.Writer, c *Config) 
 		"mail server for the outbox, smtp://user:pass@host:587?from=addr or smtps://…; empty: log messages (DXREADY_SMTP_URL)")
 	fs.StringVar(&c.BaseURL, "base-url", env.str("DXREADY_BASE_URL", ""),
 		"the portal's public address, for links in reminders; empty: http://--addr (DXREADY_BASE_URL)")
+	fs.IntVar(&c.MaxOpenBookings, "max-open-bookings", env.int("max-open-bookings", "DXREADY_MAX_OPEN_BOOKINGS", web.DefaultMaxOpenBookings),
+		"open bookings one firm may hold (DXREADY_MAX_OPEN_BOOKINGS)")
+	fs.IntVar(&c.MaxOpenBookingsPerAdvisor, "max-open-bookings-per-advisor",
+		env.int("max-open-bookings-per-advisor", "DXREADY_MAX_OPEN_BOOKINGS_PER_ADVISOR", web.DefaultMaxOpenBookingsPerAdvisor),
+		"open bookings one firm may hold with one advisor (DXREADY_MAX_OPEN_BOOKINGS_PER_ADVISOR)")
 	return fs, env
 }
 
@@ -136,6 +145,14 @@ func (c *Config) Validate() error {
 	if c.SMTPURL != "" {
 		if _, err := mail.ParseURL(c.SMTPURL); err != nil {
 			errs = append(errs, fmt.Errorf("DXREADY_SMTP_URL or %w", err)) // the message names --smtp-url, never the password
+		}
+	}
+	for _, l := range []struct {
+		flag string
+		n    int
+	}{{"--max-open-bookings", c.MaxOpenBookings}, {"--max-open-bookings-per-advisor", c.MaxOpenBookingsPerAdvisor}} {
+		if l.n < 1 || l.n > web.MaxOpenBookingsLimit {
+			errs = append(errs, fmt.Errorf("%s must be between 1 and %d, not %d", l.flag, web.MaxOpenBookingsLimit, l.n))
 		}
 	}
 	if c.BaseURL != "" {

@@ -175,7 +175,8 @@ func serve(ctx context.Context, a *app, getenv func(string) string, stdout, stde
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	bundle := a.bundle.WithReporter(locale.LogMissing(logger)) // a gap in the catalogue is logged, with its ID and language
 	srv, err := web.New(web.Config{Store: a.store, Bundle: bundle, Ref: a.ref, Hasher: newHasher(), Logger: logger,
-		SecureCookies: c.SecureCookies, Demo: demoSeed != "", Instruments: a.instruments, BaseURL: c.BaseURL, Now: a.now})
+		SecureCookies: c.SecureCookies, Demo: demoSeed != "", Instruments: a.instruments, BaseURL: c.BaseURL, Now: a.now,
+		ListenAddr: c.Addr, MaxOpenBookings: c.MaxOpenBookings, MaxOpenBookingsPerAdvisor: c.MaxOpenBookingsPerAdvisor})
 	if err != nil {
 		return err
 	}
@@ -206,6 +207,7 @@ func backgroundWorkers(a *app, srv *web.Server, base string, logger *slog.Logger
 		{"sessions", func(ctx context.Context) error { sweepSessions(ctx, a.store, logger); return nil }},
 		{"aggregates", func(ctx context.Context) error { warmAggregates(ctx, a.store, a.instruments, logger); return nil }},
 		{"follow-ups", func(ctx context.Context) error { srv.RunFollowUps(ctx, base); return nil }},
+		{"booking messages", func(ctx context.Context) error { srv.RunBookingMessages(ctx); return nil }},
 		{"mail", sender.Run},
 	}
 }

@@ -13,6 +13,15 @@ import (
 	"dxready/store"
 )
 
+// The fair use of the advisors by default, and the most either limit may
+// be set to (the flags --max-open-bookings and
+// --max-open-bookings-per-advisor).
+const (
+	DefaultMaxOpenBookings           = advisors.DefaultMaxOpenPerFirm
+	DefaultMaxOpenBookingsPerAdvisor = advisors.DefaultMaxOpenPerFirmAdvisor
+	MaxOpenBookingsLimit             = advisors.MaxOpenLimit
+)
+
 // bookingLimits reads the fair-use limits of cfg: zero means the default,
 // anything else must lie in 1…advisors.MaxOpenLimit.
 func bookingLimits(cfg Config) (advisors.Limits, error) {
