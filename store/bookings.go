@@ -271,19 +271,13 @@ func firmBookings(ctx context.Context, q querier, firmID int64, now time.Time) (
 	return out, rows.Err()
 }
 
-// FairUse reports whether the firm may book p with the advisor now, as
-// Book would decide it (the page's question before the form is filled).
-func (s *Store) FairUse(ctx context.Context, limits *advisors.Limits, firmID, advisorID int64, p advisors.Period) error {
+// HeldBookings returns the firm's bookings that fair use and overlaps
+// depend on (not cancelled, not over), and the moment they were read at:
+// what a page asks advisors.CheckFairUse about, as Book will.
+func (s *Store) HeldBookings(ctx context.Context, firmID int64) ([]advisors.Booking, time.Time, error) {
 	now := s.now()
 	held, err := firmBookings(ctx, s.r, firmID, now)
-	if err != nil {
-		return err
-	}
-	l := advisors.DefaultLimits()
-	if limits != nil {
-		l = *limits
-	}
-	return advisors.CheckFairUse(l, held, advisors.Booking{AdvisorID: advisorID, Period: p}, now)
+	return held, now, err
 }
 
 // bookingErr turns the overlap trigger and the one-start index into

@@ -49,9 +49,9 @@ func TestRouteAccessMatrix(t *testing.T) {
 	bookingParties := map[string]int{"anonymous": login, "firm": 200, "lead": 404, "advisor": 200, "admin": 200}
 	want := map[string]map[string]int{
 		"/advisors": firmOnly,
-		advisor:     firmOnly,
+		advisor:     {"anonymous": login, "firm": 200, "lead": 403, "advisor": 200, "admin": 200}, // the advisor and the Center preview it
 		advisor + "/book?start=" + strconv.FormatInt(nine.Add(75*time.Minute).Unix(), 10): bookForm,
-		"/advisors/999":           {"anonymous": login, "firm": 404, "lead": 403, "advisor": 403, "admin": 403},
+		"/advisors/999":           {"anonymous": login, "firm": 404, "lead": 403, "advisor": 403, "admin": 404},
 		"/bookings":               {"anonymous": login, "firm": 200, "lead": 403, "advisor": 200, "admin": 200},
 		booking:                   bookingParties,
 		booking + "/calendar.ics": bookingParties,

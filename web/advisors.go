@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -22,7 +23,7 @@ type slotView struct {
 	Label string // "Thứ Hai, 23/11/2026 13:30–14:30 (GMT+7)"
 	Time  string // "13:30"
 	Start int64  // Unix seconds: the value a form posts
-	URL   string // the booking form for this slot
+	URL   string // the booking form for this slot; "" in a preview
 }
 
 type dayView struct {
@@ -40,6 +41,7 @@ type advisorCard struct {
 	Reason    string
 	Full      bool
 	Next      []slotView
+	Refusal   string // why the firm may not book this advisor now (fair use)
 }
 
 type advisorsPage struct {
@@ -127,13 +129,19 @@ func (s *Server) advisorsIndex(w http.ResponseWriter, r *http.Request) {
 	for _, code := range advisors.Languages {
 		p.Languages = append(p.Languages, option{Value: code, Label: loc.T("language." + code), Selected: code == need.Language})
 	}
+	check, err := s.fairUse(r, u.FirmID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	now := s.now()
 	for i, sg := range ranked {
 		a := byID[sg.Advisor.ID]
 		card := s.advisorCard(a, loc, l, in)
 		card.Reason, card.Full = s.reasonText(sg.Reasons, assocNames, loc, l, in), sg.Full
-		free := scheds[a.ID].FreeSlots(now)
-		for _, f := range free[:min(slotsShown, len(free))] {
+		var free []advisors.Period
+		free, card.Refusal = s.bookable(check, a.ID, scheds[a.ID].FreeSlots(now), slotsShown, loc)
+		for _, f := range free {
 			card.Next = append(card.Next, s.slotView(a.ID, f, loc, l))
 		}
 		if i < 3 {
@@ -227,11 +235,18 @@ type advisorPage struct {
 	Advisor advisorCard
 	Days    []dayView
 	Active  bool
+	// Preview: the advisor or the Center looking at the page firms see;
+	// the slots are shown, not offered.
+	Preview bool
 }
 
-// advisorView shows one advisor and every free slot over the horizon.
+// advisorView shows one advisor and every free slot over the horizon a
+// firm may book; the advisor and the Center see the same as a preview.
 func (s *Server) advisorView(w http.ResponseWriter, r *http.Request) {
-	if !canBook(currentUser(r)) {
+	u := currentUser(r)
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	preview := !canBook(u)
+	if preview && (err != nil || !auth.Can(u, auth.ActAdvisorProfile, auth.Target{AdvisorID: id})) {
 		s.fail(w, r, errForbidden)
 		return
 	}
@@ -241,7 +256,8 @@ func (s *Server) advisorView(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	loc, l := s.loc(r), lang(r)
-	p := advisorPage{page: s.newPage(w, r, "page.advisor.title"), Advisor: s.advisorCard(a, loc, l, s.defaultInstrument()), Active: a.Active}
+	p := advisorPage{page: s.newPage(w, r, "page.advisor.title"), Advisor: s.advisorCard(a, loc, l, s.defaultInstrument()), Active: a.Active,
+		Preview: preview}
 	if a.Active {
 		sc, err := s.store.Schedule(r.Context(), a, s.holidays)
 		if err != nil {
@@ -249,13 +265,56 @@ func (s *Server) advisorView(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		free := sc.FreeSlots(s.now())
+		if !preview {
+			check, err := s.fairUse(r, u.FirmID)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			free, p.Advisor.Refusal = s.bookable(check, a.ID, free, 0, loc)
+		}
 		views := make([]slotView, len(free))
 		for i, f := range free {
-			views[i] = s.slotView(a.ID, f, loc, l)
+			if views[i] = s.slotView(a.ID, f, loc, l); preview {
+				views[i].URL = ""
+			}
 		}
 		p.Days = byDay(views, free, loc)
 	}
 	s.render(w, r, http.StatusOK, "advisor", p)
+}
+
+// fairUse reads the firm's bookings once and returns the question the
+// booking transaction will ask of each slot (advisors.CheckFairUse), for
+// pages to offer only the slots the firm may book.
+func (s *Server) fairUse(r *http.Request, firmID int64) (func(advisorID int64, p advisors.Period) error, error) {
+	held, now, err := s.store.HeldBookings(r.Context(), firmID)
+	if err != nil {
+		return nil, err
+	}
+	return func(advisorID int64, p advisors.Period) error {
+		return advisors.CheckFairUse(s.limits, held, advisors.Booking{AdvisorID: advisorID, Period: p}, now)
+	}, nil
+}
+
+// bookable keeps, of the advisor's free slots, the first n (0: all) that
+// check allows: a slot at the time of another of the firm's consultations
+// is left out; when fair use refuses the advisor outright, none is kept
+// and refusal says why in loc's language.
+func (s *Server) bookable(check func(int64, advisors.Period) error, advisorID int64, free []advisors.Period, n int, loc *locale.Localizer) (out []advisors.Period, refusal string) {
+	for _, f := range free {
+		switch err := check(advisorID, f); {
+		case err == nil:
+			if out = append(out, f); len(out) == n {
+				return out, ""
+			}
+		case errors.Is(err, advisors.ErrFirmBusy):
+		default:
+			_, refusal, _ = s.refusal(err, loc)
+			return nil, refusal
+		}
+	}
+	return out, ""
 }
 
 func (s *Server) advisorFromPath(r *http.Request) (*store.Advisor, error) {

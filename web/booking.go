@@ -81,12 +81,11 @@ func (s *Server) bookForm(w http.ResponseWriter, r *http.Request) {
 		return
 	} else if !a.Active || !sc.IsFree(s.now(), slot) {
 		status = http.StatusConflict
-	} else if err := s.store.FairUse(r.Context(), &s.limits, u.FirmID, a.ID, slot); err != nil {
-		var ok bool
-		if status, refusal, ok = s.refusal(err, s.loc(r)); !ok {
-			s.fail(w, r, err)
-			return
-		}
+	} else if check, err := s.fairUse(r, u.FirmID); err != nil {
+		s.fail(w, r, err)
+		return
+	} else if err := check(a.ID, slot); err != nil {
+		status, refusal, _ = s.refusal(err, s.loc(r))
 	}
 	s.renderBook(w, r, status, a, slot, f, chosen, refusal)
 }

@@ -213,9 +213,46 @@ func TestTwoAdvisorsAtTheSameHour(t *testing.T) {
 	quarterPast := nine.Add(15 * time.Minute) // 09:15–10:15, across the firm's 09:00–10:00
 	must(t, firm.get(fmt.Sprintf("%s?start=%d", path, quarterPast.Unix())), http.StatusConflict, "đã có một buổi tư vấn khác trùng giờ này")
 	must(t, firm.post(path, bookValues(quarterPast, "", "data")), http.StatusConflict, "đã có một buổi tư vấn khác trùng giờ này")
-	must(t, firm.post(path+"?lang=en", bookValues(quarterPast, "", "data")), http.StatusConflict, "already has another consultation at this time")
 	if list, _ := e.st.Bookings(ctx, store.BookingFilter{FirmID: e.fx.GoDuc.ID}); len(list) != 1 {
 		t.Fatalf("%d bookings", len(list))
 	}
+	// The pages offer only what the rule allows: the other advisor's slot
+	// across the firm's consultation is not offered, and the advisor the
+	// firm holds a booking with offers none, saying why.
+	page := firm.get(fmt.Sprintf("/advisors/%d", other.ID))
+	must(t, page, http.StatusOK, fmt.Sprintf("start=%d", nine.Add(90*time.Minute).Unix()))
+	if strings.Contains(page.body, fmt.Sprintf("start=%d", quarterPast.Unix())) {
+		t.Fatal("a slot across the firm's consultation is offered")
+	}
+	page = firm.get(fmt.Sprintf("/advisors/%d", e.fx.Advisor.ID))
+	must(t, page, http.StatusOK, `id="booking-refused"`, "đã có lịch sắp tới với chuyên gia này")
+	if strings.Contains(page.body, "/book?start=") {
+		t.Fatal("the advisor the firm holds a booking with still offers slots")
+	}
+	must(t, firm.get("/advisors"), http.StatusOK, "đã có lịch sắp tới với chuyên gia này")
 	must(t, firm.post(path, bookValues(nine.Add(90*time.Minute), "", "data")), http.StatusSeeOther)
+	// Two open bookings: no advisor offers a slot any more, a third not
+	// booked yet included.
+	e.addBookableAdvisor(t, 3)
+	if list := firm.get("/advisors"); strings.Contains(list.body, "/book?start=") || !strings.Contains(list.body, "tối đa được phép cùng lúc (2)") {
+		t.Fatal("the advisors page offers slots beyond the limit")
+	}
+	// In English too.
+	must(t, firm.post(path+"?lang=en", bookValues(quarterPast, "", "data")), http.StatusConflict, "already has another consultation at this time")
+}
+
+// The advisor and the Center preview the page firms see, with the slots
+// shown but not offered, and a way back to the profile form.
+func TestAdvisorPreviewsItsPublicPage(t *testing.T) {
+	e := newEnv(t)
+	path := fmt.Sprintf("/advisors/%d", e.fx.Advisor.ID)
+	for _, email := range []string{"advisor@test.local", "admin@test.local"} {
+		page := e.client().login(email).get(path)
+		must(t, page, http.StatusOK, `id="advisor-preview"`, `class="slot"`, fmt.Sprintf(`href="%s/edit"`, path))
+		if strings.Contains(page.body, "/book?start=") || strings.Contains(page.body, `href="/advisors"`) {
+			t.Fatalf("%s is offered links it cannot follow", email)
+		}
+	}
+	other := e.addBookableAdvisor(t, 2)
+	must(t, e.client().login(other.Email).get(path), http.StatusForbidden)
 }
