@@ -88,7 +88,7 @@ func TestNoCancelOrMoveAfterTheStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, now := range []time.Time{b.Start, b.Start.Add(30 * time.Minute), b.End.Add(24 * time.Hour)} {
-		s.Now = func() time.Time { return now }
+		fx.Clock.Set(now)
 		for _, by := range []store.Actor{asFirm(fx), asAdvisor(fx), {UserID: fx.Admin.ID, Party: advisors.PartyCenter}} {
 			if _, err := s.Cancel(ctx, b.ID, by, "Muộn"); !errors.Is(err, advisors.ErrStarted) {
 				t.Errorf("%s cancelled at %v: %v", by.Party, now, err)
@@ -126,7 +126,7 @@ func TestBookingEventCompletion(t *testing.T) {
 	if due, _ := s.DueBookingEvents(ctx, 0, 10); len(due) != 0 {
 		t.Fatalf("a deferred event is due at once: %+v", due)
 	}
-	s.Now = func() time.Time { return storetest.Clock.Add(time.Minute) }
+	fx.Clock.Set(storetest.Clock.Add(time.Minute))
 	due, _ := s.DueBookingEvents(ctx, 0, 10)
 	if len(due) != 1 || due[0].Attempts != 1 {
 		t.Fatalf("due after the delay: %+v", due)

@@ -149,7 +149,7 @@ func TestOneFirmCannotEmptyTheCalendar(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return sc.FreeSlots(e.st.Now())
+		return sc.FreeSlots(e.fx.Clock.Now())
 	}
 	one := map[string][]advisors.Period{fmt.Sprintf("/advisors/%d/book", e.fx.Advisor.ID): free(e.fx.AdvisorProfile)}
 	n := len(one[fmt.Sprintf("/advisors/%d/book", e.fx.Advisor.ID)])
