@@ -24,7 +24,8 @@ func TestOpenBookingFlags(t *testing.T) {
 		{"the flag wins", []string{"DXREADY_MAX_OPEN_BOOKINGS", "4"}, []string{"--max-open-bookings", "6"}, 6, 1, ""},
 		{"zero", nil, []string{"--max-open-bookings", "0"}, 0, 1, "--max-open-bookings must be between 1 and 100, not 0"},
 		{"too many", nil, []string{"--max-open-bookings-per-advisor", "101"}, 2, 101, "--max-open-bookings-per-advisor must be between 1 and 100"},
-		{"not a number", []string{"DXREADY_MAX_OPEN_BOOKINGS", "abc"}, nil, 0, 1, "--max-open-bookings must be between 1 and 100"},
+		{"not a number", []string{"DXREADY_MAX_OPEN_BOOKINGS", "abc"}, nil, 2, 1, `DXREADY_MAX_OPEN_BOOKINGS="abc" is not a whole number — it sets --max-open-bookings`},
+		{"a bad variable under a given flag", []string{"DXREADY_MAX_OPEN_BOOKINGS", "abc"}, []string{"--max-open-bookings", "3"}, 3, 1, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
