@@ -23,9 +23,7 @@ const (
 	ActAssessmentAnswer  Action = "assessment.answer"   // start, answer and submit a firm's self-assessment
 	ActResultView        Action = "result.view"         // see a firm's assessment results
 	ActAdvisorBook       Action = "advisor.book"        // see advisors' free slots and book one for a firm
-	ActBookingView       Action = "booking.view"        // see a booking, its .ics and its action plan
-	ActBookingChange     Action = "booking.change"      // reschedule or cancel a booking
-	ActConsultation      Action = "booking.consult"     // record a consultation: outcome, notes, action items
+	ActBookingView       Action = "booking.view"        // see a booking, its .ics and its action plan; what a party may change, and when, is advisors.CanChange
 	ActActionTick        Action = "action.tick"         // tick off an item of a firm's action plan
 	ActAdvisorProfile    Action = "advisor.profile"     // edit an advisor's profile, hours and leave
 	ActAdvisorManage     Action = "advisors.manage"     // add and disable advisors; read the outbox
@@ -35,7 +33,7 @@ const (
 var Actions = []Action{ActFirmView, ActFirmEdit, ActContactManage, ActFirmUsersApprove,
 	ActFirmSearch, ActFirmImport, ActAssociationView, ActMembersView, ActAssociationExport, ActMemberInvite,
 	ActAssociationManage, ActResultsShare, ActUserManage, ActAssessmentAnswer, ActResultView,
-	ActAdvisorBook, ActBookingView, ActBookingChange, ActConsultation, ActActionTick, ActAdvisorProfile, ActAdvisorManage}
+	ActAdvisorBook, ActBookingView, ActActionTick, ActAdvisorProfile, ActAdvisorManage}
 
 // Target is what an action is aimed at. Zero fields mean "not about a firm"
 // or "not about an association".
@@ -70,7 +68,7 @@ func canFirm(u *User, a Action, t Target) bool {
 	ownFirm := u.FirmID != 0 && t.FirmID == u.FirmID
 	switch a {
 	case ActFirmView, ActFirmEdit, ActContactManage, ActFirmUsersApprove, ActAssessmentAnswer, ActResultView, ActResultsShare,
-		ActAdvisorBook, ActBookingView, ActBookingChange, ActActionTick:
+		ActAdvisorBook, ActBookingView, ActActionTick:
 		return ownFirm
 	}
 	return false
@@ -101,7 +99,7 @@ func canAdvisor(u *User, a Action, t Target) bool {
 		return t.FirmID != 0
 	case ActResultView:
 		return t.FirmID != 0 && slices.Contains(t.AdvisedBy, u.ID)
-	case ActBookingView, ActBookingChange, ActConsultation, ActActionTick, ActAdvisorProfile:
+	case ActBookingView, ActActionTick, ActAdvisorProfile:
 		return own
 	}
 	return false

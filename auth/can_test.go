@@ -40,7 +40,7 @@ func TestCanMatrix(t *testing.T) {
 	allowed := map[string]bool{}
 	allow := func(user string, a Action, target string) { allowed[user+"|"+string(a)+"|"+target] = true }
 	for _, a := range []Action{ActFirmView, ActFirmEdit, ActContactManage, ActFirmUsersApprove, ActAssessmentAnswer, ActResultView, ActResultsShare,
-		ActAdvisorBook, ActBookingView, ActBookingChange, ActActionTick} {
+		ActAdvisorBook, ActBookingView, ActActionTick} {
 		allow("firm", a, "own firm")
 		allow("firm", a, "own booking")
 	}
@@ -52,7 +52,7 @@ func TestCanMatrix(t *testing.T) {
 		allow("advisor", ActFirmView, tg)
 	}
 	allow("advisor", ActResultView, "own booking")
-	for _, a := range []Action{ActBookingView, ActBookingChange, ActConsultation, ActActionTick, ActAdvisorProfile} {
+	for _, a := range []Action{ActBookingView, ActActionTick, ActAdvisorProfile} {
 		allow("advisor", a, "own booking")
 		allow("advisor", a, "own advisor")
 	}
