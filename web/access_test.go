@@ -2,20 +2,41 @@ package web
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/go-chi/chi/v5"
+
 	"dxready/advisors"
+	"dxready/scoring"
 	"dxready/store"
+	"dxready/store/storetest"
 )
 
-// Every protected route against every kind of user: anonymous users are
-// sent to log in; signed-in users get the page or a 403/404, never a 500.
+// access is the status each kind of user gets for one request.
+type access map[string]int
+
+// routeCase is one request to a route: a concrete path and what each kind
+// of user gets.
+type routeCase struct {
+	path string
+	want access
+}
+
+var accessUsers = []string{"anonymous", "firm", "lead", "advisor", "admin"}
+
+// Every route of the router against every kind of user: anonymous users are
+// sent to log in, signed-in users get the page or a 403/404, never a 500.
+// The routes come from the router itself (chi.Walk), so a new route fails
+// this test until it has a row; a HEAD to every GET path answers as the
+// GET does, with no body.
 func TestRouteAccessMatrix(t *testing.T) {
 	e := newEnv(t)
-	fx := e.fx
 	users := map[string]*client{
 		"anonymous": e.client(),
 		"firm":      e.client().login("firm@test.local"),
@@ -23,17 +44,103 @@ func TestRouteAccessMatrix(t *testing.T) {
 		"advisor":   e.client().login("advisor@test.local"),
 		"admin":     e.client().login("admin@test.local"),
 	}
-	ownFirm := "/firms/" + strconv.FormatInt(fx.GoDuc.ID, 10)     // firm user's own; member of the lead's association
-	otherWood := "/firms/" + strconv.FormatInt(fx.NoiThat.ID, 10) // another wood member
-	logistics := "/firms/" + strconv.FormatInt(fx.Kho.ID, 10)     // not in the lead's association
+	want := accessMatrix(t, e)
+	mux := e.web.routes().(*chi.Mux)
+	routed := map[string]bool{}
+	err := chi.Walk(mux, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		key := method + " " + route
+		routed[key] = true
+		if len(want[key]) == 0 {
+			t.Errorf("route %s has no row in the access matrix: add what each kind of user gets", key)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(routed) < 60 {
+		t.Fatalf("chi.Walk found only %d routes", len(routed))
+	}
+	keys := slices.Sorted(maps.Keys(want))
+	// Signing out goes last, or the other rows would run signed out.
+	keys = append(slices.DeleteFunc(keys, func(k string) bool { return k == "POST /logout" }), "POST /logout")
+	for _, key := range keys {
+		if !routed[key] {
+			t.Errorf("access matrix row %s is not a route of the router", key)
+			continue
+		}
+		method, pattern, _ := strings.Cut(key, " ")
+		for _, rc := range want[key] {
+			if got := mux.Find(chi.NewRouteContext(), method, strings.Split(rc.path, "?")[0]); got != pattern {
+				t.Errorf("%s %s is routed to %q, not to the row's %s", method, rc.path, got, pattern)
+			}
+			for _, name := range accessUsers {
+				checkAccess(t, users[name], name, method, rc)
+			}
+		}
+	}
+	for name, c := range users {
+		if got := c.get("/no/such/page").status; got != http.StatusNotFound {
+			t.Errorf("GET /no/such/page as %s = %d", name, got)
+		}
+	}
+}
+
+// checkAccess sends one request of rc as user name; a GET is repeated as
+// HEAD, which must answer the same status with an empty body.
+func checkAccess(t *testing.T, c *client, name, method string, rc routeCase) {
+	t.Helper()
+	want, ok := rc.want[name]
+	if !ok {
+		t.Errorf("%s %s: no expectation for %s", method, rc.path, name)
+		return
+	}
+	var r resp
+	if method == http.MethodGet {
+		r = c.get(rc.path)
+		req, _ := http.NewRequest(http.MethodHead, c.e.srv.URL+rc.path, nil)
+		if h := c.do(req); h.status != r.status || h.body != "" {
+			t.Errorf("HEAD %s as %s = %d with %d bytes, GET = %d", rc.path, name, h.status, len(h.body), r.status)
+		}
+	} else {
+		r = c.post(rc.path, nil)
+	}
+	if r.status != want {
+		t.Errorf("%s %s as %s = %d, want %d", method, rc.path, name, r.status, want)
+	}
+	if r.status >= 500 {
+		t.Errorf("%s %s as %s: server error", method, rc.path, name)
+	}
+}
+
+// accessMatrix is what each kind of user gets from each route, keyed by
+// "METHOD pattern" as the router lists it. Unsafe requests are sent with an
+// empty form: past the door, a handler answers 4xx for it and changes nothing.
+func accessMatrix(t *testing.T, e *env) map[string][]routeCase {
+	fx := e.fx
+	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	const login = 303
+	all := func(status int) access {
+		return access{"anonymous": status, "firm": status, "lead": status, "advisor": status, "admin": status}
+	}
+	signedIn := func(status int) access {
+		return access{"anonymous": login, "firm": status, "lead": status, "advisor": status, "admin": status}
+	}
+	firmOnly := func(status int) access {
+		return access{"anonymous": login, "firm": status, "lead": 403, "advisor": 403, "admin": 403}
+	}
+	adminOnly := func(status int) access {
+		return access{"anonymous": login, "firm": 403, "lead": 403, "advisor": 403, "admin": status}
+	}
+	ownFirm := "/firms/" + id(fx.GoDuc.ID)     // firm user's own; member of the lead's association
+	otherWood := "/firms/" + id(fx.NoiThat.ID) // another wood member
+	logistics := "/firms/" + id(fx.Kho.ID)     // not in the lead's association
 	wood := assocPath(fx.Wood.ID, "")
 	logi := assocPath(fx.Logistics.ID, "")
 	invite := fmt.Sprintf("%s/members/%d/invite", wood, fx.NoiThat.ID)
 	inviteOther := fmt.Sprintf("%s/members/%d/invite", logi, fx.Kho.ID)
-	own := map[string]int{"anonymous": login, "firm": 404, "lead": 200, "advisor": 404, "admin": 200}
-	other := map[string]int{"anonymous": login, "firm": 404, "lead": 404, "advisor": 404, "admin": 200}
-	adminOnly := map[string]int{"anonymous": login, "firm": 403, "lead": 403, "advisor": 403, "admin": 200}
+	own := access{"anonymous": login, "firm": 404, "lead": 200, "advisor": 404, "admin": 200}
+	other := access{"anonymous": login, "firm": 404, "lead": 404, "advisor": 404, "admin": 200}
 	nine := nineOClock(t, e)
 	bk := &store.Booking{AdvisorID: fx.Advisor.ID, FirmID: fx.GoDuc.ID, Period: advisors.Period{Start: nine.UTC(), End: nine.Add(time.Hour).UTC()},
 		Mode: "online", Language: "vi", Pillars: []string{"data"}}
@@ -41,93 +148,110 @@ func TestRouteAccessMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	booking := bookingURL(bk.ID, "")
-	advisor := "/advisors/" + strconv.FormatInt(fx.Advisor.ID, 10)
-	firmOnly := map[string]int{"anonymous": login, "firm": 200, "lead": 403, "advisor": 403, "admin": 403}
-	// The firm already holds its one open booking with this advisor (fair
-	// use): its booking form says so with a 409.
-	bookForm := map[string]int{"anonymous": login, "firm": 409, "lead": 403, "advisor": 403, "admin": 403}
-	bookingParties := map[string]int{"anonymous": login, "firm": 200, "lead": 404, "advisor": 200, "admin": 200}
-	want := map[string]map[string]int{
-		"/advisors": firmOnly,
-		advisor:     {"anonymous": login, "firm": 200, "lead": 403, "advisor": 200, "admin": 200}, // the advisor and the Center preview it
-		advisor + "/book?start=" + strconv.FormatInt(nine.Add(75*time.Minute).Unix(), 10): bookForm,
-		"/advisors/999":           {"anonymous": login, "firm": 404, "lead": 403, "advisor": 403, "admin": 404},
-		"/bookings":               {"anonymous": login, "firm": 200, "lead": 403, "advisor": 200, "admin": 200},
-		booking:                   bookingParties,
-		booking + "/calendar.ics": bookingParties,
-		"/bookings/999":           {"anonymous": login, "firm": 404, "lead": 404, "advisor": 404, "admin": 404},
-		advisor + "/edit":         {"anonymous": login, "firm": 403, "lead": 403, "advisor": 200, "admin": 200},
-		"/advisors/999/edit":      {"anonymous": login, "firm": 404, "lead": 404, "advisor": 404, "admin": 404},
-		"/schedule":               {"anonymous": login, "firm": 403, "lead": 403, "advisor": 200, "admin": 303},
-		"/schedule?advisor=" + strconv.FormatInt(fx.Advisor.ID, 10): {"anonymous": login, "firm": 403, "lead": 403, "advisor": 200, "admin": 200},
-		"/admin/advisors":         adminOnly,
-		"/admin/outbox":           adminOnly,
-		"/associations":           {"anonymous": login, "firm": 403, "lead": 303, "advisor": 403, "admin": 200},
-		wood:                      own,
-		wood + "/members":         own,
-		wood + "/members.csv":     own,
-		wood + "/members.xlsx":    own,
-		wood + "/aggregates.csv":  own,
-		wood + "/aggregates.xlsx": own,
-		invite:                    own,
-		logi:                      other,
-		logi + "/members":         other,
-		logi + "/members.csv":     other,
-		logi + "/aggregates.xlsx": other,
-		inviteOther:               other,
-		"/associations/999":       {"anonymous": login, "firm": 404, "lead": 404, "advisor": 404, "admin": 404},
-		"/admin/associations/" + strconv.FormatInt(fx.Wood.ID, 10): adminOnly,
-		"/profile":                {"anonymous": login, "firm": 200, "lead": 403, "advisor": 403, "admin": 403},
-		"/profile/edit":           {"anonymous": login, "firm": 200, "lead": 403, "advisor": 403, "admin": 403},
-		"/profile/contact/export": {"anonymous": login, "firm": 200, "lead": 403, "advisor": 403, "admin": 403},
-		ownFirm:                   {"anonymous": login, "firm": 200, "lead": 200, "advisor": 200, "admin": 200},
-		otherWood:                 {"anonymous": login, "firm": 404, "lead": 200, "advisor": 200, "admin": 200},
-		logistics:                 {"anonymous": login, "firm": 404, "lead": 404, "advisor": 200, "admin": 200},
-		"/firms/999999":           {"anonymous": login, "firm": 404, "lead": 404, "advisor": 404, "admin": 404},
-		"/firms/abc":              {"anonymous": login, "firm": 404, "lead": 404, "advisor": 404, "admin": 404},
-		"/admin/firms":            {"anonymous": login, "firm": 403, "lead": 403, "advisor": 403, "admin": 200},
-		"/admin/import":           {"anonymous": login, "firm": 403, "lead": 403, "advisor": 403, "admin": 200},
-		"/":                       {"anonymous": 200, "firm": 200, "lead": 200, "advisor": 200, "admin": 200},
-		"/no/such/page":           {"anonymous": 404, "firm": 404, "lead": 404, "advisor": 404, "admin": 404},
+	advisor := "/advisors/" + id(fx.Advisor.ID)
+	bookingParties := access{"anonymous": login, "firm": 200, "lead": 404, "advisor": 200, "admin": 200}
+	result, draft := assessmentsFor(t, e)
+	firmLinks := access{"anonymous": login, "firm": 404, "lead": 404, "advisor": 404, "admin": 404}
+	return map[string][]routeCase{
+		"GET /":                                         {{"/", all(200)}},
+		"GET /healthz":                                  {{"/healthz", all(200)}},
+		"GET /metrics":                                  {{"/metrics", all(200)}}, // loopback only: tests are loopback
+		"GET /static/*":                                 {{e.web.assets.URL("css/app.css"), all(200)}, {"/static/x/nope.js", all(404)}},
+		"GET /register":                                 {{"/register", all(200)}},
+		"POST /register":                                {{"/register", all(422)}},
+		"GET /login":                                    {{"/login", all(200)}},
+		"POST /login":                                   {{"/login", all(401)}},
+		"POST /logout":                                  {{"/logout", all(303)}},
+		"POST /language":                                {{"/language", all(400)}},
+		"GET /profile":                                  {{"/profile", firmOnly(200)}},
+		"GET /profile/edit":                             {{"/profile/edit", firmOnly(200)}},
+		"POST /profile/edit":                            {{"/profile/edit", firmOnly(422)}},
+		"POST /profile/contact":                         {{"/profile/contact", firmOnly(422)}},
+		"POST /profile/contact/erase":                   {{"/profile/contact/erase", firmOnly(303)}},
+		"GET /profile/contact/export":                   {{"/profile/contact/export", firmOnly(200)}},
+		"POST /profile/users/{id}/approve":              {{"/profile/users/999/approve", firmOnly(404)}},
+		"POST /profile/sharing":                         {{"/profile/sharing", firmOnly(400)}},
+		"GET /assessment":                               {{"/assessment", firmOnly(303)}}, // resumes the open draft
+		"POST /assessment":                              {{"/assessment", firmOnly(303)}},
+		"GET /assessment/{id}/step/{n}":                 {{draft + "/step/1", firmOnly(200)}, {draft + "/step/9", firmOnly(404)}, {"/assessment/999/step/1", firmOnly(404)}},
+		"POST /assessment/{id}/step/{n}":                {{draft + "/step/1", firmOnly(303)}, {"/assessment/999/step/1", firmOnly(404)}},
+		"POST /assessment/{id}/answer":                  {{draft + "/answer", firmOnly(400)}},
+		"GET /assessment/{id}/review":                   {{draft + "/review", firmOnly(200)}, {result + "/review", firmOnly(303)}},
+		"POST /assessment/{id}/submit":                  {{draft + "/submit", firmOnly(422)}, {result + "/submit", firmOnly(409)}},
+		"GET /assessment/{id}/result":                   {{result + "/result", access{"anonymous": login, "firm": 200, "lead": 404, "advisor": 404, "admin": 200}}, {"/assessment/999/result", signedIn(404)}},
+		"GET /associations":                             {{"/associations", access{"anonymous": login, "firm": 403, "lead": 303, "advisor": 403, "admin": 200}}},
+		"GET /associations/{id}":                        {{wood, own}, {logi, other}, {"/associations/999", signedIn(404)}},
+		"GET /associations/{id}/members":                {{wood + "/members", own}, {logi + "/members", other}},
+		"GET /associations/{id}/members.csv":            {{wood + "/members.csv", own}, {logi + "/members.csv", other}},
+		"GET /associations/{id}/members.xlsx":           {{wood + "/members.xlsx", own}},
+		"GET /associations/{id}/aggregates.csv":         {{wood + "/aggregates.csv", own}},
+		"GET /associations/{id}/aggregates.xlsx":        {{wood + "/aggregates.xlsx", own}, {logi + "/aggregates.xlsx", other}},
+		"GET /associations/{id}/members/{firm}/invite":  {{invite, own}, {inviteOther, other}},
+		"POST /associations/{id}/members/{firm}/invite": {{invite, access{"anonymous": login, "firm": 404, "lead": 422, "advisor": 404, "admin": 422}}, {inviteOther, other422()}},
+		"GET /advisors":                                 {{"/advisors", firmOnly(200)}},
+		// The advisor and the Center preview an advisor's page as firms see it.
+		"GET /advisors/{id}": {{advisor, access{"anonymous": login, "firm": 200, "lead": 403, "advisor": 200, "admin": 200}},
+			{"/advisors/999", access{"anonymous": login, "firm": 404, "lead": 403, "advisor": 403, "admin": 404}}},
+		// The firm already holds its one open booking with this advisor
+		// (fair use): its booking form says so with a 409.
+		"GET /advisors/{id}/book":                  {{advisor + "/book?start=" + id(nine.Add(75*time.Minute).Unix()), firmOnly(409)}},
+		"POST /advisors/{id}/book":                 {{advisor + "/book", access{"anonymous": login, "firm": 404, "lead": 403, "advisor": 403, "admin": 403}}},
+		"GET /advisors/{id}/edit":                  {{advisor + "/edit", access{"anonymous": login, "firm": 403, "lead": 403, "advisor": 200, "admin": 200}}, {"/advisors/999/edit", signedIn(404)}},
+		"POST /advisors/{id}/edit":                 {{advisor + "/edit", access{"anonymous": login, "firm": 403, "lead": 403, "advisor": 422, "admin": 422}}},
+		"POST /advisors/{id}/leave":                {{advisor + "/leave", access{"anonymous": login, "firm": 403, "lead": 403, "advisor": 422, "admin": 422}}},
+		"POST /advisors/{id}/leave/{leave}/delete": {{advisor + "/leave/999/delete", access{"anonymous": login, "firm": 403, "lead": 403, "advisor": 404, "admin": 404}}},
+		"GET /bookings":                            {{"/bookings", access{"anonymous": login, "firm": 200, "lead": 403, "advisor": 200, "admin": 200}}},
+		"GET /schedule": {{"/schedule", access{"anonymous": login, "firm": 403, "lead": 403, "advisor": 200, "admin": 303}},
+			{"/schedule?advisor=" + id(fx.Advisor.ID), access{"anonymous": login, "firm": 403, "lead": 403, "advisor": 200, "admin": 200}}},
+		"GET /bookings/{id}":              {{booking, bookingParties}, {"/bookings/999", signedIn(404)}},
+		"GET /bookings/{id}/calendar.ics": {{booking + "/calendar.ics", bookingParties}},
+		"POST /bookings/{id}/cancel":      {{booking + "/cancel", access{"anonymous": login, "firm": 422, "lead": 404, "advisor": 422, "admin": 422}}},
+		"POST /bookings/{id}/reschedule":  {{booking + "/reschedule", access{"anonymous": login, "firm": 422, "lead": 404, "advisor": 422, "admin": 422}}},
+		// The booking has not started: recording it is refused by the booking rules (409).
+		"POST /bookings/{id}/outcome": {{booking + "/outcome", access{"anonymous": login, "firm": 403, "lead": 404, "advisor": 409, "admin": 409}}},
+		"POST /bookings/{id}/actions": {{booking + "/actions", access{"anonymous": login, "firm": 403, "lead": 404, "advisor": 409, "admin": 409}}},
+		"POST /bookings/{id}/notes":   {{booking + "/notes", access{"anonymous": login, "firm": 403, "lead": 404, "advisor": 409, "admin": 409}}},
+		"POST /actions/{id}/done":     {{"/actions/999/done", signedIn(404)}},
+		"GET /firms/{id}": {{ownFirm, signedIn(200)}, {otherWood, access{"anonymous": login, "firm": 404, "lead": 200, "advisor": 200, "admin": 200}},
+			{logistics, access{"anonymous": login, "firm": 404, "lead": 404, "advisor": 200, "admin": 200}},
+			{"/firms/999999", firmLinks}, {"/firms/abc", firmLinks}},
+		"GET /admin/firms":                      {{"/admin/firms", adminOnly(200)}},
+		"GET /admin/import":                     {{"/admin/import", adminOnly(200)}},
+		"POST /admin/import":                    {{"/admin/import", adminOnly(400)}},
+		"GET /admin/associations/{id}":          {{"/admin/associations/" + id(fx.Wood.ID), adminOnly(200)}},
+		"POST /admin/associations/{id}/leads":   {{"/admin/associations/" + id(fx.Wood.ID) + "/leads", adminOnly(422)}},
+		"POST /admin/associations/{id}/members": {{"/admin/associations/" + id(fx.Wood.ID) + "/members", adminOnly(400)}},
+		"GET /admin/advisors":                   {{"/admin/advisors", adminOnly(200)}},
+		"POST /admin/advisors":                  {{"/admin/advisors", adminOnly(422)}},
+		"POST /admin/advisors/{id}/active":      {{"/admin/advisors/999/active", adminOnly(404)}},
+		"GET /admin/outbox":                     {{"/admin/outbox", adminOnly(200)}},
+		"POST /admin/outbox/{id}/retry":         {{"/admin/outbox/999/retry", adminOnly(404)}},
 	}
-	for path, byUser := range want {
-		for name, c := range users {
-			if got := c.get(path).status; got != byUser[name] {
-				t.Errorf("GET %s as %s = %d, want %d", path, name, got, byUser[name])
-			}
-		}
+}
+
+func other422() access {
+	return access{"anonymous": 303, "firm": 404, "lead": 404, "advisor": 404, "admin": 422}
+}
+
+// assessmentsFor gives the fixture firm a submitted result and an open
+// draft, and returns their paths ("/assessment/{id}").
+func assessmentsFor(t *testing.T, e *env) (result, draft string) {
+	t.Helper()
+	in := e.web.defaultInstrument()
+	p := profileOf(e.fx.GoDuc)
+	if err := e.st.LoadSubmissions(ctx, in, []store.PastSubmission{{FirmID: e.fx.GoDuc.ID, Profile: p,
+		Result: scoring.Score(in, p, nil), SubmittedAt: storetest.Clock.Add(-time.Hour)}}); err != nil {
+		t.Fatal(err)
 	}
-	// Unsafe routes: only the right role gets past the door. The booking
-	// has not started: recording it is refused by the booking rules (409).
-	posts := map[string]map[string]int{
-		advisor + "/book":             {"anonymous": login, "firm": 404, "lead": 403, "advisor": 403, "admin": 403},
-		booking + "/cancel":           {"anonymous": login, "firm": 422, "lead": 404, "advisor": 422, "admin": 422},
-		booking + "/reschedule":       {"anonymous": login, "firm": 422, "lead": 404, "advisor": 422, "admin": 422},
-		booking + "/outcome":          {"anonymous": login, "firm": 403, "lead": 404, "advisor": 409, "admin": 409},
-		booking + "/actions":          {"anonymous": login, "firm": 403, "lead": 404, "advisor": 409, "admin": 409},
-		booking + "/notes":            {"anonymous": login, "firm": 403, "lead": 404, "advisor": 409, "admin": 409},
-		"/actions/999/done":           {"anonymous": login, "firm": 404, "lead": 404, "advisor": 404, "admin": 404},
-		advisor + "/edit":             {"anonymous": login, "firm": 403, "lead": 403, "advisor": 422, "admin": 422},
-		advisor + "/leave":            {"anonymous": login, "firm": 403, "lead": 403, "advisor": 422, "admin": 422},
-		advisor + "/leave/999/delete": {"anonymous": login, "firm": 403, "lead": 403, "advisor": 404, "admin": 404},
-		"/admin/advisors":             {"anonymous": login, "firm": 403, "lead": 403, "advisor": 403, "admin": 422},
-		"/admin/advisors/999/active":  {"anonymous": login, "firm": 403, "lead": 403, "advisor": 403, "admin": 404},
-		"/admin/outbox/999/retry":     {"anonymous": login, "firm": 403, "lead": 403, "advisor": 403, "admin": 404},
-		"/profile/contact/erase":      {"anonymous": login, "firm": 303, "lead": 403, "advisor": 403, "admin": 403},
-		"/profile/sharing":            {"anonymous": login, "firm": 400, "lead": 403, "advisor": 403, "admin": 403},
-		invite:                        {"anonymous": login, "firm": 404, "lead": 422, "advisor": 404, "admin": 422},
-		inviteOther:                   {"anonymous": login, "firm": 404, "lead": 404, "advisor": 404, "admin": 422},
-		"/admin/associations/" + strconv.FormatInt(fx.Wood.ID, 10) + "/leads":   {"anonymous": login, "firm": 403, "lead": 403, "advisor": 403, "admin": 422},
-		"/admin/associations/" + strconv.FormatInt(fx.Wood.ID, 10) + "/members": {"anonymous": login, "firm": 403, "lead": 403, "advisor": 403, "admin": 400},
-		"/admin/import": {"anonymous": login, "firm": 403, "lead": 403, "advisor": 403, "admin": 400},
+	subs, err := e.st.Submissions(ctx, e.fx.GoDuc.ID)
+	if err != nil || len(subs) != 1 {
+		t.Fatalf("submissions: %v %v", subs, err)
 	}
-	for path, byUser := range posts {
-		for name, c := range users {
-			if got := c.post(path, nil).status; got != byUser[name] {
-				t.Errorf("POST %s as %s = %d, want %d", path, name, got, byUser[name])
-			}
-		}
+	d, err := e.st.Draft(ctx, e.fx.GoDuc.ID, in, p, e.fx.FirmUser.ID)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return fmt.Sprintf("/assessment/%d", subs[0].ResponseID), fmt.Sprintf("/assessment/%d", d.ID)
 }
 
 // A lead sees a member firm's record but not its contact person; the

@@ -142,7 +142,8 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 }
 
 // chooseLanguage picks the language (?lang=, cookie, Accept-Language) and
-// remembers an explicit choice in a cookie and on the user's account.
+// remembers an explicit ?lang= in the cookie only: a GET changes nothing
+// stored. A signed-in user's account language changes by POST /language.
 func (s *Server) chooseLanguage(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query().Get("lang")
@@ -151,18 +152,16 @@ func (s *Server) chooseLanguage(next http.Handler) http.Handler {
 			cookie = c.Value
 		}
 		l := s.bundle.Match(q, cookie, r.Header.Get("Accept-Language"))
-		if q != "" && q == l {
-			http.SetCookie(w, &http.Cookie{Name: "lang", Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
-				HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
-			if u := currentUser(r); u != nil && u.Lang != l {
-				if err := s.store.SetUserLang(r.Context(), u.ID, l); err != nil {
-					s.log.Warn("set user lang", "err", err)
-				}
-				s.sessions.dropUser(u.ID)
-			}
+		if q != "" && q == l && cookie != l {
+			s.setLangCookie(w, l)
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), langKey, l)))
 	})
+}
+
+func (s *Server) setLangCookie(w http.ResponseWriter, l string) {
+	http.SetCookie(w, &http.Cookie{Name: "lang", Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
 }
 
 // requireSignIn sends anonymous visitors to the login page, then back.

@@ -88,6 +88,7 @@ func toInt64(n any) int64 {
 type page struct {
 	Lang      string
 	OtherLang string
+	Here      string // this page's local URL (see localURL), where the language form returns to
 	LangURL   string // this page in the other language
 	User      *auth.User
 	Nav       []navItem
@@ -108,13 +109,42 @@ func (s *Server) newPage(w http.ResponseWriter, r *http.Request, title string) p
 	if l == locale.EN {
 		other = locale.VI
 	}
-	q := r.URL.Query()
-	q.Set("lang", other)
 	u := currentUser(r)
-	p := page{Lang: l, OtherLang: other, LangURL: r.URL.Path + "?" + q.Encode(), User: u, Path: r.URL.Path,
+	at := r.URL
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		at = formPageURL(r)
+	}
+	p := page{Lang: l, OtherLang: other, Here: localURL(at, ""), LangURL: localURL(at, other), User: u, Path: r.URL.Path,
 		Flash: s.takeFlash(w, r), Demo: s.cfg.Demo, Title: title}
 	p.Nav = navFor(u, r.URL.Path)
 	return p
+}
+
+// formPageURL is, for a form re-rendered after a POST, the page the form
+// was on (a same-origin Referer), so that switching language there does
+// not GET an address that only takes POST; "/" when unknown.
+func formPageURL(r *http.Request) *url.URL {
+	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host && ref.Host != "" {
+		return ref
+	}
+	return &url.URL{Path: "/"}
+}
+
+// localURL is u as a link on this site: its path, escaped and starting with
+// exactly one "/" (never a scheme-relative "//host" or an absolute URL,
+// whatever the request line held), and its query with lang set to lang
+// (removed when lang is "").
+func localURL(u *url.URL, lang string) string {
+	p := (&url.URL{Path: "/" + strings.TrimLeft(u.Path, `/\`)}).EscapedPath()
+	q := u.Query()
+	q.Del("lang")
+	if lang != "" {
+		q.Set("lang", lang)
+	}
+	if len(q) == 0 {
+		return p
+	}
+	return p + "?" + q.Encode()
 }
 
 // navFor lists the links a user's role leads to.

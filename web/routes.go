@@ -19,7 +19,9 @@ const (
 // routes is the one route table of the portal.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.ClientIPFromRemoteAddr)
+	// HEAD is answered wherever GET is (the GET handler runs; net/http
+	// drops the body).
+	r.Use(middleware.GetHead, middleware.ClientIPFromRemoteAddr)
 	r.Use(s.recoverPanics, s.measure, securityHeaders)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
@@ -27,7 +29,7 @@ func (s *Server) routes() http.Handler {
 	// Machine endpoints: no session, no language.
 	r.Get("/healthz", s.healthz)
 	r.Get("/metrics", s.metricsHandler)
-	r.Handle(staticPattern, s.assets)
+	r.Method(http.MethodGet, staticPattern, s.assets)
 
 	r.Group(func(r chi.Router) {
 		r.Use(s.limitBody(maxFormBytes), s.loadSession, s.chooseLanguage)
@@ -39,6 +41,7 @@ func (s *Server) routes() http.Handler {
 		r.Get("/login", s.login)
 		r.Post("/login", s.loginPost)
 		r.Post("/logout", s.logoutPost)
+		r.Post("/language", s.languagePost)
 
 		// A firm's own profile (signed-in firm users).
 		r.Group(func(r chi.Router) {
