@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 )
 
 // sheet receives an export's rows; csvSheet and xlsxSheet write them.
@@ -18,7 +20,9 @@ type sheet interface {
 
 // csvSheet writes UTF-8 CSV with a byte-order mark, so Excel reads
 // Vietnamese correctly. Numbers use a full stop: CSV is for machines;
-// people who want numbers in their locale take the XLSX.
+// people who want numbers in their locale take the XLSX. Text cells are
+// neutralised (csvText); numbers are written as numbers, so a negative
+// change stays a number a spreadsheet can add up.
 type csvSheet struct {
 	buf *bufio.Writer
 	w   *csv.Writer
@@ -38,7 +42,7 @@ func (c *csvSheet) Row(cells []any) error {
 		switch v := v.(type) {
 		case nil:
 		case string:
-			rec[i] = v
+			rec[i] = csvText(v)
 		case int:
 			rec[i] = strconv.Itoa(v)
 		case float64:
@@ -48,6 +52,23 @@ func (c *csvSheet) Row(cells []any) error {
 		}
 	}
 	return c.w.Write(rec)
+}
+
+// formulaStarts are the first characters that make a spreadsheet read a
+// cell as a formula (OWASP's CSV-injection list: = + - @ tab CR), with
+// their full-width forms, which some spreadsheet locales read the same way.
+const formulaStarts = "=+-@\t\r\uFF1D\uFF0B\uFF0D\uFF20"
+
+// csvText makes a text cell safe to open in a spreadsheet: one that starts
+// (after any spaces) with a formula character gets a leading single quote,
+// so it is shown as the text it is, never run; bytes that are not UTF-8
+// (stored before input was checked) become U+FFFD, so the file is UTF-8.
+func csvText(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if r, _ := utf8.DecodeRuneInString(strings.TrimLeft(s, " ")); strings.ContainsRune(formulaStarts, r) {
+		return "'" + s
+	}
+	return s
 }
 
 func (c *csvSheet) Close() error {
