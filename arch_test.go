@@ -10,7 +10,8 @@ import (
 // allowedImports is STYLE.md §8's direction table, plus demo (documented in
 // demo/demo.go): for each of our packages, which of ours it may import.
 var allowedImports = map[string][]string{
-	"dxready/firms":     {},
+	"dxready/plaintext": {}, // the text rule, used by several domains (plaintext/plaintext.go)
+	"dxready/firms":     {"dxready/plaintext"},
 	"dxready/survey":    {},
 	"dxready/auth":      {},
 	"dxready/locale":    {},
@@ -26,7 +27,7 @@ var allowedImports = map[string][]string{
 	"dxready/demo":            {"dxready/firms", "dxready/auth", "dxready/store", "dxready/survey", "dxready/scoring", "dxready/advisors"}, // seeds like storetest: store + domain packages
 	// mail delivers the outbox (documented in mail/doc.go): store only.
 	"dxready/mail": {"dxready/store"},
-	"dxready/web": {"dxready/firms", "dxready/survey", "dxready/scoring", "dxready/disclosure", "dxready/advisors", "dxready/auth",
+	"dxready/web": {"dxready/plaintext", "dxready/firms", "dxready/survey", "dxready/scoring", "dxready/disclosure", "dxready/advisors", "dxready/auth",
 		"dxready/charts", "dxready/locale", "dxready/store", "dxready/templates", "dxready/static"},
 	// loadtest is `dxready load` (STYLE.md §10: a tool, not the portal): it
 	// speaks HTTP to a running portal and needs only the instrument to
@@ -36,12 +37,12 @@ var allowedImports = map[string][]string{
 	// main also runs commands: demo, rescore (scoring rules applied to stored
 	// answers), user add; it imports their domain packages for that, and
 	// only dispatches `dxready load` to loadtest.
-	"dxready": {"dxready/web", "dxready/store", "dxready/mail", "dxready/locale", "dxready/firms", "dxready/auth", "dxready/demo", "dxready/survey", "dxready/scoring",
+	"dxready": {"dxready/web", "dxready/store", "dxready/mail", "dxready/locale", "dxready/firms", "dxready/plaintext", "dxready/auth", "dxready/demo", "dxready/survey", "dxready/scoring",
 		"dxready/loadtest"},
 }
 
 // pure packages hold domain rules only: no HTTP, no SQL, no templates.
-var pure = []string{"dxready/firms", "dxready/survey", "dxready/scoring", "dxready/disclosure", "dxready/advisors", "dxready/auth", "dxready/charts"}
+var pure = []string{"dxready/plaintext", "dxready/firms", "dxready/survey", "dxready/scoring", "dxready/disclosure", "dxready/advisors", "dxready/auth", "dxready/charts"}
 
 var impure = []string{"net/http", "database/sql", "html/template", "text/template"}
 

@@ -12,6 +12,7 @@ import (
 
 	"dxready/auth"
 	"dxready/firms"
+	"dxready/plaintext"
 	"dxready/store"
 	"dxready/web"
 )
@@ -108,7 +109,11 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 		if pos[0] != "add" {
 			return errors.New("usage: " + usage)
 		}
-		u := &auth.User{Name: firms.NormalizeName(name), Role: auth.Role(role), Status: auth.StatusActive, Lang: a.cfg.Lang}
+		clean, problem := plaintext.Line(name)
+		if problem != "" {
+			return errors.New("--name: " + a.l.T(string(problem)))
+		}
+		u := &auth.User{Name: clean, Role: auth.Role(role), Status: auth.StatusActive, Lang: a.cfg.Lang}
 		var stdinR io.Reader
 		if fromStdin {
 			stdinR = stdin

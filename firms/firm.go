@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"dxready/plaintext"
 )
 
 // Firm validation problems, as i18n message IDs.
@@ -50,15 +52,18 @@ func (f *Firm) Complete() bool {
 	return f.VSICCode != "" && f.WardCode != "" && f.SizeClass != ""
 }
 
-// Normalize cleans the free-text fields in place.
-func (f *Firm) Normalize() {
-	f.Name = NormalizeName(f.Name)
+// Normalize cleans the free-text fields in place (the name by the text
+// rule, plaintext.Line) and returns the name's problem, if any.
+func (f *Firm) Normalize() plaintext.Problem {
+	var p plaintext.Problem
+	f.Name, p = plaintext.Line(f.Name)
 	f.VSICCode = strings.TrimSpace(f.VSICCode)
 	f.WardCode = strings.TrimSpace(f.WardCode)
 	f.ParkCode = strings.TrimSpace(f.ParkCode)
 	if f.VSICVersion == "" {
 		f.VSICVersion = VSICVersion2018
 	}
+	return p
 }
 
 // Validate checks a full registry record (as imported or edited by staff and
@@ -66,7 +71,9 @@ func (f *Firm) Normalize() {
 // and SizeClass. now bounds the year of the size figures.
 func (f *Firm) Validate(ref *Reference, now time.Time) Problems {
 	ps := Problems{}
-	f.Normalize()
+	if p := f.Normalize(); p != "" {
+		ps.Add("name", Problem(p))
+	}
 	f.validateName(ps)
 	f.validateIndustry(ref, ps)
 	switch _, ok := ref.Ward(f.WardCode); {
@@ -173,10 +180,13 @@ type Contact struct {
 // Validate checks the contact; consented says the consent box was ticked.
 func (c *Contact) Validate(consented bool) Problems {
 	ps := Problems{}
-	c.FullName = NormalizeName(c.FullName)
-	c.Title = NormalizeName(c.Title)
-	c.Email = strings.TrimSpace(c.Email)
-	c.Phone = strings.Join(strings.Fields(c.Phone), "")
+	for field, v := range map[string]*string{"full_name": &c.FullName, "title": &c.Title, "email": &c.Email, "phone": &c.Phone} {
+		var p plaintext.Problem
+		if *v, p = plaintext.Line(*v); p != "" {
+			ps.Add(field, Problem(p))
+		}
+	}
+	c.Phone = strings.ReplaceAll(c.Phone, " ", "")
 	if !consented {
 		ps.Add("consent", ErrContactConsent)
 	}

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"dxready/plaintext"
 )
 
 func mustRef(t testing.TB) *Reference {
@@ -92,6 +94,10 @@ func TestFirmValidate(t *testing.T) {
 		{"negative revenue", func(f *Firm) { f.Size.RevenueVND = -5 }, "revenue", ErrMoneyRange},
 		{"future year", func(f *Firm) { f.Size.Year = 2027 }, "year", ErrYearRange},
 		{"no year", func(f *Firm) { f.Size.Year = 0 }, "year", ErrYearRange},
+		{"NUL in name", func(f *Firm) { f.Name = "Gỗ\x00Đức" }, "name", Problem(plaintext.ErrControl)},
+		{"escape in name", func(f *Firm) { f.Name = "\x1b[31mGỗ" }, "name", Problem(plaintext.ErrControl)},
+		{"0xff in name", func(f *Firm) { f.Name = "Gỗ\xff" }, "name", Problem(plaintext.ErrEncoding)},
+		{"override in name", func(f *Firm) { f.Name = "Gỗ\u202eĐức" }, "name", Problem(plaintext.ErrBidi)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -149,6 +155,9 @@ func TestContactValidate(t *testing.T) {
 		{"bad email", Contact{FullName: "An", Email: "an at b"}, true, "email"},
 		{"display-name email", Contact{FullName: "An", Email: "An <an@b.vn>"}, true, "email"},
 		{"bad phone", Contact{FullName: "An", Phone: "12345"}, true, "phone"},
+		{"NUL in name", Contact{FullName: "An\x00"}, true, "full_name"},
+		{"override in title", Contact{FullName: "An", Title: "Kế toán\u202e"}, true, "title"},
+		{"0xff in phone", Contact{FullName: "An", Phone: "0912\xff345678"}, true, "phone"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

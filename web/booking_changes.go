@@ -31,6 +31,10 @@ func (s *Server) bookingChange(w http.ResponseWriter, r *http.Request, op adviso
 		s.bookingFail(w, r, b, f, err)
 		return nil, nil, store.Actor{}, false
 	}
+	if !f.Valid() { // text the text rule refuses (plaintext)
+		s.renderBooking(w, r, http.StatusUnprocessableEntity, b, f, "")
+		return nil, nil, store.Actor{}, false
+	}
 	return f, b, by, true
 }
 

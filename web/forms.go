@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+
+	"dxready/plaintext"
 )
 
 // form is a submitted form's values and its problems (field -> message ID),
@@ -31,7 +33,15 @@ func (f *form) Fail(field, messageID string) {
 // Valid reports whether no problem was recorded.
 func (f *form) Valid() bool { return len(f.Errors) == 0 }
 
-// parseForm reads the named fields, trimmed. ok is false when the body
+// multiline names the form fields that are <textarea>s: their line breaks
+// are kept (as LF). TestTextareasAreMultiline keeps it in step with the
+// templates.
+var multiline = map[string]bool{"note": true, "notes": true, "bio_vi": true, "bio_en": true}
+
+// parseForm reads the named fields, cleaned by the text rule (plaintext:
+// one line, or a block for the multiline fields; passwords as sent). A
+// field the rule refuses gets its problem, so every form answers 422 with
+// the message at that field and stores nothing. ok is false when the body
 // could not be read; the response (413 or 400) has then been written.
 func (s *Server) parseForm(w http.ResponseWriter, r *http.Request, fields ...string) (*form, bool) {
 	if err := r.ParseForm(); err != nil {
@@ -46,8 +56,16 @@ func (s *Server) parseForm(w http.ResponseWriter, r *http.Request, fields ...str
 	f := newForm()
 	for _, name := range fields {
 		v := r.PostForm.Get(name)
-		if !strings.HasPrefix(name, "password") {
-			v = strings.TrimSpace(v)
+		var p plaintext.Problem
+		switch {
+		case strings.HasPrefix(name, "password"):
+		case multiline[name]:
+			v, p = plaintext.Block(v)
+		default:
+			v, p = plaintext.Line(v)
+		}
+		if p != "" {
+			f.Fail(name, string(p))
 		}
 		f.Values[name] = v
 	}
