@@ -90,6 +90,22 @@ func (c *loadClient) get(ctx context.Context, u string) (string, error) {
 	return string(b), err
 }
 
+var versionRe = regexp.MustCompile(`name="version" value="([0-9a-f]+)"`)
+
+// reviewed opens the draft's review page, as a person does before the
+// submit button, and returns the submit form: the version it reviewed.
+func (c *loadClient) reviewed(ctx context.Context, base string) (url.Values, error) {
+	body, err := c.get(ctx, fmt.Sprintf("%s/assessment/%d/review", base, c.draft))
+	if err != nil {
+		return nil, err
+	}
+	m := versionRe.FindStringSubmatch(body)
+	if m == nil {
+		return nil, fmt.Errorf("load: no version on the review page of draft %d", c.draft)
+	}
+	return url.Values{"version": {m[1]}}, nil
+}
+
 // openDraft starts (or finds) the client's draft, as the start button does.
 func (c *loadClient) openDraft(ctx context.Context, base string) error {
 	req, _ := http.NewRequestWithContext(ctx, "POST", base+"/assessment", nil)

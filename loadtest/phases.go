@@ -98,7 +98,11 @@ func (lt *loadTest) fillAndSubmit(ctx context.Context, c *loadClient, rng *rand.
 	if err := lt.fill(ctx, c, rng, record); err != nil {
 		return err
 	}
-	if _, err := timed(ctx, c, fmt.Sprintf("%s/assessment/%d/submit", lt.base, c.draft), nil, "submit", http.StatusSeeOther, record); err != nil {
+	form, err := c.reviewed(ctx, lt.base)
+	if err != nil {
+		return err
+	}
+	if _, err := timed(ctx, c, fmt.Sprintf("%s/assessment/%d/submit", lt.base, c.draft), form, "submit", http.StatusSeeOther, record); err != nil {
 		return err
 	}
 	return c.openDraft(ctx, lt.base)
@@ -143,15 +147,21 @@ func (lt *loadTest) submitRounds(ctx context.Context, cs []*loadClient) (phase, 
 		}
 	}
 	ignore := func(string, time.Duration, bool) {}
+	forms := make([]url.Values, len(cs)) // the version each client reviewed
 	steps := []struct {
 		what string
 		fn   func(round, i int, c *loadClient) error
 	}{
 		{"filling drafts", func(round, i int, c *loadClient) error {
-			return lt.fill(ctx, c, rand.New(rand.NewPCG(uint64(i), uint64(round))), ignore)
+			if err := lt.fill(ctx, c, rand.New(rand.NewPCG(uint64(i), uint64(round))), ignore); err != nil {
+				return err
+			}
+			var err error
+			forms[i], err = c.reviewed(ctx, lt.base)
+			return err
 		}},
-		{"submitting", func(_, _ int, c *loadClient) error {
-			_, err := timed(ctx, c, fmt.Sprintf("%s/assessment/%d/submit", lt.base, c.draft), nil, "submit", http.StatusSeeOther, submitOnly)
+		{"submitting", func(_, i int, c *loadClient) error {
+			_, err := timed(ctx, c, fmt.Sprintf("%s/assessment/%d/submit", lt.base, c.draft), forms[i], "submit", http.StatusSeeOther, submitOnly)
 			return err
 		}},
 		{"opening drafts", func(_, _ int, c *loadClient) error { return c.openDraft(ctx, lt.base) }},

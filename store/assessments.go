@@ -95,9 +95,15 @@ func (s *Store) findResponse(ctx context.Context, id int64, questions []string) 
 		return nil, mapErr("find response", err)
 	}
 	defer tx.Rollback()
+	return readResponse(ctx, tx, id, questions)
+}
+
+// readResponse reads response id and its answers (all when questions is
+// nil) inside tx, a read or a write transaction.
+func readResponse(ctx context.Context, tx *sql.Tx, id int64, questions []string) (*survey.Response, error) {
 	r := &survey.Response{ID: id, Answers: map[string]survey.Answer{}}
 	var submitted sql.NullTime
-	err = tx.QueryRowContext(ctx, `SELECT firm_id, instrument, status, section, size_class, created_at, updated_at, submitted_at
+	err := tx.QueryRowContext(ctx, `SELECT firm_id, instrument, status, section, size_class, created_at, updated_at, submitted_at
 		FROM responses WHERE id = ?`, id).Scan(&r.FirmID, &r.Instrument, &r.Status, &r.Profile.Section, &r.Profile.Size,
 		&r.CreatedAt, &r.UpdatedAt, &submitted)
 	if err != nil {
@@ -181,12 +187,25 @@ func lockDraft(ctx context.Context, tx *sql.Tx, responseID, firmID int64) error 
 }
 
 // SubmitResponse makes draft responseID of firmID final with its scores,
-// and makes it the firm's current result — all in one transaction.
-func (s *Store) SubmitResponse(ctx context.Context, responseID, firmID, userID int64, r scoring.Result) error {
+// and makes it the firm's current result — all in one transaction. version
+// is the draft's Version that r was computed from and the user reviewed:
+// when the stored draft is at another version (a colleague changed an
+// answer since, or the firm's profile changed), nothing is written and the
+// error is ErrConflict, so a stored score always matches the stored
+// answers. ErrSubmitted if it is no longer a draft; ErrNotFound if it is
+// not firmID's.
+func (s *Store) SubmitResponse(ctx context.Context, responseID, firmID, userID int64, version string, r scoring.Result) error {
 	defer s.changed()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := lockDraft(ctx, tx, responseID, firmID); err != nil {
 			return err
+		}
+		stored, err := readResponse(ctx, tx, responseID, nil)
+		if err != nil {
+			return err
+		}
+		if stored.Version() != version {
+			return fmt.Errorf("store: submit response %d: the draft changed since version %.12s: %w", responseID, version, ErrConflict)
 		}
 		now := s.now()
 		if _, err := tx.ExecContext(ctx, `UPDATE responses SET status = 'submitted', submitted_by = ?, submitted_at = ?, updated_at = ?,
@@ -196,7 +215,7 @@ func (s *Store) SubmitResponse(ctx context.Context, responseID, firmID, userID i
 		if err := insertPillarScores(ctx, tx, responseID, r); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO current_results (firm_id, response_id, instrument, submitted_at, overall, level)
+		_, err = tx.ExecContext(ctx, `INSERT INTO current_results (firm_id, response_id, instrument, submitted_at, overall, level)
 			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (firm_id) DO UPDATE SET response_id = excluded.response_id,
 			instrument = excluded.instrument, submitted_at = excluded.submitted_at, overall = excluded.overall, level = excluded.level`,
 			firmID, responseID, r.Instrument, now, r.Overall, r.Level)

@@ -47,13 +47,13 @@ func TestAssessmentLifecycle(t *testing.T) {
 		t.Fatalf("cross-firm save err = %v", err)
 	}
 	res := scoring.Score(in, p, got.Answers)
-	if err := s.SubmitResponse(ctx, d.ID, fx.GoDuc.ID, fx.FirmUser.ID, res); err != nil {
+	if err := s.SubmitResponse(ctx, d.ID, fx.GoDuc.ID, fx.FirmUser.ID, got.Version(), res); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SaveAnswers(ctx, d.ID, fx.GoDuc.ID, answers, fx.FirmUser.ID); !errors.Is(err, store.ErrSubmitted) {
 		t.Fatalf("saving into a submitted response err = %v", err)
 	}
-	if err := s.SubmitResponse(ctx, d.ID, fx.GoDuc.ID, fx.FirmUser.ID, res); !errors.Is(err, store.ErrSubmitted) {
+	if err := s.SubmitResponse(ctx, d.ID, fx.GoDuc.ID, fx.FirmUser.ID, got.Version(), res); !errors.Is(err, store.ErrSubmitted) {
 		t.Fatalf("second submit err = %v", err)
 	}
 	subs, err := s.Submissions(ctx, fx.GoDuc.ID)
@@ -179,7 +179,7 @@ func TestDraftFollowsTheFirmProfile(t *testing.T) {
 	f := *fx.Kho // logistics (H)
 	d, _ := s.Draft(ctx, f.ID, in, survey.Profile{Section: f.Section, Size: string(f.SizeClass)}, fx.FirmUser.ID)
 	old, _ := s.Draft(ctx, fx.GoDuc.ID, in, survey.Profile{Section: "C", Size: "medium"}, fx.FirmUser.ID)
-	if err := s.SubmitResponse(ctx, old.ID, fx.GoDuc.ID, fx.FirmUser.ID, scoring.Score(in, old.Profile, nil)); err != nil {
+	if err := s.SubmitResponse(ctx, old.ID, fx.GoDuc.ID, fx.FirmUser.ID, old.Version(), scoring.Score(in, old.Profile, nil)); err != nil {
 		t.Fatal(err)
 	}
 	f.VSICCode, f.Section, f.SizeClass = "1629", "C", firms.Small
@@ -196,5 +196,61 @@ func TestDraftFollowsTheFirmProfile(t *testing.T) {
 	}
 	if got, _ := s.FindResponse(ctx, old.ID); got.Profile.Size != "medium" {
 		t.Fatalf("a submitted response's profile changed: %+v", got.Profile)
+	}
+}
+
+// Two users of one firm: A reviews the draft, B changes an answer, A
+// submits what A reviewed. The store refuses (ErrConflict) and writes
+// nothing, so the stored score never disagrees with the stored answers.
+// The firm's profile changing under the draft counts as a change too; a
+// save that changes nothing does not.
+func TestSubmitRefusesAChangedDraft(t *testing.T) {
+	s, fx := storetest.Open(t)
+	in := storetest.Instrument(t)
+	p := survey.Profile{Section: "C", Size: "medium"}
+	d, _ := s.Draft(ctx, fx.GoDuc.ID, in, p, fx.FirmUser.ID)
+	save := func(q, o string) {
+		t.Helper()
+		if err := s.SaveAnswers(ctx, d.ID, fx.GoDuc.ID, map[string]survey.Answer{q: {Options: []string{o}}}, fx.FirmUser.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	save("cx.website", "weekly")
+	reviewed, _ := s.FindResponse(ctx, d.ID) // A's review page
+	save("cx.website", "weekly")             // an unchanged save keeps the version
+	if now, _ := s.FindResponse(ctx, d.ID); now.Version() != reviewed.Version() {
+		t.Fatal("a save that changed nothing changed the version")
+	}
+	save("cx.website", "none") // B
+	res := scoring.Score(in, reviewed.Profile, reviewed.Answers)
+	if err := s.SubmitResponse(ctx, d.ID, fx.GoDuc.ID, fx.FirmUser.ID, reviewed.Version(), res); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("submit of a changed draft: err = %v, want ErrConflict", err)
+	}
+	stored, _ := s.FindResponse(ctx, d.ID)
+	if stored.Status != survey.Draft {
+		t.Fatal("the refused submission was stored")
+	}
+	if subs, _ := s.Submissions(ctx, fx.GoDuc.ID); len(subs) != 0 {
+		t.Fatalf("submissions after a refused submit: %+v", subs)
+	}
+	// The firm's profile changes under the draft: the version moves again.
+	f := *fx.GoDuc
+	f.VSICCode, f.Section, f.SizeClass = "1629", "C", firms.Small
+	if err := s.UpdateFirm(ctx, &f); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SubmitResponse(ctx, d.ID, fx.GoDuc.ID, fx.FirmUser.ID, stored.Version(), res); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("submit after a profile change: err = %v, want ErrConflict", err)
+	}
+	// Reviewed again, the current version submits, with the score of the
+	// stored answers.
+	current, _ := s.FindResponse(ctx, d.ID)
+	res = scoring.Score(in, current.Profile, current.Answers)
+	if err := s.SubmitResponse(ctx, d.ID, fx.GoDuc.ID, fx.FirmUser.ID, current.Version(), res); err != nil {
+		t.Fatal(err)
+	}
+	subs, _ := s.Submissions(ctx, fx.GoDuc.ID)
+	if len(subs) != 1 || subs[0].Overall != res.Overall || subs[0].Level != res.Level {
+		t.Fatalf("submissions = %+v, want the score of the stored answers %+v", subs, res)
 	}
 }

@@ -1,6 +1,10 @@
 package survey
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"maps"
 	"slices"
 	"time"
 )
@@ -131,4 +135,27 @@ type Response struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	SubmittedAt time.Time
+}
+
+// Version identifies what a response's score is computed from: its
+// instrument, its profile and its answers. Any change to those (an answer
+// saved by a colleague, the firm's profile followed by the draft) gives
+// another version; a save that changes nothing keeps it. A submission
+// names the version it reviewed, and is refused when the stored draft is
+// at another one, so a stored score always matches the stored answers.
+func (r *Response) Version() string {
+	h := sha256.New()
+	field := func(s string) { fmt.Fprintf(h, "%d:%s;", len(s), s) }
+	field(r.Instrument)
+	field(r.Profile.Section)
+	field(r.Profile.Size)
+	for _, q := range slices.Sorted(maps.Keys(r.Answers)) {
+		opts := slices.Sorted(slices.Values(r.Answers[q].Options))
+		field(q)
+		fmt.Fprintf(h, "%d:", len(opts))
+		for _, o := range opts {
+			field(o)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }

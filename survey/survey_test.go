@@ -210,3 +210,36 @@ when`, "no scale"},
 		})
 	}
 }
+
+func TestResponseVersion(t *testing.T) {
+	base := func() *Response {
+		return &Response{Instrument: "dbi-2021@1", Profile: Profile{Section: "C", Size: "small"},
+			Answers: map[string]Answer{"cx.website": {Options: []string{"weekly"}}, "cx.tools": {Options: []string{"crm", "chat"}}}}
+	}
+	v := base().Version()
+	if len(v) != 32 {
+		t.Fatalf("version %q", v)
+	}
+	same := base()
+	same.Answers["cx.tools"] = Answer{Options: []string{"chat", "crm"}} // the order of ticks says nothing
+	same.ID, same.Status = 99, Submitted                              // nor do the id and status
+	if same.Version() != v {
+		t.Error("the same answers give another version")
+	}
+	for name, change := range map[string]func(*Response){
+		"answer changed":      func(r *Response) { r.Answers["cx.website"] = Answer{Options: []string{"never"}} },
+		"answer added":        func(r *Response) { r.Answers["ops.erp"] = Answer{Options: []string{"na"}} },
+		"answer removed":      func(r *Response) { delete(r.Answers, "cx.tools") },
+		"checklist emptied":   func(r *Response) { r.Answers["cx.tools"] = Answer{Options: []string{}} },
+		"section changed":     func(r *Response) { r.Profile.Section = "H" },
+		"size changed":        func(r *Response) { r.Profile.Size = "medium" },
+		"instrument changed":  func(r *Response) { r.Instrument = "dbi-2021@2" },
+		"fields do not merge": func(r *Response) { r.Profile.Section, r.Profile.Size = "Cs", "mall" },
+	} {
+		r := base()
+		change(r)
+		if r.Version() == v {
+			t.Errorf("%s: version unchanged", name)
+		}
+	}
+}

@@ -205,6 +205,7 @@ type changeView struct {
 type reviewPage struct {
 	page
 	ResponseID int64
+	Version    string // the draft's version this page shows; the submit form sends it back
 	Unanswered []unansweredView
 	Answered   int
 	Total      int
@@ -220,7 +221,14 @@ func (s *Server) assessmentReview(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	s.renderReview(w, r, http.StatusOK, ac, "")
+}
+
+// renderReview shows the review page of ac with its recent changes and
+// problem (a message ID, or "").
+func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, status int, ac *assessmentCtx, problem string) {
 	p := s.newReviewPage(w, r, ac)
+	p.Problem = problem
 	changes, err := s.store.AnswerChanges(r.Context(), ac.resp.ID, recentChanges)
 	if err != nil {
 		s.fail(w, r, err)
@@ -238,12 +246,12 @@ func (s *Server) assessmentReview(w http.ResponseWriter, r *http.Request) {
 		}
 		p.Changes = append(p.Changes, changeView{When: loc.DateTime(c.At), Who: c.UserName, Question: q.Text.In(l), Answer: answer})
 	}
-	s.render(w, r, http.StatusOK, "assessment_review", p)
+	s.render(w, r, status, "assessment_review", p)
 }
 
 func (s *Server) newReviewPage(w http.ResponseWriter, r *http.Request, ac *assessmentCtx) reviewPage {
 	l := lang(r)
-	p := reviewPage{page: s.newPage(w, r, "page.assessment_review.title"), ResponseID: ac.resp.ID}
+	p := reviewPage{page: s.newPage(w, r, "page.assessment_review.title"), ResponseID: ac.resp.ID, Version: ac.resp.Version()}
 	p.Answered, p.Total = progress(ac.in, ac.resp)
 	for _, q := range ac.in.Unanswered(ac.resp.Profile, ac.resp.Answers) {
 		pl, _ := ac.in.Pillar(q.Pillar())
@@ -253,11 +261,18 @@ func (s *Server) newReviewPage(w http.ResponseWriter, r *http.Request, ac *asses
 	return p
 }
 
-// assessmentSubmitPost scores a complete draft and freezes it.
+// assessmentSubmitPost scores a complete draft and freezes it, if it is
+// still the version the user reviewed: when a colleague changed an answer
+// since (or the firm's profile changed), it answers 409 with the review
+// page as the draft is now, to be reviewed again.
 func (s *Server) assessmentSubmitPost(w http.ResponseWriter, r *http.Request) {
 	ac, err := s.loadAssessment(r, auth.ActAssessmentAnswer)
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	f, ok := s.parseForm(w, r, "version")
+	if !ok {
 		return
 	}
 	if ac.resp.Status != survey.Draft {
@@ -265,16 +280,31 @@ func (s *Server) assessmentSubmitPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(ac.in.Unanswered(ac.resp.Profile, ac.resp.Answers)) > 0 {
-		p := s.newReviewPage(w, r, ac)
-		p.Problem = "error.survey.incomplete"
-		s.render(w, r, http.StatusUnprocessableEntity, "assessment_review", p)
+		s.renderReview(w, r, http.StatusUnprocessableEntity, ac, "error.survey.incomplete")
 		return
 	}
-	res := scoring.Score(ac.in, ac.resp.Profile, ac.resp.Answers)
-	err = s.store.SubmitResponse(r.Context(), ac.resp.ID, ac.resp.FirmID, currentUser(r).ID, res)
-	if errors.Is(err, store.ErrSubmitted) || err == nil {
+	err = store.ErrConflict
+	if f.Get("version") == ac.resp.Version() {
+		res := scoring.Score(ac.in, ac.resp.Profile, ac.resp.Answers)
+		err = s.store.SubmitResponse(r.Context(), ac.resp.ID, ac.resp.FirmID, currentUser(r).ID, f.Get("version"), res)
+	}
+	switch {
+	case err == nil || errors.Is(err, store.ErrSubmitted):
 		s.redirect(w, r, fmt.Sprintf("/assessment/%d/result", ac.resp.ID), "flash.assessment_submitted")
+	case errors.Is(err, store.ErrConflict):
+		s.reviewAgain(w, r)
+	default:
+		s.fail(w, r, err)
+	}
+}
+
+// reviewAgain shows the review page of the draft as it is now, with who
+// changed what, saying that the answers changed since the user reviewed them.
+func (s *Server) reviewAgain(w http.ResponseWriter, r *http.Request) {
+	ac, err := s.loadAssessment(r, auth.ActAssessmentAnswer)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
-	s.fail(w, r, err)
+	s.renderReview(w, r, http.StatusConflict, ac, "error.survey.changed_since_review")
 }

@@ -153,7 +153,7 @@ func TestFirmSharesAndWithdrawsOnItsProfile(t *testing.T) {
 	// GoDuc submits; the lead sees its score while it shares.
 	d, _ := e.st.Draft(ctx, e.fx.GoDuc.ID, in, survey.Profile{Section: "C", Size: string(e.fx.GoDuc.SizeClass)}, 0)
 	res := scoring.Result{Instrument: in.Key(), Overall: 62.5, Level: 3, Pillars: []scoring.PillarScore{{PillarID: "customer", Score: 62.5, Scored: true}}}
-	if err := e.st.SubmitResponse(ctx, d.ID, e.fx.GoDuc.ID, 0, res); err != nil {
+	if err := e.st.SubmitResponse(ctx, d.ID, e.fx.GoDuc.ID, 0, d.Version(), res); err != nil {
 		t.Fatal(err)
 	}
 	lead := e.client().login("lead@test.local")
