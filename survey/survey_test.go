@@ -222,7 +222,7 @@ func TestResponseVersion(t *testing.T) {
 	}
 	same := base()
 	same.Answers["cx.tools"] = Answer{Options: []string{"chat", "crm"}} // the order of ticks says nothing
-	same.ID, same.Status = 99, Submitted                              // nor do the id and status
+	same.ID, same.Status = 99, Submitted                                // nor do the id and status
 	if same.Version() != v {
 		t.Error("the same answers give another version")
 	}
