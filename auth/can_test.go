@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"fmt"
 	"testing"
 )
 
@@ -76,5 +75,5 @@ func TestCanMatrix(t *testing.T) {
 	if want := len(users) * len(Actions) * len(targets); cells != want {
 		t.Fatalf("checked %d cells, want %d", cells, want)
 	}
-	t.Log(fmt.Sprintf("%d cells checked, %d allowed", cells, len(allowed)))
+	t.Logf("%d cells checked, %d allowed", cells, len(allowed))
 }

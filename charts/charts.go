@@ -41,7 +41,6 @@ func Radar(id, label string, axes []string, series []Series) (Chart, error) {
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true)}),
 	)
-	names := make([]string, 0, len(series))
 	for _, s := range series {
 		if len(s.Values) != len(axes) {
 			return Chart{}, fmt.Errorf("charts: series %q has %d values for %d axes", s.Name, len(s.Values), len(axes))
@@ -50,8 +49,10 @@ func Radar(id, label string, axes []string, series []Series) (Chart, error) {
 		for i, v := range s.Values {
 			rounded[i] = float64(int(v*10+0.5)) / 10
 		}
-		r.AddSeries(s.Name, []opts.RadarData{{Name: s.Name, Value: rounded}})
-		names = append(names, s.Name)
+		// Long names ("Average: industry of …") wrap, so that the legend and
+		// the tooltip, drawn on the canvas, stay inside a phone's width.
+		name := wrapWords(s.Name, seriesNameWidth)
+		r.AddSeries(name, []opts.RadarData{{Name: name, Value: rounded}})
 	}
 	r.Validate()
 	opt, err := withRadarRadius(r.JSON(), "58%")
@@ -64,6 +65,10 @@ func Radar(id, label string, axes []string, series []Series) (Chart, error) {
 	}
 	return Chart{ID: id, Option: string(b), Label: label}, nil
 }
+
+// seriesNameWidth is about how many characters of a series name fit on one
+// line of a legend or tooltip on a phone.
+const seriesNameWidth = 36
 
 // withRadarRadius sets ECharts' radar.radius, which go-echarts 2.6.7 does
 // not expose: with the default, long pillar names were clipped at the sides

@@ -52,3 +52,31 @@ func TestWrapWords(t *testing.T) {
 		}
 	}
 }
+
+// A long series name wraps (tooltips are drawn on the canvas, which they
+// cannot overflow); its words are all kept.
+func TestRadarWrapsLongSeriesNames(t *testing.T) {
+	long := "Trung bình: ngành Sản xuất sản phẩm điện tử, máy vi tính và sản phẩm quang học"
+	c, err := Radar("radar", "label", []string{"A", "B"}, []Series{{Name: long, Values: []float64{1, 2}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var opt struct {
+		Series []struct {
+			Name string
+			Data []struct{ Name string }
+		}
+	}
+	if err := json.Unmarshal([]byte(c.Option), &opt); err != nil {
+		t.Fatal(err)
+	}
+	name := opt.Series[0].Data[0].Name
+	if name != opt.Series[0].Name || strings.ReplaceAll(name, "\n", " ") != long || !strings.Contains(name, "\n") {
+		t.Fatalf("names %q / %q", opt.Series[0].Name, name)
+	}
+	for _, line := range strings.Split(name, "\n") {
+		if n := len([]rune(line)); n > seriesNameWidth {
+			t.Errorf("line %q has %d characters", line, n)
+		}
+	}
+}

@@ -123,7 +123,9 @@ func Heatmap(id, label string, columns, rows []string, cells [][]float64) (Chart
 		charts.WithVisualMapOpts(opts.VisualMap{Calculable: opts.Bool(true), Min: 0, Max: 100, Orient: "horizontal", Left: "center", Bottom: "0",
 			InRange: &opts.VisualMapInRange{Color: []string{"#f3f6fa", "#6c9bd2", "#0b4f8a"}}}),
 	)
-	h.AddSeries("heatmap", data, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true)}))
+	// The series has no name: a name would head every tooltip, and the
+	// cell's column says what it is.
+	h.AddSeries("", data, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true)}))
 	h.Validate()
 	return finish(id, label, h.JSON())
 }
