@@ -10,16 +10,15 @@ import (
 // allowedImports is STYLE.md §8's direction table, plus demo (documented in
 // demo/demo.go): for each of our packages, which of ours it may import.
 var allowedImports = map[string][]string{
-	"dxready/plaintext": {}, // the text rule, used by several domains (plaintext/plaintext.go)
-	"dxready/firms":     {"dxready/plaintext"},
-	"dxready/survey":    {},
-	"dxready/auth":      {},
-	"dxready/locale":    {},
-	"dxready/templates": {},
-	"dxready/static":    {},
-	"dxready/scoring":   {"dxready/survey"},
-	// disclosure protects figures over results (documented in its doc.go).
-	"dxready/disclosure":      {"dxready/scoring"},
+	"dxready/plaintext":       {}, // the text rule, used by several domains (plaintext/plaintext.go)
+	"dxready/firms":           {"dxready/plaintext"},
+	"dxready/survey":          {},
+	"dxready/auth":            {},
+	"dxready/locale":          {},
+	"dxready/templates":       {},
+	"dxready/static":          {},
+	"dxready/scoring":         {"dxready/survey"},
+	"dxready/disclosure":      {"dxready/scoring"}, // disclosure control of figures from unshared results
 	"dxready/advisors":        {"dxready/firms", "dxready/survey", "dxready/scoring"},
 	"dxready/charts":          {"dxready/scoring", "dxready/survey"},
 	"dxready/store":           {"dxready/firms", "dxready/survey", "dxready/scoring", "dxready/disclosure", "dxready/advisors", "dxready/auth"},
@@ -41,38 +40,135 @@ var allowedImports = map[string][]string{
 		"dxready/loadtest"},
 }
 
-// pure packages hold domain rules only: no HTTP, no SQL, no templates.
-var pure = []string{"dxready/plaintext", "dxready/firms", "dxready/survey", "dxready/scoring", "dxready/disclosure", "dxready/advisors", "dxready/auth", "dxready/charts"}
+// testImports is what a package's tests may import besides its own row of
+// the table and the package itself.
+var testImports = map[string][]string{
+	"dxready":       {"dxready/advisors", "dxready/store/storetest"}, // the booking journey reads the holiday calendar; the lifecycle test moves a fake clock
+	"dxready/store": {"dxready/store/storetest", "dxready/demo"},     // fixtures; the demo province for benchmarks
+	"dxready/web":   {"dxready/store/storetest"},
+	"dxready/mail":  {"dxready/store/storetest"},
+	"dxready/demo":  {"dxready/store/storetest"},
+	// the load tool's tests start a portal with httptest
+	"dxready/loadtest": {"dxready/web", "dxready/store", "dxready/store/storetest", "dxready/locale", "dxready/auth"},
+}
+
+// pure packages hold domain rules only: no HTTP, no SQL, no templates,
+// neither imported nor anywhere below them, in their tests too.
+var pure = []string{"dxready/plaintext", "dxready/firms", "dxready/survey", "dxready/scoring", "dxready/disclosure",
+	"dxready/advisors", "dxready/auth", "dxready/charts"}
 
 var impure = []string{"net/http", "database/sql", "html/template", "text/template"}
 
-// TestArchitecture fails when an import breaks the direction table, or a
-// pure package imports HTTP, SQL or templates. Test files count too, except
-// that any test may use storetest.
-func TestArchitecture(t *testing.T) {
-	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}|{{join .Imports " "}}`, "./...").Output()
+// impureBelow are impure packages a pure package may have below it through
+// a third-party module, with the reason; the test fails when one is no
+// longer there, so the list cannot go stale.
+var impureBelow = map[string][]string{
+	// go-echarts' charts package imports its render package (templates);
+	// charts only marshals options to JSON and never renders with it.
+	"dxready/charts": {"html/template", "text/template"},
+}
+
+func goList(t *testing.T, args ...string) []string {
+	t.Helper()
+	out, err := exec.Command("go", append([]string{"list"}, args...)...).Output()
 	if err != nil {
-		t.Fatalf("go list: %v", err)
+		var stderr []byte
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = ee.Stderr
+		}
+		t.Fatalf("go list %v: %v\n%s", args, err, stderr)
 	}
+	return strings.Split(strings.TrimSpace(string(out)), "\n")
+}
+
+func ours(p string) bool { return p == "dxready" || strings.HasPrefix(p, "dxready/") }
+
+// TestArchitecture fails when an import, of a package or of its tests,
+// breaks the direction table, or a pure package imports HTTP, SQL or
+// templates.
+func TestArchitecture(t *testing.T) {
 	seen := 0
-	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		pkg, imps, _ := strings.Cut(line, "|")
+	for _, line := range goList(t, "-f", `{{.ImportPath}}|{{join .Imports " "}}|{{join .TestImports " "}} {{join .XTestImports " "}}`, "./...") {
+		parts := strings.Split(line, "|")
+		pkg, imps, tests := parts[0], strings.Fields(parts[1]), strings.Fields(parts[2])
 		allowed, known := allowedImports[pkg]
 		if !known {
 			t.Errorf("package %s is not in the architecture table: add it to STYLE.md's layout and here", pkg)
 			continue
 		}
 		seen++
-		for _, imp := range strings.Fields(imps) {
-			if (imp == "dxready" || strings.HasPrefix(imp, "dxready/")) && !slices.Contains(allowed, imp) {
+		inTests := append(append(slices.Clone(allowed), pkg), testImports[pkg]...)
+		for _, imp := range imps {
+			if ours(imp) && !slices.Contains(allowed, imp) {
 				t.Errorf("%s imports %s, which the direction table forbids", pkg, imp)
 			}
+		}
+		for _, imp := range tests {
+			if ours(imp) && !slices.Contains(inTests, imp) {
+				t.Errorf("the tests of %s import %s, which the direction table forbids", pkg, imp)
+			}
+		}
+		for _, imp := range append(imps, tests...) {
 			if slices.Contains(pure, pkg) && slices.Contains(impure, imp) {
-				t.Errorf("pure package %s imports %s", pkg, imp)
+				t.Errorf("pure package %s (or its tests) imports %s", pkg, imp)
 			}
 		}
 	}
 	if seen < 8 {
 		t.Fatalf("only %d packages checked", seen)
 	}
+}
+
+// TestPureDependencies walks everything below each pure package and its
+// tests (go list -deps -test): none of our packages outside its reach in
+// the table (never store or web), and no HTTP, SQL or templates, except
+// what impureBelow documents.
+func TestPureDependencies(t *testing.T) {
+	present := goList(t, "./...")
+	checked := 0
+	for _, p := range pure {
+		if !slices.Contains(present, p) {
+			continue // in the table ahead of its code
+		}
+		checked++
+		reach := reachable(p)
+		below := map[string]bool{}
+		for _, d := range goList(t, "-deps", "-test", "-f", "{{.ImportPath}}", "./"+strings.TrimPrefix(p, "dxready/")) {
+			d, _, _ = strings.Cut(d, " ") // "dxready/firms [dxready/firms.test]" is dxready/firms
+			below[d] = true
+			switch {
+			case d == p || d == p+".test":
+			case ours(d) && !reach[d]:
+				t.Errorf("pure package %s has %s below it (through its imports or its tests)", p, d)
+			case slices.Contains(impure, d) && !slices.Contains(impureBelow[p], d):
+				t.Errorf("pure package %s has %s below it (through its imports or its tests)", p, d)
+			}
+		}
+		for _, d := range impureBelow[p] {
+			if !below[d] {
+				t.Errorf("%s no longer has %s below it: drop it from impureBelow", p, d)
+			}
+		}
+	}
+	if checked < 7 {
+		t.Fatalf("only %d pure packages checked", checked)
+	}
+}
+
+// reachable is every package of ours that p may have below it: the
+// transitive closure of its row of the table.
+func reachable(p string) map[string]bool {
+	reach := map[string]bool{}
+	next := []string{p}
+	for len(next) > 0 {
+		q := next[0]
+		next = next[1:]
+		for _, imp := range allowedImports[q] {
+			if !reach[imp] {
+				reach[imp] = true
+				next = append(next, imp)
+			}
+		}
+	}
+	return reach
 }
