@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,14 +35,14 @@ func TestChartTooltipsKeepTheCSP(t *testing.T) {
 			defer cancel()
 			console := collectConsole(ctx)
 			css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+			// Sign in on the way to the page (login?next=), so that no
+			// navigation of ours races the login's redirect.
 			err := chromedp.Do(ctx,
-				chromedp.Navigate(base+"/login"),
+				chromedp.Navigate(base+"/login?next="+url.QueryEscape(visit.page)),
 				chromedp.WaitVisible(css("#email")),
 				chromedp.SendKeys(css("#email"), visit.who),
 				chromedp.SendKeys(css("#password"), password),
 				chromedp.Submit(css("#password")),
-				chromedp.WaitVisible(css("#logout")),
-				chromedp.Navigate(base+visit.page),
 				chromedp.WaitVisible(css(`.echart[data-ready="1"] canvas`)),
 			)
 			if err != nil {
