@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -62,7 +61,7 @@ func crawlFixture(t *testing.T, e *env) {
 	if err := e.st.SaveAnswers(ctx, id, e.fx.GoDuc.ID, answers, e.fx.FirmUser.ID); err != nil {
 		t.Fatal(err)
 	}
-	must(t, c.post(fmt.Sprintf("/assessment/%d/submit", id), nil), http.StatusSeeOther)
+	must(t, submitReviewed(t, c, id), http.StatusSeeOther)
 	nine := nineOClock(t, e)
 	bk := &store.Booking{AdvisorID: e.fx.Advisor.ID, FirmID: e.fx.GoDuc.ID, Period: advisors.Period{Start: nine.UTC(), End: nine.Add(time.Hour).UTC()},
 		Mode: "online", Language: "vi", Pillars: []string{"data"}}
@@ -91,6 +90,9 @@ func crawl(t *testing.T, c *client, start string, limit int) int {
 		queue = queue[1:]
 		n++
 		r := c.get(link)
+		if testing.Verbose() {
+			t.Logf("%d %s", r.status, link)
+		}
 		switch {
 		case r.status == http.StatusForbidden || r.status == http.StatusNotFound || r.status >= 500:
 			t.Errorf("GET %s (linked from %s) answers %d", link, seen[link], r.status)
