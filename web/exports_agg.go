@@ -98,7 +98,7 @@ func toAny(ss []string) []any {
 func figureCells(breakdown, group, population string, f disclosure.Figures, loc *locale.Localizer) []any {
 	cells := []any{breakdown, group, population, f.N, nil}
 	if f.Suppressed {
-		cells[4] = loc.T("page.association.suppressed")
+		cells[4] = loc.T("page.association.suppressed", "Min", disclosure.MinGroup)
 		return append(cells, make([]any, scoring.Levels+4+len(f.Pillars))...)
 	}
 	if f.Perturbed {

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"dxready/auth"
+	"dxready/disclosure"
 	"dxready/locale"
 	"dxready/static"
 	"dxready/store"
@@ -53,6 +54,7 @@ func parsePages(b *locale.Bundle, assets *static.Assets) (*pageSet, error) {
 func templateFuncs(l *locale.Localizer, assets *static.Assets) template.FuncMap {
 	return template.FuncMap{
 		"t":        l.T,
+		"minGroup": func() int { return disclosure.MinGroup }, // the one rule, reflected in the messages that state it
 		"num":      func(n any) string { return l.Int(toInt64(n)) },
 		"vnd":      l.VND,
 		"date":     l.Date,
