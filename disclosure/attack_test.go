@@ -108,7 +108,7 @@ func judge(obs []observation) (score, level, baseScore, baseLevel float64, bestS
 		if abs(o.prior-o.target.Overall) <= 5 {
 			baseScore++
 		}
-		if argmaxInt(o.after.Levels) == o.target.Level {
+		if largest(o.after.Levels) == o.target.Level {
 			mode++
 		}
 		if simLevel(o.prior) == o.target.Level {
@@ -134,16 +134,6 @@ func judge(obs []observation) (score, level, baseScore, baseLevel float64, bestS
 		}
 	}
 	return score, level, baseScore / n, baseLevel / n, bestScore, bestLevel
-}
-
-func argmaxInt(xs []int) int {
-	best := 0
-	for i, x := range xs {
-		if x > xs[best] {
-			best = i
-		}
-	}
-	return best
 }
 
 // TestDifferencingDoesNotRecoverAFirm is the attack of issue 11 on the pure

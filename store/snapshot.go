@@ -199,29 +199,23 @@ func (snap *Snapshot) readFirms(ctx context.Context, tx *sql.Tx) error {
 	return rows.Err()
 }
 
+// readMemberships reads which associations each firm belongs to.
 func (snap *Snapshot) readMemberships(ctx context.Context, tx *sql.Tx) error {
-	rows, err := tx.QueryContext(ctx, "SELECT firm_id, association_id FROM firm_associations ORDER BY firm_id, association_id")
-	if err != nil {
-		return mapErr("snapshot memberships", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var firm, assoc int64
-		if err := rows.Scan(&firm, &assoc); err != nil {
-			return err
-		}
-		if i, ok := snap.byID[firm]; ok {
-			snap.Firms[i].Assocs = append(snap.Firms[i].Assocs, assoc)
-		}
-	}
-	return rows.Err()
+	return snap.readFirmAssocs(ctx, tx, "memberships", "SELECT firm_id, association_id FROM firm_associations ORDER BY firm_id, association_id",
+		func(f *SnapFirm, assoc int64) { f.Assocs = append(f.Assocs, assoc) })
 }
 
 // readSharing reads which associations each firm shares its results with.
 func (snap *Snapshot) readSharing(ctx context.Context, tx *sql.Tx) error {
-	rows, err := tx.QueryContext(ctx, "SELECT firm_id, association_id FROM result_sharing ORDER BY firm_id, association_id")
+	return snap.readFirmAssocs(ctx, tx, "sharing", "SELECT firm_id, association_id FROM result_sharing ORDER BY firm_id, association_id",
+		func(f *SnapFirm, assoc int64) { f.Shares = append(f.Shares, assoc) })
+}
+
+// readFirmAssocs reads (firm, association) pairs and hands each to add.
+func (snap *Snapshot) readFirmAssocs(ctx context.Context, tx *sql.Tx, what, query string, add func(*SnapFirm, int64)) error {
+	rows, err := tx.QueryContext(ctx, query)
 	if err != nil {
-		return mapErr("snapshot sharing", err)
+		return mapErr("snapshot "+what, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -230,7 +224,7 @@ func (snap *Snapshot) readSharing(ctx context.Context, tx *sql.Tx) error {
 			return err
 		}
 		if i, ok := snap.byID[firm]; ok {
-			snap.Firms[i].Shares = append(snap.Firms[i].Shares, assoc)
+			add(&snap.Firms[i], assoc)
 		}
 	}
 	return rows.Err()

@@ -47,28 +47,22 @@ func splitmix(x uint64) uint64 {
 
 // Lead adds the lead of association assocID, with the fixtures' password.
 func Lead(t testing.TB, s *store.Store, email string, assocID int64) *auth.User {
-	t.Helper()
-	hash, err := auth.NewHasher(Cheap, 1).Hash(ctx, Password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := &auth.User{Email: email, Name: "Trưởng hội " + email, Role: auth.RoleLead, AssociationID: assocID,
-		Status: auth.StatusActive, Lang: "vi", PasswordHash: hash}
-	if err := s.CreateUser(ctx, u); err != nil {
-		t.Fatal(err)
-	}
-	return u
+	return addUser(t, s, &auth.User{Email: email, Name: "Trưởng hội " + email, Role: auth.RoleLead, AssociationID: assocID})
 }
 
 // FirmUser adds an active user of firm firmID, with the fixtures' password.
 func FirmUser(t testing.TB, s *store.Store, email string, firmID int64) *auth.User {
+	return addUser(t, s, &auth.User{Email: email, Name: "Người dùng " + email, Role: auth.RoleFirm, FirmID: firmID})
+}
+
+// addUser stores u, active, in Vietnamese, with the fixtures' password.
+func addUser(t testing.TB, s *store.Store, u *auth.User) *auth.User {
 	t.Helper()
 	hash, err := auth.NewHasher(Cheap, 1).Hash(ctx, Password)
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := &auth.User{Email: email, Name: "Người dùng " + email, Role: auth.RoleFirm, FirmID: firmID,
-		Status: auth.StatusActive, Lang: "vi", PasswordHash: hash}
+	u.Status, u.Lang, u.PasswordHash = auth.StatusActive, "vi", hash
 	if err := s.CreateUser(ctx, u); err != nil {
 		t.Fatal(err)
 	}
