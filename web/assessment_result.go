@@ -59,6 +59,7 @@ type resultPage struct {
 	// see the comparisons (and the link to the firm's own profile).
 	CompareOwnOnly bool
 	FirmID         int64
+	FirmName       string // for viewers other than the firm's own users
 }
 
 // groupView is one comparison group on the report: how many other firms
@@ -124,8 +125,11 @@ func (s *Server) addComparisons(r *http.Request, ac *assessmentCtx, res scoring.
 	}
 	series := []charts.Series{firm}
 	if u := currentUser(r); u.Role != auth.RoleFirm || u.FirmID != ac.resp.FirmID {
-		p.CompareOwnOnly = true
-		var err error
+		f, err := s.store.FindFirmByID(ctx, ac.resp.FirmID)
+		if err != nil {
+			return err
+		}
+		p.CompareOwnOnly, p.FirmName, series[0].Name = true, f.Name, f.Name
 		p.Radar, err = charts.Radar("radar", loc.T("page.assessment_result.radar_label"), axes, series)
 		return err
 	}

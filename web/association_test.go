@@ -19,6 +19,7 @@ func TestDashboardSuppressesSmallGroups(t *testing.T) {
 	lead := e.client().login("lead@test.local")
 	r := lead.get(assocPath(e.fx.Wood.ID, ""))
 	must(t, r, http.StatusOK, "Hiệp hội Gỗ thử", `id="group-suppressed"`, `id="shared-suppressed"`, "0 trong 2 doanh nghiệp hội viên đã có kết quả", "dưới 5 doanh nghiệp",
+		"Hiện có dưới 5 hội viên chia sẻ kết quả với hiệp hội",
 		`id="chart-levels"`, `id="chart-pillars"`, `id="chart-trend"`, `id="chart-heat"`)
 	if strings.Contains(r.body, `id="level-table"`) || strings.Contains(r.body, `id="group-mean"`) {
 		t.Fatal("a suppressed group shows figures")
@@ -44,12 +45,12 @@ func TestDashboardFiguresAndFilters(t *testing.T) {
 	must(t, lead.get("/associations"), http.StatusSeeOther)
 	r := lead.get(assocPath(e.fx.Wood.ID, ""))
 	must(t, r, http.StatusOK, "7 trong 9 doanh nghiệp hội viên đã có kết quả tự đánh giá (78%); 5 doanh nghiệp trong số đó chia sẻ",
-		`<strong id="group-mean">`+whole+`</strong>`, `id="group-margin"`, `id="level-table"`, `id="privacy-method"`, "Trải nghiệm số cho khách hàng",
+		`<strong id="group-mean">`+whole+`</strong>`, `id="group-margin"`, `id="margin-large"`, `id="level-table"`, `id="privacy-method"`, "Trải nghiệm số cho khách hàng",
 		"Tính cả 5 kết quả được chia sẻ", `<strong id="shared-mean">30,0</strong>`, "<td>5</td><td>30,0</td><td>20,0</td><td>30,0</td><td>40,0</td>",
 		"Hội viên tiến bộ nhiều nhất")
 	// A ward of two non-sharing members: the shared selection is empty, the
 	// whole association does not move. The end of Q3 had two results.
-	must(t, lead.get(assocPath(e.fx.Wood.ID, "?ward=25760")), http.StatusOK, `id="shared-suppressed"`, `<option value="25760" selected>`,
+	must(t, lead.get(assocPath(e.fx.Wood.ID, "?ward=25760")), http.StatusOK, `id="shared-suppressed"`, `<option value="25760" selected>`, "Hãy mở rộng bộ lọc",
 		`<strong id="group-mean">`+whole+`</strong>`, "0 kết quả được chia sẻ phù hợp bộ lọc")
 	must(t, lead.get(assocPath(e.fx.Wood.ID, "?quarter=2026-Q3")), http.StatusOK, `id="group-suppressed"`, `id="shared-suppressed"`, "Cuối Quý 3/2026",
 		`<option value="2026-Q3" selected>`, `href="/associations/1/aggregates.csv?quarter=2026-Q3"`, `<input type="hidden" name="quarter" value="2026-Q3">`)

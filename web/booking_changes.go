@@ -88,8 +88,13 @@ func (s *Server) bookingReschedulePost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sec, err := strconv.ParseInt(f.Get("start"), 10, 64)
-	if err != nil || sec <= 0 || utf8.RuneCountInString(f.Get("reason")) > maxNote {
-		f.Fail("start", "error.booking.taken")
+	if err != nil || sec <= 0 {
+		f.Fail("start", "error.booking.pick_time")
+	}
+	if utf8.RuneCountInString(f.Get("reason")) > maxNote {
+		f.Fail("reason", "error.booking.reason")
+	}
+	if !f.Valid() {
 		s.renderBooking(w, r, http.StatusUnprocessableEntity, b, f, "")
 		return
 	}

@@ -31,6 +31,7 @@ type actionRow struct {
 type bookingsPage struct {
 	page
 	Upcoming, Past []bookingRow
+	Cancelled      []bookingRow // upcoming ones that were cancelled
 	Actions        []actionRow
 	IsAdvisor      bool
 	ShowResults    bool        // the upcoming list carries each firm's result summary
@@ -61,10 +62,21 @@ func (s *Server) bookings(w http.ResponseWriter, r *http.Request) {
 	p := bookingsPage{page: s.newPage(w, r, "page.bookings.title"), IsAdvisor: u.Role == auth.RoleAdvisor}
 	up := f
 	up.From, up.Limit = now.Add(-2*time.Hour), 200
+	up.Statuses = []string{store.BookingConfirmed, store.BookingDone, store.BookingNoShow}
 	upcoming, err := s.store.Bookings(r.Context(), up)
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	gone := f
+	gone.From, gone.Limit, gone.Statuses = now.Add(-2*time.Hour), 50, []string{store.BookingCancelled}
+	cancelled, err := s.store.Bookings(r.Context(), gone)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, b := range cancelled {
+		p.Cancelled = append(p.Cancelled, s.bookingRow(b, loc))
 	}
 	past := f
 	past.To, past.Desc, past.Limit = now.Add(-2*time.Hour), true, 50

@@ -18,6 +18,10 @@ import (
 // dashboard lists.
 const improvedShown = 10
 
+// largeMargin is the margin, in points, from which the page warns that the
+// protected figures of a small association are rough.
+const largeMargin = 3.0
+
 // dashboardPage is an association's dashboard in its two populations
 // (store.Aggregate): the whole association, protected, and the members
 // that share their results, exact and narrowed by the filters.
@@ -37,6 +41,7 @@ type dashboardPage struct {
 	Share                      string
 	Suppressed                 bool
 	Mean, Margin               string
+	MarginLarge                bool // the deviation is large: few results
 	Levels                     []levelRow
 	Pillars                    []pillarAggRow
 	LevelChart                 charts.Chart
@@ -120,6 +125,7 @@ func (s *Server) associationDashboard(w http.ResponseWriter, r *http.Request) {
 	s.dashboardOptions(&p, f, by, nowQ, loc, l)
 	if !agg.Whole.Suppressed {
 		p.Mean, p.Margin = loc.Decimal(agg.Whole.Overall.Mean, 1), loc.Decimal(agg.Whole.Margin(), 1)
+		p.MarginLarge = agg.Whole.Margin() >= largeMargin
 		for i, n := range agg.Whole.Levels {
 			p.Levels = append(p.Levels, levelRow{Name: ac.in.Levels[i].Name.In(l), Count: n})
 		}
@@ -198,6 +204,15 @@ func (s *Server) dashboardOptions(p *dashboardPage, f store.AggFilter, by string
 
 func quarterLabel(q scoring.Quarter, loc *locale.Localizer) string {
 	return loc.T("format.quarter", "Q", q.Q, "Year", strconv.Itoa(q.Year))
+}
+
+// trendLabel names a trend point: a quarter, or the quarter not over yet
+// "so far" (its figures are those of the aggregate's instant).
+func trendLabel(tp store.TrendPoint, agg *store.Aggregate, loc *locale.Localizer) string {
+	if !tp.Quarter.End().After(agg.AsOf) {
+		return quarterLabel(tp.Quarter, loc)
+	}
+	return loc.T("page.association.so_far", "Quarter", quarterLabel(tp.Quarter, loc))
 }
 
 // groupLabel names a breakdown group in the user's language.

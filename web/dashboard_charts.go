@@ -42,7 +42,7 @@ func (s *Server) dashboardCharts(p *dashboardPage, ac *assocCtx, agg *store.Aggr
 	quarters := make([]string, len(agg.Trend))
 	trend := make([]float64, len(agg.Trend))
 	for i, tp := range agg.Trend {
-		quarters[i] = quarterLabel(tp.Quarter, loc)
+		quarters[i] = trendLabel(tp, agg, loc)
 		trend[i] = nanIfSuppressed(tp.Overall)
 	}
 	if p.TrendChart, err = charts.Line("chart-trend", loc.T("page.association.trend_heading"), quarters,

@@ -3,9 +3,11 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	"dxready/auth"
 	"dxready/disclosure"
+	"dxready/firms"
 	"dxready/locale"
 	"dxready/scoring"
 	"dxready/store"
@@ -64,17 +66,17 @@ func (s *Server) aggregateRows(ac *assocCtx, agg *store.Aggregate, loc *locale.L
 	for _, lv := range ac.in.Levels {
 		head = append(head, loc.T("export.level_count", "Name", lv.Name.In(l)))
 	}
-	head = append(head, loc.T("page.association.mean"), loc.T("page.association.p25"), loc.T("page.association.median"), loc.T("page.association.p75"))
+	head = append(head, loc.T("page.association.mean"), loc.T("export.margin"), loc.T("page.association.p25"), loc.T("page.association.median"), loc.T("page.association.p75"))
 	head = append(head, toAny(allPillarNames(ac.in, l))...)
 	whole, province := loc.T("export.population_all"), loc.T("export.population_province")
 	rows := [][]any{head,
 		figureCells(loc.T("export.whole"), ac.name, whole, agg.Whole, loc),
-		figureCells(loc.T("export.whole"), loc.T("page.association.province"), province, agg.Province, loc)}
+		figureCells(loc.T("export.province"), loc.T("page.association.province"), province, agg.Province, loc)}
 	for _, tp := range agg.Trend {
-		rows = append(rows, figureCells(loc.T("export.quarter_end"), quarterLabel(tp.Quarter, loc), whole, tp.Figures, loc))
+		rows = append(rows, figureCells(loc.T("export.quarter_end"), trendLabel(tp, agg, loc), whole, tp.Figures, loc))
 	}
 	shared := loc.T("export.population_shared")
-	rows = append(rows, figureCells(loc.T("export.selection"), ac.name, shared, agg.Shared, loc))
+	rows = append(rows, figureCells(loc.T("export.selection"), s.selectionLabel(ac.name, agg.Filter, loc, l), shared, agg.Shared, loc))
 	for _, dim := range []struct{ key, label string }{{store.BySection, "page.association.by_section"},
 		{store.BySize, "page.association.by_size"}, {store.ByWard, "page.association.by_ward"}} {
 		for _, g := range agg.By[dim.key] {
@@ -82,6 +84,23 @@ func (s *Server) aggregateRows(ac *assocCtx, agg *store.Aggregate, loc *locale.L
 		}
 	}
 	return rows
+}
+
+// selectionLabel names the shared selection: the association, and the
+// filters that narrow it.
+func (s *Server) selectionLabel(name string, f store.AggFilter, loc *locale.Localizer, l string) string {
+	parts := []string{name}
+	for _, d := range []struct{ by, key string }{{store.BySection, f.Section}, {store.BySize, f.Size}, {store.ByWard, f.Ward}} {
+		if d.key != "" {
+			parts = append(parts, s.groupLabel(d.by, d.key, loc, l))
+		}
+	}
+	if f.Division != "" {
+		if ind, ok := s.ref.Industry(firms.VSICVersion2018, f.Division); ok {
+			parts = append(parts, f.Division+" – "+ind.Name(l))
+		}
+	}
+	return strings.Join(parts, " · ")
 }
 
 func toAny(ss []string) []any {
@@ -99,7 +118,7 @@ func figureCells(breakdown, group, population string, f disclosure.Figures, loc 
 	cells := []any{breakdown, group, population, f.N, nil}
 	if f.Suppressed {
 		cells[4] = loc.T("page.association.suppressed", "Min", disclosure.MinGroup)
-		return append(cells, make([]any, scoring.Levels+4+len(f.Pillars))...)
+		return append(cells, make([]any, scoring.Levels+5+len(f.Pillars))...)
 	}
 	if f.Perturbed {
 		cells[4] = loc.T("export.perturbed", "Margin", loc.Decimal(f.Margin(), 1))
@@ -108,7 +127,10 @@ func figureCells(breakdown, group, population string, f disclosure.Figures, loc 
 		cells = append(cells, c)
 	}
 	o := f.Overall
-	cells = append(cells, o.Mean)
+	cells = append(cells, o.Mean, nil)
+	if f.Perturbed {
+		cells[len(cells)-1] = f.Margin()
+	}
 	if o.Quantiles {
 		cells = append(cells, o.P25, o.Median, o.P75)
 	} else {

@@ -109,21 +109,27 @@ func TestAggregateExportSuppressesLikeTheDashboard(t *testing.T) {
 	whole := strings.Replace(wholeMean(t, e, e.fx.Wood.ID), ",", ".", 1)
 	lead := e.client().login("lead@test.local")
 	recs := readCSV(t, lead.get(assocPath(e.fx.Wood.ID, "/aggregates.csv")).body)
-	if len(recs[0]) != 5+scoring.Levels+4+6 || recs[0][2] != "Doanh nghiệp được tính" {
+	if len(recs[0]) != 5+scoring.Levels+5+6 || recs[0][2] != "Đối tượng được tính" || recs[0][12] != "± (19 trên 20)" {
 		t.Fatalf("header: %v", recs[0])
 	}
 	byGroup := map[string][]string{}
 	for _, rec := range recs[1:] {
 		byGroup[rec[0]+"|"+rec[1]] = rec
 	}
-	if g := byGroup["Toàn hiệp hội|Hiệp hội Gỗ thử"]; g[3] != "7" || !strings.HasPrefix(g[4], "được bảo vệ") || g[11] != whole || g[12] != "" {
+	if g := byGroup["Toàn hiệp hội|Hiệp hội Gỗ thử"]; g[3] != "7" || !strings.HasPrefix(g[4], "được bảo vệ") || g[11] != whole || g[12] == "" || g[13] != "" {
 		t.Fatalf("whole association row (mean should be %s): %v", whole, g)
 	}
-	if g := byGroup["Phạm vi|Hiệp hội Gỗ thử"]; g[3] != "5" || g[4] != "" || g[11] != "30.0" || g[12] != "20.0" {
+	if g := byGroup["Phạm vi|Hiệp hội Gỗ thử"]; g[3] != "5" || g[4] != "" || g[11] != "30.0" || g[12] != "" || g[13] != "20.0" {
 		t.Fatalf("shared selection row: %v", g)
 	}
 	if g := byGroup["Cuối quý|Quý 3/2026"]; g[3] != "2" || g[4] != "dưới 5 doanh nghiệp" || g[11] != "" {
 		t.Fatalf("suppressed quarter: %v", g)
+	}
+	if g := byGroup["Cuối quý|Quý 4/2026 (đến nay)"]; g[3] != "7" || g[11] != whole {
+		t.Fatalf("suppressed quarter: %v", g)
+	}
+	if _, ok := byGroup["Toàn tỉnh|Bình quân toàn tỉnh"]; !ok {
+		t.Fatalf("no province row: %v", byGroup)
 	}
 	x := lead.get(assocPath(e.fx.Wood.ID, "/aggregates.xlsx?ward=25760"))
 	f, err := excelize.OpenReader(bytes.NewReader([]byte(x.body)))

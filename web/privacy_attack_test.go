@@ -273,7 +273,7 @@ func parseWhole(t *testing.T, rec []string) wholeRow {
 	for l := range scoring.Levels {
 		w.levels = append(w.levels, int(num(rec[5+l])))
 	}
-	for _, p := range rec[5+scoring.Levels+4:] {
+	for _, p := range rec[5+scoring.Levels+5:] {
 		w.pillars = append(w.pillars, num(p))
 	}
 	return w
