@@ -190,3 +190,64 @@ func TestWithoutNoiseTheAttackWorks(t *testing.T) {
 		t.Fatalf("the baseline should not: %.3f", baseScore)
 	}
 }
+
+// collude plays a lead helped by a member that does not share either: the
+// colluder submits again k times before the target submits and k times
+// after, tells the lead each of its scores, and the lead averages the
+// association's figures minus everything it knows. Each re-submission
+// draws a new result key, so the half of the noise keyed by results
+// averages away; the half keyed by firms changes only when the target's
+// firm joins, and stays. It returns the estimate's errors.
+func collude(rng *rand.Rand, shared, hidden, k, trials int) []float64 {
+	var errs []float64
+	for range trials {
+		sh, hid := make([]Record, shared), make([]Record, hidden)
+		for i := range sh {
+			sh[i] = simRecord(rng)
+		}
+		for i := range hid {
+			hid[i] = simRecord(rng)
+		}
+		colluder, target := simRecord(rng), simRecord(rng)
+		look := func(withTarget bool) float64 { // the others' sum, averaged over k looks
+			var sum float64
+			for range k {
+				c := simRecord(rng)
+				c.FirmKey = colluder.FirmKey // the same firm, a new result
+				others := append(append([]Record{}, hid...), c)
+				if withTarget {
+					others = append(others, target)
+				}
+				f := Protect(tallyOf(sh), tallyOf(others))
+				sum += f.Overall.Mean*float64(f.N) - c.Overall
+			}
+			return sum / float64(k)
+		}
+		before := look(false)
+		errs = append(errs, clampScore(look(true)-before)-target.Overall)
+	}
+	return errs
+}
+
+// TestCollusionByResubmissionLeavesTheFirmPart: with one key per result, a
+// member that re-submits a hundred times lets the lead average the noise
+// away and read the target to within a point or two; with the firm's half
+// of the noise the estimate keeps an error of about σ.
+func TestCollusionByResubmissionLeavesTheFirmPart(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 2026))
+	errs := collude(rng, 4, 4, 100, 400)
+	var within int
+	var sq float64
+	for _, e := range errs {
+		sq += e * e
+		if abs(e) <= 5 {
+			within++
+		}
+	}
+	rmse := math.Sqrt(sq / float64(len(errs)))
+	t.Logf("a colluder re-submitting 100 times before and 100 after: within ±5 points for %d of %d targets; error %.1f points (root mean square)",
+		within, len(errs), rmse)
+	if rmse < 20 || float64(within) > 0.25*float64(len(errs)) {
+		t.Errorf("averaging re-submissions brings the target within reach: error %.1f, %d of %d within ±5", rmse, within, len(errs))
+	}
+}

@@ -76,8 +76,8 @@ func Protect(strata ...Tally) Figures {
 		for i, p := range st.Pillars {
 			pillarSums[i] += p.Sum + pillarNoise(&st, i)
 		}
-		addInto(f.Levels, perturbCounts(st.Levels[:], st.Key, st.N, figLevel))
-		addInto(f.bands, perturbCounts(st.Bands[:], st.Key, st.N, figBand))
+		addInto(f.Levels, perturbCounts(st.Levels[:], &st, figLevel))
+		addInto(f.bands, perturbCounts(st.Bands[:], &st, figBand))
 	}
 	f.Overall.Mean = clampScore(sum / float64(all.N))
 	f.noiseSD = math.Sqrt(variance) / float64(all.N)

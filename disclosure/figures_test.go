@@ -142,7 +142,7 @@ func TestNoiseShape(t *testing.T) {
 	var s, s2 float64
 	hist := map[int]int{}
 	for range cells {
-		tl := Tally{N: 30, Key: rng.Uint32(), Pillars: []PillarTally{{N: 30}}}
+		tl := Tally{N: 30, Key: rng.Uint32(), FirmKey: rng.Uint32(), Pillars: []PillarTally{{N: 30}}}
 		e := sumNoise(&tl)
 		s, s2 = s+e, s2+e*e
 		hist[countNoise(tl.Key, tl.N, figLevel)]++

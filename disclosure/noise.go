@@ -26,12 +26,17 @@ const (
 	zMax = 3.0
 )
 
-// pTable is the perturbation table for counts: the noise added to a count
-// of firms, with its probability. Its mean is 0 and its variance 1.6.
+// pTable is the perturbation table for counts: a noise value with its
+// probability (mean 0, variance 0.9). A count gets two draws, one keyed by
+// its firms and one by their results, so its noise has variance 1.8.
 var pTable = []struct {
 	v int
 	p float64
-}{{-2, 0.15}, {-1, 0.20}, {0, 0.30}, {1, 0.20}, {2, 0.15}}
+}{{-2, 0.05}, {-1, 0.25}, {0, 0.40}, {1, 0.25}, {2, 0.05}}
+
+// resultPart offsets the figure number of a draw keyed by results, so it
+// is never the draw keyed by firms of the same figure.
+const resultPart = 1 << 20
 
 // Which figure of a cell a noise value is for: each gets its own, unrelated
 // draw from the same cell key.
@@ -71,12 +76,20 @@ func normal(key uint32, n, figure int) float64 {
 	return max(-zMax, min(zMax, z))
 }
 
+// twoPart is a standard normal draw for a figure of a cell made of two
+// halves: one keyed by its firms, one by their results. A firm that
+// submits again changes the second half only; whoever averages many such
+// looks is left with the first, of standard deviation 1/√2.
+func twoPart(t *Tally, n, figure int) float64 {
+	return (normal(t.FirmKey, n, figure) + normal(t.Key, n, figure+resultPart)) / math.Sqrt2
+}
+
 // sumNoise is the noise on the sum of a stratum's overall scores.
 func sumNoise(t *Tally) float64 {
 	if t.N == 0 {
 		return 0
 	}
-	return sigma(t.N) * normal(t.Key, t.N, figSum)
+	return sigma(t.N) * twoPart(t, t.N, figSum)
 }
 
 // pillarNoise is the noise on the sum of a stratum's scores of pillar i:
@@ -86,7 +99,7 @@ func pillarNoise(t *Tally, i int) float64 {
 	if n == 0 {
 		return 0
 	}
-	z := Rho*normal(t.Key, t.N, figSum) + math.Sqrt(1-Rho*Rho)*normal(t.Key, n, figPillar+i)
+	z := Rho*twoPart(t, t.N, figSum) + math.Sqrt(1-Rho*Rho)*twoPart(t, n, figPillar+i)
 	return sigma(n) * z
 }
 
@@ -102,15 +115,17 @@ func countNoise(key uint32, n, figure int) int {
 	return pTable[len(pTable)-1].v
 }
 
-// perturbCounts adds count noise to each of counts and then adjusts the
+// perturbCounts adds count noise (a draw keyed by the stratum's firms and
+// one keyed by their results) to each of counts and then adjusts the
 // result so it is never negative and adds up to n again: the surplus is
 // taken from, or the shortfall given to, the largest count (the lowest
 // index among equals), where it changes a share least.
-func perturbCounts(counts []int, key uint32, n, figure int) []int {
+func perturbCounts(counts []int, t *Tally, figure int) []int {
 	out := make([]int, len(counts))
-	total := 0
+	total, n := 0, t.N
 	for i, c := range counts {
-		out[i] = max(0, c+countNoise(key, n, figure+i))
+		v := countNoise(t.FirmKey, n, figure+i) + countNoise(t.Key, n, figure+i+resultPart)
+		out[i] = max(0, c+v)
 		total += out[i]
 	}
 	for ; total != n; total += sign(n - total) {

@@ -25,7 +25,7 @@ func simLevel(overall float64) int {
 
 func simRecord(rng *rand.Rand) Record {
 	base := 50 + rng.NormFloat64()*16
-	r := Record{Key: rng.Uint32(), Entry: scoring.Entry{Pillars: make([]float64, simPillars)}}
+	r := Record{Key: rng.Uint32(), FirmKey: rng.Uint32(), Entry: scoring.Entry{Pillars: make([]float64, simPillars)}}
 	for i := range r.Pillars {
 		r.Pillars[i] = max(0, min(100, base+rng.NormFloat64()*10))
 		r.Overall += r.Pillars[i] / simPillars // the overall score is the pillars' mean

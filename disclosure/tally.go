@@ -13,7 +13,8 @@ const Bands = 10
 // Record is one result as a figure sees it.
 type Record struct {
 	scoring.Entry
-	Key uint32 // the result's secret record key
+	Key     uint32 // the result's secret record key
+	FirmKey uint32 // its firm's secret record key
 }
 
 // PillarTally is one pillar's additive part of a tally.
@@ -27,7 +28,8 @@ type PillarTally struct {
 // so a tally can be kept up to date one result at a time.
 type Tally struct {
 	N       int
-	Key     uint32 // the cell key: Σ record keys mod 2³²
+	Key     uint32 // the cell key of its results: Σ result keys mod 2³²
+	FirmKey uint32 // the cell key of their firms: Σ firm keys mod 2³²
 	Sum     float64
 	Levels  [scoring.Levels]int
 	Bands   [Bands]int
@@ -40,13 +42,23 @@ func NewTally(pillars int) Tally { return Tally{Pillars: make([]PillarTally, pil
 // Add counts r in t.
 func (t *Tally) Add(r Record) { t.apply(r, 1) }
 
-// Remove takes r, counted before, out of t (a firm compared with its group
-// minus itself).
+// Remove takes r, counted before, out of t: keys and figures.
 func (t *Tally) Remove(r Record) { t.apply(r, -1) }
+
+// Exclude takes r's figures, counted before, out of t but leaves its keys:
+// a firm compared with its group without itself gets the noise of the
+// group, the same for every firm that looks, so many firms looking (or one
+// firm under many names) do not gather many noises to average.
+func (t *Tally) Exclude(r Record) {
+	key, firmKey := t.Key, t.FirmKey
+	t.apply(r, -1)
+	t.Key, t.FirmKey = key, firmKey
+}
 
 func (t *Tally) apply(r Record, sign int) {
 	t.N += sign
 	t.Key += uint32(sign) * r.Key
+	t.FirmKey += uint32(sign) * r.FirmKey
 	t.Sum += float64(sign) * r.Overall
 	if r.Level >= 0 && r.Level < scoring.Levels {
 		t.Levels[r.Level] += sign
@@ -64,6 +76,7 @@ func (t *Tally) apply(r Record, sign int) {
 func (t *Tally) Merge(o Tally) {
 	t.N += o.N
 	t.Key += o.Key
+	t.FirmKey += o.FirmKey
 	t.Sum += o.Sum
 	for i := range t.Levels {
 		t.Levels[i] += o.Levels[i]

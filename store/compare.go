@@ -14,17 +14,19 @@ type Group struct {
 }
 
 // Compare returns the figures of group g's current results without firm
-// firmID's own, protected by package disclosure: a firm compares itself
-// with the others, and submitting again changes nothing it is compared
-// with (so it cannot gather fresh noise on the same others by re-taking
-// the survey). An association's results are split into those shared with
-// it and the rest, as on its dashboard; an industry is one stratum.
+// firmID's own, protected by package disclosure. The firm's figures are
+// left out but not its keys: the noise is the group's, the same for every
+// firm that looks, so firms that pool their pages (or one person with many
+// accounts) all see one noise, not one each. A firm that submits again
+// changes the half of the noise keyed by results, never the half keyed by
+// firms. An association's results are split into those shared with it and
+// the rest, as on its dashboard; an industry is one stratum.
 func (snap *Snapshot) Compare(firmID int64, g Group) disclosure.Figures {
 	st := snap.groupStrata(g)
 	if i, ok := snap.byID[firmID]; ok {
 		sf := &snap.Firms[i]
 		if cur, ok := sf.AsOf(snap.current()); ok && g.has(sf) {
-			st.remove(cur, g.AssociationID != 0 && slices.Contains(sf.Shares, g.AssociationID))
+			st.exclude(cur, g.AssociationID != 0 && slices.Contains(sf.Shares, g.AssociationID))
 		}
 	}
 	return st.figures()
@@ -62,12 +64,14 @@ func (snap *Snapshot) computeGroup(g Group) strata {
 	return st
 }
 
-func (s *strata) remove(r SnapResult, shared bool) {
+// exclude takes r's figures out of the strata but keeps its keys, so
+// every firm of the group sees the same noise (disclosure.Tally.Exclude).
+func (s *strata) exclude(r SnapResult, shared bool) {
 	i := 1
 	if shared {
 		i = 0
 	}
-	s[i].Remove(r.Record())
+	s[i].Exclude(r.Record())
 }
 
 // clone copies the tallies' pillar slices, so a caller's Remove leaves the

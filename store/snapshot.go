@@ -33,6 +33,7 @@ type Snapshot struct {
 // SnapFirm is one firm in a snapshot.
 type SnapFirm struct {
 	ID                            int64
+	Key                           uint32  // its secret record key (package disclosure); never shown
 	Assocs                        []int64 // associations it belongs to
 	Shares                        []int64 // of those, the ones it shares its results with now
 	Division, Section, Size, Ward string
@@ -41,13 +42,16 @@ type SnapFirm struct {
 
 // SnapResult is one submitted result.
 type SnapResult struct {
-	At  time.Time
-	Key uint32 // its secret record key (package disclosure); never shown
+	At      time.Time
+	Key     uint32 // its secret record key (package disclosure); never shown
+	FirmKey uint32 // its firm's
 	scoring.Entry
 }
 
 // Record is the result as package disclosure counts it.
-func (r SnapResult) Record() disclosure.Record { return disclosure.Record{Entry: r.Entry, Key: r.Key} }
+func (r SnapResult) Record() disclosure.Record {
+	return disclosure.Record{Entry: r.Entry, Key: r.Key, FirmKey: r.FirmKey}
+}
 
 // current is the instant whose current results are the snapshot's "now":
 // just after BuiltAt, so a result submitted at that very instant counts.
@@ -173,7 +177,7 @@ func (s *Store) buildSnapshot(ctx context.Context, in *survey.Instrument, v uint
 }
 
 func (snap *Snapshot) readFirms(ctx context.Context, tx *sql.Tx) error {
-	rows, err := tx.QueryContext(ctx, `SELECT id, COALESCE(substr(vsic_code, 1, 2), ''), COALESCE(section, ''),
+	rows, err := tx.QueryContext(ctx, `SELECT id, record_key, COALESCE(substr(vsic_code, 1, 2), ''), COALESCE(section, ''),
 		COALESCE(size_class, ''), COALESCE(ward_code, '') FROM firms ORDER BY id`)
 	if err != nil {
 		return mapErr("snapshot firms", err)
@@ -189,7 +193,7 @@ func (snap *Snapshot) readFirms(ctx context.Context, tx *sql.Tx) error {
 	}
 	for rows.Next() {
 		var f SnapFirm
-		if err := rows.Scan(&f.ID, &f.Division, &f.Section, &f.Size, &f.Ward); err != nil {
+		if err := rows.Scan(&f.ID, &f.Key, &f.Division, &f.Section, &f.Size, &f.Ward); err != nil {
 			return err
 		}
 		f.Division, f.Section, f.Size, f.Ward = in(f.Division), in(f.Section), in(f.Size), in(f.Ward)
@@ -260,6 +264,7 @@ func (snap *Snapshot) readResults(ctx context.Context, tx *sql.Tx, pillarIdx map
 			res.Pillars[j] = math.NaN()
 		}
 		f := &snap.Firms[i]
+		res.FirmKey = f.Key
 		byResponse[id] = ref{i, len(f.Results)}
 		f.Results = append(f.Results, res)
 	}

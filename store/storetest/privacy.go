@@ -8,9 +8,10 @@ import (
 	"dxready/store"
 )
 
-// FixRecordKeys gives every response a record key derived from its ID and
-// seed, instead of SQLite's randomness, so that tests of protected figures
-// are the same on every run. Call it before the first Snapshot.
+// FixRecordKeys gives every response and every firm a record key derived
+// from its ID and seed, instead of SQLite's randomness, so that tests of
+// protected figures are the same on every run. Call it before the first
+// Snapshot.
 func FixRecordKeys(t testing.TB, s *store.Store, seed uint64) {
 	t.Helper()
 	db, err := sql.Open("sqlite", "file:"+s.Path()+"?_pragma=busy_timeout(5000)")
@@ -18,7 +19,15 @@ func FixRecordKeys(t testing.TB, s *store.Store, seed uint64) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	rows, err := db.Query("SELECT id FROM responses")
+	for _, table := range []string{"responses", "firms"} {
+		fixKeys(t, db, table, seed)
+	}
+}
+
+// fixKeys sets the record key of every row of table from its ID and seed.
+func fixKeys(t testing.TB, db *sql.DB, table string, seed uint64) {
+	t.Helper()
+	rows, err := db.Query("SELECT id FROM " + table) // table is one of two literals above
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +41,8 @@ func FixRecordKeys(t testing.TB, s *store.Store, seed uint64) {
 	}
 	rows.Close()
 	for _, id := range ids {
-		if _, err := db.Exec("UPDATE responses SET record_key = ? WHERE id = ?", int64(splitmix(uint64(id)^seed)&0xffffffff), id); err != nil {
+		key := int64(splitmix(uint64(id)^seed^uint64(len(table))<<40) & 0xffffffff)
+		if _, err := db.Exec("UPDATE "+table+" SET record_key = ? WHERE id = ?", key, id); err != nil {
 			t.Fatal(err)
 		}
 	}
