@@ -50,14 +50,6 @@ func entries(rs []Record) []scoring.Entry {
 	return out
 }
 
-func meanOf(rs []Record) float64 {
-	s := 0.0
-	for _, r := range rs {
-		s += r.Overall
-	}
-	return s / float64(len(rs))
-}
-
 // argmax returns the index of the largest value (the first among equals).
 func argmax(xs []float64) int {
 	best := 0

@@ -200,7 +200,9 @@ func TestCloseWaitsForARebuildAndFailuresAreLogged(t *testing.T) {
 	}
 	// A rebuild that fails: the read pool is gone under it.
 	s2, fx2 := storetest.OpenWith(t, store.Options{Logger: slog.New(slog.NewTextHandler(&logged, nil))})
-	first, _ = s2.Snapshot(ctx, in)
+	if _, err := s2.Snapshot(ctx, in); err != nil {
+		t.Fatal(err)
+	}
 	storetest.SevenWoodFirms(t, s2, fx2, in)
 	fx2.Clock.Add(store.DefaultAggregateRefresh)
 	store.CloseReaders(s2)

@@ -142,11 +142,6 @@ func TestAggregateExportSuppressesLikeTheDashboard(t *testing.T) {
 	}
 }
 
-func wardName(e *env, code string) string {
-	w, _ := e.fx.Ref.Ward(code)
-	return w.Name
-}
-
 // A firm gives and withdraws consent on its profile; the lead's list
 // follows at once. Forged values change nothing.
 func TestFirmSharesAndWithdrawsOnItsProfile(t *testing.T) {
