@@ -23,7 +23,8 @@ type estimator struct {
 }
 
 // attackers are the estimators tried against every observation. The best
-// of them, per measure, is what the protection is judged by. The shrunk
+// of them, per measure, is what the protection is judged by (the Bayesian
+// ones come from the review that found the level leak). The shrunk
 // ones take a share w of a difference estimate and 1−w of the published
 // mean; the level ones weigh the counts that grew against how common each
 // level is, by c. Trying every w and c and keeping the best on the very
@@ -58,6 +59,16 @@ func attackers() []estimator {
 				level: func(o observation) int { return simLevel(score(o)) }})
 		}
 	}
+	// Bayesian: the province's distribution of scores as prior, the
+	// combination −overall + 2 × mean of the pillars (its noise is the
+	// smallest linear one, 0.78σ) as evidence with an assumed noise, and
+	// the centre of the ±5 window that holds most of the posterior.
+	combined := func(o observation) float64 { return -direct(o) + 2*pillars(o) }
+	for _, sd := range []float64{15, 25, 35, 50} {
+		score := func(o observation) float64 { return posteriorWindow(combined(o), sd) }
+		out = append(out, estimator{name: fmt.Sprintf("posterior, noise %.0f", sd), score: score,
+			level: func(o observation) int { return simLevel(score(o)) }})
+	}
 	for _, c := range []float64{0.1, 0.3, 0.6, 1, 2} {
 		out = append(out, estimator{name: fmt.Sprintf("levels weighed by %.1f", c), score: direct, level: func(o observation) int {
 			g, best, bestV := grew(o), 0, math.Inf(-1)
@@ -70,6 +81,38 @@ func attackers() []estimator {
 		}})
 	}
 	return out
+}
+
+// scorePrior is the distribution of overall scores the simulation draws
+// from, on a half-point grid: what an attacker knows of any firm.
+var scorePrior = func() []float64 {
+	rng := rand.New(rand.NewPCG(99, 99))
+	p := make([]float64, 201)
+	for range 200_000 {
+		p[int(math.Round(simRecord(rng).Overall*2))]++
+	}
+	return p
+}()
+
+// posteriorWindow is the centre of the ±5-point window holding the most
+// posterior mass, given evidence x with normal noise of sd.
+func posteriorWindow(x, sd float64) float64 {
+	post := make([]float64, len(scorePrior))
+	for g := range post {
+		z := (x - float64(g)/2) / sd
+		post[g] = scorePrior[g] * math.Exp(-z*z/2)
+	}
+	best, bestMass := 0.0, -1.0
+	for g := range post {
+		m := 0.0
+		for h := max(0, g-10); h <= min(len(post)-1, g+10); h++ {
+			m += post[h]
+		}
+		if m > bestMass {
+			best, bestMass = float64(g)/2, m
+		}
+	}
+	return best
 }
 
 // observe plays the lead of an association over trials targets: it sees
@@ -108,7 +151,7 @@ func judge(obs []observation) (score, level, baseScore, baseLevel float64, bestS
 		if abs(o.prior-o.target.Overall) <= 5 {
 			baseScore++
 		}
-		if largest(o.after.Levels) == o.target.Level {
+		if argmaxInt(o.after.Levels) == o.target.Level {
 			mode++
 		}
 		if simLevel(o.prior) == o.target.Level {
@@ -250,4 +293,14 @@ func TestCollusionByResubmissionLeavesTheFirmPart(t *testing.T) {
 	if rmse < 20 || float64(within) > 0.25*float64(len(errs)) {
 		t.Errorf("averaging re-submissions brings the target within reach: error %.1f, %d of %d within ±5", rmse, within, len(errs))
 	}
+}
+
+func argmaxInt(xs []int) int {
+	best := 0
+	for i, x := range xs {
+		if x > xs[best] {
+			best = i
+		}
+	}
+	return best
 }

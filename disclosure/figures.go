@@ -76,9 +76,8 @@ func Protect(strata ...Tally) Figures {
 		for i, p := range st.Pillars {
 			pillarSums[i] += p.Sum + pillarNoise(&st, i)
 		}
-		addInto(f.Levels, perturbCounts(st.Levels[:], &st, figLevel))
-		addInto(f.bands, perturbCounts(st.Bands[:], &st, figBand))
 	}
+	f.Levels, f.bands = perturbCounts(all.Levels[:], &all, figLevel), perturbCounts(all.Bands[:], &all, figBand)
 	f.Overall.Mean = clampScore(sum / float64(all.N))
 	f.noiseSD = math.Sqrt(variance) / float64(all.N)
 	for i, p := range all.Pillars {

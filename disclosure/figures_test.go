@@ -183,3 +183,20 @@ func TestBelow(t *testing.T) {
 		t.Fatal("a suppressed group gives a share")
 	}
 }
+
+// A result's key for the noise follows its scores: rewriting the scores
+// (a rescore) gives new noise, so figures before and after never differ by
+// the exact change; the same scores give the same key.
+func TestScoredKeyFollowsTheScores(t *testing.T) {
+	e := scoring.Entry{Overall: 61.7, Level: 3, Pillars: []float64{60, math.NaN(), 70}}
+	k := ScoredKey(12345, e)
+	if k != ScoredKey(12345, scoring.Entry{Overall: 61.7, Level: 3, Pillars: []float64{60, math.NaN(), 70}}) {
+		t.Fatal("the same scores give another key")
+	}
+	e2 := e
+	e2.Overall = 61.8
+	e3 := scoring.Entry{Overall: 61.7, Level: 3, Pillars: []float64{60, math.NaN(), 71}}
+	if ScoredKey(12345, e2) == k || ScoredKey(12345, e3) == k || ScoredKey(12346, e) == k {
+		t.Fatal("a changed score or record key keeps the key")
+	}
+}

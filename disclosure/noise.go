@@ -27,12 +27,12 @@ const (
 )
 
 // pTable is the perturbation table for counts: a noise value with its
-// probability (mean 0, variance 0.9). A count gets two draws, one keyed by
-// its firms and one by their results, so its noise has variance 1.8.
+// probability (mean 0, variance 1.4). A count gets two draws, one keyed by
+// its firms and one by their results, so its noise has variance 2.8.
 var pTable = []struct {
 	v int
 	p float64
-}{{-2, 0.05}, {-1, 0.25}, {0, 0.40}, {1, 0.25}, {2, 0.05}}
+}{{-3, 0.02}, {-2, 0.08}, {-1, 0.20}, {0, 0.40}, {1, 0.20}, {2, 0.08}, {3, 0.02}}
 
 // resultPart offsets the figure number of a draw keyed by results, so it
 // is never the draw keyed by firms of the same figure.
@@ -45,6 +45,8 @@ const (
 	figPillar = 100 // + pillar index
 	figLevel  = 200 // + level
 	figBand   = 300 // + band
+	// figRebalance (+ step) draws which count an adjustment moves.
+	figRebalance = 10_000
 )
 
 // mix is SplitMix64's finaliser: a bijection of 64 bits in which every
@@ -117,9 +119,10 @@ func countNoise(key uint32, n, figure int) int {
 
 // perturbCounts adds count noise (a draw keyed by the stratum's firms and
 // one keyed by their results) to each of counts and then adjusts the
-// result so it is never negative and adds up to n again: the surplus is
-// taken from, or the shortfall given to, the largest count (the lowest
-// index among equals), where it changes a share least.
+// result so it is never negative and adds up to the stratum's n again: one
+// firm at a time is taken from (or given to) a count drawn at random from
+// the cell keys, in proportion to its size, so the adjustment favours no
+// level, and a stratum of one result does not point at its own.
 func perturbCounts(counts []int, t *Tally, figure int) []int {
 	out := make([]int, len(counts))
 	total, n := 0, t.N
@@ -128,10 +131,40 @@ func perturbCounts(counts []int, t *Tally, figure int) []int {
 		out[i] = max(0, c+v)
 		total += out[i]
 	}
-	for ; total != n; total += sign(n - total) {
-		out[largest(out)] += sign(n - total)
+	for step := 0; total != n; step++ {
+		d := sign(n - total)
+		out[weighted(out, d > 0, uniform(t.Key^t.FirmKey, n, figure+figRebalance+step))] += d
+		total += d
 	}
 	return out
+}
+
+// weighted picks an index of counts at random (u in (0,1)) in proportion
+// to each count (to each count plus one when adding, so an empty one may
+// grow).
+func weighted(counts []int, adding bool, u float64) int {
+	w := func(c int) float64 {
+		if adding {
+			return float64(c + 1)
+		}
+		return float64(c)
+	}
+	sum := 0.0
+	for _, c := range counts {
+		sum += w(c)
+	}
+	u *= sum
+	for i, c := range counts {
+		if u -= w(c); u < 0 && w(c) > 0 {
+			return i
+		}
+	}
+	for i := len(counts) - 1; i >= 0; i-- { // rounding: the last that may move
+		if w(counts[i]) > 0 {
+			return i
+		}
+	}
+	return 0
 }
 
 func sign(x int) int {
@@ -139,14 +172,4 @@ func sign(x int) int {
 		return -1
 	}
 	return 1
-}
-
-func largest(xs []int) int {
-	best := 0
-	for i, x := range xs {
-		if x > xs[best] {
-			best = i
-		}
-	}
-	return best
 }

@@ -17,6 +17,19 @@ type Record struct {
 	FirmKey uint32 // its firm's secret record key
 }
 
+// ScoredKey mixes a result's record key with its scores. The noise then
+// changes whenever the scores do — when a rescore rewrites them, say — so
+// two figures over the same results before and after never differ by the
+// exact change. The mix of a secret uniform key is as secret and uniform.
+func ScoredKey(key uint32, e scoring.Entry) uint32 {
+	h := mix(uint64(key)<<32 ^ math.Float64bits(e.Overall))
+	h = mix(h ^ uint64(e.Level))
+	for _, p := range e.Pillars {
+		h = mix(h ^ math.Float64bits(p))
+	}
+	return uint32(h >> 32)
+}
+
 // PillarTally is one pillar's additive part of a tally.
 type PillarTally struct {
 	N   int // results with this pillar scored

@@ -89,6 +89,11 @@ const (
 	ByWard    = "ward"
 )
 
+// maxCachedAggregates bounds a snapshot's cache: past it, figures for a
+// new filter are computed on every request (about 2 ms at demo scale) but
+// not kept, so enumerating filter combinations costs time, never memory.
+const maxCachedAggregates = 2048
+
 // Aggregate computes (or returns the cached) figures for f, as of the
 // snapshot unless f names a quarter.
 func (snap *Snapshot) Aggregate(f AggFilter) *Aggregate {
@@ -96,7 +101,9 @@ func (snap *Snapshot) Aggregate(f AggFilter) *Aggregate {
 		return v.(*Aggregate)
 	}
 	a := snap.compute(f)
-	snap.cache.Store(f, a)
+	if snap.cached.Add(1) <= maxCachedAggregates {
+		snap.cache.Store(f, a)
+	}
 	return a
 }
 
@@ -145,18 +152,18 @@ func (snap *Snapshot) compute(f AggFilter) *Aggregate {
 			continue
 		}
 		a.Members++
-		sharing := slices.Contains(sf.Shares, f.AssociationID)
+		stratum := slices.Contains(sf.Strata, f.AssociationID)
 		for qi, q := range quarters {
 			if r, ok := sf.AsOf(minTime(q.End(), asOf)); ok {
-				trend[qi].add(r, sharing)
+				trend[qi].add(r, stratum)
 			}
 		}
 		if !ok {
 			continue
 		}
 		a.Assessed++
-		whole.add(cur, sharing)
-		if !sharing {
+		whole.add(cur, stratum)
+		if !slices.Contains(sf.Shares, f.AssociationID) {
 			continue
 		}
 		a.Sharing++

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -244,4 +245,50 @@ func equalInts(a, b []int) bool {
 		}
 	}
 	return true
+}
+
+// Switching consent back and forth within a quarter makes no new cell: the
+// protected figures are split by who shared at the quarter's start, so the
+// whole association's figures stay the very same (no fresh noise to
+// average), while the shared selection follows consent at once.
+func TestConsentTogglesMakeNoNewCells(t *testing.T) {
+	s, fx := storetest.Open(t)
+	in := storetest.Instrument(t)
+	ids := storetest.SevenWoodFirms(t, s, fx, in)
+	snap, _ := s.Snapshot(ctx, in)
+	before := snap.Aggregate(store.AggFilter{AssociationID: fx.Wood.ID})
+	for i, share := range []bool{true, false, true} {
+		if err := s.SetSharing(ctx, ids[0], fx.Wood.ID, share, 0); err != nil {
+			t.Fatal(err)
+		}
+		snap, _ = s.Snapshot(ctx, in)
+		a := snap.Aggregate(store.AggFilter{AssociationID: fx.Wood.ID})
+		if a.Whole.Overall.Mean != before.Whole.Overall.Mean || !equalInts(a.Whole.Levels, before.Whole.Levels) || a.Whole.Pillars[0].Mean != before.Whole.Pillars[0].Mean {
+			t.Fatalf("toggle %d moved the whole association's figures: %v → %v", i, before.Whole.Overall.Mean, a.Whole.Overall.Mean)
+		}
+		if want := map[bool]int{true: 1, false: 0}[share]; a.Sharing != want || a.Selected != want {
+			t.Fatalf("toggle %d: sharing %d selected %d, want %d", i, a.Sharing, a.Selected, want)
+		}
+	}
+}
+
+// Enumerating filter combinations costs time, not memory: past the bound,
+// figures are computed but not kept.
+func TestAggregateCacheIsBounded(t *testing.T) {
+	s, fx := storetest.Open(t)
+	in := storetest.Instrument(t)
+	storetest.SevenWoodFirms(t, s, fx, in)
+	snap, _ := s.Snapshot(ctx, in)
+	n := 0
+	for _, sec := range []string{"", "A", "B", "C", "D", "E", "F", "G", "H", "I", "J"} {
+		for _, size := range []string{"", "micro", "small", "medium", "large"} {
+			for w := range 50 {
+				snap.Aggregate(store.AggFilter{AssociationID: fx.Wood.ID, Section: sec, Size: size, Ward: strconv.Itoa(w)})
+				n++
+			}
+		}
+	}
+	if got := store.CachedAggregates(snap); n < 2500 || got > 2048 {
+		t.Fatalf("%d filters asked, %d kept", n, got)
+	}
 }

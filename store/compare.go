@@ -26,7 +26,7 @@ func (snap *Snapshot) Compare(firmID int64, g Group) disclosure.Figures {
 	if i, ok := snap.byID[firmID]; ok {
 		sf := &snap.Firms[i]
 		if cur, ok := sf.AsOf(snap.current()); ok && g.has(sf) {
-			st.exclude(cur, g.AssociationID != 0 && slices.Contains(sf.Shares, g.AssociationID))
+			st.exclude(cur, g.AssociationID != 0 && slices.Contains(sf.Strata, g.AssociationID))
 		}
 	}
 	return st.figures()
@@ -58,7 +58,7 @@ func (snap *Snapshot) computeGroup(g Group) strata {
 			continue
 		}
 		if cur, ok := sf.AsOf(now); ok {
-			st.add(cur, g.AssociationID != 0 && slices.Contains(sf.Shares, g.AssociationID))
+			st.add(cur, g.AssociationID != 0 && slices.Contains(sf.Strata, g.AssociationID))
 		}
 	}
 	return st

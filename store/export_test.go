@@ -45,3 +45,10 @@ func (snap *Snapshot) GroupStrata(g Group) { snap.computeGroup(g) }
 
 // CloseReaders closes the read pool under a live store, so reads fail.
 func CloseReaders(s *Store) { s.r.Close() }
+
+// CachedAggregates counts the figures snap keeps.
+func CachedAggregates(snap *Snapshot) int {
+	n := 0
+	snap.cache.Range(func(any, any) bool { n++; return true })
+	return n
+}

@@ -26,16 +26,23 @@ type Snapshot struct {
 	Firms      []SnapFirm
 	version    uint64
 	cache      sync.Map // AggFilter → *Aggregate
+	cached     atomic.Int64
 	groups     sync.Map // Group → strata, for comparisons
 	byID       map[int64]int
 }
 
 // SnapFirm is one firm in a snapshot.
 type SnapFirm struct {
-	ID                            int64
-	Key                           uint32  // its secret record key (package disclosure); never shown
-	Assocs                        []int64 // associations it belongs to
-	Shares                        []int64 // of those, the ones it shares its results with now
+	ID     int64
+	Key    uint32  // its secret record key (package disclosure); never shown
+	Assocs []int64 // associations it belongs to
+	Shares []int64 // of those, the ones it shares its results with now
+	// Strata are the associations it shared with at the start of the
+	// snapshot's quarter: the split of protected figures into shared and
+	// non-shared results (package disclosure) follows these, so switching
+	// consent back and forth cannot make new cells (fresh noise) within a
+	// quarter. Who sees what follows Shares, at once.
+	Strata                        []int64
 	Division, Section, Size, Ward string
 	Results                       []SnapResult // submitted, oldest first
 }
@@ -48,9 +55,12 @@ type SnapResult struct {
 	scoring.Entry
 }
 
-// Record is the result as package disclosure counts it.
+// Record is the result as package disclosure counts it. Its key is mixed
+// with its scores, so a rescore (dxready rescore --fix) that changes them
+// also changes the noise: the figures before and after never differ by the
+// exact changes.
 func (r SnapResult) Record() disclosure.Record {
-	return disclosure.Record{Entry: r.Entry, Key: r.Key, FirmKey: r.FirmKey}
+	return disclosure.Record{Entry: r.Entry, Key: disclosure.ScoredKey(r.Key, r.Entry), FirmKey: r.FirmKey}
 }
 
 // current is the instant whose current results are the snapshot's "now":
@@ -209,15 +219,25 @@ func (snap *Snapshot) readMemberships(ctx context.Context, tx *sql.Tx) error {
 		func(f *SnapFirm, assoc int64) { f.Assocs = append(f.Assocs, assoc) })
 }
 
-// readSharing reads which associations each firm shares its results with.
+// readSharing reads which associations each firm shares its results with
+// now, and with which it shared at the start of the snapshot's quarter
+// (its last consent event before then).
 func (snap *Snapshot) readSharing(ctx context.Context, tx *sql.Tx) error {
-	return snap.readFirmAssocs(ctx, tx, "sharing", "SELECT firm_id, association_id FROM result_sharing ORDER BY firm_id, association_id",
-		func(f *SnapFirm, assoc int64) { f.Shares = append(f.Shares, assoc) })
+	if err := snap.readFirmAssocs(ctx, tx, "sharing", "SELECT firm_id, association_id FROM result_sharing ORDER BY firm_id, association_id",
+		func(f *SnapFirm, assoc int64) { f.Shares = append(f.Shares, assoc) }); err != nil {
+		return err
+	}
+	start := scoring.QuarterOf(snap.BuiltAt).Start().UTC()
+	return snap.readFirmAssocs(ctx, tx, "sharing at the quarter's start", `SELECT e.firm_id, e.association_id FROM sharing_events e
+		WHERE e.event = 'shared' AND e.id = (SELECT MAX(l.id) FROM sharing_events l
+			WHERE l.firm_id = e.firm_id AND l.association_id = e.association_id AND l.at < ?)
+		ORDER BY e.firm_id, e.association_id`,
+		func(f *SnapFirm, assoc int64) { f.Strata = append(f.Strata, assoc) }, start)
 }
 
 // readFirmAssocs reads (firm, association) pairs and hands each to add.
-func (snap *Snapshot) readFirmAssocs(ctx context.Context, tx *sql.Tx, what, query string, add func(*SnapFirm, int64)) error {
-	rows, err := tx.QueryContext(ctx, query)
+func (snap *Snapshot) readFirmAssocs(ctx context.Context, tx *sql.Tx, what, query string, add func(*SnapFirm, int64), args ...any) error {
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return mapErr("snapshot "+what, err)
 	}
