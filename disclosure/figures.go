@@ -89,11 +89,6 @@ func Protect(strata ...Tally) Figures {
 	return f
 }
 
-func addInto(dst, src []int) {
-	for i, v := range src {
-		dst[i] += v
-	}
-}
 
 func clampScore(v float64) float64 { return max(0, min(100, v)) }
 
