@@ -89,7 +89,6 @@ func Protect(strata ...Tally) Figures {
 	return f
 }
 
-
 func clampScore(v float64) float64 { return max(0, min(100, v)) }
 
 // Exact computes the figures of a group whose every result the viewer may
