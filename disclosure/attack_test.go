@@ -151,7 +151,7 @@ func judge(obs []observation) (score, level, baseScore, baseLevel float64, bestS
 		if abs(o.prior-o.target.Overall) <= 5 {
 			baseScore++
 		}
-		if argmaxInt(o.after.Levels) == o.target.Level {
+		if argmax(o.after.Levels) == o.target.Level {
 			mode++
 		}
 		if simLevel(o.prior) == o.target.Level {
@@ -293,14 +293,4 @@ func TestCollusionByResubmissionLeavesTheFirmPart(t *testing.T) {
 	if rmse < 20 || float64(within) > 0.25*float64(len(errs)) {
 		t.Errorf("averaging re-submissions brings the target within reach: error %.1f, %d of %d within ±5", rmse, within, len(errs))
 	}
-}
-
-func argmaxInt(xs []int) int {
-	best := 0
-	for i, x := range xs {
-		if x > xs[best] {
-			best = i
-		}
-	}
-	return best
 }

@@ -1,6 +1,7 @@
 package disclosure
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
 
@@ -51,7 +52,7 @@ func entries(rs []Record) []scoring.Entry {
 }
 
 // argmax returns the index of the largest value (the first among equals).
-func argmax(xs []float64) int {
+func argmax[T cmp.Ordered](xs []T) int {
 	best := 0
 	for i, x := range xs {
 		if x > xs[best] {
