@@ -1,0 +1,122 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"math"
+	"net/http"
+
+	"dxready/auth"
+	"dxready/store"
+)
+
+type loginPage struct {
+	page
+	Form    *form
+	Next    string
+	Problem string // message ID
+	Minutes int    // for the too-many-attempts message
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	next := safeNext(r.URL.Query().Get("next"))
+	s.render(w, r, http.StatusOK, "login", loginPage{page: s.newPage(w, r, "page.login.title"), Form: newForm(), Next: next})
+}
+
+func (s *Server) loginPost(w http.ResponseWriter, r *http.Request) {
+	f, ok := s.parseForm(w, r, "email", "password", "next")
+	if !ok {
+		return
+	}
+	p := loginPage{page: s.newPage(w, r, "page.login.title"), Form: f, Next: safeNext(f.Get("next"))}
+	f.Values["password"] = ""
+	email, _ := auth.NormalizeEmail(f.Get("email"))
+	ip := clientIP(r)
+	now := s.now()
+	okIP, waitIP := s.loginIP.allow(ip, now)
+	okUser, waitUser := s.loginUser.allow(email, now)
+	if !okIP || !okUser {
+		p.Problem, p.Minutes = "error.login.too_many", int(math.Ceil(max(waitIP, waitUser).Minutes()))
+		s.render(w, r, http.StatusTooManyRequests, "login", p)
+		return
+	}
+	u, err := s.authenticate(r.Context(), email, r.PostForm.Get("password"))
+	switch {
+	case err != nil:
+		s.fail(w, r, err)
+		return
+	case u == nil:
+		p.Problem = "error.login.failed"
+		s.render(w, r, http.StatusUnauthorized, "login", p)
+		return
+	case u.Status == auth.StatusPending:
+		p.Problem = "error.login.pending"
+		s.render(w, r, http.StatusForbidden, "login", p)
+		return
+	}
+	s.loginUser.reset(email)
+	if err := s.startSession(r.Context(), w, r, u); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	to := p.Next
+	if to == "/" {
+		to = homeFor(u)
+	}
+	s.redirect(w, r, to, "flash.logged_in")
+}
+
+// authenticate returns the user whose password matches, or nil. Unknown
+// and disabled accounts still cost one hash, so timing does not tell
+// which emails exist.
+func (s *Server) authenticate(ctx context.Context, email, password string) (*auth.User, error) {
+	u, err := s.store.FindUserByEmail(ctx, email)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && u.Status == auth.StatusDisabled) || email == "" {
+		_, verr := s.hasher.Verify(ctx, password, s.dummy(ctx))
+		return nil, verr
+	}
+	if err != nil {
+		return nil, err
+	}
+	match, err := s.hasher.Verify(ctx, password, u.PasswordHash)
+	if err != nil || !match {
+		return nil, err
+	}
+	return u, nil
+}
+
+// dummy returns a hash to verify against when there is no account, made
+// once and lazily so start-up does not pay for it.
+func (s *Server) dummy(ctx context.Context) string {
+	s.dummyOnce.Do(func() {
+		h, err := s.hasher.Hash(ctx, "dxready-no-such-user")
+		if err != nil {
+			s.log.Error("dummy hash", "err", err)
+		}
+		s.dummyHash = h
+	})
+	return s.dummyHash
+}
+
+// homeFor is where a user lands after signing in.
+func homeFor(u *auth.User) string {
+	switch u.Role {
+	case auth.RoleFirm:
+		return "/profile"
+	case auth.RoleAdmin:
+		return "/admin/firms"
+	}
+	return "/"
+}
+
+func (s *Server) logoutPost(w http.ResponseWriter, r *http.Request) {
+	if sess := currentSession(r); sess != nil {
+		s.sessions.drop(sess.TokenHash)
+		if err := s.store.DeleteSession(r.Context(), sess.TokenHash); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.clearSessionCookie(w)
+	s.redirect(w, r, "/", "flash.logged_out")
+}
