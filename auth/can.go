@@ -27,13 +27,14 @@ const (
 	ActActionTick        Action = "action.tick"         // tick off an item of a firm's action plan
 	ActAdvisorProfile    Action = "advisor.profile"     // edit an advisor's profile, hours and leave
 	ActAdvisorManage     Action = "advisors.manage"     // add and disable advisors; read the outbox
+	ActCenterView        Action = "center.view"         // the Center's start page: the programme's counts and work queues
 )
 
 // Actions lists every action, for matrix tests.
 var Actions = []Action{ActFirmView, ActFirmEdit, ActContactManage, ActFirmUsersApprove,
 	ActFirmSearch, ActFirmImport, ActAssociationView, ActMembersView, ActAssociationExport, ActMemberInvite,
 	ActAssociationManage, ActResultsShare, ActUserManage, ActAssessmentAnswer, ActResultView,
-	ActAdvisorBook, ActBookingView, ActActionTick, ActAdvisorProfile, ActAdvisorManage}
+	ActAdvisorBook, ActBookingView, ActActionTick, ActAdvisorProfile, ActAdvisorManage, ActCenterView}
 
 // Target is what an action is aimed at. Zero fields mean "not about a firm"
 // or "not about an association".

@@ -215,6 +215,7 @@ func accessMatrix(t *testing.T, e *env) map[string][]routeCase {
 		"GET /firms/{id}": {{ownFirm, signedIn(200)}, {otherWood, access{"anonymous": login, "firm": 404, "lead": 200, "advisor": 200, "admin": 200}},
 			{logistics, access{"anonymous": login, "firm": 404, "lead": 404, "advisor": 200, "admin": 200}},
 			{"/firms/999999", firmLinks}, {"/firms/abc", firmLinks}},
+		"GET /center":                           {{"/center", adminOnly(200)}},
 		"GET /admin/firms":                      {{"/admin/firms", adminOnly(200)}},
 		"GET /admin/import":                     {{"/admin/import", adminOnly(200)}},
 		"POST /admin/import":                    {{"/admin/import", adminOnly(400)}},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"strconv"
 
 	"dxready/auth"
 	"dxready/store"
@@ -59,11 +60,7 @@ func (s *Server) loginPost(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	to := p.Next
-	if to == "/" {
-		to = homeFor(u)
-	}
-	s.redirect(w, r, to, "flash.logged_in")
+	s.redirect(w, r, s.startPage(r.Context(), u, p.Next), "flash.logged_in")
 }
 
 // authenticate returns the user whose password matches, or nil. Unknown
@@ -98,15 +95,41 @@ func (s *Server) dummy(ctx context.Context) string {
 	return s.dummyHash
 }
 
-// homeFor is where a user lands after signing in.
+// homeFor is each role's start page: a firm's profile, a lead's
+// association dashboard, an advisor's schedule, the Center's page.
 func homeFor(u *auth.User) string {
 	switch u.Role {
 	case auth.RoleFirm:
 		return "/profile"
+	case auth.RoleLead:
+		if u.AssociationID != 0 {
+			return "/associations/" + strconv.FormatInt(u.AssociationID, 10)
+		}
+	case auth.RoleAdvisor:
+		return "/schedule"
 	case auth.RoleAdmin:
-		return "/admin/firms"
+		return "/center"
 	}
 	return "/"
+}
+
+// startPage is where u lands after signing in: next when the sign-in page
+// was asked for one, else the role's start page, except that a firm with a
+// draft under way goes straight back to it (/assessment resumes it). A
+// failed lookup is logged and the profile is shown instead.
+func (s *Server) startPage(ctx context.Context, u *auth.User, next string) string {
+	if next != "/" && next != "" {
+		return next
+	}
+	if u.Role == auth.RoleFirm && auth.Can(u, auth.ActAssessmentAnswer, auth.Target{FirmID: u.FirmID}) {
+		switch _, err := s.store.FindDraft(ctx, u.FirmID); {
+		case err == nil:
+			return "/assessment"
+		case !errors.Is(err, store.ErrNotFound):
+			s.log.Error("start page: find draft", "user", u.ID, "err", err)
+		}
+	}
+	return homeFor(u)
 }
 
 func (s *Server) logoutPost(w http.ResponseWriter, r *http.Request) {

@@ -163,7 +163,7 @@ func navFor(u *auth.User, current string) []navItem {
 		case auth.RoleLead:
 			items = append(items, navItem{Href: "/associations", Label: "nav.associations"})
 		case auth.RoleAdmin:
-			items = append(items, navItem{Href: "/associations", Label: "nav.associations"}, navItem{Href: "/admin/firms", Label: "nav.firms"},
+			items = append(items, navItem{Href: "/center", Label: "nav.center"}, navItem{Href: "/associations", Label: "nav.associations"}, navItem{Href: "/admin/firms", Label: "nav.firms"},
 				navItem{Href: "/admin/import", Label: "nav.import"}, navItem{Href: "/bookings", Label: "nav.bookings"},
 				navItem{Href: "/admin/advisors", Label: "nav.admin_advisors"}, navItem{Href: "/admin/outbox", Label: "nav.outbox"})
 		}

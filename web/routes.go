@@ -109,6 +109,7 @@ func (s *Server) routes() http.Handler {
 		r.With(s.requireSignIn).Get("/firms/{id}", s.firmView)
 
 		// Center administration.
+		r.With(s.requireAction(auth.ActCenterView)).Get("/center", s.center)
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireAction(auth.ActFirmSearch))
 			r.Get("/admin/firms", s.adminFirms)
