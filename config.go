@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -29,6 +30,12 @@ type Config struct {
 	// MaxOpenBookings and MaxOpenBookingsPerAdvisor: the open (future,
 	// confirmed) bookings one firm may hold in all and with one advisor.
 	MaxOpenBookings, MaxOpenBookingsPerAdvisor int
+	// TrustedProxies lists the reverse proxies (CIDR ranges, commas)
+	// whose X-Forwarded-For or Forwarded header names the client.
+	TrustedProxies string
+	// MetricsAddr is where /metrics is served, apart from the portal;
+	// empty: not at all.
+	MetricsAddr string
 }
 
 // flagSet declares the common flags on a new FlagSet whose defaults come
@@ -55,8 +62,16 @@ func flagSet(name string, getenv func(string) string, out io.Writer, c *Config) 
 	fs.IntVar(&c.MaxOpenBookingsPerAdvisor, "max-open-bookings-per-advisor",
 		env.int("max-open-bookings-per-advisor", "DXREADY_MAX_OPEN_BOOKINGS_PER_ADVISOR", web.DefaultMaxOpenBookingsPerAdvisor),
 		"open bookings one firm may hold with one advisor (DXREADY_MAX_OPEN_BOOKINGS_PER_ADVISOR)")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env.str("DXREADY_TRUSTED_PROXIES", ""),
+		"reverse proxies (CIDR ranges, comma-separated) whose X-Forwarded-For/Forwarded names the client; empty: none (DXREADY_TRUSTED_PROXIES)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", env.str("DXREADY_METRICS_ADDR", DefaultMetricsAddr),
+		"address of the separate /metrics listener; empty: no metrics (DXREADY_METRICS_ADDR)")
 	return fs, env
 }
+
+// DefaultMetricsAddr is --metrics-addr's default: a loopback port, so the
+// figures reach a scraper on the same host and nobody else.
+const DefaultMetricsAddr = "127.0.0.1:9464"
 
 // envFallback reads the DXREADY_* variables that give the flags their
 // defaults, and remembers, by flag name, every value that does not parse:
@@ -153,6 +168,14 @@ func (c *Config) Validate() error {
 	}{{"--max-open-bookings", c.MaxOpenBookings}, {"--max-open-bookings-per-advisor", c.MaxOpenBookingsPerAdvisor}} {
 		if l.n < 1 || l.n > web.MaxOpenBookingsLimit {
 			errs = append(errs, fmt.Errorf("%s must be between 1 and %d, not %d", l.flag, web.MaxOpenBookingsLimit, l.n))
+		}
+	}
+	if _, err := web.ParseTrustedProxies(c.TrustedProxies); err != nil {
+		errs = append(errs, fmt.Errorf("--trusted-proxies (DXREADY_TRUSTED_PROXIES): %w", err))
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			errs = append(errs, fmt.Errorf("--metrics-addr (DXREADY_METRICS_ADDR) must be host:port, not %q", c.MetricsAddr))
 		}
 	}
 	if c.BaseURL != "" {

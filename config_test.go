@@ -32,6 +32,9 @@ func TestSettingsThatDoNotParseStopTheStart(t *testing.T) {
 		{"flag demo seed", nil, []string{"--demo-seed", "abc"}, []string{"demo-seed", `"abc"`}},
 		{"flag demo firms", nil, []string{"--demo-firms", "many"}, []string{"demo-firms", `"many"`}},
 		{"flag demo", nil, []string{"--demo=perhaps"}, []string{"demo", `"perhaps"`}},
+		{"trusted proxies", []string{"DXREADY_TRUSTED_PROXIES", "10.0.0.0/33"}, nil, []string{"DXREADY_TRUSTED_PROXIES", "10.0.0.0/33"}},
+		{"flag trusted proxies", nil, []string{"--trusted-proxies", "proxy.local"}, []string{"--trusted-proxies", "proxy.local"}},
+		{"metrics addr without port", nil, []string{"--metrics-addr", "127.0.0.1"}, []string{"--metrics-addr", `"127.0.0.1"`}},
 		{"two at once", []string{"DXREADY_DEMO", "on", "DXREADY_DEMO_SEED", "x1"}, nil, []string{"DXREADY_DEMO=", "DXREADY_DEMO_SEED="}},
 	}
 	for _, tc := range cases {

@@ -34,7 +34,7 @@ func startServe(t *testing.T, getenv func(string) string, args ...string) (strin
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), getenv, strings.NewReader(""), pw, io.Discard)
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0"}, args...), getenv, strings.NewReader(""), pw, io.Discard)
 		pw.Close()
 	}()
 	var out bytes.Buffer

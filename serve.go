@@ -176,12 +176,18 @@ func serve(ctx context.Context, a *app, getenv func(string) string, stdout, stde
 	bundle := a.bundle.WithReporter(locale.LogMissing(logger)) // a gap in the catalogue is logged, with its ID and language
 	srv, err := web.New(web.Config{Store: a.store, Bundle: bundle, Ref: a.ref, Hasher: newHasher(), Logger: logger,
 		SecureCookies: c.SecureCookies, Demo: demoSeed != "", Instruments: a.instruments, BaseURL: c.BaseURL, Now: a.now,
-		ListenAddr: c.Addr, MaxOpenBookings: c.MaxOpenBookings, MaxOpenBookingsPerAdvisor: c.MaxOpenBookingsPerAdvisor})
+		ListenAddr: c.Addr, MaxOpenBookings: c.MaxOpenBookings, MaxOpenBookingsPerAdvisor: c.MaxOpenBookingsPerAdvisor,
+		TrustedProxies: trustedProxies(c)})
+	if err != nil {
+		return err
+	}
+	workers, err := listenMetrics(c.MetricsAddr, srv, logger)
 	if err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
+		stopListeners(workers)
 		return err
 	}
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 2 * time.Minute,
@@ -191,12 +197,19 @@ func serve(ctx context.Context, a *app, getenv func(string) string, stdout, stde
 		printDemoAccounts(a, stdout)
 	}
 	fmt.Fprintln(stdout, a.l.T("cli.listening", "URL", "http://"+ln.Addr().String()+"/"))
+	for _, m := range workers {
+		fmt.Fprintln(stdout, a.l.T("cli.metrics_listening", "URL", "http://"+m.ln.Addr().String()+"/metrics"))
+	}
 	base := c.BaseURL
 	if base == "" {
 		base = "http://" + ln.Addr().String()
 	}
 	stopping := func() { fmt.Fprintln(stdout, a.l.T("cli.shutdown")) }
-	return runServer(ctx, hs, ln, backgroundWorkers(a, srv, base, logger), logger, stopping)
+	bg := backgroundWorkers(a, srv, base, logger)
+	for _, m := range workers {
+		bg = append(bg, m.worker())
+	}
+	return runServer(ctx, hs, ln, bg, logger, stopping)
 }
 
 // backgroundWorkers lists the work serve runs beside the requests; runServer

@@ -155,7 +155,6 @@ func accessMatrix(t *testing.T, e *env) map[string][]routeCase {
 	return map[string][]routeCase{
 		"GET /":                                         {{"/", all(200)}},
 		"GET /healthz":                                  {{"/healthz", all(200)}},
-		"GET /metrics":                                  {{"/metrics", all(200)}}, // loopback only: tests are loopback
 		"GET /static/*":                                 {{e.web.assets.URL("css/app.css"), all(200)}, {"/static/x/nope.js", all(404)}},
 		"GET /register":                                 {{"/register", all(200)}},
 		"POST /register":                                {{"/register", all(422)}},

@@ -2,7 +2,6 @@ package web
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"sort"
 	"strconv"
@@ -73,14 +72,20 @@ func (s *Server) measure(next http.Handler) http.Handler {
 	})
 }
 
-// metricsHandler serves Prometheus text format, only to loopback clients:
-// the registry counts are not for the public.
+// MetricsHandler serves /metrics (Prometheus text format) and /healthz on
+// the separate metrics listener (--metrics-addr), never on the portal's
+// own: the registry counts and latencies are not for the public, and a
+// reverse proxy on the same host would make any "loopback only" check on
+// the portal's listener pass for everyone.
+func (s *Server) MetricsHandler() http.Handler {
+	r := chi.NewRouter()
+	r.Use(s.recoverPanics)
+	r.Get("/metrics", s.metricsHandler)
+	r.Get("/healthz", s.healthz)
+	return r
+}
+
 func (s *Server) metricsHandler(w http.ResponseWriter, r *http.Request) {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
-		http.NotFound(w, r)
-		return
-	}
 	firmsN, err := s.store.CountFirms(r.Context())
 	if err != nil {
 		s.fail(w, r, err)

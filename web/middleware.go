@@ -10,8 +10,6 @@ import (
 	"runtime/debug"
 	"slices"
 
-	"github.com/go-chi/chi/v5/middleware"
-
 	"dxready/auth"
 	"dxready/locale"
 	"dxready/store"
@@ -199,14 +197,4 @@ func (s *Server) requireAction(a auth.Action) func(http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 		}))
 	}
-}
-
-// clientIP is the client's address as chi's ClientIPFromRemoteAddr saw it
-// (the portal faces clients directly; behind a proxy, switch that
-// middleware to ClientIPFromXFF with the proxy's range, never trust XFF blindly).
-func clientIP(r *http.Request) string {
-	if ip := middleware.GetClientIP(r.Context()); ip != "" {
-		return ip
-	}
-	return r.RemoteAddr
 }

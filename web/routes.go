@@ -21,14 +21,13 @@ func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
 	// HEAD is answered wherever GET is (the GET handler runs; net/http
 	// drops the body).
-	r.Use(middleware.GetHead, middleware.ClientIPFromRemoteAddr)
+	r.Use(middleware.GetHead, s.clientAddress)
 	r.Use(s.recoverPanics, s.measure, securityHeaders)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
 
 	// Machine endpoints: no session, no language.
 	r.Get("/healthz", s.healthz)
-	r.Get("/metrics", s.metricsHandler)
 	r.Method(http.MethodGet, staticPattern, s.assets)
 
 	r.Group(func(r chi.Router) {

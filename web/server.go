@@ -9,6 +9,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -51,6 +52,10 @@ type Config struct {
 	// the advisors: open bookings one firm may hold in all and with any
 	// one advisor (1…100; 0: advisors.DefaultLimits).
 	MaxOpenBookings, MaxOpenBookingsPerAdvisor int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For or
+	// Forwarded header names the client (--trusted-proxies); empty: the
+	// connection's address is the client and those headers are ignored.
+	TrustedProxies []netip.Prefix
 }
 
 // Server holds the dependencies every handler uses.
