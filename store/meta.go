@@ -11,12 +11,26 @@ import (
 // Meta keys.
 const (
 	MetaDemo = "demo" // set to the demo seed when the demo province is loaded
+	// MetaDeviceKey is the secret (hex) that signs sign-in device cookies;
+	// made at the first sign-in, kept across restarts so the cookies stay good.
+	MetaDeviceKey = "device_cookie_key"
 )
 
 // SetMeta stores a key's value.
 func (s *Store) SetMeta(ctx context.Context, key, value string) error {
 	_, err := s.w.ExecContext(ctx, "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value)
 	return mapErr("set meta "+key, err)
+}
+
+// MetaOrSet returns key's value, storing value first when key is unset:
+// the first caller's value wins, and every caller gets it.
+func (s *Store) MetaOrSet(ctx context.Context, key, value string) (string, error) {
+	if _, err := s.w.ExecContext(ctx, "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", key, value); err != nil {
+		return "", mapErr("set meta "+key, err)
+	}
+	var v string
+	err := s.w.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = ?", key).Scan(&v)
+	return v, mapErr("meta "+key, err)
 }
 
 // Meta returns a key's value, or "" when unset.

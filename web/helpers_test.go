@@ -28,7 +28,8 @@ type env struct {
 	web *Server
 }
 
-func newEnv(t *testing.T) *env {
+// newEnv starts a portal on the fixtures; opts change its Config.
+func newEnv(t *testing.T, opts ...func(*Config)) *env {
 	t.Helper()
 	st, fx := storetest.Open(t)
 	b, err := locale.Load()
@@ -40,8 +41,12 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(Config{Store: st, Bundle: b, Ref: fx.Ref, Hasher: auth.NewHasher(storetest.Cheap, 2), Instruments: ins,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Demo: true, Now: fx.Clock.Now})
+	cfg := Config{Store: st, Bundle: b, Ref: fx.Ref, Hasher: auth.NewHasher(storetest.Cheap, 2), Instruments: ins,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Demo: true, Now: fx.Clock.Now}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	s, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"math"
 	"net/http"
 	"strconv"
 
@@ -16,7 +15,7 @@ type loginPage struct {
 	Form    *form
 	Next    string
 	Problem string // message ID
-	Minutes int    // for the too-many-attempts message
+	Count   int    // the seconds or minutes to wait, for the throttling messages
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
@@ -32,16 +31,14 @@ func (s *Server) loginPost(w http.ResponseWriter, r *http.Request) {
 	p := loginPage{page: s.newPage(w, r, "page.login.title"), Form: f, Next: safeNext(f.Get("next"))}
 	f.Values["password"] = ""
 	email, _ := auth.NormalizeEmail(f.Get("email"))
-	ip := clientIP(r)
-	now := s.now()
-	okIP, waitIP := s.loginIP.allow(ip, now)
-	okUser, waitUser := s.loginUser.allow(email, now)
-	if !okIP || !okUser {
-		p.Problem, p.Minutes = "error.login.too_many", int(math.Ceil(max(waitIP, waitUser).Minutes()))
+	keys := s.signinKeys(r, email)
+	if no := s.signin.begin(keys, s.now()); no != nil {
+		p.Problem, p.Count = no.message()
 		s.render(w, r, http.StatusTooManyRequests, "login", p)
 		return
 	}
 	u, err := s.authenticate(r.Context(), email, r.PostForm.Get("password"))
+	s.signinResult(w, r, keys, u)
 	switch {
 	case err != nil:
 		s.fail(w, r, err)
@@ -55,7 +52,6 @@ func (s *Server) loginPost(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusForbidden, "login", p)
 		return
 	}
-	s.loginUser.reset(email)
 	if err := s.startSession(r.Context(), w, r, u); err != nil {
 		s.fail(w, r, err)
 		return

@@ -25,6 +25,9 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) registerPost(w http.ResponseWriter, r *http.Request) {
+	if !s.registerAllowed(w, r) {
+		return
+	}
 	f, ok := s.parseForm(w, r, "tax_code", "firm_name", "name", "email", "password", "password_confirm")
 	if !ok {
 		return
@@ -57,7 +60,7 @@ func (s *Server) registerPost(w http.ResponseWriter, r *http.Request) {
 	if name := firms.NormalizeName(f.Get("firm_name")); name != "" {
 		newFirm = &firms.Firm{TaxCode: tc, Name: name, VSICVersion: firms.VSICVersion2018}
 	}
-	hash, err := s.hasher.Hash(r.Context(), f.Values["password"])
+	hash, err := s.hashForRegistration(r.Context(), f.Values["password"])
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -69,14 +69,17 @@ type Server struct {
 	assets    *static.Assets
 	pages     *pageSet
 	metrics   *metrics
-	loginIP   *limiter
-	loginUser *limiter
-	sessions  sessionCache
-	dummyOnce sync.Once
-	dummyHash string
-	flashes   map[string]bool
-	holidays  advisors.Holidays
-	limits    advisors.Limits
+	signin    *signinThrottle
+	registers *registerThrottle
+	// deviceMu guards deviceSecret, the device cookies' key once loaded.
+	deviceMu     sync.Mutex
+	deviceSecret []byte
+	sessions     sessionCache
+	dummyOnce    sync.Once
+	dummyHash    string
+	flashes      map[string]bool
+	holidays     advisors.Holidays
+	limits       advisors.Limits
 	// composeBooking composes a booking event's messages; tests wrap it to
 	// make composition fail.
 	composeBooking func(ctx context.Context, ev store.BookingEvent) ([]*store.Message, error)
@@ -101,8 +104,8 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, store: cfg.Store, bundle: cfg.Bundle, ref: cfg.Ref, hasher: cfg.Hasher, log: cfg.Logger,
 		assets: assets, metrics: newMetrics(),
-		loginIP:   newLimiter(20, 10*time.Minute),
-		loginUser: newLimiter(5, 15*time.Minute),
+		signin:    newSigninThrottle(),
+		registers: newRegisterThrottle(),
 		holidays:  advisors.VietnamHolidays(),
 		limits:    limits,
 	}
