@@ -36,11 +36,12 @@ var (
 
 // Store is the database. It is safe for concurrent use.
 type Store struct {
-	w    *sql.DB // exactly one connection; every write goes here
-	r    *sql.DB // read-only pool
-	path string
-	agg  aggState
-	opts Options
+	w     writerDB // exactly one connection; every write goes here
+	r     *sql.DB  // read-only pool
+	path  string
+	agg   aggState
+	opts  Options
+	watch *userWatch // see OnUserChange
 }
 
 // Options are a store's settings, fixed when it opens: there is nothing to
@@ -98,10 +99,8 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		"?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
 		"&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=mmap_size(0)&_pragma=cache_size(-16000)" +
 		"&_time_format=sqlite"
-	w, err := sql.Open("sqlite", base+"&_txlock=immediate")
-	if err != nil {
-		return nil, err
-	}
+	watch := &userWatch{}
+	w := openWriter(base+"&_txlock=immediate", watch)
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxIdleTime(0)
@@ -116,7 +115,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	}
 	r.SetMaxOpenConns(Readers)
 	r.SetMaxIdleConns(Readers)
-	s := &Store{w: w, r: r, path: abs, opts: opt}
+	s := &Store{w: w, r: r, path: abs, opts: opt, watch: watch}
 	s.agg.snaps, s.agg.building = map[string]*Snapshot{}, map[string]bool{}
 	s.agg.ctx, s.agg.stop = context.WithCancel(context.Background())
 	return s, nil
@@ -152,6 +151,7 @@ func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	if err != nil {
 		return err
 	}
+	defer s.watch.announce() // after the commit (or rollback) below
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
 		if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {

@@ -102,6 +102,7 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 		}
 		hash := sha256.Sum256([]byte(c.Value))
 		now := s.now()
+		gen := s.sessions.generation()
 		sess, u, ok := s.sessions.get(hash[:], now)
 		if !ok {
 			var err error
@@ -115,7 +116,7 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 				s.fail(w, r, err)
 				return
 			}
-			s.sessions.put(sess, u, now)
+			s.sessions.put(sess, u, now, gen)
 		}
 		if now.Sub(sess.LastSeenAt) > sessionTouchEvery {
 			expires := sessionExpiry(sess.CreatedAt, now)
@@ -125,7 +126,7 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 			touched := *sess
 			touched.LastSeenAt, touched.ExpiresAt = now, expires
 			sess = &touched
-			s.sessions.put(sess, u, now)
+			s.sessions.put(sess, u, now, gen)
 		}
 		if now.After(sess.ExpiresAt) {
 			s.sessions.drop(hash[:])

@@ -110,6 +110,9 @@ func New(cfg Config) (*Server, error) {
 		limits:    limits,
 	}
 	s.composeBooking = s.bookingEventMessages
+	// A change to a user (role, association, status, password) or the end
+	// of their sessions takes effect on their next request.
+	cfg.Store.OnUserChange(s.sessions.dropUsers)
 	if s.pages, err = parsePages(cfg.Bundle, assets); err != nil {
 		return nil, err
 	}
