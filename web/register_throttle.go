@@ -56,7 +56,10 @@ func (s *Server) registerAllowed(w http.ResponseWriter, r *http.Request) bool {
 }
 
 // hashForRegistration hashes a new account's password in the one slot
-// registrations share (see registerThrottle.hashing).
+// registrations share (see registerThrottle.hashing), and lets sign-ins in
+// progress go first, for up to registerYield: an argon2 hash takes both
+// cores of a small server, so even with a hasher slot of its own a sign-in
+// waits while a registration hashes.
 func (s *Server) hashForRegistration(ctx context.Context, password string) (string, error) {
 	select {
 	case s.registers.hashing <- struct{}{}:
@@ -64,5 +67,20 @@ func (s *Server) hashForRegistration(ctx context.Context, password string) (stri
 		return "", ctx.Err()
 	}
 	defer func() { <-s.registers.hashing }()
+	for waited := time.Duration(0); s.signin.checking.Load() > 0 && waited < registerYield; waited += registerPoll {
+		select {
+		case <-time.After(registerPoll):
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
+	}
 	return s.hasher.Hash(ctx, password)
 }
+
+// registerYield bounds how long a registration lets sign-ins go first, so
+// a steady stream of them cannot starve it; registerPoll is how often it
+// looks again.
+const (
+	registerYield = 2 * time.Second
+	registerPoll  = 5 * time.Millisecond
+)

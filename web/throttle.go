@@ -4,6 +4,7 @@ import (
 	"math"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"dxready/auth"
@@ -77,6 +78,9 @@ type failureCount struct {
 type signinThrottle struct {
 	mu                        sync.Mutex
 	accounts, devices, client failures
+	// checking counts sign-ins between begin and signinResult (hashing or
+	// waiting to): registrations let them go first.
+	checking atomic.Int64
 }
 
 func newSigninThrottle() *signinThrottle {
@@ -149,6 +153,7 @@ func (t *signinThrottle) begin(k signinKeys, now time.Time) *signinRefusal {
 	if r := t.refusal(k, now); r != nil {
 		return r
 	}
+	t.checking.Add(1)
 	if k.device != "" {
 		t.devices.add(k.device, now)
 		return nil
@@ -220,11 +225,13 @@ func (r *signinRefusal) message() (string, int) {
 	return "error.login.slow_account_minutes", mins
 }
 
-// signinResult ends the throttle's count of an attempt whose password was
+// signinResult is called after every attempt begin let through. It ends
+// the throttle's count of an attempt whose password was
 // right (u not nil) and gives the browser its device cookie for the
 // account; a wrong password stays counted. A device cookie that cannot be
 // made is logged: the sign-in itself goes on.
 func (s *Server) signinResult(w http.ResponseWriter, r *http.Request, k signinKeys, u *auth.User) {
+	s.signin.checking.Add(-1)
 	if u == nil {
 		return
 	}
