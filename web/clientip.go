@@ -53,21 +53,12 @@ func ParseTrustedProxies(s string) ([]netip.Prefix, error) {
 }
 
 // clientAddress stores the request's client address (see clientAddr) for
-// clientIP and clientKey.
+// clientKey.
 func (s *Server) clientAddress(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a := clientAddr(r.RemoteAddr, r.Header, s.cfg.TrustedProxies)
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), clientAddrKey{}, a)))
 	})
-}
-
-// clientIP is the client's address as text ("" when the connection's own
-// address does not parse, which net/http never gives).
-func clientIP(r *http.Request) string {
-	if a, ok := r.Context().Value(clientAddrKey{}).(netip.Addr); ok && a.IsValid() {
-		return a.String()
-	}
-	return ""
 }
 
 // clientKey is what per-client counters count: an IPv4 address, or the
