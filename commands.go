@@ -47,6 +47,7 @@ func importFirms(ctx context.Context, a *app, path string, stdout, stderr io.Wri
 		fmt.Fprintln(stdout, web.RowErrorText(a.l, *ferr))
 		return errors.New(a.l.T("cli.import_rejected", "Count", 1))
 	}
+	rd.NormalizeEmail = auth.NormalizeEmail
 	bar := newProgressBar(stderr, info.Size(), a.l)
 	entry := store.AuditEntry{Action: "firms.import", Subject: "firms", Detail: fmt.Sprintf("cli file=%q", path)} // the store adds the counts
 	res, err := a.store.ImportFirms(ctx, rd, func(rows int) { bar.update(rows, counter.n) }, entry)
@@ -62,6 +63,18 @@ func importFirms(ctx context.Context, a *app, path string, stdout, stderr io.Wri
 	}
 	fmt.Fprintln(stdout, a.l.T("cli.import_done", "Rows", a.l.Int(int64(res.Rows)), "Created", a.l.Int(int64(res.Created)),
 		"Updated", a.l.Int(int64(res.Updated))))
+	// Users of self-registered firms the registry now knows go back to
+	// an open claim; they are told through the outbox, sent by the portal.
+	base := a.cfg.BaseURL
+	if base == "" {
+		base = "http://" + a.cfg.Addr
+	}
+	if err := web.TellReopened(ctx, a.store, a.bundle, base, res.Reopened); err != nil {
+		fmt.Fprintln(stderr, err)
+	}
+	if n := len(res.Reopened); n > 0 {
+		fmt.Fprintln(stdout, a.l.T("cli.claims_reopened", "Count", n))
+	}
 	return nil
 }
 

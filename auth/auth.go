@@ -59,8 +59,9 @@ func (r Role) Valid() bool {
 // Status is an account's state.
 type Status string
 
-// Account states. A firm user who registers for a firm that already has
-// active users waits as pending until one of them approves.
+// Account states. Pending is no longer given: before verified claims a
+// firm user waited as pending for a colleague; those accounts are now open
+// claims (see FirmVerified).
 const (
 	StatusActive   Status = "active"
 	StatusPending  Status = "pending"
@@ -79,6 +80,11 @@ type User struct {
 	Lang          string
 	PasswordHash  string
 	CreatedAt     time.Time
+	// FirmVerified: a firm user's tie to FirmID was verified (a code sent
+	// to the registry's address, the Center, a verified colleague, or the
+	// user created the firm). False: an open claim, which sees the firm's
+	// name only (Can).
+	FirmVerified bool
 }
 
 // NormalizeEmail trims and lower-cases an address and checks its syntax.

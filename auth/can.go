@@ -10,7 +10,8 @@ const (
 	ActFirmView          Action = "firm.view"           // see a firm's registry record
 	ActFirmEdit          Action = "firm.edit"           // change a firm's registry record
 	ActContactManage     Action = "firm.contact"        // see, change, export, erase a firm's contact person
-	ActFirmUsersApprove  Action = "firm.users.approve"  // let a pending colleague into the firm's account
+	ActFirmUsersApprove  Action = "firm.users.approve"  // verify a colleague's open claim on the firm
+	ActFirmClaim         Action = "firm.claim"          // see the firm's name and one's own claim on it, and verify it by code
 	ActFirmSearch        Action = "firms.search"        // search all firms of the province
 	ActFirmImport        Action = "firms.import"        // import the registry from CSV
 	ActAssociationView   Action = "association.view"    // see an association's dashboard (aggregates only)
@@ -20,7 +21,8 @@ const (
 	ActAssociationManage Action = "association.manage"  // import memberships and assign leads
 	ActResultsShare      Action = "firm.sharing"        // give or withdraw a firm's consent to share results with an association
 	ActUserManage        Action = "users.manage"        // create and disable accounts
-	ActAssessmentAnswer  Action = "assessment.answer"   // start, answer and submit a firm's self-assessment
+	ActAssessmentAnswer  Action = "assessment.answer"   // start and answer a draft (Target.DraftOwner says whose)
+	ActAssessmentSubmit  Action = "assessment.submit"   // submit a firm's self-assessment, making it the firm's result
 	ActResultView        Action = "result.view"         // see a firm's assessment results
 	ActAdvisorBook       Action = "advisor.book"        // see advisors' free slots and book one for a firm
 	ActBookingView       Action = "booking.view"        // see a booking, its .ics and its action plan; what a party may change, and when, is advisors.CanChange
@@ -28,13 +30,14 @@ const (
 	ActAdvisorProfile    Action = "advisor.profile"     // edit an advisor's profile, hours and leave
 	ActAdvisorManage     Action = "advisors.manage"     // add and disable advisors; read the outbox
 	ActCenterView        Action = "center.view"         // the Center's start page: the programme's counts and work queues
+	ActClaimsDecide      Action = "claims.decide"       // see open firm claims; verify, reject or transfer
 )
 
 // Actions lists every action, for matrix tests.
-var Actions = []Action{ActFirmView, ActFirmEdit, ActContactManage, ActFirmUsersApprove,
+var Actions = []Action{ActFirmView, ActFirmEdit, ActContactManage, ActFirmUsersApprove, ActFirmClaim,
 	ActFirmSearch, ActFirmImport, ActAssociationView, ActMembersView, ActAssociationExport, ActMemberInvite,
-	ActAssociationManage, ActResultsShare, ActUserManage, ActAssessmentAnswer, ActResultView,
-	ActAdvisorBook, ActBookingView, ActActionTick, ActAdvisorProfile, ActAdvisorManage, ActCenterView}
+	ActAssociationManage, ActResultsShare, ActUserManage, ActAssessmentAnswer, ActAssessmentSubmit, ActResultView,
+	ActAdvisorBook, ActBookingView, ActActionTick, ActAdvisorProfile, ActAdvisorManage, ActCenterView, ActClaimsDecide}
 
 // Target is what an action is aimed at. Zero fields mean "not about a firm"
 // or "not about an association".
@@ -44,6 +47,9 @@ type Target struct {
 	AssociationID      int64
 	AdvisorID          int64   // the advisor a booking or profile belongs to
 	AdvisedBy          []int64 // advisors a booking (not cancelled) shares the target result with
+	// DraftOwner is, for a draft, the claimant whose private draft it is;
+	// 0 for the firm's shared draft (see DraftOwner).
+	DraftOwner int64
 }
 
 // Can reports whether u may do a to t. It is the one place where roles turn
@@ -65,14 +71,37 @@ func Can(u *User, a Action, t Target) bool {
 	return false
 }
 
+// canFirm: a verified user may do everything about their own firm; an
+// open claim may see the firm's name and its own claim, and answer a draft
+// of its own, nothing more (no figures, results, sharing, contact, users,
+// submissions or bookings): tax codes are public.
 func canFirm(u *User, a Action, t Target) bool {
 	ownFirm := u.FirmID != 0 && t.FirmID == u.FirmID
 	switch a {
-	case ActFirmView, ActFirmEdit, ActContactManage, ActFirmUsersApprove, ActAssessmentAnswer, ActResultView, ActResultsShare,
+	case ActFirmClaim:
+		return ownFirm
+	case ActAssessmentAnswer:
+		return ownFirm && t.DraftOwner == DraftOwner(u)
+	}
+	if !u.FirmVerified {
+		return false
+	}
+	switch a {
+	case ActFirmView, ActFirmEdit, ActContactManage, ActFirmUsersApprove, ActAssessmentSubmit, ActResultView, ActResultsShare,
 		ActAdvisorBook, ActBookingView, ActActionTick:
 		return ownFirm
 	}
 	return false
+}
+
+// DraftOwner is whose draft u works on: 0, the firm's shared draft, for a
+// verified firm user; u's own private draft for an open claim, so that a
+// claimant never reads a colleague's answers, nor they the claimant's.
+func DraftOwner(u *User) int64 {
+	if u == nil || u.Role != RoleFirm || u.FirmVerified {
+		return 0
+	}
+	return u.ID
 }
 
 func canLead(u *User, a Action, t Target) bool {

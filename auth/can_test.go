@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -22,13 +23,19 @@ func TestCanMatrix(t *testing.T) {
 		"other booking": {FirmID: otherFirm, AdvisorID: 11, AdvisedBy: []int64{11}},
 		// Advisor 7's own profile.
 		"own advisor": {AdvisorID: 7},
+		// Private drafts of the own firm: the claimant's (user 12), and
+		// another claimant's.
+		"claimant's draft":       {FirmID: ownFirm, DraftOwner: 12},
+		"other claimant's draft": {FirmID: ownFirm, DraftOwner: 99},
 	}
 	users := map[string]*User{
-		"anonymous":     nil,
-		"firm":          {ID: 1, Role: RoleFirm, Status: StatusActive, FirmID: ownFirm},
-		"firm pending":  {ID: 2, Role: RoleFirm, Status: StatusPending, FirmID: ownFirm},
-		"firm disabled": {ID: 3, Role: RoleFirm, Status: StatusDisabled, FirmID: ownFirm},
-		"firm no firm":  {ID: 4, Role: RoleFirm, Status: StatusActive},
+		"anonymous": nil,
+		"firm":      {ID: 1, Role: RoleFirm, Status: StatusActive, FirmID: ownFirm, FirmVerified: true},
+		// An open claim: registered with the firm's (public) tax code.
+		"firm claim":    {ID: 12, Role: RoleFirm, Status: StatusActive, FirmID: ownFirm},
+		"firm pending":  {ID: 2, Role: RoleFirm, Status: StatusPending, FirmID: ownFirm, FirmVerified: true},
+		"firm disabled": {ID: 3, Role: RoleFirm, Status: StatusDisabled, FirmID: ownFirm, FirmVerified: true},
+		"firm no firm":  {ID: 4, Role: RoleFirm, Status: StatusActive, FirmVerified: true},
 		"lead":          {ID: 5, Role: RoleLead, Status: StatusActive, AssociationID: ownAssoc},
 		"lead no assoc": {ID: 6, Role: RoleLead, Status: StatusActive},
 		"advisor":       {ID: 7, Role: RoleAdvisor, Status: StatusActive},
@@ -38,16 +45,27 @@ func TestCanMatrix(t *testing.T) {
 	}
 	allowed := map[string]bool{}
 	allow := func(user string, a Action, target string) { allowed[user+"|"+string(a)+"|"+target] = true }
-	for _, a := range []Action{ActFirmView, ActFirmEdit, ActContactManage, ActFirmUsersApprove, ActAssessmentAnswer, ActResultView, ActResultsShare,
-		ActAdvisorBook, ActBookingView, ActActionTick} {
-		allow("firm", a, "own firm")
-		allow("firm", a, "own booking")
+	for _, a := range []Action{ActFirmView, ActFirmEdit, ActContactManage, ActFirmUsersApprove, ActFirmClaim, ActAssessmentAnswer,
+		ActAssessmentSubmit, ActResultView, ActResultsShare, ActAdvisorBook, ActBookingView, ActActionTick} {
+		for _, tg := range []string{"own firm", "own booking", "claimant's draft", "other claimant's draft"} {
+			// A verified user works on the firm's shared draft, never a
+			// claimant's private one.
+			if a != ActAssessmentAnswer || !strings.HasSuffix(tg, "draft") {
+				allow("firm", a, tg)
+			}
+		}
 	}
+	// A claimant sees the firm's name and its claim, and answers its own
+	// draft: nothing else, not even the firm's shared draft.
+	for _, tg := range []string{"own firm", "own booking", "claimant's draft", "other claimant's draft"} {
+		allow("firm claim", ActFirmClaim, tg)
+	}
+	allow("firm claim", ActAssessmentAnswer, "claimant's draft")
 	for _, a := range []Action{ActAssociationView, ActMembersView, ActAssociationExport, ActMemberInvite} {
 		allow("lead", a, "own assoc")
 	}
 	allow("lead", ActFirmView, "member firm")
-	for _, tg := range []string{"own firm", "other firm", "member firm", "own booking", "other booking"} {
+	for _, tg := range []string{"own firm", "other firm", "member firm", "own booking", "other booking", "claimant's draft", "other claimant's draft"} {
 		allow("advisor", ActFirmView, tg)
 	}
 	allow("advisor", ActResultView, "own booking")
@@ -76,4 +94,25 @@ func TestCanMatrix(t *testing.T) {
 		t.Fatalf("checked %d cells, want %d", cells, want)
 	}
 	t.Logf("%d cells checked, %d allowed", cells, len(allowed))
+}
+
+// DraftOwner: a verified user works on the firm's shared draft (0); an
+// open claim on its own; other roles have no firm draft.
+func TestDraftOwner(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		u    *User
+		want int64
+	}{
+		{"nil", nil, 0},
+		{"verified", &User{ID: 3, Role: RoleFirm, FirmID: 1, FirmVerified: true}, 0},
+		{"claim", &User{ID: 3, Role: RoleFirm, FirmID: 1}, 3},
+		{"admin", &User{ID: 3, Role: RoleAdmin}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := DraftOwner(tc.u); got != tc.want {
+				t.Fatalf("DraftOwner = %d, want %d", got, tc.want)
+			}
+		})
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
+	"net/mail"
 	"regexp"
 	"strconv"
 	"strings"
@@ -22,6 +23,8 @@ const (
 	ErrImportFieldCount    Problem = "error.import.field_count"
 	ErrImportNumber        Problem = "error.number_whole"
 	ErrImportDuplicateRow  Problem = "error.import.duplicate_tax_code"
+	ErrImportEmail         Problem = "error.import.email"
+	ErrImportPhone         Problem = "error.import.phone"
 )
 
 // Import columns. Headers are matched after folding ("Mã số thuế" ->
@@ -38,6 +41,9 @@ var importColumns = map[string][]string{
 	"capital_vnd":  {"capital_vnd", "capital", "nguon_von", "nguon_von_vnd"},
 	"year":         {"year", "size_year", "nam"},
 	"associations": {"associations", "hiep_hoi"},
+	// The registry's contact for the firm: where a claim code goes.
+	"email": {"email", "e_mail", "thu_dien_tu", "dia_chi_email"},
+	"phone": {"phone", "telephone", "dien_thoai", "so_dien_thoai"},
 }
 
 var requiredColumns = []string{"tax_code", "name", "vsic", "ward", "employees", "revenue_vnd", "capital_vnd", "year"}
@@ -58,6 +64,10 @@ type ImportRow struct {
 	Firm            Firm
 	Associations    []string
 	HasAssociations bool
+	// The registry contact, when the file has an email or a phone column
+	// (HasContact): normalised, "" when the cell is empty.
+	Email, Phone string
+	HasContact   bool
 }
 
 // ImportReader streams a firm registry CSV, validating each row. It keeps
@@ -70,6 +80,10 @@ type ImportReader struct {
 	col          map[string]int
 	seen         map[TaxCode]int
 	ColumnsFound []string
+	// NormalizeEmail checks and normalises the email column; callers set
+	// auth.NormalizeEmail, the accounts' rule. Nil: the contact person's
+	// rule (a bare address), lower-cased.
+	NormalizeEmail func(string) (string, error)
 }
 
 // NewImportReader reads the header from r (UTF-8, with or without a BOM).
@@ -213,10 +227,45 @@ func (ir *ImportReader) parseRow(line int, rec []string) (*ImportRow, []RowError
 			row.Associations = append(row.Associations, code)
 		}
 	}
+	errs = ir.parseContact(line, rec, row, errs)
 	if len(errs) > 0 {
 		return nil, errs, nil
 	}
 	return row, nil, nil
+}
+
+// parseContact reads the optional email and phone columns into row.
+func (ir *ImportReader) parseContact(line int, rec []string, row *ImportRow, errs []RowError) []RowError {
+	_, hasEmail := ir.col["email"]
+	_, hasPhone := ir.col["phone"]
+	row.HasContact = hasEmail || hasPhone
+	if v := ir.field(rec, "email"); v != "" {
+		norm := ir.NormalizeEmail
+		if norm == nil {
+			norm = contactEmail
+		}
+		e, err := norm(v)
+		if err != nil {
+			errs = append(errs, RowError{Line: line, Column: "email", Problem: ErrImportEmail, Value: v})
+		}
+		row.Email = e
+	}
+	if v := ir.field(rec, "phone"); v != "" {
+		p := strings.NewReplacer(" ", "", ".", "", "-", "").Replace(v)
+		if !validPhone(p) {
+			errs = append(errs, RowError{Line: line, Column: "phone", Problem: ErrImportPhone, Value: v})
+		}
+		row.Phone = p
+	}
+	return errs
+}
+
+func contactEmail(s string) (string, error) {
+	s = strings.ToLower(s)
+	if a, err := mail.ParseAddress(s); err != nil || a.Address != s {
+		return "", ErrImportEmail
+	}
+	return s, nil
 }
 
 func (ir *ImportReader) maxCol() int {

@@ -46,9 +46,16 @@ func (s *Store) CheckInstruments(ctx context.Context, loaded map[string]string) 
 // Draft returns the firm's open draft, or starts one on instrument in with
 // the firm's current profile. Several users of a firm share the one draft.
 func (s *Store) Draft(ctx context.Context, firmID int64, in *survey.Instrument, p survey.Profile, userID int64) (*survey.Response, error) {
+	return s.DraftOf(ctx, firmID, 0, in, p, userID)
+}
+
+// DraftOf is Draft for owner's draft: 0 the firm's shared one, a user ID a
+// claimant's private one (auth.DraftOwner).
+func (s *Store) DraftOf(ctx context.Context, firmID, owner int64, in *survey.Instrument, p survey.Profile, userID int64) (*survey.Response, error) {
 	var id int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, "SELECT id FROM responses WHERE firm_id = ? AND status = 'draft'", firmID).Scan(&id)
+		err := tx.QueryRowContext(ctx, "SELECT id FROM responses WHERE firm_id = ? AND COALESCE(owner_id, 0) = ? AND status = 'draft'",
+			firmID, owner).Scan(&id)
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
@@ -57,8 +64,8 @@ func (s *Store) Draft(ctx context.Context, firmID int64, in *survey.Instrument, 
 			in.Key(), in.Hash, now); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO responses (firm_id, instrument, status, section, size_class, created_by, created_at, updated_at)
-			VALUES (?, ?, 'draft', ?, ?, ?, ?, ?)`, firmID, in.Key(), p.Section, p.Size, nullID(userID), now, now)
+		res, err := tx.ExecContext(ctx, `INSERT INTO responses (firm_id, instrument, status, section, size_class, created_by, created_at, updated_at, owner_id)
+			VALUES (?, ?, 'draft', ?, ?, ?, ?, ?, ?)`, firmID, in.Key(), p.Section, p.Size, nullID(userID), now, now, nullID(owner))
 		if err != nil {
 			return err
 		}
@@ -103,9 +110,9 @@ func (s *Store) findResponse(ctx context.Context, id int64, questions []string) 
 func readResponse(ctx context.Context, tx *sql.Tx, id int64, questions []string) (*survey.Response, error) {
 	r := &survey.Response{ID: id, Answers: map[string]survey.Answer{}}
 	var submitted sql.NullTime
-	err := tx.QueryRowContext(ctx, `SELECT firm_id, instrument, status, section, size_class, created_at, updated_at, submitted_at
-		FROM responses WHERE id = ?`, id).Scan(&r.FirmID, &r.Instrument, &r.Status, &r.Profile.Section, &r.Profile.Size,
-		&r.CreatedAt, &r.UpdatedAt, &submitted)
+	err := tx.QueryRowContext(ctx, `SELECT firm_id, instrument, status, section, size_class, created_at, updated_at, submitted_at,
+		COALESCE(owner_id, 0) FROM responses WHERE id = ?`, id).Scan(&r.FirmID, &r.Instrument, &r.Status, &r.Profile.Section, &r.Profile.Size,
+		&r.CreatedAt, &r.UpdatedAt, &submitted, &r.OwnerID)
 	if err != nil {
 		return nil, mapErr(fmt.Sprintf("find response %d", id), err)
 	}
@@ -488,10 +495,17 @@ func (s *Store) AnswerChanges(ctx context.Context, id int64, limit int) ([]Answe
 	return out, rows.Err()
 }
 
-// FindDraft returns firm firmID's open draft with its answers, or ErrNotFound.
+// FindDraft returns firm firmID's open shared draft with its answers, or ErrNotFound.
 func (s *Store) FindDraft(ctx context.Context, firmID int64) (*survey.Response, error) {
+	return s.FindDraftOf(ctx, firmID, 0)
+}
+
+// FindDraftOf returns owner's open draft of firmID (owner 0: the firm's
+// shared one) with its answers, or ErrNotFound.
+func (s *Store) FindDraftOf(ctx context.Context, firmID, owner int64) (*survey.Response, error) {
 	var id int64
-	err := s.r.QueryRowContext(ctx, "SELECT id FROM responses WHERE firm_id = ? AND status = 'draft'", firmID).Scan(&id)
+	err := s.r.QueryRowContext(ctx, "SELECT id FROM responses WHERE firm_id = ? AND COALESCE(owner_id, 0) = ? AND status = 'draft'",
+		firmID, owner).Scan(&id)
 	if err != nil {
 		return nil, mapErr("find draft", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"time"
 
+	"dxready/auth"
 	"dxready/firms"
 )
 
@@ -19,6 +20,9 @@ type ImportResult struct {
 	Errors   []firms.RowError // the first MaxImportErrors problems
 	Problems int              // every problem found
 	Written  bool             // false: the file had problems and nothing was saved
+	// Reopened are the users whose claims went back to open: their firm,
+	// created by registration, got its first registry record (tell them).
+	Reopened []*auth.User
 }
 
 // MaxImportErrors bounds how many row problems are kept for display; all
@@ -69,6 +73,9 @@ func (s *Store) ImportFirms(ctx context.Context, rd *firms.ImportReader, progres
 			}
 			created, err := imp.upsert(ctx, row)
 			if err != nil {
+				return err
+			}
+			if res.Reopened, err = imp.claimsAndContact(ctx, row, created, res.Reopened); err != nil {
 				return err
 			}
 			if created {
@@ -174,4 +181,28 @@ func (im *importer) upsert(ctx context.Context, row *firms.ImportRow) (bool, err
 		}
 	}
 	return created, nil
+}
+
+// claimsAndContact stores row's registry contact (when the file has the
+// columns) and, when the row is the first registry record of a firm that
+// was created by registration, reopens its users' claims (appended to
+// reopened).
+func (im *importer) claimsAndContact(ctx context.Context, row *firms.ImportRow, created bool, reopened []*auth.User) ([]*auth.User, error) {
+	f := &row.Firm
+	if row.HasContact {
+		if _, err := im.tx.ExecContext(ctx, `INSERT INTO firm_registry_contacts (firm_id, email, phone, updated_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (firm_id) DO UPDATE SET email = excluded.email, phone = excluded.phone, updated_at = excluded.updated_at`,
+			f.ID, row.Email, row.Phone, im.now); err != nil {
+			return reopened, mapErr("registry contact", err)
+		}
+	}
+	if created {
+		return reopened, nil
+	}
+	var self bool
+	if err := im.tx.QueryRowContext(ctx, "SELECT self_registered FROM firms WHERE id = ?", f.ID).Scan(&self); err != nil || !self {
+		return reopened, err
+	}
+	us, err := reopenClaims(ctx, im.tx, f.ID, im.now)
+	return append(reopened, us...), err
 }

@@ -70,7 +70,7 @@ func memberQuery(f MemberFilter, lean bool) (from string, args []any, order stri
 	if !lean || f.Status != "" || (f.Sort != "" && f.Sort != "name") {
 		b.WriteString(`
 		LEFT JOIN current_results c ON c.firm_id = f.id
-		LEFT JOIN responses d ON d.firm_id = f.id AND d.status = 'draft'`)
+		LEFT JOIN responses d ON d.firm_id = f.id AND d.status = 'draft' AND d.owner_id IS NULL`)
 	}
 	if !lean || f.Sort == "score" || f.Sort == "submitted" {
 		b.WriteString(`
@@ -171,7 +171,7 @@ func (s *Store) EachMember(ctx context.Context, f MemberFilter, fn func(Member) 
 	q := `SELECT f.id, f.tax_code, f.name, COALESCE(f.section, ''), COALESCE(f.size_class, ''), COALESCE(f.ward_code, ''),
 		c.firm_id IS NOT NULL, d.id IS NOT NULL, c.submitted_at, sh.firm_id IS NOT NULL,
 		CASE WHEN sh.firm_id IS NOT NULL THEN c.overall END, CASE WHEN sh.firm_id IS NOT NULL THEN c.level END,
-		EXISTS (SELECT 1 FROM users u WHERE u.firm_id = f.id AND u.status = 'active')` + pillarCols.String() + " " + from
+		EXISTS (SELECT 1 FROM users u WHERE u.firm_id = f.id AND u.status = 'active' AND u.firm_verified_at IS NOT NULL)` + pillarCols.String() + " " + from
 	all := append(pargs, args...)
 	if f.Limit > 0 {
 		// SQLite computes every result column, subqueries included, of

@@ -27,7 +27,7 @@ func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
 // or ErrNotFound when there is none, it has expired, or the user is disabled.
 func (s *Store) SessionUser(ctx context.Context, tokenHash []byte) (*Session, *auth.User, error) {
 	row := s.r.QueryRowContext(ctx, `SELECT s.created_at, s.last_seen_at, s.expires_at, u.`+
-		"id, u.email, u.name, u.role, u.status, u.firm_id, u.association_id, u.lang, u.password_hash, u.created_at"+`
+		"id, u.email, u.name, u.role, u.status, u.firm_id, u.association_id, u.lang, u.password_hash, u.created_at, u.firm_verified_at"+`
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.token_hash = ? AND s.expires_at > ? AND u.status <> 'disabled'`, tokenHash, s.now())
 	sess := &Session{TokenHash: tokenHash}

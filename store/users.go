@@ -11,16 +11,18 @@ import (
 	"dxready/firms"
 )
 
-const userColumns = "id, email, name, role, status, firm_id, association_id, lang, password_hash, created_at"
+const userColumns = "id, email, name, role, status, firm_id, association_id, lang, password_hash, created_at, firm_verified_at"
 
 func scanUser(sc scanner) (*auth.User, error) {
 	var u auth.User
 	var firm, assoc sql.NullInt64
 	var role, status string
-	if err := sc.Scan(&u.ID, &u.Email, &u.Name, &role, &status, &firm, &assoc, &u.Lang, &u.PasswordHash, &u.CreatedAt); err != nil {
+	var verified sql.NullTime
+	if err := sc.Scan(&u.ID, &u.Email, &u.Name, &role, &status, &firm, &assoc, &u.Lang, &u.PasswordHash, &u.CreatedAt, &verified); err != nil {
 		return nil, err
 	}
 	u.Role, u.Status, u.FirmID, u.AssociationID = auth.Role(role), auth.Status(status), firm.Int64, assoc.Int64
+	u.FirmVerified = verified.Valid
 	return &u, nil
 }
 
@@ -32,12 +34,20 @@ func nullID(id int64) any {
 }
 
 // CreateUser inserts u and sets its ID, with the audit entries given; a
-// taken email is ErrConflict.
+// taken email is ErrConflict. Accounts made this way are made by the
+// Center (the command line, the admin pages) or the demo, so a firm user
+// is verified at once: by 'demo' on a demo firm, by 'center' otherwise.
+// Registration goes through Register, which makes a claim.
 func (s *Store) CreateUser(ctx context.Context, u *auth.User, audit ...AuditEntry) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		now := s.now()
 		if err := createUser(ctx, tx, u, now); err != nil {
 			return err
+		}
+		if u.Role == auth.RoleFirm {
+			if err := createVerifiedClaim(ctx, tx, u, "other", "", now); err != nil {
+				return err
+			}
 		}
 		return writeAudit(ctx, tx, now, audit)
 	})
@@ -131,45 +141,56 @@ func (s *Store) UserCounts(ctx context.Context) (map[auth.Role]int, error) {
 	return out, rows.Err()
 }
 
-// Register creates a firm user for the firm with taxCode. If no firm has
-// that code, newFirm is created (and ErrNotFound returned when newFirm is
-// nil). The user is active when the firm has no active user yet, and
-// pending otherwise, until a colleague approves. A taken email is ErrConflict.
-func (s *Store) Register(ctx context.Context, taxCode string, newFirm *firms.Firm, u *auth.User) error {
+// Register creates a firm user for the firm with taxCode, with a claim
+// on it in which the user states role (auth.StatedRoles). A tax code
+// only the registry knows (or a firm created by an earlier registration:
+// which codes have accounts is not told) needs newFirm, else ErrNotFound;
+// a new firm is created from it, and its creator is verified by creation.
+// On an existing firm the user may sign in at once, and the claim stays
+// open until verified (Can shows a claimant the firm's name only). It
+// returns the firm's verified users, whom the web layer tells of the
+// claim. A taken email is ErrConflict.
+func (s *Store) Register(ctx context.Context, taxCode string, newFirm *firms.Firm, u *auth.User, role string) ([]*auth.User, error) {
 	defer s.changed()
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	var verified []*auth.User
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		now := s.now()
-		err := tx.QueryRowContext(ctx, "SELECT id FROM firms WHERE tax_code = ?", taxCode).Scan(&u.FirmID)
+		var selfRegistered bool
+		err := tx.QueryRowContext(ctx, "SELECT id, self_registered FROM firms WHERE tax_code = ?", taxCode).Scan(&u.FirmID, &selfRegistered)
 		switch {
 		case errors.Is(err, sql.ErrNoRows) && newFirm != nil:
-			if err := createFirm(ctx, tx, newFirm, now); err != nil {
-				return err
-			}
-			u.FirmID = newFirm.ID
+			return registerCreator(ctx, tx, newFirm, u, role, now)
 		case err != nil:
 			return mapErr("register: find firm", err)
+		case selfRegistered && newFirm == nil:
+			return fmt.Errorf("store: register: %w", ErrNotFound) // the same answer as for a code nobody registered
 		}
-		var active int
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM users WHERE firm_id = ? AND status = 'active'", u.FirmID).Scan(&active); err != nil {
+		u.Role, u.Status, u.FirmVerified = auth.RoleFirm, auth.StatusActive, false
+		if err := createUser(ctx, tx, u, now); err != nil {
 			return err
 		}
-		u.Role, u.Status = auth.RoleFirm, auth.StatusActive
-		if active > 0 {
-			u.Status = auth.StatusPending
+		if _, err := tx.ExecContext(ctx, "INSERT INTO claims (user_id, firm_id, stated_role, status, created_at) VALUES (?, ?, ?, 'open', ?)",
+			u.ID, u.FirmID, role, now); err != nil {
+			return mapErr("register: claim", err)
 		}
-		return createUser(ctx, tx, u, now)
+		verified, err = verifiedUsers(ctx, tx, u.FirmID)
+		return err
 	})
+	return verified, err
 }
 
-// ApprovePendingUser activates a pending user of firm firmID; ErrNotFound
-// if there is no such pending user.
-func (s *Store) ApprovePendingUser(ctx context.Context, id, firmID int64) error {
-	res, err := s.w.ExecContext(ctx, "UPDATE users SET status = 'active' WHERE id = ? AND firm_id = ? AND status = 'pending'", id, firmID)
-	if err != nil {
-		return mapErr("approve user", err)
+// registerCreator creates newFirm, marked as self-registered, and u as its
+// user, verified by creation.
+func registerCreator(ctx context.Context, tx *sql.Tx, newFirm *firms.Firm, u *auth.User, role string, now time.Time) error {
+	if err := createFirm(ctx, tx, newFirm, now); err != nil {
+		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("store: approve user %d: %w", id, ErrNotFound)
+	if _, err := tx.ExecContext(ctx, "UPDATE firms SET self_registered = 1 WHERE id = ?", newFirm.ID); err != nil {
+		return mapErr("register: mark firm", err)
 	}
-	return nil
+	u.FirmID, u.Role, u.Status = newFirm.ID, auth.RoleFirm, auth.StatusActive
+	if err := createUser(ctx, tx, u, now); err != nil {
+		return err
+	}
+	return createVerifiedClaim(ctx, tx, u, role, auth.MethodCreation, now)
 }

@@ -135,6 +135,7 @@ type Response struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	SubmittedAt time.Time
+	OwnerID     int64 // a claimant's private draft (auth.DraftOwner); 0: the firm's
 }
 
 // Version identifies what a response's score is computed from: its

@@ -60,26 +60,6 @@ func TestRegisterValidationInBothLanguages(t *testing.T) {
 	}
 }
 
-func TestSecondUserOfAFirmWaitsForApproval(t *testing.T) {
-	e := newEnv(t)
-	c := e.client()
-	form := url.Values{"tax_code": {"3709000012"}, "name": {"Phạm Minh"}, "email": {"minh@example.vn"}, "password": {"mật khẩu đủ dài"}, "password_confirm": {"mật khẩu đủ dài"}}
-	r := c.post("/register", form)
-	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/login" {
-		t.Fatalf("register = %d %s", r.status, r.header.Get("Location"))
-	}
-	must(t, c.post("/login", url.Values{"email": {"minh@example.vn"}, "password": {"mật khẩu đủ dài"}}), http.StatusForbidden, "chờ một người dùng khác")
-	colleague := e.client().login("firm@test.local")
-	must(t, colleague.get("/profile"), http.StatusOK, "minh@example.vn", "Chờ phê duyệt")
-	pending, _ := e.st.FindUserByEmail(ctx, "minh@example.vn")
-	// A user of another firm cannot approve; neither can a stranger's id be approved.
-	other := e.client()
-	other.post("/register", url.Values{"tax_code": {"3709000125"}, "firm_name": {"Công ty Khác"}, "name": {"Khác"}, "email": {"khac@example.vn"}, "password": {"mật khẩu đủ dài"}, "password_confirm": {"mật khẩu đủ dài"}})
-	must(t, other.post("/profile/users/"+itoa(pending.ID)+"/approve", nil), http.StatusNotFound)
-	must(t, colleague.post("/profile/users/"+itoa(pending.ID)+"/approve", nil), http.StatusSeeOther)
-	must(t, c.post("/login", url.Values{"email": {"minh@example.vn"}, "password": {"mật khẩu đủ dài"}}), http.StatusSeeOther)
-}
-
 func TestSessionCookieAndRenewal(t *testing.T) {
 	e := newEnv(t)
 	c := e.client()

@@ -47,7 +47,7 @@ func (s *Server) loadAssessmentWith(r *http.Request, a auth.Action, questions []
 	if err != nil {
 		return nil, err
 	}
-	t := auth.Target{FirmID: resp.FirmID}
+	t := auth.Target{FirmID: resp.FirmID, DraftOwner: resp.OwnerID}
 	if a == auth.ActResultView { // a result is also shared with the advisors the firm booked
 		if t.AdvisedBy, err = s.store.AdvisorsSharedWith(r.Context(), resp.ID); err != nil {
 			return nil, err
@@ -75,11 +75,12 @@ type startPage struct {
 // free of side effects, as cross-origin protection lets GETs through.
 func (s *Server) assessmentStart(w http.ResponseWriter, r *http.Request) {
 	u := currentUser(r)
-	if !auth.Can(u, auth.ActAssessmentAnswer, auth.Target{FirmID: u.FirmID}) {
+	owner := auth.DraftOwner(u)
+	if !auth.Can(u, auth.ActAssessmentAnswer, auth.Target{FirmID: u.FirmID, DraftOwner: owner}) {
 		s.fail(w, r, errForbidden)
 		return
 	}
-	switch resp, err := s.store.FindDraft(r.Context(), u.FirmID); {
+	switch resp, err := s.store.FindDraftOf(r.Context(), u.FirmID, owner); {
 	case err == nil:
 		http.Redirect(w, r, resumeURL(s.cfg.Instruments[resp.Instrument], resp), http.StatusSeeOther)
 		return
@@ -98,10 +99,12 @@ func (s *Server) assessmentStart(w http.ResponseWriter, r *http.Request) {
 }
 
 // assessmentStartPost starts a draft on the latest instrument (or finds the
-// one a colleague just started) and opens it.
+// one a colleague just started) and opens it; an open claim's draft is
+// its own (auth.DraftOwner).
 func (s *Server) assessmentStartPost(w http.ResponseWriter, r *http.Request) {
 	u := currentUser(r)
-	if !auth.Can(u, auth.ActAssessmentAnswer, auth.Target{FirmID: u.FirmID}) {
+	owner := auth.DraftOwner(u)
+	if !auth.Can(u, auth.ActAssessmentAnswer, auth.Target{FirmID: u.FirmID, DraftOwner: owner}) {
 		s.fail(w, r, errForbidden)
 		return
 	}
@@ -115,7 +118,7 @@ func (s *Server) assessmentStartPost(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errors.New("web: no default instrument"))
 		return
 	}
-	resp, err := s.store.Draft(r.Context(), f.ID, in, profileOf(f), u.ID)
+	resp, err := s.store.DraftOf(r.Context(), f.ID, owner, in, profileOf(f), u.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return

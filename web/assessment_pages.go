@@ -211,6 +211,7 @@ type reviewPage struct {
 	Total      int
 	Problem    string
 	Changes    []changeView // who changed what, newest first
+	CanSubmit  bool         // false for an open claim: the draft waits for verification
 }
 
 // recentChanges is how many answer changes the review page lists.
@@ -251,7 +252,8 @@ func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, status int
 
 func (s *Server) newReviewPage(w http.ResponseWriter, r *http.Request, ac *assessmentCtx) reviewPage {
 	l := lang(r)
-	p := reviewPage{page: s.newPage(w, r, "page.assessment_review.title"), ResponseID: ac.resp.ID, Version: ac.resp.Version()}
+	p := reviewPage{page: s.newPage(w, r, "page.assessment_review.title"), ResponseID: ac.resp.ID, Version: ac.resp.Version(),
+		CanSubmit: auth.Can(currentUser(r), auth.ActAssessmentSubmit, auth.Target{FirmID: ac.resp.FirmID})}
 	p.Answered, p.Total = progress(ac.in, ac.resp)
 	for _, q := range ac.in.Unanswered(ac.resp.Profile, ac.resp.Answers) {
 		pl, _ := ac.in.Pillar(q.Pillar())
@@ -269,6 +271,11 @@ func (s *Server) assessmentSubmitPost(w http.ResponseWriter, r *http.Request) {
 	ac, err := s.loadAssessment(r, auth.ActAssessmentAnswer)
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if !auth.Can(currentUser(r), auth.ActAssessmentSubmit, auth.Target{FirmID: ac.resp.FirmID}) {
+		// An open claim keeps its draft; it is submitted once verified.
+		s.renderReview(w, r, http.StatusForbidden, ac, "error.claim.submit_unverified")
 		return
 	}
 	f, ok := s.parseForm(w, r, "version")

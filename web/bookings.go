@@ -53,8 +53,8 @@ func (s *Server) bookings(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errForbidden)
 		return
 	}
-	if f.FirmID == 0 && u.Role == auth.RoleFirm {
-		s.fail(w, r, errForbidden)
+	if u.Role == auth.RoleFirm && !auth.Can(u, auth.ActBookingView, auth.Target{FirmID: u.FirmID}) {
+		s.fail(w, r, errForbidden) // no firm, or an open claim: a firm's consultations are not a claimant's to see
 		return
 	}
 	now := s.now()

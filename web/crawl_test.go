@@ -82,6 +82,13 @@ var knownRedirects = map[string]bool{
 // it followed.
 func crawl(t *testing.T, c *client, start string, limit int) int {
 	t.Helper()
+	return crawlEach(t, c, start, limit, nil)
+}
+
+// crawlEach is crawl handing each answer, and the link it came from, to
+// seen (when not nil).
+func crawlEach(t *testing.T, c *client, start string, limit int, each func(link string, r resp)) int {
+	t.Helper()
 	seen, variants := map[string]string{start: "sign-in"}, map[string]int{}
 	queue := []string{start}
 	n := 0
@@ -90,6 +97,9 @@ func crawl(t *testing.T, c *client, start string, limit int) int {
 		queue = queue[1:]
 		n++
 		r := c.get(link)
+		if each != nil {
+			each(link, r)
+		}
 		if testing.Verbose() {
 			t.Logf("%d %s", r.status, link)
 		}

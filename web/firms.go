@@ -15,6 +15,9 @@ type firmViewPage struct {
 	page
 	*firmDetail
 	Contact *firms.Contact
+	// The registry's contact, where a claim code goes: for the Center,
+	// which decides claims, and nobody else.
+	RegistryEmail, RegistryPhone string
 }
 
 // firmView shows any firm's registry record to whoever Can view it. A firm
@@ -42,6 +45,12 @@ func (s *Server) firmView(w http.ResponseWriter, r *http.Request) {
 		case err == nil:
 			p.Contact = c
 		case !errors.Is(err, store.ErrNotFound):
+			s.fail(w, r, err)
+			return
+		}
+	}
+	if auth.Can(u, auth.ActClaimsDecide, auth.Target{}) {
+		if p.RegistryEmail, p.RegistryPhone, err = s.store.RegistryContact(r.Context(), id); err != nil {
 			s.fail(w, r, err)
 			return
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"dxready/auth"
 	"dxready/firms"
 	"dxready/locale"
 	"dxready/store"
@@ -71,11 +72,15 @@ func (s *Server) adminImportPost(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusUnprocessableEntity, "error.import.rejected")
 		return
 	}
+	rd.NormalizeEmail = auth.NormalizeEmail
 	entry := store.AuditEntry{UserID: currentUser(r).ID, Action: "firms.import", Subject: "firms", Detail: fmt.Sprintf("file=%q", hdr.Filename)}
 	res, err := s.store.ImportFirms(r.Context(), rd, nil, entry) // the store adds the counts
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if err := TellReopened(r.Context(), s.store, s.bundle, s.linkBase(), res.Reopened); err != nil {
+		s.log.Warn("reopened claims not all told", "err", err)
 	}
 	p.Result = res
 	if !res.Written {

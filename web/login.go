@@ -47,10 +47,6 @@ func (s *Server) loginPost(w http.ResponseWriter, r *http.Request) {
 		p.Problem = "error.login.failed"
 		s.render(w, r, http.StatusUnauthorized, "login", p)
 		return
-	case u.Status == auth.StatusPending:
-		p.Problem = "error.login.pending"
-		s.render(w, r, http.StatusForbidden, "login", p)
-		return
 	}
 	if err := s.startSession(r.Context(), w, r, u); err != nil {
 		s.fail(w, r, err)

@@ -52,11 +52,18 @@ func (s *Server) loadFirmDetail(ctx context.Context, id int64) (*firmDetail, []i
 type profilePage struct {
 	page
 	*firmDetail
-	Users       []*auth.User
+	Users       []firmUserView
 	Contact     *firms.Contact // nil when none is held
 	ContactForm *form
 	Submissions []store.Submission
 	Sharing     []sharingView
+}
+
+// firmUserView is a user of the firm as the profile lists them, with
+// where their claim stands (auth.ClaimStatus).
+type firmUserView struct {
+	*auth.User
+	Claim auth.ClaimStatus
 }
 
 type sharingView struct {
@@ -83,6 +90,10 @@ func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status int, contactForm *form) {
+	if u := currentUser(r); !auth.Can(u, auth.ActFirmView, auth.Target{FirmID: u.FirmID}) {
+		s.renderClaim(w, r, http.StatusOK, "", newForm()) // an open claim sees the firm's name and its claim only
+		return
+	}
 	d, err := s.ownFirm(r, auth.ActFirmView)
 	if err != nil {
 		s.fail(w, r, err)
@@ -105,7 +116,7 @@ func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status in
 		}
 		p.Sharing = append(p.Sharing, sharingView{AssociationID: sh.AssociationID, Name: name, Shared: sh.Shared})
 	}
-	if p.Users, err = s.store.UsersOfFirm(r.Context(), d.Firm.ID); err != nil {
+	if p.Users, err = s.firmUsers(r.Context(), d.Firm.ID); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -264,20 +275,20 @@ func (s *Server) contactExport(w http.ResponseWriter, r *http.Request) {
 	enc.Encode(out)
 }
 
-func (s *Server) firmUserApprovePost(w http.ResponseWriter, r *http.Request) {
-	d, err := s.ownFirm(r, auth.ActFirmUsersApprove)
+// firmUsers lists firmID's users with their claims.
+func (s *Server) firmUsers(ctx context.Context, firmID int64) ([]firmUserView, error) {
+	us, err := s.store.UsersOfFirm(ctx, firmID)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		s.fail(w, r, store.ErrNotFound)
-		return
+	st, err := s.store.ClaimStatuses(ctx, firmID)
+	out := make([]firmUserView, 0, len(us))
+	for _, u := range us {
+		c := st[u.ID]
+		if c == "" { // no claim row: as the tie stands
+			c = map[bool]auth.ClaimStatus{true: auth.ClaimVerified, false: auth.ClaimOpen}[u.FirmVerified]
+		}
+		out = append(out, firmUserView{User: u, Claim: c})
 	}
-	if err := s.store.ApprovePendingUser(r.Context(), id, d.Firm.ID); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.redirect(w, r, "/profile", "flash.user_approved")
+	return out, err
 }

@@ -52,6 +52,7 @@ func (s *Server) registerPost(w http.ResponseWriter, r *http.Request) {
 	if err := auth.CheckPassword(f.Values["password"], f.Values["password_confirm"]); err != nil {
 		f.Fail("password", err.Error())
 	}
+	role := statedRole(r, f)
 	if !f.Valid() {
 		s.render(w, r, http.StatusUnprocessableEntity, "register", formPage{s.newPage(w, r, "page.register.title"), f})
 		return
@@ -66,7 +67,8 @@ func (s *Server) registerPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := &auth.User{Email: email, Name: firms.NormalizeName(f.Get("name")), Lang: lang(r), PasswordHash: hash}
-	switch err := s.store.Register(r.Context(), string(tc), newFirm, u); {
+	verified, err := s.store.Register(r.Context(), string(tc), newFirm, u, role)
+	switch {
 	case errors.Is(err, store.ErrNotFound):
 		f.Fail("firm_name", "error.register.firm_name_needed")
 	case errors.Is(err, store.ErrConflict):
@@ -79,10 +81,7 @@ func (s *Server) registerPost(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, "register", formPage{s.newPage(w, r, "page.register.title"), f})
 		return
 	}
-	if u.Status == auth.StatusPending {
-		s.redirect(w, r, "/login", "flash.registered_pending")
-		return
-	}
+	s.claimRegistered(r.Context(), u, verified)
 	if err := s.startSession(r.Context(), w, r, u); err != nil {
 		s.fail(w, r, err)
 		return

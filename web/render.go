@@ -53,12 +53,13 @@ func parsePages(b *locale.Bundle, assets *static.Assets) (*pageSet, error) {
 
 func templateFuncs(l *locale.Localizer, assets *static.Assets) template.FuncMap {
 	return template.FuncMap{
-		"t":        l.T,
-		"minGroup": func() int { return disclosure.MinGroup }, // the one rule, reflected in the messages that state it
-		"num":      func(n any) string { return l.Int(toInt64(n)) },
-		"vnd":      l.VND,
-		"date":     l.Date,
-		"datetime": l.DateTime,
+		"t":           l.T,
+		"minGroup":    func() int { return disclosure.MinGroup }, // the one rule, reflected in the messages that state it
+		"statedRoles": func() []string { return auth.StatedRoles },
+		"num":         func(n any) string { return l.Int(toInt64(n)) },
+		"vnd":         l.VND,
+		"date":        l.Date,
+		"datetime":    l.DateTime,
 		"asset": func(name string) (string, error) {
 			if u := assets.URL(name); u != "" {
 				return u, nil
@@ -155,8 +156,14 @@ func navFor(u *auth.User, current string) []navItem {
 	if u != nil && u.Status == auth.StatusActive {
 		switch u.Role {
 		case auth.RoleFirm:
-			items = append(items, navItem{Href: "/assessment", Label: "nav.assessment"}, navItem{Href: "/advisors", Label: "nav.advisors"},
-				navItem{Href: "/bookings", Label: "nav.bookings"}, navItem{Href: "/profile", Label: "nav.profile"})
+			items = append(items, navItem{Href: "/assessment", Label: "nav.assessment"})
+			if own := (auth.Target{FirmID: u.FirmID}); auth.Can(u, auth.ActAdvisorBook, own) { // not for an open claim
+				items = append(items, navItem{Href: "/advisors", Label: "nav.advisors"})
+			}
+			if auth.Can(u, auth.ActBookingView, auth.Target{FirmID: u.FirmID}) {
+				items = append(items, navItem{Href: "/bookings", Label: "nav.bookings"})
+			}
+			items = append(items, navItem{Href: "/profile", Label: "nav.profile"})
 		case auth.RoleAdvisor:
 			items = append(items, navItem{Href: "/schedule", Label: "nav.schedule"}, navItem{Href: "/bookings", Label: "nav.bookings"},
 				navItem{Href: "/advisors/" + strconv.FormatInt(u.ID, 10) + "/edit", Label: "nav.my_profile"})
@@ -165,7 +172,8 @@ func navFor(u *auth.User, current string) []navItem {
 		case auth.RoleAdmin:
 			items = append(items, navItem{Href: "/center", Label: "nav.center"}, navItem{Href: "/associations", Label: "nav.associations"}, navItem{Href: "/admin/firms", Label: "nav.firms"},
 				navItem{Href: "/admin/import", Label: "nav.import"}, navItem{Href: "/bookings", Label: "nav.bookings"},
-				navItem{Href: "/admin/advisors", Label: "nav.admin_advisors"}, navItem{Href: "/admin/outbox", Label: "nav.outbox"})
+				navItem{Href: "/admin/advisors", Label: "nav.admin_advisors"}, navItem{Href: "/admin/outbox", Label: "nav.outbox"},
+				navItem{Href: "/admin/claims", Label: "nav.claims"})
 		}
 	}
 	for i := range items {

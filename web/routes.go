@@ -52,6 +52,8 @@ func (s *Server) routes() http.Handler {
 			r.Post("/profile/contact/erase", s.contactErasePost)
 			r.Get("/profile/contact/export", s.contactExport)
 			r.Post("/profile/users/{id}/approve", s.firmUserApprovePost)
+			r.Post("/profile/claim/code", s.claimCodePost)
+			r.Post("/profile/claim/verify", s.claimVerifyPost)
 			r.Post("/profile/sharing", s.sharingPost)
 
 			// The self-assessment.
@@ -121,6 +123,11 @@ func (s *Server) routes() http.Handler {
 			r.Use(s.requireAction(auth.ActAssociationManage))
 			r.Get("/admin/associations/{id}", s.adminAssociation)
 			r.Post("/admin/associations/{id}/leads", s.adminLeadPost)
+		})
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireAction(auth.ActClaimsDecide))
+			r.Get("/admin/claims", s.adminClaims)
+			r.Post("/admin/claims/{id}/decide", s.adminClaimDecidePost)
 		})
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireAction(auth.ActAdvisorManage))

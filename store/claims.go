@@ -1,0 +1,225 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"dxready/auth"
+)
+
+// Claim is a firm user's claim on their firm, with what the Center's
+// queue shows beside it.
+type Claim struct {
+	ID         int64
+	UserID     int64
+	FirmID     int64
+	StatedRole string
+	Status     auth.ClaimStatus
+	Method     auth.ClaimMethod
+	DecidedBy  int64
+	Reason     string
+	CreatedAt  time.Time
+	DecidedAt  time.Time // zero while open
+
+	// Filled by OpenClaims and FindClaim.
+	UserName, UserEmail, UserLang string
+	UserCreatedAt                 time.Time
+	FirmName, TaxCode             string
+	RegistryEmail, RegistryPhone  string
+	VerifiedUsers                 int // the firm's verified users, the claimant aside
+}
+
+// ErrClaimClosed means the claim is no longer open (decided meanwhile).
+var ErrClaimClosed = errors.New("store: claim no longer open")
+
+const claimSelect = `SELECT c.id, c.user_id, c.firm_id, c.stated_role, c.status, c.method, COALESCE(c.decided_by, 0), c.reason,
+	c.created_at, c.decided_at, u.name, u.email, u.lang, u.created_at, f.name, f.tax_code,
+	COALESCE(rc.email, ''), COALESCE(rc.phone, ''),
+	(SELECT COUNT(*) FROM users v WHERE v.firm_id = c.firm_id AND v.id <> c.user_id AND v.status = 'active' AND v.firm_verified_at IS NOT NULL)
+	FROM claims c JOIN users u ON u.id = c.user_id JOIN firms f ON f.id = c.firm_id
+	LEFT JOIN firm_registry_contacts rc ON rc.firm_id = c.firm_id`
+
+func scanClaim(sc scanner) (*Claim, error) {
+	var c Claim
+	var status, method string
+	var decided sql.NullTime
+	if err := sc.Scan(&c.ID, &c.UserID, &c.FirmID, &c.StatedRole, &status, &method, &c.DecidedBy, &c.Reason, &c.CreatedAt, &decided,
+		&c.UserName, &c.UserEmail, &c.UserLang, &c.UserCreatedAt, &c.FirmName, &c.TaxCode, &c.RegistryEmail, &c.RegistryPhone,
+		&c.VerifiedUsers); err != nil {
+		return nil, err
+	}
+	c.Status, c.Method, c.DecidedAt = auth.ClaimStatus(status), auth.ClaimMethod(method), decided.Time
+	return &c, nil
+}
+
+// CurrentClaim returns user userID's latest claim, or ErrNotFound.
+func (s *Store) CurrentClaim(ctx context.Context, userID int64) (*Claim, error) {
+	c, err := scanClaim(s.r.QueryRowContext(ctx, claimSelect+" WHERE c.user_id = ? ORDER BY c.id DESC LIMIT 1", userID))
+	return c, mapErr(fmt.Sprintf("claim of user %d", userID), err)
+}
+
+// FindClaim returns claim id, or ErrNotFound.
+func (s *Store) FindClaim(ctx context.Context, id int64) (*Claim, error) {
+	c, err := scanClaim(s.r.QueryRowContext(ctx, claimSelect+" WHERE c.id = ?", id))
+	return c, mapErr(fmt.Sprintf("claim %d", id), err)
+}
+
+// OpenClaims returns the open claims, oldest first, at most limit.
+func (s *Store) OpenClaims(ctx context.Context, limit int) ([]*Claim, error) {
+	rows, err := s.r.QueryContext(ctx, claimSelect+" WHERE c.status = 'open' ORDER BY c.id LIMIT ?", limit)
+	if err != nil {
+		return nil, mapErr("open claims", err)
+	}
+	defer rows.Close()
+	var out []*Claim
+	for rows.Next() {
+		c, err := scanClaim(rows)
+		if err != nil {
+			return nil, mapErr("scan claim", err)
+		}
+		out = append(out, c)
+	}
+	return out, mapErr("open claims", rows.Err())
+}
+
+// RegistryContact returns the registry's email and phone for firmID
+// ("" when the registry gave none).
+func (s *Store) RegistryContact(ctx context.Context, firmID int64) (email, phone string, err error) {
+	err = s.r.QueryRowContext(ctx, "SELECT email, phone FROM firm_registry_contacts WHERE firm_id = ?", firmID).Scan(&email, &phone)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", nil
+	}
+	return email, phone, mapErr("registry contact", err)
+}
+
+// createVerifiedClaim records u's tie to its firm as verified now: by
+// method, or when method is "", by 'demo' on a demo firm and 'center'
+// otherwise (an account the Center made).
+func createVerifiedClaim(ctx context.Context, tx *sql.Tx, u *auth.User, role string, method auth.ClaimMethod, now time.Time) error {
+	if method == "" {
+		var demo bool
+		if err := tx.QueryRowContext(ctx, "SELECT demo FROM firms WHERE id = ?", u.FirmID).Scan(&demo); err != nil {
+			return mapErr("claim: firm", err)
+		}
+		method = auth.MethodCenter
+		if demo {
+			method = auth.MethodDemo
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO claims (user_id, firm_id, stated_role, status, method, created_at, decided_at)
+		VALUES (?, ?, ?, 'verified', ?, ?, ?)`, u.ID, u.FirmID, role, string(method), now, now); err != nil {
+		return mapErr("claim", err)
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE users SET firm_verified_at = ? WHERE id = ?", now, u.ID); err != nil {
+		return mapErr("verify user", err)
+	}
+	u.FirmVerified = true
+	return nil
+}
+
+// verifiedUsers are firmID's active, verified users.
+func verifiedUsers(ctx context.Context, tx *sql.Tx, firmID int64) ([]*auth.User, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT "+userColumns+` FROM users WHERE firm_id = ? AND status = 'active'
+		AND firm_verified_at IS NOT NULL ORDER BY id`, firmID)
+	if err != nil {
+		return nil, mapErr("verified users", err)
+	}
+	defer rows.Close()
+	var out []*auth.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, mapErr("scan user", err)
+		}
+		out = append(out, u)
+	}
+	return out, mapErr("verified users", rows.Err())
+}
+
+// openClaim reads claim id inside tx and checks it is open (else
+// ErrClaimClosed) and, when userID is not 0, that it is userID's (else
+// ErrNotFound).
+func openClaim(ctx context.Context, tx *sql.Tx, id, userID int64) (c Claim, err error) {
+	var status string
+	err = tx.QueryRowContext(ctx, "SELECT id, user_id, firm_id, status FROM claims WHERE id = ?", id).Scan(&c.ID, &c.UserID, &c.FirmID, &status)
+	switch {
+	case err != nil:
+		return c, mapErr(fmt.Sprintf("claim %d", id), err)
+	case userID != 0 && c.UserID != userID:
+		return c, fmt.Errorf("store: claim %d: %w", id, ErrNotFound)
+	case status != string(auth.ClaimOpen):
+		return c, ErrClaimClosed
+	}
+	return c, nil
+}
+
+// verifyClaim makes open claim c verified by method (by: who decided; 0
+// the claimant's own code) and the user verified. The claimant's private
+// draft becomes the firm's shared draft when the firm has none; when it
+// has one, the claimant joins it and the private draft is dropped (a
+// firm has one shared draft).
+func verifyClaim(ctx context.Context, tx *sql.Tx, c Claim, method auth.ClaimMethod, by int64, now time.Time) error {
+	if _, err := tx.ExecContext(ctx, "UPDATE claims SET status = 'verified', method = ?, decided_by = ?, decided_at = ? WHERE id = ?",
+		string(method), nullID(by), now, c.ID); err != nil {
+		return mapErr("verify claim", err)
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE users SET firm_verified_at = ? WHERE id = ? AND firm_id = ?", now, c.UserID, c.FirmID); err != nil {
+		return mapErr("verify user", err)
+	}
+	var shared int
+	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM responses WHERE firm_id = ? AND owner_id IS NULL AND status = 'draft'",
+		c.FirmID).Scan(&shared); err != nil {
+		return err
+	}
+	q := "UPDATE responses SET owner_id = NULL WHERE owner_id = ? AND firm_id = ? AND status = 'draft'"
+	if shared > 0 {
+		q = "DELETE FROM responses WHERE owner_id = ? AND firm_id = ? AND status = 'draft'"
+	}
+	_, err := tx.ExecContext(ctx, q, c.UserID, c.FirmID)
+	return mapErr("claimant's draft", err)
+}
+
+// ApproveColleague verifies the open claim of user claimantID on firmID,
+// approved by byUserID, a verified user of that firm (the caller asked
+// auth.Can), and records it in the audit log. ErrNotFound when claimantID
+// has no open claim on firmID.
+func (s *Store) ApproveColleague(ctx context.Context, claimantID, firmID, byUserID int64) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		now := s.now()
+		var id int64
+		err := tx.QueryRowContext(ctx, "SELECT id FROM claims WHERE user_id = ? AND firm_id = ? AND status = 'open'", claimantID, firmID).Scan(&id)
+		if err != nil {
+			return mapErr(fmt.Sprintf("open claim of user %d", claimantID), err)
+		}
+		if err := verifyClaim(ctx, tx, Claim{ID: id, UserID: claimantID, FirmID: firmID}, auth.MethodColleague, byUserID, now); err != nil {
+			return err
+		}
+		return writeAudit(ctx, tx, now, []AuditEntry{{UserID: byUserID, Action: "claim.approve_colleague",
+			Subject: "claim:" + strconv.FormatInt(id, 10), Detail: fmt.Sprintf("user=%d firm=%d", claimantID, firmID)}})
+	})
+}
+
+// ClaimStatuses returns where the latest claim of each user of firmID
+// stands, by user ID.
+func (s *Store) ClaimStatuses(ctx context.Context, firmID int64) (map[int64]auth.ClaimStatus, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT user_id, status FROM claims WHERE id IN
+		(SELECT MAX(id) FROM claims WHERE firm_id = ? GROUP BY user_id)`, firmID)
+	if err != nil {
+		return nil, mapErr("claim statuses", err)
+	}
+	defer rows.Close()
+	out := map[int64]auth.ClaimStatus{}
+	for rows.Next() {
+		var id int64
+		var st string
+		if err := rows.Scan(&id, &st); err != nil {
+			return nil, err
+		}
+		out[id] = auth.ClaimStatus(st)
+	}
+	return out, mapErr("claim statuses", rows.Err())
+}

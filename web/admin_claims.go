@@ -1,0 +1,115 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"unicode/utf8"
+
+	"dxready/auth"
+	"dxready/store"
+)
+
+// claimsLimit is how many open claims the queue lists at once.
+const claimsLimit = 200
+
+// maxReason bounds a decision's reason, in characters.
+const maxReason = 500
+
+type claimsPage struct {
+	page
+	Claims  []*store.Claim
+	Limit   int
+	Failed  int64  // the claim whose form has Problem
+	Problem string // message ID
+}
+
+// adminClaims is the Center's queue of open firm claims: who claims which
+// firm, what they say they are, the registry's contact to check with, and
+// whether the firm already has verified users (then approving may
+// transfer it).
+func (s *Server) adminClaims(w http.ResponseWriter, r *http.Request) {
+	s.renderClaims(w, r, http.StatusOK, 0, "")
+}
+
+func (s *Server) renderClaims(w http.ResponseWriter, r *http.Request, status int, failed int64, problem string) {
+	cs, err := s.store.OpenClaims(r.Context(), claimsLimit)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, status, "admin_claims", claimsPage{page: s.newPage(w, r, "page.claims.title"), Claims: cs, Limit: claimsLimit,
+		Failed: failed, Problem: problem})
+}
+
+// adminClaimDecidePost approves, rejects (a reason required) or approves
+// with transfer an open claim; the audit entry is written with the
+// decision, and the claimant (and, on transfer, each user who lost the
+// firm) is told in their language.
+func (s *Server) adminClaimDecidePost(w http.ResponseWriter, r *http.Request) {
+	f, ok := s.parseForm(w, r, "decision", "reason")
+	if !ok {
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.fail(w, r, store.ErrNotFound)
+		return
+	}
+	d := store.ClaimDecision{Reason: f.Get("reason"), By: currentUser(r).ID}
+	switch f.Get("decision") {
+	case "approve":
+		d.Approve = true
+	case "transfer":
+		d.Approve, d.Transfer = true, true
+	case "reject":
+	default:
+		s.renderClaims(w, r, http.StatusUnprocessableEntity, id, "error.claim.decision")
+		return
+	}
+	switch n := utf8.RuneCountInString(d.Reason); {
+	case f.Err("reason") != "":
+		s.renderClaims(w, r, http.StatusUnprocessableEntity, id, f.Err("reason"))
+		return
+	case !d.Approve && n == 0:
+		s.renderClaims(w, r, http.StatusUnprocessableEntity, id, string(auth.ErrReasonRequired))
+		return
+	case n > maxReason:
+		s.renderClaims(w, r, http.StatusUnprocessableEntity, id, "error.claim.reason_long")
+		return
+	}
+	s.decideClaim(w, r, id, d)
+}
+
+func (s *Server) decideClaim(w http.ResponseWriter, r *http.Request, id int64, d store.ClaimDecision) {
+	c, err := s.store.FindClaim(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	revoked, err := s.store.DecideClaim(r.Context(), id, d)
+	switch {
+	case errors.Is(err, store.ErrClaimClosed):
+		s.renderClaims(w, r, http.StatusConflict, id, "error.claim.closed")
+		return
+	case err != nil:
+		s.fail(w, r, err)
+		return
+	}
+	s.sessions.dropUser(c.UserID)
+	kind := "claim.rejected"
+	if d.Approve {
+		kind = "claim.approved"
+	}
+	if u, err := s.store.FindUserByID(r.Context(), c.UserID); err == nil {
+		s.tell(r.Context(), u, kind, fmt.Sprintf("claim-decided:%d", id), "Reason", d.Reason)
+	} else {
+		s.log.Warn("claimant not found to tell", "claim", id, "err", err)
+	}
+	for _, u := range revoked {
+		s.sessions.dropUser(u.ID)
+		s.tell(r.Context(), u, "claim.revoked", fmt.Sprintf("claim-revoked:%d:%d", id, u.ID), "Reason", d.Reason)
+	}
+	s.redirect(w, r, "/admin/claims", "flash."+kind)
+}

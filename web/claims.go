@@ -1,0 +1,222 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"dxready/auth"
+	"dxready/locale"
+	"dxready/store"
+)
+
+// claimPage is the profile of an open (or rejected, or revoked) claim:
+// the firm's name, where the claim stands and how to verify it. Nothing
+// else of the firm: tax codes are public.
+type claimPage struct {
+	page
+	FirmName    string
+	Claim       *store.Claim
+	MaskedEmail string // the registry's address, masked; "" when it has none
+	CanSend     bool   // another code may be sent now
+	HasCode     bool   // a sent code may still be entered
+	Problem     string // message ID
+	Form        *form
+}
+
+// ownClaim returns the signed-in firm user's current claim, if auth.Can
+// lets them see it.
+func (s *Server) ownClaim(r *http.Request) (*store.Claim, error) {
+	u := currentUser(r)
+	if !auth.Can(u, auth.ActFirmClaim, auth.Target{FirmID: u.FirmID}) {
+		return nil, errForbidden
+	}
+	c, err := s.store.CurrentClaim(r.Context(), u.ID)
+	if err != nil {
+		return nil, err
+	}
+	if c.FirmID != u.FirmID {
+		return nil, errForbidden
+	}
+	return c, nil
+}
+
+// renderClaim shows the claim page with status, problem (a message ID or
+// "") and the code form.
+func (s *Server) renderClaim(w http.ResponseWriter, r *http.Request, status int, problem string, fm *form) {
+	c, err := s.ownClaim(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := claimPage{page: s.newPage(w, r, "page.claim.title"), FirmName: c.FirmName, Claim: c, Problem: problem, Form: fm}
+	if c.Status == auth.ClaimOpen {
+		if c.RegistryEmail != "" {
+			p.MaskedEmail = auth.MaskEmail(c.RegistryEmail)
+		}
+		if p.CanSend, err = s.store.CodeCapacity(r.Context(), c.ID); err == nil {
+			p.HasCode, err = s.store.HasLiveCode(r.Context(), c.ID)
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, status, "claim", p)
+}
+
+// claimCodePost sends a new code to the firm's registry address, in the
+// claimant's language; the code is never shown here.
+func (s *Server) claimCodePost(w http.ResponseWriter, r *http.Request) {
+	c, err := s.ownClaim(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	u := currentUser(r)
+	code := auth.NewClaimCode()
+	loc := s.bundle.For(u.Lang)
+	m := &store.Message{Kind: "claim.code", Lang: loc.Lang, CreatedBy: u.ID,
+		Subject: loc.T("mail.claim.code.subject", "Firm", c.FirmName),
+		Body: loc.T("mail.claim.code.body", "Firm", c.FirmName, "TaxCode", c.TaxCode, "Name", u.Name, "Email", u.Email,
+			"Code", code, "Hours", int(auth.CodeTTL.Hours()))}
+	_, err = s.store.SendClaimCode(r.Context(), c.ID, u.ID, auth.HashClaimCode(c.ID, code), m)
+	var p auth.Problem
+	switch {
+	case errors.As(err, &p):
+		st := http.StatusUnprocessableEntity
+		if p == auth.ErrCodeLimit {
+			st = http.StatusTooManyRequests
+		}
+		s.renderClaim(w, r, st, string(p), newForm())
+	case errors.Is(err, store.ErrClaimClosed):
+		s.renderClaim(w, r, http.StatusConflict, "error.claim.closed", newForm())
+	case err != nil:
+		s.fail(w, r, err)
+	default:
+		s.redirect(w, r, "/profile", "flash.claim_code_sent")
+	}
+}
+
+// claimVerifyPost checks a typed code; the right one verifies the claim.
+func (s *Server) claimVerifyPost(w http.ResponseWriter, r *http.Request) {
+	fm, ok := s.parseForm(w, r, "code")
+	if !ok {
+		return
+	}
+	c, err := s.ownClaim(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	u := currentUser(r)
+	err = s.store.EnterClaimCode(r.Context(), c.ID, u.ID, fm.Get("code"))
+	var p auth.Problem
+	switch {
+	case errors.As(err, &p):
+		fm.Values["code"] = ""
+		fm.Fail("code", string(p))
+		s.renderClaim(w, r, http.StatusUnprocessableEntity, "", fm)
+	case errors.Is(err, store.ErrClaimClosed):
+		s.renderClaim(w, r, http.StatusConflict, "error.claim.closed", newForm())
+	case err != nil:
+		s.fail(w, r, err)
+	default:
+		s.sessions.dropUser(u.ID)
+		s.redirect(w, r, "/profile", "flash.claim_verified")
+	}
+}
+
+// statedRole reads what the registrant says they are at the firm
+// (auth.StatedRoles; "other" when not given) into f's problems.
+func statedRole(r *http.Request, f *form) string {
+	role := r.PostForm.Get("stated_role")
+	if role == "" {
+		return "other"
+	}
+	if !auth.ValidStatedRole(role) {
+		f.Fail("stated_role", string(auth.ErrStatedRole))
+	}
+	f.Values["stated_role"] = role
+	return role
+}
+
+// claimRegistered tells the firm's verified users, each in their language,
+// that claimant registered for their firm: they approve a colleague they
+// know from their profile, and tell the Center of one they do not. The
+// claimant is told nothing of it: the answer to a registration is the
+// same whether the firm has users or not.
+func (s *Server) claimRegistered(ctx context.Context, claimant *auth.User, verified []*auth.User) {
+	for _, v := range verified {
+		s.tell(ctx, v, "claim.second", fmt.Sprintf("claim-second:%d:%d", claimant.ID, v.ID), "Claimant", claimant.Name,
+			"ClaimantEmail", claimant.Email)
+	}
+}
+
+// tell queues message kind to u (claimMessage) and logs what it could
+// not queue: the decision it reports is already committed.
+func (s *Server) tell(ctx context.Context, u *auth.User, kind, key string, args ...any) {
+	if err := queueClaimMessage(ctx, s.store, s.bundle, s.linkBase(), u, kind, key, args...); err != nil {
+		s.log.Warn("claim message not queued", "kind", kind, "user", u.ID, "err", err)
+	}
+}
+
+// queueClaimMessage queues message kind (mail.<kind>.subject and .body)
+// to u in u's language, with u's name, the firm's name and the profile
+// link on base. A taken dedupe key is no error; a refusal (the outbox
+// refuses mail to an address not yet verified) is returned for the caller
+// to log and skip.
+func queueClaimMessage(ctx context.Context, st *store.Store, b *locale.Bundle, base string, u *auth.User, kind, key string, args ...any) error {
+	loc := b.For(u.Lang)
+	firm := ""
+	if f, err := st.FindFirmByID(ctx, u.FirmID); err == nil {
+		firm = f.Name
+	}
+	args = append(args, "Name", u.Name, "Firm", firm, "Link", base+"/profile")
+	m := &store.Message{Kind: kind, DedupeKey: key, To: u.Email, Lang: loc.Lang,
+		Subject: loc.T("mail."+kind+".subject", "Firm", firm), Body: loc.T("mail."+kind+".body", args...)}
+	if err := st.Queue(ctx, m); err != nil && !errors.Is(err, store.ErrDuplicate) {
+		return err
+	}
+	return nil
+}
+
+// TellReopened tells each user whose claim a registry import reopened
+// (store.ImportResult.Reopened), in their language, with links on base:
+// the web import and the command line both call it after the import
+// committed. It queues what it can and returns what it could not.
+func TellReopened(ctx context.Context, st *store.Store, b *locale.Bundle, base string, users []*auth.User) error {
+	var errs []error
+	for _, u := range users {
+		key := fmt.Sprintf("claim-reopened:%d:%d", u.ID, u.FirmID)
+		if err := queueClaimMessage(ctx, st, b, base, u, "claim.reopened", key); err != nil {
+			errs = append(errs, fmt.Errorf("user %d: %w", u.ID, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// firmUserApprovePost: a verified user verifies a colleague's open claim.
+func (s *Server) firmUserApprovePost(w http.ResponseWriter, r *http.Request) {
+	d, err := s.ownFirm(r, auth.ActFirmUsersApprove)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.fail(w, r, store.ErrNotFound)
+		return
+	}
+	if err := s.store.ApproveColleague(r.Context(), id, d.Firm.ID, currentUser(r).ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.sessions.dropUser(id)
+	if u, err := s.store.FindUserByID(r.Context(), id); err == nil {
+		s.tell(r.Context(), u, "claim.approved", fmt.Sprintf("claim-approved:%d:%d", id, s.now().Unix()))
+	}
+	s.redirect(w, r, "/profile", "flash.user_approved")
+}
