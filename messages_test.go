@@ -48,6 +48,10 @@ func runtimeIDs(t *testing.T) map[string][]string {
 	for _, kind := range []string{"confirmed", "changed", "cancelled", "reminder"} { // bookingMessages' kinds (web/booking*.go, web/jobs.go)
 		mail = append(mail, kind+".subject", kind+".body")
 	}
+	var claimMail []string
+	for _, kind := range []string{"code", "second", "approved", "rejected", "revoked", "reopened"} { // web/claims.go, web/admin_claims.go
+		claimMail = append(claimMail, kind+".subject", kind+".body")
+	}
 	return map[string][]string{
 		"size.":           strs(firms.SizeClasses),
 		"ward.kind.":      wardKinds,
@@ -60,8 +64,14 @@ func runtimeIDs(t *testing.T) map[string][]string {
 		"action.owner.":   {"firm", "advisor"},
 		"outbox.state.":   {store.OutboxPending, store.OutboxFailing, store.OutboxSent},
 		"mail.booking.":   mail,
+		"mail.claims.":    claimMail,
+		"claim.status.":   strs(auth.ClaimStatuses),
+		"claim.role.":     auth.StatedRoles,
+		// the claim page of a claim no longer open (open ones show the ways to verify)
+		"page.claim.closed.": {string(auth.ClaimVerified), string(auth.ClaimRejected), string(auth.ClaimRevoked)},
 		// firms' import columns (RowError.Column), by their canonical names.
-		"import.column.": {"tax_code", "name", "vsic", "vsic_version", "ward", "park", "employees", "revenue_vnd", "capital_vnd", "year", "associations"},
+		"import.column.": {"tax_code", "name", "vsic", "vsic_version", "ward", "park", "employees", "revenue_vnd", "capital_vnd", "year", "associations",
+			"email", "phone"},
 	}
 }
 

@@ -21,6 +21,9 @@ const (
 	ClaimRevoked  ClaimStatus = "revoked"  // the Center transferred the firm to someone else
 )
 
+// ClaimStatuses lists every claim state.
+var ClaimStatuses = []ClaimStatus{ClaimOpen, ClaimVerified, ClaimRejected, ClaimRevoked}
+
 // ClaimMethod is how a claim was verified.
 type ClaimMethod string
 

@@ -118,7 +118,7 @@ func (s *Store) EnterClaimCode(ctx context.Context, claimID, userID int64, typed
 		if err := verifyClaim(ctx, tx, c, auth.MethodCode, 0, now); err != nil {
 			return err
 		}
-		return writeAudit(ctx, tx, now, []AuditEntry{{UserID: userID, Action: "claim.verify_code",
+		return writeAudit(ctx, tx, now, []AuditEntry{{UserID: userID, Action: "claims.verify_code",
 			Subject: fmt.Sprintf("claim:%d", claimID), Detail: fmt.Sprintf("firm=%d", c.FirmID)}})
 	})
 	if err != nil {

@@ -40,7 +40,7 @@ func (s *Store) DecideClaim(ctx context.Context, id int64, d ClaimDecision) ([]*
 				nullID(d.By), now, d.Reason, id); err != nil {
 				return mapErr("reject claim", err)
 			}
-			return writeAudit(ctx, tx, now, []AuditEntry{{UserID: d.By, Action: "claim.reject", Subject: subject, Detail: detail}})
+			return writeAudit(ctx, tx, now, []AuditEntry{{UserID: d.By, Action: "claims.reject", Subject: subject, Detail: detail}})
 		}
 		if d.Transfer {
 			if revoked, err = revokeOthers(ctx, tx, c, d, now); err != nil {
@@ -53,9 +53,9 @@ func (s *Store) DecideClaim(ctx context.Context, id int64, d ClaimDecision) ([]*
 		if err := verifyClaim(ctx, tx, c, auth.MethodCenter, d.By, now); err != nil {
 			return err
 		}
-		action := "claim.approve"
+		action := "claims.approve"
 		if d.Transfer {
-			action = "claim.transfer"
+			action = "claims.transfer"
 			detail += " revoked=" + userIDs(revoked)
 		}
 		return writeAudit(ctx, tx, now, []AuditEntry{{UserID: d.By, Action: action, Subject: subject, Detail: detail}})
@@ -131,6 +131,6 @@ func reopenClaims(ctx context.Context, tx *sql.Tx, firmID int64, now time.Time) 
 	if len(users) == 0 {
 		return nil, nil
 	}
-	return users, writeAudit(ctx, tx, now, []AuditEntry{{Action: "claim.reopen_registry", Subject: fmt.Sprintf("firm:%d", firmID),
+	return users, writeAudit(ctx, tx, now, []AuditEntry{{Action: "claims.reopen_registry", Subject: fmt.Sprintf("firm:%d", firmID),
 		Detail: "users=" + userIDs(users)}})
 }

@@ -198,7 +198,7 @@ func (s *Store) ApproveColleague(ctx context.Context, claimantID, firmID, byUser
 		if err := verifyClaim(ctx, tx, Claim{ID: id, UserID: claimantID, FirmID: firmID}, auth.MethodColleague, byUserID, now); err != nil {
 			return err
 		}
-		return writeAudit(ctx, tx, now, []AuditEntry{{UserID: byUserID, Action: "claim.approve_colleague",
+		return writeAudit(ctx, tx, now, []AuditEntry{{UserID: byUserID, Action: "claims.approve_colleague",
 			Subject: "claim:" + strconv.FormatInt(id, 10), Detail: fmt.Sprintf("user=%d firm=%d", claimantID, firmID)}})
 	})
 }

@@ -98,9 +98,9 @@ func (s *Server) decideClaim(w http.ResponseWriter, r *http.Request, id int64, d
 		return
 	}
 	s.sessions.dropUser(c.UserID)
-	kind := "claim.rejected"
+	kind, flash := "rejected", "flash.claims_rejected"
 	if d.Approve {
-		kind = "claim.approved"
+		kind, flash = "approved", "flash.claims_approved"
 	}
 	if u, err := s.store.FindUserByID(r.Context(), c.UserID); err == nil {
 		s.tell(r.Context(), u, kind, fmt.Sprintf("claim-decided:%d", id), "Reason", d.Reason)
@@ -109,7 +109,7 @@ func (s *Server) decideClaim(w http.ResponseWriter, r *http.Request, id int64, d
 	}
 	for _, u := range revoked {
 		s.sessions.dropUser(u.ID)
-		s.tell(r.Context(), u, "claim.revoked", fmt.Sprintf("claim-revoked:%d:%d", id, u.ID), "Reason", d.Reason)
+		s.tell(r.Context(), u, "revoked", fmt.Sprintf("claim-revoked:%d:%d", id, u.ID), "Reason", d.Reason)
 	}
-	s.redirect(w, r, "/admin/claims", "flash."+kind)
+	s.redirect(w, r, "/admin/claims", flash)
 }

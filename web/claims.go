@@ -78,9 +78,9 @@ func (s *Server) claimCodePost(w http.ResponseWriter, r *http.Request) {
 	u := currentUser(r)
 	code := auth.NewClaimCode()
 	loc := s.bundle.For(u.Lang)
-	m := &store.Message{Kind: "claim.code", Lang: loc.Lang, CreatedBy: u.ID,
-		Subject: loc.T("mail.claim.code.subject", "Firm", c.FirmName),
-		Body: loc.T("mail.claim.code.body", "Firm", c.FirmName, "TaxCode", c.TaxCode, "Name", u.Name, "Email", u.Email,
+	m := &store.Message{Kind: "claims.code", Lang: loc.Lang, CreatedBy: u.ID,
+		Subject: loc.T("mail.claims.code.subject", "Firm", c.FirmName),
+		Body: loc.T("mail.claims.code.body", "Firm", c.FirmName, "TaxCode", c.TaxCode, "Name", u.Name, "Email", u.Email,
 			"Code", code, "Hours", int(auth.CodeTTL.Hours()))}
 	_, err = s.store.SendClaimCode(r.Context(), c.ID, u.ID, auth.HashClaimCode(c.ID, code), m)
 	var p auth.Problem
@@ -150,7 +150,7 @@ func statedRole(r *http.Request, f *form) string {
 // same whether the firm has users or not.
 func (s *Server) claimRegistered(ctx context.Context, claimant *auth.User, verified []*auth.User) {
 	for _, v := range verified {
-		s.tell(ctx, v, "claim.second", fmt.Sprintf("claim-second:%d:%d", claimant.ID, v.ID), "Claimant", claimant.Name,
+		s.tell(ctx, v, "second", fmt.Sprintf("claim-second:%d:%d", claimant.ID, v.ID), "Claimant", claimant.Name,
 			"ClaimantEmail", claimant.Email)
 	}
 }
@@ -163,8 +163,8 @@ func (s *Server) tell(ctx context.Context, u *auth.User, kind, key string, args 
 	}
 }
 
-// queueClaimMessage queues message kind (mail.<kind>.subject and .body)
-// to u in u's language, with u's name, the firm's name and the profile
+// queueClaimMessage queues message kind (outbox kind claims.<kind>, text
+// mail.claims.<kind>.subject and .body) to u in u's language, with u's name, the firm's name and the profile
 // link on base. A taken dedupe key is no error; a refusal (the outbox
 // refuses mail to an address not yet verified) is returned for the caller
 // to log and skip.
@@ -175,8 +175,8 @@ func queueClaimMessage(ctx context.Context, st *store.Store, b *locale.Bundle, b
 		firm = f.Name
 	}
 	args = append(args, "Name", u.Name, "Firm", firm, "Link", base+"/profile")
-	m := &store.Message{Kind: kind, DedupeKey: key, To: u.Email, Lang: loc.Lang,
-		Subject: loc.T("mail."+kind+".subject", "Firm", firm), Body: loc.T("mail."+kind+".body", args...)}
+	m := &store.Message{Kind: "claims." + kind, DedupeKey: key, To: u.Email, Lang: loc.Lang,
+		Subject: loc.T("mail.claims."+kind+".subject", "Firm", firm), Body: loc.T("mail.claims."+kind+".body", args...)}
 	if err := st.Queue(ctx, m); err != nil && !errors.Is(err, store.ErrDuplicate) {
 		return err
 	}
@@ -191,7 +191,7 @@ func TellReopened(ctx context.Context, st *store.Store, b *locale.Bundle, base s
 	var errs []error
 	for _, u := range users {
 		key := fmt.Sprintf("claim-reopened:%d:%d", u.ID, u.FirmID)
-		if err := queueClaimMessage(ctx, st, b, base, u, "claim.reopened", key); err != nil {
+		if err := queueClaimMessage(ctx, st, b, base, u, "reopened", key); err != nil {
 			errs = append(errs, fmt.Errorf("user %d: %w", u.ID, err))
 		}
 	}
@@ -216,7 +216,7 @@ func (s *Server) firmUserApprovePost(w http.ResponseWriter, r *http.Request) {
 	}
 	s.sessions.dropUser(id)
 	if u, err := s.store.FindUserByID(r.Context(), id); err == nil {
-		s.tell(r.Context(), u, "claim.approved", fmt.Sprintf("claim-approved:%d:%d", id, s.now().Unix()))
+		s.tell(r.Context(), u, "approved", fmt.Sprintf("claim-approved:%d:%d", id, s.now().Unix()))
 	}
 	s.redirect(w, r, "/profile", "flash.user_approved")
 }

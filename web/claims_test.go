@@ -211,7 +211,7 @@ func TestSecondClaimTellsTheVerifiedUserOnly(t *testing.T) {
 	}
 	var told []store.Message
 	for _, m := range msgs {
-		if strings.HasPrefix(m.Kind, "claim.") {
+		if strings.HasPrefix(m.Kind, "claims.") {
 			told = append(told, m)
 		}
 	}
