@@ -70,6 +70,14 @@ func TestSeedSmallProvince(t *testing.T) {
 	if ok, _ := auth.NewHasher(storetest.Cheap, 1).Verify(ctx, "demo-password-1", u.PasswordHash); !ok {
 		t.Fatal("demo password does not verify")
 	}
+	// Demo firm users are verified (by 'demo'): they see their firm at once.
+	fu, err := st.FindUserByEmail(ctx, "firm1@demo.local")
+	if err != nil || !fu.FirmVerified {
+		t.Fatalf("firm1 = %+v %v", fu, err)
+	}
+	if c, err := st.CurrentClaim(ctx, fu.ID); err != nil || c.Method != auth.MethodDemo || c.Status != auth.ClaimVerified {
+		t.Fatalf("firm1's claim = %+v %v", c, err)
+	}
 	// Every demo advisor is bookable: hours, two pillars, languages.
 	advs, err := st.Advisors(ctx)
 	if err != nil || len(advs) != 12 {

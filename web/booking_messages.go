@@ -113,7 +113,7 @@ func (s *Server) bookingMessages(ctx context.Context, base string, b *store.Book
 	return out, nil
 }
 
-// firmRecipients are the firm's active users.
+// firmRecipients are the firm's active, verified users (an open claim is told nothing of the firm).
 func (s *Server) firmRecipients(ctx context.Context, firmID int64) ([]*auth.User, error) {
 	users, err := s.store.UsersOfFirm(ctx, firmID)
 	if err != nil {
@@ -121,7 +121,7 @@ func (s *Server) firmRecipients(ctx context.Context, firmID int64) ([]*auth.User
 	}
 	var to []*auth.User
 	for _, u := range users {
-		if u.Status == auth.StatusActive {
+		if u.Status == auth.StatusActive && u.FirmVerified {
 			to = append(to, u)
 		}
 	}

@@ -45,7 +45,7 @@ func (s *Server) inviteTarget(r *http.Request) (*assocCtx, *firms.Firm, error) {
 		return nil, nil, err
 	}
 	for _, u := range users {
-		if u.Status == auth.StatusActive {
+		if u.Status == auth.StatusActive && u.FirmVerified { // an open claim may be a stranger: the firm is still invited
 			return nil, nil, errHasAccount
 		}
 	}
