@@ -94,7 +94,7 @@ func TestJourneyClaimAFirm(t *testing.T) {
 	register := func(email, name string) chromedp.Action[chromedp.Void] {
 		const password = "mật khẩu hành trình xác minh"
 		return chromedp.Steps(
-			chromedp.Navigate(base + "/register"),
+			chromedp.Navigate(base+"/register"),
 			chromedp.WaitVisible(css("#register-submit")),
 			chromedp.SendKeys(css("#tax_code"), claimFirm),
 			chromedp.SendKeys(css("#name"), name),

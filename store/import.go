@@ -136,10 +136,13 @@ type importer struct {
 	assocIDs map[string]int64
 	find     *sql.Stmt
 	insert   *sql.Stmt
+	// selfRegistered: the firm upsert just updated was created by
+	// registration (read with its ID, so claims cost no extra query).
+	selfRegistered bool
 }
 
 func (im *importer) prepare(ctx context.Context) (err error) {
-	if im.find, err = im.tx.PrepareContext(ctx, "SELECT id FROM firms WHERE tax_code = ?"); err != nil {
+	if im.find, err = im.tx.PrepareContext(ctx, "SELECT id, self_registered FROM firms WHERE tax_code = ?"); err != nil {
 		return err
 	}
 	im.insert, err = im.tx.PrepareContext(ctx, insertFirmSQL)
@@ -154,7 +157,8 @@ func (im *importer) close() {
 // upsert writes one row and reports whether it created a firm.
 func (im *importer) upsert(ctx context.Context, row *firms.ImportRow) (bool, error) {
 	f := &row.Firm
-	err := im.find.QueryRowContext(ctx, string(f.TaxCode)).Scan(&f.ID)
+	im.selfRegistered = false
+	err := im.find.QueryRowContext(ctx, string(f.TaxCode)).Scan(&f.ID, &im.selfRegistered)
 	created := errors.Is(err, sql.ErrNoRows)
 	switch {
 	case created:
@@ -196,12 +200,8 @@ func (im *importer) claimsAndContact(ctx context.Context, row *firms.ImportRow, 
 			return reopened, mapErr("registry contact", err)
 		}
 	}
-	if created {
+	if created || !im.selfRegistered {
 		return reopened, nil
-	}
-	var self bool
-	if err := im.tx.QueryRowContext(ctx, "SELECT self_registered FROM firms WHERE id = ?", f.ID).Scan(&self); err != nil || !self {
-		return reopened, err
 	}
 	us, err := reopenClaims(ctx, im.tx, f.ID, im.now)
 	return append(reopened, us...), err
