@@ -240,3 +240,29 @@ func elementIDs(body string) []string {
 	}
 	return out
 }
+
+// Signing in, a claimant goes back to a draft of their own, never to the
+// firm's shared draft.
+func TestClaimantStartPageIsTheirOwnDraft(t *testing.T) {
+	e := newEnv(t)
+	startAssessment(t, e.client().login("firm@test.local")) // the firm's shared draft
+	registerAs(t, e, "3709000012", "", "la@example.vn", "vi")
+	signIn := func() string {
+		r := e.client().post("/login", values("email", "la@example.vn", "password", claimPassword))
+		must(t, r, http.StatusSeeOther)
+		return r.header.Get("Location")
+	}
+	if to := signIn(); to != "/profile" {
+		t.Fatalf("a claimant without a draft lands on %q", to)
+	}
+	c := e.client()
+	must(t, c.post("/login", values("email", "la@example.vn", "password", claimPassword)), http.StatusSeeOther)
+	own := startAssessment(t, c)
+	if to := signIn(); to != "/assessment" {
+		t.Fatalf("a claimant with a draft lands on %q", to)
+	}
+	r := c.get("/assessment")
+	if !strings.HasPrefix(r.header.Get("Location"), fmt.Sprintf("/assessment/%d/", own)) {
+		t.Fatalf("/assessment resumes %s, not the claimant's draft %d", r.header.Get("Location"), own)
+	}
+}

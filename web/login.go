@@ -113,8 +113,9 @@ func (s *Server) startPage(ctx context.Context, u *auth.User, next string) strin
 	if next != "/" && next != "" {
 		return next
 	}
-	if u.Role == auth.RoleFirm && auth.Can(u, auth.ActAssessmentAnswer, auth.Target{FirmID: u.FirmID}) {
-		switch _, err := s.store.FindDraft(ctx, u.FirmID); {
+	owner := auth.DraftOwner(u) // an open claim resumes its own draft, never the firm's
+	if u.Role == auth.RoleFirm && auth.Can(u, auth.ActAssessmentAnswer, auth.Target{FirmID: u.FirmID, DraftOwner: owner}) {
+		switch _, err := s.store.FindDraftOf(ctx, u.FirmID, owner); {
 		case err == nil:
 			return "/assessment"
 		case !errors.Is(err, store.ErrNotFound):
