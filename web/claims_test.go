@@ -266,3 +266,49 @@ func TestClaimantStartPageIsTheirOwnDraft(t *testing.T) {
 		t.Fatalf("/assessment resumes %s, not the claimant's draft %d", r.header.Get("Location"), own)
 	}
 }
+
+// Every GET route of the access matrix, asked by a claimant of the fixture
+// firm (which has figures, a result, a draft, a booking, a contact person
+// and sharing): no answer carries any of them, whether or not a page
+// links there.
+func TestClaimantGetsNoFirmDataFromAnyRoute(t *testing.T) {
+	e := newEnv(t)
+	routes := accessMatrix(t, e) // gives the firm its result, draft and booking
+	result := strings.TrimSuffix(routes["GET /assessment/{id}/result"][0].path, "/result")
+	draft := strings.TrimSuffix(routes["GET /assessment/{id}/review"][0].path, "/review")
+	c := &firms.Contact{FirmID: e.fx.GoDuc.ID, FullName: "Trần Thị Lan", ConsentVersion: firms.ContactConsentVersion, ConsentBy: e.fx.FirmUser.ID}
+	if err := e.st.SaveContact(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	r := e.client().login("firm@test.local").get("/profile")
+	m := regexp.MustCompile(`id="firm-size">([^<]+)`).FindStringSubmatch(r.body)
+	if m == nil || !contains(r.body, `id="sharing-`) {
+		t.Fatalf("the verified user's profile lacks the figures or the sharing: %.1500s", r.body)
+	}
+	bs, err := e.st.Bookings(ctx, store.BookingFilter{FirmID: e.fx.GoDuc.ID})
+	if err != nil || len(bs) == 0 {
+		t.Fatalf("bookings: %v %v", bs, err)
+	}
+	secrets := []string{m[1], `id="firm-size"`, result, draft, bookingURL(bs[0].ID, ""), "Trần Thị Lan", `id="sharing-`, `id="users"`, "firm@test.local"}
+	claimant := registerAs(t, e, "3709000012", "", "la@example.vn", "vi")
+	n := 0
+	for key, cases := range routes {
+		if !strings.HasPrefix(key, "GET ") {
+			continue
+		}
+		for _, rc := range cases {
+			r := claimant.get(rc.path)
+			n++
+			if r.status >= 500 {
+				t.Errorf("GET %s as a claimant = %d", rc.path, r.status)
+			}
+			body := strings.ReplaceAll(r.body, rc.path, "")
+			for _, s := range secrets {
+				if strings.Contains(body, s) {
+					t.Errorf("GET %s (%d) shows a claimant %q", rc.path, r.status, s)
+				}
+			}
+		}
+	}
+	t.Logf("%d requests checked", n)
+}
