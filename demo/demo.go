@@ -83,6 +83,9 @@ func Seed(ctx context.Context, st *store.Store, ref *firms.Reference, h *auth.Ha
 	if err := st.CreateFirms(ctx, all); err != nil {
 		return nil, err
 	}
+	if err := st.AddDemoRegistryContacts(ctx); err != nil {
+		return nil, err
+	}
 	res.Firms = len(all)
 	members := g.memberships(all, assocs)
 	for i, a := range assocs {

@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -77,6 +78,10 @@ func TestSeedSmallProvince(t *testing.T) {
 	}
 	if c, err := st.CurrentClaim(ctx, fu.ID); err != nil || c.Method != auth.MethodDemo || c.Status != auth.ClaimVerified {
 		t.Fatalf("firm1's claim = %+v %v", c, err)
+	}
+	// Demo firms carry a registry address, so a claim code can be tried.
+	if email, _, err := st.RegistryContact(ctx, fu.FirmID); err != nil || !strings.HasSuffix(email, "@demo.local") {
+		t.Fatalf("firm1's registry address = %q %v", email, err)
 	}
 	// Every demo advisor is bookable: hours, two pillars, languages.
 	advs, err := st.Advisors(ctx)

@@ -223,3 +223,15 @@ func (s *Store) ClaimStatuses(ctx context.Context, firmID int64) (map[int64]auth
 	}
 	return out, mapErr("claim statuses", rows.Err())
 }
+
+// AddDemoRegistryContacts gives every demo firm a registry address,
+// lienhe.<tax code>@demo.local, so that the claim code can be tried on the
+// demo (without --smtp-url the message is read on /admin/outbox). Real
+// firms are never touched.
+func (s *Store) AddDemoRegistryContacts(ctx context.Context) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO firm_registry_contacts (firm_id, email, phone, updated_at)
+			SELECT id, 'lienhe.' || tax_code || '@demo.local', '', ? FROM firms WHERE demo = 1 ON CONFLICT (firm_id) DO NOTHING`, s.now())
+		return mapErr("demo registry contacts", err)
+	})
+}
