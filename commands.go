@@ -109,7 +109,8 @@ func cmdBackup(ctx context.Context, args []string, getenv func(string) string, s
 func cmdUser(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var email, role, name, firm, assoc string
 	var fromStdin bool
-	const usage = "dxready user add --email E --role firm|lead|advisor|admin [--firm MST] [--association CODE] [--password-stdin]"
+	const usage = "dxready user add --email E --role firm|lead|advisor|admin [--firm MST] [--association CODE] [--password-stdin]\n" +
+		"       dxready user reset-password --email E [--base-url URL]"
 	flags := func(fs *flag.FlagSet) {
 		fs.StringVar(&email, "email", "", "email address (login)")
 		fs.StringVar(&role, "role", "", "firm, lead, advisor or admin")
@@ -119,6 +120,9 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 		fs.BoolVar(&fromStdin, "password-stdin", false, "read the password from the first line of stdin")
 	}
 	return command(ctx, "user", args, getenv, stderr, flags, 1, usage, func(a *app, pos []string) error {
+		if pos[0] == "reset-password" {
+			return resetPasswordLink(ctx, a, email, stdout)
+		}
 		if pos[0] != "add" {
 			return errors.New("usage: " + usage)
 		}
@@ -155,9 +159,14 @@ func addUser(ctx context.Context, a *app, u *auth.User, email, firm, assoc strin
 	if u.PasswordHash, err = newHasher().Hash(ctx, password); err != nil {
 		return err
 	}
-	create := func() error { return a.store.CreateUser(ctx, u) }
+	// The address is confirmed by the link it is sent, as for any account.
+	v, _, err := web.NewLink(a.bundle, a.linkBase(), u, auth.LinkVerify, 0)
+	if err != nil {
+		return err
+	}
+	create := func() error { return a.store.CreateAccount(ctx, u, v) }
 	if u.Role == auth.RoleAdvisor { // with the starter profile, in one transaction: bookable at once, completed on /advisors/{id}/edit
-		create = func() error { return a.store.CreateAdvisor(ctx, u, store.StarterAdvisor(0)) }
+		create = func() error { return a.store.CreateAdvisorAccount(ctx, u, store.StarterAdvisor(0), v) }
 	}
 	if err := create(); errors.Is(err, store.ErrConflict) {
 		return errors.New(a.l.T("error.register.email_taken"))

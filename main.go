@@ -41,6 +41,7 @@ Usage:
   dxready import firms FILE.csv      import or update the firm registry (all rows or none)
   dxready backup OUT.db              write a consistent copy of the live database
   dxready user add --email E --role R [--name N] [--firm MST] [--association CODE] [--password-stdin]
+  dxready user reset-password --email E   print a single-use link (1 h) that sets a new password, for when mail is down
   dxready rescore --instrument ID@VERSION [--fix]   recompute stored scores; report (and fix) any that differ
   dxready load --target http://127.0.0.1:8080 [--clients 64] [--duration 10s]   load-test a running portal (loopback only;
                                      --duration is the wall-clock length of each phase)

@@ -24,6 +24,7 @@ const (
 	ErrPasswordShort    Problem = "error.account.password_short"
 	ErrPasswordLong     Problem = "error.account.password_long"
 	ErrPasswordMismatch Problem = "error.account.password_mismatch"
+	ErrPasswordCommon   Problem = "error.account.password_common"
 )
 
 // Password length bounds, in characters. The upper bound keeps hashing cost
@@ -85,6 +86,9 @@ type User struct {
 	// user created the firm). False: an open claim, which sees the firm's
 	// name only (Can).
 	FirmVerified bool
+	// EmailVerified: the owner followed a link sent to Email. Until then
+	// the outbox sends the address nothing but that link.
+	EmailVerified bool
 }
 
 // NormalizeEmail trims and lower-cases an address and checks its syntax.
@@ -97,8 +101,10 @@ func NormalizeEmail(s string) (string, error) {
 	return s, nil
 }
 
-// CheckPassword enforces the password policy: length only, as NIST SP 800-63B
-// advises; confirm must equal pw.
+// CheckPassword enforces the password policy of NIST SP 800-63B: at least
+// MinPasswordLen characters, no composition rules, and not on the embedded
+// list of common passwords (IsCommonPassword); confirm must equal pw. Every
+// place that sets a password asks it.
 func CheckPassword(pw, confirm string) error {
 	n := utf8.RuneCountInString(pw)
 	switch {
@@ -106,6 +112,8 @@ func CheckPassword(pw, confirm string) error {
 		return ErrPasswordShort
 	case n > MaxPasswordLen:
 		return ErrPasswordLong
+	case IsCommonPassword(pw):
+		return ErrPasswordCommon
 	case pw != confirm:
 		return ErrPasswordMismatch
 	}

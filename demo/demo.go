@@ -203,7 +203,7 @@ func createAccounts(ctx context.Context, st *store.Store, h *auth.Hasher, g *gen
 	var advisorIDs []int64
 	for i, sp := range specs {
 		u := sp.u
-		u.Status, u.Lang, u.PasswordHash = auth.StatusActive, "vi", hashes[i]
+		u.Status, u.Lang, u.PasswordHash, u.EmailVerified = auth.StatusActive, "vi", hashes[i], true
 		if err := st.CreateUser(ctx, &u); err != nil {
 			return nil, err
 		}

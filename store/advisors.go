@@ -69,10 +69,16 @@ func StarterAdvisor(id int64) *Advisor {
 // in one transaction, with the audit entries given (an entry without a
 // subject gets advisor:ID); a taken email is ErrConflict.
 func (s *Store) CreateAdvisor(ctx context.Context, u *auth.User, a *Advisor, audit ...AuditEntry) error {
+	return s.CreateAdvisorAccount(ctx, u, a, nil, audit...)
+}
+
+// CreateAdvisorAccount is CreateAdvisor that also stores and queues the
+// account's verification link v (nil: none) in the same transaction.
+func (s *Store) CreateAdvisorAccount(ctx context.Context, u *auth.User, a *Advisor, v *Link, audit ...AuditEntry) error {
 	u.Role = auth.RoleAdvisor
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		now := s.now()
-		if err := createUser(ctx, tx, u, now); err != nil {
+		if err := createUser(ctx, tx, u, now, v); err != nil {
 			return err
 		}
 		a.ID, a.Name, a.Email = u.ID, u.Name, u.Email

@@ -102,6 +102,8 @@ func (s *Store) CompleteBookingEvent(ctx context.Context, id int64, ms []*Messag
 			switch err := queue(ctx, tx, m, now); {
 			case err == nil:
 				n++
+			case errors.Is(err, ErrUnverifiedRecipient):
+				s.opts.Logger.Info("booking message skipped: address not verified", "event", id, "kind", m.Kind, "key", m.DedupeKey)
 			case !errors.Is(err, ErrDuplicate):
 				return err
 			}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -34,8 +35,19 @@ type Message struct {
 // ErrDuplicate means a message with the same dedupe key is already queued.
 var ErrDuplicate = errors.New("store: message already queued")
 
-// queue inserts m in tx; ErrDuplicate when its key is taken.
+// ErrUnverifiedRecipient means a message was refused because it is
+// addressed to an account whose address is not verified yet, and it is not
+// that address's verification link (KindVerifyEmail). Callers that send to
+// many skip such a recipient and log it.
+var ErrUnverifiedRecipient = errors.New("store: recipient's address is not verified")
+
+// queue inserts m in tx; ErrDuplicate when its key is taken,
+// ErrUnverifiedRecipient when unverifiedRecipient refuses it. It is the one
+// way into the outbox, so the rule holds for every message.
 func queue(ctx context.Context, tx *sql.Tx, m *Message, now time.Time) error {
+	if err := unverifiedRecipient(ctx, tx, m); err != nil {
+		return err
+	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO outbox (kind, dedupe_key, to_addr, lang, subject, body, created_by, created_at, next_attempt_at,
 		attachment_name, attachment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
 		m.Kind, m.DedupeKey, m.To, m.Lang, m.Subject, m.Body, nullID(m.CreatedBy), now, now, m.AttachmentName, m.Attachment)
@@ -48,6 +60,28 @@ func queue(ctx context.Context, tx *sql.Tx, m *Message, now time.Time) error {
 	m.ID, err = res.LastInsertId()
 	m.CreatedAt = now
 	return err
+}
+
+// unverifiedRecipient is ErrUnverifiedRecipient when m goes to the address
+// of an account that is not verified and m is not its verification link:
+// until its owner proved the address is theirs, it may be someone else's,
+// and nothing about the account may reach it. Addresses that are no
+// account's (a firm's contact, the registry's) are not concerned.
+func unverifiedRecipient(ctx context.Context, tx *sql.Tx, m *Message) error {
+	if m.Kind == KindVerifyEmail {
+		return nil
+	}
+	var unverified bool
+	err := tx.QueryRowContext(ctx, "SELECT email_verified_at IS NULL FROM users WHERE email = ?", strings.ToLower(strings.TrimSpace(m.To))).Scan(&unverified)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return mapErr("queue: recipient", err)
+	case unverified:
+		return fmt.Errorf("store: queue %s: %w", m.Kind, ErrUnverifiedRecipient)
+	}
+	return nil
 }
 
 // Queue queues m on its own; ErrDuplicate when its dedupe key is taken.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"dxready/auth"
@@ -26,8 +27,7 @@ func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
 // SessionUser returns the live session with tokenHash and its active user,
 // or ErrNotFound when there is none, it has expired, or the user is disabled.
 func (s *Store) SessionUser(ctx context.Context, tokenHash []byte) (*Session, *auth.User, error) {
-	row := s.r.QueryRowContext(ctx, `SELECT s.created_at, s.last_seen_at, s.expires_at, u.`+
-		"id, u.email, u.name, u.role, u.status, u.firm_id, u.association_id, u.lang, u.password_hash, u.created_at, u.firm_verified_at"+`
+	row := s.r.QueryRowContext(ctx, `SELECT s.created_at, s.last_seen_at, s.expires_at, `+sessionUserColumns+`
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.token_hash = ? AND s.expires_at > ? AND u.status <> 'disabled'`, tokenHash, s.now())
 	sess := &Session{TokenHash: tokenHash}
@@ -39,6 +39,10 @@ func (s *Store) SessionUser(ctx context.Context, tokenHash []byte) (*Session, *a
 	sess.UserID = u.ID
 	return sess, u, nil
 }
+
+// sessionUserColumns is userColumns read through the alias u, so the two
+// lists cannot drift apart.
+var sessionUserColumns = "u." + strings.ReplaceAll(userColumns, ", ", ", u.")
 
 type scannerFunc func(...any) error
 

@@ -11,14 +11,14 @@ import (
 	"dxready/firms"
 )
 
-const userColumns = "id, email, name, role, status, firm_id, association_id, lang, password_hash, created_at, firm_verified_at"
+const userColumns = "id, email, name, role, status, firm_id, association_id, lang, password_hash, created_at, firm_verified_at, email_verified_at IS NOT NULL"
 
 func scanUser(sc scanner) (*auth.User, error) {
 	var u auth.User
 	var firm, assoc sql.NullInt64
 	var role, status string
 	var verified sql.NullTime
-	if err := sc.Scan(&u.ID, &u.Email, &u.Name, &role, &status, &firm, &assoc, &u.Lang, &u.PasswordHash, &u.CreatedAt, &verified); err != nil {
+	if err := sc.Scan(&u.ID, &u.Email, &u.Name, &role, &status, &firm, &assoc, &u.Lang, &u.PasswordHash, &u.CreatedAt, &verified, &u.EmailVerified); err != nil {
 		return nil, err
 	}
 	u.Role, u.Status, u.FirmID, u.AssociationID = auth.Role(role), auth.Status(status), firm.Int64, assoc.Int64
@@ -38,10 +38,18 @@ func nullID(id int64) any {
 // Center (the command line, the admin pages) or the demo, so a firm user
 // is verified at once: by 'demo' on a demo firm, by 'center' otherwise.
 // Registration goes through Register, which makes a claim.
+// u's address is verified only if u.EmailVerified says so; CreateAccount
+// also sends the link that verifies it.
 func (s *Store) CreateUser(ctx context.Context, u *auth.User, audit ...AuditEntry) error {
+	return s.CreateAccount(ctx, u, nil, audit...)
+}
+
+// CreateAccount inserts u as CreateUser does and, in the same transaction,
+// stores and queues its verification link v (nil: none).
+func (s *Store) CreateAccount(ctx context.Context, u *auth.User, v *Link, audit ...AuditEntry) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		now := s.now()
-		if err := createUser(ctx, tx, u, now); err != nil {
+		if err := createUser(ctx, tx, u, now, v); err != nil {
 			return err
 		}
 		if u.Role == auth.RoleFirm {
@@ -53,15 +61,22 @@ func (s *Store) CreateUser(ctx context.Context, u *auth.User, audit ...AuditEntr
 	})
 }
 
-func createUser(ctx context.Context, tx *sql.Tx, u *auth.User, now time.Time) error {
-	res, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, role, status, firm_id, association_id, lang, password_hash, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.Email, u.Name, string(u.Role), string(u.Status), nullID(u.FirmID),
-		nullID(u.AssociationID), u.Lang, u.PasswordHash, now)
+// createUser inserts u and, when v is not nil, its verification link.
+func createUser(ctx context.Context, tx *sql.Tx, u *auth.User, now time.Time, v *Link) error {
+	var verified any
+	if u.EmailVerified {
+		verified = now
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, role, status, firm_id, association_id, lang, password_hash, created_at,
+		email_verified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.Email, u.Name, string(u.Role), string(u.Status), nullID(u.FirmID),
+		nullID(u.AssociationID), u.Lang, u.PasswordHash, now, verified)
 	if err != nil {
 		return mapErr("create user "+u.Email, err)
 	}
-	u.ID, err = res.LastInsertId()
-	return err
+	if u.ID, err = res.LastInsertId(); err != nil || v == nil {
+		return err
+	}
+	return issueLink(ctx, tx, u, v, now)
 }
 
 // FindUserByEmail returns the user with (lower-case) email, or ErrNotFound.
@@ -149,8 +164,9 @@ func (s *Store) UserCounts(ctx context.Context) (map[auth.Role]int, error) {
 // On an existing firm the user may sign in at once, and the claim stays
 // open until verified (Can shows a claimant the firm's name only). It
 // returns the firm's verified users, whom the web layer tells of the
-// claim. A taken email is ErrConflict.
-func (s *Store) Register(ctx context.Context, taxCode string, newFirm *firms.Firm, u *auth.User, role string) ([]*auth.User, error) {
+// claim. A taken email is ErrConflict. v, when not nil, is the address's
+// verification link, stored and queued with the account.
+func (s *Store) Register(ctx context.Context, taxCode string, newFirm *firms.Firm, u *auth.User, role string, v *Link) ([]*auth.User, error) {
 	defer s.changed()
 	var verified []*auth.User
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -159,14 +175,14 @@ func (s *Store) Register(ctx context.Context, taxCode string, newFirm *firms.Fir
 		err := tx.QueryRowContext(ctx, "SELECT id, self_registered FROM firms WHERE tax_code = ?", taxCode).Scan(&u.FirmID, &selfRegistered)
 		switch {
 		case errors.Is(err, sql.ErrNoRows) && newFirm != nil:
-			return registerCreator(ctx, tx, newFirm, u, role, now)
+			return registerCreator(ctx, tx, newFirm, u, role, v, now)
 		case err != nil:
 			return mapErr("register: find firm", err)
 		case selfRegistered && newFirm == nil:
 			return fmt.Errorf("store: register: %w", ErrNotFound) // the same answer as for a code nobody registered
 		}
 		u.Role, u.Status, u.FirmVerified = auth.RoleFirm, auth.StatusActive, false
-		if err := createUser(ctx, tx, u, now); err != nil {
+		if err := createUser(ctx, tx, u, now, v); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "INSERT INTO claims (user_id, firm_id, stated_role, status, created_at) VALUES (?, ?, ?, 'open', ?)",
@@ -181,7 +197,7 @@ func (s *Store) Register(ctx context.Context, taxCode string, newFirm *firms.Fir
 
 // registerCreator creates newFirm, marked as self-registered, and u as its
 // user, verified by creation.
-func registerCreator(ctx context.Context, tx *sql.Tx, newFirm *firms.Firm, u *auth.User, role string, now time.Time) error {
+func registerCreator(ctx context.Context, tx *sql.Tx, newFirm *firms.Firm, u *auth.User, role string, v *Link, now time.Time) error {
 	if err := createFirm(ctx, tx, newFirm, now); err != nil {
 		return err
 	}
@@ -189,7 +205,7 @@ func registerCreator(ctx context.Context, tx *sql.Tx, newFirm *firms.Firm, u *au
 		return mapErr("register: mark firm", err)
 	}
 	u.FirmID, u.Role, u.Status = newFirm.ID, auth.RoleFirm, auth.StatusActive
-	if err := createUser(ctx, tx, u, now); err != nil {
+	if err := createUser(ctx, tx, u, now, v); err != nil {
 		return err
 	}
 	return createVerifiedClaim(ctx, tx, u, role, auth.MethodCreation, now)

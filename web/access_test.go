@@ -173,6 +173,15 @@ func accessMatrix(t *testing.T, e *env) map[string][]routeCase {
 		// The fixture firm user is verified: there is no open claim to act on.
 		"POST /profile/claim/code":                      {{"/profile/claim/code", firmOnly(409)}},
 		"POST /profile/claim/verify":                    {{"/profile/claim/verify", firmOnly(409)}},
+		"GET /verify-email/{token}":                     {{"/verify-email/forged", all(410)}},
+		"GET /password/forgot":                          {{"/password/forgot", all(200)}},
+		"POST /password/forgot":                         {{"/password/forgot", all(422)}},
+		"GET /password/reset/{token}":                   {{"/password/reset/forged", all(410)}},
+		"POST /password/reset/{token}":                  {{"/password/reset/forged", all(410)}},
+		"GET /account":                                  {{"/account", signedIn(200)}},
+		"POST /account/verify":                          {{"/account/verify", signedIn(303)}}, // verified already: back to the account
+		"GET /account/password":                         {{"/account/password", signedIn(200)}},
+		"POST /account/password":                        {{"/account/password", signedIn(422)}},
 		"GET /assessment":                               {{"/assessment", firmOnly(303)}}, // resumes the open draft
 		"POST /assessment":                              {{"/assessment", firmOnly(303)}},
 		"GET /assessment/{id}/step/{n}":                 {{draft + "/step/1", firmOnly(200)}, {draft + "/step/9", firmOnly(404)}, {"/assessment/999/step/1", firmOnly(404)}},
@@ -231,6 +240,8 @@ func accessMatrix(t *testing.T, e *env) map[string][]routeCase {
 		"GET /admin/claims":                     {{"/admin/claims", adminOnly(200)}},
 		"POST /admin/claims/{id}/decide":        {{"/admin/claims/999/decide", adminOnly(422)}},
 		"POST /admin/outbox/{id}/retry":         {{"/admin/outbox/999/retry", adminOnly(404)}},
+		"POST /admin/users/{id}/password-reset": {{"/admin/users/999/password-reset", adminOnly(404)},
+			{"/admin/users/" + id(fx.FirmUser.ID) + "/password-reset", adminOnly(404)}}, // staff only
 	}
 }
 

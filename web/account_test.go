@@ -17,12 +17,14 @@ func TestRegisterNewFirmThenLogoutAndLogin(t *testing.T) {
 		"email": {"Hanh@Example.vn"}, "password": {"một câu mật khẩu dài"}, "password_confirm": {"một câu mật khẩu dài"}}
 	r := c.post("/register", form)
 	must(t, r, http.StatusSeeOther)
-	if loc := r.header.Get("Location"); loc != "/profile" {
+	if loc := r.header.Get("Location"); loc != "/login" {
 		t.Fatalf("redirect to %q", loc)
 	}
-	must(t, c.get("/profile"), http.StatusOK, "Công ty TNHH Cơ khí Phú An", "3709000100", "Tài khoản đã được tạo", "Hồ sơ còn thiếu")
+	must(t, c.get("/login"), http.StatusOK, "kiểm tra hộp thư")
+	c.post("/login", url.Values{"email": {"hanh@example.vn"}, "password": {"một câu mật khẩu dài"}})
+	must(t, c.get("/profile"), http.StatusOK, "Công ty TNHH Cơ khí Phú An", "3709000100", "Hồ sơ còn thiếu", "chưa được xác nhận")
 	u, err := e.st.FindUserByEmail(ctx, "hanh@example.vn")
-	if err != nil || u.Status != auth.StatusActive || u.Role != auth.RoleFirm {
+	if err != nil || u.Status != auth.StatusActive || u.Role != auth.RoleFirm || u.EmailVerified {
 		t.Fatalf("user = %+v, %v", u, err)
 	}
 	must(t, c.post("/logout", nil), http.StatusSeeOther)
@@ -52,8 +54,9 @@ func TestRegisterValidationInBothLanguages(t *testing.T) {
 	must(t, c.post("/register?lang=vi", ok), http.StatusUnprocessableEntity, "chưa có trong danh bạ")
 	weak := url.Values{"tax_code": {"x"}, "email": {"nope"}, "password": {"short"}, "password_confirm": {"short"}}
 	must(t, c.post("/register", weak), http.StatusUnprocessableEntity, "Email không hợp lệ", "ít nhất 10 ký tự", "Vui lòng nhập họ tên")
-	taken := url.Values{"tax_code": {"3709000012"}, "name": {"An"}, "email": {"firm@test.local"}, "password": {"mật khẩu đủ dài"}, "password_confirm": {"mật khẩu đủ dài"}}
-	must(t, c.post("/register", taken), http.StatusUnprocessableEntity, "đã có tài khoản")
+	common := url.Values{"tax_code": {"3709000012"}, "name": {"An"}, "email": {"an@example.vn"}, "password": {"Matkhau123"}, "password_confirm": {"Matkhau123"}}
+	must(t, c.post("/register", common), http.StatusUnprocessableEntity, "danh sách mật khẩu được dùng nhiều nhất")
+	must(t, c.post("/register?lang=en", common), http.StatusUnprocessableEntity, "passwords people use most")
 	// Nothing was saved by any of these.
 	if n, _ := e.st.CountFirms(ctx); n != 3 {
 		t.Fatalf("firms = %d", n)

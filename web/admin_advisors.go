@@ -82,7 +82,12 @@ func (s *Server) adminAdvisorPost(w http.ResponseWriter, r *http.Request) {
 	u := &auth.User{Email: email, Name: name, Status: auth.StatusActive, Lang: lang(r), PasswordHash: hash}
 	a := store.StarterAdvisor(0)
 	entry := store.AuditEntry{UserID: currentUser(r).ID, Action: "advisor.create", Detail: email} // subject: the new advisor
-	switch err := s.store.CreateAdvisor(r.Context(), u, a, entry); {
+	v, err := s.newLink(u, auth.LinkVerify, currentUser(r).ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	switch err := s.store.CreateAdvisorAccount(r.Context(), u, a, v, entry); {
 	case errors.Is(err, store.ErrConflict):
 		f.Fail("email", "error.advisor.email_taken")
 		s.renderAdminAdvisors(w, r, http.StatusConflict, f, nil)

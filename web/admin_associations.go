@@ -96,7 +96,12 @@ func (s *Server) adminLeadPost(w http.ResponseWriter, r *http.Request) {
 		}
 		u := &auth.User{Email: email, Name: strings.TrimSpace(f.Get("name")), Role: auth.RoleLead, Status: auth.StatusActive,
 			AssociationID: p.AssociationID, Lang: lang(r), PasswordHash: hash}
-		if err := s.store.CreateUser(r.Context(), u, entry); err != nil {
+		v, err := s.newLink(u, auth.LinkVerify, currentUser(r).ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if err := s.store.CreateAccount(r.Context(), u, v, entry); err != nil {
 			s.fail(w, r, err)
 			return
 		}

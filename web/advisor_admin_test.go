@@ -136,7 +136,8 @@ func TestAdminAddsAndDisablesAdvisors(t *testing.T) {
 // addAdvisor adds a second advisor with the fixture password.
 func (e *env) addAdvisor(t *testing.T, email string) *auth.User {
 	t.Helper()
-	u := &auth.User{Email: email, Name: "Chuyên gia thứ hai", Status: auth.StatusActive, Lang: "vi", PasswordHash: e.fx.FirmUser.PasswordHash}
+	u := &auth.User{Email: email, Name: "Chuyên gia thứ hai", Status: auth.StatusActive, Lang: "vi", PasswordHash: e.fx.FirmUser.PasswordHash,
+		EmailVerified: true}
 	a := &store.Advisor{Rules: advisors.DefaultRules(), Hours: storetest.WorkWeek()}
 	a.Pillars, a.Languages, a.Online, a.WeeklyCapacity = []string{"strategy"}, []string{"vi"}, true, 5
 	if err := e.st.CreateAdvisor(ctx, u, a); err != nil {

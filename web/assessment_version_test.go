@@ -26,7 +26,7 @@ func TestSubmitOfAChangedDraftIsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	colleague := &auth.User{Email: "b@test.local", Name: "Trần Văn Bình", Role: auth.RoleFirm, FirmID: e.fx.GoDuc.ID,
-		Status: auth.StatusActive, Lang: "vi", PasswordHash: hash}
+		Status: auth.StatusActive, Lang: "vi", PasswordHash: hash, EmailVerified: true}
 	if err := e.st.CreateUser(ctx, colleague); err != nil {
 		t.Fatal(err)
 	}

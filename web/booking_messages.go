@@ -43,11 +43,17 @@ func bookingLimits(cfg Config) (advisors.Limits, error) {
 // request's Host header is never used: the client chooses it, and a
 // forged one would send recipients elsewhere.
 func (s *Server) linkBase() string {
-	if s.cfg.BaseURL != "" {
-		return strings.TrimRight(s.cfg.BaseURL, "/")
+	return LinkBase(s.cfg.BaseURL, s.cfg.ListenAddr, s.cfg.SecureCookies)
+}
+
+// LinkBase is linkBase for a configuration: baseURL (--base-url) when
+// set, else http(s):// and listenAddr (--addr); secure: https.
+func LinkBase(baseURL, listenAddr string, secure bool) string {
+	if baseURL != "" {
+		return strings.TrimRight(baseURL, "/")
 	}
-	scheme, addr := "http", s.cfg.ListenAddr
-	if s.cfg.SecureCookies {
+	scheme, addr := "http", listenAddr
+	if secure {
 		scheme = "https"
 	}
 	if addr == "" {

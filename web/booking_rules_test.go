@@ -69,7 +69,7 @@ func (e *env) addBookableAdvisor(t *testing.T, n int) *store.Advisor {
 	a := store.StarterAdvisor(0)
 	a.Languages, a.Pillars = []string{"vi"}, []string{"data"}
 	u := &auth.User{Email: fmt.Sprintf("advisor%d@test.local", n), Name: fmt.Sprintf("Chuyên gia %d", n), Status: auth.StatusActive, Lang: "vi",
-		PasswordHash: e.fx.Advisor.PasswordHash}
+		PasswordHash: e.fx.Advisor.PasswordHash, EmailVerified: true}
 	if err := e.st.CreateAdvisor(ctx, u, a); err != nil {
 		t.Fatal(err)
 	}

@@ -112,7 +112,7 @@ func TestConsultationLoop(t *testing.T) {
 	must(t, adv.post(path+"/outcome", url.Values{"outcome": {"done"}}), http.StatusConflict, "chưa bắt đầu")
 
 	other := &auth.User{Email: "kho@test.local", Name: "Kho", Role: auth.RoleFirm, Status: auth.StatusActive, FirmID: e.fx.Kho.ID, Lang: "vi",
-		PasswordHash: e.fx.FirmUser.PasswordHash}
+		PasswordHash: e.fx.FirmUser.PasswordHash, EmailVerified: true}
 	if err := e.st.CreateUser(ctx, other); err != nil {
 		t.Fatal(err)
 	}

@@ -111,6 +111,12 @@ func (s *Server) memberInvitePost(w http.ResponseWriter, r *http.Request) {
 	}
 	m := s.inviteMessage(r, ac, f, to)
 	switch err := s.store.QueueInvite(r.Context(), ac.assoc.ID, f.ID, currentUser(r).ID, m); {
+	case errors.Is(err, store.ErrUnverifiedRecipient):
+		// The address is an unverified account's: it gets nothing but its
+		// verification link. The lead is told what any queued invitation
+		// tells, so the page does not reveal whose address it is.
+		s.log.Info("invitation skipped: address not verified", "association", ac.assoc.ID, "firm", f.ID)
+		s.redirect(w, r, assocURL(ac.assoc.ID, "/members", ""), "flash.invite_queued")
 	case errors.Is(err, store.ErrDuplicate):
 		s.redirect(w, r, assocURL(ac.assoc.ID, "/members", ""), "flash.invite_already")
 	case err != nil:

@@ -68,13 +68,17 @@ func (s *Server) QueueFollowUps(ctx context.Context, base string) (reminders, in
 	return reminders, invites, nil
 }
 
-// queueAll queues ms, counting the new ones (a taken key is no error).
+// queueAll queues ms, counting the new ones (a taken key is no error). A
+// recipient whose address is not verified yet is skipped and logged: the
+// others still get theirs.
 func (s *Server) queueAll(ctx context.Context, ms []*store.Message) (int, error) {
 	n := 0
 	for _, m := range ms {
 		switch err := s.store.Queue(ctx, m); {
 		case err == nil:
 			n++
+		case errors.Is(err, store.ErrUnverifiedRecipient):
+			s.log.Info("message skipped: address not verified", "kind", m.Kind, "key", m.DedupeKey)
 		case !errors.Is(err, store.ErrDuplicate):
 			return n, err
 		}

@@ -67,12 +67,10 @@ func (s *Server) registerPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := &auth.User{Email: email, Name: firms.NormalizeName(f.Get("name")), Lang: lang(r), PasswordHash: hash}
-	verified, err := s.store.Register(r.Context(), string(tc), newFirm, u, role)
+	verified, err := s.registerAccount(r.Context(), string(tc), newFirm, u, role)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		f.Fail("firm_name", "error.register.firm_name_needed")
-	case errors.Is(err, store.ErrConflict):
-		f.Fail("email", "error.register.email_taken")
 	case err != nil:
 		s.fail(w, r, err)
 		return
@@ -82,11 +80,8 @@ func (s *Server) registerPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.claimRegistered(r.Context(), u, verified)
-	if err := s.startSession(r.Context(), w, r, u); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.redirect(w, r, "/profile", "flash.registered")
+	// The same answer whether the address was new or taken (registerAccount).
+	s.redirect(w, r, "/login", "flash.registered_check_inbox")
 }
 
 // maxPersonName bounds a user's display name, in characters.

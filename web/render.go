@@ -74,6 +74,8 @@ func templateFuncs(l *locale.Localizer, assets *static.Assets) template.FuncMap 
 			}
 			return l.Decimal(f, 1)
 		},
+		// resetTarget is the data of the "reset-button" partial.
+		"resetTarget": func(id int64, next string) resetButton { return resetButton{ID: id, Next: next} },
 	}
 }
 

@@ -41,6 +41,20 @@ func (s *Server) routes() http.Handler {
 		r.Post("/login", s.loginPost)
 		r.Post("/logout", s.logoutPost)
 		r.Post("/language", s.languagePost)
+		r.Get("/verify-email/{token}", s.verifyEmail)
+		r.Get("/password/forgot", s.passwordForgot)
+		r.Post("/password/forgot", s.passwordForgotPost)
+		r.Get("/password/reset/{token}", s.passwordReset)
+		r.Post("/password/reset/{token}", s.passwordResetPost)
+
+		// Anyone's own account (account_settings.go, verify.go).
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireSignIn)
+			r.Get("/account", s.account)
+			r.Post("/account/verify", s.accountVerifyPost)
+			r.Get("/account/password", s.accountPassword)
+			r.Post("/account/password", s.accountPasswordPost)
+		})
 
 		// A firm's own profile (signed-in firm users).
 		r.Group(func(r chi.Router) {
@@ -137,6 +151,7 @@ func (s *Server) routes() http.Handler {
 			r.Get("/admin/outbox", s.adminOutbox)
 			r.Post("/admin/outbox/{id}/retry", s.adminOutboxRetryPost)
 		})
+		r.With(s.requireAction(auth.ActUserManage)).Post("/admin/users/{id}/password-reset", s.adminPasswordResetPost)
 	})
 	// The upload sets its own, larger body limit, so that an oversized file
 	// gets the import page with its own message rather than a bare 413.

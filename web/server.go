@@ -71,6 +71,7 @@ type Server struct {
 	metrics   *metrics
 	signin    *signinThrottle
 	registers *registerThrottle
+	forgotIP  *limiter // password reset requests per client (password.go)
 	// deviceMu guards deviceSecret, the device cookies' key once loaded.
 	deviceMu     sync.Mutex
 	deviceSecret []byte
@@ -106,6 +107,7 @@ func New(cfg Config) (*Server, error) {
 		assets: assets, metrics: newMetrics(),
 		signin:    newSigninThrottle(),
 		registers: newRegisterThrottle(),
+		forgotIP:  newLimiter(10, 15*time.Minute),
 		holidays:  advisors.VietnamHolidays(),
 		limits:    limits,
 	}

@@ -72,7 +72,7 @@ func addUser(t testing.TB, s *store.Store, u *auth.User) *auth.User {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u.Status, u.Lang, u.PasswordHash = auth.StatusActive, "vi", hash
+	u.Status, u.Lang, u.PasswordHash, u.EmailVerified = auth.StatusActive, "vi", hash, true
 	if err := s.CreateUser(ctx, u); err != nil {
 		t.Fatal(err)
 	}

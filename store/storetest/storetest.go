@@ -179,7 +179,7 @@ func seed(ctx context.Context, s *store.Store) (*Fixtures, error) {
 		{Email: "firm@test.local", Name: "Nguyễn Văn An", Role: auth.RoleFirm, FirmID: fx.GoDuc.ID},
 	}
 	for i, u := range specs {
-		u.Status, u.Lang, u.PasswordHash = auth.StatusActive, "vi", hash
+		u.Status, u.Lang, u.PasswordHash, u.EmailVerified = auth.StatusActive, "vi", hash, true
 		if err := s.CreateUser(ctx, &u); err != nil {
 			return nil, err
 		}
