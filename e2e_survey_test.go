@@ -42,6 +42,10 @@ func walkSurvey(t *testing.T, ctx context.Context, base, lang, taxCode string) {
 		chromedp.SendKeys(css("#password"), password),
 		chromedp.SendKeys(css("#password_confirm"), password),
 		chromedp.Click(css("#register-submit")),
+		chromedp.WaitVisible(css("#login-submit")), // check your inbox; then sign in
+		chromedp.SendKeys(css("#email"), "survey-"+lang+"@example.vn"),
+		chromedp.SendKeys(css("#password"), password),
+		chromedp.Click(css("#login-submit")),
 		chromedp.WaitVisible(css("#start-assessment")),
 		chromedp.Click(css("#start-assessment")),
 		chromedp.WaitVisible(css("#begin-assessment")),

@@ -117,6 +117,12 @@ func TestJourneyRegisterLoginLanguageProfile(t *testing.T) {
 		chromedp.SendKeys(css("#password"), password),
 		chromedp.SendKeys(css("#password_confirm"), password),
 		chromedp.Click(css("#register-submit")),
+		// Registration says to check the inbox, whether or not the address
+		// had an account; the new user then signs in.
+		chromedp.WaitVisible(css("#login-submit")),
+		chromedp.SendKeys(css("#email"), "anh@example.vn"),
+		chromedp.SendKeys(css("#password"), password),
+		chromedp.Click(css("#login-submit")),
 		chromedp.WaitVisible(css("#firm-name")),
 	)
 	if err != nil {
