@@ -56,6 +56,12 @@ func (lt *loadTest) register(ctx context.Context, n int) ([]*loadClient, error) 
 		if res, err := c.post(ctx, lt.base+"/register", form); err != nil || res != http.StatusSeeOther {
 			return nil, fmt.Errorf("load: register firm %d: status %d, %v", i, res, err)
 		}
+		// Registration signs no one in (it answers a taken address the same
+		// way), so each client signs in as the portal's users do.
+		login := url.Values{"email": form["email"], "password": form["password"]}
+		if res, err := c.post(ctx, lt.base+"/login", login); err != nil || res != http.StatusSeeOther {
+			return nil, fmt.Errorf("load: sign in firm %d: status %d, %v", i, res, err)
+		}
 		if err := c.openDraft(ctx, lt.base); err != nil {
 			return nil, err
 		}

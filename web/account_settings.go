@@ -40,6 +40,13 @@ func (s *Server) accountPasswordPost(w http.ResponseWriter, r *http.Request) {
 	}
 	u := currentUser(r)
 	again := func(p page) any { return accountPage{page: p, Account: u, Form: f} }
+	// A stolen session must not become a way to guess the password.
+	if ok, wait := s.pwCheck.allow(strconv.FormatInt(u.ID, 10), s.now()); !ok {
+		f.Fail("current", "error.account.current_too_many")
+		s.log.Info("current password checks throttled", "user", u.ID, "wait", wait)
+		s.render(w, r, http.StatusTooManyRequests, "account_password", again(s.newPage(w, r, "page.account_password.title")))
+		return
+	}
 	match, err := s.hasher.Verify(r.Context(), r.PostForm.Get("current"), u.PasswordHash)
 	if err != nil {
 		s.fail(w, r, err)

@@ -111,8 +111,7 @@ func (s *Server) passwordResetPost(w http.ResponseWriter, r *http.Request) {
 		s.linkFail(w, r, err, auth.LinkReset)
 		return
 	}
-	s.sessions.dropUser(u.ID)
-	s.clearSessionCookie(w)
+	s.sessions.dropUser(u.ID) // its sessions, this browser's too if it was one, end now
 	s.redirect(w, r, "/login", "flash.password_reset")
 }
 

@@ -72,6 +72,9 @@ func TestRegisterDoesNotTellWhetherAnAddressHasAnAccount(t *testing.T) {
 		return url.Values{"tax_code": {"3709000100"}, "firm_name": {"Công ty Thử"}, "name": {"Người thử"}, "email": {email},
 			"password": {"một câu mật khẩu dài"}, "password_confirm": {"một câu mật khẩu dài"}}
 	}
+	if err := e.st.SetUserLang(ctx, e.fx.FirmUser.ID, "en"); err != nil {
+		t.Fatal(err)
+	}
 	fresh, taken := e.client(), e.client()
 	a, b := fresh.post("/register", form("moi@example.vn")), taken.post("/register", form("firm@test.local"))
 	sameAnswer(t, "register", a, b)
@@ -84,6 +87,9 @@ func TestRegisterDoesNotTellWhetherAnAddressHasAnAccount(t *testing.T) {
 	}
 	if n := messagesTo(t, e, "account.register_taken", "firm@test.local"); n != 1 {
 		t.Fatalf("%d notices to the owner", n)
+	}
+	if out, _ := e.st.Outbox(ctx, 1); out[0].Lang != "en" || !strings.Contains(out[0].Body, "/password/forgot") {
+		t.Fatalf("the owner's notice is not in their language: %+v", out[0])
 	}
 	// Again and again: the owner's mailbox is not flooded.
 	for range 3 {
@@ -219,6 +225,13 @@ func TestChangePassword(t *testing.T) {
 	if n := messagesTo(t, e, "account.password_changed", "lead@test.local"); n != 1 {
 		t.Fatalf("%d notices", n)
 	}
+	// Guessing the current password from a session is limited.
+	var r2 resp
+	for range 6 {
+		r2 = here.post("/account/password", url.Values{"current": {"đoán tiếp mật khẩu"}, "password": {"mật khẩu khác dài"},
+			"password_confirm": {"mật khẩu khác dài"}})
+	}
+	must(t, r2, http.StatusTooManyRequests, "Too many")
 }
 
 // A new account confirms its address by the link queued with it; until

@@ -72,6 +72,7 @@ type Server struct {
 	signin    *signinThrottle
 	registers *registerThrottle
 	forgotIP  *limiter // password reset requests per client (password.go)
+	pwCheck   *limiter // current-password checks per user (account_settings.go)
 	// deviceMu guards deviceSecret, the device cookies' key once loaded.
 	deviceMu     sync.Mutex
 	deviceSecret []byte
@@ -108,6 +109,7 @@ func New(cfg Config) (*Server, error) {
 		signin:    newSigninThrottle(),
 		registers: newRegisterThrottle(),
 		forgotIP:  newLimiter(10, 15*time.Minute),
+		pwCheck:   newLimiter(5, 15*time.Minute),
 		holidays:  advisors.VietnamHolidays(),
 		limits:    limits,
 	}
