@@ -100,7 +100,11 @@ func (s *Server) registerTaken(ctx context.Context, email string) {
 		s.log.Error("registration with a taken address", "err", err)
 		return
 	}
-	if !u.EmailVerified {
+	switch {
+	case u.Status == auth.StatusDisabled:
+		s.log.Info("registration with a disabled account's address", "user", u.ID)
+		return
+	case !u.EmailVerified:
 		s.logLinkErr(s.sendLink(ctx, u, auth.LinkVerify, 0), u, "registration with an unverified address")
 		return
 	}
