@@ -42,10 +42,18 @@ func TestJourneyForgotPassword(t *testing.T) {
 	if err != nil {
 		t.Fatalf("register: %v", err)
 	}
+	// Signed in, unconfirmed: a banner says so on every page.
+	if err := signIn(ctx, base, email, old); err != nil {
+		t.Fatalf("sign in before confirming: %v", err)
+	}
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(css("#verify-banner"))); err != nil {
+		t.Fatalf("no banner: %v", err)
+	}
+	screenshot(t, ctx, "p0-unverified-banner")
 	// The link is read once the step before has queued it.
 	err = chromedp.Do(ctx,
 		chromedp.Navigate(base+outboxLink(t, db, "account.verify", email, "/verify-email/")),
-		chromedp.WaitVisible(css("#login-submit")),
+		chromedp.WaitVisible(css("#account-verified")),
 	)
 	if err != nil {
 		t.Fatalf("confirm the address: %v", err)
@@ -53,6 +61,10 @@ func TestJourneyForgotPassword(t *testing.T) {
 	if got := text(t, ctx, ".flash"); !strings.Contains(got, "đã được xác nhận") {
 		t.Fatalf("after the verification link: %q", got)
 	}
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#verify-banner').length`)); err != nil || n != 0 {
+		t.Fatalf("the banner stayed (%d, %v)", n, err)
+	}
+	screenshot(t, ctx, "p0-account-verified")
 	other, cancelOther := chromedp.NewContext(bctx, chromedp.WithNewBrowserContext())
 	defer cancelOther()
 	other, cancelOther = context.WithTimeout(other, 90*time.Second)
@@ -61,6 +73,10 @@ func TestJourneyForgotPassword(t *testing.T) {
 		t.Fatalf("the other browser signs in: %v", err)
 	}
 	err = chromedp.Do(ctx,
+		chromedp.Click(css("#logout")),
+		chromedp.WaitVisible(css("#login-link")),
+		chromedp.Click(css("#login-link")),
+		chromedp.WaitVisible(css("#forgot-link")),
 		chromedp.Click(css("#forgot-link")),
 		chromedp.WaitVisible(css("#forgot-submit")),
 		chromedp.SendKeys(css("#email"), email),
