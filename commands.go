@@ -110,7 +110,8 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 	var email, role, name, firm, assoc string
 	var fromStdin bool
 	const usage = "dxready user add --email E --role firm|lead|advisor|admin [--firm MST] [--association CODE] [--password-stdin]\n" +
-		"       dxready user reset-password --email E [--base-url URL]"
+		"       dxready user reset-password --email E [--base-url URL]\n" +
+		"       " + resetTwoFactorUsage
 	flags := func(fs *flag.FlagSet) {
 		fs.StringVar(&email, "email", "", "email address (login)")
 		fs.StringVar(&role, "role", "", "firm, lead, advisor or admin")
@@ -122,6 +123,9 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 	return command(ctx, "user", args, getenv, stderr, flags, 1, usage, func(a *app, pos []string) error {
 		if pos[0] == "reset-password" {
 			return resetPasswordLink(ctx, a, email, stdout)
+		}
+		if pos[0] == "reset-2fa" {
+			return resetTwoFactor(ctx, a, email, stdout)
 		}
 		if pos[0] != "add" {
 			return errors.New("usage: " + usage)

@@ -89,6 +89,7 @@ type User struct {
 	// EmailVerified: the owner followed a link sent to Email. Until then
 	// the outbox sends the address nothing but that link.
 	EmailVerified bool
+	TwoFactor     bool // signs in with a TOTP code after the password
 }
 
 // NormalizeEmail trims and lower-cases an address and checks its syntax.

@@ -11,14 +11,14 @@ import (
 	"dxready/firms"
 )
 
-const userColumns = "id, email, name, role, status, firm_id, association_id, lang, password_hash, created_at, firm_verified_at, email_verified_at IS NOT NULL"
+const userColumns = "id, email, name, role, status, firm_id, association_id, lang, password_hash, created_at, firm_verified_at, email_verified_at IS NOT NULL, two_factor"
 
 func scanUser(sc scanner) (*auth.User, error) {
 	var u auth.User
 	var firm, assoc sql.NullInt64
 	var role, status string
 	var verified sql.NullTime
-	if err := sc.Scan(&u.ID, &u.Email, &u.Name, &role, &status, &firm, &assoc, &u.Lang, &u.PasswordHash, &u.CreatedAt, &verified, &u.EmailVerified); err != nil {
+	if err := sc.Scan(&u.ID, &u.Email, &u.Name, &role, &status, &firm, &assoc, &u.Lang, &u.PasswordHash, &u.CreatedAt, &verified, &u.EmailVerified, &u.TwoFactor); err != nil {
 		return nil, err
 	}
 	u.Role, u.Status, u.FirmID, u.AssociationID = auth.Role(role), auth.Status(status), firm.Int64, assoc.Int64

@@ -129,6 +129,9 @@ func accessMatrix(t *testing.T, e *env) map[string][]routeCase {
 	firmOnly := func(status int) access {
 		return access{"anonymous": login, "firm": status, "lead": 403, "advisor": 403, "admin": 403}
 	}
+	staff := func(lead, advisor, admin int) access {
+		return access{"anonymous": login, "firm": 403, "lead": lead, "advisor": advisor, "admin": admin}
+	}
 	adminOnly := func(status int) access {
 		return access{"anonymous": login, "firm": 403, "lead": 403, "advisor": 403, "admin": status}
 	}
@@ -182,7 +185,16 @@ func accessMatrix(t *testing.T, e *env) map[string][]routeCase {
 		"POST /account/verify":                          {{"/account/verify", signedIn(303)}}, // verified already: back to the account
 		"GET /account/password":                         {{"/account/password", signedIn(200)}},
 		"POST /account/password":                        {{"/account/password", signedIn(422)}},
-		"GET /assessment":                               {{"/assessment", firmOnly(303)}}, // resumes the open draft
+		"GET /login/code":                               {{"/login/code", all(303)}},
+		"POST /login/code":                              {{"/login/code", all(303)}},
+		"GET /account/2fa":                              {{"/account/2fa", staff(200, 200, 200)}},
+		"GET /account/2fa/setup":                        {{"/account/2fa/setup", staff(303, 303, 303)}},
+		"GET /account/2fa/qr.png":                       {{"/account/2fa/qr.png", staff(303, 303, 303)}},
+		"POST /account/2fa/setup":                       {{"/account/2fa/setup", staff(303, 303, 303)}},
+		"POST /account/2fa/confirm":                     {{"/account/2fa/confirm", staff(303, 303, 303)}},
+		"POST /account/2fa/recovery":                    {{"/account/2fa/recovery", staff(303, 303, 422)}},
+		"POST /account/2fa/disable":                     {{"/account/2fa/disable", staff(303, 303, 403)}}, // an admin may not
+		"GET /assessment":                               {{"/assessment", firmOnly(303)}},                 // resumes the open draft
 		"POST /assessment":                              {{"/assessment", firmOnly(303)}},
 		"GET /assessment/{id}/step/{n}":                 {{draft + "/step/1", firmOnly(200)}, {draft + "/step/9", firmOnly(404)}, {"/assessment/999/step/1", firmOnly(404)}},
 		"POST /assessment/{id}/step/{n}":                {{draft + "/step/1", firmOnly(303)}, {"/assessment/999/step/1", firmOnly(404)}},

@@ -63,17 +63,19 @@ func TestRegisterValidationInBothLanguages(t *testing.T) {
 	}
 }
 
+// The lead has no second factor: its password alone starts the session
+// (the admin's sign-in is in twofactor_test.go).
 func TestSessionCookieAndRenewal(t *testing.T) {
 	e := newEnv(t)
 	c := e.client()
 	c.get("/")
-	r := c.post("/login", url.Values{"email": {"admin@test.local"}, "password": {"mật khẩu thử nghiệm"}})
+	r := c.post("/login", url.Values{"email": {"lead@test.local"}, "password": {"mật khẩu thử nghiệm"}})
 	set := sessionSetCookie(r)
 	if !strings.Contains(set, "dxready_session=") || !strings.Contains(set, "HttpOnly") || !strings.Contains(set, "SameSite=Lax") {
 		t.Fatalf("cookie = %s", set)
 	}
 	first := cookieValue(set)
-	r = c.post("/login", url.Values{"email": {"admin@test.local"}, "password": {"mật khẩu thử nghiệm"}})
+	r = c.post("/login", url.Values{"email": {"lead@test.local"}, "password": {"mật khẩu thử nghiệm"}})
 	if second := cookieValue(sessionSetCookie(r)); second == first || second == "" {
 		t.Fatal("login did not issue a new session token")
 	}
@@ -81,7 +83,7 @@ func TestSessionCookieAndRenewal(t *testing.T) {
 	old := e.client()
 	u, _ := url.Parse(e.srv.URL)
 	old.c.Jar.SetCookies(u, []*http.Cookie{{Name: "dxready_session", Value: first}})
-	if r := old.get("/admin/firms"); r.status != http.StatusSeeOther {
+	if r := old.get(assocPath(e.fx.Wood.ID, "")); r.status != http.StatusSeeOther {
 		t.Fatalf("old session still valid: %d", r.status)
 	}
 	// A garbage cookie is ignored, not an error.

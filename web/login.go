@@ -48,11 +48,7 @@ func (s *Server) loginPost(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnauthorized, "login", p)
 		return
 	}
-	if err := s.startSession(r.Context(), w, r, u); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.redirect(w, r, s.startPage(r.Context(), u, p.Next), "flash.logged_in")
+	s.signInAfterPassword(w, r, u, p.Next)
 }
 
 // authenticate returns the user whose password matches, or nil. Unknown

@@ -136,6 +136,9 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 		}
 		ctx := context.WithValue(r.Context(), userKey, u)
 		ctx = context.WithValue(ctx, sessionKey, sess)
+		if s.holdForEnrolment(w, r, u) {
+			return
+		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

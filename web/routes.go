@@ -39,6 +39,8 @@ func (s *Server) routes() http.Handler {
 		r.Post("/register", s.registerPost)
 		r.Get("/login", s.login)
 		r.Post("/login", s.loginPost)
+		r.Get("/login/code", s.loginCode)
+		r.Post("/login/code", s.loginCodePost)
 		r.Post("/logout", s.logoutPost)
 		r.Post("/language", s.languagePost)
 		r.Get("/verify-email/{token}", s.verifyEmail)
@@ -54,6 +56,18 @@ func (s *Server) routes() http.Handler {
 			r.Post("/account/verify", s.accountVerifyPost)
 			r.Get("/account/password", s.accountPassword)
 			r.Post("/account/password", s.accountPasswordPost)
+		})
+
+		// Two-factor sign-in for staff; each handler asks auth.TwoFactorOffered.
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireSignIn)
+			r.Get("/account/2fa", s.twoFactor)
+			r.Get("/account/2fa/setup", s.twoFactorSetup)
+			r.Post("/account/2fa/setup", s.twoFactorSetupPost)
+			r.Get("/account/2fa/qr.png", s.twoFactorQR)
+			r.Post("/account/2fa/confirm", s.twoFactorConfirmPost)
+			r.Post("/account/2fa/recovery", s.twoFactorRecoveryPost)
+			r.Post("/account/2fa/disable", s.twoFactorDisablePost)
 		})
 
 		// A firm's own profile (signed-in firm users).

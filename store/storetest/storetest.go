@@ -185,6 +185,9 @@ func seed(ctx context.Context, s *store.Store) (*Fixtures, error) {
 		}
 		*users[i] = &u
 	}
+	if err := enrol(ctx, s, fx.Admin, AdminTOTPSecret, AdminRecoveryCodes); err != nil {
+		return nil, err
+	}
 	fx.AdvisorProfile = &store.Advisor{Profile: advisors.Profile{ID: fx.Advisor.ID, Pillars: []string{"data", "operations"},
 		Sections: []string{"C"}, Associations: []int64{fx.Wood.ID}, Languages: []string{"vi", "en"}, Online: true, OnSite: true,
 		WeeklyCapacity: 10}, BioVI: "Chuyên gia dữ liệu", BioEN: "Data expert", Rules: advisors.DefaultRules(), Hours: WorkWeek()}
