@@ -78,6 +78,7 @@ func seedDemo(ctx context.Context, a *app, st *store.Store, getenv func(string) 
 func printDemoAccounts(a *app, stdout io.Writer) {
 	fmt.Fprintln(stdout, a.l.T("cli.demo_accounts"))
 	fmt.Fprintln(stdout, "  admin@demo.local              "+a.l.T("role.admin"))
+	fmt.Fprintln(stdout, a.l.T("cli.demo_admin_two_factor"))
 	fmt.Fprintln(stdout, "  lead1@demo.local … lead8      "+a.l.T("role.lead"))
 	fmt.Fprintln(stdout, "  advisor1@demo.local … advisor12  "+a.l.T("role.advisor"))
 	fmt.Fprintln(stdout, "  firm1@demo.local … firm20     "+a.l.T("role.firm"))

@@ -37,7 +37,7 @@ const RecoveryCodeCount = 10
 
 // Two-factor problems, as i18n message IDs.
 const (
-	ErrCodeWrong    Problem = "error.twofactor.code_wrong"
+	ErrTOTPWrong    Problem = "error.twofactor.code_wrong"
 	ErrCodeReplayed Problem = "error.twofactor.code_used"
 	ErrCodeMissing  Problem = "error.twofactor.code_missing"
 	ErrCodeTooMany  Problem = "error.twofactor.too_many"
@@ -83,7 +83,7 @@ func CheckTOTP(secret, code string, now time.Time, lastStep int64) (int64, error
 		return 0, ErrCodeMissing
 	}
 	if len(code) != 6 || strings.Trim(code, "0123456789") != "" {
-		return 0, ErrCodeWrong
+		return 0, ErrTOTPWrong
 	}
 	cur := TOTPStep(now)
 	matched := int64(-1)
@@ -91,7 +91,7 @@ func CheckTOTP(secret, code string, now time.Time, lastStep int64) (int64, error
 		step := cur + int64(d)
 		want, err := TOTPCode(secret, time.Unix(step*int64(TOTPPeriod/time.Second), 0))
 		if err != nil {
-			return 0, ErrCodeWrong
+			return 0, ErrTOTPWrong
 		}
 		if subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 {
 			matched = step
@@ -99,7 +99,7 @@ func CheckTOTP(secret, code string, now time.Time, lastStep int64) (int64, error
 	}
 	switch {
 	case matched < 0:
-		return 0, ErrCodeWrong
+		return 0, ErrTOTPWrong
 	case matched <= lastStep:
 		return 0, ErrCodeReplayed
 	}

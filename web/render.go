@@ -155,7 +155,7 @@ func localURL(u *url.URL, lang string) string {
 // navFor lists the links a user's role leads to.
 func navFor(u *auth.User, current string) []navItem {
 	items := []navItem{{Href: "/", Label: "nav.home"}}
-	if u != nil && u.Status == auth.StatusActive {
+	if u != nil && u.Status == auth.StatusActive && !auth.EnrolmentDue(u) { // enrolment first: no links that lead back to it
 		switch u.Role {
 		case auth.RoleFirm:
 			items = append(items, navItem{Href: "/assessment", Label: "nav.assessment"})

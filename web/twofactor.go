@@ -215,7 +215,7 @@ func (s *Server) secondFactor(ctx context.Context, u *auth.User, code string) er
 	if rc, ok := auth.NormalizeRecoveryCode(code); ok {
 		err := s.store.UseRecoveryCode(ctx, u.ID, rc, store.AuditEntry{UserID: u.ID, Action: "twofactor.recovery_used", Subject: userSubject(u)})
 		if errors.Is(err, store.ErrNotFound) {
-			return auth.ErrCodeWrong
+			return auth.ErrTOTPWrong
 		}
 		return err
 	}
