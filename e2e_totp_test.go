@@ -72,7 +72,7 @@ func TestJourneyTwoFactor(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Click(css("#codes-done")), chromedp.WaitVisible(css("#logout"))); err != nil {
 		t.Fatalf("after the codes: %v", err)
 	}
-	if loc, err := chromedp.Run(ctx, chromedp.Location()); err != nil || !strings.HasSuffix(loc, "/admin/firms") {
+	if loc, err := chromedp.Run(ctx, chromedp.Location()); err != nil || !strings.HasSuffix(loc, "/center") {
 		t.Fatalf("after enrolment the admin is at %q: %v", loc, err)
 	}
 	if err := chromedp.Do(ctx, chromedp.Click(css("#logout")), chromedp.WaitVisible(css("#login-link"))); err != nil {
@@ -86,7 +86,7 @@ func TestJourneyTwoFactor(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.SendKeys(css("#code"), code), chromedp.Submit(css("#code")), chromedp.WaitVisible(css("#logout"))); err != nil {
 		t.Fatalf("code step: %v", err)
 	}
-	if loc, err := chromedp.Run(ctx, chromedp.Location()); err != nil || !strings.HasSuffix(loc, "/admin/firms") {
+	if loc, err := chromedp.Run(ctx, chromedp.Location()); err != nil || !strings.HasSuffix(loc, "/center") {
 		t.Fatalf("the admin signed in with a code lands at %q: %v", loc, err)
 	}
 	screenshot(t, ctx, "totp-admin-signed-in")

@@ -24,7 +24,7 @@ func TestEachRoleLandsOnItsStartPage(t *testing.T) {
 	}
 	for _, tc := range cases {
 		c := e.client()
-		r := c.post("/login", url.Values{"email": {tc.email}, "password": {storetest.Password}})
+		r := c.signIn(tc.email, "") // the admin's after its code
 		if r.status != http.StatusSeeOther || r.header.Get("Location") != tc.want {
 			t.Errorf("%s lands on %d %q, want %q", tc.email, r.status, r.header.Get("Location"), tc.want)
 			continue
@@ -47,7 +47,7 @@ func TestFirmWithADraftResumesItAndNextWins(t *testing.T) {
 	if loc := c2.get("/assessment").header.Get("Location"); !strings.Contains(loc, "/step/") {
 		t.Fatalf("/assessment does not resume the draft: %q", loc)
 	}
-	r = e.client().post("/login", url.Values{"email": {e.fx.Admin.Email}, "password": {storetest.Password}, "next": {"/admin/outbox"}})
+	r = e.client().signIn(e.fx.Admin.Email, "/admin/outbox") // next survives the second step
 	if loc := r.header.Get("Location"); loc != "/admin/outbox" {
 		t.Fatalf("next is ignored: %q", loc)
 	}
