@@ -22,7 +22,7 @@ func resetPasswordLink(ctx context.Context, a *app, email string, stdout io.Writ
 	}
 	u, err := a.store.FindUserByEmail(ctx, addr)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && u.Status == auth.StatusDisabled) {
-		return errors.New(a.l.T("cli.no_such_user", "Email", addr))
+		return errors.New(a.l.T("cli.no_active_user", "Email", addr))
 	} else if err != nil {
 		return err
 	}

@@ -153,13 +153,16 @@ func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	}
 	defer s.watch.announce() // after the commit (or rollback) below
 	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
-			err = fmt.Errorf("%w: %w", cerr, err)
-		}
-		return err
+	err = fn(tx)
+	if err == nil {
+		// A context ended after fn makes database/sql roll the transaction
+		// back, and Commit says only sql.ErrTxDone: name the cause.
+		err = tx.Commit()
 	}
-	return tx.Commit()
+	if cerr := ctx.Err(); err != nil && cerr != nil && !errors.Is(err, cerr) {
+		err = fmt.Errorf("%w: %w", cerr, err)
+	}
+	return err
 }
 
 // mapErr turns sql.ErrNoRows into ErrNotFound and uniqueness violations

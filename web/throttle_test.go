@@ -16,7 +16,8 @@ import (
 // test names each client's address with X-Forwarded-For.
 func behindProxy(c *Config) { c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")} }
 
-func (c *client) signIn(email, password string, headers ...string) resp {
+// signInWith posts the sign-in form only (no second step) with password.
+func (c *client) signInWith(email, password string, headers ...string) resp {
 	return c.post("/login", url.Values{"email": {email}, "password": {password}}, headers...)
 }
 
@@ -31,8 +32,8 @@ func TestTwentyFiveUsersFromOneAddressAllSignIn(t *testing.T) {
 		email := fmt.Sprintf("workshop%02d@example.vn", i)
 		storetest.FirmUser(t, e.st, email, e.fx.GoDuc.ID)
 		c := e.client()
-		must(t, c.signIn(email, wrongPassword), http.StatusUnauthorized, "không đúng")
-		must(t, c.signIn(email, storetest.Password), http.StatusSeeOther)
+		must(t, c.signInWith(email, wrongPassword), http.StatusUnauthorized, "không đúng")
+		must(t, c.signInWith(email, storetest.Password), http.StatusSeeOther)
 	}
 }
 
@@ -45,9 +46,9 @@ func TestSixWrongPasswordsSlowThatAccountOnly(t *testing.T) {
 	owner.post("/logout", nil)
 	attacker := e.client()
 	for range 6 {
-		must(t, attacker.signIn("admin@test.local", wrongPassword), http.StatusUnauthorized, "không đúng")
+		must(t, attacker.signInWith("admin@test.local", wrongPassword), http.StatusUnauthorized, "không đúng")
 	}
-	r := attacker.signIn("admin@test.local", storetest.Password) // even the right password waits
+	r := attacker.signInWith("admin@test.local", storetest.Password) // even the right password waits
 	must(t, r, http.StatusTooManyRequests, "Tài khoản này đã bị đăng nhập sai quá nhiều lần", "2 giây")
 	if strings.Contains(r.body, "không đúng") {
 		t.Error("the delay message also says the password was wrong")
@@ -56,16 +57,16 @@ func TestSixWrongPasswordsSlowThatAccountOnly(t *testing.T) {
 	attacker.login("lead@test.local")
 	attacker.post("/logout", nil)
 	// The owner's browser gets in at once.
-	must(t, owner.signIn("admin@test.local", storetest.Password), http.StatusSeeOther)
+	must(t, owner.signInWith("admin@test.local", storetest.Password), http.StatusSeeOther)
 	// A newcomer (no cookie) trying once is told about the account, not blamed.
-	must(t, e.client().signIn("admin@test.local", storetest.Password), http.StatusTooManyRequests, "2 giây")
+	must(t, e.client().signInWith("admin@test.local", storetest.Password), http.StatusTooManyRequests, "2 giây")
 	// A delay, not a lockout: two seconds on, one more guess goes ahead and
 	// the next wait doubles.
 	e.fx.Clock.Add(2 * time.Second)
-	must(t, attacker.signIn("admin@test.local", wrongPassword), http.StatusUnauthorized)
-	must(t, attacker.signIn("admin@test.local", wrongPassword), http.StatusTooManyRequests, "4 giây")
+	must(t, attacker.signInWith("admin@test.local", wrongPassword), http.StatusUnauthorized)
+	must(t, attacker.signInWith("admin@test.local", wrongPassword), http.StatusTooManyRequests, "4 giây")
 	e.fx.Clock.Add(4 * time.Second)
-	must(t, attacker.signIn("admin@test.local", storetest.Password), http.StatusSeeOther)
+	must(t, attacker.signInWith("admin@test.local", storetest.Password), http.StatusSeeOther)
 }
 
 // The waits grow 2, 4, 8 … seconds and stop at five minutes.
@@ -85,9 +86,9 @@ func TestForgedOrOtherAccountDeviceCookieDoesNotHelp(t *testing.T) {
 	attacker := e.client().login("lead@test.local") // a genuine cookie, for the lead's account
 	attacker.post("/logout", nil)
 	for range 6 {
-		must(t, attacker.signIn("admin@test.local", wrongPassword), http.StatusUnauthorized)
+		must(t, attacker.signInWith("admin@test.local", wrongPassword), http.StatusUnauthorized)
 	}
-	must(t, attacker.signIn("admin@test.local", storetest.Password), http.StatusTooManyRequests)
+	must(t, attacker.signInWith("admin@test.local", storetest.Password), http.StatusTooManyRequests)
 	// Made-up tokens, and the lead's token with its nonce kept and the MAC of
 	// another account's: none is admitted.
 	u, _ := url.Parse(e.srv.URL)
@@ -96,7 +97,7 @@ func TestForgedOrOtherAccountDeviceCookieDoesNotHelp(t *testing.T) {
 	for _, forged := range []string{"AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", nonce + ".x", lead + "~" + nonce, strings.Repeat("a.", 600)} {
 		c := e.client()
 		c.c.Jar.SetCookies(u, []*http.Cookie{{Name: "dxready_device", Value: forged}})
-		must(t, c.signIn("admin@test.local", storetest.Password), http.StatusTooManyRequests)
+		must(t, c.signInWith("admin@test.local", storetest.Password), http.StatusTooManyRequests)
 	}
 }
 
@@ -114,7 +115,7 @@ func deviceCookie(c *client, u *url.URL) string {
 func TestDeviceCookieAttributes(t *testing.T) {
 	e := newEnv(t)
 	c := e.client()
-	r := c.signIn("admin@test.local", storetest.Password)
+	r := c.signInWith("admin@test.local", storetest.Password)
 	var set string
 	for _, v := range r.header.Values("Set-Cookie") {
 		if strings.HasPrefix(v, "dxready_device=") {
@@ -141,11 +142,11 @@ func TestDeviceCookieFailuresAreLimitedPerCookie(t *testing.T) {
 	owner := e.client().login("admin@test.local")
 	owner.post("/logout", nil)
 	for range 6 {
-		must(t, owner.signIn("admin@test.local", wrongPassword), http.StatusUnauthorized)
+		must(t, owner.signInWith("admin@test.local", wrongPassword), http.StatusUnauthorized)
 	}
-	must(t, owner.signIn("admin@test.local", storetest.Password), http.StatusTooManyRequests, "2 giây")
+	must(t, owner.signInWith("admin@test.local", storetest.Password), http.StatusTooManyRequests, "2 giây")
 	// Other browsers are not slowed by the owner's typing.
-	must(t, e.client().signIn("admin@test.local", storetest.Password), http.StatusSeeOther)
+	must(t, e.client().signInWith("admin@test.local", storetest.Password), http.StatusSeeOther)
 }
 
 // An account that does not exist behaves exactly like one that does.
@@ -154,9 +155,9 @@ func TestUnknownAccountsGetTheSameDelay(t *testing.T) {
 	for _, email := range []string{"admin@test.local", "nobody@test.local"} {
 		c := e.client()
 		for range 6 {
-			must(t, c.signIn(email, wrongPassword), http.StatusUnauthorized, "không đúng")
+			must(t, c.signInWith(email, wrongPassword), http.StatusUnauthorized, "không đúng")
 		}
-		must(t, c.signIn(email, wrongPassword), http.StatusTooManyRequests, "Tài khoản này", "2 giây")
+		must(t, c.signInWith(email, wrongPassword), http.StatusTooManyRequests, "Tài khoản này", "2 giây")
 	}
 }
 
@@ -167,18 +168,18 @@ func TestNetworkFailureLimit(t *testing.T) {
 	e := newEnv(t, behindProxy)
 	from := func(ip string) []string { return []string{"X-Forwarded-For", ip} }
 	owner := e.client()
-	must(t, owner.signIn("admin@test.local", storetest.Password, from("198.51.100.7")...), http.StatusSeeOther)
+	must(t, owner.signInWith("admin@test.local", storetest.Password, from("198.51.100.7")...), http.StatusSeeOther)
 	owner.post("/logout", nil)
 	sprayer := e.client()
 	for i := range clientFailures {
-		must(t, sprayer.signIn(fmt.Sprintf("guess%d@test.local", i), wrongPassword, from("198.51.100.7")...), http.StatusUnauthorized)
+		must(t, sprayer.signInWith(fmt.Sprintf("guess%d@test.local", i), wrongPassword, from("198.51.100.7")...), http.StatusUnauthorized)
 	}
-	must(t, e.client().signIn("lead@test.local", storetest.Password, from("198.51.100.7")...), http.StatusTooManyRequests,
+	must(t, e.client().signInWith("lead@test.local", storetest.Password, from("198.51.100.7")...), http.StatusTooManyRequests,
 		"Mạng của bạn đã có quá nhiều lần đăng nhập sai", "15 phút")
-	must(t, e.client().signIn("lead@test.local", storetest.Password, from("198.51.100.8")...), http.StatusSeeOther)
-	must(t, owner.signIn("admin@test.local", storetest.Password, from("198.51.100.7")...), http.StatusSeeOther)
+	must(t, e.client().signInWith("lead@test.local", storetest.Password, from("198.51.100.8")...), http.StatusSeeOther)
+	must(t, owner.signInWith("admin@test.local", storetest.Password, from("198.51.100.7")...), http.StatusSeeOther)
 	e.fx.Clock.Add(clientWindow)
-	must(t, e.client().signIn("lead@test.local", storetest.Password, from("198.51.100.7")...), http.StatusSeeOther)
+	must(t, e.client().signInWith("lead@test.local", storetest.Password, from("198.51.100.7")...), http.StatusSeeOther)
 }
 
 // Without --trusted-proxies, X-Forwarded-For is the client's own words:
@@ -187,9 +188,9 @@ func TestXFFFromAnUntrustedClientIsIgnored(t *testing.T) {
 	e := newEnv(t)
 	c := e.client()
 	for i := range clientFailures {
-		must(t, c.signIn(fmt.Sprintf("guess%d@test.local", i), wrongPassword, "X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i)), http.StatusUnauthorized)
+		must(t, c.signInWith(fmt.Sprintf("guess%d@test.local", i), wrongPassword, "X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i)), http.StatusUnauthorized)
 	}
-	must(t, e.client().signIn("lead@test.local", storetest.Password, "X-Forwarded-For", "192.0.2.1"), http.StatusTooManyRequests)
+	must(t, e.client().signInWith("lead@test.local", storetest.Password, "X-Forwarded-For", "192.0.2.1"), http.StatusTooManyRequests)
 }
 
 // Behind the proxy, the attacker writes what it likes to the left of the
@@ -200,10 +201,10 @@ func TestSpoofedXFFAndIPv6Grouping(t *testing.T) {
 	c := e.client()
 	for i := range clientFailures {
 		xff := fmt.Sprintf("10.%d.0.1, 2001:db8:7:7:%x::1", i, i)
-		must(t, c.signIn(fmt.Sprintf("guess%d@test.local", i), wrongPassword, "X-Forwarded-For", xff), http.StatusUnauthorized)
+		must(t, c.signInWith(fmt.Sprintf("guess%d@test.local", i), wrongPassword, "X-Forwarded-For", xff), http.StatusUnauthorized)
 	}
-	must(t, e.client().signIn("lead@test.local", storetest.Password, "X-Forwarded-For", "1.1.1.1, 2001:db8:7:7::ffff"), http.StatusTooManyRequests)
-	must(t, e.client().signIn("lead@test.local", storetest.Password, "X-Forwarded-For", "2001:db8:7:8::1"), http.StatusSeeOther)
+	must(t, e.client().signInWith("lead@test.local", storetest.Password, "X-Forwarded-For", "1.1.1.1, 2001:db8:7:7::ffff"), http.StatusTooManyRequests)
+	must(t, e.client().signInWith("lead@test.local", storetest.Password, "X-Forwarded-For", "2001:db8:7:8::1"), http.StatusSeeOther)
 }
 
 // An attacker spraying addresses and emails cannot grow the counts past
