@@ -31,8 +31,7 @@ func TestJourneyAssociationLead(t *testing.T) {
 		chromedp.SendKeys(css("#email"), lead),
 		chromedp.SendKeys(css("#password"), password),
 		chromedp.Submit(css("#password")),
-		chromedp.WaitVisible(css(`a[href="/associations"]`)),
-		chromedp.Click(css(`a[href="/associations"]`)),
+		// The lead's start page is its association's dashboard.
 		chromedp.WaitVisible(css("#participation-text")),
 		chromedp.WaitVisible(css(`#chart-levels[data-ready="1"] canvas`)),
 		chromedp.WaitVisible(css(`#chart-pillars[data-ready="1"] canvas`)),

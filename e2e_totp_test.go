@@ -94,9 +94,11 @@ func TestJourneyTwoFactor(t *testing.T) {
 		t.Fatalf("logout: %v", err)
 	}
 
-	// A lead turns it on by choice, from the header.
-	signIn("lead1@demo.local", "#twofactor-link")
-	if err := chromedp.Do(ctx, chromedp.Click(css("#twofactor-link")), chromedp.WaitVisible(css("#twofactor-off"))); err != nil {
+	// A lead turns it on by choice, from My account (the address in the
+	// header).
+	signIn("lead1@demo.local", "#account-link")
+	if err := chromedp.Do(ctx, chromedp.Click(css("#account-link")), chromedp.WaitVisible(css("#account-twofactor")),
+		chromedp.Click(css("#twofactor-link")), chromedp.WaitVisible(css("#twofactor-off"))); err != nil {
 		t.Fatalf("lead's two-factor page: %v", err)
 	}
 	enrol("lead")

@@ -86,6 +86,13 @@ func (s *Store) OpenClaims(ctx context.Context, limit int) ([]*Claim, error) {
 	return out, mapErr("open claims", rows.Err())
 }
 
+// CountOpenClaims returns how many claims wait for a decision.
+func (s *Store) CountOpenClaims(ctx context.Context) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM claims WHERE status = 'open'").Scan(&n)
+	return n, mapErr("count open claims", err)
+}
+
 // RegistryContact returns the registry's email and phone for firmID
 // ("" when the registry gave none).
 func (s *Store) RegistryContact(ctx context.Context, firmID int64) (email, phone string, err error) {

@@ -19,6 +19,7 @@ type centerPage struct {
 	ConsultationsWeek        int
 	OutboxWaiting, OutboxBad int
 	Leads, Advisors          int
+	OpenClaims               int
 }
 
 func (s *Server) center(w http.ResponseWriter, r *http.Request) {
@@ -50,6 +51,10 @@ func (s *Server) center(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.OutboxWaiting, p.OutboxBad = counts[store.OutboxPending], counts[store.OutboxFailing]
+	if p.OpenClaims, err = s.store.CountOpenClaims(ctx); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	users, err := s.store.UserCounts(ctx)
 	if err != nil {
 		s.fail(w, r, err)

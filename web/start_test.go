@@ -53,12 +53,16 @@ func TestFirmWithADraftResumesItAndNextWins(t *testing.T) {
 	}
 }
 
-// The Center's page counts what it says: a failing message shows up there.
+// The Center's page counts what it says, and an open claim shows up there
+// with the way to its queue.
 func TestCenterPageCounts(t *testing.T) {
 	e := newEnv(t)
 	c := e.client().login(e.fx.Admin.Email)
 	r := c.get("/center")
-	must(t, r, http.StatusOK, "Trung tâm Chuyển đổi số", `href="/admin/outbox?state=failing"`)
+	must(t, r, http.StatusOK, "Trung tâm Chuyển đổi số", `href="/admin/outbox?state=failing"`, `href="/admin/claims"`,
+		"0 yêu cầu đại diện doanh nghiệp đang chờ")
+	registerAs(t, e, "3709000037", "", "la@example.vn", "vi")
+	must(t, c.get("/center"), http.StatusOK, "1 yêu cầu đại diện doanh nghiệp đang chờ")
 	n, err := e.st.CountFirms(t.Context())
 	if err != nil {
 		t.Fatal(err)
