@@ -203,19 +203,7 @@ func (s *Store) ImportMemberships(ctx context.Context, assocID int64, lines []fi
 // Leads returns the users who lead association assocID.
 func (s *Store) Leads(ctx context.Context, assocID int64) ([]*auth.User, error) {
 	rows, err := s.r.QueryContext(ctx, "SELECT "+userColumns+" FROM users WHERE role = 'lead' AND association_id = ? ORDER BY email", assocID)
-	if err != nil {
-		return nil, mapErr("leads", err)
-	}
-	defer rows.Close()
-	var out []*auth.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return scanUsers(rows, err, "leads")
 }
 
 // AssignLead makes user u (a lead already, of any association) lead

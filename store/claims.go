@@ -132,19 +132,7 @@ func createVerifiedClaim(ctx context.Context, tx *sql.Tx, u *auth.User, role str
 func verifiedUsers(ctx context.Context, tx *sql.Tx, firmID int64) ([]*auth.User, error) {
 	rows, err := tx.QueryContext(ctx, "SELECT "+userColumns+` FROM users WHERE firm_id = ? AND status = 'active'
 		AND firm_verified_at IS NOT NULL ORDER BY id`, firmID)
-	if err != nil {
-		return nil, mapErr("verified users", err)
-	}
-	defer rows.Close()
-	var out []*auth.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, mapErr("scan user", err)
-		}
-		out = append(out, u)
-	}
-	return out, mapErr("verified users", rows.Err())
+	return scanUsers(rows, err, "verified users")
 }
 
 // openClaim reads claim id inside tx and checks it is open (else

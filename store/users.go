@@ -94,19 +94,25 @@ func (s *Store) FindUserByID(ctx context.Context, id int64) (*auth.User, error) 
 // UsersOfFirm returns the accounts tied to firm id, oldest first.
 func (s *Store) UsersOfFirm(ctx context.Context, firmID int64) ([]*auth.User, error) {
 	rows, err := s.r.QueryContext(ctx, "SELECT "+userColumns+" FROM users WHERE firm_id = ? ORDER BY id", firmID)
+	return scanUsers(rows, err, "users of firm")
+}
+
+// scanUsers reads every user of a query's rows (err: the query's own),
+// closing them; what names the query in errors.
+func scanUsers(rows *sql.Rows, err error, what string) ([]*auth.User, error) {
 	if err != nil {
-		return nil, mapErr("users of firm", err)
+		return nil, mapErr(what, err)
 	}
 	defer rows.Close()
 	var out []*auth.User
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {
-			return nil, mapErr("scan user", err)
+			return nil, mapErr(what, err)
 		}
 		out = append(out, u)
 	}
-	return out, mapErr("users of firm", rows.Err())
+	return out, mapErr(what, rows.Err())
 }
 
 // SetUserStatus changes a user's status. With firmID non-zero it only
