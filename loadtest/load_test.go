@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"net/netip"
 	"regexp"
 	"strconv"
 	"strings"
@@ -23,7 +25,7 @@ import (
 
 // portal starts the whole portal in-process on a loopback httptest server,
 // over a fixture database with one bookable advisor.
-func portal(t *testing.T) (string, *store.Store, *storetest.Fixtures) {
+func portal(t *testing.T, opts ...func(*web.Config)) (string, *store.Store, *storetest.Fixtures) {
 	t.Helper()
 	st, fx := storetest.Open(t)
 	b, err := locale.Load()
@@ -34,8 +36,12 @@ func portal(t *testing.T) (string, *store.Store, *storetest.Fixtures) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := web.New(web.Config{Store: st, Bundle: b, Ref: fx.Ref, Hasher: auth.NewHasher(storetest.Cheap, 2), Instruments: ins,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: fx.Clock.Now})
+	cfg := web.Config{Store: st, Bundle: b, Ref: fx.Ref, Hasher: auth.NewHasher(storetest.Cheap, 2), Instruments: ins,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: fx.Clock.Now}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	s, err := web.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,5 +143,23 @@ func TestLoadFlags(t *testing.T) {
 		if _, err := parseFlags(append([]string{"--target", "http://127.0.0.1:1"}, bad...), io.Discard); err == nil {
 			t.Errorf("load accepted %v", bad)
 		}
+	}
+}
+
+// More load clients than one address may register: behind
+// --trusted-proxies 127.0.0.1 each client is its own address and all of
+// them register and work; without it the tool stops at the portal's
+// throttle and says how to start the portal.
+func TestManyClientsCountAsTheirOwnAddresses(t *testing.T) {
+	args := []string{"--clients", "60", "--duration", "200ms", "--phases", "survey"}
+	base, _, _ := portal(t, func(c *web.Config) { c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")} })
+	var out bytes.Buffer
+	if err := Run(context.Background(), append([]string{"--target", base}, args...), &out, io.Discard); err != nil {
+		t.Fatalf("60 clients behind a trusted proxy: %v\n%s", err, out.String())
+	}
+	base, _, _ = portal(t)
+	err := Run(context.Background(), append([]string{"--target", base}, args...), io.Discard, io.Discard)
+	if !errors.Is(err, errThrottled) || !strings.Contains(err.Error(), "--trusted-proxies 127.0.0.1") {
+		t.Fatalf("60 clients from one address: %v", err)
 	}
 }
