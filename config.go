@@ -10,7 +10,9 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
+	"dxready/auth"
 	"dxready/mail"
 	"dxready/web"
 )
@@ -36,6 +38,9 @@ type Config struct {
 	// MetricsAddr is where /metrics is served, apart from the portal;
 	// empty: not at all.
 	MetricsAddr string
+	// CenterPhone and CenterEmail are how people reach the Center's staff
+	// (the contact page, the footer, messages that say to ask the Center).
+	CenterPhone, CenterEmail string
 }
 
 // flagSet declares the common flags on a new FlagSet whose defaults come
@@ -66,8 +71,16 @@ func flagSet(name string, getenv func(string) string, out io.Writer, c *Config) 
 		"reverse proxies (CIDR ranges, comma-separated) whose X-Forwarded-For/Forwarded names the client; empty: none (DXREADY_TRUSTED_PROXIES)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", env.str("DXREADY_METRICS_ADDR", DefaultMetricsAddr),
 		"address of the separate /metrics listener; empty: no metrics (DXREADY_METRICS_ADDR)")
+	fs.StringVar(&c.CenterPhone, "center-phone", env.str("DXREADY_CENTER_PHONE", DefaultCenterPhone),
+		"the Center's telephone for firms and staff, shown on the contact page (DXREADY_CENTER_PHONE)")
+	fs.StringVar(&c.CenterEmail, "center-email", env.str("DXREADY_CENTER_EMAIL", ""),
+		"the Center's email address, shown on the contact page; empty: none (DXREADY_CENTER_EMAIL)")
 	return fs, env
 }
+
+// DefaultCenterPhone is the Center's hotline (seed facts: the province's
+// digital transformation hotline is 1022).
+const DefaultCenterPhone = "1022"
 
 // DefaultMetricsAddr is --metrics-addr's default: a loopback port, so the
 // figures reach a scraper on the same host and nobody else.
@@ -177,6 +190,14 @@ func (c *Config) Validate() error {
 		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
 			errs = append(errs, fmt.Errorf("--metrics-addr (DXREADY_METRICS_ADDR) must be host:port, not %q", c.MetricsAddr))
 		}
+	}
+	if c.CenterEmail != "" {
+		if _, err := auth.NormalizeEmail(c.CenterEmail); err != nil {
+			errs = append(errs, fmt.Errorf("--center-email (DXREADY_CENTER_EMAIL) must be an email address, not %q", c.CenterEmail))
+		}
+	}
+	if n := utf8.RuneCountInString(c.CenterPhone); n == 0 || n > 40 {
+		errs = append(errs, fmt.Errorf("--center-phone (DXREADY_CENTER_PHONE) must be 1 to 40 characters, not %q", c.CenterPhone))
 	}
 	if c.BaseURL != "" {
 		if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

@@ -35,6 +35,8 @@ func TestSettingsThatDoNotParseStopTheStart(t *testing.T) {
 		{"trusted proxies", []string{"DXREADY_TRUSTED_PROXIES", "10.0.0.0/33"}, nil, []string{"DXREADY_TRUSTED_PROXIES", "10.0.0.0/33"}},
 		{"flag trusted proxies", nil, []string{"--trusted-proxies", "proxy.local"}, []string{"--trusted-proxies", "proxy.local"}},
 		{"metrics addr without port", nil, []string{"--metrics-addr", "127.0.0.1"}, []string{"--metrics-addr", `"127.0.0.1"`}},
+		{"center email", []string{"DXREADY_CENTER_EMAIL", "trung tâm"}, nil, []string{"DXREADY_CENTER_EMAIL", `"trung tâm"`}},
+		{"center phone empty", nil, []string{"--center-phone", ""}, []string{"--center-phone"}},
 		{"two at once", []string{"DXREADY_DEMO", "on", "DXREADY_DEMO_SEED", "x1"}, nil, []string{"DXREADY_DEMO=", "DXREADY_DEMO_SEED="}},
 	}
 	for _, tc := range cases {

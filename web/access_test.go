@@ -157,6 +157,7 @@ func accessMatrix(t *testing.T, e *env) map[string][]routeCase {
 	firmLinks := access{"anonymous": login, "firm": 404, "lead": 404, "advisor": 404, "admin": 404}
 	return map[string][]routeCase{
 		"GET /":                            {{"/", all(200)}},
+		"GET /contact":                     {{"/contact", all(200)}},
 		"GET /healthz":                     {{"/healthz", all(200)}},
 		"GET /static/*":                    {{e.web.assets.URL("css/app.css"), all(200)}, {"/static/x/nope.js", all(404)}},
 		"GET /register":                    {{"/register", all(200)}},

@@ -45,6 +45,9 @@ type Config struct {
 	// empty, http(s)://ListenAddr. Never a request's Host header, which
 	// the client chooses.
 	BaseURL string
+	// CenterPhone and CenterEmail are how people reach the Center's staff,
+	// on the contact page (empty: not shown).
+	CenterPhone, CenterEmail string
 	// ListenAddr is the configured listen address (--addr), the links'
 	// host when BaseURL is empty; empty: 127.0.0.1:8080.
 	ListenAddr string
