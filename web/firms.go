@@ -18,6 +18,10 @@ type firmViewPage struct {
 	// The registry's contact, where a claim code goes: for the Center,
 	// which decides claims, and nobody else.
 	RegistryEmail, RegistryPhone string
+	// Users: the firm's accounts and their claims, for the Center only
+	// (ShowUsers), which decides claims and transfers.
+	Users     []firmUserView
+	ShowUsers bool
 }
 
 // firmView shows any firm's registry record to whoever Can view it. A firm
@@ -50,10 +54,17 @@ func (s *Server) firmView(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if auth.Can(u, auth.ActClaimsDecide, auth.Target{}) {
+		// The Center sees who holds the firm and who claims it, to decide
+		// claims and to see the effect of a transfer.
 		if p.RegistryEmail, p.RegistryPhone, err = s.store.RegistryContact(r.Context(), id); err != nil {
 			s.fail(w, r, err)
 			return
 		}
+		if p.Users, err = s.firmUsers(r.Context(), id); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		p.ShowUsers = true
 	}
 	// A read of the contact person (personal data) is recorded first; if
 	// that fails, the page is not shown.
