@@ -108,7 +108,7 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 			var err error
 			sess, u, err = s.store.SessionUser(r.Context(), hash[:])
 			if errors.Is(err, store.ErrNotFound) {
-				s.clearSessionCookie(w)
+				s.sessionEnded(w)
 				next.ServeHTTP(w, r)
 				return
 			}
@@ -130,7 +130,7 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 		}
 		if now.After(sess.ExpiresAt) {
 			s.sessions.drop(hash[:])
-			s.clearSessionCookie(w)
+			s.sessionEnded(w)
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -167,6 +167,16 @@ func (s *Server) setLangCookie(w http.ResponseWriter, l string) {
 }
 
 // requireSignIn sends anonymous visitors to the login page, then back.
+// sessionEnded forgets a browser's session that is no longer valid (it
+// expired, was signed out elsewhere, or ended when the password, the
+// access or the account changed) and says so on the next page, which is
+// the sign-in page when the request needed one: nobody is sent there
+// without a word.
+func (s *Server) sessionEnded(w http.ResponseWriter) {
+	s.clearSessionCookie(w)
+	s.setFlash(w, "flash.session_ended")
+}
+
 func (s *Server) requireSignIn(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if currentUser(r) == nil {
