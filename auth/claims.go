@@ -52,24 +52,33 @@ func ValidStatedRole(r string) bool {
 // Claim code rules. A code has 8 digits (10^8 values); each allows
 // MaxCodeAttempts wrong guesses and lives CodeTTL; at most MaxCodesPerDay
 // are sent for one claim in 24 hours, so a claimant gets at most 15
-// guesses a day: a chance of about 1 in 6.7 million.
+// guesses a day: a chance of about 1 in 6.7 million. Any number of
+// accounts may claim one firm, so its registry mailbox also gets at most
+// MaxCodesPerFirmPerDay codes in 24 hours across all its claims (two
+// claimants' full days): past that, claimants ask the Center or a verified
+// colleague, which a squatter cannot block. A code goes only to a claimant
+// whose own address is confirmed (ErrClaimantUnconfirmed): the mail names
+// that address as who asked.
 const (
-	CodeDigits      = 8
-	CodeTTL         = 24 * time.Hour
-	MaxCodeAttempts = 5
-	MaxCodesPerDay  = 3
+	CodeDigits            = 8
+	CodeTTL               = 24 * time.Hour
+	MaxCodeAttempts       = 5
+	MaxCodesPerDay        = 3
+	MaxCodesPerFirmPerDay = 6
 )
 
 // Claim problems, as i18n message IDs.
 const (
-	ErrCodeWrong       Problem = "error.claim.code_wrong"
-	ErrCodeExpired     Problem = "error.claim.code_expired"
-	ErrCodeSpent       Problem = "error.claim.code_spent" // too many wrong guesses, or already used
-	ErrCodeNone        Problem = "error.claim.code_none"
-	ErrCodeLimit       Problem = "error.claim.code_limit"
-	ErrReasonRequired  Problem = "error.claim.reason_required"
-	ErrStatedRole      Problem = "error.claim.stated_role"
-	ErrNoRegistryEmail Problem = "error.claim.no_registry_email"
+	ErrCodeWrong           Problem = "error.claim.code_wrong"
+	ErrCodeExpired         Problem = "error.claim.code_expired"
+	ErrCodeSpent           Problem = "error.claim.code_spent" // too many wrong guesses, or already used
+	ErrCodeNone            Problem = "error.claim.code_none"
+	ErrCodeLimit           Problem = "error.claim.code_limit"
+	ErrFirmCodeLimit       Problem = "error.claim.firm_code_limit" // MaxCodesPerFirmPerDay across the firm's claims
+	ErrClaimantUnconfirmed Problem = "error.claim.email_unconfirmed"
+	ErrReasonRequired      Problem = "error.claim.reason_required"
+	ErrStatedRole          Problem = "error.claim.stated_role"
+	ErrNoRegistryEmail     Problem = "error.claim.no_registry_email"
 )
 
 // NewClaimCode returns a uniformly random code of CodeDigits digits.

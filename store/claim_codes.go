@@ -15,9 +15,8 @@ import (
 // carries it, to the firm's registry address, all in one transaction:
 // the address is read here, so no caller can send a code elsewhere. Older
 // codes of the claim stop working. It returns the address; the problems
-// auth.ErrNoRegistryEmail and auth.ErrCodeLimit (MaxCodesPerDay in the
-// last 24 hours); ErrClaimClosed or ErrNotFound for a claim that is not
-// userID's open one.
+// are codeBlock's and auth.ErrNoRegistryEmail; ErrClaimClosed or
+// ErrNotFound for a claim that is not userID's open one.
 func (s *Store) SendClaimCode(ctx context.Context, claimID, userID int64, hash []byte, m *Message) (string, error) {
 	var to string
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -33,13 +32,8 @@ func (s *Store) SendClaimCode(ctx context.Context, claimID, userID int64, hash [
 		if err != nil {
 			return mapErr("registry email", err)
 		}
-		var sent int
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM claim_codes WHERE claim_id = ? AND created_at > ?",
-			claimID, now.Add(-24*time.Hour)).Scan(&sent); err != nil {
+		if err := codeBlock(ctx, tx, c, now); err != nil {
 			return err
-		}
-		if sent >= auth.MaxCodesPerDay {
-			return auth.ErrCodeLimit
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE claim_codes SET expires_at = ? WHERE claim_id = ? AND expires_at > ?", now, claimID, now); err != nil {
 			return mapErr("expire older codes", err)
@@ -50,19 +44,49 @@ func (s *Store) SendClaimCode(ctx context.Context, claimID, userID int64, hash [
 			return mapErr("claim code", err)
 		}
 		codeID, _ := res.LastInsertId()
-		m.To, m.DedupeKey = to, fmt.Sprintf("claim-code:%d", codeID)
+		m.Kind, m.To, m.DedupeKey = KindClaimCode, to, fmt.Sprintf("claim-code:%d", codeID)
 		return queue(ctx, tx, m, now)
 	})
 	return to, err
 }
 
-// CodeCapacity says whether open claim claimID may be sent another code
-// now (fewer than auth.MaxCodesPerDay in the last 24 hours).
-func (s *Store) CodeCapacity(ctx context.Context, claimID int64) (bool, error) {
-	var sent int
-	err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM claim_codes WHERE claim_id = ? AND created_at > ?",
-		claimID, s.now().Add(-24*time.Hour)).Scan(&sent)
-	return sent < auth.MaxCodesPerDay, mapErr("codes sent", err)
+// rowQuerier is a *sql.DB or a *sql.Tx.
+type rowQuerier interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}
+
+// codeBlock is why no code may be sent for claim c now, or nil: the
+// claimant's own address is not confirmed (auth.ErrClaimantUnconfirmed:
+// the code mail names it as who asked); the claim had auth.MaxCodesPerDay
+// in the last 24 hours (auth.ErrCodeLimit); or the firm had
+// auth.MaxCodesPerFirmPerDay across all its claims, whatever their state
+// (auth.ErrFirmCodeLimit), so that many accounts claiming one firm cannot
+// flood its registry mailbox.
+func codeBlock(ctx context.Context, q rowQuerier, c Claim, now time.Time) error {
+	var confirmed bool
+	var claimSent, firmSent int
+	err := q.QueryRowContext(ctx, `SELECT
+		(SELECT email_verified_at IS NOT NULL FROM users WHERE id = ?),
+		(SELECT COUNT(*) FROM claim_codes WHERE claim_id = ? AND created_at > ?),
+		(SELECT COUNT(*) FROM claim_codes JOIN claims ON claims.id = claim_codes.claim_id WHERE claims.firm_id = ? AND claim_codes.created_at > ?)`,
+		c.UserID, c.ID, now.Add(-24*time.Hour), c.FirmID, now.Add(-24*time.Hour)).Scan(&confirmed, &claimSent, &firmSent)
+	switch {
+	case err != nil:
+		return mapErr("codes sent", err)
+	case !confirmed:
+		return auth.ErrClaimantUnconfirmed
+	case claimSent >= auth.MaxCodesPerDay:
+		return auth.ErrCodeLimit
+	case firmSent >= auth.MaxCodesPerFirmPerDay:
+		return auth.ErrFirmCodeLimit
+	}
+	return nil
+}
+
+// CodeBlock says why open claim c may not be sent another code now
+// (codeBlock's problems), or nil when it may.
+func (s *Store) CodeBlock(ctx context.Context, c *Claim) error {
+	return codeBlock(ctx, s.r, *c, s.now())
 }
 
 // HasLiveCode says whether open claim claimID has a code that may still

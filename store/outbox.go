@@ -66,9 +66,14 @@ func queue(ctx context.Context, tx *sql.Tx, m *Message, now time.Time) error {
 // of an account that is not verified and m is not its verification link:
 // until its owner proved the address is theirs, it may be someone else's,
 // and nothing about the account may reach it. Addresses that are no
-// account's (a firm's contact, the registry's) are not concerned.
+// account's (a firm's contact, the registry's) are not concerned, and nor
+// is a claim code (KindClaimCode): it goes to the firm's address in the
+// official registry and is about the firm, not about any account. Anyone
+// can register an account with a firm's public address and leave it
+// unconfirmed; were the code held back, that would stop the firm's codes
+// for good (and refuse the owner whose own account uses that address).
 func unverifiedRecipient(ctx context.Context, tx *sql.Tx, m *Message) error {
-	if m.Kind == KindVerifyEmail {
+	if m.Kind == KindVerifyEmail || m.Kind == KindClaimCode {
 		return nil
 	}
 	var unverified bool

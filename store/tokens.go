@@ -13,9 +13,15 @@ import (
 )
 
 // KindVerifyEmail is the kind of the message carrying an address's
-// verification link: the only message the outbox takes for an address
-// whose account is not verified.
+// verification link: the only message about an account that the outbox
+// takes for an address whose account is not verified.
 const KindVerifyEmail = "account.verify"
+
+// KindClaimCode is the kind of the message carrying a claim code to a
+// firm's registry address (SendClaimCode). It is addressed to the firm,
+// not to an account, so the unverified-account rule does not concern it
+// (unverifiedRecipient).
+const KindClaimCode = "claims.code"
 
 // Link is a single-use link about to be issued to a user: what it is for,
 // the SHA-256 of its token (the token itself is never stored), and the

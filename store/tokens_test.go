@@ -41,8 +41,8 @@ func newUnverified(t *testing.T, s *store.Store, fx *storetest.Fixtures, email, 
 
 // Only the verification link reaches an unverified address; whatever else
 // the portal tries to send it is refused, in every spelling of the
-// address, until the link is followed. Addresses that are no account's
-// are not concerned.
+// address, until the link is followed. Addresses that are no account's,
+// and claim codes (to a firm's registry address), are not concerned.
 func TestOutboxRefusesUnverifiedRecipients(t *testing.T) {
 	s, fx := storetest.Open(t)
 	u := newUnverified(t, s, fx, "moi@example.vn", "tok-1")
@@ -59,6 +59,12 @@ func TestOutboxRefusesUnverifiedRecipients(t *testing.T) {
 	m := &store.Message{Kind: "member_invite", DedupeKey: "i", To: "contact@example.vn", Lang: "vi", Subject: "s", Body: "b"}
 	if err := s.Queue(ctx, m); err != nil {
 		t.Fatalf("a message to an address without an account: %v", err)
+	}
+	// A claim code goes to a firm's registry address, whoever registered
+	// an account with it: it is about the firm, not that account.
+	m = &store.Message{Kind: store.KindClaimCode, DedupeKey: "c", To: " MOI@Example.VN ", Lang: "vi", Subject: "s", Body: "b"}
+	if err := s.Queue(ctx, m); err != nil {
+		t.Fatalf("a claim code to a registry address that an unverified account took: %v", err)
 	}
 	if _, err := s.VerifyEmail(ctx, hashOf("tok-1")); err != nil {
 		t.Fatal(err)

@@ -21,6 +21,8 @@ type claimPage struct {
 	Claim       *store.Claim
 	MaskedEmail string // the registry's address, masked; "" when it has none
 	CanSend     bool   // another code may be sent now
+	Unconfirmed bool   // no code until the claimant confirms their own address
+	FirmLimit   bool   // the firm had its codes for the day, across its claims
 	HasCode     bool   // a sent code may still be entered
 	Problem     string // message ID
 	Form        *form
@@ -56,8 +58,13 @@ func (s *Server) renderClaim(w http.ResponseWriter, r *http.Request, status int,
 		if c.RegistryEmail != "" {
 			p.MaskedEmail = auth.MaskEmail(c.RegistryEmail)
 		}
-		if p.CanSend, err = s.store.CodeCapacity(r.Context(), c.ID); err == nil {
+		block := s.store.CodeBlock(r.Context(), c)
+		var bp auth.Problem
+		if block == nil || errors.As(block, &bp) {
+			p.CanSend, p.Unconfirmed, p.FirmLimit = block == nil, bp == auth.ErrClaimantUnconfirmed, bp == auth.ErrFirmCodeLimit
 			p.HasCode, err = s.store.HasLiveCode(r.Context(), c.ID)
+		} else {
+			err = block
 		}
 		if err != nil {
 			s.fail(w, r, err)
@@ -68,7 +75,10 @@ func (s *Server) renderClaim(w http.ResponseWriter, r *http.Request, status int,
 }
 
 // claimCodePost sends a new code to the firm's registry address, in the
-// claimant's language; the code is never shown here.
+// claimant's language; the code is never shown here. The message names
+// only the claimant's confirmed address (the store sends none for an
+// unconfirmed one) and tells the reader never to pass the code on, so it
+// cannot serve as a lure for getting the code handed over.
 func (s *Server) claimCodePost(w http.ResponseWriter, r *http.Request) {
 	c, err := s.ownClaim(r)
 	if err != nil {
@@ -78,25 +88,40 @@ func (s *Server) claimCodePost(w http.ResponseWriter, r *http.Request) {
 	u := currentUser(r)
 	code := auth.NewClaimCode()
 	loc := s.bundle.For(u.Lang)
-	m := &store.Message{Kind: "claims.code", Lang: loc.Lang, CreatedBy: u.ID,
+	m := &store.Message{Kind: store.KindClaimCode, Lang: loc.Lang, CreatedBy: u.ID,
 		Subject: loc.T("mail.claims.code.subject", "Firm", c.FirmName),
-		Body: loc.T("mail.claims.code.body", "Firm", c.FirmName, "TaxCode", c.TaxCode, "Name", u.Name, "Email", u.Email,
-			"Code", code, "Hours", int(auth.CodeTTL.Hours()))}
+		Body: loc.T("mail.claims.code.body", "Firm", c.FirmName, "TaxCode", c.TaxCode, "Email", u.Email,
+			"Code", code, "Hours", int(auth.CodeTTL.Hours()), "Link", s.linkBase()+"/")}
 	_, err = s.store.SendClaimCode(r.Context(), c.ID, u.ID, auth.HashClaimCode(c.ID, code), m)
+	if err == nil {
+		s.redirect(w, r, "/profile", "flash.claim_code_sent")
+		return
+	}
+	s.claimCodeRefused(w, r, c, err)
+}
+
+// claimCodeRefused answers a code that was not sent with the claim page
+// saying why (never a 500 for a refusal), and logs what staff may want to
+// see: a firm's cap reached, a message the outbox refused.
+func (s *Server) claimCodeRefused(w http.ResponseWriter, r *http.Request, c *store.Claim, err error) {
 	var p auth.Problem
 	switch {
 	case errors.As(err, &p):
 		st := http.StatusUnprocessableEntity
-		if p == auth.ErrCodeLimit {
+		if p == auth.ErrCodeLimit || p == auth.ErrFirmCodeLimit {
 			st = http.StatusTooManyRequests
+		}
+		if p == auth.ErrFirmCodeLimit {
+			s.log.Warn("claim code refused: the firm's daily cap is reached", "firm", c.FirmID, "claim", c.ID)
 		}
 		s.renderClaim(w, r, st, string(p), newForm())
 	case errors.Is(err, store.ErrClaimClosed):
 		s.renderClaim(w, r, http.StatusConflict, "error.claim.closed", newForm())
-	case err != nil:
-		s.fail(w, r, err)
+	case errors.Is(err, store.ErrUnverifiedRecipient):
+		s.log.Error("claim code refused by the outbox", "firm", c.FirmID, "claim", c.ID, "err", err)
+		s.renderClaim(w, r, http.StatusConflict, "error.claim.code_not_sent", newForm())
 	default:
-		s.redirect(w, r, "/profile", "flash.claim_code_sent")
+		s.fail(w, r, err)
 	}
 }
 

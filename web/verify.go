@@ -19,8 +19,10 @@ import (
 
 // Email verification. Every new account gets a single-use link to its
 // address (store.Link, queued with the account in one transaction); until
-// it is followed, the outbox sends the address nothing else
-// (store.ErrUnverifiedRecipient). An unverified account may otherwise do
+// it is followed, the outbox sends the address nothing else about the
+// account (store.ErrUnverifiedRecipient; a claim code to a firm's registry
+// address is the firm's, store.KindClaimCode), and no claim code goes for
+// the account's own claim (auth.ErrClaimantUnconfirmed). An unverified account may otherwise do
 // what it did before: sign in, complete its profile, take the survey. What
 // it cannot receive is mail, so a mistyped or borrowed address learns
 // nothing of the account, and a banner on every page says so and links to
@@ -190,19 +192,24 @@ func (s *Server) linkFail(w http.ResponseWriter, r *http.Request, err error, pur
 }
 
 // accountVerifyPost sends the signed-in user's verification link again,
-// at most auth.LinksPerDay a day and one every auth.LinkGap.
+// at most auth.LinksPerDay a day and one every auth.LinkGap, and goes back
+// to next (a local path: the claim page offers it too) or /account.
 func (s *Server) accountVerifyPost(w http.ResponseWriter, r *http.Request) {
 	u := currentUser(r)
+	back := "/account"
+	if next := r.PostFormValue("next"); next != "" {
+		back = safeNext(next)
+	}
 	if u.EmailVerified {
-		s.redirect(w, r, "/account", "flash.email_verified")
+		s.redirect(w, r, back, "flash.email_verified")
 		return
 	}
 	switch err := s.sendLink(r.Context(), u, auth.LinkVerify, u.ID); {
 	case errors.Is(err, store.ErrLinkThrottled):
-		s.redirect(w, r, "/account", "flash.verify_wait")
+		s.redirect(w, r, back, "flash.verify_wait")
 	case err != nil:
 		s.fail(w, r, err)
 	default:
-		s.redirect(w, r, "/account", "flash.verify_sent")
+		s.redirect(w, r, back, "flash.verify_sent")
 	}
 }
