@@ -67,6 +67,7 @@ type startPage struct {
 	page
 	Name, Description, Basis string
 	Questions                int
+	Private                  bool // an open claim's draft: the claimant's own until verified
 }
 
 // assessmentStart resumes the firm's draft at the step holding its first
@@ -95,7 +96,8 @@ func (s *Server) assessmentStart(w http.ResponseWriter, r *http.Request) {
 	}
 	l := lang(r)
 	s.render(w, r, http.StatusOK, "assessment_start", startPage{page: s.newPage(w, r, "page.assessment.title"),
-		Name: in.Name.In(l), Description: in.Description.In(l), Basis: in.Basis.In(l), Questions: len(in.Questions())})
+		Name: in.Name.In(l), Description: in.Description.In(l), Basis: in.Basis.In(l), Questions: len(in.Questions()),
+		Private: owner != 0})
 }
 
 // assessmentStartPost starts a draft on the latest instrument (or finds the

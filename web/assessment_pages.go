@@ -38,7 +38,8 @@ type stepPage struct {
 	Total       int
 	Instrument  string
 	Description string
-	Missing     int // unanswered questions on a checked step
+	Missing     int  // unanswered questions on a checked step
+	Private     bool // an open claim's draft: the claimant's own until verified
 }
 
 // progress counts the applicable questions and those answered.
@@ -134,7 +135,8 @@ func (s *Server) newStepPage(w http.ResponseWriter, r *http.Request, ac *assessm
 	l := lang(r)
 	pl := ac.in.Pillars[pi]
 	p := stepPage{page: s.newPage(w, r, "page.assessment.title"), ResponseID: ac.resp.ID, Step: pi + 1, Steps: len(ac.in.Pillars),
-		PillarName: pl.Name.In(l), PillarDesc: pl.Description.In(l), Instrument: ac.in.Name.In(l), Description: ac.in.Description.In(l)}
+		PillarName: pl.Name.In(l), PillarDesc: pl.Description.In(l), Instrument: ac.in.Name.In(l), Description: ac.in.Description.In(l),
+		Private: auth.DraftOwner(currentUser(r)) != 0}
 	p.Answered, p.Total = progress(ac.in, ac.resp)
 	for i := range pl.Questions {
 		q := &pl.Questions[i]
@@ -212,6 +214,7 @@ type reviewPage struct {
 	Problem    string
 	Changes    []changeView // who changed what, newest first
 	CanSubmit  bool         // false for an open claim: the draft waits for verification
+	Private    bool         // an open claim's draft: its changes are the claimant's alone
 }
 
 // recentChanges is how many answer changes the review page lists.
@@ -253,7 +256,8 @@ func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, status int
 func (s *Server) newReviewPage(w http.ResponseWriter, r *http.Request, ac *assessmentCtx) reviewPage {
 	l := lang(r)
 	p := reviewPage{page: s.newPage(w, r, "page.assessment_review.title"), ResponseID: ac.resp.ID, Version: ac.resp.Version(),
-		CanSubmit: auth.Can(currentUser(r), auth.ActAssessmentSubmit, auth.Target{FirmID: ac.resp.FirmID})}
+		CanSubmit: auth.Can(currentUser(r), auth.ActAssessmentSubmit, auth.Target{FirmID: ac.resp.FirmID}),
+		Private:   auth.DraftOwner(currentUser(r)) != 0}
 	p.Answered, p.Total = progress(ac.in, ac.resp)
 	for _, q := range ac.in.Unanswered(ac.resp.Profile, ac.resp.Answers) {
 		pl, _ := ac.in.Pillar(q.Pillar())

@@ -149,7 +149,8 @@ func TestStrangerWithATaxCodeSeesOnlyTheName(t *testing.T) {
 
 // A claimant answers a draft of their own, never the firm's shared one,
 // and cannot submit it: the draft is kept, and the review page says it
-// can be submitted once the claim is verified. Approved by a colleague,
+// can be submitted once the claim is verified. The pages say the draft is
+// theirs alone, never that they share the firm's. Approved by a colleague,
 // they join the firm's shared draft.
 func TestClaimantDraftIsTheirOwnAndWaits(t *testing.T) {
 	e := newEnv(t)
@@ -161,7 +162,11 @@ func TestClaimantDraftIsTheirOwnAndWaits(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := registerAs(t, e, "3709000012", "", "la@example.vn", "vi")
-	must(t, c.get("/assessment"), http.StatusOK, `id="begin-assessment"`) // not the colleague's draft
+	r := c.get("/assessment")
+	must(t, r, http.StatusOK, `id="begin-assessment"`, `id="draft-private-note"`, "của riêng bạn") // not the colleague's draft
+	if contains(r.body, "Mọi người dùng của doanh nghiệp cùng làm một bài") {
+		t.Fatal("the start page tells a claimant they share the firm's assessment")
+	}
 	for _, path := range []string{"/step/1", "/review"} {
 		must(t, c.get(fmt.Sprintf("/assessment/%d%s", shared, path)), http.StatusNotFound)
 	}
@@ -171,6 +176,7 @@ func TestClaimantDraftIsTheirOwnAndWaits(t *testing.T) {
 		t.Fatal("the claimant was given the firm's shared draft")
 	}
 	must(t, colleague.get(fmt.Sprintf("/assessment/%d/step/1", own)), http.StatusNotFound)
+	must(t, c.get(fmt.Sprintf("/assessment/%d/step/1", own)), http.StatusOK, `id="draft-private"`)
 	claimant, _ := e.st.FindUserByEmail(ctx, "la@example.vn")
 	answers := map[string]survey.Answer{}
 	for _, q := range in.Questions() {
@@ -179,9 +185,9 @@ func TestClaimantDraftIsTheirOwnAndWaits(t *testing.T) {
 	if err := e.st.SaveAnswers(ctx, own, e.fx.GoDuc.ID, answers, claimant.ID); err != nil {
 		t.Fatal(err)
 	}
-	r := c.get(fmt.Sprintf("/assessment/%d/review", own))
-	must(t, r, http.StatusOK, `id="submit-after-claim"`)
-	if contains(r.body, `id="submit-assessment"`) {
+	r = c.get(fmt.Sprintf("/assessment/%d/review", own))
+	must(t, r, http.StatusOK, `id="submit-after-claim"`, "Thay đổi gần đây của bạn")
+	if contains(r.body, `id="submit-assessment"`) || contains(r.body, "mọi người dùng của doanh nghiệp") {
 		t.Fatal("the review page offers a claimant to submit")
 	}
 	d, err := e.st.FindResponse(ctx, own)
@@ -200,6 +206,9 @@ func TestClaimantDraftIsTheirOwnAndWaits(t *testing.T) {
 		t.Fatalf("after approval /assessment = %d %s", r.status, r.header.Get("Location"))
 	}
 	must(t, c.get("/profile"), http.StatusOK, `id="firm-size"`)
+	if r := c.get(fmt.Sprintf("/assessment/%d/step/1", shared)); r.status != http.StatusOK || contains(r.body, `id="draft-private"`) {
+		t.Fatalf("the verified user's step page: %d, private note shown = %v", r.status, contains(r.body, `id="draft-private"`))
+	}
 }
 
 // A second claim on a firm with a verified user tells that user, in their
