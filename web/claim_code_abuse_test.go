@@ -102,7 +102,7 @@ func TestClaimCodesCappedPerFirm(t *testing.T) {
 	if n := registryCodes(t, e, "lienhe@noithat.vn"); n != auth.MaxCodesPerFirmPerDay || sent != n {
 		t.Fatalf("the registry address got %d codes (%d answered as sent), cap %d", n, sent, auth.MaxCodesPerFirmPerDay)
 	}
-	must(t, last.get("/profile?lang=en"), http.StatusOK, `id="firm-code-limit"`, `id="way-colleague"`, `id="way-center"`)
+	must(t, last.get("/profile?lang=en"), http.StatusOK, `id="firm-code-limit"`, `id="way-colleague"`, `id="way-center"`, `decides. <a href="/contact">`)
 	if r := last.get("/profile"); contains(r.body, `id="send-code"`) {
 		t.Fatal("the page offers a code past the firm's cap")
 	}
@@ -139,8 +139,8 @@ func TestClaimCodeMailIsNoLure(t *testing.T) {
 		t.Fatalf("an unconfirmed claimant had %d codes sent", n)
 	}
 	want := map[string][]string{
-		"en": {"type it themselves", "Never give this code to anyone", "never asks for it", "ignore this message", "http"},
-		"vi": {"tự nhập mã", "Không bao giờ đưa mã này", "không bao giờ hỏi mã", "bỏ qua thư này", "http"},
+		"en": {"type it themselves", "Never give this code to anyone", "never asks for it", "ignore this message", "/contact"},
+		"vi": {"tự nhập mã", "Không bao giờ đưa mã này", "không bao giờ hỏi mã", "bỏ qua thư này", "/contact"},
 	}
 	for lang, phrases := range want {
 		addr := "nv-" + lang + "@example.vn"

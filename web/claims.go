@@ -91,7 +91,7 @@ func (s *Server) claimCodePost(w http.ResponseWriter, r *http.Request) {
 	m := &store.Message{Kind: store.KindClaimCode, Lang: loc.Lang, CreatedBy: u.ID,
 		Subject: loc.T("mail.claims.code.subject", "Firm", c.FirmName),
 		Body: loc.T("mail.claims.code.body", "Firm", c.FirmName, "TaxCode", c.TaxCode, "Email", u.Email,
-			"Code", code, "Hours", int(auth.CodeTTL.Hours()), "Link", s.linkBase()+"/")}
+			"Code", code, "Hours", int(auth.CodeTTL.Hours()), "Link", s.linkBase()+"/contact")}
 	_, err = s.store.SendClaimCode(r.Context(), c.ID, u.ID, auth.HashClaimCode(c.ID, code), m)
 	if err == nil {
 		s.redirect(w, r, "/profile", "flash.claim_code_sent")
