@@ -83,8 +83,8 @@ func revokeOthers(ctx context.Context, tx *sql.Tx, c Claim, d ClaimDecision, now
 		if _, err := tx.ExecContext(ctx, "UPDATE users SET firm_verified_at = NULL WHERE id = ?", u.ID); err != nil {
 			return nil, mapErr("revoke user", err)
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = ?", u.ID); err != nil {
-			return nil, mapErr("revoke sessions", err)
+		if err := endSignIns(ctx, tx, u.ID, nil); err != nil {
+			return nil, err
 		}
 		u.FirmVerified = false
 		out = append(out, u)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"time"
 
@@ -58,6 +59,20 @@ func (s *Store) TouchSession(ctx context.Context, tokenHash []byte, seen, expire
 func (s *Store) DeleteSession(ctx context.Context, tokenHash []byte) error {
 	_, err := s.w.ExecContext(ctx, "DELETE FROM sessions WHERE token_hash = ?", tokenHash)
 	return mapErr("delete session", err)
+}
+
+// endSignIns ends userID's sessions but keep (nil: all of them) and every
+// pending sign-in of theirs (a password step still waiting for its code),
+// in tx. Every change that ends a user's sessions for safety (a password
+// reset or change, disabling, a revoked claim, the command line's reset of
+// two-step sign-in) calls it, so a sign-in begun before the change cannot
+// finish after it; TestSessionsEndOnlyInEndSignIns keeps it so.
+func endSignIns(ctx context.Context, tx *sql.Tx, userID int64, keep []byte) error {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ?", userID, keep); err != nil {
+		return mapErr("end sessions", err)
+	}
+	_, err := tx.ExecContext(ctx, "DELETE FROM signin_pending WHERE user_id = ?", userID)
+	return mapErr("end pending sign-ins", err)
 }
 
 // DeleteExpiredSessions removes sessions past their expiry and returns how many.

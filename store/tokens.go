@@ -207,7 +207,8 @@ func (s *Store) ChangePassword(ctx context.Context, id int64, pwHash string, kee
 }
 
 // setPassword stores u's new password hash, spends its reset links, ends
-// its sessions but keep, queues notice and writes audit, in tx.
+// its sessions but keep and its pending sign-ins, queues notice and
+// writes audit, in tx.
 func (s *Store) setPassword(ctx context.Context, tx *sql.Tx, u *auth.User, pwHash string, keep []byte, notice *Message, audit []AuditEntry, now time.Time) error {
 	if _, err := tx.ExecContext(ctx, "UPDATE users SET password_hash = ? WHERE id = ?", pwHash, u.ID); err != nil {
 		return mapErr("set password", err)
@@ -215,8 +216,8 @@ func (s *Store) setPassword(ctx context.Context, tx *sql.Tx, u *auth.User, pwHas
 	if err := spendLinks(ctx, tx, u.ID, auth.LinkReset, now); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ?", u.ID, keep); err != nil {
-		return mapErr("end sessions", err)
+	if err := endSignIns(ctx, tx, u.ID, keep); err != nil {
+		return err
 	}
 	if notice != nil {
 		notice.To = u.Email

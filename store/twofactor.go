@@ -177,8 +177,8 @@ func (s *Store) RemoveTOTP(ctx context.Context, userID, step int64, audit ...Aud
 			if err := acceptStep(ctx, tx, userID, step); err != nil {
 				return err
 			}
-		} else if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = ?", userID); err != nil {
-			return mapErr("remove totp", err)
+		} else if err := endSignIns(ctx, tx, userID, nil); err != nil {
+			return err
 		}
 		for _, q := range []string{"DELETE FROM totp_secrets WHERE user_id = ?", "DELETE FROM recovery_codes WHERE user_id = ?",
 			"DELETE FROM signin_pending WHERE user_id = ?", "UPDATE users SET two_factor = 0 WHERE id = ?"} {

@@ -117,24 +117,27 @@ func scanUsers(rows *sql.Rows, err error, what string) ([]*auth.User, error) {
 
 // SetUserStatus changes a user's status. With firmID non-zero it only
 // changes a user of that firm (so a firm user cannot approve strangers);
-// otherwise ErrNotFound.
+// otherwise ErrNotFound. Any status but active ends the user's sessions
+// and pending sign-ins.
 func (s *Store) SetUserStatus(ctx context.Context, id, firmID int64, st auth.Status) error {
 	q, args := "UPDATE users SET status = ? WHERE id = ?", []any{string(st), id}
 	if firmID != 0 {
 		q += " AND firm_id = ?"
 		args = append(args, firmID)
 	}
-	res, err := s.w.ExecContext(ctx, q, args...)
-	if err != nil {
-		return mapErr("set user status", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("store: set user %d status: %w", id, ErrNotFound)
-	}
-	if st != auth.StatusActive {
-		_, err = s.w.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = ?", id)
-	}
-	return mapErr("set user status", err)
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, q, args...)
+		if err != nil {
+			return mapErr("set user status", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("store: set user %d status: %w", id, ErrNotFound)
+		}
+		if st != auth.StatusActive {
+			return endSignIns(ctx, tx, id, nil)
+		}
+		return nil
+	})
 }
 
 // SetUserLang remembers a user's language for messages sent to them.
