@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base32"
+	"errors"
 	"strings"
 	"time"
 
@@ -26,10 +27,15 @@ const (
 // codes until the window ends. With three valid codes at any moment
 // (TOTPSkew), someone who has the password gets 20 tries a day at
 // 3 in 10^6: about 2% a year, and every try costs a password sign-in.
+// Every try is counted before its code is checked (CountCodeTry), so tries
+// sent in parallel cannot pass the limits together, and a user has at most
+// MaxPendingSignIns open (a new one replaces the oldest), so the password
+// does not buy many sign-ins to guess on at once.
 const (
 	MaxCodeTries      = 5
 	MaxCodeFailures   = 20
 	CodeFailureWindow = 24 * time.Hour
+	MaxPendingSignIns = 3
 )
 
 // RecoveryCodeCount is how many recovery codes an enrolment gives.
@@ -37,11 +43,27 @@ const RecoveryCodeCount = 10
 
 // Two-factor problems, as i18n message IDs.
 const (
-	ErrTOTPWrong    Problem = "error.twofactor.code_wrong"
-	ErrCodeReplayed Problem = "error.twofactor.code_used"
-	ErrCodeMissing  Problem = "error.twofactor.code_missing"
-	ErrCodeTooMany  Problem = "error.twofactor.too_many"
+	ErrTOTPWrong   Problem = "error.twofactor.code_wrong"
+	ErrCodeMissing Problem = "error.twofactor.code_missing"
+	ErrCodeTooMany Problem = "error.twofactor.too_many"
 )
+
+// ErrCodeReplayed is a code that was right at a step used already. It is
+// no Problem of its own: the user is told ErrTOTPWrong (CodeProblem), for
+// "used already" would tell someone guessing that their guess was the code
+// of a recent step.
+var ErrCodeReplayed = errors.New("auth: totp code of a step used already")
+
+// CodeProblem is what the user is told about err from checking a code:
+// the Problem itself, or ErrTOTPWrong for a replayed code (replayed is then
+// true, for the log). ok is false for any other error.
+func CodeProblem(err error) (p Problem, replayed, ok bool) {
+	if errors.Is(err, ErrCodeReplayed) {
+		return ErrTOTPWrong, true, true
+	}
+	ok = errors.As(err, &p)
+	return p, false, ok
+}
 
 var totpOpts = totp.ValidateOpts{Period: uint(TOTPPeriod / time.Second), Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
 
@@ -78,7 +100,7 @@ func TOTPCode(secret string, t time.Time) (string, error) {
 // used already: a code works once (ErrCodeReplayed). Spaces and dashes in
 // the code are ignored; anything else that is not six digits is wrong.
 func CheckTOTP(secret, code string, now time.Time, lastStep int64) (int64, error) {
-	code = strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(code))
+	code = cleanCode(code)
 	if code == "" {
 		return 0, ErrCodeMissing
 	}
@@ -104,6 +126,14 @@ func CheckTOTP(secret, code string, now time.Time, lastStep int64) (int64, error
 		return 0, ErrCodeReplayed
 	}
 	return matched, nil
+}
+
+// CodeMissing reports whether code is empty once the spaces and dashes
+// people type into codes are dropped: nothing to check, so no try to count.
+func CodeMissing(code string) bool { return cleanCode(code) == "" }
+
+func cleanCode(code string) string {
+	return strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(code))
 }
 
 // TwoFactorOffered reports whether role may use two-factor sign-in. Firm
@@ -139,6 +169,22 @@ func CanDisableTwoFactor(u *User) bool {
 // codes since the window opened at since may try no more at now.
 func CodeFailuresExhausted(failures int, since, now time.Time) bool {
 	return failures >= MaxCodeFailures && now.Before(since.Add(CodeFailureWindow))
+}
+
+// CountCodeTry counts one code try against an account that has had
+// failures tries since its window opened at since (zero: never): it
+// returns the new count and window start, or ErrCodeTooMany when the
+// account may try no more at now. The try counts before the code is
+// checked, whatever the code turns out to be; a right code then clears the
+// count.
+func CountCodeTry(failures int, since, now time.Time) (int, time.Time, error) {
+	if CodeFailuresExhausted(failures, since, now) {
+		return failures, since, ErrCodeTooMany
+	}
+	if since.IsZero() || !now.Before(since.Add(CodeFailureWindow)) {
+		return 1, now, nil
+	}
+	return failures + 1, since, nil
 }
 
 // recoveryAlphabet has no 0/o, 1/l/i: codes are read off paper.

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -111,6 +112,49 @@ func TestCodeFailuresExhausted(t *testing.T) {
 		if got := CodeFailuresExhausted(tc.failures, since, since.Add(tc.after)); got != tc.want {
 			t.Errorf("%d failures, %v later: %v, want %v", tc.failures, tc.after, got, tc.want)
 		}
+	}
+}
+
+// A try counts before its code is checked; the window opens at the first
+// and ends CodeFailureWindow later; at the limit nothing more counts.
+func TestCountCodeTry(t *testing.T) {
+	since := time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name      string
+		failures  int
+		since     time.Time
+		after     time.Duration
+		want      int
+		wantSince time.Time
+		wantErr   error
+	}{
+		{"first ever", 0, time.Time{}, 0, 1, since, nil},
+		{"in the window", 3, since, time.Hour, 4, since, nil},
+		{"the last one", MaxCodeFailures - 1, since, time.Hour, MaxCodeFailures, since, nil},
+		{"past the limit", MaxCodeFailures, since, time.Hour, MaxCodeFailures, since, ErrCodeTooMany},
+		{"window ended", MaxCodeFailures, since, CodeFailureWindow, 1, since.Add(CodeFailureWindow), nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			now := since.Add(tc.after)
+			n, start, err := CountCodeTry(tc.failures, tc.since, now)
+			if n != tc.want || !start.Equal(tc.wantSince) || err != tc.wantErr {
+				t.Fatalf("CountCodeTry(%d) = %d, %v, %v; want %d, %v, %v", tc.failures, n, start, err, tc.want, tc.wantSince, tc.wantErr)
+			}
+		})
+	}
+}
+
+// A replayed code is told as a wrong one, so a guesser cannot learn that a
+// guess was the code of a recent step.
+func TestCodeProblemHidesReplay(t *testing.T) {
+	if p, replayed, ok := CodeProblem(ErrCodeReplayed); p != ErrTOTPWrong || !replayed || !ok {
+		t.Fatalf("replayed: %q %v %v", p, replayed, ok)
+	}
+	if p, replayed, ok := CodeProblem(ErrCodeTooMany); p != ErrCodeTooMany || replayed || !ok {
+		t.Fatalf("too many: %q %v %v", p, replayed, ok)
+	}
+	if _, _, ok := CodeProblem(errors.New("disk")); ok {
+		t.Fatal("another error taken for a problem")
 	}
 }
 

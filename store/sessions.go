@@ -20,9 +20,14 @@ type Session struct {
 
 // CreateSession stores a new session.
 func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
-	_, err := s.w.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
-		sess.TokenHash, sess.UserID, sess.CreatedAt.UTC(), sess.LastSeenAt.UTC(), sess.ExpiresAt.UTC())
+	_, err := s.w.ExecContext(ctx, insertSession, sessionArgs(sess)...)
 	return mapErr("create session", err)
+}
+
+const insertSession = "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?)"
+
+func sessionArgs(sess *Session) []any {
+	return []any{sess.TokenHash, sess.UserID, sess.CreatedAt.UTC(), sess.LastSeenAt.UTC(), sess.ExpiresAt.UTC()}
 }
 
 // SessionUser returns the live session with tokenHash and its active user,

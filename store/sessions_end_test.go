@@ -46,6 +46,11 @@ func TestEndingSessionsEndsPendingSignIns(t *testing.T) {
 			if _, err := s.FindPendingSignIn(ctx, p.TokenHash); !errors.Is(err, store.ErrNotFound) {
 				t.Fatalf("the pending sign-in survived: %v", err)
 			}
+			now := fx.Clock.Now()
+			sess := &store.Session{TokenHash: []byte("s"), UserID: fx.Admin.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}
+			if err := s.FinishPendingSignIn(ctx, p.TokenHash, sess); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("finished an ended pending sign-in: %v", err)
+			}
 			if _, err := s.FindPendingSignIn(ctx, other.TokenHash); err != nil {
 				t.Fatalf("another user's pending sign-in went: %v", err)
 			}

@@ -2,7 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"time"
+
+	"dxready/auth"
 )
 
 // PendingSignIn is a browser whose password was right and whose second
@@ -11,18 +15,27 @@ type PendingSignIn struct {
 	TokenHash []byte
 	UserID    int64
 	Next      string // where to go once signed in
-	Failures  int    // wrong codes so far
+	Failures  int    // code tries so far
 	ExpiresAt time.Time
 }
 
-// CreatePendingSignIn stores p, clearing expired ones on the way.
+// CreatePendingSignIn stores p, clearing expired ones on the way. A user
+// keeps at most auth.MaxPendingSignIns: their oldest make way for p, so
+// whoever has the password cannot open many and guess on all at once,
+// while the owner's new sign-in always gets through.
 func (s *Store) CreatePendingSignIn(ctx context.Context, p *PendingSignIn) error {
-	if _, err := s.w.ExecContext(ctx, "DELETE FROM signin_pending WHERE expires_at <= ?", s.now()); err != nil {
-		return mapErr("clear pending sign-ins", err)
-	}
-	_, err := s.w.ExecContext(ctx, "INSERT INTO signin_pending (token_hash, user_id, next, expires_at) VALUES (?, ?, ?, ?)",
-		p.TokenHash, p.UserID, p.Next, p.ExpiresAt.UTC())
-	return mapErr("create pending sign-in", err)
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM signin_pending WHERE expires_at <= ?", s.now()); err != nil {
+			return mapErr("clear pending sign-ins", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM signin_pending WHERE token_hash IN (SELECT token_hash FROM signin_pending
+			WHERE user_id = ? ORDER BY seq DESC LIMIT -1 OFFSET ?)`, p.UserID, auth.MaxPendingSignIns-1); err != nil {
+			return mapErr("clear a user's oldest pending sign-ins", err)
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO signin_pending (token_hash, user_id, next, expires_at, seq)
+			VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM signin_pending))`, p.TokenHash, p.UserID, p.Next, p.ExpiresAt.UTC())
+		return mapErr("create pending sign-in", err)
+	})
 }
 
 // FindPendingSignIn returns the live pending sign-in with tokenHash, or
@@ -37,16 +50,27 @@ func (s *Store) FindPendingSignIn(ctx context.Context, tokenHash []byte) (*Pendi
 	return p, nil
 }
 
-// PendingSignInFailed counts a wrong code against the pending sign-in and
-// returns how many it now has.
-func (s *Store) PendingSignInFailed(ctx context.Context, tokenHash []byte) (int, error) {
-	var n int
-	err := s.w.QueryRowContext(ctx, "UPDATE signin_pending SET failures = failures + 1 WHERE token_hash = ? RETURNING failures", tokenHash).Scan(&n)
-	return n, mapErr("pending sign-in failed", err)
-}
-
 // DeletePendingSignIn ends a pending sign-in.
 func (s *Store) DeletePendingSignIn(ctx context.Context, tokenHash []byte) error {
 	_, err := s.w.ExecContext(ctx, "DELETE FROM signin_pending WHERE token_hash = ?", tokenHash)
 	return mapErr("delete pending sign-in", err)
+}
+
+// FinishPendingSignIn ends the pending sign-in tokenHash and stores sess in
+// its place, in one transaction: ErrNotFound (and no session) when the
+// pending sign-in has gone meanwhile, ended by a password reset, say, while
+// its code was being checked.
+func (s *Store) FinishPendingSignIn(ctx context.Context, tokenHash []byte, sess *Session) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "DELETE FROM signin_pending WHERE token_hash = ? AND user_id = ? AND expires_at > ?",
+			tokenHash, sess.UserID, s.now())
+		if err != nil {
+			return mapErr("finish pending sign-in", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("store: finish pending sign-in of user %d: %w", sess.UserID, ErrNotFound)
+		}
+		_, err = tx.ExecContext(ctx, insertSession, sessionArgs(sess)...)
+		return mapErr("create session", err)
+	})
 }

@@ -111,16 +111,44 @@ func (s *Store) AcceptTOTPStep(ctx context.Context, userID, step int64) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error { return acceptStep(ctx, tx, userID, step) })
 }
 
-// NoteCodeFailure counts one wrong code (or recovery code) against userID,
-// opening a new window of auth.CodeFailureWindow when the last has ended.
-func (s *Store) NoteCodeFailure(ctx context.Context, userID int64) error {
-	now := s.now()
-	ended := now.Add(-auth.CodeFailureWindow)
-	_, err := s.w.ExecContext(ctx, `UPDATE totp_secrets SET
-		failures = CASE WHEN failures_since IS NULL OR failures_since <= ? THEN 1 ELSE failures + 1 END,
-		failures_since = CASE WHEN failures_since IS NULL OR failures_since <= ? THEN ? ELSE failures_since END
-		WHERE user_id = ?`, ended, ended, now, userID)
-	return mapErr("note code failure", err)
+// ReserveCodeTry counts one code try against userID, and against the
+// pending sign-in tokenHash when it is not nil, BEFORE the code is
+// checked: the count is read and written in one write transaction, so of
+// any number of tries sent at once no more than the limits are ever
+// checked. It returns the pending sign-in's tries so far, this one
+// included (0 without one). A right code counts too; accepting it clears
+// the account's count (AcceptTOTPStep) and ends the pending sign-in.
+// Errors: ErrNotFound when the pending sign-in is gone, expired or has had
+// its auth.MaxCodeTries, or the user has no confirmed secret;
+// auth.ErrCodeTooMany when the account has had its auth.MaxCodeFailures
+// (nothing is counted then).
+func (s *Store) ReserveCodeTry(ctx context.Context, userID int64, tokenHash []byte) (int, error) {
+	var n int
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		now := s.now()
+		if tokenHash != nil {
+			err := tx.QueryRowContext(ctx, `UPDATE signin_pending SET failures = failures + 1
+				WHERE token_hash = ? AND user_id = ? AND expires_at > ? AND failures < ? RETURNING failures`,
+				tokenHash, userID, now, auth.MaxCodeTries).Scan(&n)
+			if err != nil {
+				return mapErr("reserve a try of the pending sign-in", err)
+			}
+		}
+		var failures int
+		var since sql.NullTime
+		err := tx.QueryRowContext(ctx, "SELECT failures, failures_since FROM totp_secrets WHERE user_id = ? AND confirmed_at IS NOT NULL",
+			userID).Scan(&failures, &since)
+		if err != nil {
+			return mapErr(fmt.Sprintf("reserve a code try of user %d", userID), err)
+		}
+		failures, start, err := auth.CountCodeTry(failures, since.Time, now)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, "UPDATE totp_secrets SET failures = ?, failures_since = ? WHERE user_id = ?", failures, start, userID)
+		return mapErr("reserve a code try", err)
+	})
+	return n, err
 }
 
 // UseRecoveryCode spends one of userID's unused recovery codes, or returns

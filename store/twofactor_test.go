@@ -118,10 +118,10 @@ func TestTOTPStepsAreUsedOnce(t *testing.T) {
 	}
 }
 
-func TestCodeFailuresCountPerWindow(t *testing.T) {
+func TestCodeTriesCountPerWindow(t *testing.T) {
 	s, fx := storetest.Open(t)
 	for range 3 {
-		if err := s.NoteCodeFailure(ctx, fx.Admin.ID); err != nil {
+		if _, err := s.ReserveCodeTry(ctx, fx.Admin.ID, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -130,13 +130,17 @@ func TestCodeFailuresCountPerWindow(t *testing.T) {
 		t.Fatalf("failures %d since %v", got.Failures, got.FailuresSince)
 	}
 	fx.Clock.Add(auth.CodeFailureWindow)
-	s.NoteCodeFailure(ctx, fx.Admin.ID)
+	s.ReserveCodeTry(ctx, fx.Admin.ID, nil)
 	if got, _ = s.FindTOTP(ctx, fx.Admin.ID); got.Failures != 1 {
 		t.Fatalf("a new window starts at 1, got %d", got.Failures)
 	}
 	s.AcceptTOTPStep(ctx, fx.Admin.ID, 1000)
 	if got, _ = s.FindTOTP(ctx, fx.Admin.ID); got.Failures != 0 {
 		t.Fatalf("a right code clears the count, got %d", got.Failures)
+	}
+	// A user without a confirmed secret has nothing to try.
+	if _, err := s.ReserveCodeTry(ctx, fx.Lead.ID, nil); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("lead without a secret: %v", err)
 	}
 }
 
@@ -166,7 +170,7 @@ func TestPendingSignInExpires(t *testing.T) {
 	if err := s.CreatePendingSignIn(ctx, p); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := s.PendingSignInFailed(ctx, p.TokenHash); n != 1 || err != nil {
+	if n, err := s.ReserveCodeTry(ctx, fx.Admin.ID, p.TokenHash); n != 1 || err != nil {
 		t.Fatalf("failed: %d, %v", n, err)
 	}
 	fx.Clock.Add(5 * time.Minute)

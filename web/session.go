@@ -37,6 +37,13 @@ func (s *Server) sessionCookieName() string {
 // startSession signs u in with a brand-new token (so a token planted
 // before login is worthless), ending the request's previous session.
 func (s *Server) startSession(ctx context.Context, w http.ResponseWriter, r *http.Request, u *auth.User) error {
+	return s.startSessionWith(ctx, w, r, u, s.store.CreateSession)
+}
+
+// startSessionWith is startSession storing the new session with create
+// (the second factor's store.FinishPendingSignIn, for one).
+func (s *Server) startSessionWith(ctx context.Context, w http.ResponseWriter, r *http.Request, u *auth.User,
+	create func(context.Context, *store.Session) error) error {
 	if old := currentSession(r); old != nil {
 		s.sessions.drop(old.TokenHash)
 		if err := s.store.DeleteSession(ctx, old.TokenHash); err != nil {
@@ -51,7 +58,7 @@ func (s *Server) startSession(ctx context.Context, w http.ResponseWriter, r *htt
 	hash := sha256.Sum256([]byte(token))
 	now := s.now()
 	sess := &store.Session{TokenHash: hash[:], UserID: u.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: sessionExpiry(now, now)}
-	if err := s.store.CreateSession(ctx, sess); err != nil {
+	if err := create(ctx, sess); err != nil {
 		return err
 	}
 	http.SetCookie(w, &http.Cookie{Name: s.sessionCookieName(), Value: token, Path: "/", MaxAge: int(sessionMax.Seconds()),

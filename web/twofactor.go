@@ -128,12 +128,14 @@ func (s *Server) loginCode(w http.ResponseWriter, r *http.Request) {
 		s.redirect(w, r, "/login", "flash.twofactor.expired")
 		return
 	}
-	s.render(w, r, http.StatusOK, "login_code", codePage{page: s.newPage(w, r, "page.login_code.title"), Left: auth.MaxCodeTries - p.Failures})
+	s.renderCodePage(w, r, http.StatusOK, "", p.Failures)
 }
 
 // loginCodePost takes the code (or a recovery code) of a pending sign-in.
-// A wrong one counts against the sign-in (MaxCodeTries, then back to the
-// password) and the account (auth.CodeFailuresExhausted).
+// Every try is counted against the sign-in (MaxCodeTries, then back to the
+// password) and the account (auth.MaxCodeFailures a day) before its code
+// is checked (store.ReserveCodeTry), so tries sent at once cannot pass the
+// limits together.
 func (s *Server) loginCodePost(w http.ResponseWriter, r *http.Request) {
 	f, ok := s.parseForm(w, r, "code")
 	if !ok {
@@ -145,17 +147,83 @@ func (s *Server) loginCodePost(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		s.redirect(w, r, "/login", "flash.twofactor.expired")
+		s.pendingGone(w, r)
 		return
 	}
-	err = s.secondFactor(r.Context(), u, f.Get("code"))
-	var problem auth.Problem
+	if auth.CodeMissing(f.Get("code")) {
+		s.renderCodePage(w, r, http.StatusUnprocessableEntity, auth.ErrCodeMissing, p.Failures)
+		return
+	}
+	n, err := s.store.ReserveCodeTry(r.Context(), u.ID, p.TokenHash)
 	switch {
-	case errors.As(err, &problem):
-		s.codeRefused(w, r, p, u, problem)
+	case errors.Is(err, store.ErrNotFound): // spent by tries sent at once, or ended meanwhile
+		s.pendingGone(w, r)
+		return
+	case errors.Is(err, auth.ErrCodeTooMany):
+		s.renderCodePage(w, r, http.StatusTooManyRequests, auth.ErrCodeTooMany, p.Failures)
 		return
 	case err != nil:
 		s.fail(w, r, err)
+		return
+	}
+	err = s.secondFactor(r.Context(), u, f.Get("code"))
+	if problem, ok := s.codeProblem(r, u, err); ok {
+		s.codeRefused(w, r, p, u, n, problem)
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.finishSignIn(w, r, p, u)
+}
+
+// finishSignIn turns the pending sign-in p, whose code passed, into a
+// session, unless it ended while the code was checked (a password reset).
+func (s *Server) finishSignIn(w http.ResponseWriter, r *http.Request, p *store.PendingSignIn, u *auth.User) {
+	err := s.startSessionWith(r.Context(), w, r, u, func(ctx context.Context, sess *store.Session) error {
+		return s.store.FinishPendingSignIn(ctx, p.TokenHash, sess)
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		s.pendingGone(w, r)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.setPendingCookie(w, "", -1)
+	s.redirect(w, r, s.startPage(r.Context(), u, p.Next), "flash.logged_in")
+}
+
+// pendingGone sends a browser whose pending sign-in is no more (expired,
+// spent, replaced, or ended by a password reset) back to the password.
+func (s *Server) pendingGone(w http.ResponseWriter, r *http.Request) {
+	s.setPendingCookie(w, "", -1)
+	s.redirect(w, r, "/login", "flash.twofactor.expired")
+}
+
+func (s *Server) renderCodePage(w http.ResponseWriter, r *http.Request, status int, problem auth.Problem, tries int) {
+	s.render(w, r, status, "login_code", codePage{page: s.newPage(w, r, "page.login_code.title"), Problem: string(problem),
+		Left: auth.MaxCodeTries - tries})
+}
+
+// codeProblem is what the user is told about err from checking a code of
+// u's, and whether err is such a problem at all. A code used already is
+// told as a wrong one (auth.CodeProblem), and logged.
+func (s *Server) codeProblem(r *http.Request, u *auth.User, err error) (auth.Problem, bool) {
+	problem, replayed, ok := auth.CodeProblem(err)
+	if replayed {
+		s.log.Info("two-factor: a code of a step used already was sent", "user", u.ID, "path", r.URL.Path)
+	}
+	return problem, ok
+}
+
+// codeRefused answers a code that did not pass, the pending sign-in's
+// tries (n) counted already: the page again with the problem, or, once
+// the sign-in has had its MaxCodeTries, back to the password.
+func (s *Server) codeRefused(w http.ResponseWriter, r *http.Request, p *store.PendingSignIn, u *auth.User, n int, problem auth.Problem) {
+	if n < auth.MaxCodeTries {
+		s.renderCodePage(w, r, http.StatusUnprocessableEntity, problem, n)
 		return
 	}
 	if err := s.store.DeletePendingSignIn(r.Context(), p.TokenHash); err != nil {
@@ -163,60 +231,25 @@ func (s *Server) loginCodePost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setPendingCookie(w, "", -1)
-	if err := s.startSession(r.Context(), w, r, u); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.redirect(w, r, s.startPage(r.Context(), u, p.Next), "flash.logged_in")
+	s.log.Info("two-factor: sign-in dropped after wrong codes", "user", u.ID)
+	s.redirect(w, r, "/login", "flash.twofactor.too_many_tries")
 }
 
-// codeRefused answers a wrong code: the page again with the problem, or,
-// once the sign-in has had its MaxCodeTries, back to the password.
-func (s *Server) codeRefused(w http.ResponseWriter, r *http.Request, p *store.PendingSignIn, u *auth.User, problem auth.Problem) {
-	status := http.StatusUnprocessableEntity
-	if problem == auth.ErrCodeTooMany {
-		status = http.StatusTooManyRequests
-	} else if problem != auth.ErrCodeMissing {
-		if err := s.store.NoteCodeFailure(r.Context(), u.ID); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	}
-	n, err := s.store.PendingSignInFailed(r.Context(), p.TokenHash)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if n >= auth.MaxCodeTries {
-		if err := s.store.DeletePendingSignIn(r.Context(), p.TokenHash); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		s.setPendingCookie(w, "", -1)
-		s.log.Info("two-factor: sign-in dropped after wrong codes", "user", u.ID)
-		s.redirect(w, r, "/login", "flash.twofactor.too_many_tries")
-		return
-	}
-	s.render(w, r, status, "login_code", codePage{page: s.newPage(w, r, "page.login_code.title"), Problem: string(problem),
-		Left: auth.MaxCodeTries - n})
-}
-
-// secondFactor checks code for u, who has a confirmed secret: a recovery
-// code (spent, audited) or a TOTP code (its step recorded so it cannot be
-// used again). It returns an auth.Problem for a code that does not pass.
+// secondFactor checks code for u, who has a confirmed secret and whose try
+// was counted (store.ReserveCodeTry): a recovery code (spent, audited) or
+// a TOTP code (its step recorded so it cannot be used again). It returns
+// an auth.Problem, or auth.ErrCodeReplayed, for a code that does not pass;
+// of two requests racing with the same code, one passes.
 func (s *Server) secondFactor(ctx context.Context, u *auth.User, code string) error {
-	t, err := s.store.FindTOTP(ctx, u.ID)
-	if err != nil {
-		return err
-	}
-	if auth.CodeFailuresExhausted(t.Failures, t.FailuresSince, s.now()) {
-		return auth.ErrCodeTooMany
-	}
 	if rc, ok := auth.NormalizeRecoveryCode(code); ok {
 		err := s.store.UseRecoveryCode(ctx, u.ID, rc, store.AuditEntry{UserID: u.ID, Action: "twofactor.recovery_used", Subject: userSubject(u)})
 		if errors.Is(err, store.ErrNotFound) {
 			return auth.ErrTOTPWrong
 		}
+		return err
+	}
+	t, err := s.store.FindTOTP(ctx, u.ID)
+	if err != nil {
 		return err
 	}
 	step, err := auth.CheckTOTP(t.Secret, code, s.now(), t.LastStep)

@@ -180,9 +180,12 @@ func (s *Server) twoFactorConfirmPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	step, err := auth.CheckTOTP(t.Secret, f.Get("code"), s.now(), t.LastStep)
-	if err != nil {
+	if problem, ok := s.codeProblem(r, u, err); ok {
 		s.render(w, r, http.StatusUnprocessableEntity, "twofactor_setup", setupPage{page: s.newPage(w, r, "page.twofactor_setup.title"),
-			Secret: auth.GroupSecret(t.Secret), Problem: err.Error()})
+			Secret: auth.GroupSecret(t.Secret), Problem: string(problem)})
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	codes := auth.NewRecoveryCodes()
@@ -231,8 +234,10 @@ func (s *Server) twoFactorDisablePost(w http.ResponseWriter, r *http.Request) {
 }
 
 // currentCode reads and checks the form's TOTP code for the signed-in,
-// enrolled user, counting a wrong one against the account. ok is false
-// when it has answered (the page again with the problem, or an error).
+// enrolled user, the try counted against the account before the check
+// (store.ReserveCodeTry), so tries sent at once cannot pass its limit. ok
+// is false when it has answered (the page again with the problem, or an
+// error).
 func (s *Server) currentCode(w http.ResponseWriter, r *http.Request) (*auth.User, int64, bool) {
 	f, ok := s.parseForm(w, r, "code")
 	if !ok {
@@ -246,32 +251,41 @@ func (s *Server) currentCode(w http.ResponseWriter, r *http.Request) (*auth.User
 		s.redirect(w, r, "/account/2fa", "")
 		return nil, 0, false
 	}
-	t, err := s.store.FindTOTP(r.Context(), u.ID)
-	if err != nil {
-		s.fail(w, r, err)
-		return nil, 0, false
-	}
-	step, err := auth.CheckTOTP(t.Secret, f.Get("code"), s.now(), t.LastStep)
-	if auth.CodeFailuresExhausted(t.Failures, t.FailuresSince, s.now()) {
-		step, err = 0, auth.ErrCodeTooMany
-	} else if err != nil && err != auth.ErrCodeMissing {
-		if nerr := s.store.NoteCodeFailure(r.Context(), u.ID); nerr != nil {
-			s.fail(w, r, nerr)
-			return nil, 0, false
+	step, err := s.checkCurrentCode(r, u, f.Get("code"))
+	if problem, ok := s.codeProblem(r, u, err); ok {
+		status := http.StatusUnprocessableEntity
+		if problem == auth.ErrCodeTooMany {
+			status = http.StatusTooManyRequests
 		}
-	}
-	if err != nil {
-		s.renderTwoFactor(w, r, http.StatusUnprocessableEntity, f, err.Error())
+		s.renderTwoFactor(w, r, status, f, string(problem))
+		return nil, 0, false
+	} else if err != nil {
+		s.fail(w, r, err)
 		return nil, 0, false
 	}
 	return u, step, true
 }
 
+// checkCurrentCode counts a try against u's account and then checks code.
+func (s *Server) checkCurrentCode(r *http.Request, u *auth.User, code string) (int64, error) {
+	if auth.CodeMissing(code) {
+		return 0, auth.ErrCodeMissing
+	}
+	if _, err := s.store.ReserveCodeTry(r.Context(), u.ID, nil); err != nil {
+		return 0, err
+	}
+	t, err := s.store.FindTOTP(r.Context(), u.ID)
+	if err != nil {
+		return 0, err
+	}
+	return auth.CheckTOTP(t.Secret, code, s.now(), t.LastStep)
+}
+
 // codeStoreFailed answers a store error after a code passed: the same code
-// sent twice at once loses the race as a used code, not a 500.
+// sent twice at once loses the race as a used code, told as a wrong one.
 func (s *Server) codeStoreFailed(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, auth.ErrCodeReplayed) {
-		s.renderTwoFactor(w, r, http.StatusUnprocessableEntity, newForm(), string(auth.ErrCodeReplayed))
+	if problem, ok := s.codeProblem(r, currentUser(r), err); ok {
+		s.renderTwoFactor(w, r, http.StatusUnprocessableEntity, newForm(), string(problem))
 		return
 	}
 	s.fail(w, r, err)

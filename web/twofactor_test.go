@@ -84,17 +84,18 @@ func TestTOTPCodeAttacks(t *testing.T) {
 		t.Fatalf("code one step late: %d %s", r.status, r.body)
 	}
 	// Replay: the same code, and the earlier step's, are refused on the
-	// next sign-in; the current one still works.
+	// next sign-in, told as wrong ones (TestReplayedCodeIsAnsweredAsWrong);
+	// the current one still works.
 	c2 := e.client()
 	c2.passwordStep("admin@test.local")
-	must(t, c2.code(late), http.StatusUnprocessableEntity, "đã được dùng")
+	must(t, c2.code(late), http.StatusUnprocessableEntity, "Mã không đúng")
 	must(t, c2.code(adminCode(e, now.Add(-2*auth.TOTPPeriod))), http.StatusUnprocessableEntity)
 	if r := c2.code(adminCode(e, now)); r.status != http.StatusSeeOther {
 		t.Fatalf("current code after a late one: %d", r.status)
 	}
 	c3 := e.client()
 	c3.passwordStep("admin@test.local")
-	must(t, c3.code(adminCode(e, now)), http.StatusUnprocessableEntity, "đã được dùng")
+	must(t, c3.code(adminCode(e, now)), http.StatusUnprocessableEntity, "Mã không đúng")
 	if r := c3.get("/admin/firms"); r.status != http.StatusSeeOther {
 		t.Fatalf("a replayed code signed in: %d", r.status)
 	}
