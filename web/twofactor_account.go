@@ -190,7 +190,12 @@ func (s *Server) twoFactorConfirmPost(w http.ResponseWriter, r *http.Request) {
 	}
 	codes := auth.NewRecoveryCodes()
 	audit := store.AuditEntry{UserID: u.ID, Action: "twofactor.enrol", Subject: userSubject(u), Detail: u.Email}
-	if err := s.store.ConfirmTOTP(r.Context(), u.ID, step, codes, audit); err != nil {
+	err = s.store.ConfirmTOTP(r.Context(), u.ID, step, codes, audit)
+	if errors.Is(err, store.ErrNotFound) { // the same form sent twice: the other request turned it on
+		s.redirect(w, r, "/account/2fa", "")
+		return
+	}
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -199,6 +199,24 @@ func TestOneCodeAtOnceOnSeveralSignIns(t *testing.T) {
 	}
 }
 
+// The enrolment form sent twice at once (a double click) turns two-step
+// sign-in on once; the other answer leads to the account's two-factor
+// page (where new recovery codes can be made), not to an error page.
+func TestEnrolmentConfirmedTwiceAtOnce(t *testing.T) {
+	e := newEnv(t)
+	c := e.client().login("lead@test.local")
+	must(t, c.post("/account/2fa/setup", nil), http.StatusSeeOther)
+	secret := strings.ReplaceAll(secretRe.FindStringSubmatch(c.get("/account/2fa/setup").body)[1], " ", "")
+	code := storetest.TOTPCode(t, secret, e.fx.Clock.Now())
+	rs := tryAtOnce(e, []codeTry{{c, "/account/2fa/confirm", code}, {c, "/account/2fa/confirm", code}})
+	if countStatus(rs, http.StatusOK) != 1 || countStatus(rs, http.StatusSeeOther) != 1 {
+		t.Fatalf("the enrolment sent twice at once: %d and %d", rs[0].status, rs[1].status)
+	}
+	if es, _ := e.st.AuditEntries(ctx, "twofactor.enrol", 10); len(es) != 1 {
+		t.Fatalf("%d enrolments audited", len(es))
+	}
+}
+
 // A user has at most MaxPendingSignIns open: the newest replaces the
 // oldest, which goes back to the password.
 func TestPendingSignInsPerUserAreCapped(t *testing.T) {
