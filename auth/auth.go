@@ -104,9 +104,12 @@ func NormalizeEmail(s string) (string, error) {
 
 // CheckPassword enforces the password policy of NIST SP 800-63B: at least
 // MinPasswordLen characters, no composition rules, and not on the embedded
-// list of common passwords (IsCommonPassword); confirm must equal pw. Every
-// place that sets a password asks it.
+// list of common passwords (IsCommonPassword); confirm must equal pw. Both
+// are taken in their normal form (NormalizePassword), as the hash is, so
+// length counts letters, not combining marks. Every place that sets a
+// password asks it.
 func CheckPassword(pw, confirm string) error {
+	pw, confirm = NormalizePassword(pw), NormalizePassword(confirm)
 	n := utf8.RuneCountInString(pw)
 	switch {
 	case n < MinPasswordLen:

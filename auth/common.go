@@ -28,9 +28,10 @@ var commonSet = sync.OnceValue(func() map[string]struct{} {
 
 // IsCommonPassword reports whether pw is on the embedded list of common
 // passwords, ignoring case and white space at either end (people type
-// "Matkhau123 " and "matkhau123" alike).
+// "Matkhau123 " and "matkhau123" alike) and how its letters are composed
+// (NormalizePassword: the list is NFC).
 func IsCommonPassword(pw string) bool {
-	_, ok := commonSet()[strings.ToLower(strings.TrimFunc(pw, unicode.IsSpace))]
+	_, ok := commonSet()[strings.ToLower(strings.TrimFunc(NormalizePassword(pw), unicode.IsSpace))]
 	return ok
 }
 

@@ -10,7 +10,18 @@ import (
 	"strings"
 
 	"golang.org/x/crypto/argon2"
+	"golang.org/x/text/unicode/norm"
 )
+
+// NormalizePassword is the one form of a password that is hashed, verified
+// and checked against the common-password list: Unicode NFC (NIST SP
+// 800-63B §5.1.1.2). A Vietnamese passphrase is the same password whether
+// the keyboard sends composed letters ("ậ", Unikey's "Unicode dựng sẵn",
+// Windows) or a base letter and combining marks ("a" + U+0323 + U+0302,
+// Unikey's "Unicode tổ hợp", macOS). NFC rather than NFKC: it only joins
+// what is canonically the same, and never folds look-alikes (full-width
+// letters, ligatures) that a user typed on purpose.
+func NormalizePassword(pw string) string { return norm.NFC.String(pw) }
 
 // Argon2Params are the argon2id cost parameters.
 type Argon2Params struct {
@@ -53,9 +64,11 @@ func (h *Hasher) acquire(ctx context.Context) error {
 
 func (h *Hasher) release() { <-h.sem }
 
-// Hash returns the PHC string of pw with a fresh 16-byte salt. It waits for
-// a free slot and returns ctx's error if ctx ends first.
+// Hash returns the PHC string of pw (NormalizePassword) with a fresh
+// 16-byte salt. It waits for a free slot and returns ctx's error if ctx
+// ends first.
 func (h *Hasher) Hash(ctx context.Context, pw string) (string, error) {
+	pw = NormalizePassword(pw)
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
@@ -72,12 +85,24 @@ func (h *Hasher) Hash(ctx context.Context, pw string) (string, error) {
 }
 
 // Verify reports whether pw matches the PHC string phc, using the cost
-// parameters stored in phc. Comparison is constant-time.
+// parameters stored in phc. Comparison is constant-time. pw is tried in
+// its normal form (NormalizePassword) and then, when that differs and did
+// not match, as typed: a hash made before passwords were normalised, from
+// decomposed input, still verifies.
 func (h *Hasher) Verify(ctx context.Context, pw, phc string) (bool, error) {
 	p, salt, key, err := parsePHC(phc)
 	if err != nil {
 		return false, err
 	}
+	nfc := NormalizePassword(pw)
+	ok, err := h.verify(ctx, nfc, p, salt, key)
+	if ok || err != nil || nfc == pw {
+		return ok, err
+	}
+	return h.verify(ctx, pw, p, salt, key)
+}
+
+func (h *Hasher) verify(ctx context.Context, pw string, p Argon2Params, salt, key []byte) (bool, error) {
 	if err := h.acquire(ctx); err != nil {
 		return false, err
 	}

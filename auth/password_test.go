@@ -2,12 +2,16 @@ package auth
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/argon2"
 )
 
 // cheap parameters keep the tests fast; the format and logic are the same.
@@ -103,5 +107,66 @@ func BenchmarkHashDefault(b *testing.B) {
 		if _, err := h.Hash(context.Background(), "correct horse battery"); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// The same Vietnamese passphrase, composed (NFC: Unikey "Unicode dựng sẵn",
+// Windows) and decomposed (NFD: base letters and combining marks, Unikey
+// "Unicode tổ hợp", macOS).
+const (
+	passNFC = "m\u1EADt kh\u1EA9u \u0111\u1EE7 d\u00E0i"                 // "mật khẩu đủ dài"
+	passNFD = "ma\u0323\u0302t kha\u0302\u0309u \u0111u\u0309 da\u0300i" // the same, decomposed
+)
+
+// A passphrase set from one keyboard signs in from the other, both ways.
+func TestPasswordIsNormalisedToNFC(t *testing.T) {
+	if passNFC == passNFD || NormalizePassword(passNFD) != passNFC {
+		t.Fatalf("the pair is not one passphrase in two forms: %q %q", passNFC, passNFD)
+	}
+	h := NewHasher(cheap, 2)
+	ctx := context.Background()
+	for _, set := range []string{passNFC, passNFD} {
+		phc, err := h.Hash(ctx, set)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, typed := range []string{passNFC, passNFD} {
+			if ok, err := h.Verify(ctx, typed, phc); !ok || err != nil {
+				t.Errorf("set as %+q, typed as %+q: refused (%v)", set, typed, err)
+			}
+		}
+		if ok, _ := h.Verify(ctx, "ma\u0323\u0302t kha\u0302\u0309u \u0111u\u0309 da\u0300y", phc); ok {
+			t.Errorf("a different decomposed passphrase was accepted")
+		}
+	}
+}
+
+// A hash made before normalisation, from decomposed input as typed, still
+// verifies with that input (tried after its NFC form fails).
+func TestHashOfRawDecomposedInputStillVerifies(t *testing.T) {
+	salt := []byte("0123456789abcdef")
+	key := argon2.IDKey([]byte(passNFD), salt, cheap.Time, cheap.Memory, cheap.Threads, 32)
+	b64 := base64.RawStdEncoding
+	legacy := fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, cheap.Memory, cheap.Time, cheap.Threads,
+		b64.EncodeToString(salt), b64.EncodeToString(key))
+	h := NewHasher(cheap, 1)
+	if ok, err := h.Verify(context.Background(), passNFD, legacy); !ok || err != nil {
+		t.Fatalf("a legacy hash of NFD input no longer verifies: %v", err)
+	}
+}
+
+// Length counts letters, not combining marks: nine letters typed
+// decomposed (thirteen code points) are still too short, and the list
+// check sees the same normal form.
+func TestCheckPasswordCountsNormalisedLetters(t *testing.T) {
+	nine := "a\u0323\u0302a\u0323\u0302a\u0323\u0302a\u0323\u0302abcde" // "ậậậậabcde"
+	if err := CheckPassword(nine, nine); !errors.Is(err, ErrPasswordShort) {
+		t.Errorf("nine letters typed decomposed: %v, want ErrPasswordShort", err)
+	}
+	if err := CheckPassword(passNFD, passNFC); err != nil {
+		t.Errorf("the same passphrase typed in two forms does not confirm: %v", err)
+	}
+	if IsCommonPassword(passNFD) != IsCommonPassword(passNFC) {
+		t.Errorf("the list check tells the two forms apart")
 	}
 }

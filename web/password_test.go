@@ -322,3 +322,16 @@ func TestAdminSendsResetToStaff(t *testing.T) {
 		t.Fatal("an unverified advisor got a reset link, or no verification link")
 	}
 }
+
+// A Vietnamese passphrase set from one keyboard (NFC, Unikey "Unicode
+// dựng sẵn") signs in when typed on another that sends decomposed letters
+// (NFD, Unikey "Unicode tổ hợp", macOS): NIST SP 800-63B §5.1.1.2.
+func TestDecomposedPassphraseSignsIn(t *testing.T) {
+	e := newEnv(t)
+	registerAs(t, e, "3709000037", "", "nfc@example.vn", "vi") // claimPassword, NFC: "mật khẩu đủ dài"
+	nfd := "ma\u0323\u0302t kha\u0302\u0309u \u0111u\u0309 da\u0300i"
+	c := e.client()
+	if r := c.post("/login", values("email", "nfc@example.vn", "password", nfd)); r.status != http.StatusSeeOther {
+		t.Fatalf("the same passphrase typed decomposed (NFD) is refused: %d", r.status)
+	}
+}
