@@ -6,11 +6,15 @@ import (
 )
 
 // limiter allows max events per key in a fixed window. It is in memory: a
-// restart forgives everyone, which is acceptable for login throttling.
+// restart forgives everyone, which is acceptable for login throttling. It
+// holds at most limiterCap keys (makeRoom), so a flood of distinct keys
+// (every /64 of a large IPv6 range) costs bounded memory and a sweep only
+// once per limiterCap/4 new keys.
 type limiter struct {
 	mu     sync.Mutex
 	max    int
 	window time.Duration
+	cap    int
 	hits   map[string]*window
 }
 
@@ -19,8 +23,12 @@ type window struct {
 	n     int
 }
 
+// limiterCap bounds each limiter's table, as throttleCap bounds the
+// sign-in tables.
+const limiterCap = 20_000
+
 func newLimiter(max int, per time.Duration) *limiter {
-	return &limiter{max: max, window: per, hits: map[string]*window{}}
+	return &limiter{max: max, window: per, cap: limiterCap, hits: map[string]*window{}}
 }
 
 // allow records an attempt for key at now and reports whether it is within
@@ -28,11 +36,11 @@ func newLimiter(max int, per time.Duration) *limiter {
 func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if len(l.hits) > 100_000 {
-		l.sweep(now) // bound memory under a flood of distinct keys
-	}
 	w := l.hits[key]
 	if w == nil || now.Sub(w.start) >= l.window {
+		if w == nil && len(l.hits) >= l.cap {
+			l.makeRoom(now)
+		}
 		w = &window{start: now}
 		l.hits[key] = w
 	}
@@ -50,10 +58,32 @@ func (l *limiter) reset(key string) {
 	l.mu.Unlock()
 }
 
-func (l *limiter) sweep(now time.Time) {
-	for k, w := range l.hits {
-		if now.Sub(w.start) >= l.window {
-			delete(l.hits, k)
+// makeRoom brings the table down to 3/4 of its cap: first the windows that
+// have ended go, then those still under their limit (they refuse nothing
+// yet), then any. Under a flood of fresh keys a refused client may thus be
+// forgiven early; that is the price of bounded memory, and such a flood
+// needs tens of thousands of networks.
+func (l *limiter) makeRoom(now time.Time) {
+	target := l.cap * 3 / 4
+	for _, drop := range []func(*window) bool{
+		func(w *window) bool { return now.Sub(w.start) >= l.window },
+		func(w *window) bool { return w.n <= l.max },
+		func(*window) bool { return true },
+	} {
+		for k, w := range l.hits {
+			if len(l.hits) <= target {
+				return
+			}
+			if drop(w) {
+				delete(l.hits, k)
+			}
 		}
 	}
+}
+
+// size reports how many keys the limiter holds (tests).
+func (l *limiter) size() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.hits)
 }
