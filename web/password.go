@@ -112,6 +112,7 @@ func (s *Server) passwordResetPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.sessions.dropUser(u.ID) // its sessions, this browser's too if it was one, end now
+	s.mailboxProven(w, r, u, true)
 	s.redirect(w, r, "/login", "flash.password_reset")
 }
 

@@ -202,6 +202,31 @@ func (t *signinThrottle) passwordRight(k signinKeys) {
 	}
 }
 
+// forgive ends the account's run of failures: its password was just set
+// by someone who proved they read its mail (a reset link).
+func (t *signinThrottle) forgive(account string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	delete(t.accounts.m, account)
+}
+
+// mailboxProven is called when a browser has just followed a link mailed
+// to u (a reset or a verification): it proved it reads u's mail, which is
+// as much as a sign-in proves, so it gets u's device cookie and is not
+// slowed by failures others cause on the account. A stranger re-arming
+// the account's delay every 5 minutes could otherwise keep the owner's new
+// phone out for good, a reset by mail included. After a reset (newPassword)
+// the account's run of failures is forgiven too: they were guesses at a
+// password that no longer exists. A cookie that cannot be made is logged.
+func (s *Server) mailboxProven(w http.ResponseWriter, r *http.Request, u *auth.User, newPassword bool) {
+	if newPassword {
+		s.signin.forgive(u.Email)
+	}
+	if err := s.rememberDevice(w, r, u.Email); err != nil {
+		s.log.Error("device cookie after a mailed link", "user", u.ID, "err", err)
+	}
+}
+
 // sizes reports the tables' sizes (tests).
 func (t *signinThrottle) sizes() (accounts, devices, clients int) {
 	t.mu.Lock()

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"dxready/store"
 	"dxready/store/storetest"
 )
 
@@ -231,4 +232,63 @@ func TestSprayingStaysBounded(t *testing.T) {
 	if th.begin(target, now) == nil {
 		t.Error("the slowed account was forgotten")
 	}
+}
+
+// A stranger who sends one wrong password each time the 5-minute delay
+// ends keeps every browser without the account's device cookie waiting
+// (the delay's remaining behaviour, README). The owner on a new phone
+// resets the password by mail: that browser gets the device cookie and
+// signs in at once, and the account's run of failures is forgiven, so
+// another new browser signs in too until the stranger has failed again.
+func TestResetByMailEndsARearmedDelay(t *testing.T) {
+	e := newEnv(t)
+	attacker := e.client()
+	for range 12 { // until the delay reaches its cap
+		if attacker.signInWith("firm@test.local", wrongPassword).status == http.StatusTooManyRequests {
+			e.fx.Clock.Add(maxDelay)
+			attacker.signInWith("firm@test.local", wrongPassword)
+		}
+	}
+	owner := e.client() // a new phone
+	refused := 0
+	for range 24 { // two hours of one guess every 5 minutes
+		e.fx.Clock.Add(maxDelay)
+		must(t, attacker.signInWith("firm@test.local", wrongPassword), http.StatusUnauthorized)
+		e.fx.Clock.Add(2 * time.Minute) // the owner tries at any other moment
+		if owner.signInWith("firm@test.local", storetest.Password).status == http.StatusTooManyRequests {
+			refused++
+		}
+		e.fx.Clock.Add(-2 * time.Minute)
+	}
+	if refused != 24 {
+		t.Fatalf("the re-armed delay let a new browser in %d times of 24: the test no longer shows the attack", 24-refused)
+	}
+	must(t, owner.post("/password/forgot", values("email", "firm@test.local")), http.StatusSeeOther)
+	link := linkIn(t, e, "account.reset", "firm@test.local", "/password/reset/")
+	const fresh = "a brand new passphrase"
+	must(t, owner.post(link, values("password", fresh, "password_confirm", fresh)), http.StatusSeeOther)
+	must(t, e.client().signInWith("firm@test.local", fresh), http.StatusSeeOther) // forgiven: another new browser
+	for range 6 {
+		attacker.signInWith("firm@test.local", wrongPassword) // the stranger re-arms
+	}
+	must(t, e.client().signInWith("firm@test.local", fresh), http.StatusTooManyRequests)
+	must(t, owner.signInWith("firm@test.local", fresh), http.StatusSeeOther) // the reset's browser is not slowed
+}
+
+// Following the verification link proves the mailbox as a reset does:
+// that browser gets the device cookie (it is where the new user signs in
+// next), but the account's failures stay counted, since its password has
+// not changed and whoever was guessing it is still slowed.
+func TestVerificationLinkGivesTheDeviceCookie(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	must(t, c.post("/register", url.Values{"tax_code": {"3709000037"}, "firm_name": {""}, "name": {"Chủ"}, "email": {"new@example.vn"},
+		"stated_role": {"owner"}, "password": {claimPassword}, "password_confirm": {claimPassword}}), http.StatusSeeOther)
+	attacker := e.client()
+	for range 6 {
+		attacker.signInWith("new@example.vn", wrongPassword)
+	}
+	must(t, c.get(linkIn(t, e, store.KindVerifyEmail, "new@example.vn", "/verify-email/")), http.StatusSeeOther)
+	must(t, e.client().signInWith("new@example.vn", claimPassword), http.StatusTooManyRequests)
+	must(t, c.signInWith("new@example.vn", claimPassword), http.StatusSeeOther)
 }

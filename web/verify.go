@@ -156,6 +156,7 @@ func (s *Server) verifyEmail(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.sessions.dropUser(u.ID) // the banner goes at once
+	s.mailboxProven(w, r, u, false)
 	to := "/login"
 	if cu := currentUser(r); cu != nil && cu.ID == u.ID {
 		to = "/account"
