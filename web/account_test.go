@@ -20,11 +20,12 @@ func TestRegisterNewFirmThenLogoutAndLogin(t *testing.T) {
 	if loc := r.header.Get("Location"); loc != "/login" {
 		t.Fatalf("redirect to %q", loc)
 	}
-	must(t, c.get("/login"), http.StatusOK, "kiểm tra hộp thư")
+	must(t, c.get("/login"), http.StatusOK, "kiểm tra hộp thư", "Mới đăng ký?", `href="/verify-email"`)
+	c.confirm("hanh@example.vn")
 	c.post("/login", url.Values{"email": {"hanh@example.vn"}, "password": {"một câu mật khẩu dài"}})
-	must(t, c.get("/profile"), http.StatusOK, "Công ty TNHH Cơ khí Phú An", "3709000100", "Hồ sơ còn thiếu", "chưa được xác nhận")
+	must(t, c.get("/profile"), http.StatusOK, "Công ty TNHH Cơ khí Phú An", "3709000100", "Hồ sơ còn thiếu")
 	u, err := e.st.FindUserByEmail(ctx, "hanh@example.vn")
-	if err != nil || u.Status != auth.StatusActive || u.Role != auth.RoleFirm || u.EmailVerified {
+	if err != nil || u.Status != auth.StatusActive || u.Role != auth.RoleFirm || !u.EmailVerified {
 		t.Fatalf("user = %+v, %v", u, err)
 	}
 	must(t, c.post("/logout", nil), http.StatusSeeOther)

@@ -38,6 +38,7 @@ func (s *Server) loginPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, err := s.authenticate(r.Context(), email, r.PostForm.Get("password"))
+	u = confirmedOnly(u) // unconfirmed.go: answered as a wrong password
 	s.signinResult(w, r, keys, u)
 	switch {
 	case err != nil:

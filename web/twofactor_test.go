@@ -193,7 +193,8 @@ func enrol(t *testing.T, e *env, c *client) (string, []string) {
 func TestAdminMustEnrolFirst(t *testing.T) {
 	e := newEnv(t)
 	hash, _ := auth.NewHasher(storetest.Cheap, 1).Hash(ctx, storetest.Password)
-	boss := &auth.User{Email: "boss@test.local", Name: "Boss", Role: auth.RoleAdmin, Status: auth.StatusActive, Lang: "vi", PasswordHash: hash}
+	boss := &auth.User{Email: "boss@test.local", Name: "Boss", Role: auth.RoleAdmin, Status: auth.StatusActive, Lang: "vi", PasswordHash: hash,
+		EmailVerified: true}
 	if err := e.st.CreateUser(ctx, boss); err != nil {
 		t.Fatal(err)
 	}

@@ -21,12 +21,13 @@ import (
 // address (store.Link, queued with the account in one transaction); until
 // it is followed, the outbox sends the address nothing else about the
 // account (store.ErrUnverifiedRecipient; a claim code to a firm's registry
-// address is the firm's, store.KindClaimCode), and no claim code goes for
-// the account's own claim (auth.ErrClaimantUnconfirmed). An unverified account may otherwise do
-// what it did before: sign in, complete its profile, take the survey. What
-// it cannot receive is mail, so a mistyped or borrowed address learns
-// nothing of the account, and a banner on every page says so and links to
-// /account, where the link can be sent again.
+// address is the firm's, store.KindClaimCode), no claim code goes for the
+// account's own claim (auth.ErrClaimantUnconfirmed), and the account
+// cannot sign in (unconfirmed.go: otherwise registration would tell
+// whether an address has an account). The sign-in page links a form that
+// sends the link again. A session that an unverified account already
+// holds (one made before this rule) keeps a banner on every page linking
+// to /account, where the link can be sent again too.
 
 // newLinkToken returns a fresh 32-byte random token, as it goes into a
 // link, and the SHA-256 the store keeps of it.
