@@ -12,8 +12,10 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// TestJourneyForgotPassword: a firm registers and confirms its address by
-// the link from the outbox; a second browser signs in; the first asks for
+// TestJourneyForgotPassword: a firm registers; before its address is
+// confirmed it cannot sign in, and the sign-in page sends the link again;
+// it confirms its address by the link from the outbox; a second browser
+// signs in; the first asks for
 // a new password, follows the link from the outbox and sets one; the
 // second browser's session is gone, and the new password signs in.
 func TestJourneyForgotPassword(t *testing.T) {
@@ -42,18 +44,38 @@ func TestJourneyForgotPassword(t *testing.T) {
 	if err != nil {
 		t.Fatalf("register: %v", err)
 	}
-	// Signed in, unconfirmed: a banner says so on every page.
-	if err := signIn(ctx, base, email, old); err != nil {
+	// Unconfirmed, the right password is answered as a wrong one; the
+	// page says to open the link first and sends it again.
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(css("#email"), email),
+		chromedp.SendKeys(css("#password"), old),
+		chromedp.Click(css("#login-submit")),
+		chromedp.WaitVisible(css("#login-problem")),
+	)
+	if err != nil {
 		t.Fatalf("sign in before confirming: %v", err)
 	}
-	if err := chromedp.Do(ctx, chromedp.WaitVisible(css("#verify-banner"))); err != nil {
-		t.Fatalf("no banner: %v", err)
+	if got := text(t, ctx, "#login-problem"); !strings.Contains(got, "không đúng") {
+		t.Fatalf("unconfirmed sign-in answered %q", got)
 	}
-	screenshot(t, ctx, "p0-unverified-banner")
+	screenshot(t, ctx, "p0-unconfirmed-refused")
+	err = chromedp.Do(ctx,
+		chromedp.Click(css("#resend-link")),
+		chromedp.WaitVisible(css("#resend-submit")),
+		chromedp.SendKeys(css("#email"), email),
+		chromedp.Click(css("#resend-submit")),
+		chromedp.WaitVisible(css("#login-submit")),
+	)
+	if err != nil {
+		t.Fatalf("send the link again: %v", err)
+	}
+	if got := text(t, ctx, ".flash"); !strings.Contains(got, "gửi lại đường dẫn xác nhận") {
+		t.Fatalf("after sending the link again: %q", got)
+	}
 	// The link is read once the step before has queued it.
 	err = chromedp.Do(ctx,
 		chromedp.Navigate(base+outboxLink(t, db, "account.verify", email, "/verify-email/")),
-		chromedp.WaitVisible(css("#account-verified")),
+		chromedp.WaitVisible(css("#login-submit")),
 	)
 	if err != nil {
 		t.Fatalf("confirm the address: %v", err)
@@ -61,8 +83,11 @@ func TestJourneyForgotPassword(t *testing.T) {
 	if got := text(t, ctx, ".flash"); !strings.Contains(got, "đã được xác nhận") {
 		t.Fatalf("after the verification link: %q", got)
 	}
+	if err := signIn(ctx, base, email, old); err != nil {
+		t.Fatalf("sign in once confirmed: %v", err)
+	}
 	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#verify-banner').length`)); err != nil || n != 0 {
-		t.Fatalf("the banner stayed (%d, %v)", n, err)
+		t.Fatalf("a banner on a confirmed account (%d, %v)", n, err)
 	}
 	screenshot(t, ctx, "p0-account-verified")
 	other, cancelOther := chromedp.NewContext(bctx, chromedp.WithNewBrowserContext())

@@ -83,7 +83,8 @@ func text(t *testing.T, ctx context.Context, sel string) string {
 // TestJourneyRegisterLoginLanguageProfile: a firm registers, logs out, logs
 // in again, switches to English and sees its profile, in a real browser.
 func TestJourneyRegisterLoginLanguageProfile(t *testing.T) {
-	base, _ := startServe(t, env("DXREADY_DB", filepath.Join(t.TempDir(), "e2e.db"), "DXREADY_DEMO", "false"))
+	db := filepath.Join(t.TempDir(), "e2e.db")
+	base, _ := startServe(t, env("DXREADY_DB", db, "DXREADY_DEMO", "false"))
 	bctx := browser(t)
 	ctx, cancel := context.WithTimeout(bctx, 60*time.Second)
 	defer cancel()
@@ -118,8 +119,13 @@ func TestJourneyRegisterLoginLanguageProfile(t *testing.T) {
 		chromedp.SendKeys(css("#password_confirm"), password),
 		chromedp.Click(css("#register-submit")),
 		// Registration says to check the inbox, whether or not the address
-		// had an account; the new user then signs in.
+		// had an account; the new user opens the link, then signs in.
 		chromedp.WaitVisible(css("#login-submit")),
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			link := outboxLink(t, db, "account.verify", "anh@example.vn", "/verify-email/")
+			_, err := chromedp.Steps(chromedp.Navigate(base+link), chromedp.WaitVisible(css("#login-submit")))(ctx, tg)
+			return err
+		}),
 		chromedp.SendKeys(css("#email"), "anh@example.vn"),
 		chromedp.SendKeys(css("#password"), password),
 		chromedp.Click(css("#login-submit")),

@@ -21,6 +21,7 @@ import (
 // loadTest is one run against one portal.
 type loadTest struct {
 	base     string
+	mail     *mailbox // the portal's outbox, for confirmation links
 	in       *survey.Instrument
 	duration time.Duration // wall-clock length of each phase
 	maxReq   int64         // work items per phase at most
@@ -62,7 +63,11 @@ func (lt *loadTest) register(ctx context.Context, n int) ([]*loadClient, error) 
 			return nil, fmt.Errorf("load: register firm %d: status %d, %v", i, res, err)
 		}
 		// Registration signs no one in (it answers a taken address the same
-		// way), so each client signs in as the portal's users do.
+		// way), and an account signs in once its address is confirmed: each
+		// client opens its link, then signs in as the portal's users do.
+		if err := c.confirm(ctx, lt, form.Get("email")); err != nil {
+			return nil, err
+		}
 		login := url.Values{"email": form["email"], "password": form["password"]}
 		if res, err := c.post(ctx, lt.base+"/login", login); err != nil || res != http.StatusSeeOther {
 			return nil, fmt.Errorf("load: sign in firm %d: status %d, %v", i, res, err)
@@ -73,6 +78,24 @@ func (lt *loadTest) register(ctx context.Context, n int) ([]*loadClient, error) 
 		cs = append(cs, c)
 	}
 	return cs, nil
+}
+
+// confirm opens the confirmation link mailed to email (mailbox.go).
+func (c *loadClient) confirm(ctx context.Context, lt *loadTest, email string) error {
+	link, err := lt.mail.confirmLink(ctx, email)
+	if err != nil {
+		return err
+	}
+	req, _ := http.NewRequestWithContext(ctx, "GET", lt.base+link, nil)
+	res, err := c.http.Do(req)
+	if err != nil {
+		return err
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		return fmt.Errorf("load: confirmation link of %s: status %d", email, res.StatusCode)
+	}
+	return nil
 }
 
 // errThrottled: the portal refused a registration as one client's too

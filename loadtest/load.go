@@ -34,7 +34,7 @@ const (
 
 // options are the command's flags.
 type options struct {
-	target                string
+	target, db            string
 	clients, maxReq, pool int
 	duration              time.Duration
 	runSurvey, runBooking bool
@@ -46,6 +46,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.target, "target", "http://127.0.0.1:8080", "base URL of a running dxready (loopback only)")
+	fs.StringVar(&o.db, "db", "./dxready.db", "the database file of the portal at --target, read-only: new accounts' confirmation links are read from its outbox")
 	fs.IntVar(&o.clients, "clients", 64, "concurrent clients")
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "wall-clock length of each phase (at most 1h)")
 	fs.IntVar(&o.maxReq, "max-requests", 500_000, "requests per phase at most (a phase that reaches it ends early)")
@@ -70,7 +71,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	return o, nil
 }
 
-// Run is `dxready load [flags]`: it registers one firm per client, then
+// Run is `dxready load [flags]`: it registers one firm per client (and
+// confirms each address by the link it reads from the outbox in --db), then
 // runs the booking phase and the survey phases (autosave, submit rounds,
 // the whole cycle, and a bare net/http handler for comparison), each for
 // --duration of wall-clock time. It refuses any address outside
@@ -85,7 +87,12 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	in, _ := survey.Latest(all, survey.DefaultID)
-	lt := &loadTest{base: strings.TrimRight(o.target, "/"), in: in, duration: o.duration, maxReq: int64(o.maxReq)}
+	mail, err := openMailbox(o.db)
+	if err != nil {
+		return err
+	}
+	defer mail.close()
+	lt := &loadTest{base: strings.TrimRight(o.target, "/"), mail: mail, in: in, duration: o.duration, maxReq: int64(o.maxReq)}
 	fmt.Fprintf(stdout, "registering %d firms on %s …\n", o.clients, lt.base)
 	cs, err := lt.register(ctx, o.clients)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"net/netip"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -82,7 +83,7 @@ func TestPhasesRunTheirDuration(t *testing.T) {
 		t.Run(d.String(), func(t *testing.T) {
 			base, st, fx := portal(t)
 			var out bytes.Buffer
-			args := []string{"--target", base, "--clients", "3", "--duration", d.String(), "--slot-pool", "1"}
+			args := []string{"--target", base, "--db", st.Path(), "--clients", "3", "--duration", d.String(), "--slot-pool", "1"}
 			if err := Run(context.Background(), args, &out, io.Discard); err != nil {
 				t.Fatalf("load: %v\n%s", err, out.String())
 			}
@@ -152,14 +153,30 @@ func TestLoadFlags(t *testing.T) {
 // throttle and says how to start the portal.
 func TestManyClientsCountAsTheirOwnAddresses(t *testing.T) {
 	args := []string{"--clients", "60", "--duration", "200ms", "--phases", "survey"}
-	base, _, _ := portal(t, func(c *web.Config) { c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")} })
+	base, st, _ := portal(t, func(c *web.Config) { c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")} })
 	var out bytes.Buffer
-	if err := Run(context.Background(), append([]string{"--target", base}, args...), &out, io.Discard); err != nil {
+	if err := Run(context.Background(), append([]string{"--target", base, "--db", st.Path()}, args...), &out, io.Discard); err != nil {
 		t.Fatalf("60 clients behind a trusted proxy: %v\n%s", err, out.String())
 	}
-	base, _, _ = portal(t)
-	err := Run(context.Background(), append([]string{"--target", base}, args...), io.Discard, io.Discard)
+	base, st, _ = portal(t)
+	err := Run(context.Background(), append([]string{"--target", base, "--db", st.Path()}, args...), io.Discard, io.Discard)
 	if !errors.Is(err, errThrottled) || !strings.Contains(err.Error(), "--trusted-proxies 127.0.0.1") {
 		t.Fatalf("60 clients from one address: %v", err)
+	}
+}
+
+// A new account signs in only once its address is confirmed: the tool
+// reads each link from the outbox of the portal's database (--db). Given
+// another portal's database, or none, it stops at the first client and
+// says which flag to fix, instead of reporting sign-ins that failed.
+func TestLoadConfirmsAddressesFromThePortalsOutbox(t *testing.T) {
+	args := []string{"--clients", "2", "--duration", "100ms", "--phases", "survey"}
+	base, _, _ := portal(t)
+	_, other, _ := portal(t)
+	for _, db := range []string{other.Path(), filepath.Join(t.TempDir(), "none.db")} {
+		err := Run(context.Background(), append([]string{"--target", base, "--db", db}, args...), io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "--db") {
+			t.Errorf("--db %s: %v", db, err)
+		}
 	}
 }
