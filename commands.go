@@ -163,8 +163,12 @@ func addUser(ctx context.Context, a *app, u *auth.User, email, firm, assoc strin
 	if u.PasswordHash, err = newHasher().Hash(ctx, password); err != nil {
 		return err
 	}
-	// The address is confirmed by the link it is sent, as for any account.
-	v, _, err := web.NewLink(a.bundle, a.linkBase(), u, auth.LinkVerify, 0)
+	// The address is confirmed by the link it is sent, as for any account,
+	// and the account cannot sign in before. The link is also printed (as
+	// `user reset-password` prints its link), so that the first admin of a
+	// portal whose mail is not set up yet can be let in by whoever runs the
+	// command: they are the Center, vouching for the address they typed.
+	v, link, err := web.NewLink(a.bundle, a.linkBase(), u, auth.LinkVerify, 0)
 	if err != nil {
 		return err
 	}
@@ -181,6 +185,7 @@ func addUser(ctx context.Context, a *app, u *auth.User, email, firm, assoc strin
 	if generated {
 		fmt.Fprintln(stdout, a.l.T("cli.user_password", "Password", password))
 	}
+	fmt.Fprintln(stdout, a.l.T("cli.user_confirm", "Link", link))
 	return nil
 }
 

@@ -29,6 +29,13 @@ func TestResetPasswordLinkFromTheCommandLine(t *testing.T) {
 	if err := call("một mật khẩu rất dài\n", "user", "add", "--email", "boss@example.vn", "--role", "admin", "--password-stdin"); err != nil {
 		t.Fatalf("user add: %v %s", err, errOut.String())
 	}
+	// The account signs in once its address is confirmed: the command
+	// prints the link it mailed (on the configured address; the test's
+	// server is on another port).
+	confirm := regexp.MustCompile(`/verify-email/[A-Za-z0-9_-]{43}`).FindString(out.String())
+	if confirm == "" || !strings.Contains(out.String(), "xác nhận") {
+		t.Fatalf("user add printed no confirmation link:\n%s", out.String())
+	}
 	base, _ := startServe(t, getenv)
 	if err := call("", "user", "reset-password", "--email", "Boss@Example.vn", "--base-url", base, "--lang", "en"); err != nil {
 		t.Fatalf("reset-password: %v %s", err, errOut.String())
@@ -58,7 +65,16 @@ func TestResetPasswordLinkFromTheCommandLine(t *testing.T) {
 	if st := post(link, pw); st != http.StatusGone {
 		t.Fatalf("using it again: %d", st)
 	}
-	if st := post(base+"/login", url.Values{"email": {"boss@example.vn"}, "password": {"đặt lại từ dòng lệnh"}}); st != http.StatusSeeOther {
+	signIn := url.Values{"email": {"boss@example.vn"}, "password": {"đặt lại từ dòng lệnh"}}
+	if st := post(base+"/login", signIn); st != http.StatusUnauthorized {
+		t.Fatalf("login before the address is confirmed: %d", st)
+	}
+	if res, err := client.Get(base + confirm); err != nil || res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the printed confirmation link: %v %v", res, err)
+	} else {
+		res.Body.Close()
+	}
+	if st := post(base+"/login", signIn); st != http.StatusSeeOther {
 		t.Fatalf("login with the new password: %d", st)
 	}
 	st, err := store.Open(context.Background(), db, store.Options{Clock: time.Now})
