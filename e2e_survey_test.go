@@ -16,7 +16,8 @@ import (
 // as it changes), reload and find it still chosen, answer every step,
 // review, submit and read the level and the advice.
 func TestJourneySelfAssessment(t *testing.T) {
-	base, _ := startServe(t, env("DXREADY_DB", filepath.Join(t.TempDir(), "survey.db"), "DXREADY_DEMO", "false"))
+	db := filepath.Join(t.TempDir(), "survey.db")
+	base, _ := startServe(t, env("DXREADY_DB", db, "DXREADY_DEMO", "false"))
 	bctx := browser(t)
 	for i, lang := range []string{"vi", "en"} {
 		t.Run(lang, func(t *testing.T) {
@@ -24,12 +25,12 @@ func TestJourneySelfAssessment(t *testing.T) {
 			defer cancel()
 			ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
 			defer cancel()
-			walkSurvey(t, ctx, base, lang, []string{"3709000118", "3709000125"}[i])
+			walkSurvey(t, ctx, base, db, lang, []string{"3709000118", "3709000125"}[i])
 		})
 	}
 }
 
-func walkSurvey(t *testing.T, ctx context.Context, base, lang, taxCode string) {
+func walkSurvey(t *testing.T, ctx context.Context, base, db, lang, taxCode string) {
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
 	password := "mật khẩu khảo sát dài"
 	err := chromedp.Do(ctx,
@@ -42,7 +43,12 @@ func walkSurvey(t *testing.T, ctx context.Context, base, lang, taxCode string) {
 		chromedp.SendKeys(css("#password"), password),
 		chromedp.SendKeys(css("#password_confirm"), password),
 		chromedp.Click(css("#register-submit")),
-		chromedp.WaitVisible(css("#login-submit")), // check your inbox; then sign in
+		chromedp.WaitVisible(css("#login-submit")), // check your inbox, open the link, then sign in
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			link := outboxLink(t, db, "account.verify", "survey-"+lang+"@example.vn", "/verify-email/")
+			_, err := chromedp.Steps(chromedp.Navigate(base+link), chromedp.WaitVisible(css("#login-submit")))(ctx, tg)
+			return err
+		}),
 		chromedp.SendKeys(css("#email"), "survey-"+lang+"@example.vn"),
 		chromedp.SendKeys(css("#password"), password),
 		chromedp.Click(css("#login-submit")),

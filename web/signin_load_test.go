@@ -51,7 +51,8 @@ func measureSigninBurst(t *testing.T, spread bool) {
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
 	hash, _ := hasher.Hash(ctx, "mật khẩu thật dài")
-	if err := st.CreateUser(ctx, &auth.User{Email: "owner@example.vn", Name: "Owner", Role: auth.RoleAdmin, Status: auth.StatusActive, Lang: "vi", PasswordHash: hash}); err != nil {
+	if err := st.CreateUser(ctx, &auth.User{Email: "owner@example.vn", Name: "Owner", Role: auth.RoleAdmin, Status: auth.StatusActive, Lang: "vi", PasswordHash: hash,
+		EmailVerified: true}); err != nil {
 		t.Fatal(err)
 	}
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
