@@ -49,10 +49,14 @@ func ValidStatedRole(r string) bool {
 	return false
 }
 
-// Claim code rules. A code has 8 digits (10^8 values); each allows
-// MaxCodeAttempts wrong guesses and lives CodeTTL; at most MaxCodesPerDay
-// are sent for one claim in 24 hours, so a claimant gets at most 15
-// guesses a day: a chance of about 1 in 6.7 million. Any number of
+// Claim code rules. A code has 8 digits (10^8 values) and lives CodeTTL;
+// sending another does not cancel the earlier ones (the firm may open
+// either mail first), so a typed code is checked against every live code
+// of the claim. At most MaxCodesPerDay are sent for one claim in 24 hours,
+// and the claim's codes of the last CodeTTL allow MaxCodeAttempts wrong
+// guesses between them (ErrCodeTries), each tried against at most
+// MaxCodesPerDay codes: at most 15 code checks a day, a chance of about 1
+// in 6.7 million. Any number of
 // accounts may claim one firm, so its registry mailbox also gets at most
 // MaxCodesPerFirmPerDay codes in 24 hours across all its claims (two
 // claimants' full days): past that, claimants ask the Center or a verified
@@ -72,6 +76,7 @@ const (
 	ErrCodeWrong           Problem = "error.claim.code_wrong"
 	ErrCodeExpired         Problem = "error.claim.code_expired"
 	ErrCodeSpent           Problem = "error.claim.code_spent" // too many wrong guesses, or already used
+	ErrCodeTries           Problem = "error.claim.code_tries" // MaxCodeAttempts wrong guesses across the claim's codes
 	ErrCodeNone            Problem = "error.claim.code_none"
 	ErrCodeLimit           Problem = "error.claim.code_limit"
 	ErrFirmCodeLimit       Problem = "error.claim.firm_code_limit" // MaxCodesPerFirmPerDay across the firm's claims
@@ -80,6 +85,26 @@ const (
 	ErrStatedRole          Problem = "error.claim.stated_role"
 	ErrNoRegistryEmail     Problem = "error.claim.no_registry_email"
 )
+
+// ShownToFirm reports whether a user whose claim stands at st is listed
+// to the firm's verified users: colleagues and open claims (to approve or
+// report), never a rejected claimant or a revoked user, whose name and
+// address are not the firm's to see (the Center still sees them).
+func ShownToFirm(st ClaimStatus) bool {
+	return st == ClaimVerified || st == ClaimOpen
+}
+
+// Closed reports whether a claim at st has been decided against the user
+// (rejected or revoked): such a user has nothing more to do for the firm.
+func Closed(st ClaimStatus) bool {
+	return st == ClaimRejected || st == ClaimRevoked
+}
+
+// MaxSecondClaimNoticesPerDay bounds the "someone claims your firm"
+// notices sent to a firm's verified users: the claims made on one firm in
+// 24 hours beyond it tell nobody (the Center's queue still lists them), so
+// many accounts cannot flood the firm's users.
+const MaxSecondClaimNoticesPerDay = 3
 
 // NewClaimCode returns a uniformly random code of CodeDigits digits.
 func NewClaimCode() string {

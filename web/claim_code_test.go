@@ -32,10 +32,11 @@ func lastCode(t *testing.T, e *env) (to, code, lang string) {
 
 // The attacks on the code: it goes only to the registry's address, in the
 // claimant's language, and never appears on a page; five wrong guesses
-// spend it, even for the right code afterwards; it expires after 24 hours;
-// only three are sent a day, then the page sends the claimant to the
-// Center; the right one verifies the claim, and a used one cannot be
-// reused.
+// spend the claim's codes, even for the right code afterwards, and no new
+// code is sent meanwhile; a code expires after 24 hours; only three are
+// sent a day, then the page sends the claimant to the Center; the first
+// of three (not only the newest) verifies the claim, and a used one
+// cannot be reused.
 func TestClaimCodeAttacks(t *testing.T) {
 	e := newEnv(t)
 	withRegistryContact(t, e, "lienhe@noithat.vn")
@@ -67,19 +68,21 @@ func TestClaimCodeAttacks(t *testing.T) {
 		must(t, r, http.StatusUnprocessableEntity, "This code is not right")
 		noCode(r)
 	}
-	must(t, c.post("/profile/claim/verify", values("code", code)), http.StatusUnprocessableEntity, "can no longer be used")
+	must(t, c.post("/profile/claim/verify", values("code", code)), http.StatusUnprocessableEntity, "Too many wrong codes")
+	must(t, c.post("/profile/claim/code", nil), http.StatusTooManyRequests, "Too many wrong codes") // a new code brings no new guess
+	must(t, c.get("/profile"), http.StatusOK, `id="code-tries"`)
 
-	must(t, c.post("/profile/claim/code", nil), http.StatusSeeOther)
-	_, code2, _ := lastCode(t, e)
 	e.fx.Clock.Add(auth.CodeTTL + time.Minute)
 	c = e.client() // the session may have lapsed meanwhile
 	must(t, c.post("/login", values("email", "la@example.vn", "password", claimPassword)), http.StatusSeeOther)
-	must(t, c.post("/profile/claim/verify?lang=en", values("code", code2)), http.StatusUnprocessableEntity, "has expired")
+	must(t, c.post("/profile/claim/verify?lang=en", values("code", code)), http.StatusUnprocessableEntity, "has expired")
 
-	var last string
-	for range auth.MaxCodesPerDay {
+	var first string
+	for i := range auth.MaxCodesPerDay {
 		must(t, c.post("/profile/claim/code", nil), http.StatusSeeOther)
-		_, last, _ = lastCode(t, e)
+		if _, last, _ := lastCode(t, e); i == 0 {
+			first = last
+		}
 	}
 	must(t, c.post("/profile/claim/code?lang=en", nil), http.StatusTooManyRequests, "Ask the Digital Transformation Center")
 	must(t, c.get("/profile"), http.StatusOK, `id="code-limit"`)
@@ -91,9 +94,9 @@ func TestClaimCodeAttacks(t *testing.T) {
 		}
 	}
 	must(t, c.get("/profile"), http.StatusOK)
-	must(t, c.post("/profile/claim/verify", values("code", last[:4]+" "+last[4:])), http.StatusSeeOther)
+	must(t, c.post("/profile/claim/verify", values("code", first[:4]+" "+first[4:])), http.StatusSeeOther) // the first of three
 	must(t, c.get("/profile"), http.StatusOK, `id="firm-size"`, `id="sharing"`)
-	must(t, c.post("/profile/claim/verify", values("code", last)), http.StatusConflict)
+	must(t, c.post("/profile/claim/verify", values("code", first)), http.StatusConflict)
 	if es, _ := e.st.AuditEntries(ctx, "claims.verify_code", 5); len(es) != 1 {
 		t.Fatalf("audit = %+v", es)
 	}

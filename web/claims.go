@@ -23,7 +23,9 @@ type claimPage struct {
 	CanSend     bool   // another code may be sent now
 	Unconfirmed bool   // no code until the claimant confirms their own address
 	FirmLimit   bool   // the firm had its codes for the day, across its claims
+	Tries       bool   // the claim's codes had all their wrong guesses
 	HasCode     bool   // a sent code may still be entered
+	Code        store.CodeState
 	Problem     string // message ID
 	Form        *form
 }
@@ -62,7 +64,9 @@ func (s *Server) renderClaim(w http.ResponseWriter, r *http.Request, status int,
 		var bp auth.Problem
 		if block == nil || errors.As(block, &bp) {
 			p.CanSend, p.Unconfirmed, p.FirmLimit = block == nil, bp == auth.ErrClaimantUnconfirmed, bp == auth.ErrFirmCodeLimit
-			p.HasCode, err = s.store.HasLiveCode(r.Context(), c.ID)
+			p.Tries = bp == auth.ErrCodeTries
+			p.Code, err = s.store.ClaimCodeState(r.Context(), c.ID)
+			p.HasCode = p.Code.Live
 		} else {
 			err = block
 		}
@@ -91,7 +95,8 @@ func (s *Server) claimCodePost(w http.ResponseWriter, r *http.Request) {
 	m := &store.Message{Kind: store.KindClaimCode, Lang: loc.Lang, CreatedBy: u.ID,
 		Subject: loc.T("mail.claims.code.subject", "Firm", c.FirmName),
 		Body: loc.T("mail.claims.code.body", "Firm", c.FirmName, "TaxCode", c.TaxCode, "Email", u.Email,
-			"Code", code, "Hours", int(auth.CodeTTL.Hours()), "Link", s.linkBase()+"/contact")}
+			"Code", code, "Hours", int(auth.CodeTTL.Hours()), "Until", loc.DateTime(s.now().Add(auth.CodeTTL)),
+			"Link", s.linkBase()+"/contact")}
 	_, err = s.store.SendClaimCode(r.Context(), c.ID, u.ID, auth.HashClaimCode(c.ID, code), m)
 	if err == nil {
 		s.redirect(w, r, "/profile", "flash.claim_code_sent")
@@ -108,7 +113,7 @@ func (s *Server) claimCodeRefused(w http.ResponseWriter, r *http.Request, c *sto
 	switch {
 	case errors.As(err, &p):
 		st := http.StatusUnprocessableEntity
-		if p == auth.ErrCodeLimit || p == auth.ErrFirmCodeLimit {
+		if p == auth.ErrCodeLimit || p == auth.ErrFirmCodeLimit || p == auth.ErrCodeTries {
 			st = http.StatusTooManyRequests
 		}
 		if p == auth.ErrFirmCodeLimit {
@@ -137,7 +142,7 @@ func (s *Server) claimVerifyPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := currentUser(r)
-	err = s.store.EnterClaimCode(r.Context(), c.ID, u.ID, fm.Get("code"))
+	_, err = s.store.EnterClaimCode(r.Context(), c.ID, u.ID, fm.Get("code"))
 	var p auth.Problem
 	switch {
 	case errors.As(err, &p):
