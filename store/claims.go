@@ -30,7 +30,14 @@ type Claim struct {
 	UserCreatedAt                 time.Time
 	FirmName, TaxCode             string
 	RegistryEmail, RegistryPhone  string
-	VerifiedUsers                 int // the firm's verified users, the claimant aside
+	VerifiedUsers                 int       // the firm's verified users, the claimant aside
+	ClaimantConfirmed             bool      // the claimant's own address is confirmed: mail reaches them
+	LastCodeAt                    time.Time // when the claim's latest code was sent; zero when none
+	Reported                      bool      // a verified user of the firm said they do not know the claimant
+
+	// Filled by OpenClaims: the firm's verified users, the claimant aside,
+	// for the Center to call.
+	Colleagues []*auth.User
 }
 
 // ErrClaimClosed means the claim is no longer open (decided meanwhile).
@@ -39,7 +46,9 @@ var ErrClaimClosed = errors.New("store: claim no longer open")
 const claimSelect = `SELECT c.id, c.user_id, c.firm_id, c.stated_role, c.status, c.method, COALESCE(c.decided_by, 0), c.reason,
 	c.created_at, c.decided_at, u.name, u.email, u.lang, u.created_at, f.name, f.tax_code,
 	COALESCE(rc.email, ''), COALESCE(rc.phone, ''),
-	(SELECT COUNT(*) FROM users v WHERE v.firm_id = c.firm_id AND v.id <> c.user_id AND v.status = 'active' AND v.firm_verified_at IS NOT NULL)
+	(SELECT COUNT(*) FROM users v WHERE v.firm_id = c.firm_id AND v.id <> c.user_id AND v.status = 'active' AND v.firm_verified_at IS NOT NULL),
+	u.email_verified_at IS NOT NULL, (SELECT created_at FROM claim_codes WHERE claim_id = c.id ORDER BY id DESC LIMIT 1),
+	EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'claims.report' AND a.subject = 'claim:' || c.id)
 	FROM claims c JOIN users u ON u.id = c.user_id JOIN firms f ON f.id = c.firm_id
 	LEFT JOIN firm_registry_contacts rc ON rc.firm_id = c.firm_id`
 
@@ -47,10 +56,18 @@ func scanClaim(sc scanner) (*Claim, error) {
 	var c Claim
 	var status, method string
 	var decided sql.NullTime
+	var lastCode sql.NullString
 	if err := sc.Scan(&c.ID, &c.UserID, &c.FirmID, &c.StatedRole, &status, &method, &c.DecidedBy, &c.Reason, &c.CreatedAt, &decided,
 		&c.UserName, &c.UserEmail, &c.UserLang, &c.UserCreatedAt, &c.FirmName, &c.TaxCode, &c.RegistryEmail, &c.RegistryPhone,
-		&c.VerifiedUsers); err != nil {
+		&c.VerifiedUsers, &c.ClaimantConfirmed, &lastCode, &c.Reported); err != nil {
 		return nil, err
+	}
+	if lastCode.Valid {
+		t, err := parseSQLiteTime(lastCode.String)
+		if err != nil {
+			return nil, err
+		}
+		c.LastCodeAt = t
 	}
 	c.Status, c.Method, c.DecidedAt = auth.ClaimStatus(status), auth.ClaimMethod(method), decided.Time
 	return &c, nil
@@ -83,7 +100,25 @@ func (s *Store) OpenClaims(ctx context.Context, limit int) ([]*Claim, error) {
 		}
 		out = append(out, c)
 	}
-	return out, mapErr("open claims", rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, mapErr("open claims", err)
+	}
+	rows.Close()
+	for _, c := range out {
+		if c.VerifiedUsers == 0 {
+			continue
+		}
+		us, err := verifiedUsers(ctx, s.r, c.FirmID)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range us {
+			if u.ID != c.UserID {
+				c.Colleagues = append(c.Colleagues, u)
+			}
+		}
+	}
+	return out, nil
 }
 
 // CountOpenClaims returns how many claims wait for a decision.
@@ -129,8 +164,8 @@ func createVerifiedClaim(ctx context.Context, tx *sql.Tx, u *auth.User, role str
 }
 
 // verifiedUsers are firmID's active, verified users.
-func verifiedUsers(ctx context.Context, tx *sql.Tx, firmID int64) ([]*auth.User, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT "+userColumns+` FROM users WHERE firm_id = ? AND status = 'active'
+func verifiedUsers(ctx context.Context, q querier, firmID int64) ([]*auth.User, error) {
+	rows, err := q.QueryContext(ctx, "SELECT "+userColumns+` FROM users WHERE firm_id = ? AND status = 'active'
 		AND firm_verified_at IS NOT NULL ORDER BY id`, firmID)
 	return scanUsers(rows, err, "verified users")
 }

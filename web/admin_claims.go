@@ -21,8 +21,19 @@ type claimsPage struct {
 	page
 	Claims  []*store.Claim
 	Limit   int
-	Failed  int64  // the claim whose form has Problem
-	Problem string // message ID
+	Failed  int64               // the claim whose form has Problem
+	Problem string              // message ID
+	Decided *store.ClaimOutcome // what the decision just made did (?decided=ID); nil otherwise
+}
+
+// transferPage asks the admin to confirm a transfer, naming the users who
+// will lose the firm.
+type transferPage struct {
+	page
+	Claim  *store.Claim
+	Losers []*auth.User
+	Reason string
+	Missed bool // the confirmation box was not ticked
 }
 
 // adminClaims is the Center's queue of open firm claims: who claims which
@@ -39,12 +50,22 @@ func (s *Server) renderClaims(w http.ResponseWriter, r *http.Request, status int
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, status, "admin_claims", claimsPage{page: s.newPage(w, r, "page.claims.title"), Claims: cs, Limit: claimsLimit,
-		Failed: failed, Problem: problem})
+	p := claimsPage{page: s.newPage(w, r, "page.claims.title"), Claims: cs, Limit: claimsLimit, Failed: failed, Problem: problem}
+	if id, err := strconv.ParseInt(r.URL.Query().Get("decided"), 10, 64); err == nil && r.Method == http.MethodGet {
+		switch p.Decided, err = s.store.DecidedClaim(r.Context(), id); {
+		case errors.Is(err, store.ErrNotFound):
+			p.Decided = nil
+		case err != nil:
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, status, "admin_claims", p)
 }
 
 // adminClaimDecidePost approves, rejects (a reason required) or approves
-// with transfer an open claim; the audit entry is written with the
+// with transfer (a reason required, and a confirmation naming the users
+// who lose the firm) an open claim; the audit entry is written with the
 // decision, and the claimant (and, on transfer, each user who lost the
 // firm) is told in their language.
 func (s *Server) adminClaimDecidePost(w http.ResponseWriter, r *http.Request) {
@@ -72,14 +93,49 @@ func (s *Server) adminClaimDecidePost(w http.ResponseWriter, r *http.Request) {
 	case f.Err("reason") != "":
 		s.renderClaims(w, r, http.StatusUnprocessableEntity, id, f.Err("reason"))
 		return
-	case !d.Approve && n == 0:
+	case (!d.Approve || d.Transfer) && n == 0: // the claimant, or the users who lose the firm, read it
 		s.renderClaims(w, r, http.StatusUnprocessableEntity, id, string(auth.ErrReasonRequired))
 		return
 	case n > maxReason:
 		s.renderClaims(w, r, http.StatusUnprocessableEntity, id, "error.claim.reason_long")
 		return
 	}
+	if d.Transfer && r.PostForm.Get("confirm") != "yes" {
+		s.confirmTransfer(w, r, id, d.Reason, r.PostForm.Has("confirm_step"))
+		return
+	}
 	s.decideClaim(w, r, id, d)
+}
+
+// confirmTransfer shows who will lose the firm if claim id is approved
+// with transfer, and asks the admin to tick that they understand; missed
+// says the box was left unticked on that page.
+func (s *Server) confirmTransfer(w http.ResponseWriter, r *http.Request, id int64, reason string, missed bool) {
+	c, err := s.store.FindClaim(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if c.Status != auth.ClaimOpen {
+		s.renderClaims(w, r, http.StatusConflict, id, "error.claim.closed")
+		return
+	}
+	us, err := s.store.VerifiedUsersOf(r.Context(), c.FirmID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := transferPage{page: s.newPage(w, r, "page.claims.transfer_title"), Claim: c, Reason: reason, Missed: missed}
+	for _, u := range us {
+		if u.ID != c.UserID {
+			p.Losers = append(p.Losers, u)
+		}
+	}
+	status := http.StatusOK
+	if missed {
+		status = http.StatusUnprocessableEntity
+	}
+	s.render(w, r, status, "admin_claim_transfer", p)
 }
 
 func (s *Server) decideClaim(w http.ResponseWriter, r *http.Request, id int64, d store.ClaimDecision) {
@@ -98,12 +154,12 @@ func (s *Server) decideClaim(w http.ResponseWriter, r *http.Request, id int64, d
 		return
 	}
 	s.sessions.dropUser(c.UserID)
-	kind, flash := "rejected", "flash.claims_rejected"
+	kind := "rejected"
 	if d.Approve {
-		kind, flash = "approved", "flash.claims_approved"
+		kind = "approved"
 	}
 	if u, err := s.store.FindUserByID(r.Context(), c.UserID); err == nil {
-		s.tell(r.Context(), u, kind, fmt.Sprintf("claim-decided:%d", id), "Reason", d.Reason)
+		s.tell(r.Context(), u, kind, store.DecidedClaimKey(id), "Reason", d.Reason)
 	} else {
 		s.log.Warn("claimant not found to tell", "claim", id, "err", err)
 	}
@@ -111,5 +167,8 @@ func (s *Server) decideClaim(w http.ResponseWriter, r *http.Request, id int64, d
 		s.sessions.dropUser(u.ID)
 		s.tell(r.Context(), u, "revoked", fmt.Sprintf("claim-revoked:%d:%d", id, u.ID), "Reason", d.Reason)
 	}
-	s.redirect(w, r, "/admin/claims", flash)
+	// The answer says what the store shows was done (who was mailed, who
+	// lost the firm), not what was meant: an unconfirmed claimant gets no
+	// mail, and the admin must know to call them.
+	http.Redirect(w, r, "/admin/claims?decided="+strconv.FormatInt(id, 10)+"#decided", http.StatusSeeOther)
 }

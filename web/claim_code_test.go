@@ -154,7 +154,9 @@ func TestAdminClaimsDecide(t *testing.T) {
 	must(t, decide("r@example.vn", "reject", "Doanh nghiệp không biết người này"), http.StatusSeeOther)
 	must(t, rejected.get("/profile"), http.StatusOK, `data-claim="rejected"`, "Doanh nghiệp không biết người này")
 
-	must(t, decide("t@example.vn", "transfer", "Giám đốc xác nhận qua điện thoại"), http.StatusSeeOther)
+	must(t, decide("t@example.vn", "transfer", "Giám đốc xác nhận qua điện thoại"), http.StatusOK, `id="transfer-confirm"`) // asks first
+	must(t, admin.post("/admin/claims/"+itoa(claimOf("t@example.vn").ID)+"/decide", values("decision", "transfer",
+		"reason", "Giám đốc xác nhận qua điện thoại", "confirm_step", "1", "confirm", "yes")), http.StatusSeeOther)
 	must(t, taker.get("/profile"), http.StatusOK, `id="firm-size"`)
 	if r := old.get("/profile"); r.status != http.StatusSeeOther {
 		t.Fatalf("the old user's session survived the transfer: %d", r.status)
