@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -56,6 +57,11 @@ func (s *Server) loadAssessmentWith(r *http.Request, a auth.Action, questions []
 	if !auth.Can(currentUser(r), a, t) {
 		return nil, store.ErrNotFound
 	}
+	if t.DraftOwner != 0 { // a rejected or revoked claimant's draft is closed to them too
+		if closed, err := s.claimClosed(r.Context(), currentUser(r)); err != nil || closed {
+			return nil, cmp.Or(err, store.ErrNotFound)
+		}
+	}
 	in, ok := s.cfg.Instruments[resp.Instrument]
 	if !ok {
 		return nil, fmt.Errorf("web: response %d uses unknown instrument %s", id, resp.Instrument)
@@ -75,6 +81,9 @@ type startPage struct {
 // the assessment is and a button to start one. It writes nothing: GET stays
 // free of side effects, as cross-origin protection lets GETs through.
 func (s *Server) assessmentStart(w http.ResponseWriter, r *http.Request) {
+	if s.closedClaimAssessment(w, r) {
+		return
+	}
 	u := currentUser(r)
 	owner := auth.DraftOwner(u)
 	if !auth.Can(u, auth.ActAssessmentAnswer, auth.Target{FirmID: u.FirmID, DraftOwner: owner}) {
@@ -104,6 +113,9 @@ func (s *Server) assessmentStart(w http.ResponseWriter, r *http.Request) {
 // one a colleague just started) and opens it; an open claim's draft is
 // its own (auth.DraftOwner).
 func (s *Server) assessmentStartPost(w http.ResponseWriter, r *http.Request) {
+	if s.closedClaimAssessment(w, r) {
+		return
+	}
 	u := currentUser(r)
 	owner := auth.DraftOwner(u)
 	if !auth.Can(u, auth.ActAssessmentAnswer, auth.Target{FirmID: u.FirmID, DraftOwner: owner}) {

@@ -110,6 +110,9 @@ func (s *Server) startPage(ctx context.Context, u *auth.User, next string) strin
 	if next != "/" && next != "" {
 		return next
 	}
+	if s.landsOnClaim(ctx, u) { // a rejected or revoked claim: its status
+		return homeFor(u)
+	}
 	owner := auth.DraftOwner(u) // an open claim resumes its own draft, never the firm's
 	if u.Role == auth.RoleFirm && auth.Can(u, auth.ActAssessmentAnswer, auth.Target{FirmID: u.FirmID, DraftOwner: owner}) {
 		switch _, err := s.store.FindDraftOf(ctx, u.FirmID, owner); {

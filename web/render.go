@@ -122,6 +122,11 @@ func (s *Server) newPage(w http.ResponseWriter, r *http.Request, title string) p
 	p := page{Lang: l, OtherLang: other, Here: localURL(at, ""), LangURL: localURL(at, other), User: u, Path: r.URL.Path,
 		Flash: s.takeFlash(w, r), Demo: s.cfg.Demo, Title: title}
 	p.Nav = navFor(u, r.URL.Path)
+	if closed, err := s.claimClosed(r.Context(), u); err != nil {
+		s.log.Error("nav: claim status", "user", u.ID, "err", err)
+	} else if closed { // a rejected or revoked claimant has no assessment
+		p.Nav = withoutAssessment(p.Nav)
+	}
 	return p
 }
 
