@@ -233,23 +233,35 @@ func (s *Store) ApproveColleague(ctx context.Context, claimantID, firmID, byUser
 	})
 }
 
-// ClaimStatuses returns where the latest claim of each user of firmID
-// stands, by user ID.
-func (s *Store) ClaimStatuses(ctx context.Context, firmID int64) (map[int64]auth.ClaimStatus, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT user_id, status FROM claims WHERE id IN
-		(SELECT MAX(id) FROM claims WHERE firm_id = ? GROUP BY user_id)`, firmID)
+// ClaimSummary is where a user's latest claim on a firm stands, as the
+// firm's own users see it.
+type ClaimSummary struct {
+	Status     auth.ClaimStatus
+	StatedRole string
+	CreatedAt  time.Time
+	Reported   bool // a user of the firm told the Center they do not know the claimant
+}
+
+// ClaimStatuses returns the latest claim of each user of firmID, by user
+// ID.
+func (s *Store) ClaimStatuses(ctx context.Context, firmID int64) (map[int64]ClaimSummary, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT c.user_id, c.status, c.stated_role, c.created_at,
+		EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'claims.report' AND a.subject = 'claim:' || c.id)
+		FROM claims c WHERE c.id IN (SELECT MAX(id) FROM claims WHERE firm_id = ? GROUP BY user_id)`, firmID)
 	if err != nil {
 		return nil, mapErr("claim statuses", err)
 	}
 	defer rows.Close()
-	out := map[int64]auth.ClaimStatus{}
+	out := map[int64]ClaimSummary{}
 	for rows.Next() {
 		var id int64
 		var st string
-		if err := rows.Scan(&id, &st); err != nil {
+		var c ClaimSummary
+		if err := rows.Scan(&id, &st, &c.StatedRole, &c.CreatedAt, &c.Reported); err != nil {
 			return nil, err
 		}
-		out[id] = auth.ClaimStatus(st)
+		c.Status = auth.ClaimStatus(st)
+		out[id] = c
 	}
 	return out, mapErr("claim statuses", rows.Err())
 }

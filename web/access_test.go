@@ -173,6 +173,7 @@ func accessMatrix(t *testing.T, e *env) map[string][]routeCase {
 		"POST /profile/contact/erase":      {{"/profile/contact/erase", firmOnly(303)}},
 		"GET /profile/contact/export":      {{"/profile/contact/export", firmOnly(200)}},
 		"POST /profile/users/{id}/approve": {{"/profile/users/999/approve", firmOnly(404)}},
+		"POST /profile/users/{id}/report":  {{"/profile/users/999/report", firmOnly(404)}},
 		"POST /profile/sharing":            {{"/profile/sharing", firmOnly(400)}},
 		// The fixture firm user is verified: there is no open claim to act on.
 		"POST /profile/claim/code":                      {{"/profile/claim/code", firmOnly(409)}},

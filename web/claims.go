@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"dxready/auth"
 	"dxready/locale"
@@ -177,8 +178,22 @@ func statedRole(r *http.Request, f *form) string {
 // that claimant registered for their firm: they approve a colleague they
 // know from their profile, and tell the Center of one they do not. The
 // claimant is told nothing of it: the answer to a registration is the
-// same whether the firm has users or not.
+// same whether the firm has users or not. Past
+// auth.MaxSecondClaimNoticesPerDay claims on the firm in a day nobody is
+// told (the Center's queue lists them all), so that many accounts cannot
+// flood the firm's users.
 func (s *Server) claimRegistered(ctx context.Context, claimant *auth.User, verified []*auth.User) {
+	if len(verified) == 0 {
+		return
+	}
+	switch n, err := s.store.ClaimsMadeSince(ctx, claimant.FirmID, s.now().Add(-24*time.Hour)); {
+	case err != nil:
+		s.log.Error("second claim notice: count claims", "firm", claimant.FirmID, "err", err)
+		return
+	case n > auth.MaxSecondClaimNoticesPerDay:
+		s.log.Warn("second claim notice not sent: the firm's daily cap is reached", "firm", claimant.FirmID, "claimant", claimant.ID)
+		return
+	}
 	for _, v := range verified {
 		s.tell(ctx, v, "second", fmt.Sprintf("claim-second:%d:%d", claimant.ID, v.ID), "Claimant", claimant.Name,
 			"ClaimantEmail", claimant.Email)
@@ -249,4 +264,25 @@ func (s *Server) firmUserApprovePost(w http.ResponseWriter, r *http.Request) {
 		s.tell(r.Context(), u, "approved", fmt.Sprintf("claim-approved:%d:%d", id, s.now().Unix()))
 	}
 	s.redirect(w, r, "/profile", "flash.user_approved")
+}
+
+// firmUserReportPost: a verified user says they do not know a claimant of
+// their firm. It is recorded (audit) and flags the claim in the Center's
+// queue; the claimant still sees nothing of the firm, and is not told.
+func (s *Server) firmUserReportPost(w http.ResponseWriter, r *http.Request) {
+	d, err := s.ownFirm(r, auth.ActFirmUsersApprove)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.fail(w, r, store.ErrNotFound)
+		return
+	}
+	if err := s.store.ReportClaim(r.Context(), id, d.Firm.ID, currentUser(r).ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/profile#users", "flash.claim_reported")
 }

@@ -60,7 +60,7 @@ func (s *Server) firmView(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		if p.Users, err = s.firmUsers(r.Context(), id); err != nil {
+		if p.Users, err = s.firmUsers(r.Context(), id, true); err != nil {
 			s.fail(w, r, err)
 			return
 		}

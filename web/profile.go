@@ -53,6 +53,7 @@ type profilePage struct {
 	page
 	*firmDetail
 	Users       []firmUserView
+	Waiting     int            // open claims waiting for a colleague's approval
 	Contact     *firms.Contact // nil when none is held
 	ContactForm *form
 	Submissions []store.Submission
@@ -63,7 +64,8 @@ type profilePage struct {
 // where their claim stands (auth.ClaimStatus).
 type firmUserView struct {
 	*auth.User
-	Claim auth.ClaimStatus
+	Claim     auth.ClaimStatus
+	ClaimInfo store.ClaimSummary
 }
 
 type sharingView struct {
@@ -116,9 +118,14 @@ func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status in
 		}
 		p.Sharing = append(p.Sharing, sharingView{AssociationID: sh.AssociationID, Name: name, Shared: sh.Shared})
 	}
-	if p.Users, err = s.firmUsers(r.Context(), d.Firm.ID); err != nil {
+	if p.Users, err = s.firmUsers(r.Context(), d.Firm.ID, false); err != nil { // not rejected or revoked people: not the firm's to see
 		s.fail(w, r, err)
 		return
+	}
+	for _, fu := range p.Users {
+		if fu.Status == auth.StatusActive && fu.Claim == auth.ClaimOpen {
+			p.Waiting++
+		}
 	}
 	switch c, err := s.store.FindContact(r.Context(), d.Firm.ID); {
 	case err == nil:
@@ -276,7 +283,7 @@ func (s *Server) contactExport(w http.ResponseWriter, r *http.Request) {
 }
 
 // firmUsers lists firmID's users with their claims.
-func (s *Server) firmUsers(ctx context.Context, firmID int64) ([]firmUserView, error) {
+func (s *Server) firmUsers(ctx context.Context, firmID int64, all bool) ([]firmUserView, error) {
 	us, err := s.store.UsersOfFirm(ctx, firmID)
 	if err != nil {
 		return nil, err
@@ -285,10 +292,12 @@ func (s *Server) firmUsers(ctx context.Context, firmID int64) ([]firmUserView, e
 	out := make([]firmUserView, 0, len(us))
 	for _, u := range us {
 		c := st[u.ID]
-		if c == "" { // no claim row: as the tie stands
-			c = map[bool]auth.ClaimStatus{true: auth.ClaimVerified, false: auth.ClaimOpen}[u.FirmVerified]
+		if c.Status == "" { // no claim row: as the tie stands
+			c.Status = map[bool]auth.ClaimStatus{true: auth.ClaimVerified, false: auth.ClaimOpen}[u.FirmVerified]
 		}
-		out = append(out, firmUserView{User: u, Claim: c})
+		if all || auth.ShownToFirm(c.Status) {
+			out = append(out, firmUserView{User: u, Claim: c.Status, ClaimInfo: c})
+		}
 	}
 	return out, err
 }

@@ -83,6 +83,7 @@ func (s *Server) routes() http.Handler {
 			r.Post("/profile/contact/erase", s.contactErasePost)
 			r.Get("/profile/contact/export", s.contactExport)
 			r.Post("/profile/users/{id}/approve", s.firmUserApprovePost)
+			r.Post("/profile/users/{id}/report", s.firmUserReportPost)
 			r.Post("/profile/claim/code", s.claimCodePost)
 			r.Post("/profile/claim/verify", s.claimVerifyPost)
 			r.Post("/profile/sharing", s.sharingPost)
