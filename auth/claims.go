@@ -75,7 +75,6 @@ const (
 const (
 	ErrCodeWrong           Problem = "error.claim.code_wrong"
 	ErrCodeExpired         Problem = "error.claim.code_expired"
-	ErrCodeSpent           Problem = "error.claim.code_spent" // too many wrong guesses, or already used
 	ErrCodeTries           Problem = "error.claim.code_tries" // MaxCodeAttempts wrong guesses across the claim's codes
 	ErrCodeNone            Problem = "error.claim.code_none"
 	ErrCodeLimit           Problem = "error.claim.code_limit"

@@ -92,6 +92,15 @@ func TestTransferNeedsReasonAndConfirmation(t *testing.T) {
 	r := decide("reason", "Director confirmed by phone", "confirm_step", "1", "confirm", "yes")
 	must(t, r, http.StatusSeeOther)
 	must(t, admin.get(r.header.Get("Location")+"&lang=en"), http.StatusOK, "approved and the firm transferred: 1 user lost access")
+	old := e.client()
+	if r := old.signIn("firm@test.local", ""); r.header.Get("Location") != "/profile" {
+		t.Fatalf("the revoked user lands on %s", r.header.Get("Location"))
+	}
+	page := old.get("/profile")
+	must(t, page, http.StatusOK, `data-claim="revoked"`, `id="claim-decided"`, "Director confirmed by phone")
+	if strings.Contains(page.body, `href="/assessment"`) {
+		t.Fatal("the revoked user is offered the self-assessment")
+	}
 	msgs, _ := e.st.Outbox(ctx, 100)
 	found := false
 	for _, m := range msgs {
