@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strconv"
 
 	"dxready/auth"
 	"dxready/store"
+	"dxready/web"
 )
 
 const resetTwoFactorUsage = "dxready user reset-2fa --email E"
@@ -30,9 +32,11 @@ func resetTwoFactor(ctx context.Context, a *app, email string, stdout io.Writer)
 		return err
 	}
 	audit := store.AuditEntry{Action: "twofactor.reset", Subject: "user:" + strconv.FormatInt(u.ID, 10), Detail: "cli " + u.Email}
-	if err := a.store.RemoveTOTP(ctx, u.ID, 0, audit); err != nil {
+	if err := a.store.RemoveTOTP(ctx, u.ID, nil, audit); err != nil {
 		return err
 	}
+	now := a.now()
+	web.QueueTwoFactorNotice(ctx, a.store, slog.Default(), u.ID, web.TwoFactorNotice(a.bundle.For(u.Lang), u, web.TwoFactorReset, now, a.linkBase()))
 	fmt.Fprintln(stdout, a.l.T("cli.twofactor_reset", "Email", u.Email))
 	return nil
 }

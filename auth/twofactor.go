@@ -46,6 +46,7 @@ const (
 	ErrTOTPWrong   Problem = "error.twofactor.code_wrong"
 	ErrCodeMissing Problem = "error.twofactor.code_missing"
 	ErrCodeTooMany Problem = "error.twofactor.too_many"
+	ErrCodeShape   Problem = "error.twofactor.code_shape"
 )
 
 // ErrCodeReplayed is a code that was right at a step used already. It is
@@ -131,6 +132,37 @@ func CheckTOTP(secret, code string, now time.Time, lastStep int64) (int64, error
 // CodeMissing reports whether code is empty once the spaces and dashes
 // people type into codes are dropped: nothing to check, so no try to count.
 func CodeMissing(code string) bool { return cleanCode(code) == "" }
+
+// CodeShapeProblem is what is wrong with code before any check:
+// ErrCodeMissing when it is empty, ErrCodeShape when it cannot be a code
+// at all (not six digits once spaces and dashes are dropped, nor shaped
+// like a recovery code), "" when it is worth checking. A code with a
+// problem here is not a try: nothing is checked, so nothing is counted
+// (a typo of five digits does not cost one of the MaxCodeTries).
+func CodeShapeProblem(code string) Problem {
+	c := cleanCode(code)
+	switch {
+	case c == "":
+		return ErrCodeMissing
+	case len(c) == 6 && strings.Trim(c, "0123456789") == "":
+		return ""
+	}
+	if _, ok := NormalizeRecoveryCode(code); ok {
+		return ""
+	}
+	return ErrCodeShape
+}
+
+// ReenrolmentTTL is how long a user who proved their second factor has
+// to confirm a new authenticator app (moving to a new phone); the old app
+// and recovery codes work until the new one is confirmed.
+const ReenrolmentTTL = 15 * time.Minute
+
+// ReenrolmentOpen reports whether a move to a new app begun at started may
+// still be confirmed at now.
+func ReenrolmentOpen(started, now time.Time) bool {
+	return !started.IsZero() && now.Before(started.Add(ReenrolmentTTL))
+}
 
 func cleanCode(code string) string {
 	return strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(code))

@@ -33,7 +33,7 @@ func TestEndingSessionsEndsPendingSignIns(t *testing.T) {
 			return s.SetUserStatus(ctx, fx.Admin.ID, 0, auth.StatusDisabled)
 		},
 		"two-step reset": func(s *store.Store, fx *storetest.Fixtures) error {
-			return s.RemoveTOTP(ctx, fx.Admin.ID, 0, store.AuditEntry{Action: "twofactor.reset", Subject: "user:1"})
+			return s.RemoveTOTP(ctx, fx.Admin.ID, nil, store.AuditEntry{Action: "twofactor.reset", Subject: "user:1"})
 		},
 	} {
 		t.Run(name, func(t *testing.T) {

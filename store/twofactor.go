@@ -30,6 +30,23 @@ type TOTP struct {
 	LastStep      int64 // the last time step accepted; no code at or before it works
 	Failures      int   // wrong codes since FailuresSince
 	FailuresSince time.Time
+	// Next is the secret of a new app being set up (moving to a new
+	// phone), begun at NextStarted; "" when there is none.
+	Next        string
+	NextStarted time.Time
+}
+
+// CodeProof is how a signed-in user proved they hold their second factor
+// for a change to it: a TOTP code of time step Step, or the recovery code
+// Recovery (normalized). The change's own transaction records the step or
+// spends the recovery code (prove), so one code never proves two changes.
+// RecoverySignIn is for moving to a new app only (BeginReenrol): the
+// session was begun with a recovery code moments ago, spent then; the web
+// layer vouches for it.
+type CodeProof struct {
+	Step           int64
+	Recovery       string
+	RecoverySignIn bool
 }
 
 // BeginTOTP stores secret as userID's unconfirmed secret, replacing an
@@ -60,11 +77,12 @@ func (s *Store) BeginTOTP(ctx context.Context, userID int64, secret string) erro
 
 // FindTOTP returns userID's secret, confirmed or not, or ErrNotFound.
 func (s *Store) FindTOTP(ctx context.Context, userID int64) (*TOTP, error) {
-	var sealed []byte
-	var confirmed, since sql.NullTime
+	var sealed, next []byte
+	var confirmed, since, nextStarted sql.NullTime
 	t := &TOTP{UserID: userID}
-	err := s.r.QueryRowContext(ctx, `SELECT secret, confirmed_at, last_step, failures, failures_since FROM totp_secrets WHERE user_id = ?`,
-		userID).Scan(&sealed, &confirmed, &t.LastStep, &t.Failures, &since)
+	err := s.r.QueryRowContext(ctx, `SELECT secret, confirmed_at, last_step, failures, failures_since, next_secret, next_started_at
+		FROM totp_secrets WHERE user_id = ?`,
+		userID).Scan(&sealed, &confirmed, &t.LastStep, &t.Failures, &since, &next, &nextStarted)
 	if err != nil {
 		return nil, mapErr(fmt.Sprintf("find totp of user %d", userID), err)
 	}
@@ -75,7 +93,12 @@ func (s *Store) FindTOTP(ctx context.Context, userID int64) (*TOTP, error) {
 	if t.Secret, err = open(key, userID, sealed); err != nil {
 		return nil, err
 	}
-	t.Confirmed, t.FailuresSince = confirmed.Valid, since.Time
+	if next != nil {
+		if t.Next, err = open(key, userID, next); err != nil {
+			return nil, err
+		}
+	}
+	t.Confirmed, t.FailuresSince, t.NextStarted = confirmed.Valid, since.Time, nextStarted.Time
 	return t, nil
 }
 
@@ -172,10 +195,11 @@ func (s *Store) UseRecoveryCode(ctx context.Context, userID int64, code string, 
 }
 
 // ReplaceRecoveryCodes drops all of userID's recovery codes, used or not,
-// and stores codes instead, having accepted a code of time step step.
-func (s *Store) ReplaceRecoveryCodes(ctx context.Context, userID, step int64, codes []string, audit ...AuditEntry) error {
+// and stores codes instead, given proof (a recovery code proving it is
+// spent first).
+func (s *Store) ReplaceRecoveryCodes(ctx context.Context, userID int64, proof CodeProof, codes []string, audit ...AuditEntry) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := acceptStep(ctx, tx, userID, step); err != nil {
+		if err := s.prove(ctx, tx, userID, proof); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM recovery_codes WHERE user_id = ?", userID); err != nil {
@@ -196,13 +220,12 @@ func (s *Store) RecoveryCodesLeft(ctx context.Context, userID int64) (int, error
 }
 
 // RemoveTOTP switches userID's second factor off: secret, recovery codes
-// and pending sign-ins go. With step > 0 a code of that step must be new
-// (auth.ErrCodeReplayed otherwise); step 0 is the command line's reset,
-// which also ends every session of the user.
-func (s *Store) RemoveTOTP(ctx context.Context, userID, step int64, audit ...AuditEntry) error {
+// and pending sign-ins go. The user proves it with proof; a nil proof is
+// the command line's reset, which also ends every session of the user.
+func (s *Store) RemoveTOTP(ctx context.Context, userID int64, proof *CodeProof, audit ...AuditEntry) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if step > 0 {
-			if err := acceptStep(ctx, tx, userID, step); err != nil {
+		if proof != nil {
+			if err := s.prove(ctx, tx, userID, *proof); err != nil {
 				return err
 			}
 		} else if err := endSignIns(ctx, tx, userID, nil); err != nil {

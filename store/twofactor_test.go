@@ -91,7 +91,7 @@ func TestRecoveryCodesAreSingleUse(t *testing.T) {
 		t.Fatalf("left %d, %v", n, err)
 	}
 	// New codes replace all the old ones, used or not.
-	if err := s.ReplaceRecoveryCodes(ctx, fx.Admin.ID, 5, []string{"zzzzz-zzzzz"}); err != nil {
+	if err := s.ReplaceRecoveryCodes(ctx, fx.Admin.ID, store.CodeProof{Step: 5}, []string{"zzzzz-zzzzz"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.UseRecoveryCode(ctx, fx.Admin.ID, storetest.AdminRecoveryCodes[0]); !errors.Is(err, store.ErrNotFound) {
@@ -152,7 +152,7 @@ func TestRemoveTOTPEndsSessionsOnReset(t *testing.T) {
 		ExpiresAt: now.Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.RemoveTOTP(ctx, fx.Admin.ID, 0, store.AuditEntry{Action: "twofactor.reset", Subject: "user:1"}); err != nil {
+	if err := s.RemoveTOTP(ctx, fx.Admin.ID, nil, store.AuditEntry{Action: "twofactor.reset", Subject: "user:1"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := s.SessionUser(ctx, []byte("t1")); !errors.Is(err, store.ErrNotFound) {
