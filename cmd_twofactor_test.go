@@ -35,6 +35,9 @@ func TestResetTwoFactorCommand(t *testing.T) {
 		INSERT INTO totp_secrets (user_id, secret, created_at, confirmed_at) SELECT id, x'00', '2026-11-22', '2026-11-22' FROM users WHERE email = 'boss@example.vn'`); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := conn.Exec(`UPDATE users SET email_verified_at = '2026-11-22', lang = 'en' WHERE email = 'boss@example.vn'`); err != nil {
+		t.Fatal(err)
+	}
 	if err := call("user", "reset-2fa", "--email", " Boss@Example.vn "); err != nil || !strings.Contains(out.String(), "Đã đặt lại đăng nhập hai bước của boss@example.vn") {
 		t.Fatalf("reset: %v %s %s", err, out.String(), errOut.String())
 	}
@@ -43,6 +46,11 @@ func TestResetTwoFactorCommand(t *testing.T) {
 		FROM users WHERE email = 'boss@example.vn'`).Scan(&on, &rows, &audits)
 	if on != 0 || rows != 0 || audits != 1 {
 		t.Fatalf("after reset: two_factor %d, secrets %d, audits %d", on, rows, audits)
+	}
+	var subject, lang string
+	if err := conn.QueryRow(`SELECT subject, lang FROM outbox WHERE kind = 'account.twofactor_reset' AND to_addr = 'boss@example.vn'`).Scan(&subject, &lang); err != nil ||
+		subject != "Two-step sign-in was reset" || lang != "en" {
+		t.Fatalf("reset notice: %q %q %v", subject, lang, err)
 	}
 	if err := call("user", "reset-2fa", "--email", "nobody@example.vn"); err == nil || !strings.Contains(err.Error(), "nobody@example.vn") {
 		t.Fatalf("unknown account: %v", err)

@@ -196,6 +196,8 @@ func accessMatrix(t *testing.T, e *env) map[string][]routeCase {
 		"GET /account/2fa/qr.png":                       {{"/account/2fa/qr.png", staff(303, 303, 303)}},
 		"POST /account/2fa/setup":                       {{"/account/2fa/setup", staff(303, 303, 303)}},
 		"POST /account/2fa/confirm":                     {{"/account/2fa/confirm", staff(303, 303, 303)}},
+		"GET /account/2fa/codes":                        {{"/account/2fa/codes", staff(303, 303, 303)}}, // no fresh codes: back to the page
+		"POST /account/2fa/replace":                     {{"/account/2fa/replace", staff(303, 303, 422)}},
 		"POST /account/2fa/recovery":                    {{"/account/2fa/recovery", staff(303, 303, 422)}},
 		"POST /account/2fa/disable":                     {{"/account/2fa/disable", staff(303, 303, 403)}}, // an admin may not
 		"GET /assessment":                               {{"/assessment", firmOnly(303)}},                 // resumes the open draft

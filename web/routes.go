@@ -69,6 +69,8 @@ func (s *Server) routes() http.Handler {
 			r.Post("/account/2fa/setup", s.twoFactorSetupPost)
 			r.Get("/account/2fa/qr.png", s.twoFactorQR)
 			r.Post("/account/2fa/confirm", s.twoFactorConfirmPost)
+			r.Get("/account/2fa/codes", s.twoFactorCodes)
+			r.Post("/account/2fa/replace", s.twoFactorReplacePost)
 			r.Post("/account/2fa/recovery", s.twoFactorRecoveryPost)
 			r.Post("/account/2fa/disable", s.twoFactorDisablePost)
 		})

@@ -80,11 +80,15 @@ type Server struct {
 	deviceMu     sync.Mutex
 	deviceSecret []byte
 	sessions     sessionCache
-	dummyOnce    sync.Once
-	dummyHash    string
-	flashes      map[string]bool
-	holidays     advisors.Holidays
-	limits       advisors.Limits
+	// freshCodes and recoverySignIns: two-step sign-in's notes bound to a
+	// session (twofactor_codes.go, twofactor_move.go).
+	freshCodes      sessionNotes[[]string]
+	recoverySignIns sessionNotes[bool]
+	dummyOnce       sync.Once
+	dummyHash       string
+	flashes         map[string]bool
+	holidays        advisors.Holidays
+	limits          advisors.Limits
 	// composeBooking composes a booking event's messages; tests wrap it to
 	// make composition fail.
 	composeBooking func(ctx context.Context, ev store.BookingEvent) ([]*store.Message, error)

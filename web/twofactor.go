@@ -150,8 +150,8 @@ func (s *Server) loginCodePost(w http.ResponseWriter, r *http.Request) {
 		s.pendingGone(w, r)
 		return
 	}
-	if auth.CodeMissing(f.Get("code")) {
-		s.renderCodePage(w, r, http.StatusUnprocessableEntity, auth.ErrCodeMissing, p.Failures)
+	if problem := auth.CodeShapeProblem(f.Get("code")); problem != "" { // not a code: no try
+		s.renderCodePage(w, r, http.StatusUnprocessableEntity, problem, p.Failures)
 		return
 	}
 	n, err := s.store.ReserveCodeTry(r.Context(), u.ID, p.TokenHash)
@@ -166,7 +166,7 @@ func (s *Server) loginCodePost(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	err = s.secondFactor(r.Context(), u, f.Get("code"))
+	recovery, err := s.secondFactor(r.Context(), u, f.Get("code"))
 	if problem, ok := s.codeProblem(r, u, err); ok {
 		s.codeRefused(w, r, p, u, n, problem)
 		return
@@ -174,13 +174,18 @@ func (s *Server) loginCodePost(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.finishSignIn(w, r, p, u)
+	s.finishSignIn(w, r, p, u, recovery)
 }
 
 // finishSignIn turns the pending sign-in p, whose code passed, into a
 // session, unless it ended while the code was checked (a password reset).
-func (s *Server) finishSignIn(w http.ResponseWriter, r *http.Request, p *store.PendingSignIn, u *auth.User) {
+// After a recovery code (the phone may be lost) the user is told by mail
+// and lands on the two-factor page, where the session may move two-step
+// sign-in to a new phone without another code.
+func (s *Server) finishSignIn(w http.ResponseWriter, r *http.Request, p *store.PendingSignIn, u *auth.User, recovery bool) {
+	var token []byte
 	err := s.startSessionWith(r.Context(), w, r, u, func(ctx context.Context, sess *store.Session) error {
+		token = sess.TokenHash
 		return s.store.FinishPendingSignIn(ctx, p.TokenHash, sess)
 	})
 	if errors.Is(err, store.ErrNotFound) {
@@ -192,6 +197,12 @@ func (s *Server) finishSignIn(w http.ResponseWriter, r *http.Request, p *store.P
 		return
 	}
 	s.setPendingCookie(w, "", -1)
+	if recovery {
+		s.noteRecoverySignIn(token, u)
+		s.queueTwoFactorNotice(r.Context(), u, TwoFactorRecoveryUsed)
+		s.redirect(w, r, "/account/2fa", "flash.twofactor.recovery_signin")
+		return
+	}
 	s.redirect(w, r, s.startPage(r.Context(), u, p.Next), "flash.logged_in")
 }
 
@@ -237,26 +248,27 @@ func (s *Server) codeRefused(w http.ResponseWriter, r *http.Request, p *store.Pe
 
 // secondFactor checks code for u, who has a confirmed secret and whose try
 // was counted (store.ReserveCodeTry): a recovery code (spent, audited) or
-// a TOTP code (its step recorded so it cannot be used again). It returns
-// an auth.Problem, or auth.ErrCodeReplayed, for a code that does not pass;
-// of two requests racing with the same code, one passes.
-func (s *Server) secondFactor(ctx context.Context, u *auth.User, code string) error {
+// a TOTP code (its step recorded so it cannot be used again); recovery
+// says which passed. It returns an auth.Problem, or auth.ErrCodeReplayed,
+// for a code that does not pass; of two requests racing with the same
+// code, one passes.
+func (s *Server) secondFactor(ctx context.Context, u *auth.User, code string) (recovery bool, err error) {
 	if rc, ok := auth.NormalizeRecoveryCode(code); ok {
 		err := s.store.UseRecoveryCode(ctx, u.ID, rc, store.AuditEntry{UserID: u.ID, Action: "twofactor.recovery_used", Subject: userSubject(u)})
 		if errors.Is(err, store.ErrNotFound) {
-			return auth.ErrTOTPWrong
+			return false, auth.ErrTOTPWrong
 		}
-		return err
+		return err == nil, err
 	}
 	t, err := s.store.FindTOTP(ctx, u.ID)
 	if err != nil {
-		return err
+		return false, err
 	}
 	step, err := auth.CheckTOTP(t.Secret, code, s.now(), t.LastStep)
 	if err != nil {
-		return err
+		return false, err
 	}
-	return s.store.AcceptTOTPStep(ctx, u.ID, step)
+	return false, s.store.AcceptTOTPStep(ctx, u.ID, step)
 }
 
 func userSubject(u *auth.User) string { return "user:" + strconv.FormatInt(u.ID, 10) }

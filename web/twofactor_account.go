@@ -53,19 +53,26 @@ type twoFactorPage struct {
 	CodesLeft  int
 	Form       *form
 	Problem    string // message ID
+	ProblemFor string // the form the problem is about: "recovery", "replace" or "disable"
+	// MoveGranted: this session began with a recovery code moments ago, so
+	// moving to a new phone needs no other code (twofactor_move.go).
+	MoveGranted bool
 }
 
 func (s *Server) twoFactor(w http.ResponseWriter, r *http.Request) {
-	s.renderTwoFactor(w, r, http.StatusOK, newForm(), "")
+	s.renderTwoFactor(w, r, http.StatusOK, newForm(), "", "")
 }
 
-func (s *Server) renderTwoFactor(w http.ResponseWriter, r *http.Request, status int, f *form, problem string) {
+// renderTwoFactor shows the two-factor page; problem (a message ID) is
+// shown by the form named for.
+func (s *Server) renderTwoFactor(w http.ResponseWriter, r *http.Request, status int, f *form, problem, problemFor string) {
 	u := s.twoFactorUser(w, r)
 	if u == nil {
 		return
 	}
 	p := twoFactorPage{page: s.newPage(w, r, "page.twofactor.title"), Required: auth.TwoFactorRequired(u.Role), Enabled: u.TwoFactor,
-		CanDisable: auth.CanDisableTwoFactor(u), Form: f, Problem: problem}
+		CanDisable: auth.CanDisableTwoFactor(u), Form: f, Problem: problem, ProblemFor: problemFor,
+		MoveGranted: u.TwoFactor && s.signedInWithRecovery(r, u)}
 	if u.TwoFactor {
 		n, err := s.store.RecoveryCodesLeft(r.Context(), u.ID)
 		if err != nil {
@@ -99,45 +106,62 @@ func (s *Server) twoFactorSetupPost(w http.ResponseWriter, r *http.Request) {
 	s.redirect(w, r, "/account/2fa/setup", "")
 }
 
-// enrolling returns the user's unconfirmed secret, or nil after sending
-// them to the two-factor page (nothing to confirm).
-func (s *Server) enrolling(w http.ResponseWriter, r *http.Request) (*auth.User, *store.TOTP) {
+// enrolment is a secret waiting for its first code: a first enrolment's,
+// or a new app's while the old one is still on (Replace).
+type enrolment struct {
+	Secret   string
+	LastStep int64
+	Replace  bool
+}
+
+// enrolling returns the user's secret waiting to be confirmed, or nil
+// after sending them to the two-factor page (nothing to confirm, or a move
+// to a new app that lapsed).
+func (s *Server) enrolling(w http.ResponseWriter, r *http.Request) (*auth.User, *enrolment) {
 	u := s.twoFactorUser(w, r)
 	if u == nil {
 		return nil, nil
 	}
 	t, err := s.store.FindTOTP(r.Context(), u.ID)
 	switch {
-	case errors.Is(err, store.ErrNotFound) || (err == nil && t.Confirmed):
+	case err == nil && !t.Confirmed:
+		return u, &enrolment{Secret: t.Secret, LastStep: t.LastStep}
+	case err == nil && t.Next != "" && auth.ReenrolmentOpen(t.NextStarted, s.now()):
+		return u, &enrolment{Secret: t.Next, Replace: true} // no code of the new secret was used yet
+	case err == nil || errors.Is(err, store.ErrNotFound):
 		s.redirect(w, r, "/account/2fa", "")
-		return nil, nil
-	case err != nil:
+	default:
 		s.fail(w, r, err)
-		return nil, nil
 	}
-	return u, t
+	return nil, nil
 }
 
 type setupPage struct {
 	page
 	Secret  string // in groups of four
+	Replace bool   // moving to a new app
 	Problem string // message ID
 }
 
+func (s *Server) renderSetup(w http.ResponseWriter, r *http.Request, status int, en *enrolment, problem auth.Problem) {
+	s.render(w, r, status, "twofactor_setup", setupPage{page: s.newPage(w, r, "page.twofactor_setup.title"),
+		Secret: auth.GroupSecret(en.Secret), Replace: en.Replace, Problem: string(problem)})
+}
+
 func (s *Server) twoFactorSetup(w http.ResponseWriter, r *http.Request) {
-	if _, t := s.enrolling(w, r); t != nil {
-		s.render(w, r, http.StatusOK, "twofactor_setup", setupPage{page: s.newPage(w, r, "page.twofactor_setup.title"), Secret: auth.GroupSecret(t.Secret)})
+	if _, en := s.enrolling(w, r); en != nil {
+		s.renderSetup(w, r, http.StatusOK, en, "")
 	}
 }
 
 // twoFactorQR draws the enrolling user's otpauth:// key as a QR code. Only
 // that user gets it, only while enrolling, and no cache keeps it.
 func (s *Server) twoFactorQR(w http.ResponseWriter, r *http.Request) {
-	u, t := s.enrolling(w, r)
-	if t == nil {
+	u, en := s.enrolling(w, r)
+	if en == nil {
 		return
 	}
-	raw, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(t.Secret)
+	raw, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(en.Secret)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -162,27 +186,20 @@ func (s *Server) twoFactorQR(w http.ResponseWriter, r *http.Request) {
 	s.written(r, err)
 }
 
-type codesPage struct {
-	page
-	Codes []string
-	Home  string // the user's start page
-}
-
-// twoFactorConfirmPost turns the second factor on with a current code and
-// shows the recovery codes, once.
+// twoFactorConfirmPost turns the second factor on with a current code,
+// or moves it to the new app, and shows the new recovery codes once.
 func (s *Server) twoFactorConfirmPost(w http.ResponseWriter, r *http.Request) {
 	f, ok := s.parseForm(w, r, "code")
 	if !ok {
 		return
 	}
-	u, t := s.enrolling(w, r)
-	if t == nil {
+	u, en := s.enrolling(w, r)
+	if en == nil {
 		return
 	}
-	step, err := auth.CheckTOTP(t.Secret, f.Get("code"), s.now(), t.LastStep)
+	step, err := auth.CheckTOTP(en.Secret, f.Get("code"), s.now(), en.LastStep)
 	if problem, ok := s.codeProblem(r, u, err); ok {
-		s.render(w, r, http.StatusUnprocessableEntity, "twofactor_setup", setupPage{page: s.newPage(w, r, "page.twofactor_setup.title"),
-			Secret: auth.GroupSecret(t.Secret), Problem: string(problem)})
+		s.renderSetup(w, r, http.StatusUnprocessableEntity, en, problem)
 		return
 	} else if err != nil {
 		s.fail(w, r, err)
@@ -190,8 +207,14 @@ func (s *Server) twoFactorConfirmPost(w http.ResponseWriter, r *http.Request) {
 	}
 	codes := auth.NewRecoveryCodes()
 	audit := store.AuditEntry{UserID: u.ID, Action: "twofactor.enrol", Subject: userSubject(u), Detail: u.Email}
-	err = s.store.ConfirmTOTP(r.Context(), u.ID, step, codes, audit)
-	if errors.Is(err, store.ErrNotFound) { // the same form sent twice: the other request turned it on
+	event := TwoFactorOn
+	if en.Replace {
+		audit.Action, event = "twofactor.reenrol", TwoFactorMoved
+		err = s.store.ConfirmReenrol(r.Context(), u.ID, step, codes, audit)
+	} else {
+		err = s.store.ConfirmTOTP(r.Context(), u.ID, step, codes, audit)
+	}
+	if errors.Is(err, store.ErrNotFound) { // the same form sent twice: the other request did it
 		s.redirect(w, r, "/account/2fa", "")
 		return
 	}
@@ -200,97 +223,111 @@ func (s *Server) twoFactorConfirmPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.sessions.dropUser(u.ID)
-	s.render(w, r, http.StatusOK, "twofactor_codes", codesPage{page: s.newPage(w, r, "page.twofactor_codes.title"), Codes: codes, Home: homeFor(u)})
+	s.queueTwoFactorNotice(r.Context(), u, event)
+	s.showCodes(w, r, u, codes)
 }
 
-// twoFactorRecoveryPost replaces the recovery codes, given a current code.
+// twoFactorRecoveryPost replaces the recovery codes, given a current code
+// or a recovery code.
 func (s *Server) twoFactorRecoveryPost(w http.ResponseWriter, r *http.Request) {
-	u, step, ok := s.currentCode(w, r)
+	u, proof, ok := s.currentCode(w, r, "recovery")
 	if !ok {
 		return
 	}
 	codes := auth.NewRecoveryCodes()
 	audit := store.AuditEntry{UserID: u.ID, Action: "twofactor.recovery_regenerate", Subject: userSubject(u), Detail: u.Email}
-	if err := s.store.ReplaceRecoveryCodes(r.Context(), u.ID, step, codes, audit); err != nil {
-		s.codeStoreFailed(w, r, err)
+	if err := s.store.ReplaceRecoveryCodes(r.Context(), u.ID, proof, codes, audit); err != nil {
+		s.codeStoreFailed(w, r, err, "recovery")
 		return
 	}
-	s.render(w, r, http.StatusOK, "twofactor_codes", codesPage{page: s.newPage(w, r, "page.twofactor_codes.title"), Codes: codes, Home: homeFor(u)})
+	s.queueTwoFactorNotice(r.Context(), u, TwoFactorNewCodes)
+	s.showCodes(w, r, u, codes)
 }
 
 // twoFactorDisablePost switches the second factor off, given a current
-// code; only where it is optional (auth.CanDisableTwoFactor).
+// code or a recovery code; only where it is optional
+// (auth.CanDisableTwoFactor).
 func (s *Server) twoFactorDisablePost(w http.ResponseWriter, r *http.Request) {
 	if u := currentUser(r); u.TwoFactor && !auth.CanDisableTwoFactor(u) {
 		s.renderError(w, r, http.StatusForbidden, "error.twofactor.required")
 		return
 	}
-	u, step, ok := s.currentCode(w, r)
+	u, proof, ok := s.currentCode(w, r, "disable")
 	if !ok {
 		return
 	}
 	audit := store.AuditEntry{UserID: u.ID, Action: "twofactor.disable", Subject: userSubject(u), Detail: u.Email}
-	if err := s.store.RemoveTOTP(r.Context(), u.ID, step, audit); err != nil {
-		s.codeStoreFailed(w, r, err)
+	if err := s.store.RemoveTOTP(r.Context(), u.ID, &proof, audit); err != nil {
+		s.codeStoreFailed(w, r, err, "disable")
 		return
 	}
 	s.sessions.dropUser(u.ID)
+	s.queueTwoFactorNotice(r.Context(), u, TwoFactorOff)
 	s.redirect(w, r, "/account/2fa", "flash.twofactor.disabled")
 }
 
-// currentCode reads and checks the form's TOTP code for the signed-in,
-// enrolled user, the try counted against the account before the check
-// (store.ReserveCodeTry), so tries sent at once cannot pass its limit. ok
-// is false when it has answered (the page again with the problem, or an
-// error).
-func (s *Server) currentCode(w http.ResponseWriter, r *http.Request) (*auth.User, int64, bool) {
+// currentCode reads the form's code (a current code or a recovery code)
+// for the signed-in, enrolled user and turns it into a proof for the
+// change the form named form asks for; the try is counted against the
+// account before any check (store.ReserveCodeTry), so tries sent at once
+// cannot pass its limit. A recovery code is checked, and spent, by the
+// change itself. ok is false when it has answered (the page again with
+// the problem by the form, or an error).
+func (s *Server) currentCode(w http.ResponseWriter, r *http.Request, form string) (*auth.User, store.CodeProof, bool) {
 	f, ok := s.parseForm(w, r, "code")
 	if !ok {
-		return nil, 0, false
+		return nil, store.CodeProof{}, false
 	}
 	u := s.twoFactorUser(w, r)
 	if u == nil {
-		return nil, 0, false
+		return nil, store.CodeProof{}, false
 	}
 	if !u.TwoFactor {
 		s.redirect(w, r, "/account/2fa", "")
-		return nil, 0, false
+		return nil, store.CodeProof{}, false
 	}
-	step, err := s.checkCurrentCode(r, u, f.Get("code"))
+	proof, err := s.checkCurrentCode(r, u, f.Get("code"))
 	if problem, ok := s.codeProblem(r, u, err); ok {
 		status := http.StatusUnprocessableEntity
 		if problem == auth.ErrCodeTooMany {
 			status = http.StatusTooManyRequests
 		}
-		s.renderTwoFactor(w, r, status, f, string(problem))
-		return nil, 0, false
+		s.renderTwoFactor(w, r, status, f, string(problem), form)
+		return nil, store.CodeProof{}, false
 	} else if err != nil {
 		s.fail(w, r, err)
-		return nil, 0, false
+		return nil, store.CodeProof{}, false
 	}
-	return u, step, true
+	return u, proof, true
 }
 
-// checkCurrentCode counts a try against u's account and then checks code.
-func (s *Server) checkCurrentCode(r *http.Request, u *auth.User, code string) (int64, error) {
-	if auth.CodeMissing(code) {
-		return 0, auth.ErrCodeMissing
+// checkCurrentCode counts a try against u's account and then checks code:
+// a TOTP code here, a recovery code by the change it proves. Input that
+// cannot be a code is no try (auth.CodeShapeProblem).
+func (s *Server) checkCurrentCode(r *http.Request, u *auth.User, code string) (store.CodeProof, error) {
+	if problem := auth.CodeShapeProblem(code); problem != "" {
+		return store.CodeProof{}, problem
 	}
 	if _, err := s.store.ReserveCodeTry(r.Context(), u.ID, nil); err != nil {
-		return 0, err
+		return store.CodeProof{}, err
+	}
+	if rc, ok := auth.NormalizeRecoveryCode(code); ok {
+		return store.CodeProof{Recovery: rc}, nil
 	}
 	t, err := s.store.FindTOTP(r.Context(), u.ID)
 	if err != nil {
-		return 0, err
+		return store.CodeProof{}, err
 	}
-	return auth.CheckTOTP(t.Secret, code, s.now(), t.LastStep)
+	step, err := auth.CheckTOTP(t.Secret, code, s.now(), t.LastStep)
+	return store.CodeProof{Step: step}, err
 }
 
-// codeStoreFailed answers a store error after a code passed: the same code
-// sent twice at once loses the race as a used code, told as a wrong one.
-func (s *Server) codeStoreFailed(w http.ResponseWriter, r *http.Request, err error) {
+// codeStoreFailed answers a store error of a change proved by a code: a
+// recovery code that is not (or no longer) the user's, or the same code
+// sent twice at once, is told as a wrong code, by the form.
+func (s *Server) codeStoreFailed(w http.ResponseWriter, r *http.Request, err error, form string) {
 	if problem, ok := s.codeProblem(r, currentUser(r), err); ok {
-		s.renderTwoFactor(w, r, http.StatusUnprocessableEntity, newForm(), string(problem))
+		s.renderTwoFactor(w, r, http.StatusUnprocessableEntity, newForm(), string(problem), form)
 		return
 	}
 	s.fail(w, r, err)

@@ -177,6 +177,8 @@ func enrol(t *testing.T, e *env, c *client) (string, []string) {
 	secret := strings.ReplaceAll(m[1], " ", "")
 	must(t, c.post("/account/2fa/confirm", url.Values{"code": {"123"}}), http.StatusUnprocessableEntity, "Mã không đúng")
 	r = c.post("/account/2fa/confirm", url.Values{"code": {storetest.TOTPCode(t, secret, e.fx.Clock.Now())}})
+	must(t, r, http.StatusSeeOther)
+	r = c.get(r.header.Get("Location"))
 	must(t, r, http.StatusOK, "mã khôi phục")
 	var codes []string
 	for _, m := range codesRe.FindAllStringSubmatch(r.body, -1) {
@@ -267,6 +269,8 @@ func TestLeadOptionalTwoFactor(t *testing.T) {
 	}
 	must(t, c.post("/account/2fa/recovery", url.Values{"code": {"000000"}}), http.StatusUnprocessableEntity)
 	r := c.post("/account/2fa/recovery", code())
+	must(t, r, http.StatusSeeOther)
+	r = c.get(r.header.Get("Location"))
 	must(t, r, http.StatusOK)
 	if strings.Contains(r.body, old[0]) {
 		t.Fatal("regenerated codes repeat an old one")

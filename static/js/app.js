@@ -45,3 +45,24 @@ document.addEventListener('submit', function (ev) {
       });
   });
 })();
+
+// Recovery codes page: "Print" and "Copy" buttons, shown only when this
+// script runs (they are hidden in the page otherwise). Printing hides all
+// but the codes (app.css, @media print).
+(function () {
+  var box = document.getElementById('codes-actions');
+  if (!box) { return; }
+  box.hidden = false;
+  var print = box.querySelector('[data-print]');
+  if (print) { print.addEventListener('click', function () { window.print(); }); }
+  var copy = box.querySelector('[data-copy]');
+  if (!copy) { return; }
+  if (!navigator.clipboard) { copy.hidden = true; return; }
+  copy.addEventListener('click', function () {
+    var list = document.getElementById(copy.getAttribute('data-copy'));
+    var codes = Array.prototype.map.call(list.querySelectorAll('li'), function (li) { return li.textContent.trim(); });
+    navigator.clipboard.writeText(codes.join('\n')).then(function () {
+      copy.textContent = copy.getAttribute('data-copied-text');
+    }, function () { copy.hidden = true; }); // refused (no permission): the codes are on the page to copy by hand
+  });
+})();
