@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"dxready/auth"
@@ -102,4 +103,27 @@ func TestJourneyTwoFactor(t *testing.T) {
 		t.Fatalf("lead's two-factor page: %v", err)
 	}
 	enrol("lead")
+
+	// The codes page's print and copy buttons run under the CSP (the
+	// script unhides them); printed, the page is the codes and nothing
+	// else; a reload shows them no more.
+	printed := `(() => { const shown = el => el && el.getClientRects().length > 0;
+		return !document.querySelector('#codes-actions').hidden && shown(document.querySelector('#recovery-codes')) &&
+			!shown(document.querySelector('header')) && !shown(document.querySelector('#codes-done')) && !shown(document.querySelector('footer')) })()`
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+		t.Fatal(err)
+	}
+	ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](printed))
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: ""}); err != nil {
+		t.Fatal(err)
+	}
+	if err != nil || !ok {
+		t.Fatalf("codes page: buttons hidden, or the print rule shows more than the codes: %v", err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(css("#codes-left"))); err != nil {
+		t.Fatalf("reloading the codes page: %v", err)
+	}
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#recovery-codes li').length`)); err != nil || n != 0 {
+		t.Fatalf("a reload showed %d codes again: %v", n, err)
+	}
 }
