@@ -129,10 +129,6 @@ func CheckTOTP(secret, code string, now time.Time, lastStep int64) (int64, error
 	return matched, nil
 }
 
-// CodeMissing reports whether code is empty once the spaces and dashes
-// people type into codes are dropped: nothing to check, so no try to count.
-func CodeMissing(code string) bool { return cleanCode(code) == "" }
-
 // CodeShapeProblem is what is wrong with code before any check:
 // ErrCodeMissing when it is empty, ErrCodeShape when it cannot be a code
 // at all (not six digits once spaces and dashes are dropped, nor shaped

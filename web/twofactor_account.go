@@ -223,6 +223,9 @@ func (s *Server) twoFactorConfirmPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.sessions.dropUser(u.ID)
+	if en.Replace { // a recovery-code sign-in's leave is spent on the move
+		s.recoverySignIns.get(currentSession(r).TokenHash, u.ID, s.now(), true)
+	}
 	s.queueTwoFactorNotice(r.Context(), u, event)
 	s.showCodes(w, r, u, codes)
 }
@@ -287,6 +290,10 @@ func (s *Server) currentCode(w http.ResponseWriter, r *http.Request, form string
 		return nil, store.CodeProof{}, false
 	}
 	proof, err := s.checkCurrentCode(r, u, f.Get("code"))
+	if errors.Is(err, store.ErrNotFound) { // turned off meanwhile (the same code sent to two forms at once)
+		s.redirect(w, r, "/account/2fa", "")
+		return nil, store.CodeProof{}, false
+	}
 	if problem, ok := s.codeProblem(r, u, err); ok {
 		status := http.StatusUnprocessableEntity
 		if problem == auth.ErrCodeTooMany {

@@ -74,6 +74,8 @@ func TestMoveToNewPhoneAfterLostPhone(t *testing.T) {
 	e.fx.Clock.Add(auth.TOTPPeriod)
 	must(t, c.post("/account/2fa/confirm", url.Values{"code": {adminCode(e, e.fx.Clock.Now())}}), http.StatusUnprocessableEntity, "Mã không đúng")
 	codes := shownCodes(t, c, c.post("/account/2fa/confirm", url.Values{"code": {storetest.TOTPCode(t, secret, e.fx.Clock.Now())}}))
+	// The recovery-code sign-in's leave is spent on the move.
+	must(t, c.post("/account/2fa/replace", url.Values{}), http.StatusUnprocessableEntity, "Vui lòng nhập mã")
 	if u, _ := e.st.FindUserByID(ctx, e.fx.Admin.ID); !u.TwoFactor {
 		t.Fatal("two-step sign-in went off during the move")
 	}
@@ -146,5 +148,23 @@ func TestMoveToNewPhoneAttacks(t *testing.T) {
 	must(t, c.post("/account/2fa/replace", url.Values{"code": {e.nextCode("admin@test.local")}}), http.StatusSeeOther)
 	if r := e.client().get("/account/2fa/setup"); r.status == http.StatusOK {
 		t.Fatal("the setup page opens without a session")
+	}
+}
+
+// One recovery code sent at once to new codes, a new phone and turning off
+// proves one of them: it is spent in the change's own transaction.
+func TestOneRecoveryCodeProvesOneChange(t *testing.T) {
+	e := newEnv(t)
+	c := e.client().login("lead@test.local")
+	_, codes := enrol(t, e, c)
+	rs := tryAtOnce(e, []codeTry{{c, "/account/2fa/recovery", codes[5]}, {c, "/account/2fa/replace", codes[5]},
+		{c, "/account/2fa/disable", codes[5]}, {c, "/account/2fa/recovery", codes[5]}})
+	changes := 0
+	for _, a := range []string{"twofactor.recovery_regenerate", "twofactor.reenrol_begin", "twofactor.disable"} {
+		es, _ := e.st.AuditEntries(ctx, a, 10)
+		changes += len(es)
+	}
+	if changes != 1 || countStatus(rs, http.StatusSeeOther)+countStatus(rs, http.StatusUnprocessableEntity) != len(rs) {
+		t.Fatalf("one recovery code made %d changes: %d %d %d %d", changes, rs[0].status, rs[1].status, rs[2].status, rs[3].status)
 	}
 }
