@@ -52,6 +52,19 @@ func TestResetTwoFactorCommand(t *testing.T) {
 		subject != "Two-step sign-in was reset" || lang != "en" {
 		t.Fatalf("reset notice: %q %q %v", subject, lang, err)
 	}
+	// An address not confirmed yet: the reset is done, no mail goes.
+	if _, err := conn.Exec(`UPDATE users SET two_factor = 1, email_verified_at = NULL WHERE email = 'boss@example.vn';
+		INSERT INTO totp_secrets (user_id, secret, created_at, confirmed_at) SELECT id, x'00', '2026-11-22', '2026-11-22' FROM users WHERE email = 'boss@example.vn'`); err != nil {
+		t.Fatal(err)
+	}
+	if err := call("user", "reset-2fa", "--email", "boss@example.vn"); err != nil {
+		t.Fatal(err)
+	}
+	var notices int
+	conn.QueryRow(`SELECT two_factor, (SELECT COUNT(*) FROM outbox WHERE kind = 'account.twofactor_reset') FROM users WHERE email = 'boss@example.vn'`).Scan(&on, &notices)
+	if on != 0 || notices != 1 {
+		t.Fatalf("reset of an unconfirmed account: two_factor %d, %d notices", on, notices)
+	}
 	if err := call("user", "reset-2fa", "--email", "nobody@example.vn"); err == nil || !strings.Contains(err.Error(), "nobody@example.vn") {
 		t.Fatalf("unknown account: %v", err)
 	}
