@@ -164,6 +164,37 @@ func (s *Store) VerifyEmail(ctx context.Context, hash []byte) (*auth.User, error
 	return u, err
 }
 
+// ConfirmWithNewPassword uses the verification link hash to confirm the
+// account's address and set its password hash to pwHash at once: whoever
+// follows the link reads the mailbox, so they, not whoever registered the
+// address, own the account (pre-account hijacking). Every verification and
+// reset link of the user is spent, every session and pending sign-in of
+// the user ends, and audit is written (its UserID set to the user's), in
+// one transaction. It returns the user, or the link's error as CheckLink
+// does, and then changes nothing.
+func (s *Store) ConfirmWithNewPassword(ctx context.Context, hash []byte, pwHash string, audit ...AuditEntry) (*auth.User, error) {
+	var u *auth.User
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		now := s.now()
+		var err error
+		if u, err = findLink(ctx, tx, auth.LinkVerify, hash, now); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE users SET email_verified_at = COALESCE(email_verified_at, ?) WHERE id = ?", now, u.ID); err != nil {
+			return mapErr("confirm with a new password", err)
+		}
+		u.EmailVerified, u.PasswordHash = true, pwHash
+		if err := spendLinks(ctx, tx, u.ID, auth.LinkVerify, now); err != nil {
+			return err
+		}
+		for i := range audit {
+			audit[i].UserID = u.ID
+		}
+		return s.setPassword(ctx, tx, u, pwHash, nil, nil, audit, now)
+	})
+	return u, err
+}
+
 // spendLinks marks every unused link of purpose of user id used.
 func spendLinks(ctx context.Context, tx *sql.Tx, id int64, purpose auth.LinkPurpose, now time.Time) error {
 	_, err := tx.ExecContext(ctx, "UPDATE user_tokens SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL", now, id, string(purpose))

@@ -3,6 +3,7 @@ package store_test
 import (
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -220,5 +221,53 @@ func TestLinkThrottle(t *testing.T) {
 	}
 	if out, _ := s.Outbox(ctx, 100); len(out) != sent {
 		t.Fatalf("%d messages for %d links", len(out), sent)
+	}
+}
+
+// Whoever follows the verification link may set the password: the
+// squatter who registered someone else's address loses the account, its
+// sessions and pending sign-ins, in one audited step. A used, forged or
+// expired link changes nothing.
+func TestConfirmWithNewPasswordTakesTheAccountBack(t *testing.T) {
+	s, fx := storetest.Open(t)
+	u := newUnverified(t, s, fx, "nannhan@example.vn", "tok-v")
+	now := fx.Clock.Now()
+	sess := &store.Session{TokenHash: hashOf("squatter-session"), UserID: u.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}
+	if err := s.CreateSession(ctx, sess); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreatePendingSignIn(ctx, &store.PendingSignIn{TokenHash: hashOf("squatter-pending"), UserID: u.ID, ExpiresAt: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ConfirmWithNewPassword(ctx, hashOf("forged"), "h"); !errors.Is(err, store.ErrLinkInvalid) {
+		t.Fatalf("forged link: %v", err)
+	}
+	got, err := s.ConfirmWithNewPassword(ctx, hashOf("tok-v"), "victim-hash", store.AuditEntry{Action: "password.set_at_confirmation", Subject: fmt.Sprintf("user:%d", u.ID)})
+	if err != nil || !got.EmailVerified || got.ID != u.ID {
+		t.Fatalf("confirm: %+v %v", got, err)
+	}
+	back, _ := s.FindUserByID(ctx, u.ID)
+	if back.PasswordHash != "victim-hash" || !back.EmailVerified {
+		t.Fatalf("after: hash %q verified %v", back.PasswordHash, back.EmailVerified)
+	}
+	if _, _, err := s.SessionUser(ctx, sess.TokenHash); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("the squatter's session survived: %v", err)
+	}
+	if _, err := s.FindPendingSignIn(ctx, hashOf("squatter-pending")); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("the squatter's pending sign-in survived: %v", err)
+	}
+	if log, _ := s.AuditEntries(ctx, "password.set_at_confirmation", 5); len(log) != 1 || log[0].UserID != u.ID {
+		t.Fatalf("audit: %+v", log)
+	}
+	if _, err := s.ConfirmWithNewPassword(ctx, hashOf("tok-v"), "squatter-again"); !errors.Is(err, store.ErrLinkUsed) {
+		t.Fatalf("link used twice: %v", err)
+	}
+	late := newUnverified(t, s, fx, "muon@example.vn", "tok-late")
+	fx.Clock.Add(auth.VerifyLinkTTL)
+	if _, err := s.ConfirmWithNewPassword(ctx, hashOf("tok-late"), "x"); !errors.Is(err, store.ErrLinkExpired) {
+		t.Fatalf("expired link: %v", err)
+	}
+	if back, _ := s.FindUserByID(ctx, late.ID); back.EmailVerified || back.PasswordHash != late.PasswordHash {
+		t.Fatal("an expired link changed the account")
 	}
 }
