@@ -25,6 +25,8 @@ const (
 	ErrPasswordLong     Problem = "error.account.password_long"
 	ErrPasswordMismatch Problem = "error.account.password_mismatch"
 	ErrPasswordCommon   Problem = "error.account.password_common"
+	// ErrPasswordSame: a change of password to the password it replaces.
+	ErrPasswordSame Problem = "error.account.password_same"
 )
 
 // Password length bounds, in characters. The upper bound keeps hashing cost
@@ -120,6 +122,20 @@ func CheckPassword(pw, confirm string) error {
 		return ErrPasswordCommon
 	case pw != confirm:
 		return ErrPasswordMismatch
+	}
+	return nil
+}
+
+// CheckChangedPassword is CheckPassword for a change of password whose
+// current password (already checked against the hash) is current: the new
+// one must also differ from it, in normal form, or nothing would change
+// while the user believes it did.
+func CheckChangedPassword(current, pw, confirm string) error {
+	if err := CheckPassword(pw, confirm); err != nil {
+		return err
+	}
+	if NormalizePassword(pw) == NormalizePassword(current) {
+		return ErrPasswordSame
 	}
 	return nil
 }

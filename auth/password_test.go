@@ -170,3 +170,23 @@ func TestCheckPasswordCountsNormalisedLetters(t *testing.T) {
 		t.Errorf("the list check tells the two forms apart")
 	}
 }
+
+// A change to the same password, in either Unicode form, is refused; a
+// different one, and the other problems first, are not hidden by it.
+func TestCheckChangedPasswordRefusesTheCurrentOne(t *testing.T) {
+	nfc, nfd := "mật khẩu đủ dài", "ma\u0323\u0302t kha\u0302\u0309u \u0111u\u0309 da\u0300i"
+	for _, c := range []struct {
+		current, pw, confirm string
+		want                 error
+	}{
+		{nfc, nfc, nfc, ErrPasswordSame},
+		{nfc, nfd, nfd, ErrPasswordSame},
+		{nfc, "một mật khẩu khác", "một mật khẩu khác", nil},
+		{nfc, nfc, "khác", ErrPasswordMismatch},
+		{"short", "short", "short", ErrPasswordShort},
+	} {
+		if got := CheckChangedPassword(c.current, c.pw, c.confirm); got != c.want {
+			t.Errorf("CheckChangedPassword(%q, %q, %q) = %v, want %v", c.current, c.pw, c.confirm, got, c.want)
+		}
+	}
+}

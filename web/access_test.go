@@ -179,6 +179,8 @@ func accessMatrix(t *testing.T, e *env) map[string][]routeCase {
 		"POST /profile/claim/code":                      {{"/profile/claim/code", firmOnly(409)}},
 		"POST /profile/claim/verify":                    {{"/profile/claim/verify", firmOnly(409)}},
 		"GET /verify-email/{token}":                     {{"/verify-email/forged", all(410)}},
+		"POST /verify-email/{token}":                    {{"/verify-email/forged", all(410)}},
+		"POST /verify-email/{token}/password":           {{"/verify-email/forged/password", all(410)}},
 		"GET /verify-email":                             {{"/verify-email", all(200)}},
 		"POST /verify-email":                            {{"/verify-email", all(422)}},
 		"GET /password/forgot":                          {{"/password/forgot", all(200)}},

@@ -57,7 +57,8 @@ func (s *Server) accountPasswordPost(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, "account_password", again(s.newPage(w, r, "page.account_password.title")))
 		return
 	}
-	hash, ok := s.newPassword(w, r, f, "account_password", "page.account_password.title", again)
+	check := auth.CheckChangedPassword(r.PostForm.Get("current"), f.Values["password"], f.Values["password_confirm"])
+	hash, ok := s.newPassword(w, r, f, check, "account_password", "page.account_password.title", again)
 	if !ok {
 		return
 	}

@@ -17,11 +17,11 @@ func TestRegisterNewFirmThenLogoutAndLogin(t *testing.T) {
 		"email": {"Hanh@Example.vn"}, "password": {"một câu mật khẩu dài"}, "password_confirm": {"một câu mật khẩu dài"}}
 	r := c.post("/register", form)
 	must(t, r, http.StatusSeeOther)
-	if loc := r.header.Get("Location"); loc != "/login" {
+	if loc := r.header.Get("Location"); loc != "/login?email=hanh%40example.vn" {
 		t.Fatalf("redirect to %q", loc)
 	}
-	must(t, c.get("/login"), http.StatusOK, "kiểm tra hộp thư", "Mới đăng ký?", `href="/verify-email"`)
-	c.confirm("hanh@example.vn")
+	must(t, c.get(r.header.Get("Location")), http.StatusOK, "kiểm tra hộp thư", "Mới đăng ký?", `href="/verify-email"`, `value="hanh@example.vn"`)
+	c.confirm("hanh@example.vn", "một câu mật khẩu dài")
 	c.post("/login", url.Values{"email": {"hanh@example.vn"}, "password": {"một câu mật khẩu dài"}})
 	must(t, c.get("/profile"), http.StatusOK, "Công ty TNHH Cơ khí Phú An", "3709000100", "Hồ sơ còn thiếu")
 	u, err := e.st.FindUserByEmail(ctx, "hanh@example.vn")

@@ -60,7 +60,7 @@ func TestAdminAssignsLeads(t *testing.T) {
 	must(t, r, http.StatusOK, `id="new-lead"`, "truong.hoi@logistics.vn", "Trưởng ban Logistics")
 	pw := r.body[strings.Index(r.body, "chỉ hiển thị lần này: ")+len("chỉ hiển thị lần này: "):]
 	pw = pw[:19]
-	newLead := e.client().confirm("truong.hoi@logistics.vn")
+	newLead := e.client().confirm("truong.hoi@logistics.vn", pw)
 	must(t, newLead.post("/login", values("email", "truong.hoi@logistics.vn", "password", pw)), http.StatusSeeOther)
 	must(t, newLead.get(assocPath(e.fx.Logistics.ID, "")), http.StatusOK, "Hiệp hội Logistics thử")
 	// The wood lead moves to logistics; a firm user cannot become a lead.

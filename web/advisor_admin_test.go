@@ -115,7 +115,7 @@ func TestAdminAddsAndDisablesAdvisors(t *testing.T) {
 		t.Fatal("no password shown")
 	}
 	pw := r.body[i+len("chỉ hiện một lần này: "):][:19]
-	newAdv := e.client().confirm("moi@test.local")
+	newAdv := e.client().confirm("moi@test.local", pw)
 	must(t, newAdv.post("/login", values("email", "moi@test.local", "password", pw)), http.StatusSeeOther)
 	must(t, newAdv.get("/schedule"), http.StatusOK, "Lịch làm việc")
 

@@ -147,7 +147,7 @@ func TestAssessmentRejectsTamperingAndChangesNothing(t *testing.T) {
 	other := e.client()
 	other.post("/register", values("tax_code", "3709000100", "firm_name", "Công ty Khác", "name", "Khác", "email", "k@example.vn",
 		"password", "mật khẩu đủ dài", "password_confirm", "mật khẩu đủ dài"))
-	other.confirm("k@example.vn").post("/login", values("email", "k@example.vn", "password", "mật khẩu đủ dài"))
+	other.confirm("k@example.vn", "mật khẩu đủ dài").post("/login", values("email", "k@example.vn", "password", "mật khẩu đủ dài"))
 	must(t, other.get(step1), http.StatusNotFound)
 	must(t, other.post(step1, url.Values{"q.cx.website": {"daily"}}), http.StatusNotFound)
 	must(t, other.post(fmt.Sprintf("/assessment/%d/answer", id), url.Values{"question": {"cx.website"}, "q.cx.website": {"daily"}}), http.StatusNotFound)
@@ -172,7 +172,7 @@ func TestAutosaveOneAnswer(t *testing.T) {
 		"password", "mật khẩu đủ dài", "password_confirm", "mật khẩu đủ dài"))
 	pending, _ := e.st.FindUserByEmail(ctx, "dn@example.vn")
 	c.post("/profile/users/"+strconv.FormatInt(pending.ID, 10)+"/approve", nil)
-	colleague.confirm("dn@example.vn").post("/login", values("email", "dn@example.vn", "password", "mật khẩu đủ dài"))
+	colleague.confirm("dn@example.vn", "mật khẩu đủ dài").post("/login", values("email", "dn@example.vn", "password", "mật khẩu đủ dài"))
 	if got := startAssessment(t, colleague); got != id {
 		t.Fatalf("colleague got draft %d, want %d", got, id)
 	}

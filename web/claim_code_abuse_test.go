@@ -61,7 +61,7 @@ func TestClaimCodeOwnerConfirmsFirst(t *testing.T) {
 	if n := registryCodes(t, e, "lienhe@noithat.vn"); n != 0 {
 		t.Fatalf("%d codes went for an unconfirmed claimant", n)
 	}
-	must(t, c.get(linkIn(t, e, store.KindVerifyEmail, "lienhe@noithat.vn", "/verify-email/")), http.StatusSeeOther)
+	c.confirm("lienhe@noithat.vn", claimPassword)
 	must(t, c.post("/login", values("email", "lienhe@noithat.vn", "password", claimPassword)), http.StatusSeeOther)
 	must(t, c.get("/profile"), http.StatusOK, `id="send-code"`)
 	must(t, c.post("/profile/claim/code", nil), http.StatusSeeOther)

@@ -20,7 +20,7 @@ type loginPage struct {
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	next := safeNext(r.URL.Query().Get("next"))
-	s.render(w, r, http.StatusOK, "login", loginPage{page: s.newPage(w, r, "page.login.title"), Form: newForm(), Next: next})
+	s.render(w, r, http.StatusOK, "login", loginPage{page: s.newPage(w, r, "page.login.title"), Form: loginPrefill(r), Next: next})
 }
 
 func (s *Server) loginPost(w http.ResponseWriter, r *http.Request) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 
 	"dxready/auth"
 	"dxready/store"
@@ -24,6 +25,14 @@ type forgotPage struct {
 	Problem string // message ID
 	Minutes int
 }
+
+// ResetMinutes is how long a reset link works, as the page says it: the
+// mail says it from the same auth.ResetLinkTTL, in the same words.
+func (forgotPage) ResetMinutes() int { return int(auth.ResetLinkTTL.Minutes()) }
+
+// VerifyHours is how long a confirmation link works (auth.VerifyLinkTTL),
+// as the page and the mail say it.
+func (forgotPage) VerifyHours() int { return int(auth.VerifyLinkTTL.Hours()) }
 
 func (s *Server) passwordForgot(w http.ResponseWriter, r *http.Request) {
 	f := newForm()
@@ -102,7 +111,7 @@ func (s *Server) passwordResetPost(w http.ResponseWriter, r *http.Request) {
 		s.linkFail(w, r, err, auth.LinkReset)
 		return
 	}
-	pw, ok := s.newPassword(w, r, f, "password_reset", "page.reset.title", func(p page) any { return resetPage{page: p, Form: f, Token: token, Email: u.Email} })
+	pw, ok := s.newPassword(w, r, f, auth.CheckPassword(f.Values["password"], f.Values["password_confirm"]), "password_reset", "page.reset.title", func(p page) any { return resetPage{page: p, Form: f, Token: token, Email: u.Email} })
 	if !ok {
 		return
 	}
@@ -113,15 +122,15 @@ func (s *Server) passwordResetPost(w http.ResponseWriter, r *http.Request) {
 	}
 	s.sessions.dropUser(u.ID) // its sessions, this browser's too if it was one, end now
 	s.mailboxProven(w, r, u, true)
-	s.redirect(w, r, "/login", "flash.password_reset")
+	s.redirect(w, r, loginWith(u.Email), "flash.password_reset")
 }
 
-// newPassword checks the new password of form f (auth.CheckPassword) and
-// hashes it; a refused one re-renders page name (titled title) with
-// data(p) and 422.
-func (s *Server) newPassword(w http.ResponseWriter, r *http.Request, f *form, name, title string, data func(page) any) (string, bool) {
-	if err := auth.CheckPassword(f.Values["password"], f.Values["password_confirm"]); err != nil {
-		f.Fail("password", err.Error())
+// newPassword hashes the new password of form f when check, the verdict
+// of auth.CheckPassword (or auth.CheckChangedPassword) on it, is nil; a
+// refused one re-renders page name (titled title) with data(p) and 422.
+func (s *Server) newPassword(w http.ResponseWriter, r *http.Request, f *form, check error, name, title string, data func(page) any) (string, bool) {
+	if check != nil {
+		failPassword(f, check)
 		s.render(w, r, http.StatusUnprocessableEntity, name, data(s.newPage(w, r, title)))
 		return "", false
 	}
@@ -131,6 +140,40 @@ func (s *Server) newPassword(w http.ResponseWriter, r *http.Request, f *form, na
 		return "", false
 	}
 	return hash, true
+}
+
+// failPassword puts the refusal err of a new password (nil: none) under
+// the field it is about: the repeat field when the two differ, else the
+// new password's.
+func failPassword(f *form, err error) {
+	switch {
+	case err == nil:
+	case errors.Is(err, auth.ErrPasswordMismatch):
+		f.Fail("password_confirm", err.Error())
+	default:
+		f.Fail("password", err.Error())
+	}
+}
+
+// loginWith is the sign-in page with its address field filled in with
+// email: where registration and a new password send the user next. The
+// address is only ever shown in the field (loginPrefill), never trusted.
+func loginWith(email string) string {
+	if email == "" {
+		return "/login"
+	}
+	return "/login?" + url.Values{"email": {email}}.Encode()
+}
+
+// loginPrefill is the sign-in form, its address filled in from the
+// query's email when it is an address (loginWith); anything else is
+// ignored. The template escapes it like every value.
+func loginPrefill(r *http.Request) *form {
+	f := newForm()
+	if email, err := auth.NormalizeEmail(r.URL.Query().Get("email")); err == nil {
+		f.Values["email"] = email
+	}
+	return f
 }
 
 // passwordNotice is the message telling u their password changed, in

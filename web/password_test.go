@@ -77,11 +77,23 @@ func TestRegisterDoesNotTellWhetherAnAddressHasAnAccount(t *testing.T) {
 	}
 	fresh, taken := e.client(), e.client()
 	a, b := fresh.post("/register", form("moi@example.vn")), taken.post("/register", form("firm@test.local"))
+	// Each answer names the address typed (the sign-in form is filled in
+	// with it), and nothing else differs.
+	if a.header.Get("Location") != loginWith("moi@example.vn") || b.header.Get("Location") != loginWith("firm@test.local") {
+		t.Fatalf("register: Location %q, %q", a.header.Get("Location"), b.header.Get("Location"))
+	}
+	a.header.Set("Location", "/login?email=EMAIL")
+	b.header.Set("Location", "/login?email=EMAIL")
 	sameAnswer(t, "register", a, b)
 	if a.status != http.StatusSeeOther {
 		t.Fatalf("register: %d", a.status)
 	}
-	sameAnswer(t, "the page after", fresh.get(a.header.Get("Location")), taken.get(b.header.Get("Location")))
+	after := func(c *client, email string) resp {
+		r := c.get(loginWith(email))
+		r.body = strings.ReplaceAll(strings.ReplaceAll(r.body, email, "EMAIL"), url.QueryEscape(email), "EMAIL")
+		return r
+	}
+	sameAnswer(t, "the page after", after(fresh, "moi@example.vn"), after(taken, "firm@test.local"))
 	if n := messagesTo(t, e, store.KindVerifyEmail, "moi@example.vn"); n != 1 {
 		t.Fatalf("%d verification messages to the new address", n)
 	}
@@ -171,7 +183,11 @@ func TestResetPasswordJourneyAndAttacks(t *testing.T) {
 	must(t, c.get(link), http.StatusOK, "advisor@test.local")
 	must(t, c.post(link, url.Values{"password": {"anhyeuem123"}, "password_confirm": {"anhyeuem123"}}), http.StatusUnprocessableEntity,
 		"danh sách mật khẩu được dùng nhiều nhất")
-	must(t, c.post(link, url.Values{"password": {"mới hoàn toàn dài"}, "password_confirm": {"khác"}}), http.StatusUnprocessableEntity)
+	mismatch := c.post(link, url.Values{"password": {"mới hoàn toàn dài"}, "password_confirm": {"khác"}})
+	must(t, mismatch, http.StatusUnprocessableEntity, "Hai mật khẩu không giống nhau")
+	if i, j := strings.Index(mismatch.body, `id="password_confirm"`), strings.Index(mismatch.body, "Hai mật khẩu không giống nhau"); i < 0 || j < i {
+		t.Fatal("the mismatch is not told under the repeated password")
+	}
 	tok := strings.TrimPrefix(link, "/password/reset/")
 	for _, forged := range []string{tok[:len(tok)-1], tok[:20], tok + "A", "x"} {
 		must(t, c.post("/password/reset/"+forged, url.Values{"password": {"kẻ gian đặt mật khẩu"}, "password_confirm": {"kẻ gian đặt mật khẩu"}}),
@@ -179,9 +195,10 @@ func TestResetPasswordJourneyAndAttacks(t *testing.T) {
 	}
 	r := c.post(link, url.Values{"password": {"mật khẩu mới hoàn toàn"}, "password_confirm": {"mật khẩu mới hoàn toàn"}})
 	must(t, r, http.StatusSeeOther)
-	if r.header.Get("Location") != "/login" {
+	if r.header.Get("Location") != "/login?email=advisor%40test.local" {
 		t.Fatalf("after reset: %s", r.header.Get("Location"))
 	}
+	must(t, c.get(r.header.Get("Location")), http.StatusOK, `value="advisor@test.local"`)
 	if r := before.get("/schedule"); r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/login") {
 		t.Fatalf("the session signed in before the reset still works: %d", r.status)
 	}
@@ -236,8 +253,8 @@ func TestChangePassword(t *testing.T) {
 
 // A new account confirms its address by the link queued with it; until
 // then it cannot sign in, and the link can be sent again from the sign-in
-// page, not too often. Opening it leads to the sign-in page, and the
-// account signs in.
+// page, not too often. Its page takes the registration's password,
+// confirms and signs in; the account then signs in anywhere.
 func TestVerifyEmailAfterRegistration(t *testing.T) {
 	e := newEnv(t)
 	c := e.client()
@@ -253,13 +270,13 @@ func TestVerifyEmailAfterRegistration(t *testing.T) {
 		t.Fatalf("%d verification messages", n)
 	}
 	first := linkIn(t, e, store.KindVerifyEmail, "mai@example.vn", "/verify-email/")
-	r = c.get(first)
+	must(t, c.get(first), http.StatusOK, "mật khẩu bạn đã chọn khi đăng ký")
+	r = c.post(first, values("current", "một câu mật khẩu dài"))
 	must(t, r, http.StatusSeeOther)
-	if r.header.Get("Location") != "/login" {
+	if r.header.Get("Location") != "/profile" {
 		t.Fatalf("after the link: %q", r.header.Get("Location"))
 	}
-	must(t, c.get("/login"), http.StatusOK, "đã được xác nhận")
-	must(t, c.post("/login", signIn), http.StatusSeeOther)
+	must(t, e.client().post("/login", signIn), http.StatusSeeOther)
 	page := c.get("/account")
 	must(t, page, http.StatusOK, "Đã xác nhận")
 	if strings.Contains(page.body, `id="verify-banner"`) {
@@ -343,10 +360,14 @@ func TestDecomposedPassphraseSignsIn(t *testing.T) {
 	}
 }
 
-// confirm follows the confirmation link mailed to email in c's browser,
-// as a new user does before signing in (unconfirmed.go).
-func (c *client) confirm(email string) *client {
+// confirm follows the confirmation link mailed to email in c's browser and
+// enters password, the one chosen at registration (or shown to the admin
+// who made the account), as a new user does before signing in
+// (verify_confirm.go): the address is confirmed and c is signed in.
+func (c *client) confirm(email, password string) *client {
 	c.e.t.Helper()
-	must(c.e.t, c.get(linkIn(c.e.t, c.e, store.KindVerifyEmail, email, "/verify-email/")), http.StatusSeeOther)
+	link := linkIn(c.e.t, c.e, store.KindVerifyEmail, email, "/verify-email/")
+	must(c.e.t, c.get(link), http.StatusOK, `id="verify-submit"`)
+	must(c.e.t, c.post(link, values("current", password)), http.StatusSeeOther)
 	return c
 }

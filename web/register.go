@@ -49,9 +49,7 @@ func (s *Server) registerPost(w http.ResponseWriter, r *http.Request) {
 	if utf8.RuneCountInString(firms.NormalizeName(f.Get("firm_name"))) > firms.MaxNameLen {
 		f.Fail("firm_name", string(firms.ErrNameTooLong))
 	}
-	if err := auth.CheckPassword(f.Values["password"], f.Values["password_confirm"]); err != nil {
-		f.Fail("password", err.Error())
-	}
+	failPassword(f, auth.CheckPassword(f.Values["password"], f.Values["password_confirm"]))
 	role := statedRole(r, f)
 	if !f.Valid() {
 		s.render(w, r, http.StatusUnprocessableEntity, "register", formPage{s.newPage(w, r, "page.register.title"), f})
@@ -81,7 +79,7 @@ func (s *Server) registerPost(w http.ResponseWriter, r *http.Request) {
 	}
 	s.claimRegistered(r.Context(), u, verified)
 	// The same answer whether the address was new or taken (registerAccount).
-	s.redirect(w, r, "/login", "flash.registered_check_inbox")
+	s.redirect(w, r, loginWith(u.Email), "flash.registered_check_inbox")
 }
 
 // maxPersonName bounds a user's display name, in characters.

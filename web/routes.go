@@ -45,6 +45,8 @@ func (s *Server) routes() http.Handler {
 		r.Post("/logout", s.logoutPost)
 		r.Post("/language", s.languagePost)
 		r.Get("/verify-email/{token}", s.verifyEmail)
+		r.Post("/verify-email/{token}", s.verifyEmailPost)
+		r.Post("/verify-email/{token}/password", s.verifyNewPasswordPost)
 		r.Get("/verify-email", s.verifyResend)
 		r.Post("/verify-email", s.verifyResendPost)
 		r.Get("/password/forgot", s.passwordForgot)

@@ -81,7 +81,7 @@ func TestResendConfirmationAnswersTheSameForAnyAddress(t *testing.T) {
 		}
 	}
 	// The link signs the account in once opened.
-	c := e.client().confirm("chua@example.vn")
+	c := e.client().confirm("chua@example.vn", storetest.Password)
 	must(t, c.signInWith("chua@example.vn", storetest.Password), http.StatusSeeOther)
 	must(t, e.client().post("/verify-email", values("email", "not an address")), http.StatusUnprocessableEntity)
 	// Six requests so far from this network; the forgot form shares the

@@ -24,7 +24,8 @@ import (
 // address is the firm's, store.KindClaimCode), no claim code goes for the
 // account's own claim (auth.ErrClaimantUnconfirmed), and the account
 // cannot sign in (unconfirmed.go: otherwise registration would tell
-// whether an address has an account). The sign-in page links a form that
+// whether an address has an account). The link's page confirms only with
+// the registration's password, or with a new one (verify_confirm.go). The sign-in page links a form that
 // sends the link again. A session that an unverified account already
 // holds (one made before this rule) keeps a banner on every page linking
 // to /account, where the link can be sent again too.
@@ -142,27 +143,6 @@ func (s *Server) logLinkErr(err error, u *auth.User, why string) {
 	case err != nil:
 		s.log.Error("link not sent", "user", u.ID, "why", why, "err", err)
 	}
-}
-
-// verifyEmail follows a verification link: the address is verified and
-// the user goes on to their account (or to sign in). A forged, used or
-// expired link gets a page saying which, in the reader's language, and
-// changes nothing. The link works on GET, as people click it in a mail
-// client; a scanner that follows it first only verifies an address it
-// could read anyway.
-func (s *Server) verifyEmail(w http.ResponseWriter, r *http.Request) {
-	u, err := s.store.VerifyEmail(r.Context(), linkHash(r.PathValue("token")))
-	if err != nil {
-		s.linkFail(w, r, err, auth.LinkVerify)
-		return
-	}
-	s.sessions.dropUser(u.ID) // the banner goes at once
-	s.mailboxProven(w, r, u, false)
-	to := "/login"
-	if cu := currentUser(r); cu != nil && cu.ID == u.ID {
-		to = "/account"
-	}
-	s.redirect(w, r, to, "flash.email_verified")
 }
 
 type linkProblemPage struct {
