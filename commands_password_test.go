@@ -69,10 +69,15 @@ func TestResetPasswordLinkFromTheCommandLine(t *testing.T) {
 	if st := post(base+"/login", signIn); st != http.StatusUnauthorized {
 		t.Fatalf("login before the address is confirmed: %d", st)
 	}
-	if res, err := client.Get(base + confirm); err != nil || res.StatusCode != http.StatusSeeOther {
+	// The link's page confirms with the account's password (now the one
+	// the reset link set).
+	if res, err := client.Get(base + confirm); err != nil || res.StatusCode != http.StatusOK {
 		t.Fatalf("the printed confirmation link: %v %v", res, err)
 	} else {
 		res.Body.Close()
+	}
+	if st := post(base+confirm, url.Values{"current": {"đặt lại từ dòng lệnh"}}); st != http.StatusSeeOther {
+		t.Fatalf("confirming with the password: %d", st)
 	}
 	if st := post(base+"/login", signIn); st != http.StatusSeeOther {
 		t.Fatalf("login with the new password: %d", st)

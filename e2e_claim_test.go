@@ -112,12 +112,9 @@ func TestJourneyClaimAFirm(t *testing.T) {
 				if link == "" {
 					return fmt.Errorf("no confirmation link in %s", mail)
 				}
-				_, err := chromedp.Steps(chromedp.Navigate(base+link), chromedp.WaitVisible(css("#login-submit")))(ctx, tg)
+				_, err := confirmByLink(base, link, password)(ctx, tg)
 				return err
 			}),
-			chromedp.SendKeys(css("#email"), email),
-			chromedp.SendKeys(css("#password"), password),
-			chromedp.Click(css("#login-submit")),
 			chromedp.WaitVisible(css("#claim-state")),
 		)
 	}

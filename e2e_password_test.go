@@ -44,10 +44,13 @@ func TestJourneyForgotPassword(t *testing.T) {
 	if err != nil {
 		t.Fatalf("register: %v", err)
 	}
+	// The sign-in form is filled in with the address just registered.
+	if got := value(t, ctx, "#email"); got != email {
+		t.Fatalf("the sign-in form after registering holds %q", got)
+	}
 	// Unconfirmed, the right password is answered as a wrong one; the
 	// page says to open the link first and sends it again.
 	err = chromedp.Do(ctx,
-		chromedp.SendKeys(css("#email"), email),
 		chromedp.SendKeys(css("#password"), old),
 		chromedp.Click(css("#login-submit")),
 		chromedp.WaitVisible(css("#login-problem")),
@@ -73,18 +76,12 @@ func TestJourneyForgotPassword(t *testing.T) {
 		t.Fatalf("after sending the link again: %q", got)
 	}
 	// The link is read once the step before has queued it.
-	err = chromedp.Do(ctx,
-		chromedp.Navigate(base+outboxLink(t, db, "account.verify", email, "/verify-email/")),
-		chromedp.WaitVisible(css("#login-submit")),
-	)
+	// Its page asks for the password chosen at registration, confirms
+	// and signs in.
+	err = chromedp.Do(ctx, confirmByLink(base, outboxLink(t, db, "account.verify", email, "/verify-email/"), old),
+		chromedp.WaitVisible(css("#firm-name")))
 	if err != nil {
 		t.Fatalf("confirm the address: %v", err)
-	}
-	if got := text(t, ctx, ".flash"); !strings.Contains(got, "đã được xác nhận") {
-		t.Fatalf("after the verification link: %q", got)
-	}
-	if err := signIn(ctx, base, email, old); err != nil {
-		t.Fatalf("sign in once confirmed: %v", err)
 	}
 	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#verify-banner').length`)); err != nil || n != 0 {
 		t.Fatalf("a banner on a confirmed account (%d, %v)", n, err)
@@ -136,6 +133,9 @@ func TestJourneyForgotPassword(t *testing.T) {
 	if err != nil {
 		t.Fatalf("set the new password: %v", err)
 	}
+	if got := value(t, ctx, "#email"); got != email {
+		t.Fatalf("the sign-in form after the reset holds %q", got)
+	}
 	// The session the other browser opened before is gone.
 	err = chromedp.Do(other,
 		chromedp.Navigate(base+"/profile"),
@@ -148,6 +148,29 @@ func TestJourneyForgotPassword(t *testing.T) {
 		t.Fatalf("sign in with the new password: %v", err)
 	}
 	screenshot(t, ctx, "p3-signed-in-again")
+}
+
+// value is the value of the form field sel.
+func value(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("value of %s: %v", sel, err)
+	}
+	return v
+}
+
+// confirmByLink opens the confirmation link at path and enters the
+// password chosen at registration, as a new user does: the address is
+// confirmed and the browser signed in; the caller waits for where it
+// lands.
+func confirmByLink(base, path, password string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Navigate(base+path),
+		chromedp.WaitVisible(chromedp.CSS("#verify-submit")),
+		chromedp.SendKeys(chromedp.CSS("#current"), password),
+		chromedp.Click(chromedp.CSS("#verify-submit")),
+	)
 }
 
 // signIn signs in on the login page and waits for the firm's profile.

@@ -123,12 +123,9 @@ func TestJourneyRegisterLoginLanguageProfile(t *testing.T) {
 		chromedp.WaitVisible(css("#login-submit")),
 		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			link := outboxLink(t, db, "account.verify", "anh@example.vn", "/verify-email/")
-			_, err := chromedp.Steps(chromedp.Navigate(base+link), chromedp.WaitVisible(css("#login-submit")))(ctx, tg)
+			_, err := confirmByLink(base, link, password)(ctx, tg)
 			return err
 		}),
-		chromedp.SendKeys(css("#email"), "anh@example.vn"),
-		chromedp.SendKeys(css("#password"), password),
-		chromedp.Click(css("#login-submit")),
 		chromedp.WaitVisible(css("#firm-name")),
 	)
 	if err != nil {

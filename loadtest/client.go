@@ -64,8 +64,9 @@ func (lt *loadTest) register(ctx context.Context, n int) ([]*loadClient, error) 
 		}
 		// Registration signs no one in (it answers a taken address the same
 		// way), and an account signs in once its address is confirmed: each
-		// client opens its link, then signs in as the portal's users do.
-		if err := c.confirm(ctx, lt, form.Get("email")); err != nil {
+		// client opens its link and confirms with its password, then signs
+		// in again as the portal's users do.
+		if err := c.confirm(ctx, lt, form.Get("email"), form.Get("password")); err != nil {
 			return nil, err
 		}
 		login := url.Values{"email": form["email"], "password": form["password"]}
@@ -80,20 +81,20 @@ func (lt *loadTest) register(ctx context.Context, n int) ([]*loadClient, error) 
 	return cs, nil
 }
 
-// confirm opens the confirmation link mailed to email (mailbox.go).
-func (c *loadClient) confirm(ctx context.Context, lt *loadTest, email string) error {
+// confirm opens the confirmation link mailed to email (mailbox.go) and
+// enters the account's password on its page, as a new user does: the
+// address is confirmed and the client signed in.
+func (c *loadClient) confirm(ctx context.Context, lt *loadTest, email, password string) error {
 	link, err := lt.mail.confirmLink(ctx, email)
 	if err != nil {
 		return err
 	}
-	req, _ := http.NewRequestWithContext(ctx, "GET", lt.base+link, nil)
-	res, err := c.http.Do(req)
-	if err != nil {
-		return err
+	if _, err := c.get(ctx, lt.base+link); err != nil {
+		return fmt.Errorf("load: confirmation link of %s: %w", email, err)
 	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusSeeOther {
-		return fmt.Errorf("load: confirmation link of %s: status %d", email, res.StatusCode)
+	res, err := c.post(ctx, lt.base+link, url.Values{"current": {password}})
+	if err != nil || res != http.StatusSeeOther {
+		return fmt.Errorf("load: confirming %s: status %d, %v", email, res, err)
 	}
 	return nil
 }
