@@ -51,13 +51,6 @@ func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
 	return true, 0
 }
 
-// reset forgets key (after a successful login).
-func (l *limiter) reset(key string) {
-	l.mu.Lock()
-	delete(l.hits, key)
-	l.mu.Unlock()
-}
-
 // makeRoom brings the table down to 3/4 of its cap: first the windows that
 // have ended go, then those still under their limit (they refuse nothing
 // yet), then any. Under a flood of fresh keys a refused client may thus be
