@@ -52,7 +52,7 @@ func TestJourneyBookingRulesAcrossRoles(t *testing.T) {
 		}
 		if err := chromedp.Do(ctx, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(css("#email")),
 			chromedp.SendKeys(css("#email"), email), chromedp.SendKeys(css("#password"), password),
-			chromedp.Submit(css("#password")), chromedp.WaitVisible(css("#logout"))); err != nil {
+			chromedp.Submit(css("#password")), chromedp.WaitNotPresent(css("#login-submit")), chromedp.WaitVisible(css("#logout"))); err != nil {
 			t.Fatalf("login %s: %v", email, err)
 		}
 	}

@@ -38,6 +38,9 @@ func TestJourneyBookingAndConsultation(t *testing.T) {
 			chromedp.SendKeys(css("#email"), email),
 			chromedp.SendKeys(css("#password"), password),
 			chromedp.Submit(css("#password")),
+			// Signed in as someone else, /login has a #logout of its own:
+			// wait for the sign-in form to go before waiting for it.
+			chromedp.WaitNotPresent(css("#login-submit")),
 			chromedp.WaitVisible(css("#logout")),
 		)
 		if err != nil {
@@ -47,7 +50,7 @@ func TestJourneyBookingAndConsultation(t *testing.T) {
 	// The firm books the first suggested slot.
 	login("firm1@demo.local")
 	err := chromedp.Do(ctx,
-		chromedp.Click(css(`a[href="/advisors"]`)),
+		chromedp.Navigate(base+"/advisors"),
 		chromedp.WaitVisible(css("#suggested .reason")),
 		chromedp.Click(css("#suggested li:first-child a.slot")),
 		chromedp.WaitVisible(css("#share-notice")),
@@ -113,8 +116,10 @@ func TestJourneyBookingAndConsultation(t *testing.T) {
 	}
 	// The firm sees the item in its action plan and ticks it off.
 	login("firm1@demo.local")
+	// By address, not by a click: the firm's start page (its draft, with
+	// scripts) may still be settling when the sign-in's wait ends.
 	err = chromedp.Do(ctx,
-		chromedp.Click(css(`a[href="/bookings"]`)),
+		chromedp.Navigate(base+"/bookings"),
 		chromedp.WaitVisible(css("#plan")),
 		chromedp.WaitVisible(css(".actions-plan li")),
 	)
