@@ -225,13 +225,14 @@ func backgroundWorkers(a *app, srv *web.Server, base string, logger *slog.Logger
 	}
 }
 
-// sweepSessions deletes expired sessions every hour until ctx ends.
+// sweepSessions deletes expired sessions, pending sign-ins, links and
+// claim codes every hour until ctx ends (store.SweepExpired).
 func sweepSessions(ctx context.Context, st *store.Store, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
-		if _, err := st.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
-			log.Warn("sweep sessions", "err", err)
+		if _, err := st.SweepExpired(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("sweep expired sessions and secrets", "err", err)
 		}
 		select {
 		case <-ctx.Done():

@@ -142,7 +142,7 @@ func TestUsersAndSessions(t *testing.T) {
 	if _, _, err := s.SessionUser(ctx, hash); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("expired session err = %v", err)
 	}
-	if n, err := s.DeleteExpiredSessions(ctx); err != nil || n != 1 {
+	if n, err := s.SweepExpired(ctx); err != nil || n != 1 {
 		t.Fatalf("deleted %d, %v", n, err)
 	}
 	fx.Clock.Set(now)
