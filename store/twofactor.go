@@ -34,6 +34,9 @@ type TOTP struct {
 	// phone), begun at NextStarted; "" when there is none.
 	Next        string
 	NextStarted time.Time
+	// NextSession is the session (token hash) that began the move: only it
+	// is shown the new secret and may confirm it.
+	NextSession []byte
 }
 
 // CodeProof is how a signed-in user proved they hold their second factor
@@ -80,9 +83,9 @@ func (s *Store) FindTOTP(ctx context.Context, userID int64) (*TOTP, error) {
 	var sealed, next []byte
 	var confirmed, since, nextStarted sql.NullTime
 	t := &TOTP{UserID: userID}
-	err := s.r.QueryRowContext(ctx, `SELECT secret, confirmed_at, last_step, failures, failures_since, next_secret, next_started_at
+	err := s.r.QueryRowContext(ctx, `SELECT secret, confirmed_at, last_step, failures, failures_since, next_secret, next_started_at, next_session
 		FROM totp_secrets WHERE user_id = ?`,
-		userID).Scan(&sealed, &confirmed, &t.LastStep, &t.Failures, &since, &next, &nextStarted)
+		userID).Scan(&sealed, &confirmed, &t.LastStep, &t.Failures, &since, &next, &nextStarted, &t.NextSession)
 	if err != nil {
 		return nil, mapErr(fmt.Sprintf("find totp of user %d", userID), err)
 	}

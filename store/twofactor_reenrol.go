@@ -16,10 +16,11 @@ import (
 // must keep it).
 
 // BeginReenrol stores secret as the new app's secret of userID, whose
-// second factor is on, given proof; an earlier move not yet confirmed is
-// replaced. It returns auth.ErrTOTPWrong or auth.ErrCodeReplayed when the
+// second factor is on, given proof, for the session whose token hash is
+// session (only it may see and confirm the move); an earlier move not yet
+// confirmed is replaced. It returns auth.ErrTOTPWrong or auth.ErrCodeReplayed when the
 // proof does not hold, ErrNotFound when the user has no confirmed secret.
-func (s *Store) BeginReenrol(ctx context.Context, userID int64, proof CodeProof, secret string, audit ...AuditEntry) error {
+func (s *Store) BeginReenrol(ctx context.Context, userID int64, session []byte, proof CodeProof, secret string, audit ...AuditEntry) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if !proof.RecoverySignIn {
 			if err := s.prove(ctx, tx, userID, proof); err != nil {
@@ -35,8 +36,8 @@ func (s *Store) BeginReenrol(ctx context.Context, userID int64, proof CodeProof,
 			return err
 		}
 		now := s.now()
-		res, err := tx.ExecContext(ctx, `UPDATE totp_secrets SET next_secret = ?, next_started_at = ?
-			WHERE user_id = ? AND confirmed_at IS NOT NULL`, sealed, now, userID)
+		res, err := tx.ExecContext(ctx, `UPDATE totp_secrets SET next_secret = ?, next_started_at = ?, next_session = ?
+			WHERE user_id = ? AND confirmed_at IS NOT NULL`, sealed, now, session, userID)
 		if err != nil {
 			return mapErr("begin re-enrolment", err)
 		}
@@ -49,27 +50,31 @@ func (s *Store) BeginReenrol(ctx context.Context, userID int64, proof CodeProof,
 
 // ConfirmReenrol makes the new app's secret userID's secret, a code of
 // time step step from it having passed, and replaces every recovery code
-// by codes; the old secret, the old codes and the user's pending sign-ins
-// (begun against the old app) are gone. ErrNotFound when no move is open
-// (none begun, lapsed after auth.ReenrolmentTTL, or confirmed already by
-// the same form sent twice).
-func (s *Store) ConfirmReenrol(ctx context.Context, userID, step int64, codes []string, audit ...AuditEntry) error {
+// by codes; the old secret, the old codes, the user's pending sign-ins
+// (begun against the old app) and every session but session (the one that
+// began the move and confirms it) are gone. ErrNotFound when no move of
+// session is open (none begun, begun by another session, lapsed after
+// auth.ReenrolmentTTL, or confirmed already by the same form sent twice).
+func (s *Store) ConfirmReenrol(ctx context.Context, userID int64, session []byte, step int64, codes []string, audit ...AuditEntry) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		now := s.now()
 		res, err := tx.ExecContext(ctx, `UPDATE totp_secrets SET secret = next_secret, next_secret = NULL, next_started_at = NULL,
-			last_step = ?, failures = 0, failures_since = NULL
-			WHERE user_id = ? AND confirmed_at IS NOT NULL AND next_secret IS NOT NULL AND next_started_at > ?`,
-			step, userID, now.Add(-auth.ReenrolmentTTL))
+			next_session = NULL, last_step = ?, failures = 0, failures_since = NULL
+			WHERE user_id = ? AND confirmed_at IS NOT NULL AND next_secret IS NOT NULL AND next_started_at > ? AND next_session = ?`,
+			step, userID, now.Add(-auth.ReenrolmentTTL), session)
 		if err != nil {
 			return mapErr("confirm re-enrolment", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("store: confirm re-enrolment of user %d: %w", userID, ErrNotFound)
 		}
-		for _, q := range []string{"DELETE FROM recovery_codes WHERE user_id = ?", "DELETE FROM signin_pending WHERE user_id = ?"} {
-			if _, err := tx.ExecContext(ctx, q, userID); err != nil {
-				return mapErr("confirm re-enrolment", err)
-			}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM recovery_codes WHERE user_id = ?", userID); err != nil {
+			return mapErr("confirm re-enrolment", err)
+		}
+		// The lost phone usually holds a signed-in browser: every other
+		// session and pending sign-in of the user ends with the move.
+		if err := endSignIns(ctx, tx, userID, session); err != nil {
+			return err
 		}
 		if err := putRecoveryCodes(ctx, tx, userID, codes); err != nil {
 			return err

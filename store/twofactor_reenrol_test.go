@@ -18,11 +18,12 @@ func TestReenrolment(t *testing.T) {
 	s, fx := storetest.Open(t)
 	id, now := fx.Admin.ID, fx.Clock.Now()
 	step := auth.TOTPStep(now)
-	if err := s.BeginReenrol(ctx, id, store.CodeProof{Recovery: "zzzzz-zzzzz"}, auth.NewTOTPSecret()); !errors.Is(err, auth.ErrTOTPWrong) {
+	mine, theirs := []byte("session-that-began-the-move-0123"), []byte("another-session-of-the-admin-012")
+	if err := s.BeginReenrol(ctx, id, mine, store.CodeProof{Recovery: "zzzzz-zzzzz"}, auth.NewTOTPSecret()); !errors.Is(err, auth.ErrTOTPWrong) {
 		t.Fatalf("an unknown recovery code proved a move: %v", err)
 	}
 	next := auth.NewTOTPSecret()
-	if err := s.BeginReenrol(ctx, id, store.CodeProof{Recovery: storetest.AdminRecoveryCodes[0]}, next); err != nil {
+	if err := s.BeginReenrol(ctx, id, mine, store.CodeProof{Recovery: storetest.AdminRecoveryCodes[0]}, next); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.UseRecoveryCode(ctx, id, storetest.AdminRecoveryCodes[0]); !errors.Is(err, store.ErrNotFound) {
@@ -39,10 +40,18 @@ func TestReenrolment(t *testing.T) {
 	if err := s.UseRecoveryCode(ctx, id, storetest.AdminRecoveryCodes[1]); err != nil {
 		t.Fatalf("an old recovery code during the move: %v", err)
 	}
-	if err := s.ConfirmReenrol(ctx, id, step, []string{"aaaaa-aaaaa"}); err != nil {
+	// Another session of the same user can neither see whose move it is
+	// nor confirm it.
+	if !bytes.Equal(tt.NextSession, mine) {
+		t.Fatalf("the move's session: %x", tt.NextSession)
+	}
+	if err := s.ConfirmReenrol(ctx, id, theirs, step, []string{"xxxxx-xxxxx"}); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("another session confirmed the move: %v", err)
+	}
+	if err := s.ConfirmReenrol(ctx, id, mine, step, []string{"aaaaa-aaaaa"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.ConfirmReenrol(ctx, id, step+1, []string{"bbbbb-bbbbb"}); !errors.Is(err, store.ErrNotFound) {
+	if err := s.ConfirmReenrol(ctx, id, mine, step+1, []string{"bbbbb-bbbbb"}); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("confirmed twice: %v", err)
 	}
 	tt, _ = s.FindTOTP(ctx, id)
@@ -53,11 +62,11 @@ func TestReenrolment(t *testing.T) {
 		t.Fatal("an old recovery code outlived the move")
 	}
 	// A move that lapsed cannot be confirmed.
-	if err := s.BeginReenrol(ctx, id, store.CodeProof{RecoverySignIn: true}, auth.NewTOTPSecret()); err != nil {
+	if err := s.BeginReenrol(ctx, id, mine, store.CodeProof{RecoverySignIn: true}, auth.NewTOTPSecret()); err != nil {
 		t.Fatal(err)
 	}
 	fx.Clock.Add(auth.ReenrolmentTTL)
-	if err := s.ConfirmReenrol(ctx, id, step+40, []string{"ccccc-ccccc"}); !errors.Is(err, store.ErrNotFound) {
+	if err := s.ConfirmReenrol(ctx, id, mine, step+40, []string{"ccccc-ccccc"}); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("a lapsed move confirmed: %v", err)
 	}
 	// A recovery-code sign-in is no proof for anything else.

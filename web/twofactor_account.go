@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"crypto/subtle"
 	"encoding/base32"
 	"errors"
 	"image/png"
@@ -126,7 +127,7 @@ func (s *Server) enrolling(w http.ResponseWriter, r *http.Request) (*auth.User, 
 	switch {
 	case err == nil && !t.Confirmed:
 		return u, &enrolment{Secret: t.Secret, LastStep: t.LastStep}
-	case err == nil && t.Next != "" && auth.ReenrolmentOpen(t.NextStarted, s.now()):
+	case err == nil && t.Next != "" && auth.ReenrolmentOpen(t.NextStarted, s.now()) && s.ownMove(r, t):
 		return u, &enrolment{Secret: t.Next, Replace: true} // no code of the new secret was used yet
 	case err == nil || errors.Is(err, store.ErrNotFound):
 		s.redirect(w, r, "/account/2fa", "")
@@ -134,6 +135,14 @@ func (s *Server) enrolling(w http.ResponseWriter, r *http.Request) (*auth.User, 
 		s.fail(w, r, err)
 	}
 	return nil, nil
+}
+
+// ownMove reports whether this request's session began the move to a new
+// app: only that session is shown the new secret and may confirm it, so a
+// stolen session cannot read or finish a move its owner started.
+func (s *Server) ownMove(r *http.Request, t *store.TOTP) bool {
+	sess := currentSession(r)
+	return sess != nil && len(t.NextSession) > 0 && subtle.ConstantTimeCompare(sess.TokenHash, t.NextSession) == 1
 }
 
 type setupPage struct {
@@ -210,7 +219,7 @@ func (s *Server) twoFactorConfirmPost(w http.ResponseWriter, r *http.Request) {
 	event := TwoFactorOn
 	if en.Replace {
 		audit.Action, event = "twofactor.reenrol", TwoFactorMoved
-		err = s.store.ConfirmReenrol(r.Context(), u.ID, step, codes, audit)
+		err = s.store.ConfirmReenrol(r.Context(), u.ID, currentSession(r).TokenHash, step, codes, audit)
 	} else {
 		err = s.store.ConfirmTOTP(r.Context(), u.ID, step, codes, audit)
 	}

@@ -54,7 +54,7 @@ func (s *Server) twoFactorReplacePost(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	audit := store.AuditEntry{UserID: u.ID, Action: "twofactor.reenrol_begin", Subject: userSubject(u), Detail: u.Email}
-	if err := s.store.BeginReenrol(r.Context(), u.ID, proof, auth.NewTOTPSecret(), audit); err != nil {
+	if err := s.store.BeginReenrol(r.Context(), u.ID, currentSession(r).TokenHash, proof, auth.NewTOTPSecret(), audit); err != nil {
 		s.codeStoreFailed(w, r, err, "replace")
 		return
 	}

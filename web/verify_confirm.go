@@ -19,9 +19,9 @@ import (
 // registration set, and ends every sign-in of the account). The link stays
 // single-use and lasts auth.VerifyLinkTTL; a forged, used or expired one
 // gets linkFail's page. Wrong passwords on the page count as failed
-// sign-ins of the account (signinThrottle): the browser that opened the
-// link has the account's device cookie (mailboxProven), so it is slowed by
-// its own failures only, like an owner's browser on the sign-in page.
+// sign-ins of the account (signinThrottle), like on the sign-in page; a
+// browser stuck behind a guesser's delay can choose a new password on the
+// same page instead, which forgives the account's failures.
 
 type verifyConfirmPage struct {
 	page
@@ -37,9 +37,10 @@ func (s *Server) verifyConfirmPage(w http.ResponseWriter, r *http.Request, f *fo
 }
 
 // verifyEmail shows the page of a usable confirmation link and changes
-// nothing but the browser's device cookie for the account: the link proves
-// the browser reads the account's mail, as a sign-in would (mailboxProven).
-// A mail scanner that follows it confirms nothing.
+// nothing: a mail scanner that follows it confirms nothing, and opening it
+// gives no device cookie (only a successful POST on it does), so a link
+// seen for a moment cannot be opened again and again for cookies that
+// would each skip the account's sign-in throttle.
 func (s *Server) verifyEmail(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
 	u, err := s.store.CheckLink(r.Context(), auth.LinkVerify, linkHash(token))
@@ -47,7 +48,6 @@ func (s *Server) verifyEmail(w http.ResponseWriter, r *http.Request) {
 		s.linkFail(w, r, err, auth.LinkVerify)
 		return
 	}
-	s.mailboxProven(w, r, u, false)
 	s.render(w, r, http.StatusOK, "verify_confirm", s.verifyConfirmPage(w, r, newForm(), token, u))
 }
 

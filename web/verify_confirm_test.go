@@ -133,9 +133,8 @@ func TestConfirmationLinkAsksForThePassword(t *testing.T) {
 }
 
 // Guessing the registration's password on the link's page is guessing a
-// sign-in: the failures are counted by the sign-in throttle (here against
-// the device cookie that opening the link gave the browser; a POST from a
-// browser without one counts against the account), the guesser is slowed
+// sign-in: the failures are counted by the sign-in throttle (against the
+// account: opening the link gives no device cookie), the guesser is slowed
 // as on the sign-in page, and while waiting even the right password is
 // refused before it is checked.
 func TestWrongPasswordsOnTheConfirmPageAreThrottled(t *testing.T) {
