@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,7 +18,16 @@ type ClaimDecision struct {
 	Transfer bool   // with Approve: the firm's other verified users lose it
 	Reason   string // required to reject (the web layer checks it)
 	By       int64  // the admin deciding
+	// Losers: with Transfer, the users the admin was shown would lose the
+	// firm (ids, any order). If the firm's other verified users are not
+	// exactly these when the transfer is made, it is refused with
+	// ErrTransferChanged, so nobody loses a firm without having been named.
+	Losers []int64
 }
+
+// ErrTransferChanged: the users who would lose the firm are not those the
+// admin confirmed (someone was verified or left meanwhile).
+var ErrTransferChanged = errors.New("store: the firm's users changed since the transfer was confirmed")
 
 // DecideClaim applies d to open claim id, with its audit entries, in one
 // transaction, and returns the users whose tie a transfer revoked (their
@@ -70,6 +81,17 @@ func revokeOthers(ctx context.Context, tx *sql.Tx, c Claim, d ClaimDecision, now
 	users, err := verifiedUsers(ctx, tx, c.FirmID)
 	if err != nil {
 		return nil, err
+	}
+	var current []int64
+	for _, u := range users {
+		if u.ID != c.UserID {
+			current = append(current, u.ID)
+		}
+	}
+	slices.Sort(current)
+	want := slices.Sorted(slices.Values(d.Losers))
+	if !slices.Equal(current, want) {
+		return nil, ErrTransferChanged
 	}
 	var out []*auth.User
 	for _, u := range users {

@@ -34,6 +34,9 @@ type transferPage struct {
 	Losers []*auth.User
 	Reason string
 	Missed bool // the confirmation box was not ticked
+	// Changed: the firm's users changed between this page and its answer;
+	// the page names them again.
+	Changed bool
 }
 
 // adminClaims is the Center's queue of open firm claims: who claims which
@@ -101,8 +104,17 @@ func (s *Server) adminClaimDecidePost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if d.Transfer && r.PostForm.Get("confirm") != "yes" {
-		s.confirmTransfer(w, r, id, d.Reason, r.PostForm.Has("confirm_step"))
+		s.confirmTransfer(w, r, id, d.Reason, r.PostForm.Has("confirm_step"), false)
 		return
+	}
+	if d.Transfer {
+		for _, v := range r.PostForm["loser"] {
+			if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+				d.Losers = append(d.Losers, n)
+			} else {
+				d.Losers = append(d.Losers, -1) // matches nobody: the page is shown again
+			}
+		}
 	}
 	s.decideClaim(w, r, id, d)
 }
@@ -110,7 +122,7 @@ func (s *Server) adminClaimDecidePost(w http.ResponseWriter, r *http.Request) {
 // confirmTransfer shows who will lose the firm if claim id is approved
 // with transfer, and asks the admin to tick that they understand; missed
 // says the box was left unticked on that page.
-func (s *Server) confirmTransfer(w http.ResponseWriter, r *http.Request, id int64, reason string, missed bool) {
+func (s *Server) confirmTransfer(w http.ResponseWriter, r *http.Request, id int64, reason string, missed, changed bool) {
 	c, err := s.store.FindClaim(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
@@ -125,14 +137,14 @@ func (s *Server) confirmTransfer(w http.ResponseWriter, r *http.Request, id int6
 		s.fail(w, r, err)
 		return
 	}
-	p := transferPage{page: s.newPage(w, r, "page.claims.transfer_title"), Claim: c, Reason: reason, Missed: missed}
+	p := transferPage{page: s.newPage(w, r, "page.claims.transfer_title"), Claim: c, Reason: reason, Missed: missed, Changed: changed}
 	for _, u := range us {
 		if u.ID != c.UserID {
 			p.Losers = append(p.Losers, u)
 		}
 	}
 	status := http.StatusOK
-	if missed {
+	if missed || changed {
 		status = http.StatusUnprocessableEntity
 	}
 	s.render(w, r, status, "admin_claim_transfer", p)
@@ -148,6 +160,9 @@ func (s *Server) decideClaim(w http.ResponseWriter, r *http.Request, id int64, d
 	switch {
 	case errors.Is(err, store.ErrClaimClosed):
 		s.renderClaims(w, r, http.StatusConflict, id, "error.claim.closed")
+		return
+	case errors.Is(err, store.ErrTransferChanged):
+		s.confirmTransfer(w, r, id, d.Reason, false, true)
 		return
 	case err != nil:
 		s.fail(w, r, err)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"dxready/store/storetest"
 	"net/http"
 	"net/url"
 	"strings"
@@ -91,7 +92,7 @@ func TestTransferNeedsReasonAndConfirmation(t *testing.T) {
 	still()
 	must(t, decide("reason", "Director confirmed by phone", "confirm_step", "1"), http.StatusUnprocessableEntity, `id="transfer-missed"`)
 	still()
-	r := decide("reason", "Director confirmed by phone", "confirm_step", "1", "confirm", "yes")
+	r := decide("reason", "Director confirmed by phone", "confirm_step", "1", "confirm", "yes", "loser", itoa(e.fx.FirmUser.ID))
 	must(t, r, http.StatusSeeOther)
 	must(t, admin.get(r.header.Get("Location")+"&lang=en"), http.StatusOK, "approved and the firm transferred: 1 user lost access")
 	old := e.client()
@@ -129,6 +130,39 @@ func TestClaimMailsOmitAnEmptyReason(t *testing.T) {
 			if with := loc.T("mail.claims."+kind+".body", "Name", "An", "Firm", "F", "Reason", "R1"); !strings.Contains(with, ": R1") {
 				t.Errorf("%s %s drops a given reason: %q", l, kind, with)
 			}
+		}
+	}
+}
+
+// The confirmation names who loses the firm, and the transfer takes the
+// firm from exactly those: a colleague verified between the page and its
+// answer (or a forged list) makes the transfer refuse, change nothing, and
+// show the page again naming everyone who would now lose it.
+func TestTransferTakesTheFirmOnlyFromThoseNamed(t *testing.T) {
+	e := newEnv(t)
+	admin := e.client().login("admin@test.local")
+	registerAs(t, e, "3709000012", "", "t@example.vn", "en")
+	id := claimIDOf(t, e, "t@example.vn")
+	confirm := func(losers ...int64) resp {
+		v := values("decision", "transfer", "reason", "Director confirmed by phone", "confirm_step", "1", "confirm", "yes")
+		for _, l := range losers {
+			v.Add("loser", itoa(l))
+		}
+		return admin.post("/admin/claims/"+id+"/decide?lang=en", v)
+	}
+	shown := e.fx.FirmUser.ID // the page named the fixture's user only
+	late := storetest.FirmUser(t, e.st, "late@example.vn", e.fx.GoDuc.ID)
+	must(t, confirm(shown), http.StatusUnprocessableEntity, `id="transfer-changed"`, "late@example.vn", e.fx.FirmUser.Email)
+	for _, email := range []string{e.fx.FirmUser.Email, "late@example.vn"} {
+		if u, _ := e.st.FindUserByEmail(ctx, email); !u.FirmVerified {
+			t.Fatalf("%s lost the firm by a transfer that did not name them", email)
+		}
+	}
+	must(t, confirm(shown, late.ID, 999), http.StatusUnprocessableEntity, `id="transfer-changed"`)
+	must(t, confirm(late.ID, shown), http.StatusSeeOther)
+	for _, email := range []string{e.fx.FirmUser.Email, "late@example.vn"} {
+		if u, _ := e.st.FindUserByEmail(ctx, email); u.FirmVerified {
+			t.Fatalf("%s kept the firm after the confirmed transfer", email)
 		}
 	}
 }
