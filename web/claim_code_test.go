@@ -156,7 +156,7 @@ func TestAdminClaimsDecide(t *testing.T) {
 
 	must(t, decide("t@example.vn", "transfer", "Giám đốc xác nhận qua điện thoại"), http.StatusOK, `id="transfer-confirm"`) // asks first
 	must(t, admin.post("/admin/claims/"+itoa(claimOf("t@example.vn").ID)+"/decide", values("decision", "transfer",
-		"reason", "Giám đốc xác nhận qua điện thoại", "confirm_step", "1", "confirm", "yes")), http.StatusSeeOther)
+		"reason", "Giám đốc xác nhận qua điện thoại", "confirm_step", "1", "confirm", "yes", "loser", itoa(e.fx.FirmUser.ID))), http.StatusSeeOther)
 	must(t, taker.get("/profile"), http.StatusOK, `id="firm-size"`)
 	if r := old.get("/profile"); r.status != http.StatusSeeOther {
 		t.Fatalf("the old user's session survived the transfer: %d", r.status)
