@@ -80,6 +80,19 @@ func endSignIns(ctx context.Context, tx *sql.Tx, userID int64, keep []byte) erro
 	return mapErr("end pending sign-ins", err)
 }
 
+// EndOtherSignIns ends every session and pending sign-in of userID but the
+// session keep (the one asking), with the audit entries given: "sign out
+// everywhere else", for a user who left a session open on a shared
+// computer or fears someone else is signed in.
+func (s *Store) EndOtherSignIns(ctx context.Context, userID int64, keep []byte, audit ...AuditEntry) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := endSignIns(ctx, tx, userID, keep); err != nil {
+			return err
+		}
+		return writeAudit(ctx, tx, s.now(), audit)
+	})
+}
+
 // secretsKept is how long expired links and claim codes stay after their
 // expiry: the throttles count a user's links and a claim's or firm's codes
 // over the last day, so two days keep every count right.

@@ -190,6 +190,7 @@ func accessMatrix(t *testing.T, e *env) map[string][]routeCase {
 		"GET /account":                                  {{"/account", signedIn(200)}},
 		"POST /account/verify":                          {{"/account/verify", signedIn(303)}}, // verified already: back to the account
 		"GET /account/password":                         {{"/account/password", signedIn(200)}},
+		"POST /account/sessions/end":                    {{"/account/sessions/end", signedIn(303)}},
 		"POST /account/password":                        {{"/account/password", signedIn(422)}},
 		"GET /login/code":                               {{"/login/code", all(303)}},
 		"POST /login/code":                              {{"/login/code", all(303)}},

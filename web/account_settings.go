@@ -116,3 +116,16 @@ type resetButton struct {
 	ID   int64
 	Next string
 }
+
+// accountEndSessionsPost signs the user out everywhere but here: every
+// other session and pending sign-in ends (a computer left signed in, a
+// session someone else may hold), audited.
+func (s *Server) accountEndSessionsPost(w http.ResponseWriter, r *http.Request) {
+	u, sess := currentUser(r), currentSession(r)
+	audit := store.AuditEntry{UserID: u.ID, Action: "account.sessions_end", Subject: "user:" + strconv.FormatInt(u.ID, 10)}
+	if err := s.store.EndOtherSignIns(r.Context(), u.ID, sess.TokenHash, audit); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/account", "flash.sessions_ended")
+}

@@ -61,6 +61,7 @@ func (s *Server) routes() http.Handler {
 			r.Post("/account/verify", s.accountVerifyPost)
 			r.Get("/account/password", s.accountPassword)
 			r.Post("/account/password", s.accountPasswordPost)
+			r.Post("/account/sessions/end", s.accountEndSessionsPost)
 		})
 
 		// Two-factor sign-in for staff; each handler asks auth.TwoFactorOffered.
