@@ -1,5 +1,8 @@
 #!/bin/bash
-# usage: run.sh BINARY PORT LABEL
+# Lighthouse (mobile, performance only) on a firm's result page of a fresh
+# 68,000-firm demo, three runs on one server (docs/PERFORMANCE.md).
+# usage: docs/lighthouse.sh BINARY PORT LABEL   (loopback only; needs
+# `npm install lighthouse@12` in /tmp/lh and Debian's chromium)
 set -e
 BIN=$1; PORT=$2; LABEL=$3
 D=/tmp/lh/$LABEL; rm -rf $D; mkdir -p $D; cd $D
