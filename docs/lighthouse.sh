@@ -1,7 +1,7 @@
 #!/bin/bash
 # Lighthouse (mobile, performance only) on a firm's result page of a fresh
 # 68,000-firm demo, three runs on one server (docs/PERFORMANCE.md).
-# usage: docs/lighthouse.sh BINARY PORT LABEL   (loopback only; needs
+# usage: docs/lighthouse.sh BINARY PORT LABEL [dashboard]   (loopback only; needs
 # `npm install lighthouse@12` in /tmp/lh and Debian's chromium)
 set -e
 BIN=$1; PORT=$2; LABEL=$3
@@ -10,6 +10,10 @@ DXREADY_DEMO_PASSWORD='lh-demo-password-1' timeout 600 $BIN serve --addr 127.0.0
 for i in $(seq 1 120); do curl -s -o /dev/null http://127.0.0.1:$PORT/healthz && break; sleep 1; done
 curl -s -c jar -b jar -o /dev/null -H "Origin: http://127.0.0.1:$PORT" -d "email=firm1@demo.local&password=lh-demo-password-1" http://127.0.0.1:$PORT/login
 RES=$(curl -s -b jar http://127.0.0.1:$PORT/profile | grep -o '/assessment/[0-9]*/result' | head -1)
+if [ "$4" = dashboard ]; then # lead1's association dashboard instead of firm1's result
+  rm -f jar; curl -s -c jar -b jar -o /dev/null -H "Origin: http://127.0.0.1:$PORT" -d "email=lead1@demo.local&password=lh-demo-password-1" http://127.0.0.1:$PORT/login
+  RES=/associations/1
+fi
 COOKIE=$(awk '$6 ~ /session/ {print $6"="$7}' jar | head -1)
 echo "result page $RES cookie ${COOKIE:0:20}…"
 sleep 5
