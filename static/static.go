@@ -1,4 +1,4 @@
-// Package static embeds the CSS, JavaScript and images and serves them at
+// Package static embeds the CSS, JavaScript and images (the favicon) and serves them at
 // content-hashed URLs (/static/<hash>/<name>) with a year-long immutable
 // cache: the URL changes whenever the content does. Text assets are
 // compressed once per process (brotli and gzip) and served in the best
@@ -23,7 +23,7 @@ import (
 	"github.com/andybalholm/brotli"
 )
 
-//go:embed css js
+//go:embed css js img
 var files embed.FS
 
 // Prefix is where assets are served.

@@ -121,3 +121,23 @@ func TestBadInputNever500(t *testing.T) {
 		t.Fatal("an unknown flash cookie was shown")
 	}
 }
+
+// Every page names its icon (a hashed, long-cached SVG the browser can
+// fetch) and describes the portal for search results, in its language.
+func TestFaviconAndDescription(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	for lang, words := range map[string]string{"vi": "Tự đánh giá miễn phí", "en": "Free digital-readiness self-assessment"} {
+		r := c.get("/?lang=" + lang)
+		must(t, r, http.StatusOK, `<meta name="description" content="`+words)
+		icon := e.web.assets.URL("img/favicon.svg")
+		if icon == "" || !strings.Contains(r.body, `<link rel="icon" type="image/svg+xml" href="`+icon+`">`) {
+			t.Fatalf("%s: no icon link to %q", lang, icon)
+		}
+		got := c.get(icon)
+		if got.status != http.StatusOK || !strings.HasPrefix(got.header.Get("Content-Type"), "image/svg+xml") ||
+			!strings.Contains(got.header.Get("Cache-Control"), "immutable") {
+			t.Fatalf("the icon answers %d %q %q", got.status, got.header.Get("Content-Type"), got.header.Get("Cache-Control"))
+		}
+	}
+}
