@@ -67,7 +67,6 @@ func (s *Server) accountPasswordPost(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.sessions.dropUser(u.ID)
 	s.redirect(w, r, "/account", "flash.password_changed")
 }
 

@@ -168,7 +168,6 @@ func (s *Server) decideClaim(w http.ResponseWriter, r *http.Request, id int64, d
 		s.fail(w, r, err)
 		return
 	}
-	s.sessions.dropUser(c.UserID)
 	kind := "rejected"
 	if d.Approve {
 		kind = "approved"
@@ -179,7 +178,6 @@ func (s *Server) decideClaim(w http.ResponseWriter, r *http.Request, id int64, d
 		s.log.Warn("claimant not found to tell", "claim", id, "err", err)
 	}
 	for _, u := range revoked {
-		s.sessions.dropUser(u.ID)
 		s.tell(r.Context(), u, "revoked", fmt.Sprintf("claim-revoked:%d:%d", id, u.ID), "Reason", d.Reason)
 	}
 	// The answer says what the store shows was done (who was mailed, who

@@ -155,7 +155,6 @@ func (s *Server) claimVerifyPost(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		s.fail(w, r, err)
 	default:
-		s.sessions.dropUser(u.ID)
 		s.redirect(w, r, "/profile", "flash.claim_verified")
 	}
 }
@@ -245,42 +244,46 @@ func TellReopened(ctx context.Context, st *store.Store, b *locale.Bundle, base s
 
 // firmUserApprovePost: a verified user verifies a colleague's open claim.
 func (s *Server) firmUserApprovePost(w http.ResponseWriter, r *http.Request) {
+	firmID, id, ok := s.colleagueClaim(w, r)
+	if !ok {
+		return
+	}
+	if err := s.store.ApproveColleague(r.Context(), id, firmID, currentUser(r).ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if u, err := s.store.FindUserByID(r.Context(), id); err == nil {
+		s.tell(r.Context(), u, "approved", fmt.Sprintf("claim-approved:%d:%d", id, s.now().Unix()))
+	} else {
+		s.log.Warn("approved colleague not found to tell", "user", id, "err", err)
+	}
+	s.redirect(w, r, "/profile", "flash.user_approved")
+}
+
+// colleagueClaim reads the colleague {id} a verified user of the firm acts
+// on (approve, report); on a refusal it has answered and ok is false.
+func (s *Server) colleagueClaim(w http.ResponseWriter, r *http.Request) (firmID, id int64, ok bool) {
 	d, err := s.ownFirm(r, auth.ActFirmUsersApprove)
 	if err != nil {
 		s.fail(w, r, err)
-		return
+		return 0, 0, false
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
+	if id, err = strconv.ParseInt(r.PathValue("id"), 10, 64); err != nil {
 		s.fail(w, r, store.ErrNotFound)
-		return
+		return 0, 0, false
 	}
-	if err := s.store.ApproveColleague(r.Context(), id, d.Firm.ID, currentUser(r).ID); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.sessions.dropUser(id)
-	if u, err := s.store.FindUserByID(r.Context(), id); err == nil {
-		s.tell(r.Context(), u, "approved", fmt.Sprintf("claim-approved:%d:%d", id, s.now().Unix()))
-	}
-	s.redirect(w, r, "/profile", "flash.user_approved")
+	return d.Firm.ID, id, true
 }
 
 // firmUserReportPost: a verified user says they do not know a claimant of
 // their firm. It is recorded (audit) and flags the claim in the Center's
 // queue; the claimant still sees nothing of the firm, and is not told.
 func (s *Server) firmUserReportPost(w http.ResponseWriter, r *http.Request) {
-	d, err := s.ownFirm(r, auth.ActFirmUsersApprove)
-	if err != nil {
-		s.fail(w, r, err)
+	firmID, id, ok := s.colleagueClaim(w, r)
+	if !ok {
 		return
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		s.fail(w, r, store.ErrNotFound)
-		return
-	}
-	if err := s.store.ReportClaim(r.Context(), id, d.Firm.ID, currentUser(r).ID); err != nil {
+	if err := s.store.ReportClaim(r.Context(), id, firmID, currentUser(r).ID); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -79,9 +79,6 @@ func (s *Server) adminImportPost(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	for _, u := range res.Reopened {
-		s.sessions.dropUser(u.ID) // their open sessions see the claim at once, not the registry's figures
-	}
 	if err := TellReopened(r.Context(), s.store, s.bundle, s.linkBase(), res.Reopened); err != nil {
 		s.log.Warn("reopened claims not all told", "err", err)
 	}

@@ -26,7 +26,6 @@ func (s *Server) languagePost(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		s.sessions.dropUser(u.ID)
 	}
 	http.Redirect(w, r, safeNext(f.Get("next")), http.StatusSeeOther)
 }

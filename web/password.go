@@ -120,7 +120,6 @@ func (s *Server) passwordResetPost(w http.ResponseWriter, r *http.Request) {
 		s.linkFail(w, r, err, auth.LinkReset)
 		return
 	}
-	s.sessions.dropUser(u.ID) // its sessions, this browser's too if it was one, end now
 	s.mailboxProven(w, r, u, true)
 	s.redirect(w, r, loginWith(u.Email), "flash.password_reset")
 }

@@ -231,7 +231,6 @@ func (s *Server) twoFactorConfirmPost(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.sessions.dropUser(u.ID)
 	if en.Replace { // a recovery-code sign-in's leave is spent on the move
 		s.recoverySignIns.get(currentSession(r).TokenHash, u.ID, s.now(), true)
 	}
@@ -273,7 +272,6 @@ func (s *Server) twoFactorDisablePost(w http.ResponseWriter, r *http.Request) {
 		s.codeStoreFailed(w, r, err, "disable")
 		return
 	}
-	s.sessions.dropUser(u.ID)
 	s.queueTwoFactorNotice(r.Context(), u, TwoFactorOff)
 	s.redirect(w, r, "/account/2fa", "flash.twofactor.disabled")
 }

@@ -94,7 +94,6 @@ func (s *Server) verifyEmailPost(w http.ResponseWriter, r *http.Request) {
 		s.linkFail(w, r, err, auth.LinkVerify)
 		return
 	}
-	s.sessions.dropUser(u.ID) // a banner cached for an older session goes at once
 	s.signInAfterPassword(w, r, u, "")
 }
 
@@ -126,7 +125,6 @@ func (s *Server) verifyNewPasswordPost(w http.ResponseWriter, r *http.Request) {
 		s.linkFail(w, r, err, auth.LinkVerify)
 		return
 	}
-	s.sessions.dropUser(u.ID) // every session of the account ends now, this browser's too
 	s.mailboxProven(w, r, u, true)
 	s.redirect(w, r, loginWith(u.Email), "flash.verify_new_password")
 }
