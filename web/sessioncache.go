@@ -70,9 +70,6 @@ func (c *sessionCache) drop(hash []byte) {
 	c.mu.Unlock()
 }
 
-// dropUser forgets every cached session of user id.
-func (c *sessionCache) dropUser(id int64) { c.dropUsers([]int64{id}) }
-
 // dropUsers forgets every cached session of the users ids; nil ids: of
 // everyone. It is the store's OnUserChange listener.
 func (c *sessionCache) dropUsers(ids []int64) {
