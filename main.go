@@ -9,14 +9,17 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
 	"dxready/loadtest"
+	"dxready/locale"
 )
 
 func main() {
@@ -33,22 +36,26 @@ func main() {
 // of day for the portal's data.
 func systemClock() time.Time { return time.Now().UTC() }
 
-const usage = `dxready — enterprise digital-readiness portal
-
-Usage:
-  dxready [serve] [flags]            run the portal (the default)
-  dxready demo [flags]               build the demo province into an empty database
-  dxready import firms FILE.csv      import or update the firm registry (all rows or none)
-  dxready backup OUT.db              write a consistent copy of the live database
-  dxready user add --email E --role R [--name N] [--firm MST] [--association CODE] [--password-stdin]
-  dxready user reset-password --email E   print a single-use link (1 h) that sets a new password, for when mail is down
-  dxready rescore --instrument ID@VERSION [--fix]   recompute stored scores; report (and fix) any that differ
-  dxready load --target http://127.0.0.1:8080 [--clients 64] [--duration 10s]   load-test a running portal (loopback only;
-                                     --duration is the wall-clock length of each phase)
-
-Common flags (each has a DXREADY_* environment fallback):
-  --addr 127.0.0.1:8080   --db ./dxready.db   --demo=true   --lang vi   --secure-cookies=false
-`
+// cliLocalizer speaks the language of --lang or DXREADY_LANG (Vietnamese
+// by default), for what is printed before a command parses its flags.
+func cliLocalizer(args []string, getenv func(string) string) (*locale.Localizer, error) {
+	lang := getenv("DXREADY_LANG")
+	for i, a := range args {
+		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		switch {
+		case name != "lang" || !strings.HasPrefix(a, "-"):
+		case hasValue:
+			lang = value
+		case i+1 < len(args):
+			lang = args[i+1]
+		}
+	}
+	b, err := locale.Load()
+	if err != nil {
+		return nil, err
+	}
+	return b.For(lang), nil
+}
 
 // run executes one command. stdin, stdout and stderr are passed in so tests
 // can drive it.
@@ -72,10 +79,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdRescore(ctx, args, getenv, stdout, stderr)
 	case "load":
 		return loadtest.Run(ctx, args, stdout, stderr) // a tool beside the portal, in its own package
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+	}
+	l, err := cliLocalizer(args, getenv)
+	if err != nil {
+		return err
+	}
+	if cmd == "help" || cmd == "-h" || cmd == "--help" {
+		fmt.Fprint(stdout, l.T("cli.usage"))
 		return nil
 	}
-	fmt.Fprint(stderr, usage)
-	return fmt.Errorf("unknown command %q", cmd)
+	fmt.Fprint(stderr, l.T("cli.usage"))
+	return errors.New(l.T("cli.unknown_command", "Command", cmd))
 }

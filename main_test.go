@@ -173,8 +173,14 @@ func TestCommands(t *testing.T) {
 	if err := call("", "backup", backup); err == nil {
 		t.Fatal("backup overwrote a file")
 	}
-	if err := call("", "frobnicate"); err == nil {
-		t.Fatal("unknown command accepted")
+	if err := call("", "frobnicate"); err == nil || !strings.Contains(err.Error(), "không có lệnh “frobnicate”") || !strings.Contains(errOut.String(), "Cách dùng:") {
+		t.Fatalf("unknown command: %v\n%s", err, errOut.String())
+	}
+	if err := call("", "help", "--lang", "en"); err != nil || !strings.Contains(out.String(), "Usage:") || !strings.Contains(out.String(), "reset-2fa") {
+		t.Fatalf("help in English: %v\n%s", err, out.String())
+	}
+	if err := call("", "help", "--lang=en"); err != nil || !strings.Contains(out.String(), "Usage:") {
+		t.Fatalf("help --lang=en: %v\n%s", err, out.String())
 	}
 	if err := call("", "demo", "--demo-firms", "5"); err == nil {
 		t.Fatal("a 5-firm demo was accepted")

@@ -44,6 +44,10 @@ func runtimeIDs(t *testing.T) map[string][]string {
 	for d := time.Sunday; d <= time.Saturday; d++ {
 		weekdays = append(weekdays, strings.ToLower(d.String()))
 	}
+	var months []string
+	for m := time.January; m <= time.December; m++ {
+		months = append(months, strings.ToLower(m.String()))
+	}
 	var mail []string
 	for _, kind := range []string{"confirmed", "changed", "cancelled", "reminder"} { // bookingMessages' kinds (web/booking*.go, web/jobs.go)
 		mail = append(mail, kind+".subject", kind+".body")
@@ -59,6 +63,7 @@ func runtimeIDs(t *testing.T) map[string][]string {
 		"role.":           strs(auth.Roles),
 		"language.":       advisors.Languages,
 		"weekday.":        weekdays,
+		"month.":          months,
 		"booking.mode.":   {"online", "onsite"},
 		"booking.status.": {store.BookingConfirmed, store.BookingCancelled, store.BookingDone, store.BookingNoShow},
 		"action.owner.":   {"firm", "advisor"},

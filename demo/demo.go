@@ -135,10 +135,10 @@ var associationSpecs = []firms.Association{
 	{Code: "bdbf", NameVI: "Liên đoàn Doanh nghiệp tỉnh Bình Dương", NameEN: "Binh Duong Business Federation"},
 	{Code: "logistics", NameVI: "Hiệp hội Logistics tỉnh Bình Dương", NameEN: "Binh Duong Logistics Association"},
 	{Code: "kocham", NameVI: "KOCHAM Bình Dương (Phòng Thương mại Hàn Quốc)", NameEN: "KOCHAM Binh Duong (Korean Chamber)"},
-	{Code: "electronics", NameVI: "Hiệp hội Điện tử – Thiết bị (minh họa)", NameEN: "Electronics and Equipment Association (demo)", Demo: true},
-	{Code: "food", NameVI: "Hiệp hội Chế biến Thực phẩm (minh họa)", NameEN: "Food Processing Association (demo)", Demo: true},
-	{Code: "textile", NameVI: "Hiệp hội Dệt may – Da giày (minh họa)", NameEN: "Textile, Garment and Footwear Association (demo)", Demo: true},
-	{Code: "digital", NameVI: "Hội Doanh nghiệp Công nghệ số (minh họa)", NameEN: "Digital Technology Business Association (demo)", Demo: true},
+	{Code: "electronics", NameVI: "Hiệp hội Điện tử – Thiết bị (minh hoạ)", NameEN: "Electronics and Equipment Association (demo)", Demo: true},
+	{Code: "food", NameVI: "Hiệp hội Chế biến Thực phẩm (minh hoạ)", NameEN: "Food Processing Association (demo)", Demo: true},
+	{Code: "textile", NameVI: "Hiệp hội Dệt may – Da giày (minh hoạ)", NameEN: "Textile, Garment and Footwear Association (demo)", Demo: true},
+	{Code: "digital", NameVI: "Hội Doanh nghiệp Công nghệ số (minh hoạ)", NameEN: "Digital Technology Business Association (demo)", Demo: true},
 }
 
 func createAssociations(ctx context.Context, st *store.Store) ([]firms.Association, error) {

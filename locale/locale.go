@@ -38,13 +38,14 @@ var tags = []language.Tag{language.Vietnamese, language.English}
 
 // Bundle is the loaded message catalogue with a Localizer per language.
 type Bundle struct {
-	bundle  *i18n.Bundle
-	matcher language.Matcher
-	locs    map[string]*Localizer
-	ids     map[string][]string // lang -> message IDs
-	plurals map[string]bool     // message IDs that have plural forms
-	report  Reporter
-	Zone    *time.Location
+	bundle   *i18n.Bundle
+	matcher  language.Matcher
+	locs     map[string]*Localizer
+	ids      map[string][]string // lang -> message IDs
+	plurals  map[string]bool     // message IDs that have plural forms
+	report   Reporter
+	glossary []Term
+	Zone     *time.Location
 }
 
 // Reporter is told of every message a Localizer could not give: its ID is
@@ -86,6 +87,9 @@ func Load() (*Bundle, error) {
 			}
 		}
 		sort.Strings(b.ids[lang])
+	}
+	if b.glossary, err = parseGlossary(glossaryTOML); err != nil {
+		return nil, err
 	}
 	b.newLocalizers()
 	if missing := b.Missing(); len(missing) > 0 {
@@ -255,19 +259,45 @@ func (l *Localizer) Percent(share float64, digits int) string {
 // VND formats an amount in đồng the Vietnamese way: 1.234.567 ₫.
 func (l *Localizer) VND(v int64) string { return l.Int(v) + " ₫" }
 
-// Date formats t as dd/mm/yyyy in Asia/Ho_Chi_Minh.
+// Date formats the local day of t (Asia/Ho_Chi_Minh): "01/12/2026" in
+// Vietnamese, "Tuesday 1 December 2026" in English.
 func (l *Localizer) Date(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(l.zone).Format("02/01/2006")
+	return l.T("format.date", l.dateParts(t)...)
 }
 
-// DateTime formats t as dd/mm/yyyy HH:mm in Asia/Ho_Chi_Minh with the zone
-// written, 24-hour: "22/11/2026 14:05 (GMT+7)".
+// Day is Date with the weekday in every language: "Thứ Ba, 01/12/2026",
+// "Tuesday 1 December 2026".
+func (l *Localizer) Day(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return l.T("format.day", l.dateParts(t)...)
+}
+
+// DateTime formats t in Asia/Ho_Chi_Minh with the zone written, 24-hour:
+// "22/11/2026 14:05 (GMT+7)", "Sunday 22 November 2026, 14:05 (GMT+7)".
 func (l *Localizer) DateTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(l.zone).Format("02/01/2006 15:04") + " " + l.T("format.zone")
+	return l.T("format.date_time", "Date", l.Date(t), "Time", t.In(l.zone).Format("15:04")) + " " + l.T("format.zone")
+}
+
+// Span formats a period within one day with its weekday and the zone:
+// "Thứ Hai, 23/11/2026 13:30–14:30 (GMT+7)", "Monday 23 November 2026,
+// 13:30–14:30 (GMT+7)".
+func (l *Localizer) Span(start, end time.Time) string {
+	st, en := start.In(l.zone), end.In(l.zone)
+	return l.T("format.span", "Day", l.Day(st), "From", st.Format("15:04"), "To", en.Format("15:04")) + " " + l.T("format.zone")
+}
+
+// dateParts are the names a date format may use, for t's local day.
+func (l *Localizer) dateParts(t time.Time) []any {
+	t = t.In(l.zone)
+	return []any{"Weekday", l.T("weekday." + strings.ToLower(t.Weekday().String())),
+		"Day", t.Day(), "DD", t.Format("02"), "Month", l.T("month." + strings.ToLower(t.Month().String())),
+		"MM", t.Format("01"), "Year", t.Format("2006")}
 }

@@ -89,6 +89,13 @@ func TestFormats(t *testing.T) {
 		{vi.Date(time.Date(2026, 11, 21, 18, 30, 0, 0, time.UTC)), "22/11/2026"}, // 01:30 next day in ICT
 		{vi.DateTime(time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)), "01/12/2026 09:00 (GMT+7)"},
 		{vi.DateTime(time.Time{}), ""},
+		{en.Date(time.Date(2026, 11, 30, 17, 0, 0, 0, time.UTC)), "Tuesday 1 December 2026"}, // 00:00 local
+		{en.DateTime(time.Date(2026, 12, 1, 2, 5, 0, 0, time.UTC)), "Tuesday 1 December 2026, 09:05 (GMT+7)"},
+		{vi.Day(time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)), "Thứ Ba, 01/12/2026"},
+		{en.Day(time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)), "Tuesday 1 December 2026"},
+		{vi.Span(time.Date(2026, 11, 23, 6, 30, 0, 0, time.UTC), time.Date(2026, 11, 23, 7, 30, 0, 0, time.UTC)), "Thứ Hai, 23/11/2026 13:30–14:30 (GMT+7)"},
+		{en.Span(time.Date(2026, 11, 23, 6, 30, 0, 0, time.UTC), time.Date(2026, 11, 23, 7, 30, 0, 0, time.UTC)), "Monday 23 November 2026, 13:30–14:30 (GMT+7)"},
+		{en.Date(time.Date(2027, 3, 9, 3, 0, 0, 0, time.UTC)), "Tuesday 9 March 2027"},
 		{b.For("de").Lang, VI},
 		{vi.T("no.such.message"), "no.such.message"},
 	}

@@ -209,9 +209,7 @@ func (s *Server) slotView(advisorID int64, p advisors.Period, loc *locale.Locali
 
 // slotLabel is "Thứ Hai, 23/11/2026 13:30–14:30 (GMT+7)".
 func slotLabel(p advisors.Period, loc *locale.Localizer) string {
-	st, en := p.Start.In(advisors.Zone), p.End.In(advisors.Zone)
-	return loc.T("weekday."+strings.ToLower(st.Weekday().String())) + ", " + st.Format("02/01/2006 15:04") + "–" + en.Format("15:04") +
-		" " + loc.T("format.zone")
+	return loc.Span(p.Start, p.End)
 }
 
 // byDay groups slots by local day.
@@ -222,7 +220,7 @@ func byDay(slots []slotView, periods []advisors.Period, loc *locale.Localizer) [
 		st := p.Start.In(advisors.Zone)
 		key := st.Format(time.DateOnly)
 		if key != last {
-			out = append(out, dayView{Label: loc.T("weekday."+strings.ToLower(st.Weekday().String())) + ", " + st.Format("02/01/2006")})
+			out = append(out, dayView{Label: loc.Day(st)})
 			last = key
 		}
 		out[len(out)-1].Slots = append(out[len(out)-1].Slots, slots[i])

@@ -14,9 +14,9 @@ import (
 // there is none, and their old draft, starting a new one, and its steps
 // are closed to them. Both languages.
 func TestRejectedClaimantLandsOnTheirClaim(t *testing.T) {
-	for _, tc := range []struct{ lang, decided, closed string }{
-		{"en", "decided 03/12/2026", "rejected or withdrawn"},
-		{"vi", "quyết định lúc 03/12/2026", "đã bị từ chối hoặc thu hồi"},
+	for _, tc := range []struct{ lang, decided, claimed, closed string }{
+		{"en", "decided Thursday 3 December 2026,", "1 December 2026", "rejected or withdrawn"},
+		{"vi", "quyết định lúc 03/12/2026", "01/12/2026", "đã bị từ chối hoặc thu hồi"},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			e := newEnv(t)
@@ -37,7 +37,7 @@ func TestRejectedClaimantLandsOnTheirClaim(t *testing.T) {
 			}
 			page := c.get("/profile?lang=" + tc.lang)
 			must(t, page, http.StatusOK, `data-claim="rejected"`, `id="claim-decided"`, tc.decided+" 15:30 (GMT+7)", `id="claim-contact"`)
-			if strings.Contains(page.body, "01/12/2026") {
+			if strings.Contains(page.body, tc.claimed) {
 				t.Fatal("the closed claim shows the date it was made")
 			}
 			if strings.Contains(page.body, `href="/assessment"`) {

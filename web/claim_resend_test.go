@@ -32,7 +32,7 @@ func claimCodes(t *testing.T, e *env) (codes, bodies []string) {
 func TestResentClaimCodeKeepsTheEarlierOne(t *testing.T) {
 	for _, tc := range []struct{ lang, sentAt, triesLeft, until string }{
 		{"en", "Code sent at", "4 tries left", "a newer code does not cancel an earlier one"},
-		{"vi", "Mã đã gửi lúc", "Còn 4 lần thử", "mã mới không hủy mã đã gửi trước"},
+		{"vi", "Mã đã gửi lúc", "Còn 4 lần thử", "mã mới không huỷ mã đã gửi trước"},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			e := newEnv(t)

@@ -128,7 +128,7 @@ func TestAggregateExportSuppressesLikeTheDashboard(t *testing.T) {
 	if g := byGroup["Cuối quý|Quý 4/2026 (đến nay)"]; g[3] != "7" || g[11] != whole {
 		t.Fatalf("suppressed quarter: %v", g)
 	}
-	if _, ok := byGroup["Toàn tỉnh|Bình quân toàn tỉnh"]; !ok {
+	if _, ok := byGroup["Toàn tỉnh|Trung bình toàn tỉnh"]; !ok {
 		t.Fatalf("no province row: %v", byGroup)
 	}
 	x := lead.get(assocPath(e.fx.Wood.ID, "/aggregates.xlsx?ward=25760"))

@@ -66,7 +66,7 @@ func TestContactConsentExportErase(t *testing.T) {
 		t.Fatalf("export = %s (%v)", r.body, err)
 	}
 	must(t, c.post("/profile/contact/erase", nil), http.StatusSeeOther)
-	must(t, c.get("/profile"), http.StatusOK, "Đã xóa thông tin người liên hệ", "Chưa có người liên hệ")
+	must(t, c.get("/profile"), http.StatusOK, "Đã xoá thông tin người liên hệ", "Chưa có người liên hệ")
 	r = c.get("/profile/contact/export")
 	if strings.Contains(r.body, "Trần Thị Lan") || !strings.Contains(r.body, `"erased"`) {
 		t.Fatalf("after erasure the export = %s", r.body)

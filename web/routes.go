@@ -36,6 +36,7 @@ func (s *Server) routes() http.Handler {
 		// Public pages.
 		r.Get("/", s.home)
 		r.Get("/contact", s.contact)
+		r.Get("/glossary", s.glossary)
 		r.Get("/register", s.register)
 		r.Post("/register", s.registerPost)
 		r.Get("/login", s.login)

@@ -194,5 +194,5 @@ func mondayOf(t time.Time) time.Time {
 }
 
 func dayLabel(t time.Time, loc *locale.Localizer) string {
-	return loc.T("weekday."+strings.ToLower(t.Weekday().String())) + ", " + loc.Date(t)
+	return loc.Day(t)
 }

@@ -12,7 +12,7 @@ func TestSecurityHeadersAndStatic(t *testing.T) {
 	e := newEnv(t)
 	c := e.client()
 	r := c.get("/")
-	must(t, r, http.StatusOK, "Doanh nghiệp của bạn đã sẵn sàng", "Dữ liệu minh họa", "Danh bạ hiện có 3 doanh nghiệp")
+	must(t, r, http.StatusOK, "Doanh nghiệp của bạn đã sẵn sàng", "Dữ liệu minh hoạ", "Danh bạ hiện có 3 doanh nghiệp")
 	csp := r.header.Get("Content-Security-Policy")
 	for _, want := range []string{"script-src 'self'", "frame-ancestors 'none'", "object-src 'none'"} {
 		if !strings.Contains(csp, want) {
@@ -49,7 +49,7 @@ func TestLanguageChoice(t *testing.T) {
 	must(t, c.get("/", "Accept-Language", "en-GB,en;q=0.9"), http.StatusOK, `<html lang="en">`, "How ready is your firm")
 	must(t, c.get("/", "Accept-Language", "fr-FR"), http.StatusOK, `<html lang="vi">`)
 	r := c.get("/login?lang=en")
-	must(t, r, http.StatusOK, "Log in", `href="/login?lang=vi"`)
+	must(t, r, http.StatusOK, "Sign in", `href="/login?lang=vi"`)
 	// The choice sticks through the cookie, over Accept-Language.
 	must(t, c.get("/register", "Accept-Language", "vi"), http.StatusOK, `<html lang="en">`, "Register a firm account")
 	must(t, c.get("/register?lang=xx-bad"), http.StatusOK, `<html lang="en">`)
