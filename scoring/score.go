@@ -1,6 +1,6 @@
 // Package scoring turns a response into readiness scores: a score per
 // pillar, an overall score and a level, an explanation of what cost the most
-// points, and the fewest answer changes that reach the next level. It is
+// points, and the fewest one-notch steps that reach the next level. It is
 // pure and deterministic: the same instrument and answers always give the
 // same result.
 //

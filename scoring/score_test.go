@@ -78,11 +78,12 @@ func TestGolden(t *testing.T) {
 					}
 				}
 			}
-			if len(r.Path.Steps) != len(c.Path) {
-				t.Fatalf("path = %+v, want %v", r.Path.Steps, c.Path)
+			steps := r.Path.Steps()
+			if len(steps) != len(c.Path) {
+				t.Fatalf("path = %+v, want %v", steps, c.Path)
 			}
 			for i, w := range c.Path {
-				s := r.Path.Steps[i]
+				s := steps[i]
 				if s.QuestionID != w[0].(string) || !strings.Contains(strings.Join(s.To, ","), w[1].(string)) || !near(s.Gain, w[2].(float64)) {
 					t.Errorf("step %d = %+v, want %v", i, s, w)
 				}
@@ -146,7 +147,7 @@ func TestExtremesOfTheRealInstrument(t *testing.T) {
 		return []string{q.Options[0].ID}
 	})
 	r = Score(in, mfg, worst)
-	if r.Overall != 0 || r.Level != 0 || r.Path.NextLevel != 1 || !r.Path.Reachable || len(r.Path.Steps) == 0 {
+	if r.Overall != 0 || r.Level != 0 || r.Path.NextLevel != 1 || !r.Path.Reachable || r.Path.Len() == 0 {
 		t.Fatalf("worst answers: %.2f level %d path %+v", r.Overall, r.Level, r.Path)
 	}
 	if len(r.Pillars) != 6 {
@@ -248,12 +249,13 @@ func checkPath(t *testing.T, in *survey.Instrument, p survey.Profile, answers ma
 		return
 	}
 	after := cloneAnswers(answers)
-	for _, s := range r.Path.Steps {
+	for _, s := range r.Path.Steps() {
+		checkOneNotch(t, in, after, s)
 		after[s.QuestionID] = survey.Answer{Options: s.To}
 	}
 	r2 := Score(in, p, after)
 	if r2.Level < r.Path.NextLevel || !near(r2.Overall, r.Path.Reaches) {
-		t.Fatalf("path %+v reaches %.4f level %d, promised %.4f level %d", r.Path.Steps, r2.Overall, r2.Level, r.Path.Reaches, r.Path.NextLevel)
+		t.Fatalf("path %+v reaches %.4f level %d, promised %.4f level %d", r.Path.Steps(), r2.Overall, r2.Level, r.Path.Reaches, r.Path.NextLevel)
 	}
 }
 
