@@ -212,6 +212,7 @@ func accessMatrix(t *testing.T, e *env) map[string][]routeCase {
 		"GET /assessment/{id}/review":                   {{draft + "/review", firmOnly(200)}, {result + "/review", firmOnly(303)}},
 		"POST /assessment/{id}/submit":                  {{draft + "/submit", firmOnly(422)}, {result + "/submit", firmOnly(409)}},
 		"GET /assessment/{id}/result":                   {{result + "/result", access{"anonymous": login, "firm": 200, "lead": 404, "advisor": 404, "admin": 200}}, {"/assessment/999/result", signedIn(404)}},
+		"GET /assessment/{id}/report":                   {{result + "/report", access{"anonymous": login, "firm": 200, "lead": 404, "advisor": 404, "admin": 200}}, {"/assessment/999/report", signedIn(404)}},
 		"GET /associations":                             {{"/associations", access{"anonymous": login, "firm": 403, "lead": 303, "advisor": 403, "admin": 200}}},
 		"GET /associations/{id}":                        {{wood, own}, {logi, other}, {"/associations/999", signedIn(404)}},
 		"GET /associations/{id}/members":                {{wood + "/members", own}, {logi + "/members", other}},

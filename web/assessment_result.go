@@ -19,6 +19,7 @@ type pillarRow struct {
 	Name      string
 	Score     float64
 	Level     string
+	Standing  string // what holds the pillar at its level: its threshold and how far the next one is
 	Scored    bool
 	Change    float64 // since the previous assessment
 	HasChange bool
@@ -27,12 +28,6 @@ type pillarRow struct {
 type adviceView struct {
 	Pillar, Level, Text string
 	Losses              []string // the answers that cost this pillar most
-}
-
-type stepView struct {
-	Question, From, To string
-	Add                bool // a checklist: To lists the items to add
-	Gain               float64
 }
 
 type resultPage struct {
@@ -48,9 +43,9 @@ type resultPage struct {
 	SubmittedAt string
 	Pillars     []pillarRow
 	Advice      []adviceView
+	LevelsNote  string // why close scores can be a level apart: the thresholds
 	NextLevel   string
-	Path        []stepView
-	Reaches     float64
+	Steps       pathView
 	Previous    string // date of the previous assessment, if any
 	Basis       string
 	Radar       charts.Chart
@@ -73,39 +68,46 @@ type groupView struct {
 }
 
 func (s *Server) assessmentResult(w http.ResponseWriter, r *http.Request) {
+	if _, p, err := s.resultFor(w, r); err != nil {
+		s.fail(w, r, err)
+	} else if p != nil {
+		s.render(w, r, http.StatusOK, "assessment_result", *p)
+	}
+}
+
+// resultFor reads the submitted response of the request's path, as
+// auth.ActResultView allows, into its result page: the page and the A4
+// report show the same data. A draft is redirected to its review, and
+// neither page is returned.
+func (s *Server) resultFor(w http.ResponseWriter, r *http.Request) (*assessmentCtx, *resultPage, error) {
 	ac, err := s.loadAssessment(r, auth.ActResultView)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, nil, err
 	}
 	if ac.resp.Status != survey.Submitted {
 		http.Redirect(w, r, fmt.Sprintf("/assessment/%d/review", ac.resp.ID), http.StatusSeeOther)
-		return
+		return ac, nil, nil
 	}
 	subs, err := s.store.Submissions(r.Context(), ac.resp.FirmID)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, nil, err
 	}
 	res := scoring.Score(ac.in, ac.resp.Profile, ac.resp.Answers)
 	p := s.newResultPage(w, r, ac, res, previousOf(subs, ac.resp.ID))
 	if err := s.addComparisons(r, ac, res, &p); err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, nil, err
 	}
 	items, err := s.store.ActionItemsOfFirm(r.Context(), ac.resp.FirmID)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, nil, err
 	}
 	p.Actions, p.CanBook = s.actionRows(items, s.loc(r), lang(r)), canBook(currentUser(r))
 	if len(subs) > 0 && subs[0].ResponseID == ac.resp.ID {
 		if p.Progress, err = s.latestProgress(r.Context(), ac.resp.FirmID, s.loc(r), lang(r)); err != nil {
-			s.fail(w, r, err)
-			return
+			return nil, nil, err
 		}
 	}
-	s.render(w, r, http.StatusOK, "assessment_result", p)
+	return ac, &p, nil
 }
 
 // addComparisons adds the firm's associations and industry (VSIC division)
@@ -133,10 +135,11 @@ func (s *Server) addComparisons(r *http.Request, ac *assessmentCtx, res scoring.
 		p.Radar, err = charts.Radar("radar", loc.T("page.assessment_result.radar_label"), axes, series)
 		return err
 	}
-	groups, err := s.comparisonGroups(r, ac.resp.FirmID)
+	groups, firmName, err := s.comparisonGroups(r, ac.resp.FirmID)
 	if err != nil {
 		return err
 	}
+	p.FirmName = firmName
 	snap, err := s.store.Snapshot(ctx, ac.in)
 	if err != nil {
 		return err
@@ -164,22 +167,22 @@ type namedGroup struct {
 }
 
 // comparisonGroups are firmID's associations and its industry (VSIC
-// division), named in the request's language.
-func (s *Server) comparisonGroups(r *http.Request, firmID int64) ([]namedGroup, error) {
+// division), named in the request's language, and the firm's name.
+func (s *Server) comparisonGroups(r *http.Request, firmID int64) ([]namedGroup, string, error) {
 	ctx, l, loc := r.Context(), lang(r), s.loc(r)
 	f, err := s.store.FindFirmByID(ctx, firmID)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	ids, err := s.store.FirmAssociationIDs(ctx, f.ID)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	var groups []namedGroup
 	for _, id := range ids {
 		a, err := s.store.FindAssociationByID(ctx, id)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		groups = append(groups, namedGroup{a.Name(l), store.Group{AssociationID: id}})
 	}
@@ -188,7 +191,7 @@ func (s *Server) comparisonGroups(r *http.Request, firmID int64) ([]namedGroup, 
 			groups = append(groups, namedGroup{loc.T("page.assessment_result.industry", "Name", ind.Name(l)), store.Group{Division: f.VSICCode[:2]}})
 		}
 	}
-	return groups, nil
+	return groups, f.Name, nil
 }
 
 // previousOf returns the submission before responseID, if any.
@@ -211,26 +214,18 @@ func (s *Server) newResultPage(w http.ResponseWriter, r *http.Request, ac *asses
 	}
 	for i, ps := range res.Pillars {
 		pl := ac.in.Pillars[i]
-		row := pillarRow{Name: pl.Name.In(l), Score: ps.Score, Scored: ps.Scored, Level: ac.in.LevelFor(ps.Score).Name.In(l)}
+		row := pillarRow{Name: pl.Name.In(l), Score: ps.Score, Scored: ps.Scored, Level: ac.in.LevelFor(ps.Score).Name.In(l),
+			Standing: standingText(ac.in, ps.Score, loc, l)}
 		if before, ok := prevScore(prev, pl.ID); ok && ps.Scored {
 			row.Change, row.HasChange = ps.Score-before, true
 		}
 		p.Pillars = append(p.Pillars, row)
 	}
 	p.Advice = adviceFor(ac.in, res, l)
+	p.LevelsNote = levelsNote(ac.in, loc, l)
 	if res.Path.NextLevel >= 0 {
 		p.NextLevel = ac.in.Levels[res.Path.NextLevel].Name.In(l)
-		p.Reaches = res.Path.Reaches
-		for _, st := range res.Path.Steps {
-			q, _ := ac.in.Question(st.QuestionID)
-			sv := stepView{Question: q.Text.In(l), From: optionTexts(q, st.From, l, loc.T("common.none")),
-				To: optionTexts(q, st.To, l, ""), Gain: st.Gain}
-			if q.Type == survey.Multi {
-				added := slices.DeleteFunc(slices.Clone(st.To), func(id string) bool { return slices.Contains(st.From, id) })
-				sv.To, sv.Add = optionTexts(q, added, l, ""), true
-			}
-			p.Path = append(p.Path, sv)
-		}
+		p.Steps = pathViewOf(ac.in, res.Path, loc, l)
 	}
 	return p
 }

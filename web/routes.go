@@ -106,6 +106,7 @@ func (s *Server) routes() http.Handler {
 
 		// Results: the firm's own, and whoever else Can see them.
 		r.With(s.requireSignIn).Get("/assessment/{id}/result", s.assessmentResult)
+		r.With(s.requireSignIn).Get("/assessment/{id}/report", s.assessmentReport)
 
 		// Associations: a lead's own, any for the Center; each handler asks Can.
 		r.Group(func(r chi.Router) {

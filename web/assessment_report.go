@@ -1,0 +1,53 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"dxready/store"
+)
+
+// reportPage is the A4 report of a result: the result page's data, and
+// what a board reading it on paper needs besides (whose result, of which
+// instrument version, when, and the advisor the firm works with).
+type reportPage struct {
+	resultPage
+	Submitted, Today time.Time
+	Instrument       string
+	Advisor          string    // the advisor of the firm's latest or next consultation; "" for none
+	Consultation     time.Time // its start
+}
+
+// assessmentReport is the result as a printable A4 report. Its access is
+// the result page's, through the same reader (resultFor, auth.ActResultView).
+//
+// The PDF is the browser's: the report's "Download PDF" button prints the
+// page (static/js/report.js) and the hint says to choose "Save as PDF".
+// Chromium, Firefox and Safari all save print as PDF; the radar is the
+// one ECharts draws on the page, the text keeps every Vietnamese
+// diacritic in the reader's own fonts, and print.css lays it out on A4. A
+// server-made PDF would need a Vietnamese font embedded in the binary and
+// the radar drawn a second time in Go, for the same paper.
+func (s *Server) assessmentReport(w http.ResponseWriter, r *http.Request) {
+	ac, p, err := s.resultFor(w, r)
+	if err != nil || p == nil {
+		if err != nil {
+			s.fail(w, r, err)
+		}
+		return
+	}
+	l, loc := lang(r), s.loc(r)
+	p.Title = "page.assessment_report.title"
+	rp := reportPage{resultPage: *p, Submitted: ac.resp.SubmittedAt, Today: s.now(),
+		Instrument: loc.T("page.assessment_report.instrument_version", "Name", ac.in.Name.In(l), "Version", ac.in.Version)}
+	bs, err := s.store.Bookings(r.Context(), store.BookingFilter{FirmID: ac.resp.FirmID,
+		Statuses: []string{store.BookingConfirmed, store.BookingDone}, Desc: true, Limit: 1})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if len(bs) > 0 {
+		rp.Advisor, rp.Consultation = bs[0].AdvisorName, bs[0].Start
+	}
+	s.render(w, r, http.StatusOK, "assessment_report", rp)
+}
