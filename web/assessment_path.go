@@ -64,12 +64,11 @@ func stepText(q *survey.Question, st scoring.Step, loc *locale.Localizer, l stri
 // threshold and the points its next level still needs (scoring.StandingOf).
 func standingText(in *survey.Instrument, score float64, loc *locale.Localizer, l string) string {
 	st := scoring.StandingOf(in, score)
-	name := in.Levels[st.Level].Name.In(l)
 	if st.Next < 0 {
-		return loc.T("page.assessment_result.standing_top", "Level", name, "Min", threshold(loc, st.Min))
+		return loc.T("page.assessment_result.standing_top", "Min", threshold(loc, st.Min))
 	}
-	return loc.T("page.assessment_result.standing", "Level", name, "Min", threshold(loc, st.Min),
-		"Short", loc.Decimal(st.Short, 1), "Next", in.Levels[st.Next].Name.In(l), "NextMin", threshold(loc, st.NextMin))
+	return loc.T("page.assessment_result.standing", "Min", threshold(loc, st.Min), "Short", loc.Decimal(st.Short, 1),
+		"Next", in.Levels[st.Next].Name.In(l))
 }
 
 // levelsNote lists the thresholds every pillar and the overall score share.

@@ -52,7 +52,7 @@ func TestResultPathIsOneNotchSteps(t *testing.T) {
 	id, res := submitWorst(t, e, c)
 	r := c.get(fmt.Sprintf("/assessment/%d/result", id))
 	body := html.UnescapeString(r.body)
-	must(t, r, http.StatusOK, `id="path-intro"`, `id="levels-note"`, "còn thiếu", `class="path-pillar"`)
+	must(t, r, http.StatusOK, `id="path-intro"`, `id="levels-note"`, "Ngưỡng 0; thiếu 10,0 điểm để lên Khởi động", `class="path-pillar"`)
 	intro := fmt.Sprintf("%d bước, mỗi bước nâng một câu trả lời lên một nấc, đưa điểm chung lên %s", res.Path.Len(), e.web.bundle.For("vi").Decimal(res.Path.Reaches, 1))
 	if !strings.Contains(body, intro) || res.Path.Len() < 2 {
 		t.Fatalf("the page does not say %q (path %+v)", intro, res.Path)
