@@ -71,7 +71,7 @@ func TestJourneyResultReportToPDF(t *testing.T) {
 		t.Fatalf("the radar is not drawn: %d painted pixels, %v", n, err)
 	}
 	screenshot(t, ctx, "21-report")
-	printShot(t, ctx, "22-report-print")
+	printLayout(t, ctx, "22-report-print")
 	withChart := printA4(t, ctx)
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById('radar').remove(); true`)); err != nil {
 		t.Fatal(err)
@@ -97,12 +97,12 @@ func TestJourneyResultReportToPDF(t *testing.T) {
 	}
 }
 
-// printShot keeps a PNG of the page as print media lays it out, when
-// DXREADY_SCREENSHOTS names a folder (a PDF cannot be looked at here).
-func printShot(t *testing.T, ctx context.Context, name string) {
-	if os.Getenv("DXREADY_SCREENSHOTS") == "" {
-		return
-	}
+// printLayout lays the page out as print media does and checks what
+// print.css promises: no site header, navigation, footer or buttons, and
+// black text on white. With DXREADY_SCREENSHOTS it keeps a PNG of that
+// layout (a PDF cannot be looked at here). It restores screen media.
+func printLayout(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
 	media := func(m string) chromedp.Action[chromedp.Void] {
 		return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
 			_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m})
@@ -111,6 +111,13 @@ func printShot(t *testing.T, ctx context.Context, name string) {
 	}
 	if err := chromedp.Do(ctx, media("print")); err != nil {
 		t.Fatal(err)
+	}
+	const shown = `['.site-header', '.site-footer', '#download-pdf', '#result-link']
+		.filter(s => { const el = document.querySelector(s); return el && el.getClientRects().length > 0; })
+		.concat(getComputedStyle(document.body).backgroundColor === 'rgb(255, 255, 255)' ? [] : ['background'])
+		.concat(getComputedStyle(document.querySelector('#report h1')).color === 'rgb(0, 0, 0)' ? [] : ['text colour'])`
+	if left, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](shown)); err != nil || len(left) > 0 {
+		t.Errorf("printed, the report still shows %v (%v)", left, err)
 	}
 	screenshot(t, ctx, name)
 	if err := chromedp.Do(ctx, media("")); err != nil {
