@@ -25,6 +25,8 @@ type questionView struct {
 	Options        []optionView
 	Answered       bool
 	Problem        string // message ID of what to fix, when the step is checked
+	Opened         bool   // a follow-up the user's last answer just opened: said in place
+	Gateway        bool   // another question of this step depends on this one's answer
 }
 
 type stepPage struct {
@@ -40,6 +42,7 @@ type stepPage struct {
 	Description string
 	Missing     int  // unanswered questions on a checked step
 	Private     bool // an open claim's draft: the claimant's own until verified
+	FromReview  bool // opened by a "Change" link of the review: saving goes back there
 }
 
 // progress counts the applicable questions and those answered.
@@ -108,6 +111,8 @@ func (s *Server) assessmentStep(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Has("check") {
 		checkStep(&p)
 	}
+	p.FromReview = r.URL.Query().Get("from") == "review"
+	markOpened(&p, r.URL.Query()["opened"])
 	s.render(w, r, http.StatusOK, "assessment_step", p)
 }
 
@@ -145,7 +150,9 @@ func (s *Server) newStepPage(w http.ResponseWriter, r *http.Request, ac *assessm
 		}
 		a, answered := ac.resp.Answers[q.ID]
 		qv := questionView{ID: q.ID, Text: q.Text.In(l), Help: q.Help.In(l), Multi: q.Type == survey.Multi, AllowNA: q.AllowNA,
-			NAChecked: answered && a.NA(), Answered: answered}
+			NAChecked: answered && a.NA(), Answered: answered, Gateway: slices.ContainsFunc(pl.Questions, func(o survey.Question) bool {
+				return o.When != nil && o.When.Question == q.ID
+			})}
 		for _, o := range q.Options {
 			qv.Options = append(qv.Options, optionView{ID: o.ID, Text: o.Text.In(l), Checked: slices.Contains(a.Options, o.ID)})
 		}
@@ -180,91 +187,21 @@ func (s *Server) assessmentStepPost(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	for _, q := range ac.in.Pillars[pi].Questions {
-		if q.When != nil && q.Applies(ac.resp.Profile, ac.resp.Answers) && !slices.Contains(r.PostForm["asked"], q.ID) {
-			http.Redirect(w, r, fmt.Sprintf("/assessment/%d/step/%d#q-%s", ac.resp.ID, pi+1, q.ID), http.StatusSeeOther)
-			return
-		}
+	fromReview := r.PostForm.Get("from") == "review"
+	if opened := openedFollowUps(ac, pi, r.PostForm["asked"]); opened != nil {
+		http.Redirect(w, r, followUpURL(ac.resp.ID, pi, opened, fromReview), http.StatusSeeOther)
+		return
 	}
 	to := fmt.Sprintf("/assessment/%d/review", ac.resp.ID)
 	switch nav := r.PostForm.Get("nav"); {
+	case fromReview && nav != "prev" && nav != "next":
+		to += "#p-" + ac.in.Pillars[pi].ID // back where the "Change" link was
 	case nav == "prev" && pi > 0:
 		to = fmt.Sprintf("/assessment/%d/step/%d", ac.resp.ID, pi)
 	case nav == "next" && pi+1 < len(ac.in.Pillars):
 		to = fmt.Sprintf("/assessment/%d/step/%d", ac.resp.ID, pi+2)
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
-}
-
-type unansweredView struct {
-	Pillar, Text, URL string
-}
-
-type changeView struct {
-	When, Who, Question, Answer string
-}
-
-type reviewPage struct {
-	page
-	ResponseID int64
-	Version    string // the draft's version this page shows; the submit form sends it back
-	Unanswered []unansweredView
-	Answered   int
-	Total      int
-	Problem    string
-	Changes    []changeView // who changed what, newest first
-	CanSubmit  bool         // false for an open claim: the draft waits for verification
-	Private    bool         // an open claim's draft: its changes are the claimant's alone
-}
-
-// recentChanges is how many answer changes the review page lists.
-const recentChanges = 15
-
-func (s *Server) assessmentReview(w http.ResponseWriter, r *http.Request) {
-	ac, ok := s.loadDraft(w, r)
-	if !ok {
-		return
-	}
-	s.renderReview(w, r, http.StatusOK, ac, "")
-}
-
-// renderReview shows the review page of ac with its recent changes and
-// problem (a message ID, or "").
-func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, status int, ac *assessmentCtx, problem string) {
-	p := s.newReviewPage(w, r, ac)
-	p.Problem = problem
-	changes, err := s.store.AnswerChanges(r.Context(), ac.resp.ID, recentChanges)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	l, loc := lang(r), s.loc(r)
-	for _, c := range changes {
-		q, ok := ac.in.Question(c.Question)
-		if !ok {
-			continue
-		}
-		answer := optionTexts(q, c.Options, l, loc.T("common.none"))
-		if (survey.Answer{Options: c.Options}).NA() {
-			answer = loc.T("page.assessment.not_applicable")
-		}
-		p.Changes = append(p.Changes, changeView{When: loc.DateTime(c.At), Who: c.UserName, Question: q.Text.In(l), Answer: answer})
-	}
-	s.render(w, r, status, "assessment_review", p)
-}
-
-func (s *Server) newReviewPage(w http.ResponseWriter, r *http.Request, ac *assessmentCtx) reviewPage {
-	l := lang(r)
-	p := reviewPage{page: s.newPage(w, r, "page.assessment_review.title"), ResponseID: ac.resp.ID, Version: ac.resp.Version(),
-		CanSubmit: auth.Can(currentUser(r), auth.ActAssessmentSubmit, auth.Target{FirmID: ac.resp.FirmID}),
-		Private:   auth.DraftOwner(currentUser(r)) != 0}
-	p.Answered, p.Total = progress(ac.in, ac.resp)
-	for _, q := range ac.in.Unanswered(ac.resp.Profile, ac.resp.Answers) {
-		pl, _ := ac.in.Pillar(q.Pillar())
-		p.Unanswered = append(p.Unanswered, unansweredView{Pillar: pl.Name.In(l), Text: q.Text.In(l),
-			URL: fmt.Sprintf("/assessment/%d/step/%d?check=1#q-%s", ac.resp.ID, pillarIndex(ac.in, q)+1, q.ID)})
-	}
-	return p
 }
 
 // assessmentSubmitPost scores a complete draft and freezes it, if it is

@@ -82,11 +82,12 @@ func TestAssessmentJourney(t *testing.T) {
 		r = c.post(step, form)
 		if in.Pillars[pi].ID == "operations" {
 			// Production planning "full" opens the machine-data question on the same step.
-			if loc := r.header.Get("Location"); loc != step+"#q-op.machine_data" {
+			loc := r.header.Get("Location")
+			if loc != step+"?opened=op.machine_data#opened-op.machine_data" {
 				t.Fatalf("follow-up: %s", loc)
 			}
-			r = c.get(step)
-			must(t, r, http.StatusOK, `id="q-op.machine_data"`)
+			r = c.get(loc)
+			must(t, r, http.StatusOK, `id="q-op.machine_data"`, `id="opened-op.machine_data"`, "vừa mở một câu hỏi tiếp theo")
 			r = c.post(step, stepForm(in, pi, r.body, 3, "next"))
 		}
 		if r.status != http.StatusSeeOther {

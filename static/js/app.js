@@ -36,6 +36,8 @@ document.addEventListener('submit', function (ev) {
     fetch(url, { method: 'POST', body: data, credentials: 'same-origin',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })
       .then(function (res) {
+        // survey.js listens: a saved answer may open or close a follow-up.
+        if (res.ok) { form.dispatchEvent(new CustomEvent('dxready:saved', { detail: id })); }
         if (!status) { return; }
         status.classList.toggle('failed', !res.ok);
         status.textContent = res.ok ? savedText : failedText;

@@ -1,0 +1,83 @@
+// dxready survey steps: follow-up questions said and focused in place.
+// Progressive enhancement only: without JavaScript the step is posted, and
+// the server shows it again with the same notice, anchored to it.
+'use strict';
+
+(function () {
+  var form = document.querySelector('form[data-autosave]');
+  if (!form) { return; }
+
+  // focusQuestion moves the keyboard and the screen reader to a question:
+  // its fieldset, which is read with its legend.
+  function focusQuestion(fieldset) {
+    fieldset.setAttribute('tabindex', '-1');
+    fieldset.focus();
+  }
+
+  // After a post that opened follow-ups the server names them in notices;
+  // the first one gets the focus.
+  var first = document.querySelector('[data-followup-notice]');
+  if (first) {
+    var target = document.getElementById(first.getAttribute('data-followup-notice'));
+    if (target) { focusQuestion(target); }
+  }
+
+  if (!window.fetch || !window.DOMParser) { return; }
+  var noticeText = form.getAttribute('data-followup-text');
+
+  // announce puts a polite live-region notice above a question that has
+  // just appeared. The region is in the page before its text is set, so
+  // screen readers read the change.
+  function announce(fieldset) {
+    var p = document.createElement('p');
+    p.className = 'notice followup-notice';
+    p.id = 'opened-' + fieldset.id.slice(2);
+    p.setAttribute('role', 'status');
+    fieldset.parentNode.insertBefore(p, fieldset);
+    var legend = fieldset.querySelector('legend');
+    window.setTimeout(function () {
+      p.textContent = noticeText + ' ' + (legend ? legend.textContent : '');
+    }, 50);
+  }
+
+  // refresh reads the step as the server now shows it (the answer is saved)
+  // and brings the page in line: questions that opened are added after the
+  // question they follow, announced and focused; those that closed go.
+  function refresh() {
+    fetch(form.getAttribute('action'), { credentials: 'same-origin' })
+      .then(function (res) { return res.ok ? res.text() : Promise.reject(res.status); })
+      .then(function (html) {
+        var doc = new DOMParser().parseFromString(html, 'text/html');
+        var fresh = doc.querySelectorAll('form[data-autosave] fieldset.question');
+        var keep = {};
+        var prev = null, opened = null;
+        fresh.forEach(function (f) {
+          keep[f.id] = true;
+          var here = document.getElementById(f.id);
+          if (!here) {
+            here = document.importNode(f, true);
+            var after = prev || form.querySelector('fieldset.question');
+            if (prev) { after.parentNode.insertBefore(here, after.nextSibling); } else { form.insertBefore(here, after); }
+            announce(here);
+            opened = opened || here;
+          }
+          prev = here;
+        });
+        form.querySelectorAll('fieldset.question').forEach(function (f) {
+          if (keep[f.id]) { return; }
+          var notice = document.getElementById('opened-' + f.id.slice(2));
+          if (notice) { notice.remove(); }
+          f.remove();
+        });
+        if (opened) { focusQuestion(opened); }
+      })
+      .catch(function () { /* the post of the step will show the question instead */ });
+  }
+
+  // The autosave (app.js) answers with the saved-for status; when a question
+  // that others depend on was saved, the step may have changed.
+  form.addEventListener('dxready:saved', function (ev) {
+    var fieldset = document.getElementById('q-' + ev.detail);
+    if (fieldset && fieldset.hasAttribute('data-gateway')) { refresh(); }
+  });
+})();

@@ -1,0 +1,41 @@
+package web
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+)
+
+// openedFollowUps are the follow-up questions of step pi that the answers
+// just saved made applicable and that the form did not show (asked): the
+// user has not seen them yet. nil when there are none.
+func openedFollowUps(ac *assessmentCtx, pi int, asked []string) []string {
+	var out []string
+	for _, q := range ac.in.Pillars[pi].Questions {
+		if q.When != nil && q.Applies(ac.resp.Profile, ac.resp.Answers) && !slices.Contains(asked, q.ID) {
+			out = append(out, q.ID)
+		}
+	}
+	return out
+}
+
+// followUpURL shows step pi again with the opened questions announced in
+// place, at the notice of the first one (without JavaScript, the anchor is
+// how the reader lands on it); a step opened from the review still goes
+// back there once saved.
+func followUpURL(id int64, pi int, opened []string, fromReview bool) string {
+	v := url.Values{"opened": opened}
+	if fromReview {
+		v.Set("from", "review")
+	}
+	return fmt.Sprintf("/assessment/%d/step/%d?%s#opened-%s", id, pi+1, v.Encode(), opened[0])
+}
+
+// markOpened flags the questions named in ?opened= that the step shows.
+// Anything else named there (a question not on the step, not applicable, or
+// made up) is ignored: the notice only ever speaks of a question in view.
+func markOpened(p *stepPage, opened []string) {
+	for i := range p.Questions {
+		p.Questions[i].Opened = slices.Contains(opened, p.Questions[i].ID)
+	}
+}
