@@ -120,4 +120,3 @@ func (s *Server) answersByPillar(r *http.Request, ac *assessmentCtx) []pillarAns
 	}
 	return out
 }
-
