@@ -170,6 +170,7 @@ func accessMatrix(t *testing.T, e *env) map[string][]routeCase {
 		"GET /profile":                     {{"/profile", firmOnly(200)}},
 		"GET /profile/edit":                {{"/profile/edit", firmOnly(200)}},
 		"POST /profile/edit":               {{"/profile/edit", firmOnly(422)}},
+		"GET /profile/size":                {{"/profile/size?vsic=3100&employees=5&revenue=1&capital=1", firmOnly(200)}},
 		"POST /profile/contact":            {{"/profile/contact", firmOnly(422)}},
 		"POST /profile/contact/erase":      {{"/profile/contact/erase", firmOnly(303)}},
 		"GET /profile/contact/export":      {{"/profile/contact/export", firmOnly(200)}},

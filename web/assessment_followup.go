@@ -31,11 +31,13 @@ func followUpURL(id int64, pi int, opened []string, fromReview bool) string {
 	return fmt.Sprintf("/assessment/%d/step/%d?%s#opened-%s", id, pi+1, v.Encode(), opened[0])
 }
 
-// markOpened flags the questions named in ?opened= that the step shows.
-// Anything else named there (a question not on the step, not applicable, or
-// made up) is ignored: the notice only ever speaks of a question in view.
+// markOpened flags the follow-ups named in ?opened= that the step shows.
+// Anything else named there (a question not on the step, not applicable,
+// not a follow-up, or made up) is ignored: the notice only ever speaks of a
+// follow-up in view.
 func markOpened(p *stepPage, opened []string) {
 	for i := range p.Questions {
-		p.Questions[i].Opened = slices.Contains(opened, p.Questions[i].ID)
+		q := &p.Questions[i]
+		q.Opened = q.FollowUp && slices.Contains(opened, q.ID)
 	}
 }

@@ -25,6 +25,7 @@ type questionView struct {
 	Options        []optionView
 	Answered       bool
 	Problem        string // message ID of what to fix, when the step is checked
+	FollowUp       bool   // asked only after some answer to another question
 	Opened         bool   // a follow-up the user's last answer just opened: said in place
 	Gateway        bool   // another question of this step depends on this one's answer
 }
@@ -150,7 +151,7 @@ func (s *Server) newStepPage(w http.ResponseWriter, r *http.Request, ac *assessm
 		}
 		a, answered := ac.resp.Answers[q.ID]
 		qv := questionView{ID: q.ID, Text: q.Text.In(l), Help: q.Help.In(l), Multi: q.Type == survey.Multi, AllowNA: q.AllowNA,
-			NAChecked: answered && a.NA(), Answered: answered, Gateway: slices.ContainsFunc(pl.Questions, func(o survey.Question) bool {
+			NAChecked: answered && a.NA(), Answered: answered, FollowUp: q.When != nil && q.When.Question != "", Gateway: slices.ContainsFunc(pl.Questions, func(o survey.Question) bool {
 				return o.When != nil && o.When.Question == q.ID
 			})}
 		for _, o := range q.Options {

@@ -23,15 +23,16 @@ func contains(s, sub string) bool { return strings.Contains(s, sub) }
 func TestProfileEdit(t *testing.T) {
 	e := newEnv(t)
 	c := e.client().login("firm@test.local")
-	must(t, c.get("/profile/edit"), http.StatusOK, `value="Công ty TNHH Gỗ Đức Thành"`, `value="3100"`, `<option value="25760" selected>`)
-	bad := values("name", "", "vsic", "0400", "ward", "99999", "park", "nowhere", "employees", "mười", "revenue", "1,5", "capital", "-1", "year", "2099")
-	must(t, c.post("/profile/edit", bad), http.StatusUnprocessableEntity, "Vui lòng nhập tên", "không có trong VSIC 2018", "36 phường", "số nguyên", `value="mười"`)
+	must(t, c.get("/profile/edit"), http.StatusOK, `value="Công ty TNHH Gỗ Đức Thành"`, `value="3100 – Sản xuất giường, tủ, bàn, ghế"`, `<option value="25760" selected>`)
+	bad := values("name", "", "vsic", "0400", "ward", "99999", "park", "nowhere", "employees", "mười", "revenue", "1,5,3", "capital", "-1", "year", "2099")
+	must(t, c.post("/profile/edit", bad), http.StatusUnprocessableEntity, "Vui lòng nhập tên", "không có trong VSIC 2018", "36 phường", "số nguyên", `value="mười"`,
+		"Chỉ nhập chữ số, tính bằng tỷ đồng", `value="1,5,3"`, "từ 0 đến 1.000.000 tỷ đồng", `value="-1"`)
 	f, _ := e.st.FindFirmByID(ctx, e.fx.GoDuc.ID)
 	if f.Name != "Công ty TNHH Gỗ Đức Thành" {
 		t.Fatal("a rejected edit changed the firm")
 	}
 	good := values("name", "Công ty TNHH Gỗ Đức Thành", "vsic", "1629", "ward", "25942", "park", "",
-		"employees", "8", "revenue", "2.500.000.000", "capital", "9000000000", "year", "2025")
+		"employees", "8", "revenue", "2,5", "capital", "9", "year", "2025")
 	r := c.post("/profile/edit", good)
 	must(t, r, http.StatusSeeOther)
 	f, _ = e.st.FindFirmByID(ctx, e.fx.GoDuc.ID)

@@ -85,6 +85,7 @@ func (s *Server) routes() http.Handler {
 			r.Get("/profile", s.profile)
 			r.Get("/profile/edit", s.profileEdit)
 			r.Post("/profile/edit", s.profileEditPost)
+			r.Get("/profile/size", s.sizePreview)
 			r.Post("/profile/contact", s.contactSavePost)
 			r.Post("/profile/contact/erase", s.contactErasePost)
 			r.Get("/profile/contact/export", s.contactExport)

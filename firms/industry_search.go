@@ -1,0 +1,139 @@
+package firms
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// Problems of an industry chosen by name, as i18n message IDs.
+const (
+	ErrVSICNameUnknown Problem = "error.firm.vsic_name_unknown"
+	ErrVSICAmbiguous   Problem = "error.firm.vsic_ambiguous"
+)
+
+// MaxIndustryChoices bounds the candidates an ambiguous search offers.
+const MaxIndustryChoices = 12
+
+// leadingCode is a choice of the industry list: its code, then its name
+// ("3100 – Sản xuất giường, tủ, bàn, ghế").
+var leadingCode = regexp.MustCompile(`^(\d{2,5})(\s*[-–—·:]\s*|\s+)\S`)
+
+// Choosable lists the industries a firm may pick, in code order: the
+// divisions and classes of version (a section letter is not a code).
+func (r *Reference) Choosable(version string) []Industry {
+	var out []Industry
+	for _, i := range r.Industries {
+		if i.Version == version && allDigits(i.Code) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// ResolveIndustry finds the industry the user typed in the profile's
+// industry field: a VSIC code ("3100"), a choice of the list ("3100 – …"),
+// or words of its name in Vietnamese or English, with or without
+// diacritics. A name matched by several industries is ErrVSICAmbiguous with
+// up to MaxIndustryChoices candidates to choose from (an exact name wins
+// over names that merely contain it); none is ErrVSICNameUnknown; a code not
+// in the list ErrVSICUnknown; nothing typed ErrVSICRequired.
+func (r *Reference) ResolveIndustry(version, typed string) (Industry, []Industry, Problem) {
+	typed = strings.TrimSpace(typed)
+	code := typed
+	if m := leadingCode.FindStringSubmatch(typed); m != nil {
+		code = m[1]
+	}
+	switch {
+	case typed == "":
+		return Industry{}, nil, ErrVSICRequired
+	case allDigits(code):
+		if i, ok := r.IndustryFor(version, code); ok {
+			return i, nil, ""
+		}
+		return Industry{}, nil, ErrVSICUnknown
+	}
+	words := strings.Fields(searchText(typed))
+	if len(words) == 0 {
+		return Industry{}, nil, ErrVSICNameUnknown
+	}
+	// Three tiers, the first that finds anything wins: the whole name, the
+	// words as one phrase, the words anywhere.
+	var tiers [3][]Industry
+	for _, i := range r.Choosable(version) {
+		if t := matchTier(i, words); t >= 0 {
+			tiers[t] = append(tiers[t], i)
+		}
+	}
+	var found []Industry
+	for _, t := range tiers {
+		if found = mostSpecific(t); len(found) > 0 {
+			break
+		}
+	}
+	switch len(found) {
+	case 0:
+		return Industry{}, nil, ErrVSICNameUnknown
+	case 1:
+		return found[0], nil, ""
+	}
+	return Industry{}, found[:min(len(found), MaxIndustryChoices)], ErrVSICAmbiguous
+}
+
+// searchText folds s (case and diacritics, Fold) and turns punctuation into
+// space, so "giường, tủ" and "giuong tu" compare equal.
+func searchText(s string) string {
+	return strings.Join(strings.FieldsFunc(Fold(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}), " ")
+}
+
+// matchTier is how well words name i, in either language: 0 its whole
+// name, 1 a phrase of it, 2 words of it in any order, -1 not at all.
+func matchTier(i Industry, words []string) int {
+	best := -1
+	phrase := " " + strings.Join(words, " ")
+	for _, name := range []string{searchText(i.NameVI), searchText(i.NameEN)} {
+		t := -1
+		switch {
+		case " "+name == phrase:
+			t = 0
+		case strings.Contains(" "+name, phrase):
+			t = 1
+		case containsAll(name, words):
+			t = 2
+		}
+		if t >= 0 && (best < 0 || t < best) {
+			best = t
+		}
+	}
+	return best
+}
+
+// containsAll reports whether every word is in name as the start of one of
+// its words ("san xuat giuong" is in "san xuat giuong tu ban ghe").
+func containsAll(name string, words []string) bool {
+	padded := " " + name
+	for _, w := range words {
+		if !strings.Contains(padded, " "+w) {
+			return false
+		}
+	}
+	return true
+}
+
+// mostSpecific drops a division when one of its classes bearing the same
+// name is also found (VSIC names division 31 and class 3100 alike): the
+// class says more, and the user has nothing to choose between them.
+func mostSpecific(found []Industry) []Industry {
+	var out []Industry
+	for _, i := range found {
+		if !slices.ContainsFunc(found, func(j Industry) bool {
+			return j.Code != i.Code && strings.HasPrefix(j.Code, i.Code) && j.NameVI == i.NameVI
+		}) {
+			out = append(out, i)
+		}
+	}
+	return out
+}

@@ -1,0 +1,75 @@
+package firms
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestResolveIndustry(t *testing.T) {
+	ref, err := LoadReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		typed, code string
+		problem     Problem
+	}{
+		{"3100", "3100", ""},
+		{" 31 ", "31", ""},
+		{"3100 – Sản xuất giường, tủ, bàn, ghế", "3100", ""}, // a choice of the list
+		{"7020 - Management consultancy activities", "7020", ""},
+		{"Sản xuất giường, tủ, bàn, ghế", "3100", ""}, // the class, not its namesake division
+		{"san xuat giuong tu", "3100", ""},            // no diacritics, no commas
+		{"SẢN XUẤT GIƯỜNG", "3100", ""},
+		{"Manufacture of furniture", "3100", ""},
+		{"management consultancy activities", "7020", ""},
+		{"management consultancy", "", ErrVSICAmbiguous}, // 70 and 7020 say it both
+		{"Quảng cáo", "7310", ""},                        // the exact name wins over "Quảng cáo và nghiên cứu thị trường"
+		{"advertising and market", "73", ""},
+		{"", "", ErrVSICRequired},
+		{"   ", "", ErrVSICRequired},
+		{"4000", "", ErrVSICUnknown}, // a forged code (there is no division 40)
+		{"0", "", ErrVSICUnknown},
+		{"123456", "", ErrVSICUnknown},
+		{"4000 – Sản xuất giường", "", ErrVSICUnknown}, // a forged choice
+		{"xyzzy plugh", "", ErrVSICNameUnknown},
+		{"<script>", "", ErrVSICNameUnknown},
+		{"!!!", "", ErrVSICNameUnknown},
+		{"sản xuất", "", ErrVSICAmbiguous},
+		{"giường tủ", "", ErrVSICAmbiguous}, // furniture, and wood products "except furniture"
+		{"manufacture", "", ErrVSICAmbiguous},
+	}
+	for _, tc := range cases {
+		t.Run(tc.typed, func(t *testing.T) {
+			i, choices, p := ref.ResolveIndustry(VSICVersion2018, tc.typed)
+			if i.Code != tc.code || p != tc.problem {
+				t.Fatalf("ResolveIndustry(%q) = %q %q, want %q %q", tc.typed, i.Code, p, tc.code, tc.problem)
+			}
+			if (p == ErrVSICAmbiguous) != (len(choices) > 1) || len(choices) > MaxIndustryChoices {
+				t.Fatalf("%d choices for %q", len(choices), p)
+			}
+		})
+	}
+	_, choices, _ := ref.ResolveIndustry(VSICVersion2018, "sản xuất")
+	for _, c := range choices {
+		if !strings.HasPrefix(searchText(c.NameVI), "san xuat") && !strings.Contains(searchText(c.NameVI), " san xuat") {
+			t.Errorf("choice %s %s does not match", c.Code, c.NameVI)
+		}
+	}
+}
+
+func TestChoosableHoldsCodesOnly(t *testing.T) {
+	ref, err := LoadReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ref.Choosable(VSICVersion2018)
+	if len(got) != 88+58 {
+		t.Fatalf("%d choosable industries", len(got))
+	}
+	for _, i := range got {
+		if _, ok := ref.IndustryFor(VSICVersion2018, i.Code); !ok {
+			t.Errorf("%s is offered but not accepted", i.Code)
+		}
+	}
+}

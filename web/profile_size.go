@@ -1,0 +1,79 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"dxready/firms"
+)
+
+// readSize reads what the size class is computed from into f: the industry
+// (a code, a choice of the list, or words of its name, firms.ResolveIndustry;
+// a candidate picked after an ambiguous search wins over the words), the
+// employees, and revenue and capital typed in billion đồng the way lang
+// writes numbers (firms.ParseBillionVND), stored in đồng. Each problem is
+// recorded on its field; an ambiguous name returns its candidates.
+func (s *Server) readSize(fm *form, f *firms.Firm, lang string) []firms.Industry {
+	typed := fm.Get("vsic")
+	if pick := fm.Get("vsic_pick"); pick != "" {
+		typed = pick
+	}
+	f.VSICVersion = firms.VSICVersion2018
+	ind, choices, p := s.ref.ResolveIndustry(f.VSICVersion, typed)
+	if p != "" {
+		fm.Fail("vsic", string(p))
+	}
+	f.VSICCode, f.Section = ind.Code, ind.Section
+	emp, ok := firms.ParseWhole(fm.Get("employees"))
+	if !ok {
+		fm.Fail("employees", string(firms.ErrImportNumber))
+	}
+	f.Size.Employees = int(min(emp, 1<<31-1))
+	for field, dst := range map[string]*int64{"revenue": &f.Size.RevenueVND, "capital": &f.Size.CapitalVND} {
+		vnd, p := firms.ParseBillionVND(fm.Get(field), lang)
+		if p != "" {
+			fm.Fail(field, string(p))
+		}
+		*dst = vnd
+	}
+	return choices
+}
+
+// sizeClass is the size class the figures of fm (read into f by readSize)
+// give, by the one rule (firms.Classify), with its text in the user's
+// language; or no class and the first thing to fix before it can be known:
+// the industry (its sector group picks the limits), then the figures.
+func (s *Server) sizeClass(r *http.Request, fm *form, f *firms.Firm) (firms.SizeClass, string) {
+	loc := s.loc(r)
+	for _, field := range []string{"vsic", "employees", "revenue", "capital"} {
+		if fm.Err(field) != "" {
+			return "", loc.T("page.profile_edit.size_needs_" + field)
+		}
+	}
+	c := firms.Classify(firms.SectorGroupForSection(f.Section), f.Size)
+	return c, loc.T("page.profile_edit.size_preview", "Class", loc.T("size."+string(c)))
+}
+
+// sizePreview answers the profile form as it is typed (JavaScript on) with
+// the size class its figures give, computed by the same Go rule as the save:
+// {"class": "small", "text": "…"} in the user's language, or an empty class
+// and what to fill in first. It reads and writes nothing stored.
+func (s *Server) sizePreview(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	fm := newForm()
+	for _, k := range []string{"vsic", "employees", "revenue", "capital"} {
+		fm.Values[k] = q.Get(k)
+	}
+	var f firms.Firm
+	s.readSize(fm, &f, lang(r))
+	var out struct {
+		Class firms.SizeClass `json:"class"`
+		Text  string          `json:"text"`
+	}
+	out.Class, out.Text = s.sizeClass(r, fm, &f)
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err := json.NewEncoder(w).Encode(out); err != nil {
+		s.log.Info("size preview not sent", "err", err)
+	}
+}
