@@ -306,7 +306,7 @@ func TestCheckedStepMarksEachUnansweredQuestion(t *testing.T) {
 	id := startAssessment(t, c)
 	must(t, c.post(fmt.Sprintf("/assessment/%d/answer", id), url.Values{"question": {"cx.website"}, "q.cx.website": {"daily"}}), http.StatusNoContent)
 	step := fmt.Sprintf("/assessment/%d/step/1", id)
-	must(t, c.get(fmt.Sprintf("/assessment/%d/review", id)), http.StatusOK, step+"?check=1#q-cx.social", step+"?check=1#q-cx.tools")
+	must(t, c.get(fmt.Sprintf("/assessment/%d/review", id)), http.StatusOK, step+"?check=1&from=review#q-cx.social", step+"?check=1&from=review#q-cx.tools")
 	if r := c.get(step + "#q-cx.social"); strings.Contains(r.body, "step-missing") || strings.Contains(r.body, `class="field-error"`) {
 		t.Fatal("an unchecked step shows problems")
 	}

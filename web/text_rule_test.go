@@ -88,7 +88,7 @@ func textForms(t *testing.T, e *env) []textForm {
 	register := url.Values{"tax_code": {"3709000118"}, "firm_name": {"Công ty Mới"}, "name": {"An"}, "email": {"an@example.vn"},
 		"password": {"mật khẩu đủ dài"}, "password_confirm": {"mật khẩu đủ dài"}}
 	firm := url.Values{"name": {"Công ty TNHH Gỗ Đức Thành"}, "vsic": {"1629"}, "ward": {"25942"}, "employees": {"8"},
-		"revenue": {"2500000000"}, "capital": {"9000000000"}, "year": {"2025"}}
+		"revenue": {"2,5"}, "capital": {"9"}, "year": {"2025"}}
 	contact := url.Values{"full_name": {"Trần Thị Lan"}, "title": {"Kế toán"}, "email": {"lan@example.vn"}, "phone": {"0274 382 2123"}, "consent": {"yes"}}
 	const firmUser, lead, adv, admin = "firm@test.local", "lead@test.local", "advisor@test.local", "admin@test.local"
 	return []textForm{

@@ -9,17 +9,23 @@
 
   // focusQuestion moves the keyboard and the screen reader to a question:
   // its fieldset, which is read with its legend.
+  // The fieldset is focusable only until the focus leaves it, so a click
+  // inside it later focuses nothing but the control clicked.
   function focusQuestion(fieldset) {
     fieldset.setAttribute('tabindex', '-1');
+    fieldset.addEventListener('blur', function () { fieldset.removeAttribute('tabindex'); }, { once: true });
     fieldset.focus();
   }
 
   // After a post that opened follow-ups the server names them in notices;
-  // the first one gets the focus.
+  // the first one gets the focus. It is given once the page has loaded:
+  // the browser's own move to the #anchor comes before that and would take
+  // a focus given earlier away.
   var first = document.querySelector('[data-followup-notice]');
-  if (first) {
-    var target = document.getElementById(first.getAttribute('data-followup-notice'));
-    if (target) { focusQuestion(target); }
+  var target = first && document.getElementById(first.getAttribute('data-followup-notice'));
+  if (target) {
+    var focusTarget = function () { window.setTimeout(function () { focusQuestion(target); }, 0); };
+    if (document.readyState === 'complete') { focusTarget(); } else { window.addEventListener('load', focusTarget); }
   }
 
   if (!window.fetch || !window.DOMParser) { return; }
