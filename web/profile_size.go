@@ -39,15 +39,24 @@ func (s *Server) readSize(fm *form, f *firms.Firm, lang string) []firms.Industry
 	return choices
 }
 
+// sizeNeeds are the fields the size class is computed from, in the order
+// a user fixes them, each with what to say while it has a problem.
+var sizeNeeds = []struct{ field, message string }{
+	{"vsic", "page.profile_edit.size_needs_vsic"},
+	{"employees", "page.profile_edit.size_needs_employees"},
+	{"revenue", "page.profile_edit.size_needs_revenue"},
+	{"capital", "page.profile_edit.size_needs_capital"},
+}
+
 // sizeClass is the size class the figures of fm (read into f by readSize)
 // give, by the one rule (firms.Classify), with its text in the user's
 // language; or no class and the first thing to fix before it can be known:
 // the industry (its sector group picks the limits), then the figures.
 func (s *Server) sizeClass(r *http.Request, fm *form, f *firms.Firm) (firms.SizeClass, string) {
 	loc := s.loc(r)
-	for _, field := range []string{"vsic", "employees", "revenue", "capital"} {
-		if fm.Err(field) != "" {
-			return "", loc.T("page.profile_edit.size_needs_" + field)
+	for _, need := range sizeNeeds {
+		if fm.Err(need.field) != "" {
+			return "", loc.T(need.message)
 		}
 	}
 	c := firms.Classify(firms.SectorGroupForSection(f.Section), f.Size)
