@@ -36,10 +36,11 @@ const (
 	OpOutcome    Op = "outcome" // mark it held or no-show, or correct that
 	OpNotes      Op = "notes"   // the advisor's notes of the consultation
 	OpActions    Op = "actions" // add items to the action plan
+	OpLink       Op = "link"    // set the booking's own meeting link (see MeetingLink)
 )
 
 // Ops lists every op, for tests and pages.
-var Ops = []Op{OpCancel, OpReschedule, OpOutcome, OpNotes, OpActions}
+var Ops = []Op{OpCancel, OpReschedule, OpOutcome, OpNotes, OpActions, OpLink}
 
 // Booking is what the booking rules need to know of a consultation.
 type Booking struct {
@@ -84,12 +85,14 @@ var changes = map[Op]change{
 	OpOutcome:    {[]Party{PartyAdvisor, PartyCenter}, []string{StatusConfirmed, StatusDone, StatusNoShow}, true},
 	OpNotes:      {[]Party{PartyAdvisor, PartyCenter}, []string{StatusConfirmed, StatusDone, StatusNoShow}, true},
 	OpActions:    {[]Party{PartyAdvisor, PartyCenter}, []string{StatusDone}, true},
+	OpLink:       {[]Party{PartyAdvisor, PartyCenter}, []string{StatusConfirmed}, false},
 }
 
 // CanChange reports whether party may do op to b at now, or the refusal:
 //   - a firm may only cancel or reschedule; the advisor and the Center may
 //     also record the outcome, notes and an action plan;
-//   - cancelling and moving need a confirmed booking that has not started
+//   - the advisor and the Center may set the booking's meeting link;
+//   - cancelling, moving and the link need a confirmed booking that has not started
 //     (a consultation that took place cannot be cancelled after the fact);
 //   - the outcome and notes wait until it has started, and may be corrected
 //     afterwards; action items need one marked held;

@@ -54,6 +54,9 @@ func TestCanChange(t *testing.T) {
 		{StatusNoShow, OpOutcome, [3]Refusal{no, no, no}, [3]Refusal{nst, ok, ok}, [3]Refusal{nst, ok, ok}},
 		{StatusNoShow, OpNotes, [3]Refusal{no, no, no}, [3]Refusal{nst, ok, ok}, [3]Refusal{nst, ok, ok}},
 		{StatusNoShow, OpActions, [3]Refusal{no, no, no}, [3]Refusal{nst, nh, nh}, [3]Refusal{nst, nh, nh}},
+		{StatusConfirmed, OpLink, [3]Refusal{no, no, no}, [3]Refusal{ok, st, st}, [3]Refusal{ok, st, st}},
+		{StatusDone, OpLink, [3]Refusal{no, no, no}, [3]Refusal{st, st, st}, [3]Refusal{st, st, st}},
+		{StatusNoShow, OpLink, [3]Refusal{no, no, no}, [3]Refusal{st, st, st}, [3]Refusal{st, st, st}},
 	}
 	for _, op := range Ops { // a cancelled booking refuses everyone everything they could otherwise ask
 		rows = append(rows, row{StatusCancelled, op, [3]Refusal{can, can, can}, [3]Refusal{can, can, can}, [3]Refusal{can, can, can}})

@@ -16,7 +16,11 @@ type Event struct {
 	Summary     string
 	Description string
 	Location    string
-	Cancelled   bool
+	// URL is the event's web address (RFC 5545 URL, a URI: not escaped as
+	// text). Only a link CheckMeetingLink passed belongs here: it holds no
+	// space, control character or line break.
+	URL       string
+	Cancelled bool
 }
 
 // ICS renders e as an RFC 5545 calendar: CRLF line ends, lines folded at
@@ -47,6 +51,9 @@ func ICS(e Event) []byte {
 	}
 	if e.Location != "" {
 		line("LOCATION", escapeText(e.Location))
+	}
+	if e.URL != "" {
+		line("URL", e.URL)
 	}
 	line("STATUS", status)
 	line("END", "VEVENT")

@@ -49,3 +49,27 @@ func TestICSFoldsAndEscapes(t *testing.T) {
 		}
 	}
 }
+
+// An online consultation's link goes in URL as it is (a URI, not escaped
+// text) and in LOCATION (escaped), both folded at 75 octets with CRLF,
+// and unfolds to the link exactly.
+func TestICSCarriesTheMeetingLink(t *testing.T) {
+	link := "https://meet.example.org/j/1234567890?pwd=" + strings.Repeat("AbC,d;9", 12)
+	out := string(ICS(Event{UID: "u", Start: time.Unix(0, 0), End: time.Unix(3600, 0), Stamp: time.Unix(0, 0), Summary: "s",
+		Location: link, URL: link}))
+	for _, l := range strings.Split(strings.TrimSuffix(out, "\r\n"), "\r\n") {
+		if len(l) > 75 {
+			t.Errorf("line of %d octets: %q", len(l), l)
+		}
+	}
+	unfolded := strings.ReplaceAll(out, "\r\n ", "")
+	escaped := strings.NewReplacer(",", `\,`, ";", `\;`).Replace(link)
+	for _, want := range []string{"\r\nURL:" + link + "\r\n", "\r\nLOCATION:" + escaped + "\r\n"} {
+		if !strings.Contains(unfolded, want) {
+			t.Errorf("missing %q in\n%s", want, out)
+		}
+	}
+	if strings.Contains(string(ICS(Event{UID: "u", Summary: "s"})), "URL:") {
+		t.Error("a URL line without a link")
+	}
+}

@@ -16,6 +16,7 @@ type Advisor struct {
 	advisors.Profile // ID is the advisor's user ID
 	Email            string
 	BioVI, BioEN     string
+	MeetingURL       string // the link of the advisor's online consultations; "" none
 	Rules            advisors.Rules
 	Hours            []advisors.Hours
 	UpdatedAt        time.Time
@@ -23,14 +24,14 @@ type Advisor struct {
 
 const advisorCols = `a.user_id, u.name, u.email, a.bio_vi, a.bio_en, a.pillars, a.sections, a.associations, a.languages, a.wards,
 	a.online, a.onsite, a.weekly_capacity, a.slot_minutes, a.buffer_minutes, a.horizon_days, a.notice_hours,
-	a.active AND u.status = 'active', a.updated_at`
+	a.active AND u.status = 'active', a.updated_at, a.meeting_url`
 
 func scanAdvisor(sc scanner) (*Advisor, error) {
 	var a Advisor
 	var pillars, sections, assocs, langs, wards string
 	if err := sc.Scan(&a.ID, &a.Name, &a.Email, &a.BioVI, &a.BioEN, &pillars, &sections, &assocs, &langs, &wards,
 		&a.Online, &a.OnSite, &a.WeeklyCapacity, &a.Rules.SlotMinutes, &a.Rules.BufferMinutes, &a.Rules.HorizonDays,
-		&a.Rules.NoticeHours, &a.Active, &a.UpdatedAt); err != nil {
+		&a.Rules.NoticeHours, &a.Active, &a.UpdatedAt, &a.MeetingURL); err != nil {
 		return nil, err
 	}
 	for _, l := range []struct {
@@ -125,10 +126,10 @@ func (s *Store) UpdateAdvisor(ctx context.Context, a *Advisor, audit ...AuditEnt
 func saveAdvisor(ctx context.Context, tx *sql.Tx, a *Advisor, now time.Time) error {
 	res, err := tx.ExecContext(ctx, `UPDATE advisors SET bio_vi = ?, bio_en = ?, pillars = ?, sections = ?, associations = ?,
 		languages = ?, wards = ?, online = ?, onsite = ?, weekly_capacity = ?, slot_minutes = ?, buffer_minutes = ?,
-		horizon_days = ?, notice_hours = ?, updated_at = ? WHERE user_id = ?`,
+		horizon_days = ?, notice_hours = ?, meeting_url = ?, updated_at = ? WHERE user_id = ?`,
 		a.BioVI, a.BioEN, jsonList(a.Pillars), jsonList(a.Sections), jsonList(a.Associations), jsonList(a.Languages),
 		jsonList(a.Wards), a.Online, a.OnSite, a.WeeklyCapacity, a.Rules.SlotMinutes, a.Rules.BufferMinutes,
-		a.Rules.HorizonDays, a.Rules.NoticeHours, now, a.ID)
+		a.Rules.HorizonDays, a.Rules.NoticeHours, a.MeetingURL, now, a.ID)
 	if err != nil {
 		return mapErr("save advisor", err)
 	}

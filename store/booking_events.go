@@ -16,6 +16,7 @@ const (
 	MessagesConfirmed = "confirmed"
 	MessagesChanged   = "changed"
 	MessagesCancelled = "cancelled"
+	MessagesLink      = "link" // the meeting link changed
 )
 
 // writeEvent records, in the change's transaction, who did what to b and

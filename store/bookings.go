@@ -52,9 +52,14 @@ type Booking struct {
 	AdvisorNotes string
 	Reason       string
 	Sequence     int
+	MeetingURL   string // the booking's own meeting link, set by its advisor; "" none
+	AdvisorURL   string // the advisor's meeting link, read with the booking
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
+
+// Link is b's meeting link as its parties see it: advisors.MeetingLink.
+func (b *Booking) Link() string { return advisors.MeetingLink(b.Mode, b.MeetingURL, b.AdvisorURL) }
 
 // Rule is what the booking rules need to know of b.
 func (b *Booking) Rule() advisors.Booking {
@@ -294,16 +299,19 @@ func bookingErr(err error) error {
 }
 
 const bookingCols = `b.id, b.advisor_id, u.name, b.firm_id, f.name, COALESCE(b.booked_by, 0), b.start_at, b.end_at, b.status, b.mode,
-	b.language, b.pillars, b.note, COALESCE(b.response_id, 0), b.advisor_notes, b.reason, b.sequence, b.created_at, b.updated_at`
+	b.language, b.pillars, b.note, COALESCE(b.response_id, 0), b.advisor_notes, b.reason, b.sequence, b.created_at, b.updated_at,
+	b.meeting_url, COALESCE(ad.meeting_url, '')`
 
-const bookingFrom = ` FROM bookings b JOIN users u ON u.id = b.advisor_id JOIN firms f ON f.id = b.firm_id `
+const bookingFrom = ` FROM bookings b JOIN users u ON u.id = b.advisor_id JOIN firms f ON f.id = b.firm_id
+	LEFT JOIN advisors ad ON ad.user_id = b.advisor_id `
 
 func scanBooking(sc scanner) (*Booking, error) {
 	var b Booking
 	var st, en int64
 	var pillars string
 	if err := sc.Scan(&b.ID, &b.AdvisorID, &b.AdvisorName, &b.FirmID, &b.FirmName, &b.BookedBy, &st, &en, &b.Status, &b.Mode,
-		&b.Language, &pillars, &b.Note, &b.ResponseID, &b.AdvisorNotes, &b.Reason, &b.Sequence, &b.CreatedAt, &b.UpdatedAt); err != nil {
+		&b.Language, &pillars, &b.Note, &b.ResponseID, &b.AdvisorNotes, &b.Reason, &b.Sequence, &b.CreatedAt, &b.UpdatedAt,
+		&b.MeetingURL, &b.AdvisorURL); err != nil {
 		return nil, err
 	}
 	b.Start, b.End = time.Unix(st, 0).UTC(), time.Unix(en, 0).UTC()
@@ -491,4 +499,36 @@ func (s *Store) SetAdvisorNotes(ctx context.Context, id int64, by Actor, notes s
 		}
 		return writeEvent(ctx, tx, b, by.UserID, "notes", "", "", now)
 	})
+}
+
+// SetMeetingLink sets booking id's own meeting link (link, already
+// checked by advisors.CheckMeetingLink; "" goes back to the advisor's), if
+// by may (advisors.OpLink). A link that changes what the parties see
+// bumps the sequence, so calendars replace the event, and writes the event
+// its "link" messages are composed from; the same link again changes
+// nothing and sends nothing.
+func (s *Store) SetMeetingLink(ctx context.Context, id int64, by Actor, link string) (*Booking, error) {
+	var b *Booking
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		now := s.now()
+		var err error
+		if b, err = forChange(ctx, tx, id, advisors.OpLink, by, now); err != nil {
+			return err
+		}
+		if b.MeetingURL == link {
+			return nil
+		}
+		before := b.Link()
+		b.MeetingURL, b.UpdatedAt = link, now
+		kind := ""
+		if b.Link() != before {
+			b.Sequence, kind = b.Sequence+1, MessagesLink
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE bookings SET meeting_url = ?, sequence = ?, updated_at = ? WHERE id = ?",
+			link, b.Sequence, now, id); err != nil {
+			return mapErr("meeting link", err)
+		}
+		return writeEvent(ctx, tx, b, by.UserID, "link", link, kind, now)
+	})
+	return b, err
 }

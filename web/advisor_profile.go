@@ -80,7 +80,7 @@ func advisorFormOf(a *store.Advisor) *form {
 	f := newForm()
 	f.Values = map[string]string{"bio_vi": a.BioVI, "bio_en": a.BioEN, "capacity": strconv.Itoa(a.WeeklyCapacity),
 		"slot": strconv.Itoa(a.Rules.SlotMinutes), "buffer": strconv.Itoa(a.Rules.BufferMinutes),
-		"horizon": strconv.Itoa(a.Rules.HorizonDays), "notice": strconv.Itoa(a.Rules.NoticeHours)}
+		"horizon": strconv.Itoa(a.Rules.HorizonDays), "notice": strconv.Itoa(a.Rules.NoticeHours), "meeting_url": a.MeetingURL}
 	if a.Online {
 		f.Values["online"] = "1"
 	}
@@ -137,7 +137,7 @@ func (s *Server) renderAdvisorEdit(w http.ResponseWriter, r *http.Request, statu
 
 // advisorEditPost saves the profile, rules and hours, all or nothing.
 func (s *Server) advisorEditPost(w http.ResponseWriter, r *http.Request) {
-	names := []string{"bio_vi", "bio_en", "capacity", "slot", "buffer", "horizon", "notice", "online", "onsite"}
+	names := []string{"bio_vi", "bio_en", "capacity", "slot", "buffer", "horizon", "notice", "online", "onsite", "meeting_url"}
 	for _, d := range weekdays {
 		names = append(names, hoursField(d))
 	}
@@ -207,6 +207,11 @@ func (s *Server) readAdvisorForm(r *http.Request, f *form, a *store.Advisor) err
 	if !a.Online && !a.OnSite {
 		f.Fail("online", "error.advisor.mode_required")
 	}
+	link, err := advisors.CheckMeetingLink(f.Get("meeting_url"))
+	if err != nil {
+		f.Fail("meeting_url", err.Error())
+	}
+	a.MeetingURL = link
 	num := func(field string, lo, hi int) int {
 		n, err := strconv.Atoi(f.Get(field))
 		if err != nil || n < lo || n > hi {

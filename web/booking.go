@@ -266,7 +266,22 @@ func (s *Server) bookingICS(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+icsName(b)+`"`)
 	w.Header().Set("Cache-Control", "no-store")
-	w.Write(s.bookingEvent(s.linkBase(), b, s.loc(r)))
+	w.Write(s.bookingEvent(s.linkBase(), b, s.bundle.For(icsLang(r))))
+}
+
+// icsLang is the language of a downloaded calendar entry: the one the link
+// names (the booking page links it in the page's language), else the
+// downloading user's own (their account's, which messages use too: a
+// calendar app fetching the file has no language cookie), else the
+// request's.
+func icsLang(r *http.Request) string {
+	if r.URL.Query().Get("lang") != "" {
+		return lang(r)
+	}
+	if u := currentUser(r); u != nil && slices.Contains(locale.Languages, u.Lang) {
+		return u.Lang
+	}
+	return lang(r)
 }
 
 func icsName(b *store.Booking) string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -63,17 +64,47 @@ func LinkBase(baseURL, listenAddr string, secure bool) string {
 }
 
 // bookingEvent is the booking as an .ics file, worded in loc's language,
-// with links on base.
+// with links on base. An online consultation's meeting link is its URL
+// and its LOCATION.
 func (s *Server) bookingEvent(base string, b *store.Booking, loc *locale.Localizer) []byte {
 	topics := pillarNames(s.defaultInstrument(), b.Pillars, loc.Lang)
 	desc := loc.T("ics.description", "Advisor", b.AdvisorName, "Firm", b.FirmName, "Pillars", strings.Join(topics, ", "),
 		"Link", base+bookingURL(b.ID, ""))
+	link := b.Link()
+	if link != "" {
+		desc += "\n" + loc.T("ics.meeting", "URL", link)
+	}
 	if b.Note != "" {
 		desc += "\n\n" + b.Note
 	}
-	return advisors.ICS(advisors.Event{UID: fmt.Sprintf("booking-%d@dxready", b.ID), Sequence: b.Sequence, Start: b.Start, End: b.End,
+	where := loc.T("booking.mode." + b.Mode)
+	if link != "" {
+		where = link
+	}
+	return advisors.ICS(advisors.Event{UID: eventUID(base, b.ID), Sequence: b.Sequence, Start: b.Start, End: b.End,
 		Stamp: b.UpdatedAt, Summary: loc.T("ics.summary", "Advisor", b.AdvisorName, "Firm", b.FirmName), Description: desc,
-		Location: loc.T("booking.mode." + b.Mode), Cancelled: b.Status == store.BookingCancelled})
+		Location: where, URL: link, Cancelled: b.Status == store.BookingCancelled})
+}
+
+// eventUID is booking id's calendar UID: the booking and the host of the
+// portal's public address (--base-url, else --addr), so two deployments
+// (a test and the live portal) never share one, and one booking keeps it
+// through every change, which then replaces the same event.
+func eventUID(base string, id int64) string {
+	host := "dxready.invalid"
+	if u, err := url.Parse(base); err == nil && u.Host != "" {
+		host = strings.ToLower(u.Host)
+	}
+	return fmt.Sprintf("booking-%d@%s", id, host)
+}
+
+// meetingLine is the line of a message that gives the meeting link, with
+// its line break; "" without one.
+func meetingLine(b *store.Booking, loc *locale.Localizer) string {
+	if link := b.Link(); link != "" {
+		return "\n" + loc.T("mail.booking.meeting", "URL", link)
+	}
+	return ""
 }
 
 // bookingEventMessages composes the messages of a booking change from its
@@ -88,7 +119,7 @@ func (s *Server) bookingEventMessages(ctx context.Context, ev store.BookingEvent
 }
 
 // bookingMessages composes the messages of a booking event (kind
-// confirmed, changed, cancelled or reminder): one to each active user of
+// confirmed, changed, cancelled, link or reminder): one to each active user of
 // the firm and one to the advisor, each in the recipient's language, with
 // the .ics, links on base. by is the user who caused it; 0 for the portal
 // itself. Any
@@ -111,7 +142,7 @@ func (s *Server) bookingMessages(ctx context.Context, base string, b *store.Book
 		loc := s.bundle.For(u.Lang)
 		when := slotLabel(b.Period, loc)
 		body := loc.T("mail.booking."+kind+".body", "Name", u.Name, "Advisor", b.AdvisorName, "Firm", b.FirmName, "When", when,
-			"Mode", loc.T("booking.mode."+b.Mode), "Reason", b.Reason, "Link", base+bookingURL(b.ID, ""))
+			"Mode", loc.T("booking.mode."+b.Mode), "Reason", b.Reason, "Link", base+bookingURL(b.ID, ""), "Meeting", meetingLine(b, loc))
 		out = append(out, &store.Message{Kind: "booking." + kind, DedupeKey: fmt.Sprintf("booking:%d:%s:%d:%d", b.ID, kind, b.Sequence, u.ID),
 			To: u.Email, Lang: loc.Lang, Subject: loc.T("mail.booking."+kind+".subject", "When", when), Body: body,
 			CreatedBy: by, AttachmentName: icsName(b), Attachment: s.bookingEvent(base, b, loc)})

@@ -175,6 +175,7 @@ type bookingPage struct {
 	Form                                                       *form
 	Reschedule                                                 []dayView
 	Progress                                                   *progressView
+	Meeting                                                    meetingView
 }
 
 // bookingView shows one booking with what the user may do to it.
@@ -194,7 +195,10 @@ func (s *Server) renderBooking(w http.ResponseWriter, r *http.Request, status in
 	p := bookingPage{page: s.newPage(w, r, "page.booking.title"), Booking: s.bookingRow(b, loc), Note: b.Note,
 		AdvisorNotes: b.AdvisorNotes, Reason: b.Reason, Form: f, Refusal: refusal,
 		CanCancel: can(advisors.OpCancel), CanReschedule: can(advisors.OpReschedule), CanOutcome: can(advisors.OpOutcome),
-		CanNotes: can(advisors.OpNotes), CanActions: can(advisors.OpActions)}
+		CanNotes: can(advisors.OpNotes), CanActions: can(advisors.OpActions), Meeting: meetingOf(u, b, s.now)}
+	if _, posted := f.Values["meeting_url"]; !posted {
+		f.Values["meeting_url"] = b.MeetingURL
+	}
 	p.Pillars = pillarNames(in, b.Pillars, l)
 	for _, pl := range in.Pillars {
 		p.PillarOptions = append(p.PillarOptions, option{Value: pl.ID, Label: pl.Name.In(l), Selected: f.Get("pillar") == pl.ID})

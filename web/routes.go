@@ -142,6 +142,7 @@ func (s *Server) routes() http.Handler {
 			r.Post("/bookings/{id}/reschedule", s.bookingReschedulePost)
 			r.Post("/bookings/{id}/outcome", s.bookingOutcomePost)
 			r.Post("/bookings/{id}/notes", s.bookingNotesPost)
+			r.Post("/bookings/{id}/link", s.bookingLinkPost)
 			r.Post("/bookings/{id}/actions", s.actionAddPost)
 			r.Post("/actions/{id}/done", s.actionTickPost)
 		})
