@@ -248,7 +248,7 @@ func accessMatrix(t *testing.T, e *env) map[string][]routeCase {
 		"POST /bookings/{id}/notes":   {{booking + "/notes", access{"anonymous": login, "firm": 403, "lead": 404, "advisor": 409, "admin": 409}}},
 		// An empty link: back to the advisor's (no change, nothing sent).
 		"POST /bookings/{id}/link": {{booking + "/link", access{"anonymous": login, "firm": 403, "lead": 404, "advisor": 303, "admin": 303}}},
-		"POST /actions/{id}/done":     {{"/actions/999/done", signedIn(404)}},
+		"POST /actions/{id}/done":  {{"/actions/999/done", signedIn(404)}},
 		"GET /firms/{id}": {{ownFirm, signedIn(200)}, {otherWood, access{"anonymous": login, "firm": 404, "lead": 200, "advisor": 200, "admin": 200}},
 			{logistics, access{"anonymous": login, "firm": 404, "lead": 404, "advisor": 200, "admin": 200}},
 			{"/firms/999999", firmLinks}, {"/firms/abc", firmLinks}},
