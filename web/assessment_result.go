@@ -101,7 +101,7 @@ func (s *Server) resultFor(w http.ResponseWriter, r *http.Request) (*assessmentC
 	if err != nil {
 		return nil, nil, err
 	}
-	p.Actions, p.CanBook = s.actionRows(items, s.loc(r), lang(r)), canBook(currentUser(r))
+	p.Actions, p.CanBook = s.actionRows(r, items), canBook(currentUser(r))
 	if len(subs) > 0 && subs[0].ResponseID == ac.resp.ID {
 		if p.Progress, err = s.latestProgress(r.Context(), ac.resp.FirmID, s.loc(r), lang(r)); err != nil {
 			return nil, nil, err

@@ -26,6 +26,7 @@ type actionRow struct {
 	Firm                     string
 	Done                     bool
 	BookingURL               string
+	Back                     string // the page the item is listed on, where ticking it returns
 }
 
 type bookingsPage struct {
@@ -113,7 +114,7 @@ func (s *Server) bookings(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p.Actions = s.actionRows(items, loc, l)
+	p.Actions = s.actionRows(r, items)
 	s.render(w, r, http.StatusOK, "bookings", p)
 }
 
@@ -142,12 +143,14 @@ func (s *Server) bookingRow(b *store.Booking, loc *locale.Localizer) bookingRow 
 		Mode: loc.T("booking.mode." + b.Mode), Status: loc.T("booking.status." + b.Status), StatusID: b.Status, URL: bookingURL(b.ID, "")}
 }
 
-func (s *Server) actionRows(items []store.ActionItem, loc *locale.Localizer, l string) []actionRow {
-	in := s.defaultInstrument()
+// actionRows are items as the page r shows lists them, in its language;
+// ticking one returns to that page.
+func (s *Server) actionRows(r *http.Request, items []store.ActionItem) []actionRow {
+	in, loc, l, back := s.defaultInstrument(), s.loc(r), lang(r), localURL(pageURL(r), "")
 	var out []actionRow
 	for _, it := range items {
 		row := actionRow{ID: it.ID, Text: it.Text, Owner: loc.T("action.owner." + it.Owner), Firm: it.FirmName, Done: it.Done(),
-			BookingURL: bookingURL(it.BookingID, "")}
+			BookingURL: bookingURL(it.BookingID, ""), Back: back}
 		if pl, ok := in.Pillar(it.Pillar); ok {
 			row.Pillar = pl.Name.In(l)
 		}
@@ -211,7 +214,7 @@ func (s *Server) renderBooking(w http.ResponseWriter, r *http.Request, status in
 		s.fail(w, r, err)
 		return
 	}
-	p.Actions = s.actionRows(items, loc, l)
+	p.Actions = s.actionRows(r, items)
 	if p.Progress, err = s.consultationProgress(r.Context(), b, loc, l); err != nil {
 		s.fail(w, r, err)
 		return
@@ -268,9 +271,20 @@ func (s *Server) actionTickPost(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	next := safeNext(f.Get("next"))
-	if next == "/" || strings.Contains(next, "#") {
-		next = bookingURL(it.BookingID, "")
+	s.redirect(w, r, tickReturn(f.Get("next"), it), "flash.saved")
+}
+
+// tickReturn is where ticking item it returns: next, the page it was
+// ticked from, when that is a path on this site (safeNext: never
+// "//host", "https://…" or "/\host"), else its booking's page; at the
+// item itself.
+func tickReturn(next string, it *store.ActionItem) string {
+	back := safeNext(next)
+	if back == "/" {
+		back = bookingURL(it.BookingID, "")
 	}
-	s.redirect(w, r, next+"#plan", "flash.saved")
+	if i := strings.IndexByte(back, '#'); i >= 0 {
+		back = back[:i]
+	}
+	return back + "#action-" + strconv.FormatInt(it.ID, 10)
 }

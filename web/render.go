@@ -114,11 +114,7 @@ func (s *Server) newPage(w http.ResponseWriter, r *http.Request, title string) p
 	if l == locale.EN {
 		other = locale.VI
 	}
-	u := currentUser(r)
-	at := r.URL
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		at = formPageURL(r)
-	}
+	u, at := currentUser(r), pageURL(r)
 	p := page{Lang: l, OtherLang: other, Here: localURL(at, ""), LangURL: localURL(at, other), User: u, Path: r.URL.Path,
 		Flash: s.takeFlash(w, r), Demo: s.cfg.Demo, Title: title}
 	p.Nav = navFor(u, r.URL.Path)
@@ -128,6 +124,15 @@ func (s *Server) newPage(w http.ResponseWriter, r *http.Request, title string) p
 		p.Nav = withoutAssessment(p.Nav)
 	}
 	return p
+}
+
+// pageURL is the page r shows: its own URL, or for a form re-rendered
+// after a POST the page the form was on (formPageURL).
+func pageURL(r *http.Request) *url.URL {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return formPageURL(r)
+	}
+	return r.URL
 }
 
 // formPageURL is, for a form re-rendered after a POST, the page the form
