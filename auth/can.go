@@ -17,7 +17,7 @@ const (
 	ActAssociationView   Action = "association.view"    // see an association's dashboard (aggregates only)
 	ActMembersView       Action = "association.members" // see its member list, with the results members share
 	ActAssociationExport Action = "association.export"  // download its member list and aggregates
-	ActMemberInvite      Action = "association.invite"  // invite a member firm without an account
+	ActMemberInvite      Action = "association.invite"  // invite member firms without an account, one or many at once
 	ActAssociationManage Action = "association.manage"  // import memberships and assign leads
 	ActResultsShare      Action = "firm.sharing"        // give or withdraw a firm's consent to share results with an association
 	ActUserManage        Action = "users.manage"        // create and disable accounts
@@ -25,7 +25,7 @@ const (
 	ActAssessmentSubmit  Action = "assessment.submit"   // submit a firm's self-assessment, making it the firm's result
 	ActResultView        Action = "result.view"         // see a firm's assessment results
 	ActAdvisorBook       Action = "advisor.book"        // see advisors' free slots and book one for a firm
-	ActBookingView       Action = "booking.view"        // see a booking, its .ics and its action plan; what a party may change, and when, is advisors.CanChange
+	ActBookingView       Action = "booking.view"        // see a booking, its meeting link, its .ics and its action plan; what a party may change, and when, is advisors.CanChange
 	ActActionTick        Action = "action.tick"         // tick off an item of a firm's action plan
 	ActAdvisorProfile    Action = "advisor.profile"     // edit an advisor's profile, hours and leave
 	ActAdvisorManage     Action = "advisors.manage"     // add and disable advisors; read the outbox

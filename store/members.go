@@ -56,6 +56,7 @@ type Member struct {
 	Level               int
 	Pillars             []sql.NullFloat64 // by f.Pillars; null when not scored
 	HasAccount          bool
+	InvitedAt           time.Time // its last invitation by the association; zero: never
 }
 
 // memberQuery builds the member list's FROM/WHERE and its ORDER BY. The
@@ -171,7 +172,7 @@ func (s *Store) EachMember(ctx context.Context, f MemberFilter, fn func(Member) 
 	q := `SELECT f.id, f.tax_code, f.name, COALESCE(f.section, ''), COALESCE(f.size_class, ''), COALESCE(f.ward_code, ''),
 		c.firm_id IS NOT NULL, d.id IS NOT NULL, c.submitted_at, sh.firm_id IS NOT NULL,
 		CASE WHEN sh.firm_id IS NOT NULL THEN c.overall END, CASE WHEN sh.firm_id IS NOT NULL THEN c.level END,
-		EXISTS (SELECT 1 FROM users u WHERE u.firm_id = f.id AND u.status = 'active' AND u.firm_verified_at IS NOT NULL)` + pillarCols.String() + " " + from
+		EXISTS (SELECT 1 FROM users u WHERE u.firm_id = f.id AND u.status = 'active' AND u.firm_verified_at IS NOT NULL), ` + memberInvitedAt + pillarCols.String() + " " + from
 	all := append(pargs, args...)
 	if f.Limit > 0 {
 		// SQLite computes every result column, subqueries included, of
@@ -204,8 +205,10 @@ func scanMember(rows *sql.Rows, pillars int) (Member, error) {
 	var at sql.NullTime
 	var overall sql.NullFloat64
 	var level sql.NullInt64
+	var invited sql.NullString
 	m.Pillars = make([]sql.NullFloat64, pillars)
-	dest := []any{&m.FirmID, &m.TaxCode, &m.Name, &m.Section, &m.Size, &m.Ward, &submitted, &m.Drafting, &at, &m.Shared, &overall, &level, &m.HasAccount}
+	dest := []any{&m.FirmID, &m.TaxCode, &m.Name, &m.Section, &m.Size, &m.Ward, &submitted, &m.Drafting, &at, &m.Shared, &overall, &level, &m.HasAccount,
+		&invited}
 	for i := range m.Pillars {
 		dest = append(dest, &m.Pillars[i])
 	}
@@ -223,5 +226,5 @@ func scanMember(rows *sql.Rows, pillars int) (Member, error) {
 		m.Status = MemberDraft
 	}
 	m.Overall, m.Level = overall.Float64, int(level.Int64)
-	return m, nil
+	return m, scanInvitedAt(&m, invited)
 }

@@ -223,7 +223,10 @@ func accessMatrix(t *testing.T, e *env) map[string][]routeCase {
 		"GET /associations/{id}/aggregates.xlsx":        {{wood + "/aggregates.xlsx", own}, {logi + "/aggregates.xlsx", other}},
 		"GET /associations/{id}/members/{firm}/invite":  {{invite, own}, {inviteOther, other}},
 		"POST /associations/{id}/members/{firm}/invite": {{invite, access{"anonymous": login, "firm": 404, "lead": 422, "advisor": 404, "admin": 422}}, {inviteOther, other422()}},
-		"GET /advisors":                                 {{"/advisors", firmOnly(200)}},
+		// Nothing ticked: refused, nothing sent.
+		"POST /associations/{id}/members/invite": {{wood + "/members/invite", access{"anonymous": login, "firm": 404, "lead": 422, "advisor": 404, "admin": 422}},
+			{logi + "/members/invite", other422()}},
+		"GET /advisors": {{"/advisors", firmOnly(200)}},
 		// The advisor and the Center preview an advisor's page as firms see it.
 		"GET /advisors/{id}": {{advisor, access{"anonymous": login, "firm": 200, "lead": 403, "advisor": 200, "admin": 200}},
 			{"/advisors/999", access{"anonymous": login, "firm": 404, "lead": 403, "advisor": 403, "admin": 404}}},

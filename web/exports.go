@@ -93,6 +93,9 @@ func (s *Server) membersExport(w http.ResponseWriter, r *http.Request, format ex
 	for _, pl := range ac.in.Pillars {
 		head = append(head, pl.Name.In(l))
 	}
+	// The invitation's columns come last: files read by column position
+	// before them keep their positions.
+	head = append(head, loc.T("page.members.invited"), loc.T("page.members.registered"))
 	rows := 0
 	err = sh.Row(head)
 	if err == nil {
@@ -119,10 +122,23 @@ func (s *Server) memberCells(m store.Member, ac *assocCtx, loc *locale.Localizer
 	if m.Size != "" {
 		size = loc.T("size." + m.Size)
 	}
-	cells := []any{string(m.TaxCode), m.Name, m.Section, size, ward, loc.T(memberStatusMessage[m.Status]), submittedLabel(m, loc), loc.T("export.no")}
-	if m.Shared {
-		cells[7] = loc.T("export.yes")
+	cells := []any{string(m.TaxCode), m.Name, m.Section, size, ward, loc.T(memberStatusMessage[m.Status]), submittedLabel(m, loc), yesNo(m.Shared, loc)}
+	invited := ""
+	if !m.InvitedAt.IsZero() {
+		invited = loc.Date(m.InvitedAt)
 	}
+	return append(s.scoreCells(m, ac, l, cells), invited, yesNo(m.HasAccount, loc))
+}
+
+func yesNo(b bool, loc *locale.Localizer) string {
+	if b {
+		return loc.T("export.yes")
+	}
+	return loc.T("export.no")
+}
+
+// scoreCells appends m's level and scores to cells, empty where not shared.
+func (s *Server) scoreCells(m store.Member, ac *assocCtx, l string, cells []any) []any {
 	if !scoresShown(m) {
 		return append(cells, make([]any, 3+len(m.Pillars))...)
 	}

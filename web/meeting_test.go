@@ -242,7 +242,7 @@ func uidOf(t *testing.T, ics string) string {
 // byKind are the outbox's messages of kind.
 func byKind(t *testing.T, e *env, kind string) []store.Message {
 	t.Helper()
-	out, err := e.st.Outbox(ctx, 200)
+	out, err := e.st.Outbox(ctx, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}

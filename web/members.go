@@ -47,6 +47,8 @@ type memberRow struct {
 	Overall, LevelName string
 	Pillars            []string
 	CanInvite          bool
+	Invited            string // when the association last invited it; "" never
+	Registered         bool   // someone of the firm has a verified account
 }
 
 // memberFilter reads the member list's filters and order from the URL,
@@ -133,7 +135,10 @@ func (s *Server) associationMembers(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) memberView(m store.Member, ac *assocCtx, loc *locale.Localizer, l string, canInvite bool) memberRow {
 	row := memberRow{FirmID: m.FirmID, TaxCode: string(m.TaxCode), Name: m.Name, Status: loc.T(memberStatusMessage[m.Status]),
-		Submitted: submittedLabel(m, loc), Shared: scoresShown(m), CanInvite: canInvite && !m.HasAccount}
+		Submitted: submittedLabel(m, loc), Shared: scoresShown(m), CanInvite: canInvite && !m.HasAccount, Registered: m.HasAccount}
+	if !m.InvitedAt.IsZero() {
+		row.Invited = loc.Date(m.InvitedAt)
+	}
 	if !row.Shared {
 		row.NoScores = loc.T(noScoresMessage(m))
 		return row

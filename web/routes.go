@@ -121,6 +121,7 @@ func (s *Server) routes() http.Handler {
 			r.Get("/associations/{id}/aggregates.xlsx", s.aggregatesXLSX)
 			r.Get("/associations/{id}/members/{firm}/invite", s.memberInvite)
 			r.Post("/associations/{id}/members/{firm}/invite", s.memberInvitePost)
+			r.Post("/associations/{id}/members/invite", s.memberInvitesPost)
 		})
 
 		// Advisors and consultations; each handler asks Can.
