@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"dxready/auth"
 	"dxready/firms"
+	"dxready/locale"
 	"dxready/scoring"
 	"dxready/store"
 )
@@ -109,7 +111,7 @@ func (s *Server) memberInvitePost(w http.ResponseWriter, r *http.Request) {
 			AssociationID: ac.assoc.ID, FirmID: f.ID, FirmName: f.Name, Form: form})
 		return
 	}
-	m := s.inviteMessage(r, ac, f, to)
+	m := s.inviteMessage(r, ac, f, to, "")
 	switch err := s.store.QueueInvite(r.Context(), ac.assoc.ID, f.ID, currentUser(r).ID, m); {
 	case errors.Is(err, store.ErrUnverifiedRecipient):
 		// The address is an unverified account's: it gets nothing but its
@@ -126,16 +128,28 @@ func (s *Server) memberInvitePost(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// inviteMessage is written in both languages: the recipient has no account
-// yet, so their language is not known.
-func (s *Server) inviteMessage(r *http.Request, ac *assocCtx, f *firms.Firm, to string) *store.Message {
+// inviteMessage is the invitation of firm f to address to, in language l
+// when the firm's language is known (someone of it has an account), else
+// in both: a firm without an account has told nobody its language.
+func (s *Server) inviteMessage(r *http.Request, ac *assocCtx, f *firms.Firm, to, l string) *store.Message {
 	link := s.linkBase() + "/register?tax_code=" + string(f.TaxCode)
-	vi, en := s.bundle.For("vi"), s.bundle.For("en")
-	body := vi.T("mail.invite.body", "Association", ac.assoc.NameVI, "Firm", f.Name, "Link", link) + "\n\n---\n\n" +
-		en.T("mail.invite.body", "Association", ac.assoc.NameEN, "Firm", f.Name, "Link", link)
 	day := s.now().In(scoring.Zone).Format("2006-01-02")
-	return &store.Message{Kind: "member_invite", DedupeKey: fmt.Sprintf("invite:%d:%d:%s", ac.assoc.ID, f.ID, day), To: to, Lang: "vi",
-		Subject: vi.T("mail.invite.subject") + " / " + en.T("mail.invite.subject"), Body: body, CreatedBy: currentUser(r).ID}
+	m := &store.Message{Kind: "member_invite", DedupeKey: fmt.Sprintf("invite:%d:%d:%s", ac.assoc.ID, f.ID, day), To: to, CreatedBy: currentUser(r).ID}
+	body := func(l string) string {
+		name := ac.assoc.NameVI
+		if l == locale.EN {
+			name = ac.assoc.NameEN
+		}
+		return s.bundle.For(l).T("mail.invite.body", "Association", name, "Firm", f.Name, "Link", link+"&lang="+l)
+	}
+	if slices.Contains(locale.Languages, l) {
+		m.Lang, m.Subject, m.Body = l, s.bundle.For(l).T("mail.invite.subject"), body(l)
+		return m
+	}
+	vi, en := s.bundle.For(locale.VI), s.bundle.For(locale.EN)
+	m.Lang, m.Subject = locale.VI, vi.T("mail.invite.subject")+" / "+en.T("mail.invite.subject")
+	m.Body = body(locale.VI) + "\n\n---\n\n" + body(locale.EN)
+	return m
 }
 
 func (s *Server) inviteFail(w http.ResponseWriter, r *http.Request, err error) {

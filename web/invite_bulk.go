@@ -8,7 +8,6 @@ import (
 
 	"dxready/auth"
 	"dxready/firms"
-	"dxready/scoring"
 	"dxready/store"
 )
 
@@ -134,26 +133,7 @@ func (s *Server) bulkInvitations(r *http.Request, ac *assocCtx, cands []store.In
 			continue
 		}
 		f := &firms.Firm{ID: c.FirmID, TaxCode: c.TaxCode, Name: c.Name}
-		m := s.inviteMessage(r, ac, f, c.Address)
-		if c.Lang != "" {
-			m = s.inviteMessageIn(r, ac, f, c.Address, c.Lang)
-		}
-		invs = append(invs, store.Invitation{FirmID: c.FirmID, Message: m})
+		invs = append(invs, store.Invitation{FirmID: c.FirmID, Message: s.inviteMessage(r, ac, f, c.Address, c.Lang)})
 	}
 	return invs, skipped
-}
-
-// inviteMessageIn is the invitation in one language, l: the member's,
-// when someone of the firm has an account (an open claim) and so chose one.
-func (s *Server) inviteMessageIn(r *http.Request, ac *assocCtx, f *firms.Firm, to, l string) *store.Message {
-	loc := s.bundle.For(l)
-	name := ac.assoc.NameVI
-	if loc.Lang == "en" {
-		name = ac.assoc.NameEN
-	}
-	link := s.linkBase() + "/register?tax_code=" + string(f.TaxCode) + "&lang=" + loc.Lang
-	day := s.now().In(scoring.Zone).Format("2006-01-02")
-	return &store.Message{Kind: "member_invite", DedupeKey: fmt.Sprintf("invite:%d:%d:%s", ac.assoc.ID, f.ID, day), To: to, Lang: loc.Lang,
-		Subject: loc.T("mail.invite.subject"), Body: loc.T("mail.invite.body", "Association", name, "Firm", f.Name, "Link", link),
-		CreatedBy: currentUser(r).ID}
 }
