@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -186,4 +187,25 @@ func between(s, from, to string) string {
 		return s[i:]
 	}
 	return s[i : i+j]
+}
+
+// ATTACK: two presses at the same moment (a double click, two tabs) send
+// each invitation once: the second transaction sees the first's.
+func TestBulkInvitePressedTwiceAtOnce(t *testing.T) {
+	e := newEnv(t)
+	bulkMembers(t, e, 20)
+	lead := e.client().login("lead@test.local")
+	invite := assocPath(e.fx.Wood.ID, "/members/invite")
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lead.post(invite, ticked("all"))
+		}()
+	}
+	wg.Wait()
+	if n := len(byKind(t, e, "member_invite")); n != 20 {
+		t.Fatalf("%d invitations for 20 members", n)
+	}
 }
