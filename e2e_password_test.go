@@ -175,13 +175,19 @@ func confirmByLink(base, path, password string) chromedp.Action[chromedp.Void] {
 
 // signIn signs in on the login page and waits for the firm's profile.
 func signIn(ctx context.Context, base, email, password string) error {
+	return signInThen(ctx, base, email, password, "#firm-name")
+}
+
+// signInThen signs in on the login page and waits for the element then of
+// the page the sign-in leads to.
+func signInThen(ctx context.Context, base, email, password, then string) error {
 	return chromedp.Do(ctx,
 		chromedp.Navigate(base+"/login"),
 		chromedp.WaitVisible(chromedp.CSS("#login-submit")),
 		chromedp.SendKeys(chromedp.CSS("#email"), email),
 		chromedp.SendKeys(chromedp.CSS("#password"), password),
 		chromedp.Click(chromedp.CSS("#login-submit")),
-		chromedp.WaitVisible(chromedp.CSS("#firm-name")),
+		chromedp.WaitVisible(chromedp.CSS(then)),
 	)
 }
 

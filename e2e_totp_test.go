@@ -40,36 +40,12 @@ func TestJourneyTwoFactor(t *testing.T) {
 			t.Fatalf("sign in %s: %v", email, err)
 		}
 	}
-	// enrol reads the key, enters its current code and returns the key.
-	enrol := func(who string) string {
-		t.Helper()
-		if err := chromedp.Do(ctx, chromedp.Click(css("#twofactor-start")), chromedp.WaitVisible(css("#twofactor-secret"))); err != nil {
-			t.Fatalf("%s: setup page: %v", who, err)
-		}
-		if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('#twofactor-qr').complete && document.querySelector('#twofactor-qr').naturalWidth > 100`)); err != nil || !ok {
-			t.Fatalf("%s: the QR code was not drawn: %v", who, err)
-		}
-		screenshot(t, ctx, "totp-setup-"+who)
-		secret := strings.ReplaceAll(text(t, ctx, "#twofactor-secret"), " ", "")
-		code, err := auth.TOTPCode(secret, time.Now())
-		if err != nil {
-			t.Fatalf("%s: key %q: %v", who, secret, err)
-		}
-		if err := chromedp.Do(ctx, chromedp.SendKeys(css("#code"), code), chromedp.Submit(css("#code")), chromedp.WaitVisible(css("#recovery-codes"))); err != nil {
-			t.Fatalf("%s: confirm: %v", who, err)
-		}
-		if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#recovery-codes li').length`)); err != nil || n != auth.RecoveryCodeCount {
-			t.Fatalf("%s: %d recovery codes shown: %v", who, n, err)
-		}
-		return secret
-	}
-
 	// The admin's first sign-in leads to enrolment, and nowhere else.
 	signIn("admin@demo.local", "#twofactor-start")
 	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/admin/firms"), chromedp.WaitVisible(css("#twofactor-start"))); err != nil {
 		t.Fatalf("an unenrolled admin reached the firm list: %v", err)
 	}
-	secret := enrol("admin")
+	secret := enrolTwoFactor(t, ctx, "admin")
 	if err := chromedp.Do(ctx, chromedp.Click(css("#codes-done")), chromedp.WaitVisible(css("#logout"))); err != nil {
 		t.Fatalf("after the codes: %v", err)
 	}
@@ -102,7 +78,7 @@ func TestJourneyTwoFactor(t *testing.T) {
 		chromedp.Click(css("#twofactor-link")), chromedp.WaitVisible(css("#twofactor-off"))); err != nil {
 		t.Fatalf("lead's two-factor page: %v", err)
 	}
-	enrol("lead")
+	enrolTwoFactor(t, ctx, "lead")
 
 	// The codes page's print and copy buttons run under the CSP (the
 	// script unhides them); printed, the page is the codes and nothing
@@ -126,4 +102,32 @@ func TestJourneyTwoFactor(t *testing.T) {
 	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#recovery-codes li').length`)); err != nil || n != 0 {
 		t.Fatalf("a reload showed %d codes again: %v", n, err)
 	}
+}
+
+// enrolTwoFactor turns on two-step sign-in from the page that offers it
+// (#twofactor-start): it reads the key off the page (as someone who cannot
+// scan would), enters its current code, checks the recovery codes are
+// shown and returns the key.
+func enrolTwoFactor(t *testing.T, ctx context.Context, who string) string {
+	t.Helper()
+	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+	if err := chromedp.Do(ctx, chromedp.Click(css("#twofactor-start")), chromedp.WaitVisible(css("#twofactor-secret"))); err != nil {
+		t.Fatalf("%s: setup page: %v", who, err)
+	}
+	if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('#twofactor-qr').complete && document.querySelector('#twofactor-qr').naturalWidth > 100`)); err != nil || !ok {
+		t.Fatalf("%s: the QR code was not drawn: %v", who, err)
+	}
+	screenshot(t, ctx, "totp-setup-"+who)
+	secret := strings.ReplaceAll(text(t, ctx, "#twofactor-secret"), " ", "")
+	code, err := auth.TOTPCode(secret, time.Now())
+	if err != nil {
+		t.Fatalf("%s: key %q: %v", who, secret, err)
+	}
+	if err := chromedp.Do(ctx, chromedp.SendKeys(css("#code"), code), chromedp.Submit(css("#code")), chromedp.WaitVisible(css("#recovery-codes"))); err != nil {
+		t.Fatalf("%s: confirm: %v", who, err)
+	}
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#recovery-codes li').length`)); err != nil || n != auth.RecoveryCodeCount {
+		t.Fatalf("%s: %d recovery codes shown: %v", who, n, err)
+	}
+	return secret
 }
