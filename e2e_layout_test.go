@@ -46,6 +46,11 @@ func TestLayoutEveryPageAtPhoneAndDesktop(t *testing.T) {
 		extra := firmDrafts(t, ctx)
 		advisor = bookedAdvisor(t, db)
 		crawlLayout(t, ctx, base, append([]string{start}, extra...))
+		// An owner who reads English: other words, other widths.
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#lang-switch")), chromedp.WaitVisible(chromedp.CSS(`html[lang="en"] #logout`))); err != nil {
+			t.Fatalf("switch to English: %v", err)
+		}
+		crawlLayout(t, ctx, base, append([]string{start}, extra...))
 	})
 	for _, who := range []string{"lead1@demo.local", advisor, "admin@demo.local"} {
 		t.Run(strings.TrimSuffix(who, "@demo.local"), func(t *testing.T) {
