@@ -22,12 +22,16 @@ var layoutWidths = []int64{1366, 360}
 // TestLayoutEveryPageAtPhoneAndDesktop signs in as each role (and as no
 // one), visits every page its navigation and start page link to (and the
 // pages those link to, one of each kind), and checks each at 360 px and at
-// 1366 px: the page never scrolls sideways, no button or clipped cell hides
-// its text, every form control has a visible label beside or above it (a
-// checkbox's beside it), legends sit inside their fieldset's border, slot
-// buttons are bare of bullets and 44 px tall, and at 360 px every button
-// and link in a form is at least 40 px high. One browser per role, the tab
-// reused, load events awaited.
+// 1366 px (a firm's pages in Vietnamese and in English): the page never
+// scrolls sideways, no button or clipped cell hides its text, every form
+// control has a visible label beside or above it (a checkbox's beside it),
+// legends sit inside their fieldset's border, textareas are full width on
+// a phone and resize vertically, slot buttons are bare of bullets and 44 px
+// tall, a secondary button does not look primary, every page has a meta
+// description and a favicon, a table needs no sideways scrolling on a
+// desktop, and at 360 px every button, and every link in a form or the
+// header, is at least 40 px high. One browser per role, the tab reused,
+// load events awaited.
 func TestLayoutEveryPageAtPhoneAndDesktop(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "layout.db")
 	const password = "mật khẩu bố cục trang"
@@ -320,7 +324,7 @@ const layoutProblems = `(() => {
 	}
 	for (const ul of document.querySelectorAll('ul.slots')) if (shown(ul) && getComputedStyle(ul).listStyleType !== 'none') out.push('slot list has bullets: ' + name(ul));
 	for (const a of document.querySelectorAll('a.slot, .slots .slot')) if (shown(a) && a.getBoundingClientRect().height < 44) out.push('slot under 44 px: ' + name(a));
-	if (phone) for (const el of document.querySelectorAll('button, .button, input[type=submit], form a, form label:has(> input[type=checkbox], > input[type=radio])')) {
+	if (phone) for (const el of document.querySelectorAll('button, .button, input[type=submit], header a, form a, form label:has(> input[type=checkbox], > input[type=radio])')) {
 		if (!shown(el) || (el.matches('form a:not(.button)') && el.parentElement.innerText.trim() !== el.innerText.trim())) continue;
 		if (el.getBoundingClientRect().height < 40) out.push('tap target under 40 px (' + Math.round(el.getBoundingClientRect().height) + '): ' + name(el));
 	}
