@@ -80,18 +80,13 @@ func TestLayoutEveryPageAtPhoneAndDesktop(t *testing.T) {
 // (a tax code that does not check) is checked at 360 px.
 func registerClaim(t *testing.T, ctx context.Context, base, db string) {
 	t.Helper()
-	conn, err := sql.Open("sqlite", "file:"+db+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
 	var taxCode string
-	if err := conn.QueryRow(`SELECT tax_code FROM firms f WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.firm_id = f.id) ORDER BY id LIMIT 1`).Scan(&taxCode); err != nil {
+	if err := readOnly(t, db).QueryRow(`SELECT tax_code FROM firms f WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.firm_id = f.id) ORDER BY id LIMIT 1`).Scan(&taxCode); err != nil {
 		t.Fatalf("a demo firm without users: %v", err)
 	}
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
 	const password = "mật khẩu người nhận doanh nghiệp"
-	err = chromedp.Do(ctx, chromedp.EmulateViewport(360, 800), chromedp.Navigate(base+"/register"),
+	err := chromedp.Do(ctx, chromedp.EmulateViewport(360, 800), chromedp.Navigate(base+"/register"),
 		chromedp.SendKeys(css("#tax_code"), "3709000101"), chromedp.Click(css("#register-submit")), chromedp.WaitVisible(css(".field-error")))
 	if err != nil {
 		t.Fatalf("a refused registration: %v", err)
@@ -176,20 +171,25 @@ func layoutOrigin(t *testing.T, ctx context.Context) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, _ := url.Parse(loc)
-	return u.Scheme + "://" + u.Host
+	return layoutOriginOf(loc)
 }
 
-// bookedAdvisor is the address of the advisor of the demo's one booking.
-func bookedAdvisor(t *testing.T, db string) string {
+// readOnly opens the portal's database for reading, until the test ends.
+func readOnly(t *testing.T, db string) *sql.DB {
 	t.Helper()
 	conn, err := sql.Open("sqlite", "file:"+db+"?mode=ro")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
+	t.Cleanup(func() { conn.Close() })
+	return conn
+}
+
+// bookedAdvisor is the address of the advisor of the demo's one booking.
+func bookedAdvisor(t *testing.T, db string) string {
+	t.Helper()
 	var email string
-	if err := conn.QueryRow(`SELECT u.email FROM bookings b JOIN users u ON u.id = b.advisor_id ORDER BY b.id DESC LIMIT 1`).Scan(&email); err != nil {
+	if err := readOnly(t, db).QueryRow(`SELECT u.email FROM bookings b JOIN users u ON u.id = b.advisor_id ORDER BY b.id DESC LIMIT 1`).Scan(&email); err != nil {
 		t.Fatalf("the booking's advisor: %v", err)
 	}
 	return email
