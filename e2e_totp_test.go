@@ -114,7 +114,8 @@ func enrolTwoFactor(t *testing.T, ctx context.Context, who string) string {
 	if err := chromedp.Do(ctx, chromedp.Click(css("#twofactor-start")), chromedp.WaitVisible(css("#twofactor-secret"))); err != nil {
 		t.Fatalf("%s: setup page: %v", who, err)
 	}
-	if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('#twofactor-qr').complete && document.querySelector('#twofactor-qr').naturalWidth > 100`)); err != nil || !ok {
+	// The page shows before its image has loaded (the server draws it): wait for the image, not for the page.
+	if ok, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('#twofactor-qr').complete && document.querySelector('#twofactor-qr').naturalWidth > 100`, chromedp.WithPollingTimeout(15*time.Second))); err != nil || !ok {
 		t.Fatalf("%s: the QR code was not drawn: %v", who, err)
 	}
 	screenshot(t, ctx, "totp-setup-"+who)
