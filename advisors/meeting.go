@@ -1,10 +1,13 @@
 package advisors
 
 import (
+	"fmt"
 	"net"
 	"net/url"
 	"strings"
 	"unicode"
+
+	"golang.org/x/net/idna"
 )
 
 // MaxMeetingLink bounds a meeting link, in bytes: real links (Zoom, Meet,
@@ -26,13 +29,19 @@ const (
 	ErrLinkCredentials LinkProblem = "error.meeting.credentials" // user:password@ in the address
 )
 
-// CheckMeetingLink returns the meeting link s, trimmed, or why it is
-// refused; "" (no link) is allowed. The link is shown to firms, put in
+// CheckMeetingLink returns the meeting link s in its ASCII form, or why it
+// is refused; "" (no link) is allowed. The link is shown to firms, put in
 // calendars and mailed, so only an address a browser opens as a web page
-// passes: https with a host, no credentials, no spaces or control
-// characters, at most MaxMeetingLink bytes. Plain http passes only for a
+// passes: https with a host, no credentials, no spaces, control or
+// invisible format characters (zero-width space, BOM, soft hyphen, bidi
+// controls), at most MaxMeetingLink bytes. Plain http passes only for a
 // loopback host (a meeting server on the same machine, in a demonstration):
 // anywhere else it would send the meeting's token in clear.
+//
+// The link is returned as a URI (RFC 3986), ASCII only: an international
+// host in its xn-- form, the rest percent-encoded. A calendar's URL must be
+// one, and a lookalike host (Cyrillic "о" in "zооm.us") shows as the
+// xn-- name it is, not as the brand it imitates.
 func CheckMeetingLink(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -41,7 +50,9 @@ func CheckMeetingLink(s string) (string, error) {
 	if len(s) > MaxMeetingLink {
 		return "", ErrLinkLong
 	}
-	if strings.ContainsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) || r == '\\' }) {
+	if strings.ContainsFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '\\'
+	}) {
 		return "", ErrLinkInvalid
 	}
 	u, err := url.Parse(s)
@@ -61,7 +72,40 @@ func CheckMeetingLink(s string) (string, error) {
 	if u.Opaque != "" || u.Hostname() == "" {
 		return "", ErrLinkInvalid
 	}
-	return s, nil
+	return asciiLink(u)
+}
+
+// asciiLink writes u as an ASCII URI: the host through IDNA (refused when
+// it is not a valid international name), path and fragment escaped by
+// net/url, the query's non-ASCII bytes percent-encoded.
+func asciiLink(u *url.URL) (string, error) {
+	host := u.Hostname()
+	if net.ParseIP(host) == nil { // an address literal is ASCII already
+		var err error
+		if host, err = idna.Lookup.ToASCII(host); err != nil {
+			return "", ErrLinkInvalid
+		}
+	}
+	if port := u.Port(); port != "" {
+		host = net.JoinHostPort(host, port)
+	} else if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	u.Host = host
+	var q strings.Builder
+	for i := 0; i < len(u.RawQuery); i++ {
+		if b := u.RawQuery[i]; b > 0x7e {
+			fmt.Fprintf(&q, "%%%02X", b)
+		} else {
+			q.WriteByte(b)
+		}
+	}
+	u.RawQuery = q.String()
+	out := u.String()
+	if len(out) > MaxMeetingLink {
+		return "", ErrLinkLong
+	}
+	return out, nil
 }
 
 func isLoopback(host string) bool {

@@ -35,13 +35,36 @@ func TestCheckMeetingLink(t *testing.T) {
 		{"https://meet.example.org/a\r\nBCC:x", ErrLinkInvalid},
 		{`https://meet.example.org\@evil.example`, ErrLinkInvalid},
 		{"https://meet.example.org/" + strings.Repeat("a", MaxMeetingLink), ErrLinkLong},
+		{"https://meet.example.org/j/1\u202Egnp.exe", ErrLinkInvalid},         // right-to-left override
+		{"https://meet.exa\u200Bmple.org/j/1", ErrLinkInvalid},                // zero-width space in the host
+		{"https://meet.example.org/\u2066evil\u2069/j/1", ErrLinkInvalid},     // bidi isolates
+		{"https://meet.example.org/j/1\uFEFF", ErrLinkInvalid},                // byte-order mark
+		{"https://meet.example.org/j/1?x=\u00ADsoft", ErrLinkInvalid},         // soft hyphen
+		{"https://-bad-.example/j/1", ErrLinkInvalid},                         // not a valid host name
+		{"https://meet.example.org/" + strings.Repeat("ọ", 120), ErrLinkLong}, // fits typed, not once encoded
 	} {
 		got, err := CheckMeetingLink(c.in)
 		if c.want == nil && err != nil || c.want != nil && !errors.Is(err, c.want) {
 			t.Errorf("%q: %v, want %v", c.in, err, c.want)
 		}
-		if err == nil && got != strings.TrimSpace(c.in) {
+		if err == nil && !strings.EqualFold(got, strings.TrimSpace(c.in)) {
 			t.Errorf("%q became %q", c.in, got)
+		}
+	}
+}
+
+// A link is kept as the ASCII URI a calendar needs, and a lookalike host
+// shows as the xn-- name it is.
+func TestMeetingLinkIsASCII(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://meet.example.org/phòng-họp?tên=Lan#số": "https://meet.example.org/ph%C3%B2ng-h%E1%BB%8Dp?t%C3%AAn=Lan#s%E1%BB%91",
+		"https://z\u043e\u043em.us/j/98765":             "https://xn--zm-fmca.us/j/98765",
+		"https://họp.việt.vn:8443/p":                    "https://xn--hp-68s.xn--vit-5kz.vn:8443/p",
+		"HTTPS://Meet.Example.ORG/AbC":                  "https://meet.example.org/AbC",
+	} {
+		got, err := CheckMeetingLink(in)
+		if err != nil || got != want {
+			t.Errorf("%q: %q, %v; want %q", in, got, err, want)
 		}
 	}
 }
