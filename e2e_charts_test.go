@@ -4,9 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -16,10 +16,11 @@ import (
 )
 
 // TestChartTooltipsKeepTheCSP hovers every chart of a lead's dashboard and
-// of a firm's result in a real browser: each shows its tooltip (drawn on
-// the canvas, in the portal's colours), and the page's Content Security
-// Policy (style-src 'self', no inline styles) reports nothing, neither to
-// the console nor as a securitypolicyviolation event.
+// of a firm's result in a real browser: each shows its tooltip (HTML built
+// with classes, styled by app.css: a border and the card's background),
+// writes its figures as the Vietnamese page does ("63,9"), and the page's
+// Content Security Policy (style-src 'self', no inline styles) reports
+// nothing, neither to the console nor as a securitypolicyviolation event.
 func TestChartTooltipsKeepTheCSP(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "charts.db")
 	const password = "mật khẩu biểu đồ dài"
@@ -35,26 +36,19 @@ func TestChartTooltipsKeepTheCSP(t *testing.T) {
 			defer cancel()
 			console := collectConsole(ctx)
 			css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
-			// Sign in on the way to the page (login?next=), so that no
-			// navigation of ours races the login's redirect.
-			err := chromedp.Do(ctx,
-				chromedp.Navigate(base+"/login?next="+url.QueryEscape(visit.page)),
-				chromedp.WaitVisible(css("#email")),
-				chromedp.SendKeys(css("#email"), visit.who),
-				chromedp.SendKeys(css("#password"), password),
-				chromedp.Submit(css("#password")),
-				chromedp.WaitVisible(css(`.echart[data-ready="1"] canvas`)),
-			)
-			if err != nil {
-				t.Fatalf("open %s: %v", visit.page, err)
-			}
+			signInTo(t, ctx, base, visit.who, password, visit.page)
 			const listen = `window.__csp = []; document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective)); true`
 			if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](listen)); err != nil {
 				t.Fatal(err)
 			}
-			ids, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('.echart[data-ready="1"]')].map(e => e.id)`))
+			ids, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('.echart')].map(e => e.id)`))
 			if err != nil || len(ids) == 0 {
 				t.Fatalf("charts on %s: %v %v", visit.page, ids, err)
+			}
+			for _, id := range ids { // charts below the fold are drawn as they come near
+				if err := chromedp.Do(ctx, chromedp.ScrollIntoView(chromedp.CSS("#"+id)), chromedp.WaitVisible(css(`#`+id+`[data-ready="1"] canvas`))); err != nil {
+					t.Fatalf("%s not drawn: %v", id, err)
+				}
 			}
 			// The portal ships an ECharts build of only what it draws
 			// (static/echarts-build): every component an option names must
@@ -68,8 +62,16 @@ func TestChartTooltipsKeepTheCSP(t *testing.T) {
 				t.Errorf("chart components the ECharts build lacks: %v %v", gaps, err)
 			}
 			for _, id := range ids {
-				if tip := hoverUntilTooltip(t, ctx, id); tip == "" {
+				tip := hoverUntilTooltip(t, ctx, id)
+				if tip == "" {
 					t.Errorf("%s: no tooltip anywhere over the chart", id)
+				}
+				if m := regexp.MustCompile(`\d[.,]\d\b`).FindString(tip); m != "" && !strings.Contains(m, ",") {
+					t.Errorf("%s: the Vietnamese page's tooltip writes %q: %q", id, m, tip)
+				}
+				styled, err := chromedp.Run(ctx, chromedp.Evaluate[bool](fmt.Sprintf(tooltipStyled, id)))
+				if err != nil || !styled {
+					t.Errorf("%s: the tooltip is not styled by app.css: %v", id, err)
 				}
 				viewportShot(t, ctx, "10-tooltip-"+id)
 			}
@@ -154,14 +156,19 @@ func hoverUntilTooltip(t *testing.T, ctx context.Context, id string) string {
 	return ""
 }
 
-// tooltipText returns the text of a chart's tooltip while it is on screen,
-// drawn on the canvas (ECharts' richText mode); "" otherwise, and always
-// for an HTML tooltip.
+// tooltipText returns the text of a chart's tooltip while it is on screen
+// (HTML built by charts.js, inside the chart's element), "" otherwise.
 const tooltipText = `(() => {
-	const c = echarts.getInstanceByDom(document.getElementById(%q));
-	const view = c.getViewOfComponentModel(c.getModel().getComponent('tooltip'));
-	const tc = view && view._tooltipContent;
-	return tc && tc.el && tc.isShow() ? String(tc.el.style.text || '') : '';
+	const tip = document.getElementById(%q).querySelector('.chart-tooltip');
+	return tip && getComputedStyle(tip).display !== 'none' && getComputedStyle(tip).visibility !== 'hidden' && getComputedStyle(tip).opacity !== '0' ? tip.innerText : '';
+})()`
+
+// tooltipStyled is whether chart %q's tooltip has the look app.css gives
+// .chart-tooltip (a one-pixel border, rounded corners, a marker per series
+// where there are several), none of it from an inline style attribute.
+const tooltipStyled = `(() => {
+	const tip = document.getElementById(%q).querySelector('.chart-tooltip'), cs = getComputedStyle(tip);
+	return cs.borderTopWidth === '1px' && cs.borderTopLeftRadius === '6px' && !tip.querySelector('[style]:not(.chart-tooltip-marker)');
 })()`
 
 // firmWithResult finds a demo firm user whose firm has a current result,

@@ -19,9 +19,28 @@ import (
 // Chart is a chart ready for a page.
 type Chart struct {
 	ID     string
-	Option string // ECharts option, JSON
+	Option string // ECharts option, JSON; "" when Empty
 	Label  string // what the chart shows, for screen readers
+	// Empty is true when the chart has no figure to draw: every value is
+	// a gap (NaN, a figure package disclosure suppressed) or there are no
+	// values at all. The page says "too few firms to show" instead of
+	// drawing empty axes, and the option is not sent.
+	Empty bool
 }
+
+// Locale is what /static/js/charts.js needs to write a chart's numbers
+// as the page's tables do (locale.Localizer): the decimal and grouping
+// separators, and the words for a suppressed figure (a gap). It travels
+// in the option under the key "dxready", which charts.js takes out before
+// ECharts sees the option.
+type Locale struct {
+	Decimal string `json:"decimal"`
+	Group   string `json:"group"`
+	Gap     string `json:"gap"`
+}
+
+// localeKey is the option's key for its Locale.
+const localeKey = "dxready"
 
 // Series is one named line of values.
 type Series struct {
@@ -29,8 +48,9 @@ type Series struct {
 	Values []float64
 }
 
-// Radar draws series over axes, each axis running 0–100.
-func Radar(id, label string, axes []string, series []Series) (Chart, error) {
+// Radar draws series over axes, each axis running 0–100; NaN values
+// (suppressed figures) are gaps.
+func Radar(id, label string, loc Locale, axes []string, series []Series) (Chart, error) {
 	ind := make([]*opts.Indicator, len(axes))
 	for i, a := range axes {
 		ind[i] = &opts.Indicator{Name: wrapWords(a, 14), Max: 100}
@@ -45,9 +65,9 @@ func Radar(id, label string, axes []string, series []Series) (Chart, error) {
 		if len(s.Values) != len(axes) {
 			return Chart{}, fmt.Errorf("charts: series %q has %d values for %d axes", s.Name, len(s.Values), len(axes))
 		}
-		rounded := make([]float64, len(s.Values))
+		rounded := make([]any, len(s.Values))
 		for i, v := range s.Values {
-			rounded[i] = float64(int(v*10+0.5)) / 10
+			rounded[i] = value(v)
 		}
 		// Long names ("Average: industry of …") wrap, so that the legend and
 		// the tooltip, drawn on the canvas, stay inside a phone's width.
@@ -59,11 +79,7 @@ func Radar(id, label string, axes []string, series []Series) (Chart, error) {
 	if err != nil {
 		return Chart{}, err
 	}
-	b, err := json.Marshal(opt) // json.Marshal escapes <, > and &
-	if err != nil {
-		return Chart{}, err
-	}
-	return Chart{ID: id, Option: string(b), Label: label}, nil
+	return finish(id, label, loc, opt, series)
 }
 
 // seriesNameWidth is about how many characters of a series name fit on one

@@ -2,13 +2,14 @@ package charts
 
 import (
 	"encoding/json"
+	"math"
 	"strings"
 	"testing"
 )
 
 func TestRadarIsPlainEscapedJSON(t *testing.T) {
 	hostile := `</script><script>alert(1)</script>`
-	c, err := Radar("radar", "label", []string{"A", hostile}, []Series{{Name: hostile, Values: []float64{12.345, 99.99}}, {Name: "B", Values: []float64{0, 100}}})
+	c, err := Radar("radar", "label", vi, []string{"A", hostile}, []Series{{Name: hostile, Values: []float64{12.345, 99.99}}, {Name: "B", Values: []float64{0, 100}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +35,7 @@ func TestRadarIsPlainEscapedJSON(t *testing.T) {
 	if val[0].(float64) != 12.3 || val[1].(float64) != 100 {
 		t.Fatalf("values = %v", val)
 	}
-	if _, err := Radar("x", "", []string{"A"}, []Series{{Name: "bad", Values: []float64{1, 2}}}); err == nil {
+	if _, err := Radar("x", "", vi, []string{"A"}, []Series{{Name: "bad", Values: []float64{1, 2}}}); err == nil {
 		t.Fatal("a series of the wrong length was accepted")
 	}
 }
@@ -57,7 +58,7 @@ func TestWrapWords(t *testing.T) {
 // cannot overflow); its words are all kept.
 func TestRadarWrapsLongSeriesNames(t *testing.T) {
 	long := "Trung bình: ngành Sản xuất sản phẩm điện tử, máy vi tính và sản phẩm quang học"
-	c, err := Radar("radar", "label", []string{"A", "B"}, []Series{{Name: long, Values: []float64{1, 2}}})
+	c, err := Radar("radar", "label", vi, []string{"A", "B"}, []Series{{Name: long, Values: []float64{1, 2}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,5 +79,23 @@ func TestRadarWrapsLongSeriesNames(t *testing.T) {
 		if n := len([]rune(line)); n > seriesNameWidth {
 			t.Errorf("line %q has %d characters", line, n)
 		}
+	}
+}
+
+// A suppressed pillar of a comparison group is a gap on the radar, not a
+// huge negative number.
+func TestRadarSuppressedPillarIsAGap(t *testing.T) {
+	c, err := Radar("r", "l", vi, []string{"A", "B"}, []Series{{Name: "firm", Values: []float64{50, 60}}, {Name: "group", Values: []float64{math.NaN(), 70.04}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var opt struct {
+		Series []struct{ Data []struct{ Value []any } }
+	}
+	if err := json.Unmarshal([]byte(c.Option), &opt); err != nil {
+		t.Fatal(err)
+	}
+	if v := opt.Series[1].Data[0].Value; v[0] != "-" || v[1] != 70.0 {
+		t.Fatalf("group values = %v", v)
 	}
 }

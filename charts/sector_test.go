@@ -9,6 +9,9 @@ import (
 
 const hostileName = `</script><script>alert(1)</script>`
 
+// vi is a Vietnamese page's Locale, as web builds it.
+var vi = Locale{Decimal: ",", Group: ".", Gap: "dưới 5 doanh nghiệp"}
+
 func decode(t *testing.T, c Chart) map[string]any {
 	t.Helper()
 	if strings.Contains(c.Option, "<script") || strings.Contains(c.Option, "</script") {
@@ -28,7 +31,7 @@ func seriesData(t *testing.T, m map[string]any, i int) []any {
 
 func TestBarsAndLinesShowSuppressedFiguresAsGaps(t *testing.T) {
 	nan := math.NaN()
-	b, err := Bars("b", "l", []string{hostileName, "B"}, []Series{{Name: hostileName, Values: []float64{41.26, nan}}}, 100)
+	b, err := Bars("b", "l", vi, []string{hostileName, "B"}, []Series{{Name: hostileName, Values: []float64{41.26, nan}}}, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,10 +40,14 @@ func TestBarsAndLinesShowSuppressedFiguresAsGaps(t *testing.T) {
 	if d[0].(map[string]any)["value"] != 41.3 || d[1].(map[string]any)["value"] != "-" {
 		t.Fatalf("bar data = %v", d)
 	}
-	if m["yAxis"].([]any)[0].(map[string]any)["max"] != 100.0 {
-		t.Fatalf("y axis = %v", m["yAxis"])
+	// Horizontal bars: the names down the side, top first, the scores across.
+	if x := m["xAxis"].([]any)[0].(map[string]any); x["max"] != 100.0 || x["type"] != "value" {
+		t.Fatalf("x axis = %v", x)
 	}
-	l, err := Line("t", "l", []string{"2025-Q1", "2025-Q2", "2025-Q3"}, []Series{{Name: "A", Values: []float64{nan, 30, 35.55}}})
+	if y := m["yAxis"].([]any)[0].(map[string]any); y["type"] != "category" || y["inverse"] != true || y["data"].([]any)[0] != hostileName {
+		t.Fatalf("y axis = %v", y)
+	}
+	l, err := Line("t", "l", vi, []string{"2025-Q1", "2025-Q2", "2025-Q3"}, []Series{{Name: "A", Values: []float64{nan, 30, 35.55}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,16 +55,16 @@ func TestBarsAndLinesShowSuppressedFiguresAsGaps(t *testing.T) {
 	if ld[0].(map[string]any)["value"] != "-" || ld[2].(map[string]any)["value"] != 35.6 {
 		t.Fatalf("line data = %v", ld)
 	}
-	if _, err := Bars("x", "", []string{"A"}, []Series{{Name: "bad", Values: []float64{1, 2}}}, 0); err == nil {
+	if _, err := Bars("x", "", vi, []string{"A"}, []Series{{Name: "bad", Values: []float64{1, 2}}}, 0); err == nil {
 		t.Fatal("a series of the wrong length was accepted")
 	}
-	if _, err := Line("x", "", []string{"A"}, []Series{{Name: "bad"}}); err == nil {
+	if _, err := Line("x", "", vi, []string{"A"}, []Series{{Name: "bad"}}); err == nil {
 		t.Fatal("a line of the wrong length was accepted")
 	}
 }
 
 func TestHeatmapCells(t *testing.T) {
-	h, err := Heatmap("h", "l", []string{"P1", "P2"}, []string{hostileName, "Ward B"}, [][]float64{{10, 20}, {math.NaN(), 44.44}})
+	h, err := Heatmap("h", "l", vi, []string{"P1", "P2"}, []string{hostileName, "Ward B"}, [][]float64{{10, 20}, {math.NaN(), 44.44}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,10 +80,59 @@ func TestHeatmapCells(t *testing.T) {
 	if c := cell(3); c[2] != 44.4 {
 		t.Fatalf("cell = %v", c)
 	}
-	if _, err := Heatmap("h", "", []string{"P1"}, []string{"A"}, [][]float64{{1, 2}}); err == nil {
+	if _, err := Heatmap("h", "", vi, []string{"P1"}, []string{"A"}, [][]float64{{1, 2}}); err == nil {
 		t.Fatal("a ragged row was accepted")
 	}
-	if _, err := Heatmap("h", "", []string{"P1"}, []string{"A", "B"}, [][]float64{{1}}); err == nil {
+	if _, err := Heatmap("h", "", vi, []string{"P1"}, []string{"A", "B"}, [][]float64{{1}}); err == nil {
 		t.Fatal("missing rows were accepted")
+	}
+}
+
+// A chart whose every figure is suppressed (NaN) is Empty: the page shows a
+// message instead, and no option, so nothing of the group reaches it. One
+// figure left makes it a chart again. Every builder follows the rule.
+func TestChartWithNoFigureIsEmpty(t *testing.T) {
+	nan := math.NaN()
+	gaps := []Series{{Name: "A", Values: []float64{nan, nan}}, {Name: "B", Values: []float64{nan, nan}}}
+	one := []Series{{Name: "A", Values: []float64{nan, nan}}, {Name: "B", Values: []float64{nan, 0}}}
+	build := map[string]func([]Series) (Chart, error){
+		"bars":  func(s []Series) (Chart, error) { return Bars("b", "l", vi, []string{"x", "y"}, s, 100) },
+		"line":  func(s []Series) (Chart, error) { return Line("l", "l", vi, []string{"x", "y"}, s) },
+		"radar": func(s []Series) (Chart, error) { return Radar("r", "l", vi, []string{"x", "y"}, s) },
+		"heat": func(s []Series) (Chart, error) {
+			return Heatmap("h", "l", vi, []string{"x", "y"}, []string{"A", "B"}, [][]float64{s[0].Values, s[1].Values})
+		},
+	}
+	for name, b := range build {
+		t.Run(name, func(t *testing.T) {
+			c, err := b(gaps)
+			if err != nil || !c.Empty || c.Option != "" || c.ID == "" || c.Label != "l" {
+				t.Fatalf("all suppressed: %+v %v", c, err)
+			}
+			if c, err = b(one); err != nil || c.Empty || c.Option == "" {
+				t.Fatalf("one figure (a zero) left: %+v %v", c, err)
+			}
+		})
+	}
+	if c, err := Heatmap("h", "l", vi, []string{"x"}, nil, nil); err != nil || !c.Empty {
+		t.Fatalf("no groups at all: %+v %v", c, err)
+	}
+}
+
+// The option carries the page's number format and the words for a gap,
+// which charts.js reads (and removes before ECharts sees the option).
+func TestOptionCarriesTheLocale(t *testing.T) {
+	c, err := Bars("b", "l", vi, []string{"x"}, []Series{{Name: "A", Values: []float64{63.94}}}, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var opt struct {
+		Dxready Locale `json:"dxready"`
+	}
+	if err := json.Unmarshal([]byte(c.Option), &opt); err != nil {
+		t.Fatal(err)
+	}
+	if opt.Dxready != vi {
+		t.Fatalf("locale in the option = %+v", opt.Dxready)
 	}
 }

@@ -7,6 +7,7 @@ set -e
 BIN=$1; PORT=$2; LABEL=$3
 D=/tmp/lh/$LABEL; rm -rf $D; mkdir -p $D; cd $D
 DXREADY_DEMO_PASSWORD='lh-demo-password-1' timeout 600 $BIN serve --addr 127.0.0.1:$PORT --metrics-addr 127.0.0.1:$((PORT+1)) --db $D/demo.db --demo-firms 68000 > serve.log 2>&1 &
+SERVER=$! # stopped by its id at the end, not by a pattern that could match another's process
 for i in $(seq 1 120); do curl -s -o /dev/null http://127.0.0.1:$PORT/healthz && break; sleep 1; done
 curl -s -c jar -b jar -o /dev/null -H "Origin: http://127.0.0.1:$PORT" -d "email=firm1@demo.local&password=lh-demo-password-1" http://127.0.0.1:$PORT/login
 RES=$(curl -s -b jar http://127.0.0.1:$PORT/profile | grep -o '/assessment/[0-9]*/result' | head -1)
@@ -22,4 +23,4 @@ CHROME_PATH=/usr/bin/chromium /tmp/lh/node_modules/.bin/lighthouse "http://127.0
   --only-categories=performance --extra-headers "{\"Cookie\": \"$COOKIE\"}" --output=json --output-path=$D/lh$n.json >/dev/null 2>&1 || true
 node -e "const r=require('$D/lh$n.json'); const a=r.audits; console.log('$LABEL', 'score', Math.round(r.categories.performance.score*100), 'LCP', a['largest-contentful-paint'].displayValue, 'FCP', a['first-contentful-paint'].displayValue, 'TBT', a['total-blocking-time'].displayValue, 'bytes', a['total-byte-weight'].displayValue)"
 done
-pkill -f "127.0.0.1:$PORT" || true
+kill $SERVER || true

@@ -251,6 +251,14 @@ func (l *Localizer) Decimal(f float64, digits int) string {
 	return l.printer.Sprint(number.Decimal(f, number.MaxFractionDigits(digits), number.MinFractionDigits(digits)))
 }
 
+// Separators are the decimal and grouping marks Decimal writes: "," and
+// "." in Vietnamese, "." and "," in English (for pages that format numbers
+// in the browser, such as charts).
+func (l *Localizer) Separators() (decimal, group string) {
+	s := []rune(l.Decimal(1234.5, 1)) // 1.234,5 or 1,234.5
+	return string(s[len(s)-2]), string(s[1])
+}
+
 // Percent formats a share (0.685) as 68,5% (vi).
 func (l *Localizer) Percent(share float64, digits int) string {
 	return l.printer.Sprint(number.Percent(share, number.MaxFractionDigits(digits)))

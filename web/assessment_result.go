@@ -132,7 +132,7 @@ func (s *Server) addComparisons(r *http.Request, ac *assessmentCtx, res scoring.
 			return err
 		}
 		p.CompareOwnOnly, p.FirmName, series[0].Name = true, f.Name, f.Name
-		p.Radar, err = charts.Radar("radar", loc.T("page.assessment_result.radar_label"), axes, series)
+		p.Radar, err = charts.Radar("radar", loc.T("page.assessment_result.radar_label"), chartLocale(loc), axes, series)
 		return err
 	}
 	groups, firmName, err := s.comparisonGroups(r, ac.resp.FirmID)
@@ -157,7 +157,7 @@ func (s *Server) addComparisons(r *http.Request, ac *assessmentCtx, res scoring.
 		}
 		series = append(series, avg)
 	}
-	p.Radar, err = charts.Radar("radar", loc.T("page.assessment_result.radar_label"), axes, series)
+	p.Radar, err = charts.Radar("radar", loc.T("page.assessment_result.radar_label"), chartLocale(loc), axes, series)
 	return err
 }
 

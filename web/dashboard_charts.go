@@ -16,7 +16,7 @@ import (
 // against the province and the trend over the whole association; the
 // heatmap over the shared selection.
 func (s *Server) dashboardCharts(p *dashboardPage, ac *assocCtx, agg *store.Aggregate, pillars []string, by string, loc *locale.Localizer) error {
-	l := p.Lang
+	l, cl := p.Lang, chartLocale(loc)
 	var err error
 	levels := make([]string, len(ac.in.Levels))
 	counts := make([]float64, len(ac.in.Levels))
@@ -27,7 +27,7 @@ func (s *Server) dashboardCharts(p *dashboardPage, ac *assocCtx, agg *store.Aggr
 			counts[i] = float64(agg.Whole.Levels[i])
 		}
 	}
-	if p.LevelChart, err = charts.Bars("chart-levels", loc.T("page.association.levels_heading"), levels,
+	if p.LevelChart, err = charts.Bars("chart-levels", loc.T("page.association.levels_heading"), cl, levels,
 		[]charts.Series{{Name: loc.T("page.association.firms"), Values: counts}}, 0); err != nil {
 		return err
 	}
@@ -35,7 +35,7 @@ func (s *Server) dashboardCharts(p *dashboardPage, ac *assocCtx, agg *store.Aggr
 	for i := range pillars {
 		group[i], prov[i] = nanIfSuppressed(agg.Whole.Pillars[i]), nanIfSuppressed(agg.Province.Pillars[i])
 	}
-	if p.PillarChart, err = charts.Bars("chart-pillars", loc.T("page.association.pillars_heading"), pillars,
+	if p.PillarChart, err = charts.Bars("chart-pillars", loc.T("page.association.pillars_heading"), cl, pillars,
 		[]charts.Series{{Name: ac.name, Values: group}, {Name: loc.T("page.association.province"), Values: prov}}, 100); err != nil {
 		return err
 	}
@@ -45,7 +45,7 @@ func (s *Server) dashboardCharts(p *dashboardPage, ac *assocCtx, agg *store.Aggr
 		quarters[i] = trendLabel(tp, agg, loc)
 		trend[i] = nanIfSuppressed(tp.Overall)
 	}
-	if p.TrendChart, err = charts.Line("chart-trend", loc.T("page.association.trend_heading"), quarters,
+	if p.TrendChart, err = charts.Line("chart-trend", loc.T("page.association.trend_heading"), cl, quarters,
 		[]charts.Series{{Name: loc.T("page.association.overall"), Values: trend}}); err != nil {
 		return err
 	}
@@ -78,8 +78,15 @@ func (s *Server) breakdown(p *dashboardPage, groups []store.GroupRow, pillars []
 		p.HeatSize = "rows-many"
 	}
 	var err error
-	p.HeatChart, err = charts.Heatmap("chart-heat", loc.T("page.association.heat_heading"), pillars, rows, cells)
+	p.HeatChart, err = charts.Heatmap("chart-heat", loc.T("page.association.heat_heading"), chartLocale(loc), pillars, rows, cells)
 	return err
+}
+
+// chartLocale is what a chart needs to write its numbers as the page's
+// tables do, and to name a suppressed figure as they do.
+func chartLocale(loc *locale.Localizer) charts.Locale {
+	dec, group := loc.Separators()
+	return charts.Locale{Decimal: dec, Group: group, Gap: loc.T("page.association.suppressed", "Min", disclosure.MinGroup)}
 }
 
 // nanIfSuppressed turns a suppressed figure into NaN, which charts draw as
