@@ -29,6 +29,8 @@ func TestChartsLayout(t *testing.T) {
 	for _, who := range []struct{ email, page string }{{lead, "/associations/" + assoc}, {firm, result}} {
 		ctx, cancel := chromedp.NewContext(bctx) // a tab and session of its own
 		defer cancel()
+		ctx, cancel = context.WithTimeout(ctx, 4*time.Minute)
+		defer cancel()
 		console := collectConsole(ctx)
 		t.Cleanup(func() {
 			for _, m := range console() {
@@ -78,23 +80,24 @@ func TestChartsLayout(t *testing.T) {
 	}
 }
 
-// TestChartsTooFewFirms: a lead narrows the shared members to an industry
-// where fewer than five of them have results. The breakdown says "too few
+// TestChartsTooFewFirms: a lead narrows the shared members to a ward where
+// fewer than five of them have results. The breakdown says "too few
 // firms to show" where its chart would be, and draws no empty axes.
 func TestChartsTooFewFirms(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "few.db")
 	const password = "mật khẩu nhóm nhỏ biểu đồ"
 	base, _ := startServe(t, env("DXREADY_DB", db, "DXREADY_DEMO_PASSWORD", password), "--demo-firms", "3000")
 	lead, assoc, _, _ := busiestLead(t, db)
-	section := smallSection(t, db, assoc)
+	ward := smallWard(t, db, assoc)
 	ctx, cancel := chromedp.NewContext(browser(t))
 	defer cancel()
 	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
-	page := "/associations/" + assoc + "?section=" + url.QueryEscape(section)
+	page := "/associations/" + assoc + "?ward=" + url.QueryEscape(ward)
 	signInTo(t, ctx, base, lead, password, page)
-	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("#chart-heat-empty"))); err != nil {
-		t.Fatalf("no message in place of the heatmap: %v", err)
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#chart-heat-empty').length`)); err != nil || n != 1 {
+		shared, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('shared').innerText`))
+		t.Fatalf("no message in place of the heatmap: %v\n%s", err, shared)
 	}
 	if msg := text(t, ctx, "#chart-heat-empty"); !strings.Contains(msg, "5") {
 		t.Errorf("message %q", msg)
@@ -110,19 +113,22 @@ func TestChartsTooFewFirms(t *testing.T) {
 func signInTo(t *testing.T, ctx context.Context, base, who, password, page string) {
 	t.Helper()
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
-	tctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-	err := chromedp.Do(tctx,
+	// No timeout of its own: cancelling the context of a tab's first action
+	// closes the tab. The caller's context bounds it.
+	err := chromedp.Do(ctx,
 		chromedp.Navigate(base+"/login?next="+url.QueryEscape(page)),
 		chromedp.WaitVisible(css("#email")),
 		chromedp.SendKeys(css("#email"), who),
 		chromedp.SendKeys(css("#password"), password),
 		chromedp.Submit(css("#password")),
-		chromedp.WaitVisible(css("main h1")),
 		chromedp.WaitNotPresent(css("#password")),
+		chromedp.WaitVisible(css("main h1")),
 	)
 	if err != nil {
 		t.Fatalf("sign in %s: %v", who, err)
+	}
+	if loc, err := chromedp.Run(ctx, chromedp.Location()); err != nil || !strings.Contains(loc, page) {
+		t.Fatalf("signed in at %s, not %s: %v", loc, page, err)
 	}
 }
 
@@ -130,8 +136,7 @@ func signInTo(t *testing.T, ctx context.Context, base, who, password, page strin
 // it is drawn; it returns the charts' ids.
 func openCharts(t *testing.T, ctx context.Context, page string, width int64) []string {
 	t.Helper()
-	err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 800), chromedp.Navigate(page),
-		chromedp.WaitVisible(chromedp.CSS(`.echart[data-ready="1"]`)))
+	err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 800), chromedp.Navigate(page), chromedp.WaitReady(chromedp.CSS(`.echart`)))
 	if err != nil {
 		t.Fatalf("open %s at %d px: %v", page, width, err)
 	}
@@ -179,20 +184,20 @@ const decimalTexts = `(() => { ` + chartTexts + `
 	return [...document.querySelectorAll('.echart[data-ready="1"]')].flatMap(chartTexts).map(t => t.text)
 		.filter(s => /^\d{1,3}([.,]\d{3})*[.,]\d$/.test(s) || /^\d+[.,]\d$/.test(s)); })()`
 
-// smallSection is an industry section in which 1 to 4 of association
-// assoc's sharing members have results: too few to show.
-func smallSection(t *testing.T, db, assoc string) string {
+// smallWard is a ward in which 1 to 4 of association assoc's sharing
+// members have results: too few to show.
+func smallWard(t *testing.T, db, assoc string) string {
 	t.Helper()
 	conn, err := sql.Open("sqlite", "file:"+db+"?mode=ro")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	var section string
-	err = conn.QueryRow(`SELECT f.section FROM result_sharing s JOIN firms f ON f.id = s.firm_id JOIN current_results c ON c.firm_id = f.id
-		WHERE s.association_id = ? AND f.section <> '' GROUP BY f.section HAVING COUNT(*) BETWEEN 1 AND 4 ORDER BY f.section LIMIT 1`, assoc).Scan(&section)
+	var ward string
+	err = conn.QueryRow(`SELECT f.ward_code FROM result_sharing s JOIN firms f ON f.id = s.firm_id JOIN current_results c ON c.firm_id = f.id
+		WHERE s.association_id = ? AND f.ward_code IS NOT NULL GROUP BY f.ward_code HAVING COUNT(*) BETWEEN 1 AND 4 ORDER BY f.ward_code LIMIT 1`, assoc).Scan(&ward)
 	if err != nil {
-		t.Fatalf("a section with 1 to 4 sharing members: %v", err)
+		t.Fatalf("a ward with 1 to 4 sharing members: %v", err)
 	}
-	return section
+	return ward
 }

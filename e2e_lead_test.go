@@ -33,10 +33,11 @@ func TestJourneyAssociationLead(t *testing.T) {
 		chromedp.Submit(css("#password")),
 		// The lead's start page is its association's dashboard.
 		chromedp.WaitVisible(css("#participation-text")),
-		chromedp.WaitVisible(css(`#chart-levels[data-ready="1"] canvas`)),
-		chromedp.WaitVisible(css(`#chart-pillars[data-ready="1"] canvas`)),
-		chromedp.WaitVisible(css(`#chart-trend[data-ready="1"] canvas`)),
-		chromedp.WaitVisible(css(`#chart-heat[data-ready="1"] canvas`)),
+		// Charts below the fold are drawn as they come near the screen.
+		chromedp.ScrollIntoView(css("#chart-levels")), chromedp.WaitVisible(css(`#chart-levels[data-ready="1"] canvas`)),
+		chromedp.ScrollIntoView(css("#chart-pillars")), chromedp.WaitVisible(css(`#chart-pillars[data-ready="1"] canvas`)),
+		chromedp.ScrollIntoView(css("#chart-trend")), chromedp.WaitVisible(css(`#chart-trend[data-ready="1"] canvas`)),
+		chromedp.ScrollIntoView(css("#chart-heat")), chromedp.WaitVisible(css(`#chart-heat[data-ready="1"] canvas`)),
 	)
 	if err != nil {
 		t.Fatalf("dashboard: %v", err)
@@ -47,7 +48,7 @@ func TestJourneyAssociationLead(t *testing.T) {
 		chromedp.SetValue(css("#section"), section),
 		chromedp.Click(css("#apply-filters")),
 		chromedp.WaitReady(css(`#section option[value="`+section+`"][selected]`)),
-		chromedp.WaitVisible(css(`#chart-heat[data-ready="1"] canvas`)),
+		chromedp.ScrollIntoView(css("#chart-heat")), chromedp.WaitVisible(css(`#chart-heat[data-ready="1"] canvas`)),
 	)
 	if err != nil {
 		t.Fatalf("filter: %v", err)

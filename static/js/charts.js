@@ -5,7 +5,7 @@
 // CSP allows.
 'use strict';
 (function () {
-  if (!window.echarts) { return; }
+  var script = document.currentScript;
   var list = function (x) { return Array.isArray(x) ? x : (x ? [x] : []); };
   var oneLine = function (s) { return String(s == null ? '' : s).replace(/\n/g, ' '); };
 
@@ -145,8 +145,8 @@
           if (o[1] >= 0.3) { change = Math.max(change, o[0] / o[1]); }
         });
       });
-      if (Math.abs(change) < 2 && Math.abs(shift) < 2) { return; }
-      chart.setOption({ radar: { center: [cs.cx, cs.cy + shift], radius: Math.max(40, cs.r - change) } });
+      if (Math.abs(change) < 2 && Math.abs(shift) < 2 && Math.abs(cs.cx - el.clientWidth / 2) < 2) { return; }
+      chart.setOption({ radar: { center: [el.clientWidth / 2, cs.cy + shift], radius: Math.max(40, cs.r - change) } });
     }
   }
   // settleGrid keeps the plot and its axis labels above the legend or
@@ -198,33 +198,49 @@
     chart.setOption(prepare(el, JSON.parse(el.getAttribute('data-option'))));
     settle(chart, el);
     el.setAttribute('data-ready', '1');
-    window.addEventListener('resize', function () { chart.resize(); settle(chart, el); });
+    var relayout = function () { chart.resize(); settle(chart, el); };
+    window.addEventListener('resize', relayout);
+    // Printing draws a chart at its printed size (print.css): fit it again.
+    if (window.matchMedia) { window.matchMedia('print').addEventListener('change', relayout); }
   }
 
   // Charts are drawn one per task, so that no single long task blocks the
-  // page, and those below the fold only when they come near the screen.
-  // The first chart of a page is drawn at once (the result page's radar,
-  // which its printed report needs). IntersectionObserver reports every
-  // observed element once as soon as it observes it, visible or not; if it
-  // never reports (an earlier attempt saw none in headless Chromium), all
-  // charts are drawn after a short wait, and before printing.
+  // page, and those below the fold only when they come near the screen;
+  // ECharts itself (the page's longest task) is loaded then, from the URL in
+  // this script's data-echarts, unless the page loaded it already. A page's
+  // only chart (a result's radar, which its printed report needs) is drawn
+  // at once. IntersectionObserver reports every observed element once as
+  // soon as it observes it, visible or not, so a chart already on screen is
+  // drawn too; should it never report, all charts are drawn after a wait.
   var els = Array.prototype.slice.call(document.querySelectorAll('.echart[data-option]'));
-  var queue = [], pumping = false;
+  var queue = [], pumping = false, waiting = null;
+  function withECharts(fn) {
+    if (window.echarts) { fn(); return; }
+    if (!waiting) {
+      waiting = [];
+      var s = document.createElement('script');
+      s.src = script && script.getAttribute('data-echarts');
+      s.onload = function () { waiting.forEach(function (f) { f(); }); };
+      s.onerror = function () { els.forEach(function (el) { el.setAttribute('data-failed', '1'); }); };
+      document.head.appendChild(s);
+    }
+    waiting.push(fn);
+  }
   function pump() {
     if (pumping || !queue.length) { return; }
     pumping = true;
-    setTimeout(function () { pumping = false; draw(queue.shift()); pump(); }, 0);
+    withECharts(function () {
+      setTimeout(function () { pumping = false; draw(queue.shift()); pump(); }, 0);
+    });
   }
   function want(el) { if (queue.indexOf(el) < 0 && !el.getAttribute('data-ready')) { queue.push(el); pump(); } }
-  function drawAll() { els.forEach(draw); }
-  window.addEventListener('beforeprint', drawAll);
-  if (els.length) { draw(els.shift()); }
-  if (!('IntersectionObserver' in window)) { els.forEach(want); return; }
+  window.addEventListener('beforeprint', function () { if (window.echarts) { els.forEach(draw); } });
+  if (els.length < 2 || !('IntersectionObserver' in window)) { els.forEach(want); return; }
   var heard = false;
   var io = new IntersectionObserver(function (entries) {
     heard = true;
     entries.forEach(function (e) { if (e.isIntersecting) { io.unobserve(e.target); want(e.target); } });
-  }, { rootMargin: '300px 0px' });
+  }, { rootMargin: '200px 0px' });
   els.forEach(function (el) { io.observe(el); });
   setTimeout(function () { if (!heard) { els.forEach(want); } }, 3000);
 })();
