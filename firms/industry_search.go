@@ -11,6 +11,17 @@ import (
 const (
 	ErrVSICNameUnknown Problem = "error.firm.vsic_name_unknown"
 	ErrVSICAmbiguous   Problem = "error.firm.vsic_ambiguous"
+	ErrVSICTooLong     Problem = "error.firm.vsic_too_long"
+)
+
+// Bounds of the words a name search takes (ErrVSICTooLong beyond): a
+// search compares every word with every name, and the live size preview
+// asks on each keystroke, so a long text would hold a core. They leave
+// room for the longest VSIC 2018 name pasted whole (about 180 bytes, 30
+// words; TestEveryIndustryNameIsSearchable keeps it so).
+const (
+	MaxIndustrySearchBytes = 240
+	MaxIndustrySearchWords = 32 // distinct, once folded
 )
 
 // MaxIndustryChoices bounds the candidates an ambiguous search offers.
@@ -38,7 +49,9 @@ func (r *Reference) Choosable(version string) []Industry {
 // diacritics. A name matched by several industries is ErrVSICAmbiguous with
 // up to MaxIndustryChoices candidates to choose from (an exact name wins
 // over names that merely contain it); none is ErrVSICNameUnknown; a code not
-// in the list ErrVSICUnknown; nothing typed ErrVSICRequired.
+// in the list ErrVSICUnknown; nothing typed ErrVSICRequired; words over
+// MaxIndustrySearchBytes or MaxIndustrySearchWords ErrVSICTooLong, before
+// any is compared.
 func (r *Reference) ResolveIndustry(version, typed string) (Industry, []Industry, Problem) {
 	typed = strings.TrimSpace(typed)
 	code := typed
@@ -54,7 +67,13 @@ func (r *Reference) ResolveIndustry(version, typed string) (Industry, []Industry
 		}
 		return Industry{}, nil, ErrVSICUnknown
 	}
-	words := strings.Fields(searchText(typed))
+	if len(typed) > MaxIndustrySearchBytes {
+		return Industry{}, nil, ErrVSICTooLong
+	}
+	words := distinct(strings.Fields(searchText(typed)))
+	if len(words) > MaxIndustrySearchWords {
+		return Industry{}, nil, ErrVSICTooLong
+	}
 	if len(words) == 0 {
 		return Industry{}, nil, ErrVSICNameUnknown
 	}
@@ -79,6 +98,17 @@ func (r *Reference) ResolveIndustry(version, typed string) (Industry, []Industry
 		return found[0], nil, ""
 	}
 	return Industry{}, found[:min(len(found), MaxIndustryChoices)], ErrVSICAmbiguous
+}
+
+// distinct is words without repeats, in their first order.
+func distinct(words []string) []string {
+	out := words[:0]
+	for _, w := range words {
+		if !slices.Contains(out, w) {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // searchText folds s (case and diacritics, Fold) and turns punctuation into

@@ -1,6 +1,7 @@
 package firms
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -70,6 +71,61 @@ func TestChoosableHoldsCodesOnly(t *testing.T) {
 	for _, i := range got {
 		if _, ok := ref.IndustryFor(VSICVersion2018, i.Code); !ok {
 			t.Errorf("%s is offered but not accepted", i.Code)
+		}
+	}
+}
+
+// ATTACK: one search of many words, each compared with every name, is paid
+// per keystroke by the size preview. Text over the bounds is refused before
+// any comparison, whatever it holds; a code choice with a long tail is
+// still the code's.
+func TestIndustrySearchIsBounded(t *testing.T) {
+	ref, err := LoadReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	distinct33 := ""
+	for i := range MaxIndustrySearchWords + 1 {
+		distinct33 += string(rune('a'+i%26)) + string(rune('a'+i/26)) + " "
+	}
+	for name, typed := range map[string]string{
+		"450,000 words":       strings.Repeat("s ", 450_000),
+		"one byte too many":   strings.Repeat("x", MaxIndustrySearchBytes+1),
+		"33 distinct words":   distinct33,
+		"long in diacritics":  strings.Repeat("ữ", MaxIndustrySearchBytes/3+1),
+		"long after a letter": "a" + strings.Repeat(" ", MaxIndustrySearchBytes) + "a",
+	} {
+		if _, choices, p := ref.ResolveIndustry(VSICVersion2018, typed); p != ErrVSICTooLong || choices != nil {
+			t.Errorf("%s: %q, %d choices", name, p, len(choices))
+		}
+	}
+	// A word repeated is one word: within the bytes, it is searched.
+	if i, _, p := ref.ResolveIndustry(VSICVersion2018, strings.Repeat("Quảng cáo ", 17)); p != "" || i.Code != "7310" {
+		t.Errorf("a repeated word: %q %q", i.Code, p)
+	}
+	if i, _, p := ref.ResolveIndustry(VSICVersion2018, "3100 – "+strings.Repeat("x ", 10_000)); p != "" || i.Code != "3100" {
+		t.Errorf("a code choice with a long tail: %q %q", i.Code, p)
+	}
+}
+
+// Every name of the list, pasted whole in either language, is within the
+// search's bounds and finds an industry (a division and its class may
+// share a name: the class is found).
+func TestEveryIndustryNameIsSearchable(t *testing.T) {
+	ref, err := LoadReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ind := range ref.Choosable(VSICVersion2018) {
+		for _, name := range []string{ind.NameVI, ind.NameEN} {
+			i, choices, p := ref.ResolveIndustry(VSICVersion2018, name)
+			if p == ErrVSICTooLong {
+				t.Errorf("%s %q (%d bytes) is too long to search", ind.Code, name, len(name))
+				continue
+			}
+			if i.Code != ind.Code && !strings.HasPrefix(i.Code, ind.Code) && !slices.ContainsFunc(choices, func(c Industry) bool { return c.Code == ind.Code }) {
+				t.Errorf("%s %q finds %q %q", ind.Code, name, i.Code, p)
+			}
 		}
 	}
 }

@@ -51,9 +51,13 @@ var sizeNeeds = []struct{ field, message string }{
 // sizeClass is the size class the figures of fm (read into f by readSize)
 // give, by the one rule (firms.Classify), with its text in the user's
 // language; or no class and the first thing to fix before it can be known:
-// the industry (its sector group picks the limits), then the figures.
+// the industry (its sector group picks the limits), then the figures. An
+// industry text too long to search says so, as the field does.
 func (s *Server) sizeClass(r *http.Request, fm *form, f *firms.Firm) (firms.SizeClass, string) {
 	loc := s.loc(r)
+	if p := fm.Err("vsic"); p == string(firms.ErrVSICTooLong) {
+		return "", loc.T(p)
+	}
 	for _, need := range sizeNeeds {
 		if fm.Err(need.field) != "" {
 			return "", loc.T(need.message)
