@@ -39,7 +39,7 @@ func (s *Server) profileEdit(w http.ResponseWriter, r *http.Request) {
 	}
 	f, l := d.Firm, lang(r)
 	fm := newForm()
-	fm.Values = map[string]string{"name": f.Name, "vsic": f.VSICCode, "ward": f.WardCode, "park": f.ParkCode}
+	fm.Values = map[string]string{"name": f.Name, "vsic": f.VSICCode, "ward": f.WardCode, "park": f.ParkCode, "numbers": l}
 	if ind, ok := s.ref.IndustryFor(f.VSICVersion, f.VSICCode); ok && f.VSICCode == ind.Code {
 		fm.Values["vsic"] = s.industryOption(ind, l).Label()
 	}
@@ -85,6 +85,7 @@ func (s *Server) profileEditPost(w http.ResponseWriter, r *http.Request) {
 	}
 	f := *d.Firm
 	f.Name, f.WardCode, f.ParkCode = fm.Get("name"), fm.Get("ward"), fm.Get("park")
+	fm.Values["numbers"] = r.PostForm.Get("numbers") // a hidden field; readSize takes only a language of the list
 	choices := s.readSize(fm, &f, lang(r))
 	var year int64
 	if year, ok = firms.ParseWhole(fm.Get("year")); !ok {

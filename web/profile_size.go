@@ -3,15 +3,32 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 
 	"dxready/firms"
+	"dxready/locale"
 )
+
+// numbersLang is the language the amounts of fm are written in: the form's
+// hidden "numbers" field, set when the form was drawn, so that an amount is
+// read as the user typed it even if the language changed (in another tab)
+// before the save; else, missing or forged, fallback (the request's). It
+// is written back into fm, for a form drawn again with what was typed.
+func numbersLang(fm *form, fallback string) string {
+	l := fm.Get("numbers")
+	if !slices.Contains(locale.Languages, l) {
+		l = fallback
+	}
+	fm.Values["numbers"] = l
+	return l
+}
 
 // readSize reads what the size class is computed from into f: the industry
 // (a code, a choice of the list, or words of its name, firms.ResolveIndustry;
 // a candidate picked after an ambiguous search wins over the words), the
-// employees, and revenue and capital typed in billion đồng the way lang
-// writes numbers (firms.ParseBillionVND), stored in đồng. Each problem is
+// employees, and revenue and capital typed in billion đồng the way the
+// form writes numbers (numbersLang, else lang; firms.ParseBillionVND),
+// stored in đồng. Each problem is
 // recorded on its field; an ambiguous name returns its candidates.
 func (s *Server) readSize(fm *form, f *firms.Firm, lang string) []firms.Industry {
 	typed := fm.Get("vsic")
@@ -29,8 +46,9 @@ func (s *Server) readSize(fm *form, f *firms.Firm, lang string) []firms.Industry
 		fm.Fail("employees", string(firms.ErrImportNumber))
 	}
 	f.Size.Employees = int(min(emp, 1<<31-1))
+	numbers := numbersLang(fm, lang)
 	for field, dst := range map[string]*int64{"revenue": &f.Size.RevenueVND, "capital": &f.Size.CapitalVND} {
-		vnd, p := firms.ParseBillionVND(fm.Get(field), lang)
+		vnd, p := firms.ParseBillionVND(fm.Get(field), numbers)
 		if p != "" {
 			fm.Fail(field, string(p))
 		}
@@ -74,7 +92,7 @@ func (s *Server) sizeClass(r *http.Request, fm *form, f *firms.Firm) (firms.Size
 func (s *Server) sizePreview(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	fm := newForm()
-	for _, k := range []string{"vsic", "employees", "revenue", "capital"} {
+	for _, k := range []string{"vsic", "employees", "revenue", "capital", "numbers"} {
 		fm.Values[k] = q.Get(k)
 	}
 	var f firms.Firm

@@ -18,6 +18,10 @@
       var el = form.elements[name];
       params.append(name, el ? el.value : '');
     });
+    // The language the amounts are written in: the form's, not the
+    // language the user may have switched to since (in another tab).
+    var numbers = form.elements.numbers;
+    if (numbers) { params.append('numbers', numbers.value); }
     var mine = ++asked;
     fetch(url + '?' + params.toString(), { credentials: 'same-origin', headers: { Accept: 'application/json' } })
       .then(function (res) { return res.ok ? res.json() : Promise.reject(res.status); })
