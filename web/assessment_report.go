@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"dxready/auth"
 	"dxready/store"
 )
 
@@ -14,7 +15,7 @@ type reportPage struct {
 	resultPage
 	Submitted, Today time.Time
 	Instrument       string
-	Advisor          string    // the advisor of the firm's latest or next consultation; "" for none
+	Advisor          string    // the advisor of the firm's latest or next consultation the reader may see (reportBooking); "" for none
 	Consultation     time.Time // its start
 }
 
@@ -41,13 +42,31 @@ func (s *Server) assessmentReport(w http.ResponseWriter, r *http.Request) {
 	rp := reportPage{resultPage: *p, Submitted: ac.resp.SubmittedAt, Today: s.now(),
 		Instrument: loc.T("page.assessment_report.instrument_version", "Name", ac.in.Name.In(l), "Version", ac.in.Version)}
 	bs, err := s.store.Bookings(r.Context(), store.BookingFilter{FirmID: ac.resp.FirmID,
-		Statuses: []string{store.BookingConfirmed, store.BookingDone}, Desc: true, Limit: 1})
+		Statuses: []string{store.BookingConfirmed, store.BookingDone}, Desc: true, Limit: reportBookingsRead})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if len(bs) > 0 {
-		rp.Advisor, rp.Consultation = bs[0].AdvisorName, bs[0].Start
+	if b := reportBooking(currentUser(r), bs); b != nil {
+		rp.Advisor, rp.Consultation = b.AdvisorName, b.Start
 	}
 	s.render(w, r, http.StatusOK, "assessment_report", rp)
+}
+
+// reportBookingsRead bounds the firm's consultations the report looks
+// through for one its reader may see: far more than a firm books.
+const reportBookingsRead = 100
+
+// reportBooking is the consultation the report names to u: the first of
+// bs (the firm's, newest first) that u may see (auth.ActBookingView, as the
+// booking page asks). The firm's users and the Center see the firm's
+// latest; an advisor sees only their own, never that the firm went to
+// another advisor, nor when. Nil when none.
+func reportBooking(u *auth.User, bs []*store.Booking) *store.Booking {
+	for _, b := range bs {
+		if auth.Can(u, auth.ActBookingView, bookingTarget(b)) {
+			return b
+		}
+	}
+	return nil
 }
