@@ -94,28 +94,6 @@ func (s *Store) Queue(ctx context.Context, m *Message) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error { return queue(ctx, tx, m, s.now()) })
 }
 
-// QueueInvite queues an invitation of member firmID of assocID, sent by
-// userID, and records it. ErrNotFound when the firm is not a member;
-// ErrDuplicate when the same invitation is already queued.
-func (s *Store) QueueInvite(ctx context.Context, assocID, firmID, userID int64, m *Message) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		var member int
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM firm_associations WHERE firm_id = ? AND association_id = ?", firmID, assocID).Scan(&member); err != nil {
-			return err
-		}
-		if member == 0 {
-			return ErrNotFound
-		}
-		now := s.now()
-		if err := queue(ctx, tx, m, now); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, "INSERT INTO member_invites (association_id, firm_id, invited_by, outbox_id, at) VALUES (?, ?, ?, ?, ?)",
-			assocID, firmID, nullID(userID), m.ID, now)
-		return mapErr("record invite", err)
-	})
-}
-
 // Outbox returns the newest messages, at most limit.
 func (s *Store) Outbox(ctx context.Context, limit int) ([]Message, error) {
 	return s.OutboxIn(ctx, "", limit)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -20,6 +21,7 @@ type invitePage struct {
 	FirmID        int64
 	FirmName      string
 	Form          *form
+	Refused       string // why the rule does not invite the firm, a message ID; "" it may be invited
 }
 
 // inviteTarget loads the member firm {firm} of association {id} for an
@@ -65,21 +67,32 @@ func containsID(ids []int64, id int64) bool {
 	return false
 }
 
-// memberInvite asks for an address when the firm has no contact on file;
-// otherwise the invitation goes to the contact without showing the lead
-// where.
+// memberInvite asks for an address when the firm has none on file;
+// otherwise the invitation goes to it without showing the lead where. A
+// member the rule does not invite (firms.InviteDecision) is said so at
+// once, with no form: no address typed would change it.
 func (s *Server) memberInvite(w http.ResponseWriter, r *http.Request) {
 	ac, f, err := s.inviteTarget(r)
 	if err != nil {
 		s.inviteFail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "member_invite", invitePage{page: s.newPage(w, r, "page.invite.title"),
-		AssociationID: ac.assoc.ID, FirmID: f.ID, FirmName: f.Name, Form: newForm()})
+	p := invitePage{page: s.newPage(w, r, "page.invite.title"), AssociationID: ac.assoc.ID, FirmID: f.ID, FirmName: f.Name, Form: newForm()}
+	_, why, err := s.singleInvite(r, ac, f, "")
+	if err != nil {
+		s.inviteFail(w, r, err)
+		return
+	}
+	p.Refused = inviteRefusals[why]
+	s.render(w, r, http.StatusOK, "member_invite", p)
 }
 
-// memberInvitePost queues the invitation: to the address typed, else to
-// the firm's consenting contact person, else it asks for an address.
+// memberInvitePost invites one member by the rule and the store path of
+// the bulk press (a selection of one): to the address typed, else to the
+// address on file (the consenting contact's, else the registry's), else
+// it asks for one. An address typed corrects where the invitation goes,
+// never whether it goes: a member invited within 30 days, that erased its
+// contact or that has a result is refused, and the page says why.
 func (s *Server) memberInvitePost(w http.ResponseWriter, r *http.Request) {
 	form, ok := s.parseForm(w, r, "email")
 	if !ok {
@@ -90,42 +103,77 @@ func (s *Server) memberInvitePost(w http.ResponseWriter, r *http.Request) {
 		s.inviteFail(w, r, err)
 		return
 	}
-	to := form.Get("email")
-	if to == "" {
-		c, err := s.store.FindContact(r.Context(), f.ID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
+	p := invitePage{page: s.newPage(w, r, "page.invite.title"), AssociationID: ac.assoc.ID, FirmID: f.ID, FirmName: f.Name, Form: form}
+	typed := form.Get("email")
+	if typed != "" {
+		if typed, err = auth.NormalizeEmail(typed); err != nil {
+			form.Fail("email", string(auth.ErrEmailInvalid))
+		}
+	}
+	c, why, err := s.singleInvite(r, ac, f, typed)
+	if err != nil {
+		s.inviteFail(w, r, err)
+		return
+	}
+	if why == "" && form.Valid() {
+		entry := store.AuditEntry{UserID: currentUser(r).ID, Action: "association.invite", Subject: "association:" + strconv.FormatInt(ac.assoc.ID, 10),
+			Detail: fmt.Sprintf("firm=%d typed=%t", f.ID, typed != "")}
+		inv := store.Invitation{FirmID: f.ID, Message: s.inviteMessage(r, ac, f, c.Address, c.Lang)}
+		sent, _, err := s.store.QueueInvites(r.Context(), ac.assoc.ID, currentUser(r).ID, []store.Invitation{inv}, entry)
+		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		if c != nil && c.Email != "" {
-			to = c.Email
+		if sent == 1 {
+			s.redirect(w, r, assocURL(ac.assoc.ID, "/members", ""), "flash.invite_queued")
+			return
 		}
-	} else if to, err = auth.NormalizeEmail(to); err != nil {
-		form.Fail("email", string(auth.ErrEmailInvalid))
+		why = firms.SkipRecent // invited meanwhile, by another press
 	}
-	if to == "" || !form.Valid() {
-		if form.Valid() {
-			form.Fail("email", "error.invite.address_needed")
-		}
-		s.render(w, r, http.StatusUnprocessableEntity, "member_invite", invitePage{page: s.newPage(w, r, "page.invite.title"),
-			AssociationID: ac.assoc.ID, FirmID: f.ID, FirmName: f.Name, Form: form})
+	s.refuseInvite(w, r, p, why)
+}
+
+// singleInvite is member f of ac as the bulk press sees it
+// (store.InviteCandidates) with the address typed, if any, in place of the
+// one on file, and why the rule does not invite it now ("" it does).
+func (s *Server) singleInvite(r *http.Request, ac *assocCtx, f *firms.Firm, typed string) (store.InviteCandidate, firms.InviteSkip, error) {
+	cs, err := s.store.InviteCandidates(r.Context(), ac.assoc.ID, []int64{f.ID})
+	if err != nil || len(cs) != 1 {
+		return store.InviteCandidate{}, "", cmp.Or(err, store.ErrNotFound)
+	}
+	c := cs[0]
+	if typed != "" {
+		c.Address = typed
+	}
+	switch why := firms.InviteDecision(c.Invitee, s.now()); why {
+	case firms.SkipNotMember:
+		return c, why, store.ErrNotFound
+	case firms.SkipRegistered:
+		return c, why, errHasAccount
+	default:
+		return c, why, nil
+	}
+}
+
+// inviteRefusals says, by message ID, why the rule does not invite one
+// member; a missing address is asked for at the field instead.
+var inviteRefusals = map[firms.InviteSkip]string{
+	firms.SkipAssessed: "error.invite.assessed",
+	firms.SkipOptedOut: "error.invite.opted_out",
+	firms.SkipRecent:   "error.invite.recent",
+}
+
+// refuseInvite draws the invitation page again with why nothing was sent:
+// the rule's reason (409, no form), or what to fix in the address (422).
+func (s *Server) refuseInvite(w http.ResponseWriter, r *http.Request, p invitePage, why firms.InviteSkip) {
+	if p.Refused = inviteRefusals[why]; p.Refused != "" {
+		s.render(w, r, http.StatusConflict, "member_invite", p)
 		return
 	}
-	m := s.inviteMessage(r, ac, f, to, "")
-	switch err := s.store.QueueInvite(r.Context(), ac.assoc.ID, f.ID, currentUser(r).ID, m); {
-	case errors.Is(err, store.ErrUnverifiedRecipient):
-		// The address is an unverified account's: it gets nothing but its
-		// verification link. The lead is told what any queued invitation
-		// tells, so the page does not reveal whose address it is.
-		s.log.Info("invitation skipped: address not verified", "association", ac.assoc.ID, "firm", f.ID)
-		s.redirect(w, r, assocURL(ac.assoc.ID, "/members", ""), "flash.invite_queued")
-	case errors.Is(err, store.ErrDuplicate):
-		s.redirect(w, r, assocURL(ac.assoc.ID, "/members", ""), "flash.invite_already")
-	case err != nil:
-		s.fail(w, r, err)
-	default:
-		s.redirect(w, r, assocURL(ac.assoc.ID, "/members", ""), "flash.invite_queued")
+	if p.Form.Valid() {
+		p.Form.Fail("email", "error.invite.address_needed")
 	}
+	s.render(w, r, http.StatusUnprocessableEntity, "member_invite", p)
 }
 
 // inviteMessage is the invitation of firm f to address to, in language l

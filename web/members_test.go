@@ -171,8 +171,9 @@ func TestFirmSharesAndWithdrawsOnItsProfile(t *testing.T) {
 func memberFilterOf(assoc int64) store.MemberFilter { return store.MemberFilter{AssociationID: assoc} }
 
 // A lead invites a member without an account: to its consenting contact
-// (whose address the lead never sees) or an address typed in; once a day
-// at most; not a firm that has an account or is not a member.
+// (whose address the lead never sees) or an address typed in; once in 30
+// days at most (firms.InviteDecision); not a firm that has an account or is
+// not a member.
 func TestLeadInvitesMembers(t *testing.T) {
 	e := newEnv(t)
 	lead := e.client().login("lead@test.local")
@@ -183,8 +184,16 @@ func TestLeadInvitesMembers(t *testing.T) {
 	must(t, lead.post(noiThat, values("email", "not an address")), http.StatusUnprocessableEntity)
 	must(t, lead.post(noiThat, values("email", "GiamDoc@NoiThat.vn")), http.StatusSeeOther)
 	must(t, lead.get(assocPath(e.fx.Wood.ID, "/members")), http.StatusOK, "Thư mời đã được xếp hàng")
-	must(t, lead.post(noiThat, values("email", "khac@noithat.vn")), http.StatusSeeOther)
-	must(t, lead.get(assocPath(e.fx.Wood.ID, "/members")), http.StatusOK, "đã được mời hôm nay")
+	// Invited: not again within 30 days, at another address either; the page says so before any is typed.
+	must(t, lead.post(noiThat, values("email", "khac@noithat.vn")), http.StatusConflict, "trong 30 ngày qua")
+	r := lead.get(noiThat)
+	must(t, r, http.StatusOK, `id="invite-refused"`, "trong 30 ngày qua")
+	if strings.Contains(r.body, `id="send-invite"`) {
+		t.Error("the form is offered to a member the rule does not invite")
+	}
+	if log, _ := e.st.AuditEntries(ctx, "association.invite", 10); len(log) != 1 {
+		t.Errorf("audit: %+v", log)
+	}
 	out, _ := e.st.Outbox(ctx, 10)
 	if len(out) != 1 || out[0].To != "giamdoc@noithat.vn" || !strings.Contains(out[0].Body, "/register?tax_code="+string(e.fx.NoiThat.TaxCode)) ||
 		!strings.Contains(out[0].Body, "Hiệp hội Gỗ thử trân trọng mời") || !strings.Contains(out[0].Body, "Test Wood Association invites") {
