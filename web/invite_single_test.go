@@ -19,10 +19,7 @@ import (
 func TestSingleInviteHonoursThe30Days(t *testing.T) {
 	e := newEnv(t)
 	ids := bulkMembers(t, e, 1)
-	if err := e.st.SaveContact(ctx, &firms.Contact{FirmID: ids[0], FullName: "Trần Thị Bình", Email: "binh@moi.vn", ConsentVersion: "v1",
-		ConsentAt: e.fx.Clock.Now(), ConsentBy: e.fx.Admin.ID}); err != nil {
-		t.Fatal(err)
-	}
+	giveContact(t, e, ids[0], "Trần Thị Bình", "binh@moi.vn", false)
 	lead := e.client().login("lead@test.local")
 	must(t, lead.post(assocPath(e.fx.Wood.ID, "/members/invite"), ticked("selected", ids[0])), http.StatusOK, "Đã xếp hàng 1 thư mời")
 	for day := 1; day <= 3; day++ {
@@ -41,13 +38,7 @@ func TestSingleInviteHonoursThe30Days(t *testing.T) {
 func TestSingleInviteHonoursTheOptOut(t *testing.T) {
 	e := newEnv(t)
 	ids := bulkMembers(t, e, 1)
-	if err := e.st.SaveContact(ctx, &firms.Contact{FirmID: ids[0], FullName: "Lê Văn Cường", Email: "cuong@moi.vn", ConsentVersion: "v1",
-		ConsentAt: e.fx.Clock.Now(), ConsentBy: e.fx.Admin.ID}); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.st.EraseContact(ctx, ids[0], e.fx.Admin.ID); err != nil {
-		t.Fatal(err)
-	}
+	giveContact(t, e, ids[0], "Lê Văn Cường", "cuong@moi.vn", true)
 	lead := e.client().login("lead@test.local")
 	must(t, lead.post(assocPath(e.fx.Wood.ID, "/members/invite"), ticked("selected", ids[0])), http.StatusOK, "Đã xếp hàng 0 thư mời", "1 đã xoá người liên hệ")
 	lead.post(assocPath(e.fx.Wood.ID, fmt.Sprintf("/members/%d/invite", ids[0])), url.Values{"email": {"cuong@moi.vn"}})
@@ -63,13 +54,7 @@ func TestSingleInviteHonoursTheOptOut(t *testing.T) {
 func TestSingleInviteSaysWhyNot(t *testing.T) {
 	e := newEnv(t)
 	ids := bulkMembers(t, e, 2)
-	if err := e.st.SaveContact(ctx, &firms.Contact{FirmID: ids[0], FullName: "Lê Văn Cường", Email: "cuong@moi.vn", ConsentVersion: "v1",
-		ConsentAt: e.fx.Clock.Now(), ConsentBy: e.fx.Admin.ID}); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.st.EraseContact(ctx, ids[0], e.fx.Admin.ID); err != nil {
-		t.Fatal(err)
-	}
+	giveContact(t, e, ids[0], "Lê Văn Cường", "cuong@moi.vn", true)
 	lead := e.client().login("lead@test.local")
 	optedOut := assocPath(e.fx.Wood.ID, fmt.Sprintf("/members/%d/invite", ids[0]))
 	must(t, lead.get(optedOut), http.StatusOK, `id="invite-refused"`, "đã xoá người liên hệ")
@@ -99,5 +84,20 @@ func TestSingleInviteRefusesAnAssessedMember(t *testing.T) {
 	must(t, lead.post(goDuc, url.Values{"email": {"giamdoc@goduc.vn"}}), http.StatusConflict, "đã có kết quả tự đánh giá")
 	if ms := byKind(t, e, "member_invite"); len(ms) != 0 {
 		t.Fatalf("an assessed member was invited at %s", ms[0].To)
+	}
+}
+
+// giveContact records a consenting contact person of firm id, as the firm
+// gives one; with erase, the firm then erases it (and so opts out).
+func giveContact(t *testing.T, e *env, id int64, name, email string, erase bool) {
+	t.Helper()
+	if err := e.st.SaveContact(ctx, &firms.Contact{FirmID: id, FullName: name, Email: email, ConsentVersion: "v1",
+		ConsentAt: e.fx.Clock.Now(), ConsentBy: e.fx.Admin.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if erase {
+		if err := e.st.EraseContact(ctx, id, e.fx.Admin.ID); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
