@@ -24,7 +24,7 @@ var (
 
 // freeSlots reads every advisor's free slots as a firm sees them.
 func (lt *loadTest) freeSlots(ctx context.Context, c *loadClient) ([]slotRef, error) {
-	page, err := c.get(ctx, lt.base+"/advisors")
+	page, err := c.page(ctx, "/advisors")
 	if err != nil {
 		return nil, err
 	}
@@ -35,7 +35,7 @@ func (lt *loadTest) freeSlots(ctx context.Context, c *loadClient) ([]slotRef, er
 			continue
 		}
 		seen[m[1]] = true
-		body, err := c.get(ctx, lt.base+"/advisors/"+m[1])
+		body, err := c.page(ctx, "/advisors/"+m[1])
 		if err != nil {
 			return nil, err
 		}
@@ -49,17 +49,14 @@ func (lt *loadTest) freeSlots(ctx context.Context, c *loadClient) ([]slotRef, er
 
 // bookingPhase has every client book random slots among the first few of
 // the advisors' free slots, so most attempts collide: each must end in a
-// booking (303) or "this slot was just taken" (409); anything else fails.
+// booking (303, followed to the page it leads to) or "this slot was just taken" (409); anything else fails.
 // Slots are drawn from a pool of pool slots; the bookings it makes stay
 // in the database, so run it on a scratch copy. Reading the free slots
 // comes before the phase and is not part of its wall time.
-func (lt *loadTest) bookingPhase(ctx context.Context, cs []*loadClient, pool int) (booked, taken []sample, wall time.Duration, err error) {
+func (lt *loadTest) bookingPhase(ctx context.Context, cs []*loadClient, pool int) (phase, error) {
 	slots, err := lt.freeSlots(ctx, cs[0])
-	if err != nil {
-		return nil, nil, 0, err
-	}
-	if len(slots) == 0 {
-		return nil, nil, 0, nil
+	if err != nil || len(slots) == 0 {
+		return phase{}, err
 	}
 	rand.New(rand.NewPCG(7, 7)).Shuffle(len(slots), func(i, j int) { slots[i], slots[j] = slots[j], slots[i] })
 	slots = slots[:min(pool, len(slots))]
@@ -67,14 +64,14 @@ func (lt *loadTest) bookingPhase(ctx context.Context, cs []*loadClient, pool int
 		s := slots[rng.IntN(len(slots))]
 		form := url.Values{"start": {s.start}, "mode": {"online"}, "language": {"vi"}, "pillar": {"data"}, "note": {"load test"}}
 		start := time.Now()
-		code, err := c.post(ctx, fmt.Sprintf("%s/advisors/%d/book", lt.base, s.advisor), form)
+		res, err := c.send(ctx, http.MethodPost, fmt.Sprintf("/advisors/%d/book", s.advisor), form)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		switch {
+		switch code := res.status; {
 		case err != nil:
 			return err
-		case code == http.StatusSeeOther:
+		case code == http.StatusSeeOther && res.final == http.StatusOK:
 			record("booked", time.Since(start), true)
 		case code == http.StatusConflict:
 			record("taken", time.Since(start), true)
@@ -83,6 +80,6 @@ func (lt *loadTest) bookingPhase(ctx context.Context, cs []*loadClient, pool int
 		}
 		return nil
 	})
-	taken = append(p.samples["taken"], p.samples["booking-error"]...)
-	return p.samples["booked"], taken, p.wall, nil
+	p.samples["taken"] = append(p.samples["taken"], p.samples["booking-error"]...)
+	return p, nil
 }

@@ -2,185 +2,183 @@ package loadtest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
-
-	"dxready/firms"
-	"dxready/survey"
+	"sync/atomic"
 )
 
-// loadTest is one run against one portal.
-type loadTest struct {
-	base     string
-	mail     *mailbox // the portal's outbox, for confirmation links
-	in       *survey.Instrument
-	duration time.Duration // wall-clock length of each phase
-	maxReq   int64         // work items per phase at most
-}
-
-// loadClient is one simulated firm user: a cookie jar and its open draft.
+// loadClient is one simulated firm user: a browser with a cookie jar, a
+// cache of the assets it has fetched, and its open draft.
 type loadClient struct {
-	http  *http.Client
-	draft int64
+	http   *http.Client // never follows redirects itself: send does, counting pages
+	base   string
+	draft  int64
+	cached map[string]bool // asset paths fetched once, as a browser's cache keeps them
+	count  *counts
 }
 
-var draftRe = regexp.MustCompile(`/assessment/(\d+)/`)
+// counts are what the clients of one run fetched beside the timed
+// requests: pages rendered after following redirects, and assets.
+type counts struct {
+	pages, assets atomic.Int64
+}
 
-// register creates one firm and user per client, in a reserved tax-code
-// range, and opens each one's draft.
-func (lt *loadTest) register(ctx context.Context, n int) ([]*loadClient, error) {
-	tr := &http.Transport{MaxIdleConns: n * 2, MaxIdleConnsPerHost: n * 2, IdleConnTimeout: time.Minute}
-	body := 371900000 + rand.IntN(8000)*10
-	run := strconv.FormatInt(time.Now().UnixNano(), 36)
-	var cs []*loadClient
-	for i := range n {
-		var tc string
-		for tc == "" {
-			body++
-			if d, ok := firms.CheckDigit(strconv.Itoa(body)); ok {
-				tc = strconv.Itoa(body) + string(d)
+// shown is where one browser action ended: the first answer's status and
+// Location, and the page finally shown (after every redirect was followed).
+type shown struct {
+	status int    // the first response's: 303 for a form post that worked
+	loc    string // the first response's Location, "" if none
+	final  int    // the status of the page shown
+	url    string // the path of the page shown
+	body   string
+}
+
+// maxHops bounds the redirects one action follows.
+const maxHops = 10
+
+// send makes one request as a browser does: it follows every redirect with
+// a GET of the page it leads to (a 303 after a form post), reads the page
+// that ends it, and fetches that page's hashed CSS and JS the first time
+// this client sees them. Every page read counts as rendered.
+func (c *loadClient) send(ctx context.Context, method, path string, form url.Values) (shown, error) {
+	var out shown
+	u := c.base + path
+	for hop := 0; ; hop++ {
+		res, err := c.do(ctx, method, u, form)
+		if err != nil {
+			return out, err
+		}
+		if hop == 0 {
+			out.status, out.loc = res.StatusCode, res.Header.Get("Location")
+		}
+		loc := res.Header.Get("Location")
+		if isRedirect(res.StatusCode) && loc != "" && hop < maxHops {
+			io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			next, err := res.Request.URL.Parse(loc)
+			if err != nil {
+				return out, fmt.Errorf("load: bad Location %q: %w", loc, err)
 			}
+			next.Fragment = ""
+			method, u, form = http.MethodGet, next.String(), nil
+			continue
 		}
-		jar, _ := cookiejar.New(nil)
-		c := &loadClient{http: &http.Client{Transport: asClient{tr, clientAddr(i)}, Jar: jar, Timeout: 30 * time.Second,
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-		form := url.Values{"tax_code": {tc}, "firm_name": {"Công ty TNHH Thử tải " + tc}, "name": {"Load"},
-			"email": {fmt.Sprintf("load-%s-%d@load.local", run, i)}, "password": {"load-test-password"}, "password_confirm": {"load-test-password"}}
-		res, err := c.post(ctx, lt.base+"/register", form)
-		if res == http.StatusTooManyRequests {
-			return nil, fmt.Errorf("load: register firm %d: %w", i, errThrottled)
+		b, err := io.ReadAll(io.LimitReader(res.Body, 8<<20))
+		res.Body.Close()
+		out.final, out.url, out.body = res.StatusCode, res.Request.URL.Path, string(b)
+		if err != nil {
+			return out, err
 		}
-		if err != nil || res != http.StatusSeeOther {
-			return nil, fmt.Errorf("load: register firm %d: status %d, %v", i, res, err)
+		if strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+			c.count.pages.Add(1)
+			return out, c.assets(ctx, out.body)
 		}
-		// Registration signs no one in (it answers a taken address the same
-		// way), and an account signs in once its address is confirmed: each
-		// client opens its link and confirms with its password, then signs
-		// in again as the portal's users do.
-		if err := c.confirm(ctx, lt, form.Get("email"), form.Get("password")); err != nil {
-			return nil, err
-		}
-		login := url.Values{"email": form["email"], "password": form["password"]}
-		if res, err := c.post(ctx, lt.base+"/login", login); err != nil || res != http.StatusSeeOther {
-			return nil, fmt.Errorf("load: sign in firm %d: status %d, %v", i, res, err)
-		}
-		if err := c.openDraft(ctx, lt.base); err != nil {
-			return nil, err
-		}
-		cs = append(cs, c)
+		return out, nil
 	}
-	return cs, nil
 }
 
-// confirm opens the confirmation link mailed to email (mailbox.go) and
-// enters the account's password on its page, as a new user does: the
-// address is confirmed and the client signed in.
-func (c *loadClient) confirm(ctx context.Context, lt *loadTest, email, password string) error {
-	link, err := lt.mail.confirmLink(ctx, email)
+func isRedirect(code int) bool {
+	return code == http.StatusSeeOther || code == http.StatusFound || code == http.StatusMovedPermanently ||
+		code == http.StatusTemporaryRedirect || code == http.StatusPermanentRedirect
+}
+
+func (c *loadClient) do(ctx context.Context, method, u string, form url.Values) (*http.Response, error) {
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, body)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if _, err := c.get(ctx, lt.base+link); err != nil {
-		return fmt.Errorf("load: confirmation link of %s: %w", email, err)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
-	res, err := c.post(ctx, lt.base+link, url.Values{"current": {password}})
-	if err != nil || res != http.StatusSeeOther {
-		return fmt.Errorf("load: confirming %s: status %d, %v", email, res, err)
+	req.Header.Set("Accept-Encoding", "br, gzip") // as a browser; the body is not decoded, only counted
+	return c.http.Do(req)
+}
+
+// assetRe finds a page's stylesheets and scripts, served from /static/
+// under hashed, long-cached names.
+var assetRe = regexp.MustCompile(`(?:href|src)="(/static/[^"?#]+)`)
+
+// assets fetches the assets of page the client has not fetched yet.
+func (c *loadClient) assets(ctx context.Context, page string) error {
+	for _, m := range assetRe.FindAllStringSubmatch(page, -1) {
+		if c.cached[m[1]] {
+			continue
+		}
+		c.cached[m[1]] = true
+		res, err := c.do(ctx, http.MethodGet, c.base+m[1], nil)
+		if err != nil {
+			return err
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			return fmt.Errorf("load: GET %s: status %d", m[1], res.StatusCode)
+		}
+		c.count.assets.Add(1)
 	}
 	return nil
 }
 
-// errThrottled: the portal refused a registration as one client's too
-// many. It counts registrations per client address, and every load client
-// is on loopback unless the portal trusts loopback as a proxy.
-var errThrottled = errors.New("the portal throttles registrations per client address (50 an hour); " +
-	"start it with --trusted-proxies 127.0.0.1 so that each load client counts as the address it sends in X-Forwarded-For")
-
-// asClient sends every request of one load client with that client's own
-// address in X-Forwarded-For, as a reverse proxy would: a portal started
-// with --trusted-proxies 127.0.0.1 then counts each client as a network of
-// its own for its sign-in and registration throttles, as it would count
-// real firms; otherwise the header is ignored.
-type asClient struct {
-	base http.RoundTripper
-	addr string
-}
-
-func (a asClient) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	r.Header.Set("X-Forwarded-For", a.addr)
-	return a.base.RoundTrip(r)
-}
-
-// clientAddr is load client i's address, in 198.18.0.0/15, the range
-// reserved for benchmarking (RFC 2544), so it is never a real firm's.
-func clientAddr(i int) string {
-	return fmt.Sprintf("198.%d.%d.%d", 18+i/(256*254), i/254%256, i%254+1)
-}
-
-func (c *loadClient) post(ctx context.Context, u string, form url.Values) (int, error) {
-	req, _ := http.NewRequestWithContext(ctx, "POST", u, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	res, err := c.http.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	io.Copy(io.Discard, res.Body)
-	res.Body.Close()
-	return res.StatusCode, nil
-}
-
-func (c *loadClient) get(ctx context.Context, u string) (string, error) {
-	req, _ := http.NewRequestWithContext(ctx, "GET", u, nil)
-	res, err := c.http.Do(req)
+// page GETs path as a browser does and wants it shown (200).
+func (c *loadClient) page(ctx context.Context, path string) (string, error) {
+	s, err := c.send(ctx, http.MethodGet, path, nil)
 	if err != nil {
 		return "", err
 	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(res.Body, 8<<20))
-	if res.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("load: GET %s: status %d", u, res.StatusCode)
+	if s.final != http.StatusOK {
+		return "", fmt.Errorf("load: GET %s: status %d (shown %s)", path, s.final, s.url)
 	}
-	return string(b), err
+	return s.body, nil
 }
 
-var versionRe = regexp.MustCompile(`name="version" value="([0-9a-f]+)"`)
+var (
+	draftRe   = regexp.MustCompile(`/assessment/(\d+)/`)
+	versionRe = regexp.MustCompile(`name="version" value="([0-9a-f]+)"`)
+)
 
-// reviewed opens the draft's review page, as a person does before the
-// submit button, and returns the submit form: the version it reviewed.
-func (c *loadClient) reviewed(ctx context.Context, base string) (url.Values, error) {
-	body, err := c.get(ctx, fmt.Sprintf("%s/assessment/%d/review", base, c.draft))
+// openDraft starts (or finds) the client's draft, as the start button
+// does, and is shown its first step.
+func (c *loadClient) openDraft(ctx context.Context) error {
+	s, err := c.send(ctx, http.MethodPost, "/assessment", url.Values{})
 	if err != nil {
-		return nil, err
+		return err
+	}
+	return c.setDraft(s)
+}
+
+// setDraft takes the client's draft from where the start button led.
+func (c *loadClient) setDraft(s shown) error {
+	m := draftRe.FindStringSubmatch(s.loc)
+	if m == nil || s.final != http.StatusOK {
+		return fmt.Errorf("load: no draft (status %d, then %d)", s.status, s.final)
+	}
+	c.draft, _ = strconv.ParseInt(m[1], 10, 64)
+	return nil
+}
+
+// reviewVersion returns the submit form of the draft's review page: the
+// version it shows. review is the page the last step led to, read again
+// from the server only when it is not the review.
+func (c *loadClient) reviewVersion(ctx context.Context, review shown) (url.Values, error) {
+	body := review.body
+	if !strings.HasSuffix(review.url, "/review") {
+		var err error
+		if body, err = c.page(ctx, fmt.Sprintf("/assessment/%d/review", c.draft)); err != nil {
+			return nil, err
+		}
 	}
 	m := versionRe.FindStringSubmatch(body)
 	if m == nil {
 		return nil, fmt.Errorf("load: no version on the review page of draft %d", c.draft)
 	}
 	return url.Values{"version": {m[1]}}, nil
-}
-
-// openDraft starts (or finds) the client's draft, as the start button does.
-func (c *loadClient) openDraft(ctx context.Context, base string) error {
-	req, _ := http.NewRequestWithContext(ctx, "POST", base+"/assessment", nil)
-	res, err := c.http.Do(req)
-	if err != nil {
-		return err
-	}
-	res.Body.Close()
-	m := draftRe.FindStringSubmatch(res.Header.Get("Location"))
-	if m == nil {
-		return fmt.Errorf("load: no draft (status %d)", res.StatusCode)
-	}
-	c.draft, _ = strconv.ParseInt(m[1], 10, 64)
-	return nil
 }

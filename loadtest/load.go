@@ -1,7 +1,10 @@
 // Package loadtest is `dxready load`: a load generator that drives a
-// running portal on a loopback address over HTTP, as its clients would,
-// and reports for each phase its rate over wall-clock time and the
-// latencies of its requests.
+// running portal on a loopback address over HTTP, as its clients' browsers
+// would (every redirect followed to the page it leads to, each page's
+// assets fetched once), and reports for each phase its rate over
+// WALL-CLOCK time and the p50/p95/p99 latencies of its actions, beside two
+// baselines measured in the same run: a bare net/http handler and a raw
+// SQLite commit loop.
 //
 // It is a tool, not the portal (STYLE.md §10), so it lives in its own
 // package that main only dispatches to. It speaks to the portal only over
@@ -32,10 +35,21 @@ const (
 	maxRequests = 2_000_000
 )
 
+// loadTest is one run against one portal.
+type loadTest struct {
+	base     string
+	db       *portalDB // the portal's database, read-only: outbox and registry
+	in       *survey.Instrument
+	duration time.Duration // wall-clock length of each phase
+	maxReq   int64         // work items per phase at most
+	counts   counts        // pages shown and assets fetched, all clients
+}
+
 // options are the command's flags.
 type options struct {
 	target, db            string
 	clients, maxReq, pool int
+	scale                 int64
 	duration              time.Duration
 	runSurvey, runBooking bool
 }
@@ -46,12 +60,13 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.target, "target", "http://127.0.0.1:8080", "base URL of a running dxready (loopback only)")
-	fs.StringVar(&o.db, "db", "./dxready.db", "the database file of the portal at --target, read-only: new accounts' confirmation links are read from its outbox")
+	fs.StringVar(&o.db, "db", "./dxready.db", "the database file of the portal at --target, read-only: new accounts' confirmation links are read from its outbox, the registry's size and taken tax codes from its firms")
 	fs.IntVar(&o.clients, "clients", 64, "concurrent clients")
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "wall-clock length of each phase (at most 1h)")
 	fs.IntVar(&o.maxReq, "max-requests", 500_000, "requests per phase at most (a phase that reaches it ends early)")
 	fs.StringVar(&phases, "phases", "survey,booking", "phases to run: survey, booking, or both (booking leaves its bookings in the database)")
 	fs.IntVar(&o.pool, "slot-pool", 200, "booking phase: how many free slots all clients compete for")
+	fs.Int64Var(&o.scale, "scale", 0, "the registry size the run is for, e.g. 1000000: refused unless the registry in --db holds at least that many firms (0: any)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -62,8 +77,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, err
 	}
 	o.runSurvey, o.runBooking = strings.Contains(phases, "survey"), strings.Contains(phases, "booking")
-	if !o.runSurvey && !o.runBooking || o.pool < 1 {
-		return o, errors.New("load: --phases survey, booking or survey,booking; --slot-pool at least 1")
+	if !o.runSurvey && !o.runBooking || o.pool < 1 || o.scale < 0 {
+		return o, errors.New("load: --phases survey, booking or survey,booking; --slot-pool at least 1; --scale 0 or more")
 	}
 	if o.clients < 1 || o.clients > 1024 || o.duration <= 0 || o.duration > maxDuration || o.maxReq < 1 || o.maxReq > maxRequests {
 		return o, fmt.Errorf("load: --clients 1–1024, --duration above 0 and up to %v, --max-requests 1 to %d", maxDuration, maxRequests)
@@ -71,12 +86,13 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	return o, nil
 }
 
-// Run is `dxready load [flags]`: it registers one firm per client (and
-// confirms each address by the link it reads from the outbox in --db), then
-// runs the booking phase and the survey phases (autosave, submit rounds,
-// the whole cycle, and a bare net/http handler for comparison), each for
-// --duration of wall-clock time. It refuses any address outside
-// 127.0.0.0/8 and ::1.
+// Run is `dxready load [flags]`: every client signs up a firm of its own
+// (registers with a tax code the registry in --db does not hold, confirms
+// its address by the link it reads from the outbox in --db, signs in and
+// opens its draft: the sign-up phase), then the booking phase and the
+// survey phases (autosave, submit rounds, the whole firm cycle) run, each
+// for --duration of wall-clock time, and the two baselines after them. It
+// refuses any address outside 127.0.0.0/8 and ::1.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	o, err := parseFlags(args, stderr)
 	if err != nil {
@@ -87,18 +103,21 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	in, _ := survey.Latest(all, survey.DefaultID)
-	mail, err := openMailbox(o.db)
+	db, err := openPortalDB(o.db)
 	if err != nil {
 		return err
 	}
-	defer mail.close()
-	lt := &loadTest{base: strings.TrimRight(o.target, "/"), mail: mail, in: in, duration: o.duration, maxReq: int64(o.maxReq)}
-	fmt.Fprintf(stdout, "registering %d firms on %s …\n", o.clients, lt.base)
-	cs, err := lt.register(ctx, o.clients)
+	defer db.close()
+	lt := &loadTest{base: strings.TrimRight(o.target, "/"), db: db, in: in, duration: o.duration, maxReq: int64(o.maxReq)}
+	if err := lt.header(ctx, o, stdout); err != nil {
+		return err
+	}
+	cs := lt.newClients(o.clients)
+	signup, err := lt.signUp(ctx, cs)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "each phase runs %v of wall-clock time; a rate is what the phase completed per second of its wall time\n", o.duration)
+	lt.signUpReport(signup, stdout)
 	if o.runBooking {
 		if err := lt.bookingReport(ctx, cs, o.pool, stdout); err != nil {
 			return err
@@ -110,44 +129,81 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return lt.surveyReport(ctx, cs, stdout)
 }
 
-// surveyReport runs and reports the survey phases and the baseline.
+// header says what the run is against: the registry's size (refused below
+// --scale), the clients, the phases' wall time and the machine's load.
+func (lt *loadTest) header(ctx context.Context, o options, w io.Writer) error {
+	n, err := lt.db.firms(ctx)
+	if err != nil {
+		return err
+	}
+	if n < o.scale {
+		return fmt.Errorf("load: the registry in %s holds %d firms, fewer than --scale %d: build one with `dxready demo --demo-firms %d --db FILE`, serve it, and give the same FILE as --db",
+			o.db, n, o.scale, o.scale)
+	}
+	fmt.Fprintf(w, "dxready load: %s, a registry of %d firms (%s), %d clients, load average %s\n", lt.base, n, o.db, o.clients, loadAverage())
+	fmt.Fprintf(w, "each phase runs %v of wall-clock time; a rate is what the phase completed per second of its WALL time;\n"+
+		"each action is a browser's: the post, every redirect followed, the page shown (its CSS/JS once per client)\n", o.duration)
+	return nil
+}
+
+// pages prints the pages a phase's clients were shown.
+func pages(w io.Writer, name string, p phase) {
+	fmt.Fprintf(w, "%-44s pages shown %d (%.1f /s)\n", name, p.pages, float64(p.pages)/max(p.wall.Seconds(), 1e-9))
+}
+
+// signUpReport reports the sign-up phase.
+func (lt *loadTest) signUpReport(p phase, w io.Writer) {
+	report(w, "sign-up: whole (register → draft shown)", p.samples["signup"], p.wall)
+	report(w, "sign-up: register (POST /register)", p.samples["register"], p.wall)
+	report(w, "sign-up: confirm (link, password)", p.samples["confirm"], p.wall)
+	report(w, "sign-up: sign in (POST /login)", p.samples["signin"], p.wall)
+	pages(w, "sign-up:", p)
+}
+
+// surveyReport runs and reports the survey phases, the baselines and the
+// summary.
 func (lt *loadTest) surveyReport(ctx context.Context, cs []*loadClient, stdout io.Writer) error {
 	auto := lt.run(ctx, cs, lt.autosave)
-	report(stdout, "autosave (POST /assessment/{id}/answer)", auto.samples["answer"], auto.wall)
+	report(stdout, "autosave (POST …/answer, 204)", auto.samples["answer"], auto.wall)
 	rounds, err := lt.submitRounds(ctx, cs)
 	if err != nil {
 		return err
 	}
-	report(stdout, "submit rounds: submits (all at once; wall incl. filling)", rounds.samples["submit"], rounds.wall)
-	// A phase's end may cut a cycle short: every client starts the next
-	// phase from an open draft.
-	if err := eachClient(cs, func(_ int, c *loadClient) error { return c.openDraft(ctx, lt.base) }); err != nil {
-		return fmt.Errorf("load: opening drafts: %w", err)
-	}
-	cycle := lt.run(ctx, cs, lt.fillAndSubmit)
-	report(stdout, "cycle: submits = cycles (6 step posts, submit, next draft)", cycle.samples["submit"], cycle.wall)
-	report(stdout, "cycle: steps  (POST /assessment/{id}/step/n)", cycle.samples["step"], cycle.wall)
+	report(stdout, "submit rounds: submits (wall incl. filling)", rounds.samples["submit"], rounds.wall)
+	pages(stdout, "submit rounds:", rounds)
+	cycle := lt.run(ctx, cs, lt.cycle)
+	whole := report(stdout, "cycle: whole (start → steps → result)", cycle.samples["cycle"], cycle.wall)
+	report(stdout, "cycle: start (POST /assessment)", cycle.samples["start"], cycle.wall)
+	report(stdout, "cycle: steps (POST …/step/n)", cycle.samples["step"], cycle.wall)
+	report(stdout, "cycle: submit (POST …/submit)", cycle.samples["submit"], cycle.wall)
+	report(stdout, "cycle: errors", cycle.samples["error"], cycle.wall)
+	pages(stdout, "cycle:", cycle)
 	base := baseline(ctx, len(cs), lt.duration, lt.maxReq)
-	report(stdout, "baseline (bare net/http handler, same clients)", base.samples["bare"], base.wall)
-	if r := rate(base.samples["bare"], base.wall); r > 0 {
-		fmt.Fprintf(stdout, "ratio: autosave at %.1f%% of the bare handler's requests per second\n", 100*rate(auto.samples["answer"], auto.wall)/r)
+	bare := report(stdout, "baseline: bare net/http handler", base.samples["bare"], base.wall)
+	loop, err := commitLoop(ctx, lt.duration, lt.maxReq)
+	if err != nil {
+		return err
 	}
+	commits := report(stdout, "baseline: raw SQLite commits (one writer)", loop.samples["commit"], loop.wall)
+	summary(stdout, whole, bare, commits)
 	return nil
 }
 
 // bookingReport runs and reports the booking phase.
 func (lt *loadTest) bookingReport(ctx context.Context, cs []*loadClient, pool int, stdout io.Writer) error {
-	booked, taken, wall, err := lt.bookingPhase(ctx, cs, pool)
+	p, err := lt.bookingPhase(ctx, cs, pool)
 	if err != nil {
 		return err
 	}
+	booked, taken := p.samples["booked"], p.samples["taken"]
 	if len(booked)+len(taken) == 0 {
 		fmt.Fprintln(stdout, "booking: no advisor has free slots (seed the demo, or add advisors)")
 		return nil
 	}
-	report(stdout, "booking  (POST /advisors/{id}/book, all outcomes)", append(slices.Clone(booked), taken...), wall)
-	report(stdout, "booking: confirmed (303)", booked, wall)
-	report(stdout, "booking: slot taken (409; failed = any other answer)", taken, wall)
+	report(stdout, "booking (POST /advisors/{id}/book, all)", append(slices.Clone(booked), taken...), p.wall)
+	report(stdout, "booking: confirmed (303, page shown)", booked, p.wall)
+	report(stdout, "booking: slot taken (409; failed = other)", taken, p.wall)
+	pages(stdout, "booking:", p)
 	return nil
 }
 

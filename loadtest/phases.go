@@ -14,7 +14,7 @@ import (
 	"dxready/survey"
 )
 
-// sample is one timed request of a kind.
+// sample is one timed action of a kind.
 type sample struct {
 	d  time.Duration
 	ok bool
@@ -22,12 +22,14 @@ type sample struct {
 
 type samples map[string][]sample
 
-// phase is what one phase measured: timed samples by kind, and its
-// wall-clock length from start until its last client stopped (which is
-// --duration, or less when --max-requests ended it first).
+// phase is what one phase measured: timed samples by kind, its wall-clock
+// length from start until its last client stopped (which is --duration,
+// or less when --max-requests ended it first), and the pages its clients
+// were shown.
 type phase struct {
 	samples samples
 	wall    time.Duration
+	pages   int64
 }
 
 // recorder collects samples from many clients.
@@ -42,11 +44,15 @@ func (r *recorder) record(kind string, d time.Duration, ok bool) {
 	r.out[kind] = append(r.out[kind], sample{d, ok})
 }
 
-// run runs work on every client until the phase's time or request budget
-// is spent, collecting timed samples by kind. A request the phase's end
+// work is one unit of a phase for one client; it records its samples.
+type work func(ctx context.Context, c *loadClient, rng *rand.Rand, record func(string, time.Duration, bool)) error
+
+// run runs w on every client until the phase's time or request budget
+// is spent, collecting timed samples by kind. An action the phase's end
 // cuts off is not a sample.
-func (lt *loadTest) run(ctx context.Context, cs []*loadClient, work func(context.Context, *loadClient, *rand.Rand, func(string, time.Duration, bool)) error) phase {
+func (lt *loadTest) run(ctx context.Context, cs []*loadClient, w work) phase {
 	start := time.Now()
+	pages := lt.counts.pages.Load()
 	ctx, cancel := context.WithTimeout(ctx, lt.duration)
 	defer cancel()
 	rec := &recorder{out: samples{}}
@@ -56,28 +62,35 @@ func (lt *loadTest) run(ctx context.Context, cs []*loadClient, work func(context
 		wg.Go(func() {
 			rng := rand.New(rand.NewPCG(uint64(i), 99))
 			for ctx.Err() == nil && sent.Add(1) <= lt.maxReq {
-				if err := work(ctx, c, rng, rec.record); err != nil && ctx.Err() == nil {
+				if err := w(ctx, c, rng, rec.record); err != nil && ctx.Err() == nil {
 					rec.record("error", 0, false)
 				}
 			}
 		})
 	}
 	wg.Wait()
-	return phase{rec.out, time.Since(start)}
+	return phase{rec.out, time.Since(start), lt.counts.pages.Load() - pages}
 }
 
-// timed posts form and records its latency under kind.
-func timed(ctx context.Context, c *loadClient, u string, form url.Values, kind string, want int, record func(string, time.Duration, bool)) (int, error) {
+// timed posts form, as a browser does (following to the page a 303 leads
+// to), and records the whole under kind: it must first answer want. It
+// returns what was shown.
+func timed(ctx context.Context, c *loadClient, path string, form url.Values, kind string, want int, record func(string, time.Duration, bool)) (shown, error) {
 	start := time.Now()
-	code, err := c.post(ctx, u, form)
+	s, err := c.send(ctx, http.MethodPost, path, form)
 	if ctx.Err() != nil {
-		return code, ctx.Err() // cut off by the end of the phase: not a sample
+		return s, ctx.Err() // cut off by the end of the phase: not a sample
 	}
-	record(kind, time.Since(start), err == nil && code == want)
-	return code, err
+	ok := err == nil && s.status == want && (want != http.StatusSeeOther || s.final == http.StatusOK)
+	record(kind, time.Since(start), ok)
+	if err == nil && !ok {
+		err = fmt.Errorf("load: %s %s: status %d then %d, want %d", kind, path, s.status, s.final, want)
+	}
+	return s, err
 }
 
-// autosave changes one random answer of the client's draft.
+// autosave changes one random answer of the client's draft, as the
+// survey's script does: the answer is 204, no page.
 func (lt *loadTest) autosave(ctx context.Context, c *loadClient, rng *rand.Rand, record func(string, time.Duration, bool)) error {
 	qs := lt.in.Questions()
 	q := qs[rng.IntN(len(qs))]
@@ -88,29 +101,44 @@ func (lt *loadTest) autosave(ctx context.Context, c *loadClient, rng *rand.Rand,
 	if q.Type == survey.Multi {
 		form.Set("shown", q.ID)
 	}
-	_, err := timed(ctx, c, fmt.Sprintf("%s/assessment/%d/answer", lt.base, c.draft), form, "answer", http.StatusNoContent, record)
+	_, err := timed(ctx, c, fmt.Sprintf("/assessment/%d/answer", c.draft), form, "answer", http.StatusNoContent, record)
 	return err
 }
 
-// fillAndSubmit answers every step of the client's draft, submits it and
-// opens the next draft: the whole cycle of a firm, every request timed.
-func (lt *loadTest) fillAndSubmit(ctx context.Context, c *loadClient, rng *rand.Rand, record func(string, time.Duration, bool)) error {
-	if err := lt.fill(ctx, c, rng, record); err != nil {
-		return err
-	}
-	form, err := c.reviewed(ctx, lt.base)
+// cycle is the whole cycle of a signed-in firm, as a browser without
+// JavaScript goes through it: start (the start button, shown step 1),
+// every step (each post shown the next step, the last the review), submit
+// (shown the result). Each action is timed with the page it leads to, and
+// the whole cycle as one sample.
+func (lt *loadTest) cycle(ctx context.Context, c *loadClient, rng *rand.Rand, record func(string, time.Duration, bool)) error {
+	t0 := time.Now()
+	s, err := timed(ctx, c, "/assessment", url.Values{}, "start", http.StatusSeeOther, record)
 	if err != nil {
 		return err
 	}
-	if _, err := timed(ctx, c, fmt.Sprintf("%s/assessment/%d/submit", lt.base, c.draft), form, "submit", http.StatusSeeOther, record); err != nil {
+	if err := c.setDraft(s); err != nil {
 		return err
 	}
-	return c.openDraft(ctx, lt.base)
+	last, err := lt.fill(ctx, c, rng, record)
+	if err != nil {
+		return err
+	}
+	form, err := c.reviewVersion(ctx, last)
+	if err != nil {
+		return err
+	}
+	if _, err := timed(ctx, c, fmt.Sprintf("/assessment/%d/submit", c.draft), form, "submit", http.StatusSeeOther, record); err != nil {
+		return err
+	}
+	record("cycle", time.Since(t0), true)
+	return nil
 }
 
 // fill answers every step of the client's draft, as a browser without
-// JavaScript does: one post per step.
-func (lt *loadTest) fill(ctx context.Context, c *loadClient, rng *rand.Rand, record func(string, time.Duration, bool)) error {
+// JavaScript does: one post per step, each shown the next page. It returns
+// the page the last step led to (the review).
+func (lt *loadTest) fill(ctx context.Context, c *loadClient, rng *rand.Rand, record func(string, time.Duration, bool)) (shown, error) {
+	var last shown
 	for pi, pl := range lt.in.Pillars {
 		form := url.Values{"nav": {"next"}}
 		for _, q := range pl.Questions {
@@ -123,29 +151,27 @@ func (lt *loadTest) fill(ctx context.Context, c *loadClient, rng *rand.Rand, rec
 				form.Add("shown", q.ID)
 			}
 		}
-		if _, err := timed(ctx, c, fmt.Sprintf("%s/assessment/%d/step/%d", lt.base, c.draft, pi+1), form, "step", http.StatusSeeOther, record); err != nil {
-			return err
+		var err error
+		if last, err = timed(ctx, c, fmt.Sprintf("/assessment/%d/step/%d", c.draft, pi+1), form, "step", http.StatusSeeOther, record); err != nil {
+			return last, err
 		}
 	}
-	return nil
+	return last, nil
 }
 
 // submitRounds measures submits arriving all at once. In each round every
 // client fills its draft (not sampled), then all clients submit together
-// (sampled), then open their next drafts (not sampled). Its wall time
-// covers the whole rounds, filling included, so its rate is submits per
-// second of wall clock, not per second that submits were in flight (the
-// old figure, several times higher, that no firm could see).
+// (sampled, each shown its result), then open their next drafts (not
+// sampled). Its wall time covers the whole rounds, filling included, so its
+// rate is submits per second of wall clock, not per second that submits
+// were in flight (the old figure, several times higher, that no firm could
+// see).
 func (lt *loadTest) submitRounds(ctx context.Context, cs []*loadClient) (phase, error) {
 	start := time.Now()
+	pages := lt.counts.pages.Load()
 	ctx, cancel := context.WithTimeout(ctx, lt.duration)
 	defer cancel()
 	rec := &recorder{out: samples{}}
-	submitOnly := func(kind string, d time.Duration, ok bool) {
-		if kind == "submit" {
-			rec.record(kind, d, ok)
-		}
-	}
 	ignore := func(string, time.Duration, bool) {}
 	forms := make([]url.Values, len(cs)) // the version each client reviewed
 	steps := []struct {
@@ -153,18 +179,18 @@ func (lt *loadTest) submitRounds(ctx context.Context, cs []*loadClient) (phase, 
 		fn   func(round, i int, c *loadClient) error
 	}{
 		{"filling drafts", func(round, i int, c *loadClient) error {
-			if err := lt.fill(ctx, c, rand.New(rand.NewPCG(uint64(i), uint64(round))), ignore); err != nil {
+			last, err := lt.fill(ctx, c, rand.New(rand.NewPCG(uint64(i), uint64(round))), ignore)
+			if err != nil {
 				return err
 			}
-			var err error
-			forms[i], err = c.reviewed(ctx, lt.base)
+			forms[i], err = c.reviewVersion(ctx, last)
 			return err
 		}},
 		{"submitting", func(_, i int, c *loadClient) error {
-			_, err := timed(ctx, c, fmt.Sprintf("%s/assessment/%d/submit", lt.base, c.draft), forms[i], "submit", http.StatusSeeOther, submitOnly)
+			_, err := timed(ctx, c, fmt.Sprintf("/assessment/%d/submit", c.draft), forms[i], "submit", http.StatusSeeOther, rec.record)
 			return err
 		}},
-		{"opening drafts", func(_, _ int, c *loadClient) error { return c.openDraft(ctx, lt.base) }},
+		{"opening drafts", func(_, _ int, c *loadClient) error { return c.openDraft(ctx) }},
 	}
 	for round := 0; ctx.Err() == nil && int64(len(rec.out["submit"])+len(cs)) <= lt.maxReq; round++ {
 		for _, st := range steps {
@@ -177,7 +203,7 @@ func (lt *loadTest) submitRounds(ctx context.Context, cs []*loadClient) (phase, 
 			}
 		}
 	}
-	return phase{rec.out, time.Since(start)}, nil
+	return phase{rec.out, time.Since(start), lt.counts.pages.Load() - pages}, nil
 }
 
 // eachClient runs fn for every client at once and returns the first error.

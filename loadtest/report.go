@@ -1,70 +1,90 @@
 package loadtest
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"math/rand/v2"
-	"net"
-	"net/http"
-	"net/url"
-	"sort"
+	"math"
+	"os"
+	"slices"
+	"strings"
 	"time"
 )
 
-// baseline measures a bare net/http handler on loopback with the same
-// number of clients, for the same wall time, for the ratio.
-func baseline(ctx context.Context, clients int, d time.Duration, maxReq int64) phase {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return phase{}
-	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
-		w.WriteHeader(http.StatusNoContent)
-	}), ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(ln)
-	defer srv.Close()
-	tr := &http.Transport{MaxIdleConns: clients * 2, MaxIdleConnsPerHost: clients * 2}
-	defer tr.CloseIdleConnections()
-	cs := make([]*loadClient, clients)
-	for i := range cs {
-		cs[i] = &loadClient{http: &http.Client{Transport: tr}}
-	}
-	lt := &loadTest{base: "http://" + ln.Addr().String(), duration: d, maxReq: maxReq}
-	return lt.run(ctx, cs, func(ctx context.Context, c *loadClient, _ *rand.Rand, rec func(string, time.Duration, bool)) error {
-		_, err := timed(ctx, c, lt.base+"/", url.Values{"question": {"x"}}, "bare", http.StatusNoContent, rec)
-		return err
-	})
+// stats are one kind's figures over a phase: its rate is what completed per
+// second of the phase's WALL-CLOCK time (never per second that requests
+// were in flight), its latencies nearest-rank percentiles.
+type stats struct {
+	n, failed          int
+	rate               float64 // per second of wall time
+	p50, p95, p99, max time.Duration
+	wall               time.Duration
 }
 
-// rate is samples per second of wall time.
-func rate(ss []sample, wall time.Duration) float64 {
-	if wall <= 0 {
-		return 0
+// summarize computes the stats of ss over a phase of wall time wall.
+func summarize(ss []sample, wall time.Duration) stats {
+	st := stats{n: len(ss), wall: wall}
+	if len(ss) == 0 {
+		return st
 	}
-	return float64(len(ss)) / wall.Seconds()
+	ds := make([]time.Duration, 0, len(ss))
+	for _, s := range ss {
+		ds = append(ds, s.d)
+		if !s.ok {
+			st.failed++
+		}
+	}
+	slices.Sort(ds)
+	if wall > 0 {
+		st.rate = float64(len(ss)) / wall.Seconds()
+	}
+	st.p50, st.p95, st.p99, st.max = percentile(ds, 50), percentile(ds, 95), percentile(ds, 99), ds[len(ds)-1]
+	return st
+}
+
+// percentile is the nearest-rank p-th percentile of sorted ds: the
+// smallest value at least p% of the values are no greater than.
+func percentile(ds []time.Duration, p float64) time.Duration {
+	rank := int(math.Ceil(p / 100 * float64(len(ds))))
+	return ds[max(rank, 1)-1]
 }
 
 // report prints one line: the rate over the phase's wall time, the count,
 // the failures, latency percentiles, and the wall time itself.
-func report(w io.Writer, name string, ss []sample, wall time.Duration) {
-	if len(ss) == 0 {
-		fmt.Fprintf(w, "%-62s no requests  wall %v\n", name, wall.Round(time.Millisecond))
-		return
+func report(w io.Writer, name string, ss []sample, wall time.Duration) stats {
+	st := summarize(ss, wall)
+	if st.n == 0 {
+		fmt.Fprintf(w, "%-44s no requests  wall %v\n", name, wall.Round(time.Millisecond))
+		return st
 	}
-	ds := make([]time.Duration, 0, len(ss))
-	failed := 0
-	for _, s := range ss {
-		ds = append(ds, s.d)
-		if !s.ok {
-			failed++
-		}
+	r := func(d time.Duration) time.Duration { return d.Round(10 * time.Microsecond) }
+	fmt.Fprintf(w, "%-44s %9.1f /s  n=%d  failed=%d  p50 %v  p95 %v  p99 %v  max %v  wall %v\n", name, st.rate, st.n, st.failed,
+		r(st.p50), r(st.p95), r(st.p99), r(st.max), wall.Round(time.Millisecond))
+	return st
+}
+
+// loadAverage is the machine's load average as /proc/loadavg says it
+// ("unknown" off Linux).
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
 	}
-	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
-	pct := func(p float64) time.Duration {
-		return ds[min(len(ds)-1, int(p*float64(len(ds))))].Round(10 * time.Microsecond)
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
 	}
-	fmt.Fprintf(w, "%-62s %8.0f /s  n=%d  failed=%d  p50 %v  p90 %v  p99 %v  max %v  wall %v\n", name, rate(ss, wall), len(ss), failed,
-		pct(0.50), pct(0.90), pct(0.99), ds[len(ds)-1].Round(10*time.Microsecond), wall.Round(time.Millisecond))
+	return strings.Join(f[:3], " ")
+}
+
+// summary prints the whole firm cycle beside the two baselines of the same
+// run, so runs on a busy machine compare by their ratios.
+func summary(w io.Writer, cycle, bare, commits stats) {
+	r := func(d time.Duration) time.Duration { return d.Round(10 * time.Microsecond) }
+	fmt.Fprintf(w, "\nsummary (wall clock; load average %s):\n", loadAverage())
+	fmt.Fprintf(w, "  whole firm cycle        %9.1f /s  p50 %v  p95 %v  p99 %v\n", cycle.rate, r(cycle.p50), r(cycle.p95), r(cycle.p99))
+	fmt.Fprintf(w, "  bare net/http handler   %9.1f /s  p99 %v\n", bare.rate, r(bare.p99))
+	fmt.Fprintf(w, "  raw SQLite commits      %9.1f /s  p99 %v\n", commits.rate, r(commits.p99))
+	if bare.rate > 0 && commits.rate > 0 && cycle.rate > 0 {
+		fmt.Fprintf(w, "  ratios: a cycle per %.0f bare requests, per %.1f raw commits\n", bare.rate/cycle.rate, commits.rate/cycle.rate)
+	}
 }

@@ -72,6 +72,12 @@ const DefaultAggregateRefresh = 15 * time.Second
 // Readers is the size of the read-only pool.
 const Readers = 4
 
+// Pragmas are the connection settings of every connection the store opens
+// (the DSN's query, modernc.org/sqlite's _pragma form). `dxready load`
+// opens its raw SQLite baseline with the same, so the two compare.
+const Pragmas = "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
+	"&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=mmap_size(0)&_pragma=cache_size(-16000)"
+
 // Open opens (creating if needed) the database file at path with opt. It
 // does not migrate; call Migrate before use.
 //
@@ -95,10 +101,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	base := "file:" + (&url.URL{Path: abs}).EscapedPath() +
-		"?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
-		"&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=mmap_size(0)&_pragma=cache_size(-16000)" +
-		"&_time_format=sqlite"
+	base := "file:" + (&url.URL{Path: abs}).EscapedPath() + "?" + Pragmas + "&_time_format=sqlite"
 	watch := &userWatch{}
 	w := openWriter(base+"&_txlock=immediate", watch)
 	w.SetMaxOpenConns(1)
