@@ -123,7 +123,7 @@ func (a *app) withStore(ctx context.Context, fn func() error) error {
 	return fn()
 }
 
-func newHasher() *auth.Hasher { return auth.NewHasher(auth.DefaultArgon2, 2) }
+func newHasher() *auth.Hasher { return auth.NewHasher(auth.DefaultArgon2, auth.DefaultConcurrency) }
 
 // loadApp parses a command's flags (extra adds its own), checks its
 // positional arguments against npos and loads the app, without the database.

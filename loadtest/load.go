@@ -64,7 +64,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.clients, "clients", 64, "concurrent clients")
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "wall-clock length of each phase (at most 1h)")
 	fs.IntVar(&o.maxReq, "max-requests", 500_000, "requests per phase at most (a phase that reaches it ends early)")
-	fs.StringVar(&phases, "phases", "survey,booking", "phases to run: survey, booking, or both (booking leaves its bookings in the database)")
+	fs.StringVar(&phases, "phases", "survey,booking", "phases to run after the sign-up: survey, booking, or both (booking leaves its bookings in the database); signup: the sign-up alone")
 	fs.IntVar(&o.pool, "slot-pool", 200, "booking phase: how many free slots all clients compete for")
 	fs.Int64Var(&o.scale, "scale", 0, "the registry size the run is for, e.g. 1000000: refused unless the registry in --db holds at least that many firms (0: any)")
 	if err := fs.Parse(args); err != nil {
@@ -77,8 +77,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, err
 	}
 	o.runSurvey, o.runBooking = strings.Contains(phases, "survey"), strings.Contains(phases, "booking")
-	if !o.runSurvey && !o.runBooking || o.pool < 1 || o.scale < 0 {
-		return o, errors.New("load: --phases survey, booking or survey,booking; --slot-pool at least 1; --scale 0 or more")
+	if !o.runSurvey && !o.runBooking && phases != "signup" || o.pool < 1 || o.scale < 0 {
+		return o, errors.New("load: --phases survey, booking, survey,booking or signup; --slot-pool at least 1; --scale 0 or more")
 	}
 	if o.clients < 1 || o.clients > 1024 || o.duration <= 0 || o.duration > maxDuration || o.maxReq < 1 || o.maxReq > maxRequests {
 		return o, fmt.Errorf("load: --clients 1–1024, --duration above 0 and up to %v, --max-requests 1 to %d", maxDuration, maxRequests)

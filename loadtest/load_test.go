@@ -161,7 +161,7 @@ func TestLoadRefusesAddressesOutsideLoopback(t *testing.T) {
 // Any duration up to an hour is taken; nonsense is refused before any
 // request is sent.
 func TestLoadFlags(t *testing.T) {
-	for _, ok := range [][]string{{"--duration", "1ms"}, {"--duration", "30s"}, {"--duration", "3m"}, {"--duration", "1h"}} {
+	for _, ok := range [][]string{{"--duration", "1ms"}, {"--duration", "30s"}, {"--duration", "3m"}, {"--duration", "1h"}, {"--phases", "signup"}, {"--scale", "1000000"}} {
 		if _, err := parseFlags(append([]string{"--target", "http://127.0.0.1:1"}, ok...), io.Discard); err != nil {
 			t.Errorf("%v refused: %v", ok, err)
 		}

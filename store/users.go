@@ -146,6 +146,19 @@ func (s *Store) SetUserLang(ctx context.Context, id int64, lang string) error {
 	return mapErr("set user lang", err)
 }
 
+// RehashPassword replaces user id's password hash old with new, the same
+// password hashed with the current parameters, and reports whether it did:
+// not when the hash is no longer old (the password changed meanwhile,
+// which wins). Unlike a password change, sessions and links stay.
+func (s *Store) RehashPassword(ctx context.Context, id int64, old, new string) (bool, error) {
+	res, err := s.w.ExecContext(ctx, "UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?", new, id, old)
+	if err != nil {
+		return false, mapErr("rehash password", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, mapErr("rehash password", err)
+}
+
 // UserCounts returns the number of users per role.
 func (s *Store) UserCounts(ctx context.Context) (map[auth.Role]int, error) {
 	rows, err := s.r.QueryContext(ctx, "SELECT role, COUNT(*) FROM users GROUP BY role")

@@ -65,10 +65,37 @@ func (s *Server) authenticate(ctx context.Context, email, password string) (*aut
 		return nil, err
 	}
 	match, err := s.hasher.Verify(ctx, password, u.PasswordHash)
+	if errors.Is(err, auth.ErrHashFormat) {
+		// A stored hash the hasher refuses to run (unreadable, or a cost
+		// beyond its bounds: a row changed in the database) signs no one in;
+		// the account recovers by a reset link, which stores a new hash.
+		s.log.Error("sign-in: stored password hash refused", "user", u.ID, "err", err)
+		_, verr := s.hasher.Verify(ctx, password, s.dummy(ctx)) // the time of any other refusal
+		return nil, verr
+	}
 	if err != nil || !match {
 		return nil, err
 	}
+	s.rehash(ctx, u, password)
 	return u, nil
+}
+
+// rehash stores u's password, which has just verified, hashed anew when its
+// hash was made with other parameters than the hasher's: every account
+// moves to the current ones at its next sign-in. Only a password that
+// verified gets here, so a wrong one never rewrites a hash. A failure is
+// logged; the sign-in goes on with the old hash, which still verifies.
+func (s *Server) rehash(ctx context.Context, u *auth.User, password string) {
+	if !s.hasher.NeedsRehash(u.PasswordHash) {
+		return
+	}
+	h, err := s.hasher.Hash(ctx, password)
+	if err == nil {
+		_, err = s.store.RehashPassword(ctx, u.ID, u.PasswordHash, h)
+	}
+	if err != nil {
+		s.log.Error("sign-in: rehash password", "user", u.ID, "err", err)
+	}
 }
 
 // dummy returns a hash to verify against when there is no account, made

@@ -41,7 +41,7 @@ func measureSigninBurst(t *testing.T, spread bool) {
 	st, fx := storetest.Open(t)
 	b, _ := locale.Load()
 	ins, _ := survey.LoadEmbedded()
-	hasher := auth.NewHasher(auth.DefaultArgon2, 2) // as serve builds it
+	hasher := auth.NewHasher(auth.DefaultArgon2, auth.DefaultConcurrency) // as serve builds it
 	cfg := Config{Store: st, Bundle: b, Ref: fx.Ref, Hasher: hasher, Instruments: ins, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: fx.Clock.Now}
 	loadConfig(&cfg)
 	s, err := New(cfg)
