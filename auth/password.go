@@ -30,20 +30,25 @@ type Argon2Params struct {
 	Threads uint8
 }
 
-// DefaultArgon2 is OWASP's second recommended argon2id setting (m=19 MiB,
-// t=2, p=1; OWASP counts its five settings, m=46 MiB t=1 to m=7 MiB t=5,
-// equal in defence), chosen for the server's memory budget: 200 MB at
-// 68,000 firms under load. Each hash holds m of memory and Go's collector
-// lets about as much garbage again build up, so a burst of hashes two at a
-// time holds about 80 MB at m=19 MiB against 190 MB at 46 MiB and 260 MB
-// at the former RFC 9106 choice (m=64 MiB, t=1, p=2), measured on the
-// project machine (docs/PERFORMANCE.md, issue 14); it takes 20-25 ms of
-// one core. Hashes made with other parameters keep verifying (theirs are
-// in the PHC string) and are made anew at the next sign-in (NeedsRehash).
-var DefaultArgon2 = Argon2Params{Time: 2, Memory: 19 * 1024, Threads: 1}
+// DefaultArgon2 is OWASP's third recommended argon2id setting (m=12 MiB,
+// t=3, p=1; OWASP counts its five settings, m=46 MiB t=1 to m=7 MiB t=5,
+// equal in defence, trading memory for passes), chosen for the server's
+// budget of 200 MB at 68,000 firms under load. Go's collector lets a hash's
+// memory be garbage for a while after it ends, so a burst of sign-ups holds
+// several times m: on the project machine, a server signing up 64 firms at
+// once peaked at 205-212 MB with this setting against 262-302 MB at m=19 MiB,
+// t=2 and (128 at once) 676 MB at the former RFC 9106 choice (m=64 MiB, t=1,
+// p=2), and two
+// hashes alone at 52 MB against 81-100 and 265 MB (docs/PERFORMANCE.md,
+// issue 14). A hash costs what m=19 MiB, t=2 costs (36 against 38 MiB of
+// passes), 20-60 ms of one core. Hashes made with other parameters keep
+// verifying (theirs are in the PHC string) and are made anew at the next
+// sign-in (NeedsRehash).
+var DefaultArgon2 = Argon2Params{Time: 3, Memory: 12 * 1024, Threads: 1}
 
 // DefaultConcurrency is how many hashes the server runs at once: one per
-// core of the project machine, 2 × 19 MiB.
+// core of the project machine, 2 × 12 MiB. One at a time held as little
+// memory at m=19 MiB (204 MB) but took twice as long to sign up a burst.
 const DefaultConcurrency = 2
 
 // The largest cost a stored hash may ask for: the most the portal has ever

@@ -29,7 +29,7 @@ func TestOlderHashesVerifyAndAskForANewHash(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(current, "$argon2id$v=19$m=19456,t=2,p=1$") || h.NeedsRehash(current) {
+	if !strings.HasPrefix(current, "$argon2id$v=19$m=12288,t=3,p=1$") || h.NeedsRehash(current) {
 		t.Errorf("current hash %s", current)
 	}
 	if !h.NeedsRehash("not a hash") {
