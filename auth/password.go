@@ -38,9 +38,8 @@ type Argon2Params struct {
 // several times m: on the project machine, a server signing up 64 firms at
 // once peaked at 205-212 MB with this setting against 262-302 MB at m=19 MiB,
 // t=2 and (128 at once) 676 MB at the former RFC 9106 choice (m=64 MiB, t=1,
-// p=2), and two
-// hashes alone at 52 MB against 81-100 and 265 MB (docs/PERFORMANCE.md,
-// issue 14). A hash costs what m=19 MiB, t=2 costs (36 against 38 MiB of
+// p=2); two hashes alone, 52 MB against 81-100 and 265 MB
+// (docs/PERFORMANCE.md, issue 14). A hash costs what m=19 MiB, t=2 costs (36 against 38 MiB of
 // passes), 20-60 ms of one core. Hashes made with other parameters keep
 // verifying (theirs are in the PHC string) and are made anew at the next
 // sign-in (NeedsRehash).
