@@ -104,8 +104,11 @@ func (c *loadClient) register(ctx context.Context, i int, form url.Values, recor
 	if s.status == http.StatusTooManyRequests {
 		return fmt.Errorf("load: register firm %d: %w", i, errThrottled)
 	}
-	if err != nil || s.status != http.StatusSeeOther || s.final != http.StatusOK {
-		return fmt.Errorf("load: register firm %d: status %d then %d, %v", i, s.status, s.final, err)
+	if err != nil {
+		return fmt.Errorf("load: register firm %d: %w", i, err)
+	}
+	if s.status != http.StatusSeeOther || s.final != http.StatusOK {
+		return fmt.Errorf("load: register firm %d: status %d, then %d on %s", i, s.status, s.final, s.url)
 	}
 	record("register", time.Since(t0), true)
 	return nil
@@ -116,8 +119,11 @@ func (c *loadClient) register(ctx context.Context, i int, form url.Values, recor
 func (c *loadClient) action(ctx context.Context, kind, path string, form url.Values, record func(string, time.Duration, bool)) error {
 	t0 := time.Now()
 	s, err := c.send(ctx, http.MethodPost, path, form)
-	if err != nil || s.status != http.StatusSeeOther || s.final != http.StatusOK {
-		return fmt.Errorf("%s: status %d then %d, %v", path, s.status, s.final, err)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if s.status != http.StatusSeeOther || s.final != http.StatusOK {
+		return fmt.Errorf("%s: status %d, then %d on %s", path, s.status, s.final, s.url)
 	}
 	record(kind, time.Since(t0), true)
 	return nil
