@@ -25,38 +25,36 @@ var industryTilt = map[string][6]float64{
 // sizeBase is the typical maturity of each size class.
 var sizeBase = map[firms.SizeClass]float64{firms.Micro: 0.22, firms.Small: 0.36, firms.Medium: 0.50, firms.Large: 0.62}
 
-// submissions makes submitted assessments for about 40% of firms: a third
-// of them assessed two or three times across the last eight quarters,
+// submissions makes the submitted assessments of firm f, a member of
+// members associations: about 40% of firms have assessed themselves, a
+// third of them two or three times across the last eight quarters,
 // improving each time. Members of associations and firms in industrial
-// parks start a little ahead.
-func (g *generator) submissions(in *survey.Instrument, all []*firms.Firm, members map[int64]int, now time.Time) []store.PastSubmission {
-	var out []store.PastSubmission
-	for _, f := range all {
-		if g.rng.Float64() >= 0.40 {
-			continue
-		}
-		m := sizeBase[f.SizeClass] + 0.06*float64(min(members[f.ID], 2)) + g.rng.NormFloat64()*0.12
-		if f.ParkCode != "" {
-			m += 0.04
-		}
-		n := 1
-		if r := g.rng.Float64(); r < 0.22 {
-			n = 2
-		} else if r < 0.33 {
-			n = 3
-		}
-		// Quarter offsets back from now, oldest first, at least a quarter apart.
-		first := 1 + g.rng.IntN(8-n+1) + (n - 1)
-		p := survey.Profile{Section: f.Section, Size: string(f.SizeClass)}
-		for k := range n {
-			quartersAgo := first - k*(1+g.rng.IntN(2))
-			quartersAgo = max(quartersAgo, 0)
-			at := now.AddDate(0, -3*quartersAgo, -g.rng.IntN(80))
-			level := m - 0.09*float64(n-1-k) // earlier assessments sit lower
-			answers := g.answers(in, p, level, industryTilt[f.Section])
-			out = append(out, store.PastSubmission{FirmID: f.ID, Profile: p, Answers: answers,
-				Result: scoring.Score(in, p, answers), SubmittedAt: at})
-		}
+// parks start a little ahead. FirmID is left for the store to set.
+func (g *generator) submissions(in *survey.Instrument, f *firms.Firm, members int, now time.Time) []store.PastSubmission {
+	if g.rng.Float64() >= 0.40 {
+		return nil
+	}
+	m := sizeBase[f.SizeClass] + 0.06*float64(min(members, 2)) + g.rng.NormFloat64()*0.12
+	if f.ParkCode != "" {
+		m += 0.04
+	}
+	n := 1
+	if r := g.rng.Float64(); r < 0.22 {
+		n = 2
+	} else if r < 0.33 {
+		n = 3
+	}
+	// Quarter offsets back from now, oldest first, at least a quarter apart.
+	first := 1 + g.rng.IntN(8-n+1) + (n - 1)
+	p := survey.Profile{Section: f.Section, Size: string(f.SizeClass)}
+	out := make([]store.PastSubmission, 0, n)
+	for k := range n {
+		quartersAgo := first - k*(1+g.rng.IntN(2))
+		quartersAgo = max(quartersAgo, 0)
+		at := now.AddDate(0, -3*quartersAgo, -g.rng.IntN(80))
+		level := m - 0.09*float64(n-1-k) // earlier assessments sit lower
+		answers := g.answers(in, p, level, industryTilt[f.Section])
+		out = append(out, store.PastSubmission{Profile: p, Answers: answers, Result: scoring.Score(in, p, answers), SubmittedAt: at})
 	}
 	return out
 }

@@ -14,8 +14,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strings"
-	"sync"
 	"time"
 
 	"dxready/auth"
@@ -31,6 +31,12 @@ type Options struct {
 	Firms      int                // default 68,000
 	Password   string             // every demo account's password; generated when empty
 	Now        time.Time          // the demo's today, from main's clock: assessments are dated before it (required)
+	// BatchSize is how many firms are generated, written in one
+	// transaction and dropped at a time (default DefaultBatch): memory
+	// does not grow with Firms. The province does not depend on it.
+	BatchSize int
+	// Progress, when set, is told the firms built so far after each batch.
+	Progress func(built int)
 }
 
 // Account is a demo login.
@@ -54,6 +60,9 @@ type Result struct {
 // DefaultFirms is the province's enterprise count (2024).
 const DefaultFirms = 68_000
 
+// DefaultBatch is Options.BatchSize when left zero.
+const DefaultBatch = 2000
+
 // Seed builds the demo province into an empty store.
 func Seed(ctx context.Context, st *store.Store, ref *firms.Reference, h *auth.Hasher, opt Options) (*Result, error) {
 	start := time.Now()
@@ -74,51 +83,25 @@ func Seed(ctx context.Context, st *store.Store, ref *firms.Reference, h *auth.Ha
 	if res.Password == "" {
 		res.Password, res.GeneratedPassword = auth.NewPassword(), true
 	}
+	// The demo accounts share one password by design, so they share its
+	// hash: 40 more salts would hide nothing that the demo's documentation
+	// does not say, and each hash takes 64 MiB for 77 ms. Hashed before
+	// the province, so that a build which cannot end stops at once.
+	hash, err := h.Hash(ctx, res.Password)
+	if err != nil {
+		return nil, err
+	}
+	debug.FreeOSMemory() // the hash's 64 MiB are not needed again
 	g := newGenerator(ref, opt.Seed)
 	assocs, err := createAssociations(ctx, st)
 	if err != nil {
 		return nil, err
 	}
-	all := g.firms(opt.Firms)
-	if err := st.CreateFirms(ctx, all); err != nil {
+	p := newProvince(g, opt, assocs, res)
+	if err := st.BulkLoad(ctx, func() error { return p.build(ctx, st) }); err != nil {
 		return nil, err
 	}
-	if err := st.AddDemoRegistryContacts(ctx); err != nil {
-		return nil, err
-	}
-	res.Firms = len(all)
-	members := g.memberships(all, assocs)
-	for i, a := range assocs {
-		if err := st.AddMemberships(ctx, a.ID, members[i]); err != nil {
-			return nil, err
-		}
-		res.Memberships += len(members[i])
-	}
-	if opt.Instrument != nil {
-		perFirm := map[int64]int{}
-		for _, m := range members {
-			for _, id := range m {
-				perFirm[id]++
-			}
-		}
-		subs := g.submissions(opt.Instrument, all, perFirm, opt.Now)
-		if err := st.LoadSubmissions(ctx, opt.Instrument, subs); err != nil {
-			return nil, err
-		}
-		res.Submissions = len(subs)
-		assessed := map[int64]bool{}
-		for _, sub := range subs {
-			assessed[sub.FirmID] = true
-		}
-		for i, a := range assocs {
-			shared := g.sharing(members[i], assessed)
-			if err := st.AddSharing(ctx, a.ID, shared); err != nil {
-				return nil, err
-			}
-			res.Sharing += len(shared)
-		}
-	}
-	if res.Accounts, err = createAccounts(ctx, st, h, g, res.Password, assocs, all, members); err != nil {
+	if res.Accounts, err = createAccounts(ctx, st, g, hash, assocs, &p.picks); err != nil {
 		return nil, err
 	}
 	if err := st.SetMeta(ctx, store.MetaDemo, fmt.Sprint(opt.Seed)); err != nil {
@@ -152,8 +135,7 @@ func createAssociations(ctx context.Context, st *store.Store) ([]firms.Associati
 	return out, nil
 }
 
-func createAccounts(ctx context.Context, st *store.Store, h *auth.Hasher, g *generator, password string,
-	assocs []firms.Association, all []*firms.Firm, members [][]int64) ([]Account, error) {
+func createAccounts(ctx context.Context, st *store.Store, g *generator, hash string, assocs []firms.Association, picks *accountPicks) ([]Account, error) {
 	type spec struct {
 		u     auth.User
 		about string
@@ -167,43 +149,15 @@ func createAccounts(ctx context.Context, st *store.Store, h *auth.Hasher, g *gen
 	for i := range 12 {
 		specs = append(specs, spec{auth.User{Email: fmt.Sprintf("advisor%d@demo.local", i+1), Name: g.personName(), Role: auth.RoleAdvisor}, "Trung tâm Chuyển đổi số"})
 	}
-	byID := make(map[int64]*firms.Firm, len(all))
-	for _, f := range all {
-		byID[f.ID] = f
-	}
-	for i := range 20 {
-		// Spread the firm accounts over the associations' members, so every
-		// association has a demo firm to show; any firm when one has none.
-		f := all[(i*7919)%len(all)]
-		if m := members[i%len(members)]; len(m) > 0 {
-			f = byID[m[(i/len(members))*7%len(m)]]
-		}
+	for i := range demoFirmAccounts {
+		f := picks.firmAccount(i)
 		specs = append(specs, spec{auth.User{Email: fmt.Sprintf("firm%d@demo.local", i+1), Name: g.personName(), Role: auth.RoleFirm, FirmID: f.ID}, f.Name})
-	}
-	hashes := make([]string, len(specs))
-	var wg sync.WaitGroup
-	var firstErr error
-	var mu sync.Mutex
-	for i := range specs {
-		wg.Go(func() {
-			hh, err := h.Hash(ctx, password)
-			mu.Lock()
-			defer mu.Unlock()
-			hashes[i] = hh
-			if err != nil && firstErr == nil {
-				firstErr = err
-			}
-		})
-	}
-	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
 	}
 	var out []Account
 	var advisorIDs []int64
-	for i, sp := range specs {
+	for _, sp := range specs {
 		u := sp.u
-		u.Status, u.Lang, u.PasswordHash, u.EmailVerified = auth.StatusActive, "vi", hashes[i], true
+		u.Status, u.Lang, u.PasswordHash, u.EmailVerified = auth.StatusActive, "vi", hash, true
 		if err := st.CreateUser(ctx, &u); err != nil {
 			return nil, err
 		}

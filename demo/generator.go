@@ -3,6 +3,7 @@ package demo
 import (
 	mrand "math/rand/v2"
 	"strconv"
+	"strings"
 
 	"dxready/firms"
 )
@@ -126,39 +127,36 @@ func (g *generator) brand() string {
 	return a + " " + b
 }
 
-// firms makes n firms; about 1 in 200 is a Korean-invested manufacturer.
-func (g *generator) firms(n int) []*firms.Firm {
-	out := make([]*firms.Firm, 0, n)
-	for range n {
-		ind := industries[g.pick(g.industryF)]
-		f := &firms.Firm{TaxCode: g.taxCode(), VSICVersion: firms.VSICVersion2018, VSICCode: g.one(ind.classes), Demo: true}
-		i, _ := g.ref.IndustryFor(f.VSICVersion, f.VSICCode)
-		f.Section = i.Section
-		korean := f.Section == "C" && g.rng.IntN(40) == 0
-		mfg := f.Section == "C" || f.Section == "F"
-		if korean {
-			f.Name = "Công ty TNHH " + g.one(koreanSyllables) + g.one(koreanSyllables) + " Vina"
-		} else {
-			f.Name = g.one(legalForms) + " " + g.one(ind.words) + " " + g.brand()
-		}
-		weights := g.wardW
-		if mfg {
-			weights = g.wardWMfg
-		}
-		w := g.wards[g.pick(weights)]
-		f.WardCode = w.Code
-		if parks := g.parksIn[w.Code]; len(parks) > 0 && mfg && (korean || g.rng.Float64() < 0.45) {
-			f.ParkCode = parks[g.rng.IntN(len(parks))].Code
-		}
-		sizes := ind.sizes
-		if korean {
-			sizes = [4]float64{0, 0.25, 0.35, 0.40}
-		}
-		f.Size = g.sizeFigures(firms.SectorGroupForSection(f.Section), g.pick(sizes[:]))
-		f.SizeClass = firms.Classify(firms.SectorGroupForSection(f.Section), f.Size)
-		out = append(out, f)
+// firm makes the next firm; about 1 in 200 is a Korean-invested
+// manufacturer.
+func (g *generator) firm() *firms.Firm {
+	ind := industries[g.pick(g.industryF)]
+	f := &firms.Firm{TaxCode: g.taxCode(), VSICVersion: firms.VSICVersion2018, VSICCode: g.one(ind.classes), Demo: true}
+	i, _ := g.ref.IndustryFor(f.VSICVersion, f.VSICCode)
+	f.Section = i.Section
+	korean := f.Section == "C" && g.rng.IntN(40) == 0
+	mfg := f.Section == "C" || f.Section == "F"
+	if korean {
+		f.Name = "Công ty TNHH " + g.one(koreanSyllables) + g.one(koreanSyllables) + " Vina"
+	} else {
+		f.Name = g.one(legalForms) + " " + g.one(ind.words) + " " + g.brand()
 	}
-	return out
+	weights := g.wardW
+	if mfg {
+		weights = g.wardWMfg
+	}
+	w := g.wards[g.pick(weights)]
+	f.WardCode = w.Code
+	if parks := g.parksIn[w.Code]; len(parks) > 0 && mfg && (korean || g.rng.Float64() < 0.45) {
+		f.ParkCode = parks[g.rng.IntN(len(parks))].Code
+	}
+	sizes := ind.sizes
+	if korean {
+		sizes = [4]float64{0, 0.25, 0.35, 0.40}
+	}
+	f.Size = g.sizeFigures(firms.SectorGroupForSection(f.Section), g.pick(sizes[:]))
+	f.SizeClass = firms.Classify(firms.SectorGroupForSection(f.Section), f.Size)
+	return f
 }
 
 // sizeFigures draws employees, revenue and capital inside the Decree 80
@@ -182,32 +180,45 @@ func (g *generator) sizeFigures(group firms.SectorGroup, class int) firms.SizeIn
 		CapitalVND: round(skew(bd.c0, bd.c1)), Year: 2025}
 }
 
-// memberships picks each association's members, larger firms more often,
-// as associations recruit them first. Index i matches associationSpecs.
-func (g *generator) memberships(all []*firms.Firm, assocs []firms.Association) [][]int64 {
-	sizeBoost := map[firms.SizeClass]float64{firms.Micro: 1, firms.Small: 3, firms.Medium: 8, firms.Large: 12}
-	out := make([][]int64, len(assocs))
-	for _, f := range all {
-		div := f.VSICCode[:2]
-		boost := sizeBoost[f.SizeClass]
-		korean := len(f.Name) > 5 && f.Name[len(f.Name)-5:] == " Vina"
-		chance := map[string]float64{
-			"bifa":        ifThen(div == "16" || div == "31", 0.02*boost),
-			"bdbf":        0.004 * boost,
-			"logistics":   ifThen(div == "49" || div == "52", 0.02*boost),
-			"kocham":      ifThen(korean, 1),
-			"electronics": ifThen(div == "26" || div == "27", 0.04*boost),
-			"food":        ifThen(div == "10" || div == "11", 0.025*boost),
-			"textile":     ifThen(div == "13" || div == "14" || div == "15", 0.02*boost),
-			"digital":     ifThen(div == "62" || div == "63", 0.015*boost),
-		}
-		for i, a := range assocs {
-			if g.rng.Float64() < chance[a.Code] {
-				out[i] = append(out[i], f.ID)
-			}
+var sizeBoost = map[firms.SizeClass]float64{firms.Micro: 1, firms.Small: 3, firms.Medium: 8, firms.Large: 12}
+
+// memberships picks the associations firm f belongs to (indexes into
+// associationSpecs), larger firms more often, as associations recruit them
+// first.
+func (g *generator) memberships(f *firms.Firm) []int {
+	var out []int
+	for i, a := range associationSpecs {
+		if g.rng.Float64() < joinChance(a.Code, f) {
+			out = append(out, i)
 		}
 	}
 	return out
+}
+
+// joinChance is the chance that firm f belongs to the association with
+// code.
+func joinChance(code string, f *firms.Firm) float64 {
+	div := f.VSICCode[:2]
+	boost := sizeBoost[f.SizeClass]
+	switch code {
+	case "bifa":
+		return ifThen(div == "16" || div == "31", 0.02*boost)
+	case "bdbf":
+		return 0.004 * boost
+	case "logistics":
+		return ifThen(div == "49" || div == "52", 0.02*boost)
+	case "kocham":
+		return ifThen(strings.HasSuffix(f.Name, " Vina"), 1)
+	case "electronics":
+		return ifThen(div == "26" || div == "27", 0.04*boost)
+	case "food":
+		return ifThen(div == "10" || div == "11", 0.025*boost)
+	case "textile":
+		return ifThen(div == "13" || div == "14" || div == "15", 0.02*boost)
+	case "digital":
+		return ifThen(div == "62" || div == "63", 0.015*boost)
+	}
+	return 0
 }
 
 func ifThen(cond bool, v float64) float64 {
@@ -221,13 +232,13 @@ func ifThen(cond bool, v float64) float64 {
 // results to their association in the demo.
 const sharingShare = 0.4
 
-// sharing picks the assessed members of one association that share their
-// results with it.
-func (g *generator) sharing(members []int64, assessed map[int64]bool) []int64 {
-	var out []int64
-	for _, id := range members {
-		if assessed[id] && g.rng.Float64() < sharingShare {
-			out = append(out, id)
+// shares picks, for a firm with a result, the memberships (indexes into
+// its own) whose association sees its results.
+func (g *generator) shares(members []int) []int {
+	var out []int
+	for i := range members {
+		if g.rng.Float64() < sharingShare {
+			out = append(out, i)
 		}
 	}
 	return out

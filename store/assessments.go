@@ -309,58 +309,17 @@ type PastSubmission struct {
 func (s *Store) LoadSubmissions(ctx context.Context, in *survey.Instrument, subs []PastSubmission) error {
 	defer s.changed()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "INSERT INTO instruments (key, hash, first_used_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-			in.Key(), in.Hash, s.now()); err != nil {
-			return err
-		}
-		resp, err := tx.PrepareContext(ctx, `INSERT INTO responses (firm_id, instrument, status, section, size_class, created_at, updated_at,
-			submitted_at, overall, level) VALUES (?, ?, 'submitted', ?, ?, ?, ?, ?, ?, ?)`)
+		l, err := newSubmissionLoader(ctx, tx, in, s.now())
 		if err != nil {
 			return err
 		}
-		defer resp.Close()
-		ans, err := tx.PrepareContext(ctx, "INSERT INTO answers (response_id, question, options, updated_at) VALUES (?, ?, ?, ?)")
-		if err != nil {
-			return err
-		}
-		defer ans.Close()
-		ps, err := tx.PrepareContext(ctx, "INSERT INTO pillar_scores (response_id, pillar, score, scored) VALUES (?, ?, ?, ?)")
-		if err != nil {
-			return err
-		}
-		defer ps.Close()
-		cur, err := tx.PrepareContext(ctx, `INSERT INTO current_results (firm_id, response_id, instrument, submitted_at, overall, level)
-			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (firm_id) DO UPDATE SET response_id = excluded.response_id,
-			instrument = excluded.instrument, submitted_at = excluded.submitted_at, overall = excluded.overall, level = excluded.level
-			WHERE excluded.submitted_at > current_results.submitted_at`)
-		if err != nil {
-			return err
-		}
-		defer cur.Close()
+		defer l.close()
 		for _, sub := range subs {
-			at := sub.SubmittedAt.UTC()
-			started := at.Add(-40 * time.Minute)
-			res, err := resp.ExecContext(ctx, sub.FirmID, in.Key(), sub.Profile.Section, sub.Profile.Size, started, at, at, sub.Result.Overall, sub.Result.Level)
-			if err != nil {
-				return mapErr("load response", err)
-			}
-			id, _ := res.LastInsertId()
-			for q, a := range sub.Answers {
-				js, _ := json.Marshal(a.Options)
-				if _, err := ans.ExecContext(ctx, id, q, string(js), at); err != nil {
-					return mapErr("load answer", err)
-				}
-			}
-			for _, p := range sub.Result.Pillars {
-				if _, err := ps.ExecContext(ctx, id, p.PillarID, p.Score, p.Scored); err != nil {
-					return mapErr("load pillar score", err)
-				}
-			}
-			if _, err := cur.ExecContext(ctx, sub.FirmID, id, in.Key(), at, sub.Result.Overall, sub.Result.Level); err != nil {
-				return mapErr("load current result", err)
+			if err := l.load(ctx, sub); err != nil {
+				return err
 			}
 		}
-		return nil
+		return l.flush(ctx)
 	})
 }
 

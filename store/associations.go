@@ -74,13 +74,16 @@ func firmAssociationIDs(ctx context.Context, q querier, id int64) ([]int64, erro
 	return out, rows.Err()
 }
 
+// insertMembershipSQL records a membership, keeping one that exists.
+const insertMembershipSQL = `INSERT INTO firm_associations (firm_id, association_id, since) VALUES (?, ?, ?)
+	ON CONFLICT DO NOTHING`
+
 // AddMemberships records that each firm belongs to association assoc;
 // existing memberships are kept as they are.
 func (s *Store) AddMemberships(ctx context.Context, assoc int64, firmIDs []int64) error {
 	defer s.changed()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO firm_associations (firm_id, association_id, since) VALUES (?, ?, ?)
-			ON CONFLICT DO NOTHING`)
+		stmt, err := tx.PrepareContext(ctx, insertMembershipSQL)
 		if err != nil {
 			return err
 		}

@@ -10,7 +10,8 @@ import (
 
 // Build creates the database at path whole or not at all. fill runs on a
 // fresh store at path+".building" (files left there by an earlier build
-// that died are removed first); the store is then closed, which
+// that died are removed first), opened with Options.Bulk, since nobody
+// else opens that file; the store is then closed, which
 // checkpoints its write-ahead log into the file and deletes the log, the
 // file is synced, and only then renamed to path, in one step. A crash or
 // an error part-way leaves path as it was and at most the temporary file,
@@ -47,6 +48,7 @@ func Build(ctx context.Context, path string, opt Options, fill func(*Store) erro
 // buildAt fills a new store at tmp and closes it, making sure the closed
 // file holds everything: no write-ahead log may be left beside it.
 func buildAt(ctx context.Context, tmp string, opt Options, fill func(*Store) error) error {
+	opt.Bulk = true
 	st, err := Open(ctx, tmp, opt)
 	if err != nil {
 		return err
@@ -54,6 +56,11 @@ func buildAt(ctx context.Context, tmp string, opt Options, fill func(*Store) err
 	if err := fill(st); err != nil {
 		st.Close()
 		return err
+	}
+	// The built file is served with a write-ahead log, as Open would set.
+	if _, err := st.w.ExecContext(ctx, "PRAGMA journal_mode = WAL"); err != nil {
+		st.Close()
+		return fmt.Errorf("store: build: %w", err)
 	}
 	if err := st.Close(); err != nil {
 		return fmt.Errorf("store: build: close: %w", err)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 
@@ -271,9 +272,14 @@ func (s *Store) ClaimStatuses(ctx context.Context, firmID int64) (map[int64]Clai
 // demo (without --smtp-url the message is read on /admin/outbox). Real
 // firms are never touched.
 func (s *Store) AddDemoRegistryContacts(ctx context.Context) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO firm_registry_contacts (firm_id, email, phone, updated_at)
-			SELECT id, 'lienhe.' || tax_code || '@demo.local', '', ? FROM firms WHERE demo = 1 ON CONFLICT (firm_id) DO NOTHING`, s.now())
-		return mapErr("demo registry contacts", err)
-	})
+	return s.inTx(ctx, func(tx *sql.Tx) error { return demoRegistryContacts(ctx, tx, 1, math.MaxInt64, s.now()) })
+}
+
+// demoRegistryContacts gives the demo firms with IDs first to last their
+// registry address.
+func demoRegistryContacts(ctx context.Context, tx *sql.Tx, first, last int64, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO firm_registry_contacts (firm_id, email, phone, updated_at)
+		SELECT id, 'lienhe.' || tax_code || '@demo.local', '', ? FROM firms WHERE id BETWEEN ? AND ? AND demo = 1
+		ON CONFLICT (firm_id) DO NOTHING`, now, first, last)
+	return mapErr("demo registry contacts", err)
 }

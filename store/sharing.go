@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 )
 
 // SetSharing records whether firm firmID shares its results (level and
@@ -97,20 +98,28 @@ func (s *Store) AddSharing(ctx context.Context, assocID int64, firmIDs []int64) 
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		now := s.now()
 		for _, id := range firmIDs {
-			res, err := tx.ExecContext(ctx, `INSERT INTO result_sharing (firm_id, association_id, since)
-				SELECT firm_id, association_id, ? FROM firm_associations WHERE firm_id = ? AND association_id = ?
-				ON CONFLICT DO NOTHING`, now, id, assocID)
-			if err != nil {
-				return mapErr("add sharing", err)
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				continue // not a member, or already sharing
-			}
-			if _, err := tx.ExecContext(ctx, "INSERT INTO sharing_events (firm_id, association_id, event, at) VALUES (?, ?, 'shared', ?)",
-				id, assocID, now); err != nil {
-				return mapErr("sharing event", err)
+			if _, err := addSharing(ctx, tx, id, assocID, now); err != nil {
+				return err
 			}
 		}
 		return nil
 	})
+}
+
+// addSharing records that member firmID shares its results with assocID,
+// with its event, and reports whether it did: not when the firm is not a
+// member, or shares already.
+func addSharing(ctx context.Context, tx *sql.Tx, firmID, assocID int64, now time.Time) (bool, error) {
+	res, err := tx.ExecContext(ctx, `INSERT INTO result_sharing (firm_id, association_id, since)
+		SELECT firm_id, association_id, ? FROM firm_associations WHERE firm_id = ? AND association_id = ?
+		ON CONFLICT DO NOTHING`, now, firmID, assocID)
+	if err != nil {
+		return false, mapErr("add sharing", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return false, nil
+	}
+	_, err = tx.ExecContext(ctx, "INSERT INTO sharing_events (firm_id, association_id, event, at) VALUES (?, ?, 'shared', ?)",
+		firmID, assocID, now)
+	return err == nil, mapErr("sharing event", err)
 }

@@ -63,6 +63,10 @@ type Options struct {
 	// Logger reports what fails in the store's own background work (a
 	// snapshot rebuilt after a change); nil: slog.Default().
 	Logger *slog.Logger
+	// Bulk opens a file that one builder fills before anyone else sees it
+	// (Build sets it): no rollback journal and no syncs, since a build cut
+	// short leaves only a file that is deleted, and a larger page cache.
+	Bulk bool
 }
 
 // DefaultAggregateRefresh is Options.AggregateRefresh when left zero.
@@ -102,6 +106,9 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		return nil, err
 	}
 	base := "file:" + (&url.URL{Path: abs}).EscapedPath() + "?" + Pragmas + "&_time_format=sqlite"
+	if opt.Bulk {
+		base = "file:" + (&url.URL{Path: abs}).EscapedPath() + "?" + bulkPragmas + "&_time_format=sqlite"
+	}
 	watch := &userWatch{}
 	w := openWriter(base+"&_txlock=immediate", watch)
 	w.SetMaxOpenConns(1)
@@ -123,6 +130,15 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	s.agg.ctx, s.agg.stop = context.WithCancel(context.Background())
 	return s, nil
 }
+
+// bulkPragmas are the settings of a store opened with Options.Bulk: a
+// bulk build writes straight into its file and never syncs (a build cut
+// short is deleted), caches 32 MB instead of 16, and lets the sorts that
+// create its indexes at the end spill to temporary files instead of
+// memory, so that its memory does not grow with the data (see
+// docs/PERFORMANCE.md).
+const bulkPragmas = "_pragma=busy_timeout(5000)&_pragma=journal_mode(OFF)&_pragma=synchronous(OFF)" +
+	"&_pragma=foreign_keys(ON)&_pragma=temp_store(FILE)&_pragma=mmap_size(0)&_pragma=cache_size(-32000)"
 
 // Close stops the store's background work (a snapshot being rebuilt),
 // waits for it, and closes both pools.
