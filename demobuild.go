@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"time"
 
 	"dxready/demo"
 	"dxready/store"
@@ -63,7 +64,7 @@ func seedDemo(ctx context.Context, a *app, st *store.Store, getenv func(string) 
 	fmt.Fprintln(stdout, a.l.T("cli.demo_seeding", "Firms", a.l.Int(int64(a.cfg.DemoFirms))))
 	in, _ := survey.Latest(a.instruments, survey.DefaultID)
 	res, err := demo.Seed(ctx, st, a.ref, newHasher(), demo.Options{Seed: a.cfg.DemoSeed, Firms: a.cfg.DemoFirms,
-		Password: getenv("DXREADY_DEMO_PASSWORD"), Instrument: in, Now: a.now()})
+		Password: getenv("DXREADY_DEMO_PASSWORD"), Instrument: in, Now: a.now(), Progress: demoProgress(a, stdout)})
 	if err != nil {
 		return err
 	}
@@ -75,6 +76,27 @@ func seedDemo(ctx context.Context, a *app, st *store.Store, getenv func(string) 
 		fmt.Fprintln(stdout, a.l.T("cli.demo_password_env"))
 	}
 	return nil
+}
+
+// demoProgressFrom is the size of province from which the build says how
+// far it is, every tenth of the way: it then takes minutes.
+const demoProgressFrom = 100_000
+
+// demoProgress reports a large build's progress on stdout.
+func demoProgress(a *app, stdout io.Writer) func(int) {
+	n := a.cfg.DemoFirms
+	if n < demoProgressFrom {
+		return nil
+	}
+	start, next := time.Now(), n/10
+	return func(built int) {
+		if built < next || built == n {
+			return
+		}
+		next = built - built%(n/10) + n/10
+		fmt.Fprintln(stdout, a.l.T("cli.demo_progress", "Built", a.l.Int(int64(built)), "Firms", a.l.Int(int64(n)),
+			"Seconds", a.l.Decimal(time.Since(start).Seconds(), 0)))
+	}
 }
 
 // printDemoAccounts lists the demo logins on every start, so a new user

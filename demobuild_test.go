@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -89,5 +90,28 @@ func TestDemoKilledPartWayIsBuiltWholeNextStart(t *testing.T) {
 	}
 	if _, err := os.Stat(db + ".building"); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the dead build's file is still there: %v", err)
+	}
+}
+
+// A build of 100,000 firms or more says how far it is every tenth of the
+// way (it takes minutes), in the chosen language; a smaller one does not.
+func TestDemoProgressEveryTenth(t *testing.T) {
+	a, err := newApp(Config{DemoFirms: 250_000, Lang: "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	report := demoProgress(a, &out)
+	for built := 2000; built <= 250_000; built += 2000 {
+		report(built)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 9 || !strings.HasPrefix(strings.TrimSpace(lines[0]), "26,000 of 250,000 firms built") ||
+		!strings.HasPrefix(strings.TrimSpace(lines[8]), "226,000 of 250,000") {
+		t.Fatalf("progress:\n%s", out.String())
+	}
+	small, _ := newApp(Config{DemoFirms: 68_000, Lang: "en"})
+	if demoProgress(small, &out) != nil {
+		t.Fatal("a 68,000-firm build reports its progress")
 	}
 }
