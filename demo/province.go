@@ -83,6 +83,7 @@ func (p *province) draw(from, n int) drawn {
 	for j := range n {
 		b.firms[j], b.member[j] = p.drawFirm()
 	}
+	store.PrepareLoad(b.firms) // here, not on the writing goroutine
 	return b
 }
 

@@ -22,6 +22,38 @@ type LoadedFirm struct {
 	Associations []int64
 	SharesWith   []int64
 	Submissions  []PastSubmission
+	rows         *firmRows // see PrepareLoad
+}
+
+// firmRows is what LoadFirms writes of a LoadedFirm that does not depend
+// on the database: the firm's columns (but its times) and each
+// submission's answers as stored.
+type firmRows struct {
+	firm    []any
+	answers [][]answerRow
+}
+
+type answerRow struct{ question, options string }
+
+// PrepareLoad works out, for each firm of batch, the rows LoadFirms will
+// write (names folded for search, answers encoded), so that a caller
+// with a core to spare can do it before LoadFirms while the previous
+// batch is written; the batch must not change afterwards. LoadFirms
+// prepares the firms it is given unprepared.
+func PrepareLoad(batch []LoadedFirm) {
+	for i := range batch {
+		lf := &batch[i]
+		r := &firmRows{firm: firmColumnArgs(lf.Firm), answers: make([][]answerRow, len(lf.Submissions))}
+		for k, sub := range lf.Submissions {
+			rows := make([]answerRow, 0, len(sub.Answers))
+			for q, a := range sub.Answers {
+				js, _ := json.Marshal(a.Options)
+				rows = append(rows, answerRow{q, string(js)})
+			}
+			r.answers[k] = rows
+		}
+		lf.rows = r
+	}
 }
 
 // LoadFirms inserts one batch of firms with their memberships, submitted
@@ -34,6 +66,11 @@ type LoadedFirm struct {
 func (s *Store) LoadFirms(ctx context.Context, in *survey.Instrument, batch []LoadedFirm) error {
 	if len(batch) == 0 {
 		return nil
+	}
+	for i := range batch {
+		if batch[i].rows == nil {
+			PrepareLoad(batch[i : i+1])
+		}
 	}
 	defer s.changed()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
@@ -70,7 +107,7 @@ func loadFirmRows(ctx context.Context, tx *sql.Tx, batch []LoadedFirm, now time.
 	for i, lf := range batch {
 		f := lf.Firm
 		f.CreatedAt, f.UpdatedAt = now, now
-		res, err := stmt.ExecContext(ctx, firmInsertArgs(f)...)
+		res, err := stmt.ExecContext(ctx, append(lf.rows.firm, now, now)...)
 		if err != nil {
 			return 0, 0, mapErr("load firm "+string(f.TaxCode), err)
 		}
@@ -103,7 +140,7 @@ func loadMemberships(ctx context.Context, tx *sql.Tx, batch []LoadedFirm, now ti
 func loadFirmSubmissions(ctx context.Context, tx *sql.Tx, in *survey.Instrument, batch []LoadedFirm, now time.Time) error {
 	var l *submissionLoader
 	for _, lf := range batch {
-		for _, sub := range lf.Submissions {
+		for k, sub := range lf.Submissions {
 			if l == nil {
 				if in == nil {
 					return errors.New("store: load firms: submissions without an instrument")
@@ -115,7 +152,7 @@ func loadFirmSubmissions(ctx context.Context, tx *sql.Tx, in *survey.Instrument,
 				defer l.close()
 			}
 			sub.FirmID = lf.Firm.ID
-			if err := l.load(ctx, sub); err != nil {
+			if err := l.loadRows(ctx, sub, lf.rows.answers[k]); err != nil {
 				return err
 			}
 		}
@@ -177,6 +214,16 @@ func newSubmissionLoader(ctx context.Context, tx *sql.Tx, in *survey.Instrument,
 // submitted) and points its firm's current result at it when it is the
 // firm's latest.
 func (l *submissionLoader) load(ctx context.Context, sub PastSubmission) error {
+	answers := make([]answerRow, 0, len(sub.Answers))
+	for q, a := range sub.Answers {
+		js, _ := json.Marshal(a.Options)
+		answers = append(answers, answerRow{q, string(js)})
+	}
+	return l.loadRows(ctx, sub, answers)
+}
+
+// loadRows is load with sub's answers already encoded.
+func (l *submissionLoader) loadRows(ctx context.Context, sub PastSubmission, answers []answerRow) error {
 	at := sub.SubmittedAt.UTC()
 	started := at.Add(-40 * time.Minute)
 	res, err := l.resp.ExecContext(ctx, sub.FirmID, l.in.Key(), sub.Profile.Section, sub.Profile.Size, started, at, at, sub.Result.Overall, sub.Result.Level)
@@ -190,9 +237,8 @@ func (l *submissionLoader) load(ctx context.Context, sub PastSubmission) error {
 	// Boxed once for all the response's rows: forty answers would
 	// otherwise allocate forty copies of each.
 	idArg, atArg := any(id), any(at)
-	for q, a := range sub.Answers {
-		js, _ := json.Marshal(a.Options)
-		if err := l.answers.add(ctx, idArg, q, string(js), atArg); err != nil {
+	for _, a := range answers {
+		if err := l.answers.add(ctx, idArg, a.question, a.options, atArg); err != nil {
 			return mapErr("load answer", err)
 		}
 	}

@@ -65,10 +65,16 @@ const insertFirmSQL = `INSERT INTO firms (tax_code, name, name_folded, search_ke
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 func firmInsertArgs(f *firms.Firm) []any {
-	args := []any{string(f.TaxCode), f.Name, firms.Fold(f.Name), firms.SearchKey(f.Name), f.VSICVersion, nullStr(f.VSICCode), nullStr(f.Section),
-		nullStr(f.WardCode), nullStr(f.ParkCode)}
+	return append(firmColumnArgs(f), f.CreatedAt, f.UpdatedAt)
+}
+
+// firmColumnArgs are insertFirmSQL's arguments but the two times.
+func firmColumnArgs(f *firms.Firm) []any {
+	args := make([]any, 0, 17)
+	args = append(args, string(f.TaxCode), f.Name, firms.Fold(f.Name), firms.SearchKey(f.Name), f.VSICVersion, nullStr(f.VSICCode), nullStr(f.Section),
+		nullStr(f.WardCode), nullStr(f.ParkCode))
 	args = append(args, sizeArgs(f)...)
-	return append(args, f.Demo, f.CreatedAt, f.UpdatedAt)
+	return append(args, f.Demo)
 }
 
 // CreateFirm inserts f and sets its ID and times. A taken tax code is ErrConflict.
