@@ -45,15 +45,20 @@ func PrepareLoad(batch []LoadedFirm) {
 		lf := &batch[i]
 		r := &firmRows{firm: firmColumnArgs(lf.Firm), answers: make([][]answerRow, len(lf.Submissions))}
 		for k, sub := range lf.Submissions {
-			rows := make([]answerRow, 0, len(sub.Answers))
-			for q, a := range sub.Answers {
-				js, _ := json.Marshal(a.Options)
-				rows = append(rows, answerRow{q, string(js)})
-			}
-			r.answers[k] = rows
+			r.answers[k] = answerRows(sub.Answers)
 		}
 		lf.rows = r
 	}
+}
+
+// answerRows encodes answers as the answers table stores them.
+func answerRows(answers map[string]survey.Answer) []answerRow {
+	rows := make([]answerRow, 0, len(answers))
+	for q, a := range answers {
+		js, _ := json.Marshal(a.Options)
+		rows = append(rows, answerRow{q, string(js)})
+	}
+	return rows
 }
 
 // LoadFirms inserts one batch of firms with their memberships, submitted
@@ -62,7 +67,8 @@ func PrepareLoad(batch []LoadedFirm) {
 // registry address (as AddDemoRegistryContacts gives it). Callers load a
 // large registry a batch at a time, so that neither their memory nor the
 // transaction grows with it. A taken tax code is ErrConflict; sharing with
-// an association the firm is not a member of is an error.
+// an association the firm is not a member of is an error; after an error
+// nothing of the batch is written (and the IDs it set mean nothing).
 func (s *Store) LoadFirms(ctx context.Context, in *survey.Instrument, batch []LoadedFirm) error {
 	if len(batch) == 0 {
 		return nil
@@ -214,12 +220,7 @@ func newSubmissionLoader(ctx context.Context, tx *sql.Tx, in *survey.Instrument,
 // submitted) and points its firm's current result at it when it is the
 // firm's latest.
 func (l *submissionLoader) load(ctx context.Context, sub PastSubmission) error {
-	answers := make([]answerRow, 0, len(sub.Answers))
-	for q, a := range sub.Answers {
-		js, _ := json.Marshal(a.Options)
-		answers = append(answers, answerRow{q, string(js)})
-	}
-	return l.loadRows(ctx, sub, answers)
+	return l.loadRows(ctx, sub, answerRows(sub.Answers))
 }
 
 // loadRows is load with sub's answers already encoded.
