@@ -22,7 +22,7 @@ import (
 func TestChartsLayout(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "layout.db")
 	const password = "mật khẩu bố cục biểu đồ"
-	base, _ := startServe(t, env("DXREADY_DB", db, "DXREADY_DEMO_PASSWORD", password), "--demo-firms", "3000")
+	base, _ := startServe(t, env("DXREADY_DB", db, "DXREADY_DEMO_PASSWORD", password), "--demo-firms", "6000")
 	lead, assoc, _, _ := busiestLead(t, db)
 	firm, result := firmWithResult(t, db)
 	bctx := browser(t)

@@ -25,7 +25,7 @@ func TestChartTooltipsKeepTheCSP(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "charts.db")
 	const password = "mật khẩu biểu đồ dài"
 	base, _ := startServe(t, env("DXREADY_DB", db, "DXREADY_DEMO_PASSWORD", password), "--demo-firms", "6000")
-	lead := leadWithAHeatCell(t, db)
+	lead, _, _, _ := busiestLead(t, db)
 	firm, result := firmWithResult(t, db)
 	bctx := browser(t)
 	for _, visit := range []struct{ who, page string }{{lead, "/associations"}, {firm, result}} {
@@ -86,30 +86,6 @@ func TestChartTooltipsKeepTheCSP(t *testing.T) {
 			}
 		})
 	}
-}
-
-// leadWithAHeatCell returns the lead whose members that share their
-// results make the largest group of one industry: the heat map's rows are
-// industries, and a row of fewer than five firms (disclosure.MinGroup,
-// not imported by main's tests) is suppressed, with no tooltip. (The busiest lead by sharing members may
-// have them spread over industries: the 3,000-firm demo of the streamed
-// build has no association with five sharers in one industry.)
-func leadWithAHeatCell(t *testing.T, db string) string {
-	t.Helper()
-	conn, err := sql.Open("sqlite", "file:"+db+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	var email string
-	var n int
-	err = conn.QueryRow(`SELECT u.email, COUNT(*) FROM result_sharing s JOIN firms f ON f.id = s.firm_id
-		JOIN current_results c ON c.firm_id = f.id JOIN users u ON u.association_id = s.association_id AND u.role = 'lead'
-		GROUP BY s.association_id, f.section ORDER BY COUNT(*) DESC, u.email LIMIT 1`).Scan(&email, &n)
-	if err != nil || n < 5 {
-		t.Fatalf("no lead has a heat-map row of 5 firms: %s has %d, %v", email, n, err)
-	}
-	return email
 }
 
 // viewportShot keeps a PNG of what the window shows (a hovered tooltip
