@@ -85,13 +85,14 @@ func Seed(ctx context.Context, st *store.Store, ref *firms.Reference, h *auth.Ha
 	}
 	// The demo accounts share one password by design, so they share its
 	// hash: 40 more salts would hide nothing that the demo's documentation
-	// does not say, and each hash takes 64 MiB for 77 ms. Hashed before
+	// does not say, and each hash holds argon2's memory (64 MiB when 41
+	// were made, two at a time, the build's largest item). Hashed before
 	// the province, so that a build which cannot end stops at once.
 	hash, err := h.Hash(ctx, res.Password)
 	if err != nil {
 		return nil, err
 	}
-	debug.FreeOSMemory() // the hash's 64 MiB are not needed again
+	debug.FreeOSMemory() // the hash's memory is not needed again
 	g := newGenerator(ref, opt.Seed)
 	assocs, err := createAssociations(ctx, st)
 	if err != nil {
