@@ -119,7 +119,7 @@ func pathToNext(in *survey.Instrument, r Result, items []item, sumW float64) Pat
 	if p.Reachable {
 		total = dropSpare(chains, total, target-eps)
 	}
-	p.Groups = groupSteps(in, chains)
+	p.Groups = groupSteps(in, chains, r.Priorities())
 	p.Reaches = min(100, total)
 	return p
 }
@@ -166,10 +166,10 @@ func dropSpare(chains []*chain, total, floor float64) float64 {
 	}
 }
 
-// groupSteps groups the taken notches by pillar: the group with the
-// largest step first, and in each group the steps by gain, largest first,
-// a question's notches in the order they must be taken.
-func groupSteps(in *survey.Instrument, chains []*chain) []StepGroup {
+// groupSteps groups the taken notches by pillar, in the order of
+// orderGroups, and in each group the steps by gain, largest first, a
+// question's notches in the order they must be taken.
+func groupSteps(in *survey.Instrument, chains []*chain, first []string) []StepGroup {
 	type ranked struct {
 		step Step
 		rank float64
@@ -202,8 +202,28 @@ func groupSteps(in *survey.Instrument, chains []*chain) []StepGroup {
 			groups = append(groups, g)
 		}
 	}
-	slices.SortStableFunc(groups, func(a, b StepGroup) int { return cmp.Compare(b.Steps[0].Gain, a.Steps[0].Gain) })
+	orderGroups(groups, first)
 	return groups
+}
+
+// orderGroups puts the groups of the pillars in first (the result's
+// Priorities, which the result page names under "What to work on first")
+// at the head in that order, then the others by the overall points their
+// steps add together, most first (instrument order on ties). So the path
+// starts where the page says to start, and never gives a second answer.
+func orderGroups(groups []StepGroup, first []string) {
+	rank := func(g StepGroup) int {
+		if i := slices.Index(first, g.PillarID); i >= 0 {
+			return i
+		}
+		return len(first)
+	}
+	slices.SortStableFunc(groups, func(a, b StepGroup) int {
+		if c := cmp.Compare(rank(a), rank(b)); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.Gain, a.Gain)
+	})
 }
 
 // notchesOf lists the notches it's question can still climb, each worth

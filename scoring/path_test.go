@@ -167,21 +167,37 @@ func TestPathOneNotchAtATime(t *testing.T) {
 	}
 }
 
-// The steps are grouped by pillar, the pillar with the step worth most
-// first, each group largest step first.
+// pillar is one more pillar's TOML (weight 1) for instrument's questions.
+func pillar(id string) string {
+	return fmt.Sprintf("[[pillars]]\nid = %q\nweight = 1\nname = { vi = %q, en = %q }\ndescription = { vi = \"d\", en = \"d\" }\nadvice = [ADVICE]\n", id, id, id)
+}
+
+// The steps are grouped by pillar: first the pillars the result names to
+// work on first (its two weakest, weakest first), then the others by the
+// points their steps add together, most first, whatever the instrument's
+// order; in each group the largest step first.
 func TestPathGroupsByPillar(t *testing.T) {
-	advice := `advice = [{ vi = "a", en = "a" },{ vi = "a", en = "a" }]`
-	q := question("p1", "single", 1, "a:0,b:1,c:2", "") + question("p2", "single", 2, "a:0,b:1,c:2", "") +
-		"[[pillars]]\nid = \"Q\"\nweight = 1\nname = { vi = \"Q\", en = \"Q\" }\ndescription = { vi = \"Q\", en = \"Q\" }\n" + advice + "\n" +
-		question("q1", "single", 1, "a:0,b:1,c:2", "") + question("q2", "single", 1, "a:0,b:3", "")
-	in := instrument(t, 1, []float64{0, 90}, q)
-	answers := map[string]survey.Answer{}
-	for _, id := range []string{"p1", "p2", "q1", "q2"} {
-		answers[id] = survey.Answer{Options: []string{"a"}}
+	q := question("p1", "single", 1, "a:0,b:1", "") + question("p2", "single", 1, "a:0,b:1", "") +
+		pillar("S") + question("s1", "single", 1, "a:0,b:1,c:2,d:3,e:4", "") +
+		pillar("W") + question("w1", "single", 1, "a:0,b:1", "") +
+		pillar("V") + question("v1", "single", 1, "a:0,b:1,c:2,d:3,e:4,f:5,g:6,h:7,i:8,j:9,k:10", "")
+	in := instrument(t, 1, []float64{0, 95}, q)
+	answers := map[string]survey.Answer{"p1": {Options: []string{"b"}}, "p2": {Options: []string{"a"}},
+		"s1": {Options: []string{"b"}}, "w1": {Options: []string{"a"}}, "v1": {Options: []string{"b"}}}
+	r := Score(in, survey.Profile{}, answers)
+	if !slices.Equal(r.Priorities(), []string{"W", "V"}) {
+		t.Fatalf("priorities %v, want the two weakest W (0) and V (10)", r.Priorities())
 	}
-	p := Score(in, survey.Profile{}, answers).Path
-	if !p.Reachable || len(p.Groups) != 2 || p.Groups[0].PillarID != "Q" || p.Groups[1].PillarID != "P" {
-		t.Fatalf("groups %+v", p.Groups)
+	p := r.Path
+	var order []string
+	for _, g := range p.Groups {
+		order = append(order, g.PillarID)
+	}
+	// V adds less than S (7 steps of 2.5 against 3 of 6.25) yet comes
+	// before it, as a pillar to work on first; S adds more than P and
+	// comes before it although the instrument puts P first.
+	if !p.Reachable || !slices.Equal(order, []string{"W", "V", "S", "P"}) || !near(p.Groups[1].Gain, 17.5) || !near(p.Groups[2].Gain, 18.75) {
+		t.Fatalf("groups %v, gains %+v", order, p.Groups)
 	}
 	for _, g := range p.Groups {
 		sum := 0.0
@@ -194,6 +210,33 @@ func TestPathGroupsByPillar(t *testing.T) {
 		if !near(sum, g.Gain) {
 			t.Fatalf("group %s gain %.4f, steps sum %.4f", g.PillarID, g.Gain, sum)
 		}
+	}
+	// The seven notches on v1 are one line of seven steps.
+	runs := p.Groups[1].Runs()
+	if len(runs) != 1 || runs[0].Steps != 7 || !near(runs[0].Gain, 17.5) || !slices.Equal(runs[0].From, []string{"b"}) ||
+		!slices.Equal(runs[0].Options, []string{"c", "d", "e", "f", "g", "h", "i"}) {
+		t.Fatalf("runs of V %+v", runs)
+	}
+}
+
+// A group's steps on one question collapse into one run where its first
+// step stands, even when another question's step lies between them; the
+// runs count every step and add every gain.
+func TestPathRunsCollapseAQuestion(t *testing.T) {
+	g := StepGroup{PillarID: "P", Gain: 10, Steps: []Step{
+		{QuestionID: "q1", From: []string{"a"}, Option: "b", Gain: 4},
+		{QuestionID: "q2", Option: "x", Gain: 3},
+		{QuestionID: "q1", From: []string{"b"}, Option: "c", Gain: 2},
+		{QuestionID: "q1", From: []string{"c"}, Option: "d", Gain: 1},
+	}}
+	runs := g.Runs()
+	if len(runs) != 2 || runs[0].QuestionID != "q1" || runs[0].Steps != 3 || !near(runs[0].Gain, 7) ||
+		!slices.Equal(runs[0].From, []string{"a"}) || !slices.Equal(runs[0].Options, []string{"b", "c", "d"}) ||
+		runs[1].QuestionID != "q2" || runs[1].Steps != 1 || runs[1].From != nil {
+		t.Fatalf("runs %+v", runs)
+	}
+	if (StepGroup{}).Runs() != nil {
+		t.Fatal("an empty group has runs")
 	}
 }
 

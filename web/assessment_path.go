@@ -25,39 +25,67 @@ type pathGroup struct {
 	Steps  []pathStep
 }
 
-// pathStep is one step: the question, what it means in practice ("Move
-// from 'Paper' to 'Spreadsheets'") and the overall points it adds.
+// pathStep is one line of the path: the steps on one question, collapsed
+// (scoring.Run): the question, what to do ("Quarterly → Weekly → Daily"),
+// what that means in practice, how many steps it counts and the overall
+// points they add.
 type pathStep struct {
-	Question, Do string
-	Gain         float64
+	Question, Do, Practice string
+	Count                  int
+	Gain                   float64
 }
 
+// pathViewOf says the path in the request's language. The groups come in
+// the path's order (scoring.orderGroups: the pillars "What to work on
+// first" names, then by points), so the page gives one place to start.
 func pathViewOf(in *survey.Instrument, p scoring.Path, loc *locale.Localizer, l string) pathView {
 	v := pathView{Count: p.Len(), Reachable: p.Reachable, Reaches: p.Reaches}
 	for _, g := range p.Groups {
 		pl, _ := in.Pillar(g.PillarID)
 		gv := pathGroup{Pillar: pl.Name.In(l), Gain: g.Gain}
-		for _, st := range g.Steps {
-			q, _ := in.Question(st.QuestionID)
-			gv.Steps = append(gv.Steps, pathStep{Question: q.Text.In(l), Do: stepText(q, st, loc, l), Gain: st.Gain})
+		for _, run := range g.Runs() {
+			q, _ := in.Question(run.QuestionID)
+			gv.Steps = append(gv.Steps, pathStep{Question: q.Text.In(l), Do: runText(q, run, loc, l),
+				Practice: practiceText(q, loc), Count: run.Steps, Gain: run.Gain})
 		}
 		v.Groups = append(v.Groups, gv)
 	}
 	return v
 }
 
-// stepText says what a step means in practice, from the option texts:
-// a checklist item to add, a first answer, or a move to the next band.
-func stepText(q *survey.Question, st scoring.Step, loc *locale.Localizer, l string) string {
-	to, _ := q.Option(st.Option)
+// runText says what a run of steps does, from the option texts: checklist
+// items to add, a first answer, a move to the next band, or a climb over
+// several bands ("“Quarterly” → “Weekly” → “Daily”").
+func runText(q *survey.Question, run scoring.Run, loc *locale.Localizer, l string) string {
+	texts := make([]string, len(run.Options))
+	for i, id := range run.Options {
+		o, _ := q.Option(id)
+		texts[i] = o.Text.In(l)
+	}
+	switch {
+	case q.Type == survey.Multi:
+		return loc.T("page.assessment_result.step_tick", "To", strings.Join(texts, "”, “"))
+	case len(run.From) == 0 && len(texts) == 1:
+		return loc.T("page.assessment_result.step_start", "To", texts[0])
+	case len(texts) == 1:
+		from, _ := q.Option(run.From[0])
+		return loc.T("page.assessment_result.step_move", "From", from.Text.In(l), "To", texts[0])
+	}
+	if len(run.From) > 0 {
+		from, _ := q.Option(run.From[0])
+		texts = append([]string{from.Text.In(l)}, texts...)
+	}
+	return loc.T("page.assessment_result.step_climb", "Chain", strings.Join(texts, "” → “"))
+}
+
+// practiceText says what a step means in practice. The instrument has no
+// text per option that says so (its help says how to answer), so it is
+// one sentence per kind of step: a notch up a scale, or an item ticked.
+func practiceText(q *survey.Question, loc *locale.Localizer) string {
 	if q.Type == survey.Multi {
-		return loc.T("page.assessment_result.step_tick", "To", to.Text.In(l))
+		return loc.T("page.assessment_result.practice_tick")
 	}
-	if len(st.From) == 0 {
-		return loc.T("page.assessment_result.step_start", "To", to.Text.In(l))
-	}
-	from, _ := q.Option(st.From[0])
-	return loc.T("page.assessment_result.step_move", "From", from.Text.In(l), "To", to.Text.In(l))
+	return loc.T("page.assessment_result.practice_notch")
 }
 
 // standingText says what holds a score at its level: the level's

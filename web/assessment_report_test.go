@@ -39,7 +39,26 @@ func submitWorst(t *testing.T, e *env, c *client) (int64, scoring.Result) {
 	return id, scoring.Score(in, resp.Profile, resp.Answers)
 }
 
-var moveRE = regexp.MustCompile(`Chuyển từ “([^”]+)” sang “([^”]+)”`)
+var (
+	moveRE  = regexp.MustCompile(`Chuyển từ “([^”]+)” sang “([^”]+)”`)
+	climbRE = regexp.MustCompile(`Nâng dần: “(.+?)”</strong>`)
+)
+
+// movesOn is every one-notch move the path on body says, a climb of
+// several notches on one line ("“A” → “B” → “C”") as its moves.
+func movesOn(body string) [][2]string {
+	var out [][2]string
+	for _, m := range moveRE.FindAllStringSubmatch(body, -1) {
+		out = append(out, [2]string{m[1], m[2]})
+	}
+	for _, m := range climbRE.FindAllStringSubmatch(body, -1) {
+		chain := strings.Split(m[1], "” → “")
+		for i := 1; i < len(chain); i++ {
+			out = append(out, [2]string{chain[i-1], chain[i]})
+		}
+	}
+	return out
+}
 
 // The path on the result page moves one answer one notch per step, in the
 // instrument's words ("Move from 'Never' to 'Sometimes'"), says how many
@@ -57,13 +76,13 @@ func TestResultPathIsOneNotchSteps(t *testing.T) {
 	if !strings.Contains(body, intro) || res.Path.Len() < 2 {
 		t.Fatalf("the page does not say %q (path %+v)", intro, res.Path)
 	}
-	moves := moveRE.FindAllStringSubmatch(body, -1)
+	moves := movesOn(body)
 	if len(moves) == 0 {
 		t.Fatal("no step says what to move from and to")
 	}
 	for _, m := range moves {
-		if !nextOnSomeScale(in, m[1], m[2]) {
-			t.Errorf("step %q → %q is more than one notch on any scale", m[1], m[2])
+		if !nextOnSomeScale(in, m[0], m[1]) {
+			t.Errorf("step %q → %q is more than one notch on any scale", m[0], m[1])
 		}
 	}
 	if strings.Contains(body, "điểm tổng") {
@@ -135,7 +154,7 @@ func TestReportInEnglishAndOfADraft(t *testing.T) {
 	firm := e.client().login("firm@test.local")
 	id, _ := submitWorst(t, e, firm)
 	must(t, firm.get(fmt.Sprintf("/assessment/%d/report?lang=en", id)), http.StatusOK, "Download PDF", "Save as PDF",
-		"version 1", "overall points", "Move from")
+		"version 1", "overall points", "Step by step: “")
 	draft := startAssessment(t, firm)
 	r := firm.get(fmt.Sprintf("/assessment/%d/report", draft))
 	if r.status != http.StatusSeeOther || r.header.Get("Location") != fmt.Sprintf("/assessment/%d/review", draft) {

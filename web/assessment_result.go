@@ -5,7 +5,6 @@ import (
 	"math"
 	"net/http"
 	"slices"
-	"sort"
 	"strings"
 
 	"dxready/auth"
@@ -238,19 +237,15 @@ func prevScore(prev *store.Submission, pillar string) (float64, bool) {
 	return v, ok
 }
 
-// adviceFor gives the advice of the two weakest scored pillars, at each
-// pillar's own level, with the answers that cost it most.
+// adviceFor gives the advice of the pillars to work on first
+// (scoring.Result.Priorities: the weakest scored ones, which the path to
+// the next level starts with), at each pillar's own level, with the
+// answers that cost it most.
 func adviceFor(in *survey.Instrument, res scoring.Result, l string) []adviceView {
-	idx := []int{}
-	for i, ps := range res.Pillars {
-		if ps.Scored {
-			idx = append(idx, i)
-		}
-	}
-	sort.SliceStable(idx, func(a, b int) bool { return res.Pillars[idx[a]].Score < res.Pillars[idx[b]].Score })
 	var out []adviceView
-	for _, i := range idx[:min(2, len(idx))] {
-		pl, ps := in.Pillars[i], res.Pillars[i]
+	for _, id := range res.Priorities() {
+		pl, _ := in.Pillar(id)
+		ps, _ := res.Pillar(id)
 		lv := in.LevelFor(ps.Score)
 		av := adviceView{Pillar: pl.Name.In(l), Level: lv.Name.In(l), Text: pl.Advice[lv.Level].In(l)}
 		for _, loss := range res.Losses[pl.ID] {
