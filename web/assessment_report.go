@@ -22,8 +22,11 @@ type reportPage struct {
 // assessmentReport is the result as a printable A4 report. Its access is
 // the result page's, through the same reader (resultFor, auth.ActResultView).
 //
-// The PDF is the browser's: the report's "Download PDF" button prints the
-// page (static/js/report.js) and the hint says to choose "Save as PDF".
+// The PDF is the browser's: the report's "Print or save as PDF" button
+// prints the page (static/js/report.js, which shows the button) and the
+// hint says to choose "Save as PDF", or the browser's menu → Print where
+// the button does nothing (no JavaScript, or an in-app browser that
+// ignores window.print()).
 // Chromium, Firefox and Safari all save print as PDF; the radar is the
 // one ECharts draws on the page, the text keeps every Vietnamese
 // diacritic in the reader's own fonts, and print.css lays it out on A4. A

@@ -120,7 +120,7 @@ func TestReportAccessIsTheResults(t *testing.T) {
 	firm := e.client().login("firm@test.local")
 	id, _ := submitWorst(t, e, firm)
 	report := fmt.Sprintf("/assessment/%d/report", id)
-	must(t, firm.get(report), http.StatusOK, `id="download-pdf"`, "Tải PDF", `id="report-firm"`, e.fx.GoDuc.Name,
+	must(t, firm.get(report), http.StatusOK, `id="download-pdf" hidden`, "In hoặc lưu PDF", "chọn In trong menu", `id="report-firm"`, e.fx.GoDuc.Name,
 		`id="report-instrument"`, "phiên bản 1", "/css/print.css", "/js/report.js", `class="echart radar report-radar"`, `id="path"`)
 	if strings.Contains(firm.get(report).body, `id="report-advisor"`) {
 		t.Fatal("the report names an advisor before any booking")
@@ -153,7 +153,7 @@ func TestReportInEnglishAndOfADraft(t *testing.T) {
 	e := newEnv(t)
 	firm := e.client().login("firm@test.local")
 	id, _ := submitWorst(t, e, firm)
-	must(t, firm.get(fmt.Sprintf("/assessment/%d/report?lang=en", id)), http.StatusOK, "Download PDF", "Save as PDF",
+	must(t, firm.get(fmt.Sprintf("/assessment/%d/report?lang=en", id)), http.StatusOK, "Print or save as PDF", "Save as PDF", "choose Print from its menu", `id="download-pdf" hidden`,
 		"version 1", "overall points", "Step by step: “")
 	draft := startAssessment(t, firm)
 	r := firm.get(fmt.Sprintf("/assessment/%d/report", draft))
