@@ -177,6 +177,12 @@ const labelProblems = `(() => { ` + chartTexts + `
 		if (Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x) > 1 && Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y) > 1)
 			out.push('"' + a.text + '" overlaps "' + b.text + '"');
 	}
+	const c = echarts.getInstanceByDom(el), lm = c.getModel().getComponent('legend'), lv = lm && c.getViewOfComponentModel(lm);
+	for (const d of lv ? c.getZr().storage.getDisplayList(true) : []) { // a legend entry cut short ("Average: industry of …") names nothing
+		let p = d;
+		while (p && p !== lv.group) p = p.parent;
+		if (p && d.style && typeof d.style.text === 'string' && /(…|\.\.\.)$/.test(d.style.text)) out.push('legend "' + d.style.text + '" is cut short');
+	}
 	return out; })()`
 
 // decimalTexts lists the charts' texts that are numbers with a fraction.

@@ -58,12 +58,12 @@
       return Object.assign({}, t, { renderMode: 'html', className: 'chart-tooltip', confine: true, formatter: tooltipFormatter(option, fmt) });
     });
   }
-  // Legend entries stay on one line, shortened with "…" when wider than the
-  // chart; the tooltip shows the whole name.
+  // Legend entries wrap at the chart's width, never cut short: "Average:
+  // industry of …" named no group on a phone or on paper.
   function legends(option, width) {
     list(option.legend).forEach(function (l) {
       l.formatter = oneLine;
-      l.textStyle = Object.assign({}, l.textStyle, { width: Math.max(120, width - 60), overflow: 'truncate' });
+      l.textStyle = Object.assign({}, l.textStyle, { width: Math.max(120, width - 60), overflow: 'break', lineHeight: 15 });
     });
   }
   // numbers puts the page's number format on value axes, data labels and
