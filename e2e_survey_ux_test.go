@@ -222,7 +222,7 @@ func reviewAndChange(t *testing.T, ctx context.Context, base, id string) {
 		t.Fatalf("change from the review: %v", err)
 	}
 	loc, _ := chromedp.Run(ctx, chromedp.Location())
-	if got := text(t, ctx, `[id="a-cx.website"] strong`); got != "Hằng ngày hoặc liên tục" || !strings.HasSuffix(loc, "/review#p-customer") {
+	if got := text(t, ctx, `[id="a-cx.website"] strong`); got != "Hằng ngày hoặc liên tục" || !strings.HasSuffix(loc, "/review#rq-cx.website") {
 		t.Fatalf("back on the review at %s with %q", loc, got)
 	}
 }

@@ -23,10 +23,13 @@ func openedFollowUps(ac *assessmentCtx, pi int, asked []string) []string {
 // place, at the notice of the first one (without JavaScript, the anchor is
 // how the reader lands on it); a step opened from the review still goes
 // back there once saved.
-func followUpURL(id int64, pi int, opened []string, fromReview bool) string {
+func followUpURL(id int64, pi int, opened []string, fromReview bool, changed string) string {
 	v := url.Values{"opened": opened}
 	if fromReview {
 		v.Set("from", "review")
+		if changed != "" {
+			v.Set("changed", changed)
+		}
 	}
 	return fmt.Sprintf("/assessment/%d/step/%d?%s#opened-%s", id, pi+1, v.Encode(), opened[0])
 }

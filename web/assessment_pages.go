@@ -41,9 +41,10 @@ type stepPage struct {
 	Total       int
 	Instrument  string
 	Description string
-	Missing     int  // unanswered questions on a checked step
-	Private     bool // an open claim's draft: the claimant's own until verified
-	FromReview  bool // opened by a "Change" link of the review: saving goes back there
+	Missing     int    // unanswered questions on a checked step
+	Private     bool   // an open claim's draft: the claimant's own until verified
+	FromReview  bool   // opened by a "Change" link of the review: saving goes back there
+	Changed     string // the question whose "Change" link opened the step: saving goes back to it
 }
 
 // progress counts the applicable questions and those answered.
@@ -113,6 +114,9 @@ func (s *Server) assessmentStep(w http.ResponseWriter, r *http.Request) {
 		checkStep(&p)
 	}
 	p.FromReview = r.URL.Query().Get("from") == "review"
+	if p.FromReview {
+		p.Changed = r.URL.Query().Get("changed")
+	}
 	markOpened(&p, r.URL.Query()["opened"])
 	s.render(w, r, http.StatusOK, "assessment_step", p)
 }
@@ -189,14 +193,15 @@ func (s *Server) assessmentStepPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fromReview := r.PostForm.Get("from") == "review"
+	changed := r.PostForm.Get("changed")
 	if opened := openedFollowUps(ac, pi, r.PostForm["asked"]); opened != nil {
-		http.Redirect(w, r, followUpURL(ac.resp.ID, pi, opened, fromReview), http.StatusSeeOther)
+		http.Redirect(w, r, followUpURL(ac.resp.ID, pi, opened, fromReview, changed), http.StatusSeeOther)
 		return
 	}
 	to := fmt.Sprintf("/assessment/%d/review", ac.resp.ID)
 	switch nav := r.PostForm.Get("nav"); {
 	case fromReview && nav != "prev" && nav != "next":
-		to += "#p-" + ac.in.Pillars[pi].ID // back where the "Change" link was
+		to += reviewAnchor(ac.in, pi, changed) // back where the "Change" link was
 	case nav == "prev" && pi > 0:
 		to = fmt.Sprintf("/assessment/%d/step/%d", ac.resp.ID, pi)
 	case nav == "next" && pi+1 < len(ac.in.Pillars):
@@ -256,4 +261,14 @@ func (s *Server) reviewAgain(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.renderReview(w, r, http.StatusConflict, ac, "error.survey.changed_since_review")
+}
+
+// reviewAnchor is where the review opens after a step reached from its
+// "Change" link is saved: the changed question's line (#rq-ID), when
+// changed names a question of step pi, or else the step's pillar.
+func reviewAnchor(in *survey.Instrument, pi int, changed string) string {
+	if q, ok := in.Question(changed); ok && q.Pillar() == in.Pillars[pi].ID {
+		return "#rq-" + q.ID
+	}
+	return "#p-" + in.Pillars[pi].ID
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 
 	"dxready/auth"
 	"dxready/survey"
@@ -107,7 +108,7 @@ func (s *Server) answersByPillar(r *http.Request, ac *assessmentCtx) []pillarAns
 				continue
 			}
 			av := answerView{ID: q.ID, Question: q.Text.In(l),
-				URL: fmt.Sprintf("/assessment/%d/step/%d?from=review#q-%s", ac.resp.ID, pi+1, q.ID)}
+				URL: fmt.Sprintf("/assessment/%d/step/%d?from=review&changed=%s#q-%s", ac.resp.ID, pi+1, url.QueryEscape(q.ID), q.ID)}
 			if a, ok := ac.resp.Answers[q.ID]; ok {
 				av.Answer = optionTexts(q, a.Options, l, loc.T("common.none"))
 				if a.NA() {

@@ -91,7 +91,7 @@ func TestReviewListsAnswersByPillar(t *testing.T) {
 	must(t, c.post(fmt.Sprintf("/assessment/%d/answer", id), url.Values{"question": {"cx.website"}, "q.cx.website": {"weekly"}}), http.StatusNoContent)
 	review := fmt.Sprintf("/assessment/%d/review", id)
 	r := c.get(review)
-	change := fmt.Sprintf(`/assessment/%d/step/1?from=review#q-cx.website`, id)
+	change := fmt.Sprintf(`/assessment/%d/step/1?from=review&amp;changed=cx.website#q-cx.website`, id)
 	must(t, r, http.StatusOK, `id="p-customer"`, `id="p-data"`, `id="a-cx.website"><strong>Hằng tuần</strong>`, change,
 		`id="a-cx.social"><em class="not-answered">Chưa trả lời</em>`, `<details id="changes">`, "Xem các thay đổi gần đây")
 	if n := strings.Count(r.body, `class="change-link"`); n != 42-1 { // every question but the follow-up that does not apply
@@ -99,10 +99,15 @@ func TestReviewListsAnswersByPillar(t *testing.T) {
 	}
 	must(t, c.get(review+"?lang=en"), http.StatusOK, "Your answers, by pillar", "Not answered", ">Change</a>")
 	c.get(review + "?lang=vi")
-	must(t, c.get(strings.Split(change, "#")[0]), http.StatusOK, `name="from" value="review"`)
-	r = c.post(fmt.Sprintf("/assessment/%d/step/1", id), url.Values{"asked": {"cx.website"}, "q.cx.website": {"daily"}, "from": {"review"}, "nav": {"review"}})
-	if loc := r.header.Get("Location"); loc != review+"#p-customer" {
-		t.Fatalf("saved from the review: %s", loc)
+	must(t, c.get(strings.ReplaceAll(strings.Split(change, "#")[0], "&amp;", "&")), http.StatusOK, `name="from" value="review"`, `name="changed" value="cx.website"`)
+	// Saved, the review opens at the changed question, not its pillar's
+	// heading; a changed question of another step, or none, or a made-up
+	// one, gives the pillar.
+	for changed, want := range map[string]string{"cx.website": "#rq-cx.website", "st.plan": "#p-customer", "": "#p-customer", "<x>": "#p-customer"} {
+		r = c.post(fmt.Sprintf("/assessment/%d/step/1", id), url.Values{"asked": {"cx.website"}, "q.cx.website": {"daily"}, "from": {"review"}, "nav": {"review"}, "changed": {changed}})
+		if loc := r.header.Get("Location"); loc != review+want {
+			t.Fatalf("saved from the review's change of %q: %s", changed, loc)
+		}
 	}
 	must(t, c.get(review), http.StatusOK, `id="a-cx.website"><strong>Hằng ngày hoặc liên tục</strong>`)
 }
