@@ -58,6 +58,14 @@ func TestChartsLayout(t *testing.T) {
 							viewportShot(t, tctx, fmt.Sprintf("11-%s-%s-%d", id, lang, width))
 						}
 					}
+					if who.page == result {
+						// The levels note under the pillar table keeps off its card's border.
+						inset, err := chromedp.Run(tctx, chromedp.Evaluate[float64](`(() => { const n = document.getElementById('levels-note'),
+							c = n.closest('.table-scroll'); return n.getBoundingClientRect().left + parseFloat(getComputedStyle(n).paddingLeft) - c.getBoundingClientRect().left; })()`))
+						if err != nil || inset < 8 {
+							t.Errorf("the levels note starts %.0f px inside its card (%v)", inset, err)
+						}
+					}
 					if lang != "vi" || !strings.HasPrefix(who.page, "/associations/") {
 						return // the radar writes no figure (its tooltip does, e2e_charts_test.go)
 					}
