@@ -46,8 +46,10 @@ func TestJourneyResultReportToPDF(t *testing.T) {
 		t.Fatalf("open the result: %v", err)
 	}
 	step := text(t, ctx, "#path .path-step strong")
-	if !regexp.MustCompile(`^(Chuyển từ “[^”]+” sang “[^”]+”|Thêm “[^”]+”|Bắt đầu với “[^”]+”)$`).MatchString(step) {
-		t.Errorf("the first step does not say one notch in the instrument's words: %q", step)
+	// One notch, or the notches on one question in one line: several items
+	// to tick, or a climb over several bands of a scale.
+	if !regexp.MustCompile(`^(Chuyển từ “[^”]+” sang “[^”]+”|Thêm “[^”]+”(, “[^”]+”)*|Bắt đầu với “[^”]+”|Nâng dần: “[^”]+”( → “[^”]+”)+)$`).MatchString(step) {
+		t.Errorf("the first step does not say its notches in the instrument's words: %q", step)
 	}
 	if intro := text(t, ctx, "#path-intro"); !regexp.MustCompile(`^\d+ bước, mỗi bước nâng một câu trả lời lên một nấc`).MatchString(intro) {
 		t.Errorf("the path does not say how many one-notch steps: %q", intro)
