@@ -324,10 +324,11 @@ func (s *Store) LoadSubmissions(ctx context.Context, in *survey.Instrument, subs
 }
 
 // AssessmentCounts returns how many firms have a current result and how
-// many responses were submitted in all.
+// many responses were submitted in all, from the counters their triggers
+// keep (migration 0017).
 func (s *Store) AssessmentCounts(ctx context.Context) (firmsAssessed, submitted int, err error) {
-	err = s.r.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM current_results),
-		(SELECT COUNT(*) FROM responses WHERE status = 'submitted')`).Scan(&firmsAssessed, &submitted)
+	err = s.r.QueryRowContext(ctx, `SELECT (SELECT n FROM counters WHERE name = 'assessed'),
+		(SELECT n FROM counters WHERE name = 'submitted')`).Scan(&firmsAssessed, &submitted)
 	return firmsAssessed, submitted, mapErr("assessment counts", err)
 }
 

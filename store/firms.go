@@ -185,6 +185,7 @@ type FirmFilter struct {
 	WardCode      string
 	SizeClass     firms.SizeClass
 	Limit, Offset int
+	Cursor        string // SearchFirms: the page after or before this token; "" the first
 }
 
 // FindFirms returns one page of firms matching f, ordered by name without
@@ -298,9 +299,10 @@ func ftsQuery(q string) string {
 	return strings.Join(terms, " AND ")
 }
 
-// CountFirms returns the number of firms in the registry.
+// CountFirms returns the number of firms in the registry, read from the
+// counter its triggers keep (migration 0017), not by counting.
 func (s *Store) CountFirms(ctx context.Context) (int, error) {
 	var n int
-	err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM firms").Scan(&n)
+	err := s.r.QueryRowContext(ctx, "SELECT n FROM counters WHERE name = 'firms'").Scan(&n)
 	return n, mapErr("count firms", err)
 }

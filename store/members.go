@@ -33,6 +33,7 @@ type MemberFilter struct {
 	Sort          string // one of MemberSorts; "" is name
 	Desc          bool
 	Limit, Offset int      // Limit 0: all
+	Cursor        string   // PageMembers: the page after or before this token; "" the first
 	Pillars       []string // pillar IDs whose scores to read, for shared results
 }
 
@@ -57,6 +58,7 @@ type Member struct {
 	Pillars             []sql.NullFloat64 // by f.Pillars; null when not scored
 	HasAccount          bool
 	InvitedAt           time.Time // its last invitation by the association; zero: never
+	key                 []any     // its sort key values, for the page cursors
 }
 
 // memberQuery builds the member list's FROM/WHERE and its ORDER BY. The
@@ -105,21 +107,38 @@ func memberQuery(f MemberFilter, lean bool) (from string, args []any, order stri
 			add(col+" = ?", v)
 		}
 	}
-	dir := " ASC"
-	if f.Desc {
-		dir = " DESC"
-	}
+	order = memberOrder(f).orderBy(false)
+	return b.String(), args, order
+}
+
+// memberOrder is the member list's order for f.Sort and f.Desc, each key
+// written so that it is never NULL (a NULL text key as ”, which sorts
+// where NULL does among text; a NULL score as -1, below every score),
+// ending with the firm's id so that every row has its own place. Only the
+// name order applies Desc to its tie-breakers.
+func memberOrder(f MemberFilter) order {
+	name := []sortKey{{expr: "f.search_key", kind: 's'}, {expr: "f.id", kind: 'i'}}
+	var keys []sortKey
 	switch f.Sort {
 	case "status":
-		order = "(CASE WHEN c.firm_id IS NOT NULL THEN 2 WHEN d.id IS NOT NULL THEN 1 ELSE 0 END)" + dir + ", f.search_key, f.id"
+		keys = []sortKey{{expr: "(CASE WHEN c.firm_id IS NOT NULL THEN 2 WHEN d.id IS NOT NULL THEN 1 ELSE 0 END)", desc: f.Desc, kind: 'i'}}
 	case "submitted": // by quarter; within one, by date only where shared
-		order = "c.submitted_at IS NULL, " + quarterKey + dir + ", (CASE WHEN sh.firm_id IS NOT NULL THEN c.submitted_at END)" + dir + ", f.search_key, f.id"
+		keys = []sortKey{{expr: "(c.submitted_at IS NULL)", kind: 'i'}, {expr: "COALESCE(" + quarterKey + ", '')", desc: f.Desc, kind: 's'},
+			{expr: "COALESCE(CASE WHEN sh.firm_id IS NOT NULL THEN c.submitted_at END, '')", desc: f.Desc, kind: 's'}}
 	case "score": // only shared scores order the list; the others follow, by name
-		order = "sh.firm_id IS NULL, (CASE WHEN sh.firm_id IS NOT NULL THEN c.overall END)" + dir + ", f.search_key, f.id"
+		keys = []sortKey{{expr: "(sh.firm_id IS NULL)", kind: 'i'}, {expr: "COALESCE(CASE WHEN sh.firm_id IS NOT NULL THEN c.overall END, -1)", desc: f.Desc, kind: 'n'}}
 	default:
-		order = "f.search_key" + dir + ", f.id" + dir
+		name[0].desc, name[1].desc = f.Desc, f.Desc
 	}
-	return b.String(), args, order
+	dir := "asc"
+	if f.Desc {
+		dir = "desc"
+	}
+	sort := f.Sort
+	if sort == "" {
+		sort = "name"
+	}
+	return order{name: "members:" + sort + ":" + dir, keys: append(keys, name...)}
 }
 
 // quarterKey is a current result's quarter in Vietnam's time, as text
@@ -140,7 +159,9 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// FindMembers returns one page of members and how many match in all.
+// FindMembers returns the page of members at f.Offset and how many match
+// in all, counted exactly: for the association's member total and tests.
+// The member list pages with PageMembers, which costs the same on any page.
 func (s *Store) FindMembers(ctx context.Context, f MemberFilter) ([]Member, int, error) {
 	unordered := f
 	unordered.Sort = ""
@@ -157,11 +178,75 @@ func (s *Store) FindMembers(ctx context.Context, f MemberFilter) ([]Member, int,
 	return out, total, err
 }
 
-// EachMember calls fn for every member f selects, in order, streaming: an
-// export of 68,000 members holds one row at a time.
-func (s *Store) EachMember(ctx context.Context, f MemberFilter, fn func(Member) error) error {
-	from, args, order := memberQuery(f, false)
+// MemberPage is one page of an association's member list.
+type MemberPage struct {
+	Members []Member
+	Count   Count // how many match in all, up to CountCap
+	Links
+}
+
+// PageMembers returns the page of members f selects that follows (or
+// precedes) the cursor token f.Cursor in f's order, f.Limit rows at most
+// (50 when unset); f.Offset is ignored. The page is chosen by keyset (the
+// sort keys of the cursor's row, then the id), and the count stops at
+// CountCap. A token that is not one of this order's is ErrBadCursor.
+func (s *Store) PageMembers(ctx context.Context, f MemberFilter) (MemberPage, error) {
+	var p MemberPage
+	o := memberOrder(f)
+	cur, err := o.decodeCursor(f.Cursor)
+	if err != nil {
+		return p, err
+	}
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	unordered := f
+	unordered.Sort = ""
+	from, args, _ := memberQuery(unordered, true)
+	if err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 "+from+" LIMIT ?)", append(args, CountCap+1)...).Scan(&p.Count.N); err != nil {
+		return p, mapErr("count members", err)
+	}
+	p.Count.More, p.Count.N = p.Count.N > CountCap, min(p.Count.N, CountCap)
+	if p.Members, p.Links, err = s.memberPage(ctx, f, o, cur); err == nil && cur != nil && cur.back && p.Links.Prev == "" {
+		// Back at the start: a whole first page, not what was left before.
+		p.Members, p.Links, err = s.memberPage(ctx, f, o, nil)
+	}
+	return p, err
+}
+
+// memberPage reads f.Limit members after (or before) cur, and one more to
+// know whether there are more that way.
+func (s *Store) memberPage(ctx context.Context, f MemberFilter, o order, cur *cursor) ([]Member, Links, error) {
+	q, args := memberSelect(f, o)
 	pageFrom, pageArgs, _ := memberQuery(f, true)
+	back := cur != nil && cur.back
+	if cur != nil {
+		cond, cargs := o.where(cur)
+		pageFrom += " AND " + cond
+		pageArgs = append(pageArgs, cargs...)
+	}
+	// SQLite computes every result column, subqueries included, of every
+	// matching row before it sorts; so a page is chosen first by id, and
+	// only its rows are read in full.
+	q += " AND f.id IN (SELECT f.id " + pageFrom + " ORDER BY " + o.orderBy(back) + " LIMIT ?) ORDER BY " + o.orderBy(false)
+	args = append(append(args, pageArgs...), f.Limit+1)
+	var out []Member
+	err := s.eachMemberRow(ctx, q, args, len(f.Pillars), len(o.keys), func(m Member) error {
+		out = append(out, m)
+		return nil
+	})
+	if err != nil {
+		return nil, Links{}, err
+	}
+	lo, hi, l := o.links(cur, len(out), f.Limit, func(i int) []any { return out[i].key })
+	return out[lo:hi], l, nil
+}
+
+// memberSelect is the member list's full select, with its order's key
+// columns last, up to its WHERE clause (to which a page restriction may
+// be added).
+func memberSelect(f MemberFilter, o order) (string, []any) {
+	from, args, _ := memberQuery(f, false)
 	var pillarCols strings.Builder
 	var pargs []any
 	for _, p := range f.Pillars {
@@ -172,23 +257,34 @@ func (s *Store) EachMember(ctx context.Context, f MemberFilter, fn func(Member) 
 	q := `SELECT f.id, f.tax_code, f.name, COALESCE(f.section, ''), COALESCE(f.size_class, ''), COALESCE(f.ward_code, ''),
 		c.firm_id IS NOT NULL, d.id IS NOT NULL, c.submitted_at, sh.firm_id IS NOT NULL,
 		CASE WHEN sh.firm_id IS NOT NULL THEN c.overall END, CASE WHEN sh.firm_id IS NOT NULL THEN c.level END,
-		EXISTS (SELECT 1 FROM users u WHERE u.firm_id = f.id AND u.status = 'active' AND u.firm_verified_at IS NOT NULL), ` + memberInvitedAt + pillarCols.String() + " " + from
-	all := append(pargs, args...)
+		EXISTS (SELECT 1 FROM users u WHERE u.firm_id = f.id AND u.status = 'active' AND u.firm_verified_at IS NOT NULL), ` +
+		memberInvitedAt + pillarCols.String() + ", " + o.columns() + " " + from
+	return q, append(pargs, args...)
+}
+
+// EachMember calls fn for every member f selects, in order, streaming: an
+// export of 68,000 members holds one row at a time. With f.Limit set it
+// reads the page at f.Offset only.
+func (s *Store) EachMember(ctx context.Context, f MemberFilter, fn func(Member) error) error {
+	o := memberOrder(f)
+	q, all := memberSelect(f, o)
 	if f.Limit > 0 {
-		// SQLite computes every result column, subqueries included, of
-		// every matching row before it sorts; so a page is chosen first
-		// by id, and only its rows are read in full.
-		q += " AND f.id IN (SELECT f.id " + pageFrom + " ORDER BY " + order + " LIMIT ? OFFSET ?)"
+		pageFrom, pageArgs, _ := memberQuery(f, true)
+		q += " AND f.id IN (SELECT f.id " + pageFrom + " ORDER BY " + o.orderBy(false) + " LIMIT ? OFFSET ?)"
 		all = append(append(all, pageArgs...), f.Limit, f.Offset)
 	}
-	q += " ORDER BY " + order
-	rows, err := s.r.QueryContext(ctx, q, all...)
+	return s.eachMemberRow(ctx, q+" ORDER BY "+o.orderBy(false), all, len(f.Pillars), len(o.keys), fn)
+}
+
+// eachMemberRow runs a member select and calls fn for each row.
+func (s *Store) eachMemberRow(ctx context.Context, q string, args []any, pillars, keys int, fn func(Member) error) error {
+	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return mapErr("members", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		m, err := scanMember(rows, len(f.Pillars))
+		m, err := scanMember(rows, pillars, keys)
 		if err != nil {
 			return err
 		}
@@ -196,10 +292,10 @@ func (s *Store) EachMember(ctx context.Context, f MemberFilter, fn func(Member) 
 			return err
 		}
 	}
-	return rows.Err()
+	return mapErr("members", rows.Err())
 }
 
-func scanMember(rows *sql.Rows, pillars int) (Member, error) {
+func scanMember(rows *sql.Rows, pillars, keys int) (Member, error) {
 	var m Member
 	var submitted bool
 	var at sql.NullTime
@@ -211,6 +307,10 @@ func scanMember(rows *sql.Rows, pillars int) (Member, error) {
 		&invited}
 	for i := range m.Pillars {
 		dest = append(dest, &m.Pillars[i])
+	}
+	m.key = make([]any, keys)
+	for i := range m.key {
+		dest = append(dest, &m.key[i])
 	}
 	if err := rows.Scan(dest...); err != nil {
 		return m, fmt.Errorf("store: scan member: %w", err)
