@@ -3,8 +3,10 @@ package web
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"mime/multipart"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -42,10 +44,48 @@ func TestAdminFirmSearchPages(t *testing.T) {
 		n++
 	}
 	must(t, uploadCSV(c, "firms.csv", b.String()), http.StatusOK, "120 doanh nghiệp mới")
+	// Three pages of 50 by their own links, forward and back; each page's
+	// link carries a cursor, not a number.
 	r := c.get("/admin/firms?q=thu")
-	must(t, r, http.StatusOK, "Tìm thấy 120 doanh nghiệp", "Trang 1 / 3", `href="/admin/firms?page=2&amp;q=thu"`)
-	must(t, c.get("/admin/firms?q=thu&page=3"), http.StatusOK, "Trang 3 / 3", "Thử 119", `rel="prev"`)
+	must(t, r, http.StatusOK, "Tìm thấy 120 doanh nghiệp", "Thử 000", "Thử 049", `id="next-page"`)
+	if strings.Contains(r.body, `rel="prev"`) || strings.Contains(r.body, "Thử 050") {
+		t.Fatal("the first page has a previous page, or a row of the second")
+	}
+	r = c.get(nextLink(t, r.body))
+	must(t, r, http.StatusOK, "Thử 050", "Thử 099", `rel="prev"`)
+	r = c.get(nextLink(t, r.body))
+	must(t, r, http.StatusOK, "Thử 100", "Thử 119", `rel="prev"`)
+	if strings.Contains(r.body, `id="next-page"`) || strings.Contains(r.body, "Thử 099") {
+		t.Fatal("the last page has a next page, or a row of the one before")
+	}
+	r = c.get(prevLink(t, r.body))
+	must(t, r, http.StatusOK, "Thử 050", "Thử 099")
+	r = c.get(prevLink(t, r.body))
+	must(t, r, http.StatusOK, "Thử 000", "Thử 049", `id="next-page"`)
+	// A bookmark of the numbered pages from before starts again at the
+	// first page, and says so.
+	must(t, c.get("/admin/firms?q=thu&page=3"), http.StatusOK, "Thử 000", "từ trang đầu")
+	if r := c.get("/admin/firms?q=thu&page=1"); strings.Contains(r.body, "từ trang đầu") {
+		t.Fatal("page 1 of an old link is announced as a restart")
+	}
 }
+
+var pagerLinkRE = regexp.MustCompile(`<a href="([^"]+)" rel="(prev|next)"`)
+
+// pagerLink returns the page's link to the page before or after, or fails.
+func pagerLink(t *testing.T, body, rel string) string {
+	t.Helper()
+	for _, m := range pagerLinkRE.FindAllStringSubmatch(body, -1) {
+		if m[2] == rel {
+			return html.UnescapeString(m[1])
+		}
+	}
+	t.Fatalf("no %s link", rel)
+	return ""
+}
+
+func nextLink(t *testing.T, body string) string { t.Helper(); return pagerLink(t, body, "next") }
+func prevLink(t *testing.T, body string) string { t.Helper(); return pagerLink(t, body, "prev") }
 
 // mst returns the valid tax code for a 9-digit body, or "".
 func mst(body int) string {

@@ -95,15 +95,14 @@ type adminFirmsPage struct {
 	Wards        []firms.Ward
 	Sizes        []firms.SizeClass
 	Rows         []firmRow
-	Total        int
-	PageNo       int
-	Pages        int
+	Count        store.Count
 	PrevURL      string
 	NextURL      string
 }
 
 // adminFirms searches the whole registry: name words without diacritics or
-// the start of a tax code, filtered by association, ward and size, paged.
+// the start of a tax code, filtered by association, ward and size, paged
+// by cursor (see listCursor).
 func (s *Server) adminFirms(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	p := adminFirmsPage{page: s.newPage(w, r, "page.admin_firms.title"), Query: q.Get("q"), Wards: s.ref.Wards, Sizes: firms.SizeClasses}
@@ -117,39 +116,33 @@ func (s *Server) adminFirms(w http.ResponseWriter, r *http.Request) {
 	if firms.SizeClass(q.Get("size")).Valid() {
 		p.Size = q.Get("size")
 	}
-	p.PageNo, _ = strconv.Atoi(q.Get("page"))
-	p.PageNo = max(p.PageNo, 1)
 	var err error
 	if p.Associations, err = s.store.Associations(r.Context()); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	found, total, err := s.store.FindFirms(r.Context(), store.FirmFilter{Query: p.Query, AssociationID: p.Association, WardCode: p.Ward,
-		SizeClass: firms.SizeClass(p.Size), Limit: firmsPerPage, Offset: (p.PageNo - 1) * firmsPerPage})
+	f := store.FirmFilter{Query: p.Query, AssociationID: p.Association, WardCode: p.Ward, SizeClass: firms.SizeClass(p.Size), Limit: firmsPerPage}
+	f.Cursor = listCursor(q, &p.page)
+	found, err := s.store.SearchFirms(r.Context(), f)
+	if errors.Is(err, store.ErrBadCursor) {
+		p.Flash, f.Cursor = pagerRestarted, ""
+		found, err = s.store.SearchFirms(r.Context(), f)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	p.Total, p.Pages = total, max(1, (total+firmsPerPage-1)/firmsPerPage)
-	for _, f := range found {
+	p.Count = found.Count
+	for _, f := range found.Firms {
 		ward, _ := s.ref.Ward(f.WardCode)
 		p.Rows = append(p.Rows, firmRow{Firm: f, WardName: ward.Name})
 	}
-	pageURL := func(n int) string {
-		v := url.Values{}
-		for _, k := range []string{"q", "association", "ward", "size"} {
-			if q.Get(k) != "" {
-				v.Set(k, q.Get(k))
-			}
+	v := url.Values{}
+	for _, k := range []string{"q", "association", "ward", "size"} {
+		if q.Get(k) != "" {
+			v.Set(k, q.Get(k))
 		}
-		v.Set("page", strconv.Itoa(n))
-		return "/admin/firms?" + v.Encode()
 	}
-	if p.PageNo > 1 {
-		p.PrevURL = pageURL(min(p.PageNo-1, p.Pages))
-	}
-	if p.PageNo < p.Pages {
-		p.NextURL = pageURL(p.PageNo + 1)
-	}
+	p.PrevURL, p.NextURL = pagerURLs("/admin/firms", v, found.Links)
 	s.render(w, r, http.StatusOK, "admin_firms", p)
 }

@@ -1,10 +1,10 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 
 	"dxready/auth"
 	"dxready/locale"
@@ -27,8 +27,7 @@ type membersPage struct {
 	Sorts         []option
 	Desc          bool
 	Rows          []memberRow
-	Total         int
-	PageNo, Pages int
+	Count         store.Count
 	PrevURL       string
 	NextURL       string
 	ExportCSV     string
@@ -93,43 +92,36 @@ func (s *Server) associationMembers(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	f := s.memberFilter(q, ac.assoc.ID)
-	pageNo, _ := strconv.Atoi(q.Get("page"))
-	pageNo = max(pageNo, 1)
-	f.Limit, f.Offset = membersPerPage, (pageNo-1)*membersPerPage
+	f.Limit = membersPerPage
 	for _, pl := range ac.in.Pillars {
 		f.Pillars = append(f.Pillars, pl.ID)
 	}
-	members, total, err := s.store.FindMembers(r.Context(), f)
+	u, l, loc := currentUser(r), lang(r), s.loc(r)
+	target := auth.Target{AssociationID: ac.assoc.ID}
+	p := membersPage{page: s.newPage(w, r, "page.members.title"), AssociationID: ac.assoc.ID, Name: ac.name, Query: f.Query, Desc: f.Desc,
+		CanExport: auth.Can(u, auth.ActAssociationExport, target), CanInvite: auth.Can(u, auth.ActMemberInvite, target)}
+	f.Cursor = listCursor(q, &p.page)
+	found, err := s.store.PageMembers(r.Context(), f)
+	if errors.Is(err, store.ErrBadCursor) {
+		p.Flash, f.Cursor = pagerRestarted, ""
+		found, err = s.store.PageMembers(r.Context(), f)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	u, l, loc := currentUser(r), lang(r), s.loc(r)
-	target := auth.Target{AssociationID: ac.assoc.ID}
-	p := membersPage{page: s.newPage(w, r, "page.members.title"), AssociationID: ac.assoc.ID, Name: ac.name, Query: f.Query,
-		Desc: f.Desc, Total: total, PageNo: pageNo, Pages: max(1, (total+membersPerPage-1)/membersPerPage),
-		CanExport: auth.Can(u, auth.ActAssociationExport, target), CanInvite: auth.Can(u, auth.ActMemberInvite, target)}
+	p.Count = found.Count
 	for _, pl := range ac.in.Pillars {
 		p.Pillars = append(p.Pillars, pl.Name.In(l))
 	}
 	s.memberOptions(&p, f, loc, l)
-	for _, m := range members {
+	for _, m := range found.Members {
 		p.Rows = append(p.Rows, s.memberView(m, ac, loc, l, p.CanInvite))
 	}
 	qv := memberQueryValues(f)
 	p.ExportCSV = assocURL(ac.assoc.ID, "/members.csv", qv.Encode())
 	p.ExportXLSX = assocURL(ac.assoc.ID, "/members.xlsx", qv.Encode())
-	pageURL := func(n int) string {
-		v := memberQueryValues(f)
-		v.Set("page", strconv.Itoa(n))
-		return assocURL(ac.assoc.ID, "/members", v.Encode())
-	}
-	if pageNo > 1 {
-		p.PrevURL = pageURL(min(pageNo-1, p.Pages))
-	}
-	if pageNo < p.Pages {
-		p.NextURL = pageURL(pageNo + 1)
-	}
+	p.PrevURL, p.NextURL = pagerURLs(assocURL(ac.assoc.ID, "/members", ""), qv, found.Links)
 	s.render(w, r, http.StatusOK, "members", p)
 }
 
