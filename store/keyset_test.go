@@ -310,4 +310,21 @@ func TestCountsStopAtTheCap(t *testing.T) {
 			t.Errorf("members %q: count %+v, want %+v (%v)", q, p.Count, want, err)
 		}
 	}
+	// Past the cap, a page in name order is found along the name index
+	// (memberFromByName): its pages still meet every member once.
+	for _, desc := range []bool{false, true} {
+		f := store.MemberFilter{AssociationID: fx.Logistics.ID, Desc: desc}
+		var want []int64
+		if err := s.EachMember(ctx, f, func(m store.Member) error { want = append(want, m.FirmID); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		fwd, bwd := walk(t, func(c string) ([]int64, store.Links, error) {
+			f.Limit, f.Cursor = 200, c
+			p, err := s.PageMembers(ctx, f)
+			return memberIDs(p.Members), p.Links, err
+		})
+		if len(want) != store.CountCap+1 || !slices.Equal(fwd, want) || !slices.Equal(bwd, want) {
+			t.Fatalf("desc=%v: %d forward, %d back, want %d", desc, len(fwd), len(bwd), len(want))
+		}
+	}
 }

@@ -1,0 +1,172 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"dxready/store"
+)
+
+// Issue 14, point 2: every page of the admin search and of the member list
+// should cost the same, first, middle or last (targets: < 20 ms at 68,000
+// firms, < 50 ms at 1,000,000). "offset" is the old way (exact COUNT(*),
+// LIMIT/OFFSET); "keyset" is SearchFirms/PageMembers with a cursor and the
+// count capped at 10,000.
+//
+//	go test ./store -run '^$' -bench 'Lists68k' -benchtime 20x
+//	DXREADY_BENCH_1M=/path/copy-of-1M.db go test ./store -run '^$' -bench 'Lists1M' -benchtime 20x
+//
+// The 1M database is changed: migrated, and given a big association (every
+// seventh firm a member of association 1, about 143,000): use a copy.
+func BenchmarkLists68k(b *testing.B) {
+	s := demoProvince(b)
+	bigAssociation(b, s, 1, 1) // every firm a member of association 1: 68,000
+	benchLists(b, s, 1)
+}
+
+func BenchmarkLists1M(b *testing.B) {
+	path := os.Getenv("DXREADY_BENCH_1M")
+	if path == "" {
+		b.Skip("DXREADY_BENCH_1M (a copy of a 1M-firm database) not set")
+	}
+	s, err := store.Open(context.Background(), path, store.Options{Clock: time.Now})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Migrate(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	bigAssociation(b, s, 1, 7)
+	benchLists(b, s, 1)
+}
+
+// bigAssociation makes every every-th firm a member of association assoc,
+// sharing its result with it when the firm's id ends in 3.
+func bigAssociation(b *testing.B, s *store.Store, assoc int64, every int) {
+	db, err := sql.Open("sqlite", "file:"+s.Path()+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range []string{
+		`INSERT OR IGNORE INTO firm_associations (firm_id, association_id, since) SELECT id, ?, created_at FROM firms WHERE id % ? = 0`,
+		`INSERT OR IGNORE INTO result_sharing (firm_id, association_id, since) SELECT firm_id, ?, submitted_at FROM current_results WHERE firm_id % ? = 0 AND firm_id % 10 = 3`,
+		`ANALYZE`,
+	} {
+		args := []any{assoc, every}
+		if q == "ANALYZE" {
+			args = nil
+		}
+		if _, err := db.Exec(q, args...); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func benchLists(b *testing.B, s *store.Store, assoc int64) {
+	for _, q := range []string{"", "cong", "go", "3709", "thanh cong"} {
+		benchFirmSearch(b, s, store.FirmFilter{Query: q, Limit: 50})
+	}
+	for _, sort := range []string{"name", "status", "score", "submitted"} {
+		benchMembers(b, s, store.MemberFilter{AssociationID: assoc, Sort: sort, Desc: sort == "score", Limit: 50,
+			Pillars: []string{"strategy", "customer", "operations", "technology", "data", "culture"}})
+	}
+	benchMembers(b, s, store.MemberFilter{AssociationID: assoc, Query: "cong", Limit: 50})
+}
+
+// positions walks a list once, 200 rows a page, and returns the number of
+// rows and the cursors of its middle and of its last page of 50.
+func positions(n int, page func(cursor string) (int, store.Links, error)) (rows int, middle, last string, err error) {
+	var cursors []string // cursor before each 200-row page
+	c := ""
+	for {
+		got, l, err := page(c)
+		if err != nil {
+			return 0, "", "", err
+		}
+		cursors = append(cursors, c)
+		rows += got
+		if l.Next == "" {
+			break
+		}
+		c = l.Next
+	}
+	middle = cursors[len(cursors)/2]
+	last = cursors[len(cursors)-1] // the last 200-row page's start: a page of 50 from there is among the last four
+	return rows, middle, last, nil
+}
+
+func benchFirmSearch(b *testing.B, s *store.Store, f store.FirmFilter) {
+	ctx := context.Background()
+	rows, middle, last, err := positions(200, func(c string) (int, store.Links, error) {
+		g := f
+		g.Limit, g.Cursor = 200, c
+		p, err := s.SearchFirms(ctx, g)
+		return len(p.Firms), p.Links, err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	name := fmt.Sprintf("firms/q=%q/%d", f.Query, rows)
+	offsets := map[string]int{"first": 0, "middle": rows / 2, "last": max(0, rows-50)}
+	for _, pos := range []string{"first", "middle", "last"} {
+		b.Run(name+"/offset/"+pos, func(b *testing.B) {
+			g := f
+			g.Offset = offsets[pos]
+			for b.Loop() {
+				if _, _, err := s.FindFirms(ctx, g); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(name+"/keyset/"+pos, func(b *testing.B) {
+			g := f
+			g.Cursor = map[string]string{"first": "", "middle": middle, "last": last}[pos]
+			for b.Loop() {
+				if _, err := s.SearchFirms(ctx, g); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func benchMembers(b *testing.B, s *store.Store, f store.MemberFilter) {
+	ctx := context.Background()
+	rows, middle, last, err := positions(200, func(c string) (int, store.Links, error) {
+		g := f
+		g.Limit, g.Cursor, g.Pillars = 200, c, nil
+		p, err := s.PageMembers(ctx, g)
+		return len(p.Members), p.Links, err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	name := fmt.Sprintf("members/%s/q=%q/%d", f.Sort, f.Query, rows)
+	offsets := map[string]int{"first": 0, "middle": rows / 2, "last": max(0, rows-50)}
+	for _, pos := range []string{"first", "middle", "last"} {
+		b.Run(name+"/offset/"+pos, func(b *testing.B) {
+			g := f
+			g.Offset = offsets[pos]
+			for b.Loop() {
+				if _, _, err := s.FindMembers(ctx, g); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(name+"/keyset/"+pos, func(b *testing.B) {
+			g := f
+			g.Cursor = map[string]string{"first": "", "middle": middle, "last": last}[pos]
+			for b.Loop() {
+				if _, err := s.PageMembers(ctx, g); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
