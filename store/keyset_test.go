@@ -289,6 +289,9 @@ func TestCountsStopAtTheCap(t *testing.T) {
 	if err := s.AddMemberships(ctx, fx.Logistics.ID, ids); err != nil { // with Kho: CountCap + 1
 		t.Fatal(err)
 	}
+	if n, err := s.CountMembers(ctx, fx.Logistics.ID); err != nil || n != store.CountCap+1 {
+		t.Fatalf("the association's own count: %d, %v", n, err) // exact, whatever the size
+	}
 	exact := store.Count{N: store.CountCap}
 	more := store.Count{N: store.CountCap, More: true}
 	for _, tc := range []struct {

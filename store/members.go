@@ -188,6 +188,15 @@ func (s *Store) FindMembers(ctx context.Context, f MemberFilter) ([]Member, int,
 	return out, total, err
 }
 
+// CountMembers returns how many members association assoc has, exactly,
+// from the membership index alone (the association's page shows it; a
+// page of members is not read for it).
+func (s *Store) CountMembers(ctx context.Context, assoc int64) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM firm_associations WHERE association_id = ?", assoc).Scan(&n)
+	return n, mapErr(fmt.Sprintf("count members of association %d", assoc), err)
+}
+
 // MemberPage is one page of an association's member list.
 type MemberPage struct {
 	Members []Member

@@ -33,7 +33,7 @@ func (s *Server) loadAdminAssoc(w http.ResponseWriter, r *http.Request, leadForm
 		return nil, false
 	}
 	p := &adminAssocPage{page: s.newPage(w, r, "page.admin_assoc.title"), AssociationID: ac.assoc.ID, Name: ac.name, LeadForm: leadForm}
-	if _, p.Members, err = s.store.FindMembers(r.Context(), store.MemberFilter{AssociationID: ac.assoc.ID, Limit: 1}); err != nil {
+	if p.Members, err = s.store.CountMembers(r.Context(), ac.assoc.ID); err != nil {
 		s.fail(w, r, err)
 		return nil, false
 	}
@@ -169,7 +169,7 @@ func (s *Server) adminMembersPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Imported = res
-	if _, p.Members, err = s.store.FindMembers(r.Context(), store.MemberFilter{AssociationID: p.AssociationID, Limit: 1}); err != nil {
+	if p.Members, err = s.store.CountMembers(r.Context(), p.AssociationID); err != nil {
 		s.fail(w, r, err)
 		return
 	}
