@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Problems of an industry chosen by name, as i18n message IDs.
@@ -12,6 +14,10 @@ const (
 	ErrVSICNameUnknown Problem = "error.firm.vsic_name_unknown"
 	ErrVSICAmbiguous   Problem = "error.firm.vsic_ambiguous"
 	ErrVSICTooLong     Problem = "error.firm.vsic_too_long"
+	// ErrVSICConfirm: the words carry diacritics and no name has them as
+	// typed; names found once the accents are folded away ("gốm" and
+	// "thu gom") are offered to choose from, never taken.
+	ErrVSICConfirm Problem = "error.firm.vsic_confirm"
 )
 
 // Bounds of the words a name search takes (ErrVSICTooLong beyond): a
@@ -46,7 +52,11 @@ func (r *Reference) Choosable(version string) []Industry {
 // ResolveIndustry finds the industry the user typed in the profile's
 // industry field: a VSIC code ("3100"), a choice of the list ("3100 – …"),
 // or words of its name in Vietnamese or English, with or without
-// diacritics. A name matched by several industries is ErrVSICAmbiguous with
+// diacritics, or an everyday word for it (synonyms.csv: "nội thất",
+// "may mặc"). Diacritics typed are compared as typed first: a name found
+// only once they are folded away ("gốm" against "thu gom") is
+// ErrVSICConfirm with its candidates, never taken silently. A name
+// matched by several industries is ErrVSICAmbiguous with
 // up to MaxIndustryChoices candidates to choose from (an exact name wins
 // over names that merely contain it); none is ErrVSICNameUnknown; a code not
 // in the list ErrVSICUnknown; nothing typed ErrVSICRequired; words over
@@ -77,18 +87,14 @@ func (r *Reference) ResolveIndustry(version, typed string) (Industry, []Industry
 	if len(words) == 0 {
 		return Industry{}, nil, ErrVSICNameUnknown
 	}
-	// Three tiers, the first that finds anything wins: the whole name, the
-	// words as one phrase, the words anywhere.
-	var tiers [3][]Industry
-	for _, i := range r.Choosable(version) {
-		if t := matchTier(i, words); t >= 0 {
-			tiers[t] = append(tiers[t], i)
-		}
-	}
-	var found []Industry
-	for _, t := range tiers {
-		if found = mostSpecific(t); len(found) > 0 {
-			break
+	found := r.findByName(version, words, searchText)
+	if exact := exactText(typed); exact != strings.Join(words, " ") {
+		// Diacritics typed: they are compared first. What only folding
+		// finds is a guess the user confirms.
+		if byExact := r.findByName(version, distinct(strings.Fields(exact)), exactText); len(byExact) > 0 {
+			found = byExact
+		} else if len(found) > 0 {
+			return Industry{}, found[:min(len(found), MaxIndustryChoices)], ErrVSICConfirm
 		}
 	}
 	switch len(found) {
@@ -98,6 +104,31 @@ func (r *Reference) ResolveIndustry(version, typed string) (Industry, []Industry
 		return found[0], nil, ""
 	}
 	return Industry{}, found[:min(len(found), MaxIndustryChoices)], ErrVSICAmbiguous
+}
+
+// findByName is the industries of version that words (made by text from
+// what was typed) name, at the best of four tiers that finds any: a
+// synonym (synonyms.csv) or the whole name, the words as one phrase of a
+// name, the words anywhere in it.
+func (r *Reference) findByName(version string, words []string, text func(string) string) []Industry {
+	var tiers [3][]Industry
+	phrase := strings.Join(words, " ")
+	for _, syn := range r.synonyms {
+		if i, ok := r.Industry(syn.Version, syn.Code); ok && syn.Version == version && text(syn.Word) == phrase && !slices.Contains(tiers[0], i) {
+			tiers[0] = append(tiers[0], i)
+		}
+	}
+	for _, i := range r.Choosable(version) {
+		if t := matchTier(i, words, text); t >= 0 && !slices.Contains(tiers[t], i) {
+			tiers[t] = append(tiers[t], i)
+		}
+	}
+	for _, t := range tiers {
+		if found := mostSpecific(t); len(found) > 0 {
+			return found
+		}
+	}
+	return nil
 }
 
 // distinct is words without repeats, in their first order.
@@ -119,12 +150,21 @@ func searchText(s string) string {
 	}), " ")
 }
 
-// matchTier is how well words name i, in either language: 0 its whole
-// name, 1 a phrase of it, 2 words of it in any order, -1 not at all.
-func matchTier(i Industry, words []string) int {
+// exactText is s in lower case (NFC), diacritics kept, punctuation turned
+// into space: "Gốm, sứ" gives "gốm sứ", which "gom su" does not equal.
+func exactText(s string) string {
+	return strings.Join(strings.FieldsFunc(strings.ToLower(norm.NFC.String(s)), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}), " ")
+}
+
+// matchTier is how well words name i, in either language, both sides
+// made by text: 0 its whole name, 1 a phrase of it, 2 words of it in any
+// order, -1 not at all.
+func matchTier(i Industry, words []string, text func(string) string) int {
 	best := -1
 	phrase := " " + strings.Join(words, " ")
-	for _, name := range []string{searchText(i.NameVI), searchText(i.NameEN)} {
+	for _, name := range []string{text(i.NameVI), text(i.NameEN)} {
 		t := -1
 		switch {
 		case " "+name == phrase:

@@ -39,6 +39,22 @@ func TestResolveIndustry(t *testing.T) {
 		{"sản xuất", "", ErrVSICAmbiguous},
 		{"giường tủ", "", ErrVSICAmbiguous}, // furniture, and wood products "except furniture"
 		{"manufacture", "", ErrVSICAmbiguous},
+		// Everyday words (synonyms.csv).
+		{"gốm", "2393", ""},
+		{"Gốm sứ", "2393", ""},
+		{"nội thất", "3100", ""},
+		{"noi that", "3100", ""},
+		{"furniture", "3100", ""},
+		{"may mặc", "1410", ""},
+		{"nhựa", "2220", ""},
+		{"phần mềm", "6201", ""},
+		{"bao bì", "", ErrVSICAmbiguous}, // of wood, paper or plastic
+		{"logistics", "", ErrVSICAmbiguous},
+		// Diacritics typed are compared as typed; what only folding finds
+		// is offered, never taken.
+		{"thu gom", "38", ""},
+		{"thu gốm", "", ErrVSICConfirm},
+		{"gòm", "", ErrVSICConfirm},
 	}
 	for _, tc := range cases {
 		t.Run(tc.typed, func(t *testing.T) {
@@ -46,7 +62,7 @@ func TestResolveIndustry(t *testing.T) {
 			if i.Code != tc.code || p != tc.problem {
 				t.Fatalf("ResolveIndustry(%q) = %q %q, want %q %q", tc.typed, i.Code, p, tc.code, tc.problem)
 			}
-			if (p == ErrVSICAmbiguous) != (len(choices) > 1) || len(choices) > MaxIndustryChoices {
+			if (p == ErrVSICAmbiguous) != (len(choices) > 1) && p != ErrVSICConfirm || len(choices) > MaxIndustryChoices {
 				t.Fatalf("%d choices for %q", len(choices), p)
 			}
 		})
@@ -59,13 +75,59 @@ func TestResolveIndustry(t *testing.T) {
 	}
 }
 
+// ATTACK (eyes13 §1.1): a ceramics firm typed "gốm" and saved "38 – thu
+// gom rác thải" without a question. Words with diacritics that no name
+// holds as typed are never resolved silently to a name that holds them
+// only without accents; the candidates are offered, with their names.
+func TestDiacriticsAreNotFoldedSilently(t *testing.T) {
+	ref, err := LoadReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, typed := range []string{"gốm", "GỐM", "gòm", "thu gốm", "gồm", "rác thái"} {
+		i, choices, p := ref.ResolveIndustry(VSICVersion2018, typed)
+		if i.Code == "38" {
+			t.Errorf("%q saves 38 silently", typed)
+		}
+		if p == ErrVSICConfirm && (len(choices) == 0 || choices[0].NameVI == "") {
+			t.Errorf("%q: a confirmation without names: %v", typed, choices)
+		}
+	}
+	_, choices, p := ref.ResolveIndustry(VSICVersion2018, "thu gốm")
+	if p != ErrVSICConfirm || len(choices) != 1 || choices[0].Code != "38" {
+		t.Errorf("thu gốm: %q %v", p, choices)
+	}
+}
+
+// Every everyday word names an industry of the embedded list (LoadReference
+// refuses one that does not), and finds it.
+func TestSynonymsNameListedIndustries(t *testing.T) {
+	ref, err := LoadReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	syns := ref.Synonyms()
+	if len(syns) < 20 {
+		t.Fatalf("%d synonyms", len(syns))
+	}
+	for _, syn := range syns {
+		if _, ok := ref.Industry(syn.Version, syn.Code); !ok {
+			t.Errorf("%q: %s is not in the list", syn.Word, syn.Code)
+		}
+		i, choices, p := ref.ResolveIndustry(syn.Version, syn.Word)
+		if i.Code != syn.Code && !slices.ContainsFunc(choices, func(c Industry) bool { return c.Code == syn.Code }) {
+			t.Errorf("%q finds %q %q %v, not %s", syn.Word, i.Code, p, choices, syn.Code)
+		}
+	}
+}
+
 func TestChoosableHoldsCodesOnly(t *testing.T) {
 	ref, err := LoadReference()
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := ref.Choosable(VSICVersion2018)
-	if len(got) != 88+58 {
+	if len(got) != 88+59 {
 		t.Fatalf("%d choosable industries", len(got))
 	}
 	for _, i := range got {

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -58,6 +59,15 @@ type Reference struct {
 	wardByCode map[string]Ward
 	parkByCode map[string]Park
 	vsic       map[string]Industry // key: version + "/" + code
+	synonyms   []Synonym
+}
+
+// Synonym is an everyday word for an industry ("nội thất" for 3100), from
+// refdata/synonyms.csv; a word may name several codes, to choose from.
+type Synonym struct {
+	Word    string
+	Version string
+	Code    string
 }
 
 // Ward returns the ward with code.
@@ -140,8 +150,22 @@ func LoadReference() (*Reference, error) {
 	if err != nil {
 		return nil, err
 	}
+	err = readCSV("refdata/synonyms.csv", 3, func(f []string) error {
+		syn := Synonym{Word: f[0], Version: f[1], Code: f[2]}
+		if _, ok := ref.Industry(syn.Version, syn.Code); !ok || !allDigits(syn.Code) || syn.Word == "" {
+			return fmt.Errorf("synonym %q: no industry %s/%s", syn.Word, syn.Version, syn.Code)
+		}
+		ref.synonyms = append(ref.synonyms, syn)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	return ref, nil
 }
+
+// Synonyms returns the everyday words for industries, in file order.
+func (r *Reference) Synonyms() []Synonym { return slices.Clone(r.synonyms) }
 
 func readCSV(name string, cols int, row func([]string) error) error {
 	f, err := refFS.Open(name)

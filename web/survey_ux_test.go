@@ -161,6 +161,30 @@ func TestProfileIndustryByName(t *testing.T) {
 	}
 }
 
+// ATTACK (eyes13 §1.1): "gốm" saved "38 – thu gom rác thải" with no
+// question. Words with diacritics found only once they are folded away
+// are offered with their names and saved only when picked; the area's
+// everyday words save their industry.
+func TestProfileIndustryDiacriticsAsked(t *testing.T) {
+	e := newEnv(t)
+	c := e.client().login("firm@test.local")
+	r := c.post("/profile/edit", profileForm("vsic", "thu gốm"))
+	must(t, r, http.StatusUnprocessableEntity, "Có phải bạn muốn nói ngành bên dưới", `id="vsic-choices"`, `name="vsic_pick" value="38"`, "thu gom, xử lý")
+	if f, _ := e.st.FindFirmByID(ctx, e.fx.GoDuc.ID); f.VSICCode == "38" {
+		t.Fatal("a guess by folded accents was saved")
+	}
+	for typed, code := range map[string]string{"gốm": "2393", "nội thất": "3100", "may mặc": "1410", "phần mềm": "6201"} {
+		must(t, c.post("/profile/edit", profileForm("vsic", typed)), http.StatusSeeOther)
+		if f, _ := e.st.FindFirmByID(ctx, e.fx.GoDuc.ID); f.VSICCode != code {
+			t.Errorf("%q saved %q, want %s", typed, f.VSICCode, code)
+		}
+	}
+	must(t, c.post("/profile/edit", profileForm("vsic", "thu gốm", "vsic_pick", "38")), http.StatusSeeOther)
+	if f, _ := e.st.FindFirmByID(ctx, e.fx.GoDuc.ID); f.VSICCode != "38" {
+		t.Errorf("the confirmed pick saved %q", f.VSICCode)
+	}
+}
+
 // Revenue and capital are typed in billion đồng as the user's language
 // writes numbers, stored in đồng; anything else is refused at its field.
 func TestProfileMoneyInBillions(t *testing.T) {
