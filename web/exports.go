@@ -122,12 +122,21 @@ func (s *Server) memberCells(m store.Member, ac *assocCtx, loc *locale.Localizer
 	if m.Size != "" {
 		size = loc.T("size." + m.Size)
 	}
-	cells := []any{string(m.TaxCode), m.Name, m.Section, size, ward, loc.T(memberStatusMessage[m.Status]), submittedLabel(m, loc), yesNo(m.Shared, loc)}
-	invited := ""
-	if !m.InvitedAt.IsZero() {
-		invited = loc.Date(m.InvitedAt)
+	cells := []any{string(m.TaxCode), m.Name, m.Section, size, ward, loc.T(memberStatusMessage[m.Status]), submittedCell(m), yesNo(m.Shared, loc)}
+	return append(s.scoreCells(m, ac, l, cells), m.InvitedAt, yesNo(m.HasAccount, loc))
+}
+
+// submittedCell is submittedLabel for a sheet: the day (an ISO date, see
+// sheet), or the quarter of an imported result as "2025-Q4"; nil when
+// there is no submitted result.
+func submittedCell(m store.Member) any {
+	switch {
+	case m.Status != store.MemberSubmitted:
+		return nil
+	case !m.SubmittedAt.IsZero():
+		return m.SubmittedAt
 	}
-	return append(s.scoreCells(m, ac, l, cells), invited, yesNo(m.HasAccount, loc))
+	return m.Quarter.String()
 }
 
 func yesNo(b bool, loc *locale.Localizer) string {

@@ -96,9 +96,13 @@ func TestLeadInvitesManyMembers(t *testing.T) {
 	if h := recs[0]; h[len(h)-2] != "Đã mời" || h[len(h)-1] != "Đã đăng ký" {
 		t.Fatalf("export header %v", h)
 	}
+	iso := e.fx.Clock.Now().In(time.FixedZone("ICT", 7*3600)).Format(time.DateOnly)
 	for _, rec := range recs[1:] {
 		invited, registered := rec[len(rec)-2], rec[len(rec)-1]
-		if rec[1] == "Công ty Mời 000" && (invited != today || registered != "không") ||
+		if _, err := time.Parse(time.DateOnly, invited); invited != "" && err != nil {
+			t.Errorf("eyes13 §2.8: the Invited column %q is not an ISO date", invited)
+		}
+		if rec[1] == "Công ty Mời 000" && (invited != iso || registered != "không") ||
 			rec[1] == "Công ty TNHH Gỗ Đức Thành" && (invited != "" || registered != "có") {
 			t.Errorf("export row %v", rec)
 		}

@@ -65,12 +65,12 @@ func TestMemberExportsKeepConsentAndAreAudited(t *testing.T) {
 	}
 	scored := 0
 	for _, rec := range recs[1:] {
-		if rec[5] == "Đã nộp" && rec[7] == "không" && rec[6] != "Quý 4/2026" {
+		if rec[5] == "Đã nộp" && rec[7] == "không" && rec[6] != "2026-Q4" {
 			t.Fatalf("a non-sharing member's submission is dated finer than its quarter: %v", rec)
 		}
 		if rec[8] != "" {
 			scored++
-			if rec[1] != "Công ty Gỗ C" || rec[6] != "22/11/2026" || rec[7] != "có" || rec[8] != "30.0" || rec[9] != "2" || rec[11] != "30.0" || rec[12] != "" {
+			if rec[1] != "Công ty Gỗ C" || rec[6] != "2026-11-22" || rec[7] != "có" || rec[8] != "30.0" || rec[9] != "2" || rec[11] != "30.0" || rec[12] != "" {
 				t.Fatalf("shared row: %v", rec)
 			}
 		}
@@ -86,6 +86,18 @@ func TestMemberExportsKeepConsentAndAreAudited(t *testing.T) {
 	rows, _ := f.GetRows("Members")
 	if len(rows) != 10 || rows[0][0] != "Tax code (MST)" {
 		t.Fatalf("xlsx rows: %d %v", len(rows), rows[0])
+	}
+	// eyes13 §2.8: the submission day is a date cell, shown ISO, not the
+	// long form of the English pages.
+	for i, row := range rows[1:] {
+		if row[8] == "" {
+			continue
+		}
+		cell, _ := excelize.CoordinatesToCellName(7, i+2)
+		raw, _ := f.GetCellValue("Members", cell, excelize.Options{RawCellValue: true})
+		if row[6] != "2026-11-22" || raw != "46348" {
+			t.Errorf("xlsx submitted on %q (raw %q)", row[6], raw)
+		}
 	}
 	log, err := e.st.AuditEntries(ctx, "export", 10)
 	if err != nil || len(log) != 2 || !strings.HasSuffix(log[0].Subject, "/members.xlsx") ||

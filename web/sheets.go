@@ -7,12 +7,17 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
+
+	"dxready/scoring"
 )
 
 // sheet receives an export's rows; csvSheet and xlsxSheet write them.
-// Cells are string, int or float64; nil is an empty cell (a suppressed or
-// unshared figure is empty, never zero).
+// Cells are string, int, float64 or time.Time; nil is an empty cell (a
+// suppressed or unshared figure is empty, never zero). A time.Time is a day
+// in Asia/Ho_Chi_Minh, written ISO (2026-11-30) so a spreadsheet sorts and
+// filters it: never the long form the pages show; a zero one is empty.
 type sheet interface {
 	Row(cells []any) error
 	Close() error
@@ -47,6 +52,10 @@ func (c *csvSheet) Row(cells []any) error {
 			rec[i] = strconv.Itoa(v)
 		case float64:
 			rec[i] = strconv.FormatFloat(v, 'f', 1, 64)
+		case time.Time:
+			if !v.IsZero() {
+				rec[i] = v.In(scoring.Zone).Format(time.DateOnly)
+			}
 		default:
 			rec[i] = fmt.Sprint(v)
 		}

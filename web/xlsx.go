@@ -9,7 +9,10 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
+
+	"dxready/scoring"
 )
 
 // xlsxSheet writes a one-sheet Office Open XML workbook straight into the
@@ -25,7 +28,8 @@ import (
 //
 // Strings are inline (t="inlineStr"), so there is no shared-string table
 // to hold; numbers carry style 1 ("0.0"), which Excel shows with the
-// reader's own decimal separator. Row 1 is bold and frozen.
+// reader's own decimal separator; days are date cells of style 3
+// (yyyy-mm-dd). Row 1 is bold and frozen.
 type xlsxSheet struct {
 	zw  *zip.Writer
 	buf *bufio.Writer
@@ -81,6 +85,10 @@ func (x *xlsxSheet) Row(cells []any) error {
 				continue
 			}
 			b.WriteString(`<c r="` + ref + `" s="1"><v>` + strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64) + `</v></c>`)
+		case time.Time:
+			if !v.IsZero() {
+				b.WriteString(`<c r="` + ref + `" s="3"><v>` + strconv.Itoa(excelDay(v)) + `</v></c>`)
+			}
 		default:
 			s, ok := v.(string)
 			if !ok {
@@ -108,6 +116,14 @@ func (x *xlsxSheet) Close() error {
 		return err
 	}
 	return x.zw.Close()
+}
+
+// excelDay is the spreadsheet serial number of t's day in
+// Asia/Ho_Chi_Minh: days since 30 December 1899, shown by style 3 as
+// yyyy-mm-dd.
+func excelDay(t time.Time) int {
+	y, m, d := t.In(scoring.Zone).Date()
+	return int(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Sub(time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)).Hours() / 24)
 }
 
 // columnName is the spreadsheet name of the zero-based column i: A…Z, AA….
@@ -173,14 +189,15 @@ const xlsxWorkbookRels = `<Relationships xmlns="http://schemas.openxmlformats.or
 
 // Styles: 0 default, 1 one decimal ("0.0"), 2 bold (the header).
 const xlsxStyles = `<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` +
-	`<numFmts count="1"><numFmt numFmtId="164" formatCode="0.0"/></numFmts>` +
+	`<numFmts count="2"><numFmt numFmtId="164" formatCode="0.0"/><numFmt numFmtId="165" formatCode="yyyy-mm-dd"/></numFmts>` +
 	`<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>` +
 	`<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>` +
 	`<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>` +
 	`<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>` +
-	`<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>` +
+	`<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>` +
 	`<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>` +
-	`<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>` +
+	`<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>` +
+	`<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>` +
 	`<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>` +
 	`</styleSheet>`
 
