@@ -63,7 +63,8 @@ func checkLengths(categories []string, series []Series) error {
 // from the top down: the category names sit at the left, where they can
 // wrap (charts.js, by the chart's width) without meeting each other, as
 // names under upright bars did on a phone. max 0 lets the value axis scale
-// itself (counts), 100 suits scores. NaN values are gaps.
+// itself and marks it a count (whole ticks only: "1.5 firms" means
+// nothing), 100 suits scores. NaN values are gaps.
 func Bars(id, label string, loc Locale, categories []string, series []Series, max float64) (Chart, error) {
 	if err := checkLengths(categories, series); err != nil {
 		return Chart{}, err
@@ -72,6 +73,8 @@ func Bars(id, label string, loc Locale, categories []string, series []Series, ma
 	x := opts.XAxis{Type: "value"}
 	if max > 0 {
 		x.Max = max
+	} else {
+		x.MinInterval = 1
 	}
 	b.SetGlobalOptions(charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(series) > 1), Bottom: "0"}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),

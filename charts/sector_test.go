@@ -136,3 +136,23 @@ func TestOptionCarriesTheLocale(t *testing.T) {
 		t.Fatalf("locale in the option = %+v", opt.Dxready)
 	}
 }
+
+// eyes13 §2.5: "Firms by level" read 0 · 0.5 · 1 · 1.5 firms. A count axis
+// (max 0) ticks whole numbers only; a score axis keeps its own ticks.
+func TestCountAxisTicksWholeNumbers(t *testing.T) {
+	loc := Locale{Decimal: ".", Group: ","}
+	counts, err := Bars("c", "Firms by level", loc, []string{"0", "1", "2"}, []Series{{Name: "Firms", Values: []float64{1, 3, 2}}}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x := decode(t, counts)["xAxis"].([]any)[0].(map[string]any); x["minInterval"] != 1.0 || x["type"] != "value" {
+		t.Errorf("count axis %v", x)
+	}
+	scores, err := Bars("s", "Pillars", loc, []string{"a"}, []Series{{Name: "Score", Values: []float64{42.5}}}, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x := decode(t, scores)["xAxis"].([]any)[0].(map[string]any); x["minInterval"] != nil || x["max"] != 100.0 {
+		t.Errorf("score axis %v", x)
+	}
+}
