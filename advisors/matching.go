@@ -44,12 +44,18 @@ type Need struct {
 // Reason kinds, each worded by the web layer ("advisor.reason.<kind>").
 const (
 	ReasonAssociation = "association" // Value: association ID
-	ReasonPillar      = "pillar"      // Value: pillar ID, the firm's weakest the advisor knows
+	ReasonPillar      = "pillar"      // Value: pillar ID, the firm's weakest, which the advisor knows
+	ReasonPillar2     = "pillar2"     // Value: pillar ID, the firm's second weakest (the advisor knows not the weakest)
+	ReasonPillar3     = "pillar3"     // Value: pillar ID, the firm's third weakest
 	ReasonSection     = "section"     // Value: VSIC section
 	ReasonLanguage    = "language"    // Value: language code (only when not Vietnamese)
 	ReasonArea        = "area"        // Value: ward code
 	ReasonAvailable   = "available"   // no better fit: the advisor has the most room
 )
+
+// pillarReasons is the reason kind for the firm's weakest, second and third
+// weakest pillar: a card says which it is, never "weakest" for all three.
+var pillarReasons = [3]string{ReasonPillar, ReasonPillar2, ReasonPillar3}
 
 // Reason is one part of why an advisor is suggested.
 type Reason struct {
@@ -133,8 +139,8 @@ func fit(n Need, p Profile) (int, []Reason) {
 	for i, pl := range n.Weakest[:min(3, len(n.Weakest))] {
 		if slices.Contains(p.Pillars, pl) {
 			points += []int{pointsPillar1, pointsPillar2, pointsPillar3}[i]
-			if !named { // one pillar reason: the weakest the advisor knows
-				reasons = append(reasons, Reason{ReasonPillar, pl})
+			if !named { // one pillar reason: the weakest the advisor knows, with its rank
+				reasons = append(reasons, Reason{pillarReasons[i], pl})
 				named = true
 			}
 		}

@@ -2,6 +2,7 @@ package advisors
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 )
@@ -158,5 +159,22 @@ func TestSimulatedBookingsShareTheLoad(t *testing.T) {
 	// 70 bookings a week do not split exactly 2:1 (14 and 8 each, 1.75).
 	if r := float64(total[1]) / float64(total[2]); r < 1.6 || r > 2.2 {
 		t.Fatalf("capacity 20 against 10 took %d against %d", total[1], total[2])
+	}
+}
+
+// eyes13 §2.1: three cards said "your weakest pillar" of three different
+// pillars. The reason names the pillar's true rank among the firm's
+// weakest: only the weakest is "weakest".
+func TestPillarReasonSaysItsRank(t *testing.T) {
+	need := Need{Weakest: []string{"infra", "data", "customer"}, Language: "vi"}
+	for want, pillars := range map[string][]string{
+		ReasonPillar:  {"infra", "customer"},
+		ReasonPillar2: {"data", "customer"},
+		ReasonPillar3: {"customer"},
+	} {
+		_, rs := fit(need, advisor(1, func(p *Profile) { p.Pillars = pillars }))
+		if len(rs) == 0 || rs[0].Kind != want || rs[0].Value != need.Weakest[slices.Index(pillarReasons[:], want)] {
+			t.Errorf("advisor of %v: %v, want %s", pillars, rs, want)
+		}
 	}
 }

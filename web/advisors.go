@@ -180,9 +180,9 @@ func (s *Server) reasonText(rs []advisors.Reason, assocNames map[string]string, 
 			if name, ok := assocNames[r.Value]; ok {
 				parts = append(parts, loc.T("advisor.reason.association", "Name", name))
 			}
-		case advisors.ReasonPillar:
+		case advisors.ReasonPillar, advisors.ReasonPillar2, advisors.ReasonPillar3:
 			if pl, ok := in.Pillar(r.Value); ok {
-				parts = append(parts, loc.T("advisor.reason.pillar", "Name", pl.Name.In(l)))
+				parts = append(parts, loc.T("advisor.reason."+r.Kind, "Name", pl.Name.In(l)))
 			}
 		case advisors.ReasonSection:
 			parts = append(parts, loc.T("advisor.reason.section", "Name", s.sectionName(r.Value, l)))
