@@ -102,3 +102,20 @@ func TestLanguageSwitchAnonymous(t *testing.T) {
 	}
 	must(t, c.get("/login"), http.StatusOK, `<html lang="en">`)
 }
+
+// eyes13 §3.6: an unknown address gave a signed-in English user a
+// signed-out page in Vietnamese. The router's own answers run inside the
+// session and the language, as every page does.
+func TestUnknownAddressKeepsSessionAndLanguage(t *testing.T) {
+	e := newEnv(t)
+	c := e.client().login("lead@test.local")
+	must(t, c.get("/?lang=en"), http.StatusOK)
+	r := c.get("/no-such-page")
+	must(t, r, http.StatusNotFound, `<html lang="en"`, "The page or record you asked for was not found.", `id="logout"`, "Sign out")
+	if strings.Contains(r.body, `href="/login"`) || strings.Contains(r.body, "Không thể hiển thị trang") {
+		t.Errorf("a signed-out or Vietnamese 404: %.1500s", r.body)
+	}
+	req, _ := http.NewRequest("DELETE", e.srv.URL+"/glossary", nil)
+	r = c.do(req)
+	must(t, r, http.StatusMethodNotAllowed, `<html lang="en"`, "This action is not supported at this address.", `id="logout"`)
+}

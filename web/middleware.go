@@ -76,6 +76,13 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	})
 }
 
+// asPage runs h behind what every page runs behind (the body limit, the
+// session, the language): for the router's own answers (no such page,
+// method not allowed), which no route's group wraps.
+func (s *Server) asPage(h http.HandlerFunc) http.HandlerFunc {
+	return s.limitBody(maxFormBytes)(s.loadSession(s.chooseLanguage(h))).ServeHTTP
+}
+
 // limitBody caps the request body; reading past it fails, and handlers
 // answer with 413.
 func (s *Server) limitBody(n int64) func(http.Handler) http.Handler {

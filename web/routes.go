@@ -23,8 +23,11 @@ func (s *Server) routes() http.Handler {
 	// drops the body).
 	r.Use(middleware.GetHead, s.clientAddress)
 	r.Use(s.recoverPanics, s.measure, securityHeaders)
-	r.NotFound(s.notFound)
-	r.MethodNotAllowed(s.methodNotAllowed)
+	// An unknown address is answered inside the session and the language,
+	// as a page is: a signed-in English user gets an English 404 with their
+	// own header, not a signed-out Vietnamese one.
+	r.NotFound(s.asPage(s.notFound))
+	r.MethodNotAllowed(s.asPage(s.methodNotAllowed))
 
 	// Machine endpoints: no session, no language.
 	r.Get("/healthz", s.healthz)
