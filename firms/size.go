@@ -89,3 +89,28 @@ func Classify(group SectorGroup, in SizeInputs) SizeClass {
 	}
 	return Large
 }
+
+// ClassifyKnown is Classify on figures of which revenue or capital may be
+// missing (not typed yet, or unreadable): the class when the figures given
+// already settle it, whatever the missing one would be; ok false when the
+// missing one could still change it. 45 employees and 12.5 billion
+// revenue in manufacturing are Small without the capital: Small needs
+// revenue OR capital within its limit, and Micro's 10 employees fail.
+func ClassifyKnown(group SectorGroup, in SizeInputs, haveRevenue, haveCapital bool) (SizeClass, bool) {
+	limits, ok := sizeLimits[group]
+	if !ok {
+		limits = sizeLimits[TradeService]
+	}
+	for _, l := range limits {
+		if in.Employees > l.employees {
+			continue
+		}
+		if haveRevenue && in.RevenueVND <= l.revenue || haveCapital && in.CapitalVND <= l.capitalVND {
+			return l.class, true
+		}
+		if !haveRevenue || !haveCapital {
+			return "", false // the missing figure could still fit this class
+		}
+	}
+	return Large, true
+}

@@ -50,3 +50,35 @@ func TestSectorGroupForSection(t *testing.T) {
 		}
 	}
 }
+
+// eyes13 §3.2: with 45 staff and revenue given, the preview asked for the
+// capital. What the figures given settle is known without the rest, and
+// agrees with Classify whatever the missing figure is.
+func TestClassifyKnownNeedsOnlyWhatDecides(t *testing.T) {
+	in := SizeInputs{Employees: 45, RevenueVND: 12_500_000_000}
+	if c, ok := ClassifyKnown(AgriIndustryConstruction, in, true, false); !ok || c != Small {
+		t.Fatalf("45 staff, 12.5 bn revenue: %q %v", c, ok)
+	}
+	if _, ok := ClassifyKnown(AgriIndustryConstruction, SizeInputs{Employees: 45, RevenueVND: 60 * billion}, true, false); ok {
+		t.Fatal("revenue over Small's limit: the capital could still make it Small")
+	}
+	if c, ok := ClassifyKnown(TradeService, SizeInputs{Employees: 500}, false, false); !ok || c != Large {
+		t.Fatalf("500 staff: %q %v", c, ok)
+	}
+	amounts := []int64{0, 3 * billion, 3*billion + 1, 20 * billion, 50 * billion, 60 * billion, 100 * billion, 250 * billion, 400 * billion}
+	for _, g := range []SectorGroup{AgriIndustryConstruction, TradeService} {
+		for _, emp := range []int{0, 10, 11, 50, 51, 100, 101, 200, 201} {
+			for _, rev := range amounts {
+				for _, capital := range amounts {
+					in := SizeInputs{Employees: emp, RevenueVND: rev, CapitalVND: capital}
+					want := Classify(g, in)
+					for _, have := range [][2]bool{{true, true}, {true, false}, {false, true}, {false, false}} {
+						if c, ok := ClassifyKnown(g, in, have[0], have[1]); ok && c != want || have == [2]bool{true, true} && !ok {
+							t.Fatalf("%s %+v have %v: %q %v, Classify %q", g, in, have, c, ok, want)
+						}
+					}
+				}
+			}
+		}
+	}
+}

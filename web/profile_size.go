@@ -62,15 +62,15 @@ func (s *Server) readSize(fm *form, f *firms.Firm, lang string) []firms.Industry
 var sizeNeeds = []struct{ field, message string }{
 	{"vsic", "page.profile_edit.size_needs_vsic"},
 	{"employees", "page.profile_edit.size_needs_employees"},
-	{"revenue", "page.profile_edit.size_needs_revenue"},
-	{"capital", "page.profile_edit.size_needs_capital"},
 }
 
 // sizeClass is the size class the figures of fm (read into f by readSize)
-// give, by the one rule (firms.Classify), with its text in the user's
-// language; or no class and the first thing to fix before it can be known:
-// the industry (its sector group picks the limits), then the figures. An
-// industry text too long to search says so, as the field does.
+// give, by the one rule (firms.ClassifyKnown, which is firms.Classify on
+// the figures typed so far), with its text in the user's language; or no
+// class and the first thing to fill in before it can be known: the
+// industry (its sector group picks the limits), the employees, then the
+// revenue or capital typed wrong, or missing and still able to change it. An industry text too
+// long to search says so, as the field does.
 func (s *Server) sizeClass(r *http.Request, fm *form, f *firms.Firm) (firms.SizeClass, string) {
 	loc := s.loc(r)
 	if p := fm.Err("vsic"); p == string(firms.ErrVSICTooLong) {
@@ -81,8 +81,20 @@ func (s *Server) sizeClass(r *http.Request, fm *form, f *firms.Firm) (firms.Size
 			return "", loc.T(need.message)
 		}
 	}
-	c := firms.Classify(firms.SectorGroupForSection(f.Section), f.Size)
-	return c, loc.T("page.profile_edit.size_preview", "Class", loc.T("size."+string(c)))
+	for _, typed := range [][2]string{{"revenue", "page.profile_edit.size_needs_revenue"}, {"capital", "page.profile_edit.size_needs_capital_typed"}} {
+		if fm.Get(typed[0]) != "" && fm.Err(typed[0]) != "" { // typed, but not a figure: say so
+			return "", loc.T(typed[1])
+		}
+	}
+	haveRevenue, haveCapital := fm.Err("revenue") == "", fm.Err("capital") == ""
+	c, ok := firms.ClassifyKnown(firms.SectorGroupForSection(f.Section), f.Size, haveRevenue, haveCapital)
+	switch {
+	case ok:
+		return c, loc.T("page.profile_edit.size_preview", "Class", loc.T("size."+string(c)))
+	case !haveRevenue:
+		return "", loc.T("page.profile_edit.size_needs_revenue")
+	}
+	return "", loc.T("page.profile_edit.size_needs_capital")
 }
 
 // sizePreview answers the profile form as it is typed (JavaScript on) with

@@ -229,7 +229,9 @@ func TestSizePreview(t *testing.T) {
 	for q, want := range map[string]string{
 		"vsic=3100&employees=60&revenue=40&capital=200":                  "small",  // manufacturing: 100 staff and 50 billion
 		"vsic=7020&employees=60&revenue=40&capital=200":                  "medium", // services: 50 staff
-		"vsic=Management+consultancy+activities&employees=5&revenue=2,5": "",       // capital missing
+		"vsic=Management+consultancy+activities&employees=5&revenue=2,5": "micro",  // eyes13 §3.2: the revenue settles it, the capital is not asked
+		"vsic=3100&employees=45&revenue=12,5":                            "small",
+		"vsic=3100&employees=45&revenue=60":                              "", // over Small's 50 billion: the capital could still make it Small
 		"vsic=3100&employees=5&revenue=2,5&capital=1":                    "micro",
 		"vsic=3100&employees=500&revenue=1&capital=1":                    "large",
 	} {
@@ -242,7 +244,8 @@ func TestSizePreview(t *testing.T) {
 	}
 	for q, says := range map[string]string{"vsic=4000&employees=1&revenue=1&capital=1": "Chọn ngành nghề", "vsic=s%E1%BA%A3n+xu%E1%BA%A5t&employees=1&revenue=1&capital=1": "Chọn ngành nghề",
 		"vsic=3100&employees=abc&revenue=1&capital=1": "số lao động", "vsic=3100&employees=1&revenue=1e9&capital=1": "doanh thu",
-		"vsic=3100&employees=1&revenue=1&capital=-5": "nguồn vốn", "": "Chọn ngành nghề"} {
+		"vsic=3100&employees=1&revenue=1&capital=-5": "nguồn vốn", "": "Chọn ngành nghề",
+		"vsic=3100&employees=45&revenue=60": "quy mô còn tuỳ nguồn vốn", "vsic=3100&employees=45": "doanh thu hoặc nguồn vốn"} {
 		if class, text := preview(q); class != "" || !strings.Contains(text, says) {
 			t.Errorf("%s: %q %q", q, class, text)
 		}
