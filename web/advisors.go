@@ -169,6 +169,14 @@ func (s *Server) advisorCard(a *store.Advisor, loc *locale.Localizer, l string, 
 	return c
 }
 
+// pillarReasonMessage words a pillar reason by its rank among the firm's
+// weakest pillars.
+var pillarReasonMessage = map[string]string{
+	advisors.ReasonPillar:  "advisor.reason.pillar",
+	advisors.ReasonPillar2: "advisor.reason.pillar2",
+	advisors.ReasonPillar3: "advisor.reason.pillar3",
+}
+
 // reasonText words a suggestion's reasons in the user's language:
 // "Hiệp hội Gỗ; trụ cột yếu nhất của bạn: Dữ liệu".
 // assocNames maps association IDs (as text) to names in the user's language.
@@ -182,7 +190,7 @@ func (s *Server) reasonText(rs []advisors.Reason, assocNames map[string]string, 
 			}
 		case advisors.ReasonPillar, advisors.ReasonPillar2, advisors.ReasonPillar3:
 			if pl, ok := in.Pillar(r.Value); ok {
-				parts = append(parts, loc.T("advisor.reason."+r.Kind, "Name", pl.Name.In(l)))
+				parts = append(parts, loc.T(pillarReasonMessage[r.Kind], "Name", pl.Name.In(l)))
 			}
 		case advisors.ReasonSection:
 			parts = append(parts, loc.T("advisor.reason.section", "Name", s.sectionName(r.Value, l)))

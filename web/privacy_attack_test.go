@@ -176,7 +176,7 @@ func (sc attackScenario) play(t *testing.T, e *env, in *survey.Instrument) attac
 		}
 	}
 	members := lead.get(assocPath(sc.assocID, "/members.csv")).body
-	if strings.Contains(members, "10/11/2026") || !strings.Contains(members, "Quý 4/2026") {
+	if strings.Contains(members, "10/11/2026") || strings.Contains(members, "2026-11-10") || !strings.Contains(members, "2026-Q4") {
 		t.Fatalf("%s: the member list dates the target's submission finer than its quarter", sc.name)
 	}
 	sharedSum, sharedPillars := sc.sharedFromMemberList(t, readCSV(t, members), len(in.Pillars))
