@@ -207,9 +207,9 @@
   // Charts are drawn one per task, so that no single long task blocks the
   // page, and those below the fold only when they come near the screen;
   // ECharts itself (the page's longest task) is loaded then, from the URL in
-  // this script's data-echarts, unless the page loaded it already. A page's
-  // only chart (a result's radar, which its printed report needs) is drawn
-  // at once. IntersectionObserver reports every observed element once as
+  // this script's data-echarts, unless the page loaded it already. A chart
+  // marked data-draw="now" (the printed report's radar: the page exists to
+  // be printed) makes the page draw every chart at once. IntersectionObserver reports every observed element once as
   // soon as it observes it, visible or not, so a chart already on screen is
   // drawn too; should it never report, all charts are drawn after a wait.
   var els = Array.prototype.slice.call(document.querySelectorAll('.echart[data-option]'));
@@ -235,7 +235,7 @@
   }
   function want(el) { if (queue.indexOf(el) < 0 && !el.getAttribute('data-ready')) { queue.push(el); pump(); } }
   window.addEventListener('beforeprint', function () { if (window.echarts) { els.forEach(draw); } });
-  if (els.length < 2 || !('IntersectionObserver' in window)) { els.forEach(want); return; }
+  if (document.querySelector('.echart[data-draw="now"]') || !('IntersectionObserver' in window)) { els.forEach(want); return; }
   var heard = false;
   var io = new IntersectionObserver(function (entries) {
     heard = true;
