@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"time"
 	"unicode"
 
 	"golang.org/x/net/idna"
@@ -126,4 +127,12 @@ func MeetingLink(mode, booking, advisor string) string {
 		return booking
 	}
 	return advisor
+}
+
+// FollowsProfileLink reports whether a booking takes its link from its
+// advisor's profile and is still to come, so that its parties must be
+// told when that link changes: a confirmed online consultation that has
+// not started and has no link of its own.
+func FollowsProfileLink(status, mode, own string, start, now time.Time) bool {
+	return status == StatusConfirmed && mode == "online" && own == "" && start.After(now)
 }

@@ -112,12 +112,22 @@ func (s *Store) AddAdvisorProfile(ctx context.Context, a *Advisor) error {
 }
 
 // UpdateAdvisor saves a's profile, rules and hours (replacing the hours),
-// with the audit entries given.
+// with the audit entries given. A changed meeting link is news for every
+// booking that follows it (relinkUpcoming).
 func (s *Store) UpdateAdvisor(ctx context.Context, a *Advisor, audit ...AuditEntry) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		now := s.now()
+		var before string
+		if err := tx.QueryRowContext(ctx, "SELECT meeting_url FROM advisors WHERE user_id = ?", a.ID).Scan(&before); err != nil {
+			return mapErr("advisor", err)
+		}
 		if err := saveAdvisor(ctx, tx, a, now); err != nil {
 			return err
+		}
+		if before != a.MeetingURL {
+			if err := relinkUpcoming(ctx, tx, a, now, audit); err != nil {
+				return err
+			}
 		}
 		return writeAudit(ctx, tx, now, audit)
 	})

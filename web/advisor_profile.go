@@ -164,6 +164,9 @@ func (s *Server) advisorEditPost(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if next.MeetingURL != adv.MeetingURL { // the bookings that follow the link tell their firms
+		s.composeAfterCommit(r.Context(), 0)
+	}
 	s.redirect(w, r, advisorEditURL(adv.ID), "flash.advisor_saved")
 }
 

@@ -134,7 +134,8 @@ func (s *Server) bookingMessages(ctx context.Context, base string, b *store.Book
 	if err != nil {
 		return nil, err
 	}
-	if adv.Status == auth.StatusActive {
+	// The advisor who changed a link knows it: only the others are told.
+	if adv.Status == auth.StatusActive && (kind != store.MessagesLink || adv.ID != by) {
 		to = append(to, adv)
 	}
 	var out []*store.Message

@@ -17,6 +17,7 @@ type meetingView struct {
 	Link       string // the link that applies (advisors.MeetingLink); "" none
 	CanSet     bool   // the user may set the booking's own link now
 	AdvisorURL string // the advisor's profile link, which an empty field falls back to
+	Pending    bool   // an online consultation still without a link, seen by one who cannot set it: say how it will come
 }
 
 // meetingOf is b's meeting link for u; nothing for anyone auth.Can does
@@ -27,6 +28,7 @@ func meetingOf(u *auth.User, b *store.Booking, now func() time.Time) meetingView
 	}
 	v := meetingView{Link: b.Link(), AdvisorURL: b.AdvisorURL}
 	v.CanSet = b.Mode == "online" && advisors.CanChange(b.Rule(), advisors.OpLink, bookingActor(u, b).Party, now()) == nil
+	v.Pending = b.Mode == "online" && v.Link == "" && b.Status == store.BookingConfirmed && !v.CanSet
 	return v
 }
 
