@@ -77,3 +77,39 @@ func TestTickReturnIsNoOpenRedirect(t *testing.T) {
 		t.Errorf("sent to %q", got)
 	}
 }
+
+// Each tick button is named by its item, for a screen reader that lists
+// buttons: its label is the button's words and the item's text. Before
+// the consultation is held, the advisor reads that the plan comes once it
+// is marked held; the firm is not told what only the advisor can do.
+func TestTickButtonsNameTheirItem(t *testing.T) {
+	e := newEnv(t)
+	path, nine := bookNine(t, e)
+	adv := e.client().login("advisor@test.local")
+	must(t, adv.get(path), http.StatusOK, `id="actions-once-held"`)
+	if strings.Contains(e.client().login("firm@test.local").get(path).body, `id="actions-once-held"`) {
+		t.Fatal("the firm is told how the advisor writes the plan")
+	}
+	e.setNow(nine.Add(90 * time.Minute))
+	adv = e.client().login("advisor@test.local") // signed in again after the clock moved
+	must(t, adv.post(path+"/outcome", url.Values{"outcome": {"done"}}), http.StatusSeeOther)
+	for _, text := range []string{"Chọn phần mềm kho", "Mở trang bán hàng"} {
+		must(t, adv.post(path+"/actions", url.Values{"pillar": {"data"}, "text": {text}, "owner": {"firm"}, "due": {"2026-12-15"}}), http.StatusSeeOther)
+	}
+	body := e.client().login("firm@test.local").get(path).body
+	if strings.Contains(adv.get(path).body, `id="actions-once-held"`) {
+		t.Fatal("the hint stays once the plan can be written")
+	}
+	labels := regexp.MustCompile(`<button type="submit" class="tick" id="(tick-\d+)" aria-labelledby="(tick-\d+) (action-text-\d+)"`).FindAllStringSubmatch(body, -1)
+	if len(labels) != 2 {
+		t.Fatalf("tick buttons named by their item: %d\n%s", len(labels), body)
+	}
+	seen := map[string]bool{}
+	for _, l := range labels {
+		text := regexp.MustCompile(`<span id="` + l[3] + `">(.*?)</span>`).FindStringSubmatch(body)
+		if l[1] != l[2] || text == nil || seen[text[1]] {
+			t.Fatalf("button %s is labelled by %q", l[1], text)
+		}
+		seen[text[1]] = true
+	}
+}

@@ -172,6 +172,7 @@ type bookingPage struct {
 	// What the user may do to it now, as advisors.CanChange decides: the
 	// page draws exactly these buttons.
 	CanCancel, CanReschedule, CanOutcome, CanNotes, CanActions bool
+	ActionsOnceHeld                                            bool   // the plan can be written once the consultation is marked held
 	Refusal                                                    string // why the last change was refused, in the user's language
 	Actions                                                    []actionRow
 	PillarOptions                                              []option
@@ -199,6 +200,9 @@ func (s *Server) renderBooking(w http.ResponseWriter, r *http.Request, status in
 		AdvisorNotes: b.AdvisorNotes, Reason: b.Reason, Form: f, Refusal: refusal,
 		CanCancel: can(advisors.OpCancel), CanReschedule: can(advisors.OpReschedule), CanOutcome: can(advisors.OpOutcome),
 		CanNotes: can(advisors.OpNotes), CanActions: can(advisors.OpActions), Meeting: meetingOf(u, b, s.now)}
+	held := b.Rule() // the rule asked of this booking as it will be once held: may this user write its plan then?
+	held.Status = advisors.StatusDone
+	p.ActionsOnceHeld = b.Status == store.BookingConfirmed && advisors.CanChange(held, advisors.OpActions, party, b.End) == nil
 	if _, posted := f.Values["meeting_url"]; !posted {
 		f.Values["meeting_url"] = b.MeetingURL
 	}
