@@ -154,7 +154,8 @@ func TestJourneyBulkInvite(t *testing.T) {
 	}
 	screenshot(t, ctx, "o3-invited-one")
 	err = chromedp.Do(ctx, chromedp.Click(css("#back-to-members")), chromedp.WaitVisible(css("#invite-all")),
-		chromedp.Click(css("#invite-all")), chromedp.WaitVisible(css("#bulk-invite-skipped")))
+		chromedp.Click(css("#invite-all")), chromedp.WaitVisible(css("#bulk-invite-preview")),
+		chromedp.Click(css("#confirm-invite-all")), chromedp.WaitVisible(css("#bulk-invite-skipped")))
 	if err != nil {
 		t.Fatalf("invite all: %v", err)
 	}

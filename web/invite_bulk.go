@@ -18,6 +18,7 @@ type bulkInvitePage struct {
 	AssociationID int64
 	Name          string
 	Sent          int
+	Preview       bool // "every member without a result" asks first: Sent is how many would go
 	Skipped       []skipCount
 	Form          *form // a refused press (nothing chosen, too many): why
 }
@@ -32,9 +33,11 @@ type skipCount struct {
 // through the outbox in the member's language, at most
 // firms.MaxBulkInvite per press, none invited twice within
 // firms.InviteAgainAfter (firms.InviteDecision), audited; it answers with
-// what it sent and skipped.
+// what it sent and skipped. "Every member without a result" first shows
+// how many would go and why the others would not, and sends only when
+// that is confirmed (confirm=1).
 func (s *Server) memberInvitesPost(w http.ResponseWriter, r *http.Request) {
-	f, ok := s.parseForm(w, r, "scope")
+	f, ok := s.parseForm(w, r, "scope", "confirm")
 	if !ok {
 		return
 	}
@@ -63,6 +66,11 @@ func (s *Server) memberInvitesPost(w http.ResponseWriter, r *http.Request) {
 	if ids != nil {
 		skipped[firms.SkipNotMember] += bad + len(ids) - len(cands) // ids of no firm at all
 	}
+	if ids == nil && f.Get("confirm") != "1" {
+		p.Preview, p.Sent, p.Skipped = true, len(invs), skipCounts(skipped)
+		s.render(w, r, http.StatusOK, "members_invited", p)
+		return
+	}
 	entry := store.AuditEntry{UserID: currentUser(r).ID, Action: "association.invite_bulk", Subject: "association:" + strconv.FormatInt(ac.assoc.ID, 10),
 		Detail: fmt.Sprintf("scope=%s chosen=%d", scopeName(ids), len(cands))}
 	sent, recent, err := s.store.QueueInvites(r.Context(), ac.assoc.ID, currentUser(r).ID, invs, entry)
@@ -71,13 +79,20 @@ func (s *Server) memberInvitesPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	skipped[firms.SkipRecent] += recent
-	p.Sent = sent
+	p.Sent, p.Skipped = sent, skipCounts(skipped)
+	s.render(w, r, http.StatusOK, "members_invited", p)
+}
+
+// skipCounts lists the reasons members were (or would be) left out, in
+// firms.InviteSkips order, each with its count.
+func skipCounts(skipped map[firms.InviteSkip]int) []skipCount {
+	var out []skipCount
 	for _, why := range firms.InviteSkips {
 		if skipped[why] > 0 {
-			p.Skipped = append(p.Skipped, skipCount{Reason: string(why), Count: skipped[why]})
+			out = append(out, skipCount{Reason: string(why), Count: skipped[why]})
 		}
 	}
-	s.render(w, r, http.StatusOK, "members_invited", p)
+	return out
 }
 
 func scopeName(ids []int64) string {

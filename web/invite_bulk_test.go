@@ -38,6 +38,9 @@ func bulkMembers(t *testing.T, e *env, n int) []int64 {
 
 func ticked(scope string, ids ...int64) url.Values {
 	v := url.Values{"scope": {scope}}
+	if scope == "all" { // confirmed: TestLeadInvitesManyMembers checks the question asked first
+		v.Set("confirm", "1")
+	}
 	for _, id := range ids {
 		v.Add("firm", fmt.Sprint(id))
 	}
@@ -68,6 +71,12 @@ func TestLeadInvitesManyMembers(t *testing.T) {
 	// Someone claimed the third member in English: its invitation is in English.
 	registerAs(t, e, string(storetest.TaxCodeFrom(381100020)), "Công ty Mời 002", "claimant@moi.vn", "en")
 	// NoiThat, a member without an account, has no address at all.
+	// Asked first: the count that would go and why the others would not; nothing is sent.
+	must(t, lead.post(invite, url.Values{"scope": {"all"}}), http.StatusOK, "Sẽ gửi 2 thư mời", "1 đã được mời trong 30 ngày qua",
+		"1 không có địa chỉ email", "1 đã có tài khoản", `id="confirm-invite-all"`, "Gửi 2 thư mời")
+	if n := len(byKind(t, e, "member_invite")); n != 1 {
+		t.Fatalf("the question sent invitations: %d in the outbox", n)
+	}
 	must(t, lead.post(invite, ticked("all")), http.StatusOK, "Đã xếp hàng 2 thư mời", "1 đã được mời trong 30 ngày qua",
 		"1 không có địa chỉ email", "1 đã có tài khoản")
 	to := map[string]int{}
