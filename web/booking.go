@@ -23,6 +23,7 @@ type bookPage struct {
 	Slot      string
 	Start     int64
 	Pillars   []option
+	Picked    bool // the pillars come ticked from the firm's result (the form's first showing): say so
 	Modes     []option
 	Languages []option
 	Result    string // "Mức 2 – Bắt đầu, nộp 04/11/2026": what will be shared; "" when none
@@ -112,7 +113,7 @@ func (s *Server) refusal(err error, loc *locale.Localizer) (status int, text str
 func (s *Server) renderBook(w http.ResponseWriter, r *http.Request, status int, a *store.Advisor, slot advisors.Period, f *form, pillars []string, refusal string) {
 	u, loc, l, in := currentUser(r), s.loc(r), lang(r), s.defaultInstrument()
 	p := bookPage{page: s.newPage(w, r, "page.book.title"), Advisor: s.advisorCard(a, loc, l, in), Slot: slotLabel(slot, loc),
-		Start: slot.Start.Unix(), Form: f, Refusal: refusal}
+		Start: slot.Start.Unix(), Form: f, Refusal: refusal, Picked: r.Method == http.MethodGet && len(pillars) > 0}
 	for _, pl := range in.Pillars {
 		p.Pillars = append(p.Pillars, option{Value: pl.ID, Label: pl.Name.In(l), Selected: slices.Contains(pillars, pl.ID)})
 	}

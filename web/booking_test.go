@@ -173,3 +173,22 @@ func TestCancelBooking(t *testing.T) {
 	must(t, firm.post(fmt.Sprintf("/advisors/%d/book", e.fx.Advisor.ID), bookValues(nine, "", "data")), http.StatusSeeOther)
 	_ = storetest.Clock
 }
+
+// The booking form comes with the result's priorities ticked and says so,
+// so that a firm clicking one to choose it knows it unticks it; the form
+// shown again after a refused press shows the firm's own choice, unsaid.
+func TestBookFormSaysWhatIsTicked(t *testing.T) {
+	e := newEnv(t)
+	nine := nineOClock(t, e)
+	firm := e.client().login("firm@test.local")
+	submitWorst(t, e, firm)
+	bookURL := fmt.Sprintf("/advisors/%d/book", e.fx.Advisor.ID)
+	page := firm.get(bookURL + "?start=" + strconv.FormatInt(nine.Unix(), 10))
+	must(t, page, http.StatusOK, `id="pillars-picked"`, "Đã chọn sẵn theo kết quả tự đánh giá", `aria-describedby="pillars-picked pillar-error"`)
+	if !strings.Contains(page.body, " checked>") {
+		t.Fatal("nothing is ticked from the result")
+	}
+	if r := firm.post(bookURL, bookValues(nine, "Kho hàng")); strings.Contains(r.body, `id="pillars-picked"`) {
+		t.Fatal("the form shown again claims the firm's choice came from the result")
+	}
+}
