@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"dxready/store"
 )
@@ -70,4 +71,13 @@ func TestProfileLinkTellsUpcomingBookings(t *testing.T) {
 	if b, _ := e.st.FindBooking(ctx, bookingIDOf(t, path)); b.Status != store.BookingConfirmed || b.Link() != ownLink {
 		t.Fatalf("booking: %s %q", b.Status, b.Link())
 	}
+}
+
+// The advisor's schedule says of each consultation whether it is online or
+// at the firm: they need to know where to be.
+func TestScheduleShowsWhereTheConsultationIs(t *testing.T) {
+	e := newEnv(t)
+	_, nine := bookNine(t, e)
+	week := "/schedule?week=" + nine.In(time.FixedZone("ICT", 7*3600)).Format("2006-01-02")
+	must(t, e.client().login("advisor@test.local").get(week), http.StatusOK, `<span class="mode">Trực tuyến</span>`)
 }

@@ -15,6 +15,7 @@ import (
 
 type scheduleEvent struct {
 	Time, Firm, Status, StatusID string
+	Mode                         string // online or at the firm, in the user's language
 	Result                       string
 	Topics                       string
 	Note                         string
@@ -167,7 +168,7 @@ func (s *Server) fillSchedule(r *http.Request, p *schedulePage, adv *store.Advis
 			topics := pillarNames(in, b.Pillars, l)
 			sd.Events = append(sd.Events, scheduleEvent{Time: b.Start.In(advisors.Zone).Format("15:04") + "–" + b.End.In(advisors.Zone).Format("15:04"),
 				Firm: b.FirmName, Status: loc.T("booking.status." + b.Status), StatusID: b.Status, Result: rows[i].Result,
-				Topics: strings.Join(topics, ", "), Note: b.Note, URL: bookingURL(b.ID, "")})
+				Mode: loc.T("booking.mode." + b.Mode), Topics: strings.Join(topics, ", "), Note: b.Note, URL: bookingURL(b.ID, "")})
 			if b.Status != store.BookingNoShow {
 				p.Booked++
 			}
