@@ -29,7 +29,8 @@ var layoutWidths = []int64{1366, 360}
 // a phone and resize vertically, slot buttons are bare of bullets and 44 px
 // tall, a secondary button does not look primary, every page has a meta
 // description and a favicon, a table needs no sideways scrolling on a
-// desktop, and at 360 px every button, and every link in a form or the
+// desktop, at 360 px the header (demo banner included) ends by 160 px, and
+// at 360 px every button, and every link in a form or the
 // header, is at least 40 px high. One browser per role, the tab reused,
 // load events awaited.
 func TestLayoutEveryPageAtPhoneAndDesktop(t *testing.T) {
@@ -56,7 +57,8 @@ func TestLayoutEveryPageAtPhoneAndDesktop(t *testing.T) {
 		}
 		crawlLayout(t, ctx, base, append([]string{start}, extra...))
 	})
-	for _, who := range []string{"lead1@demo.local", advisor, "admin@demo.local"} {
+	lead, _, _, _ := busiestLead(t, db) // the most members sharing: the widest member list a lead sees
+	for _, who := range []string{lead, advisor, "admin@demo.local"} {
 		t.Run(strings.TrimSuffix(who, "@demo.local"), func(t *testing.T) {
 			if who == "" {
 				t.Fatal("the firm booked no advisor")
@@ -70,9 +72,29 @@ func TestLayoutEveryPageAtPhoneAndDesktop(t *testing.T) {
 				}
 				start = layoutLocation(t, ctx)
 			}
-			crawlLayout(t, ctx, base, []string{start})
+			seeds := []string{start}
+			if who == lead { // its member list is three links deep, past the crawl's reach; checked in English too (longer words)
+				members := leadMembers(t, db, who)
+				crawlLayout(t, ctx, base, append(seeds, members))
+				if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#lang-switch")), chromedp.WaitVisible(chromedp.CSS(`html[lang="en"] #logout`))); err != nil {
+					t.Fatalf("switch to English: %v", err)
+				}
+				checkLayout(t, ctx, base+members, false)
+				return
+			}
+			crawlLayout(t, ctx, base, seeds)
 		})
 	}
+}
+
+// leadMembers is the member list of the lead's association.
+func leadMembers(t *testing.T, db, lead string) string {
+	t.Helper()
+	var id int64
+	if err := readOnly(t, db).QueryRow(`SELECT association_id FROM users WHERE email = ?`, lead).Scan(&id); err != nil {
+		t.Fatalf("the lead's association: %v", err)
+	}
+	return "/associations/" + strconv.FormatInt(id, 10) + "/members"
 }
 
 // registerClaim registers a user for a demo firm that has none, so the
@@ -331,6 +353,8 @@ const layoutProblems = `(() => {
 	const primary = document.querySelector('main button:not(.secondary):not(.danger):not(.tick)');
 	for (const b of document.querySelectorAll('button.secondary, .button.secondary, button.tick[aria-pressed=true]'))
 		if (primary && shown(b) && getComputedStyle(b).backgroundColor === getComputedStyle(primary).backgroundColor) out.push('secondary button looks primary: ' + name(b));
+	const header = document.querySelector('.site-header');
+	if (phone && header && header.getBoundingClientRect().bottom + window.scrollY > 160) out.push('the header ends at ' + Math.round(header.getBoundingClientRect().bottom + window.scrollY) + ' px, over 160 px on a phone');
 	if (!document.querySelector('meta[name=description]')?.content || !document.querySelector('link[rel=icon]')) out.push('no meta description or favicon');
 	return out;
 })()`

@@ -68,3 +68,13 @@ document.addEventListener('submit', function (ev) {
     }, function () { copy.hidden = true; }); // refused (no permission): the codes are on the page to copy by hand
   });
 })();
+
+// On a phone the navigation is one row that scrolls sideways: bring the
+// current page's link into view.
+(function () {
+  var here = document.querySelector('.site-header nav [aria-current="page"]');
+  var row = here && here.closest('nav');
+  if (!row || row.scrollWidth <= row.clientWidth) { return; }
+  var h = here.getBoundingClientRect(), r = row.getBoundingClientRect();
+  row.scrollLeft += h.left - r.left - (r.width - h.width) / 2;
+})();
