@@ -34,8 +34,12 @@ type membersPage struct {
 	ExportXLSX    string
 	CanExport     bool
 	CanInvite     bool
-	Pillars       []string
+	Pillars       []pillarHead
 }
+
+// pillarHead heads a pillar's column: a short code that keeps the table
+// inside a laptop's width, and the full name for readers, tooltips and the key.
+type pillarHead struct{ Short, Name string }
 
 type memberRow struct {
 	FirmID             int64
@@ -111,8 +115,8 @@ func (s *Server) associationMembers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Count = found.Count
-	for _, pl := range ac.in.Pillars {
-		p.Pillars = append(p.Pillars, pl.Name.In(l))
+	for i, pl := range ac.in.Pillars {
+		p.Pillars = append(p.Pillars, pillarHead{Short: loc.T("page.members.pillar_short", "N", i+1), Name: pl.Name.In(l)})
 	}
 	s.memberOptions(&p, f, loc, l)
 	for _, m := range found.Members {
