@@ -22,7 +22,7 @@ func TestMemberListShowsScoresOnlyWhenShared(t *testing.T) {
 	e.st.SetSharing(ctx, ids[2], e.fx.Wood.ID, true, 0)
 	lead := e.client().login("lead@test.local")
 	r := lead.get(assocPath(e.fx.Wood.ID, "/members"))
-	must(t, r, http.StatusOK, "Tìm thấy 9 hội viên", "Công ty Gỗ C", "<td>30,0</td><td>Bắt đầu</td>", "không chia sẻ", "Chưa bắt đầu",
+	must(t, r, http.StatusOK, "Tìm thấy 9 hội viên", "Công ty Gỗ C", `<td class="num">30,0</td><td>Bắt đầu</td>`, "không chia sẻ", "Chưa bắt đầu",
 		"Đã nộp 22/11/2026", "Đã nộp Quý 4/2026")
 	// Six submitted without sharing; the two that never started are "not
 	// assessed", not "not sharing"; only the shared result has its day.
@@ -33,7 +33,7 @@ func TestMemberListShowsScoresOnlyWhenShared(t *testing.T) {
 	must(t, lead.get(assocPath(e.fx.Wood.ID, "/members?sort=score&desc=1&status=bogus&page=-3")), http.StatusOK, "Tìm thấy 9 hội viên")
 	// The firm withdraws: the next view hides the score.
 	e.st.SetSharing(ctx, ids[2], e.fx.Wood.ID, false, 0)
-	if r := lead.get(assocPath(e.fx.Wood.ID, "/members")); strings.Contains(r.body, "<td>30,0</td>") {
+	if r := lead.get(assocPath(e.fx.Wood.ID, "/members")); strings.Contains(r.body, `<td class="num">30,0</td>`) {
 		t.Fatal("a withdrawn score is still shown")
 	}
 }
@@ -170,7 +170,7 @@ func TestFirmSharesAndWithdrawsOnItsProfile(t *testing.T) {
 		t.Fatal(err)
 	}
 	lead := e.client().login("lead@test.local")
-	must(t, lead.get(assocPath(e.fx.Wood.ID, "/members")), http.StatusOK, "<td>62,5</td>")
+	must(t, lead.get(assocPath(e.fx.Wood.ID, "/members")), http.StatusOK, `<td class="num">62,5</td>`)
 	must(t, firm.post("/profile/sharing", values("association", "1", "share", "0")), http.StatusSeeOther)
 	if r := lead.get(assocPath(e.fx.Wood.ID, "/members")); strings.Contains(r.body, "62,5") {
 		t.Fatal("withdrawal did not take effect at once")
