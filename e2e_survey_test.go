@@ -109,7 +109,8 @@ func walkSurvey(t *testing.T, ctx context.Context, base, db, lang, taxCode strin
 		}
 	}
 	if err := chromedp.Do(ctx, chromedp.WaitVisible(css("#all-answered")), chromedp.Click(css("#submit-assessment")),
-		chromedp.WaitVisible(css("#level-name")), chromedp.WaitVisible(css(`#radar[data-ready="1"] canvas`))); err != nil {
+		chromedp.WaitVisible(css("#level-name")), chromedp.ScrollIntoView(css("#radar")), // drawn as it comes near the screen
+		chromedp.WaitVisible(css(`#radar[data-ready="1"] canvas`))); err != nil {
 		t.Fatalf("review and submit: %v", err)
 	}
 	level := text(t, ctx, "#level-name")
