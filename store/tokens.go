@@ -150,18 +150,27 @@ func (s *Store) CheckLink(ctx context.Context, purpose auth.LinkPurpose, hash []
 func (s *Store) VerifyEmail(ctx context.Context, hash []byte) (*auth.User, error) {
 	var u *auth.User
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		now := s.now()
 		var err error
-		if u, err = findLink(ctx, tx, auth.LinkVerify, hash, now); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, "UPDATE users SET email_verified_at = COALESCE(email_verified_at, ?) WHERE id = ?", now, u.ID); err != nil {
-			return mapErr("verify email", err)
-		}
-		u.EmailVerified = true
-		return spendLinks(ctx, tx, u.ID, auth.LinkVerify, now)
+		u, err = verifyByLink(ctx, tx, hash, s.now())
+		return err
 	})
 	return u, err
+}
+
+// verifyByLink, in tx, uses the verification link hash: the user's address
+// is verified from now (or stays verified from before) and every
+// verification link of the user is spent. It returns the user, or the
+// link's error as CheckLink does.
+func verifyByLink(ctx context.Context, tx *sql.Tx, hash []byte, now time.Time) (*auth.User, error) {
+	u, err := findLink(ctx, tx, auth.LinkVerify, hash, now)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE users SET email_verified_at = COALESCE(email_verified_at, ?) WHERE id = ?", now, u.ID); err != nil {
+		return nil, mapErr("verify email", err)
+	}
+	u.EmailVerified = true
+	return u, spendLinks(ctx, tx, u.ID, auth.LinkVerify, now)
 }
 
 // ConfirmWithNewPassword uses the verification link hash to confirm the
@@ -177,16 +186,10 @@ func (s *Store) ConfirmWithNewPassword(ctx context.Context, hash []byte, pwHash 
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		now := s.now()
 		var err error
-		if u, err = findLink(ctx, tx, auth.LinkVerify, hash, now); err != nil {
+		if u, err = verifyByLink(ctx, tx, hash, now); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE users SET email_verified_at = COALESCE(email_verified_at, ?) WHERE id = ?", now, u.ID); err != nil {
-			return mapErr("confirm with a new password", err)
-		}
-		u.EmailVerified, u.PasswordHash = true, pwHash
-		if err := spendLinks(ctx, tx, u.ID, auth.LinkVerify, now); err != nil {
-			return err
-		}
+		u.PasswordHash = pwHash
 		for i := range audit {
 			audit[i].UserID = u.ID
 		}
