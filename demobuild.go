@@ -38,7 +38,7 @@ func buildDemo(ctx context.Context, a *app, getenv func(string) string, stdout i
 	// The build's live heap is small (a batch) but churns: a GC at twice
 	// the default interval costs it about a sixth less CPU for some 40 MB.
 	defer debug.SetGCPercent(debug.SetGCPercent(200))
-	return store.Build(ctx, a.cfg.DB, store.Options{Clock: a.now}, func(st *store.Store) error {
+	return store.Build(ctx, a.cfg.DB, store.Options{Clock: a.now, Instruments: a.instruments}, func(st *store.Store) error {
 		if err := a.prepare(ctx, st); err != nil {
 			return err
 		}

@@ -77,6 +77,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdUser(ctx, args, getenv, stdin, stdout, stderr)
 	case "rescore":
 		return cmdRescore(ctx, args, getenv, stdout, stderr)
+	case "aggregates":
+		return cmdAggregates(ctx, args, getenv, stdout, stderr)
 	case "load":
 		return loadtest.Run(ctx, args, stdout, stderr) // a tool beside the portal, in its own package
 	}

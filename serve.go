@@ -84,7 +84,7 @@ func newApp(c Config) (*app, error) {
 
 // openStore opens the database at path, migrated and checked.
 func (a *app) openStore(ctx context.Context, path string) (*store.Store, error) {
-	st, err := store.Open(ctx, path, store.Options{Clock: a.now})
+	st, err := store.Open(ctx, path, store.Options{Clock: a.now, Instruments: a.instruments})
 	if err != nil {
 		return nil, err
 	}
@@ -242,9 +242,9 @@ func sweepSessions(ctx context.Context, st *store.Store, log *slog.Logger) {
 	}
 }
 
-// warmAggregates builds the aggregate snapshot while the server starts
-// answering, so the first dashboard does not wait for it (about 0.3 s for
-// the demo province, 2 s with 166,000 responses).
+// warmAggregates loads the aggregates' cells into memory while the server
+// starts answering, so the first dashboard does not wait for it (one row
+// per cell, whatever the number of firms: see docs/PERFORMANCE.md).
 func warmAggregates(ctx context.Context, st *store.Store, ins map[string]*survey.Instrument, logger *slog.Logger) {
 	in, ok := survey.Latest(ins, survey.DefaultID)
 	if !ok {

@@ -2,7 +2,11 @@ package store
 
 import (
 	"cmp"
+	"context"
+	"database/sql"
+	"errors"
 	"slices"
+	"strconv"
 	"time"
 
 	"dxready/disclosure"
@@ -27,7 +31,7 @@ type AggFilter struct {
 	Quarter       scoring.Quarter // results current at the end of this quarter; zero: now
 }
 
-func (f AggFilter) dims(sf *SnapFirm) bool {
+func (f AggFilter) dims(sf *sharedFirm) bool {
 	return (f.Section == "" || sf.Section == f.Section) && (f.Division == "" || sf.Division == f.Division) &&
 		(f.Size == "" || sf.Size == f.Size) && (f.Ward == "" || sf.Ward == f.Ward)
 }
@@ -47,7 +51,7 @@ func (f AggFilter) Filtered() bool {
 type Aggregate struct {
 	Filter   AggFilter
 	AsOf     time.Time // results current at this instant count
-	BuiltAt  time.Time // when the snapshot was read
+	BuiltAt  time.Time // the snapshot's instant
 	Pillars  []string
 	Members  int                   // the association's members
 	Assessed int                   // of those, with a result current at AsOf: Whole.N
@@ -89,43 +93,11 @@ const (
 	ByWard    = "ward"
 )
 
-// maxCachedAggregates bounds a snapshot's cache: past it, figures for a
-// new filter are computed on every request (about 2 ms at demo scale) but
-// not kept, so enumerating filter combinations costs time, never memory.
-const maxCachedAggregates = 2048
-
-// Aggregate computes (or returns the cached) figures for f, as of the
-// snapshot unless f names a quarter.
-func (snap *Snapshot) Aggregate(f AggFilter) *Aggregate {
-	if v, ok := snap.cache.Load(f); ok {
-		return v.(*Aggregate)
-	}
-	a := snap.compute(f)
-	if snap.cached.Add(1) <= maxCachedAggregates {
-		snap.cache.Store(f, a)
-	}
-	return a
-}
-
-// strata are a group's tallies: results shared with its association, and
-// the others (all of them, for the province).
-type strata [2]disclosure.Tally
-
-func newStrata(pillars int) strata {
-	return strata{disclosure.NewTally(pillars), disclosure.NewTally(pillars)}
-}
-
-func (s *strata) add(r SnapResult, shared bool) {
-	i := 1
-	if shared {
-		i = 0
-	}
-	s[i].Add(r.Record())
-}
-
-func (s *strata) figures() disclosure.Figures { return disclosure.Protect(s[0], s[1]) }
-
-func (snap *Snapshot) compute(f AggFilter) *Aggregate {
+// Aggregate computes the figures for f, as of the snapshot unless f names
+// a quarter. The protected figures come from the cells, a few tallies
+// whatever the number of firms; the exact ones from the association's
+// sharing members (sharedSet), read once per change to its members.
+func (snap *Snapshot) Aggregate(ctx context.Context, f AggFilter) (*Aggregate, error) {
 	asOf := snap.current()
 	last := scoring.QuarterOf(snap.BuiltAt)
 	if f.Quarter != (scoring.Quarter{}) {
@@ -133,59 +105,62 @@ func (snap *Snapshot) compute(f AggFilter) *Aggregate {
 	}
 	n := len(snap.Pillars)
 	a := &Aggregate{Filter: f, AsOf: asOf, BuiltAt: snap.BuiltAt, Pillars: snap.Pillars, By: map[string][]GroupRow{}}
+	province := snap.strataAt(groupProvince, last)
+	a.Province = province.figures()
 	quarters := scoring.LastQuarters(last, TrendQuarters)
-	windowStart := quarters[0].Start()
-	whole, province := newStrata(n), newStrata(n)
-	trend := make([]strata, len(quarters))
-	for i := range trend {
-		trend[i] = newStrata(n)
+	if f.AssociationID == 0 {
+		a.Whole = a.Province
+		for _, q := range quarters {
+			a.Trend = append(a.Trend, TrendPoint{Quarter: q, Figures: disclosure.Protect(disclosure.NewTally(n))})
+		}
+		a.Shared = disclosure.Exact(nil, n)
+		return a, nil
 	}
+	g := assocGroup(f.AssociationID)
+	whole := snap.strataAt(g, last)
+	a.Whole, a.Assessed = whole.figures(), whole[0].N+whole[1].N
+	for _, q := range quarters {
+		st := snap.strataAt(g, q)
+		a.Trend = append(a.Trend, TrendPoint{Quarter: q, Figures: st.figures()})
+	}
+	var err error
+	if a.Members, err = snap.s.members(ctx, f.AssociationID); err != nil {
+		return nil, err
+	}
+	set, err := snap.s.sharedSet(ctx, snap.Instrument, f.AssociationID)
+	if err != nil {
+		return nil, err
+	}
+	a.shared(set, f, asOf, quarters[0].Start(), n)
+	return a, nil
+}
+
+// shared fills the exact figures: the sharing members with a result at
+// asOf that match the filter's dimensions, their breakdowns, and the most
+// improved since windowStart.
+func (a *Aggregate) shared(set []sharedFirm, f AggFilter, asOf, windowStart time.Time, n int) {
 	var shared []scoring.Entry
 	byDim := map[string]map[string][]scoring.Entry{BySection: {}, BySize: {}, ByWard: {}}
-	for i := range snap.Firms {
-		sf := &snap.Firms[i]
-		cur, ok := sf.AsOf(asOf)
-		if ok {
-			province.add(cur, false)
-		}
-		if f.AssociationID == 0 || !slices.Contains(sf.Assocs, f.AssociationID) {
-			continue
-		}
-		a.Members++
-		stratum := slices.Contains(sf.Strata, f.AssociationID)
-		for qi, q := range quarters {
-			if r, ok := sf.AsOf(minTime(q.End(), asOf)); ok {
-				trend[qi].add(r, stratum)
-			}
-		}
+	for i := range set {
+		sf := &set[i]
+		cur, ok := lastBefore(sf.Results, asOf)
 		if !ok {
-			continue
-		}
-		a.Assessed++
-		whole.add(cur, stratum)
-		if !slices.Contains(sf.Shares, f.AssociationID) {
 			continue
 		}
 		a.Sharing++
 		if !f.dims(sf) {
 			continue
 		}
-		shared = append(shared, cur.Entry)
+		e := cur.snap().Entry
+		shared = append(shared, e)
 		for dim, key := range map[string]string{BySection: sf.Section, BySize: sf.Size, ByWard: sf.Ward} {
-			byDim[dim][key] = append(byDim[dim][key], cur.Entry)
+			byDim[dim][key] = append(byDim[dim][key], e)
 		}
 		if first := firstFrom(sf.Results, windowStart, asOf); first != nil && first.At.Before(cur.At) {
-			a.Improved = append(a.Improved, Improvement{FirmID: sf.ID, From: *first, To: cur})
+			a.Improved = append(a.Improved, Improvement{FirmID: sf.ID, From: first.snap(), To: cur.snap()})
 		}
 	}
-	a.Whole, a.Province, a.Selected = whole.figures(), province.figures(), len(shared)
-	if f.AssociationID == 0 {
-		a.Whole = a.Province
-	}
-	a.Shared = disclosure.Exact(shared, n)
-	for qi, q := range quarters {
-		a.Trend = append(a.Trend, TrendPoint{Quarter: q, Figures: trend[qi].figures()})
-	}
+	a.Selected, a.Shared = len(shared), disclosure.Exact(shared, n)
 	for dim, groups := range byDim {
 		for key, es := range groups {
 			a.By[dim] = append(a.By[dim], GroupRow{Key: key, Figures: disclosure.Exact(es, n)})
@@ -195,11 +170,10 @@ func (snap *Snapshot) compute(f AggFilter) *Aggregate {
 	slices.SortStableFunc(a.Improved, func(x, y Improvement) int {
 		return cmp.Or(cmp.Compare(y.Delta(), x.Delta()), cmp.Compare(x.FirmID, y.FirmID))
 	})
-	return a
 }
 
 // firstFrom returns the first result submitted in [from, to), or nil.
-func firstFrom(rs []SnapResult, from, to time.Time) *SnapResult {
+func firstFrom(rs []resultInputs, from, to time.Time) *resultInputs {
 	for i := range rs {
 		if !rs[i].At.Before(from) && rs[i].At.Before(to) {
 			return &rs[i]
@@ -208,9 +182,12 @@ func firstFrom(rs []SnapResult, from, to time.Time) *SnapResult {
 	return nil
 }
 
-func minTime(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
+// members counts association a's members (kept by triggers, migration 0018).
+func (s *Store) members(ctx context.Context, a int64) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, "SELECT n FROM counters WHERE name = ?", "members:"+strconv.FormatInt(a, 10)).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
 	}
-	return b
+	return n, mapErr("association members", err)
 }

@@ -1,8 +1,6 @@
 package store_test
 
 import (
-	"log/slog"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -28,7 +26,7 @@ func TestAggregateByHand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := snap.Aggregate(store.AggFilter{AssociationID: fx.Wood.ID})
+	a := aggregate(t, snap, store.AggFilter{AssociationID: fx.Wood.ID})
 	// Nine members (the seven and the two fixtures without results).
 	if a.Members != 9 || a.Assessed != 7 || a.Sharing != 6 || a.Whole.N != 7 || a.Province.N != 7 || a.Selected != 6 {
 		t.Fatalf("participation: %+v", a)
@@ -65,14 +63,14 @@ func TestAggregateByHand(t *testing.T) {
 	if len(a.Improved) != 2 || a.Improved[0].FirmID != ids[1] || a.Improved[0].Delta() != 20 || a.Improved[1].FirmID != ids[0] {
 		t.Fatalf("improved: %+v", a.Improved)
 	}
-	past := snap.Aggregate(store.AggFilter{AssociationID: fx.Wood.ID, Quarter: scoring.Quarter{Year: 2026, Q: 3}})
+	past := aggregate(t, snap, store.AggFilter{AssociationID: fx.Wood.ID, Quarter: scoring.Quarter{Year: 2026, Q: 3}})
 	if past.Assessed != 2 || !past.Whole.Suppressed || !past.AsOf.Equal(time.Date(2026, 9, 30, 17, 0, 0, 0, time.UTC)) {
 		t.Fatalf("as of Q3: %+v", past)
 	}
-	if other := snap.Aggregate(store.AggFilter{AssociationID: fx.Logistics.ID}); other.Members != 1 || other.Assessed != 0 || !other.Whole.Suppressed {
+	if other := aggregate(t, snap, store.AggFilter{AssociationID: fx.Logistics.ID}); other.Members != 1 || other.Assessed != 0 || !other.Whole.Suppressed {
 		t.Fatalf("logistics: %+v", other)
 	}
-	if prov := snap.Aggregate(store.AggFilter{}); prov.Whole.N != 7 || prov.Whole.Overall.Mean != a.Province.Overall.Mean || prov.Selected != 0 {
+	if prov := aggregate(t, snap, store.AggFilter{}); prov.Whole.N != 7 || prov.Whole.Overall.Mean != a.Province.Overall.Mean || prov.Selected != 0 {
 		t.Fatalf("province: %+v", prov)
 	}
 }
@@ -87,10 +85,10 @@ func TestDimensionsNeverNarrowTheWholeAssociation(t *testing.T) {
 		t.Fatal(err)
 	}
 	snap, _ := s.Snapshot(ctx, in)
-	all := snap.Aggregate(store.AggFilter{AssociationID: fx.Wood.ID})
+	all := aggregate(t, snap, store.AggFilter{AssociationID: fx.Wood.ID})
 	for _, f := range []store.AggFilter{{Ward: "25760"}, {Ward: "25813"}, {Division: "16"}, {Section: "C"}, {Size: "small"}, {Section: "A"}} {
 		f.AssociationID = fx.Wood.ID
-		got := snap.Aggregate(f)
+		got := aggregate(t, snap, f)
 		if got.Whole.N != all.Whole.N || got.Whole.Overall.Mean != all.Whole.Overall.Mean || !equalInts(got.Whole.Levels, all.Whole.Levels) ||
 			got.Whole.Pillars[0].Mean != all.Whole.Pillars[0].Mean {
 			t.Errorf("filter %+v changed the whole association's figures: %+v vs %+v", f, got.Whole, all.Whole)
@@ -111,14 +109,14 @@ func TestSharingChangesReachTheSnapshot(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, _ := s.Snapshot(ctx, in)
-	if a := before.Aggregate(store.AggFilter{AssociationID: fx.Wood.ID}); a.Sharing != 7 || len(a.Improved) != 2 {
+	if a := aggregate(t, before, store.AggFilter{AssociationID: fx.Wood.ID}); a.Sharing != 7 || len(a.Improved) != 2 {
 		t.Fatalf("all sharing: %+v", a)
 	}
 	if err := s.SetSharing(ctx, ids[1], fx.Wood.ID, false, 0); err != nil {
 		t.Fatal(err)
 	}
 	after, _ := s.Snapshot(ctx, in)
-	a := after.Aggregate(store.AggFilter{AssociationID: fx.Wood.ID})
+	a := aggregate(t, after, store.AggFilter{AssociationID: fx.Wood.ID})
 	if a.Sharing != 6 || a.Selected != 6 || len(a.Improved) != 1 || a.Improved[0].FirmID != ids[0] {
 		t.Fatalf("after a withdrawal: sharing %d selected %d improved %+v", a.Sharing, a.Selected, a.Improved)
 	}
@@ -132,88 +130,20 @@ func sumInts(xs []int) int {
 	return n
 }
 
-// A new submission reaches the next snapshot (at once when Options.SyncAggregates
-// is on, as in tests); the old snapshot's figures do not change.
+// A new submission reaches the figures at once: the cells change in the
+// submission's own transaction.
 func TestSnapshotSeesNewResults(t *testing.T) {
 	s, fx := storetest.Open(t)
 	in := storetest.Instrument(t)
 	storetest.SevenWoodFirms(t, s, fx, in)
-	before, _ := s.Snapshot(ctx, in)
-	if again, _ := s.Snapshot(ctx, in); again != before {
-		t.Fatal("an unchanged store rebuilt its snapshot")
-	}
 	res := scoring.Result{Instrument: in.Key(), Overall: 100, Level: 5, Pillars: []scoring.PillarScore{{PillarID: "customer", Score: 100, Scored: true}}}
 	if err := s.LoadSubmissions(ctx, in, []store.PastSubmission{{FirmID: fx.NoiThat.ID, Result: res, SubmittedAt: storetest.Clock.Add(-time.Minute)}}); err != nil {
 		t.Fatal(err)
 	}
 	after, _ := s.Snapshot(ctx, in)
-	got := after.Aggregate(store.AggFilter{AssociationID: fx.Wood.ID})
+	got := aggregate(t, after, store.AggFilter{AssociationID: fx.Wood.ID})
 	if got.Assessed != 8 || got.Whole.N != 8 || got.Province.N != 8 {
 		t.Fatalf("after a new result: %+v", got)
-	}
-	if old := before.Aggregate(store.AggFilter{AssociationID: fx.Wood.ID}); old.Assessed != 7 {
-		t.Fatalf("the old snapshot changed: %d", old.Assessed)
-	}
-}
-
-// Serving lets a snapshot lag: a read after a change answers from the old
-// snapshot and rebuilds in the background.
-func TestSnapshotRebuildsInTheBackground(t *testing.T) {
-	s, fx := storetest.OpenWith(t, store.Options{}) // as served: aggregates may lag
-	in := storetest.Instrument(t)
-	first, _ := s.Snapshot(ctx, in)
-	storetest.SevenWoodFirms(t, s, fx, in)
-	fx.Clock.Add(store.DefaultAggregateRefresh)
-	if stale, _ := s.Snapshot(ctx, in); stale != first {
-		t.Fatal("a changed store blocked a read to rebuild")
-	}
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if snap, _ := s.Snapshot(ctx, in); snap != first {
-			if a := snap.Aggregate(store.AggFilter{AssociationID: fx.Wood.ID}); a.Assessed != 7 {
-				t.Fatalf("rebuilt snapshot: %d assessed", a.Assessed)
-			}
-			return
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	t.Fatal("the snapshot was never rebuilt")
-}
-
-// A rebuild the store started on its own is its own work: Close stops it
-// and waits for it before the database closes, and a failed rebuild is
-// logged, never dropped.
-func TestCloseWaitsForARebuildAndFailuresAreLogged(t *testing.T) {
-	var logged syncBuffer
-	s, fx := storetest.OpenWith(t, store.Options{Logger: slog.New(slog.NewTextHandler(&logged, nil))})
-	in := storetest.Instrument(t)
-	first, _ := s.Snapshot(ctx, in)
-	storetest.SevenWoodFirms(t, s, fx, in)
-	fx.Clock.Add(store.DefaultAggregateRefresh)
-	if stale, _ := s.Snapshot(ctx, in); stale != first {
-		t.Fatal("a changed store blocked a read to rebuild")
-	}
-	if err := s.Close(); err != nil {
-		t.Fatalf("close during a rebuild: %v", err)
-	}
-	if strings.Contains(logged.String(), "level=ERROR") {
-		t.Fatalf("a rebuild stopped by Close was reported as a failure: %s", logged.String())
-	}
-	// A rebuild that fails: the read pool is gone under it.
-	s2, fx2 := storetest.OpenWith(t, store.Options{Logger: slog.New(slog.NewTextHandler(&logged, nil))})
-	if _, err := s2.Snapshot(ctx, in); err != nil {
-		t.Fatal(err)
-	}
-	storetest.SevenWoodFirms(t, s2, fx2, in)
-	fx2.Clock.Add(store.DefaultAggregateRefresh)
-	store.CloseReaders(s2)
-	s2.Snapshot(ctx, in)
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(logged.String(), "rebuild aggregate snapshot") && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
-	if !strings.Contains(logged.String(), "level=ERROR") {
-		t.Fatalf("a failed rebuild was not logged: %q", logged.String())
 	}
 }
 
@@ -256,39 +186,18 @@ func TestConsentTogglesMakeNoNewCells(t *testing.T) {
 	in := storetest.Instrument(t)
 	ids := storetest.SevenWoodFirms(t, s, fx, in)
 	snap, _ := s.Snapshot(ctx, in)
-	before := snap.Aggregate(store.AggFilter{AssociationID: fx.Wood.ID})
+	before := aggregate(t, snap, store.AggFilter{AssociationID: fx.Wood.ID})
 	for i, share := range []bool{true, false, true} {
 		if err := s.SetSharing(ctx, ids[0], fx.Wood.ID, share, 0); err != nil {
 			t.Fatal(err)
 		}
 		snap, _ = s.Snapshot(ctx, in)
-		a := snap.Aggregate(store.AggFilter{AssociationID: fx.Wood.ID})
+		a := aggregate(t, snap, store.AggFilter{AssociationID: fx.Wood.ID})
 		if a.Whole.Overall.Mean != before.Whole.Overall.Mean || !equalInts(a.Whole.Levels, before.Whole.Levels) || a.Whole.Pillars[0].Mean != before.Whole.Pillars[0].Mean {
 			t.Fatalf("toggle %d moved the whole association's figures: %v → %v", i, before.Whole.Overall.Mean, a.Whole.Overall.Mean)
 		}
 		if want := map[bool]int{true: 1, false: 0}[share]; a.Sharing != want || a.Selected != want {
 			t.Fatalf("toggle %d: sharing %d selected %d, want %d", i, a.Sharing, a.Selected, want)
 		}
-	}
-}
-
-// Enumerating filter combinations costs time, not memory: past the bound,
-// figures are computed but not kept.
-func TestAggregateCacheIsBounded(t *testing.T) {
-	s, fx := storetest.Open(t)
-	in := storetest.Instrument(t)
-	storetest.SevenWoodFirms(t, s, fx, in)
-	snap, _ := s.Snapshot(ctx, in)
-	n := 0
-	for _, sec := range []string{"", "A", "B", "C", "D", "E", "F", "G", "H", "I", "J"} {
-		for _, size := range []string{"", "micro", "small", "medium", "large"} {
-			for w := range 50 {
-				snap.Aggregate(store.AggFilter{AssociationID: fx.Wood.ID, Section: sec, Size: size, Ward: strconv.Itoa(w)})
-				n++
-			}
-		}
-	}
-	if got := store.CachedAggregates(snap); n < 2500 || got > 2048 {
-		t.Fatalf("%d filters asked, %d kept", n, got)
 	}
 }

@@ -202,7 +202,6 @@ func lockDraft(ctx context.Context, tx *sql.Tx, responseID, firmID int64) error 
 // answers. ErrSubmitted if it is no longer a draft; ErrNotFound if it is
 // not firmID's.
 func (s *Store) SubmitResponse(ctx context.Context, responseID, firmID, userID int64, version string, r scoring.Result) error {
-	defer s.changed()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := lockDraft(ctx, tx, responseID, firmID); err != nil {
 			return err
@@ -307,7 +306,6 @@ type PastSubmission struct {
 // LoadSubmissions inserts many submitted responses to in, in one
 // transaction, and points each firm's current result at its latest one.
 func (s *Store) LoadSubmissions(ctx context.Context, in *survey.Instrument, subs []PastSubmission) error {
-	defer s.changed()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		l, err := newSubmissionLoader(ctx, tx, in, s.now())
 		if err != nil {
@@ -406,7 +404,6 @@ func (s *Store) storedPillars(ctx context.Context, id int64, into map[string]flo
 // UpdateScores replaces a submitted response's stored scores (a rescore
 // after a scoring fix), and its firm's current result if it is that one.
 func (s *Store) UpdateScores(ctx context.Context, responseID int64, r scoring.Result) error {
-	defer s.changed()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, "UPDATE responses SET overall = ?, level = ? WHERE id = ? AND status = 'submitted'", r.Overall, r.Level, responseID)
 		if err != nil {

@@ -81,7 +81,6 @@ const insertMembershipSQL = `INSERT INTO firm_associations (firm_id, association
 // AddMemberships records that each firm belongs to association assoc;
 // existing memberships are kept as they are.
 func (s *Store) AddMemberships(ctx context.Context, assoc int64, firmIDs []int64) error {
-	defer s.changed()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, insertMembershipSQL)
 		if err != nil {
@@ -149,7 +148,6 @@ func (m *MembershipImport) counts() string {
 // entries given are written with the import, its counts appended to their
 // detail.
 func (s *Store) ImportMemberships(ctx context.Context, assocID int64, lines []firms.MemberLine, replace bool, audit ...AuditEntry) (*MembershipImport, error) {
-	defer s.changed()
 	res := &MembershipImport{}
 	errNothing := errors.New("nothing written")
 	err := s.inTx(ctx, func(tx *sql.Tx) error {

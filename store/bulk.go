@@ -78,7 +78,6 @@ func (s *Store) LoadFirms(ctx context.Context, in *survey.Instrument, batch []Lo
 			PrepareLoad(batch[i : i+1])
 		}
 	}
-	defer s.changed()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		now := s.now()
 		first, last, err := loadFirmRows(ctx, tx, batch, now)
@@ -332,7 +331,8 @@ var bulkTables = []string{"firms", "firm_associations", "responses", "current_re
 // them again afterwards, whether load failed or not: one sort per index
 // instead of a random insertion per row. Nothing else may use the store
 // meanwhile, as its queries would lack those indexes: the demo, which
-// builds a file that nobody else opens until it is complete.
+// builds a file that nobody else opens until it is complete. The
+// aggregates' cells are rebuilt at the end.
 func (s *Store) BulkLoad(ctx context.Context, load func() error) error {
 	idx, err := s.secondaryIndexes(ctx)
 	if err != nil {
@@ -343,14 +343,22 @@ func (s *Store) BulkLoad(ctx context.Context, load func() error) error {
 			return fmt.Errorf("store: bulk load: drop index %s: %w", name, err)
 		}
 	}
+	// The firms loaded are not reconciled one transaction at a time (the
+	// queries that would read them need the indexes dropped here): the cells
+	// are derived once, in bounded chunks, when the indexes are back.
+	s.cells.suspend.Add(1)
 	err = load()
+	s.cells.suspend.Add(-1)
 	// Recreated even when ctx has ended, so the schema is whole again.
 	for name, sql := range idx {
 		if _, cerr := s.w.ExecContext(context.WithoutCancel(ctx), sql); cerr != nil {
 			err = errors.Join(err, fmt.Errorf("store: bulk load: create index %s: %w", name, cerr))
 		}
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return s.rebuildCells(ctx)
 }
 
 // secondaryIndexes returns the name and SQL of each index declared on

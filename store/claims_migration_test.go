@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"path/filepath"
 	"testing"
 	"time"
@@ -26,16 +25,8 @@ func TestClaimsMigrationKeepsExistingAccounts(t *testing.T) {
 	if _, err := s.w.ExecContext(ctx, `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at DATETIME NOT NULL)`); err != nil {
 		t.Fatal(err)
 	}
-	for _, m := range ms[:8] {
-		if err := s.inTx(ctx, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-				return err
-			}
-			_, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", m.version, m.name, now)
-			return err
-		}); err != nil {
-			t.Fatal(m.name, err)
-		}
+	if _, err := s.runMigrations(ctx, ms[:8]); err != nil {
+		t.Fatal(err)
 	}
 	for _, q := range []string{
 		`INSERT INTO firms (id, tax_code, name, name_folded, search_key, demo, created_at, updated_at) VALUES

@@ -4,16 +4,21 @@ import (
 	"context"
 	"database/sql"
 
-	"dxready/survey"
+	"dxready/disclosure"
+	"dxready/scoring"
 )
 
-// Rebuild builds a fresh snapshot, bypassing the cache (benchmarks).
-func (s *Store) Rebuild(ctx context.Context, in *survey.Instrument) (*Snapshot, error) {
-	return s.buildSnapshot(ctx, in, s.agg.version.Load())
+// CellTally is group g's stratum's tally at the end of quarter q as the
+// cells in memory hold it (g: "p", "a:<id>", "d:<division>", …).
+func CellTally(s *Store, instrument, g string, stratum int, q scoring.Quarter) (disclosure.Tally, error) {
+	if err := s.cells.fresh(context.Background(), s.r); err != nil {
+		return disclosure.Tally{}, err
+	}
+	return s.cells.upTo(instrument, g, stratum, quarterIndex(q)), nil
 }
 
-// Compute computes f's figures without the cache (benchmarks).
-func (snap *Snapshot) Compute(f AggFilter) *Aggregate { return snap.compute(f) }
+// DropCellsMemory forgets the cells in memory, as a restart would.
+func DropCellsMemory(s *Store) { s.cells.invalidate() }
 
 // InsertBookingUnchecked writes a booking without the free-slot check, to
 // prove the database's own overlap rule.
@@ -39,16 +44,5 @@ func RerunMigration(s *Store, version int) error {
 	})
 }
 
-// GroupStrata computes group g's tallies, bypassing the snapshot's cache
-// (benchmarks).
-func (snap *Snapshot) GroupStrata(g Group) { snap.computeGroup(g) }
-
 // CloseReaders closes the read pool under a live store, so reads fail.
 func CloseReaders(s *Store) { s.r.Close() }
-
-// CachedAggregates counts the figures snap keeps.
-func CachedAggregates(snap *Snapshot) int {
-	n := 0
-	snap.cache.Range(func(any, any) bool { n++; return true })
-	return n
-}

@@ -79,14 +79,12 @@ func firmColumnArgs(f *firms.Firm) []any {
 
 // CreateFirm inserts f and sets its ID and times. A taken tax code is ErrConflict.
 func (s *Store) CreateFirm(ctx context.Context, f *firms.Firm) error {
-	defer s.changed()
 	return s.inTx(ctx, func(tx *sql.Tx) error { return createFirm(ctx, tx, f, s.now()) })
 }
 
 // CreateFirms inserts many firms in one transaction (the demo generator and
 // bulk loads), setting their IDs, and rebuilds the search index once.
 func (s *Store) CreateFirms(ctx context.Context, fs []*firms.Firm) error {
-	defer s.changed()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, insertFirmSQL)
 		if err != nil {
@@ -140,7 +138,6 @@ func createFirm(ctx context.Context, tx *sql.Tx, f *firms.Firm, now time.Time) e
 
 // UpdateFirm saves f's registry fields (not its tax code), or ErrNotFound.
 func (s *Store) UpdateFirm(ctx context.Context, f *firms.Firm) error {
-	defer s.changed()
 	return s.inTx(ctx, func(tx *sql.Tx) error { return updateFirm(ctx, tx, f, s.now()) })
 }
 

@@ -37,7 +37,6 @@ const MaxImportErrors = 5000
 // once at the end (see the note in migration 0001). The audit entries
 // given are written with the rows, the counts appended to their detail.
 func (s *Store) ImportFirms(ctx context.Context, rd *firms.ImportReader, progress func(rows int), audit ...AuditEntry) (*ImportResult, error) {
-	defer s.changed()
 	assocIDs, err := s.associationIDsByCode(ctx)
 	if err != nil {
 		return nil, err

@@ -12,7 +12,6 @@ import (
 // an event; setting the current state again records nothing. ErrNotFound
 // when the firm is not a member.
 func (s *Store) SetSharing(ctx context.Context, firmID, assocID int64, share bool, userID int64) error {
-	defer s.changed() // an association's figures are split by sharing
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var member int
 		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM firm_associations WHERE firm_id = ? AND association_id = ?",
@@ -94,7 +93,6 @@ func (s *Store) SharingFirms(ctx context.Context, assocID int64) (map[int64]bool
 // AddSharing records in bulk that firmIDs (members of assocID) share their
 // results with it: the demo province, or a migration from another system.
 func (s *Store) AddSharing(ctx context.Context, assocID int64, firmIDs []int64) error {
-	defer s.changed()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		now := s.now()
 		for _, id := range firmIDs {

@@ -23,6 +23,8 @@ import (
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"dxready/survey"
 )
 
 //go:embed migrations/*.sql
@@ -36,12 +38,13 @@ var (
 
 // Store is the database. It is safe for concurrent use.
 type Store struct {
-	w     writerDB // exactly one connection; every write goes here
-	r     *sql.DB  // read-only pool
-	path  string
-	agg   aggState
-	opts  Options
-	watch *userWatch // see OnUserChange
+	w      writerDB // exactly one connection; every write goes here
+	r      *sql.DB  // read-only pool
+	path   string
+	cells  *cellsMem  // the aggregates' cells in memory (cells_state.go)
+	shared sharedSets // association's sharing members (cells_shared.go)
+	opts   Options
+	watch  *userWatch // see OnUserChange
 }
 
 // Options are a store's settings, fixed when it opens: there is nothing to
@@ -51,27 +54,17 @@ type Options struct {
 	// store, the web layer and the mail sender; tests give a fixed one.
 	// Times are stored in UTC whatever zone it returns.
 	Clock func() time.Time
-	// SyncAggregates makes Snapshot rebuild at once after any change, so a
-	// caller reads its own writes (tests); serving leaves it off and lets
-	// the snapshot lag by up to AggregateRefresh instead.
-	SyncAggregates bool
-	// AggregateRefresh is how stale a snapshot may grow while writes go on:
-	// after a change, the next read older than this starts a rebuild in the
-	// background and keeps answering from the old snapshot until it is
-	// ready. Zero means DefaultAggregateRefresh.
-	AggregateRefresh time.Duration
-	// Logger reports what fails in the store's own background work (a
-	// snapshot rebuilt after a change); nil: slog.Default().
+	// Instruments are the survey instruments whose results aggregates count,
+	// keyed by "ID@Version"; nil: every embedded one (survey.LoadEmbedded).
+	Instruments map[string]*survey.Instrument
+	// Logger reports what fails in the store's own background work;
+	// nil: slog.Default().
 	Logger *slog.Logger
 	// Bulk opens a file that one builder fills before anyone else sees it
 	// (Build sets it): no rollback journal and no syncs, since a build cut
 	// short leaves only a file that is deleted, and a larger page cache.
 	Bulk bool
 }
-
-// DefaultAggregateRefresh is Options.AggregateRefresh when left zero.
-// Dashboards say when their figures were computed.
-const DefaultAggregateRefresh = 15 * time.Second
 
 // Readers is the size of the read-only pool.
 const Readers = 4
@@ -95,8 +88,12 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if opt.Clock == nil {
 		return nil, errors.New("store: open: Options.Clock is required")
 	}
-	if opt.AggregateRefresh <= 0 {
-		opt.AggregateRefresh = DefaultAggregateRefresh
+	if opt.Instruments == nil {
+		ins, err := survey.LoadEmbedded()
+		if err != nil {
+			return nil, fmt.Errorf("store: open: %w", err)
+		}
+		opt.Instruments = ins
 	}
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
@@ -125,10 +122,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	}
 	r.SetMaxOpenConns(Readers)
 	r.SetMaxIdleConns(Readers)
-	s := &Store{w: w, r: r, path: abs, opts: opt, watch: watch}
-	s.agg.snaps, s.agg.building = map[string]*Snapshot{}, map[string]bool{}
-	s.agg.ctx, s.agg.stop = context.WithCancel(context.Background())
-	return s, nil
+	return &Store{w: w, r: r, path: abs, opts: opt, watch: watch, cells: newCellsMem(opt.Instruments)}, nil
 }
 
 // bulkPragmas are the settings of a store opened with Options.Bulk: a
@@ -140,11 +134,8 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 const bulkPragmas = "_pragma=busy_timeout(5000)&_pragma=journal_mode(OFF)&_pragma=synchronous(OFF)" +
 	"&_pragma=foreign_keys(ON)&_pragma=temp_store(FILE)&_pragma=mmap_size(0)&_pragma=cache_size(-32000)"
 
-// Close stops the store's background work (a snapshot being rebuilt),
-// waits for it, and closes both pools.
+// Close closes both pools.
 func (s *Store) Close() error {
-	s.agg.stop()
-	s.agg.work.Wait()
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 
@@ -173,15 +164,35 @@ func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	defer s.watch.announce() // after the commit (or rollback) below
 	defer tx.Rollback()
 	err = fn(tx)
+	var ch *cellChange
+	if err == nil && s.cells.suspend.Load() == 0 {
+		ch, err = s.drain(ctx, tx)
+	}
 	if err == nil {
 		// A context ended after fn makes database/sql roll the transaction
 		// back, and Commit says only sql.ErrTxDone: name the cause.
-		err = tx.Commit()
+		err = s.commit(tx, ch)
 	}
 	if cerr := ctx.Err(); err != nil && cerr != nil && !errors.Is(err, cerr) {
 		err = fmt.Errorf("%w: %w", cerr, err)
 	}
 	return err
+}
+
+// commit commits tx and then applies its change to the cells in memory,
+// holding applyMu across both so that memory applies changes in the order
+// they committed.
+func (s *Store) commit(tx *sql.Tx, ch *cellChange) error {
+	if ch == nil {
+		return tx.Commit()
+	}
+	s.cells.applyMu.Lock()
+	defer s.cells.applyMu.Unlock()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	s.cells.apply(ch)
+	return nil
 }
 
 // mapErr turns sql.ErrNoRows into ErrNotFound and uniqueness violations
@@ -254,8 +265,26 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 	if current > len(ms) {
 		return 0, fmt.Errorf("store: database schema version %d is newer than this binary (%d)", current, len(ms))
 	}
+	ran, err := s.runMigrations(ctx, ms[current:])
+	if err != nil {
+		return ran, err
+	}
+	if err := s.ensureCells(ctx); err != nil {
+		return ran, err
+	}
+	// Firms changed behind the store's back (by hand, with the sqlite3
+	// shell) are named in agg_dirty: an empty transaction reconciles them.
+	return ran, s.inTx(ctx, func(*sql.Tx) error { return nil })
+}
+
+// runMigrations runs ms in order, each in its own transaction. Cells are
+// reconciled once the schema has them (ensureCells, after), not by each
+// migration's transaction, some of which predate them.
+func (s *Store) runMigrations(ctx context.Context, ms []migration) (int, error) {
+	s.cells.suspend.Add(1)
+	defer s.cells.suspend.Add(-1)
 	ran := 0
-	for _, m := range ms[current:] {
+	for _, m := range ms {
 		err := s.inTx(ctx, func(tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return err

@@ -189,7 +189,6 @@ func (s *Store) UserCounts(ctx context.Context) (map[auth.Role]int, error) {
 // claim. A taken email is ErrConflict. v, when not nil, is the address's
 // verification link, stored and queued with the account.
 func (s *Store) Register(ctx context.Context, taxCode string, newFirm *firms.Firm, u *auth.User, role string, v *Link) ([]*auth.User, error) {
-	defer s.changed()
 	var verified []*auth.User
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		now := s.now()

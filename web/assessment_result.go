@@ -144,7 +144,10 @@ func (s *Server) addComparisons(r *http.Request, ac *assessmentCtx, res scoring.
 		return err
 	}
 	for _, g := range groups {
-		fig := snap.Compare(ac.resp.FirmID, g.group)
+		fig, err := snap.Compare(ctx, ac.resp.FirmID, g.group)
+		if err != nil {
+			return err
+		}
 		p.Groups = append(p.Groups, groupView{Name: g.name, Firms: fig.N, Suppressed: fig.Suppressed,
 			Percentile: loc.Decimal(math.Round(fig.Below(res.Overall)), 0)})
 		if fig.Suppressed {

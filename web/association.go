@@ -72,7 +72,11 @@ func (s *Server) associations(w http.ResponseWriter, r *http.Request) {
 	loc := s.loc(r)
 	p := associationsPage{page: s.newPage(w, r, "page.associations.title")}
 	for _, a := range list {
-		agg := snap.Aggregate(store.AggFilter{AssociationID: a.ID})
+		agg, err := snap.Aggregate(r.Context(), store.AggFilter{AssociationID: a.ID})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		row := assocRow{ID: a.ID, Name: a.Name(lang(r)), Members: agg.Members, Assessed: agg.Assessed, Sharing: agg.Sharing,
 			Share: loc.Percent(share(agg.Assessed, agg.Members), 0), Suppressed: agg.Whole.Suppressed}
 		if !agg.Whole.Suppressed {

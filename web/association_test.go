@@ -80,7 +80,11 @@ func wholeMean(t *testing.T, e *env, assocID int64) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return strings.Replace(fmt.Sprintf("%.1f", snap.Aggregate(store.AggFilter{AssociationID: assocID}).Whole.Overall.Mean), ".", ",", 1)
+	agg, err := snap.Aggregate(ctx, store.AggFilter{AssociationID: assocID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Replace(fmt.Sprintf("%.1f", agg.Whole.Overall.Mean), ".", ",", 1)
 }
 
 // The most improved list names only members that share their results now.

@@ -36,7 +36,12 @@ func (s *Server) center(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	prov := snap.Aggregate(store.AggFilter{}).Province
+	agg, err := snap.Aggregate(ctx, store.AggFilter{})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	prov := agg.Province
 	p.Assessed, p.AssessedSuppressed = prov.N, prov.Suppressed
 	now := s.now()
 	week, err := s.store.Bookings(ctx, store.BookingFilter{From: now, To: now.Add(7 * 24 * time.Hour), Statuses: []string{store.BookingConfirmed}})

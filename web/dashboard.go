@@ -107,7 +107,11 @@ func (s *Server) associationDashboard(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	nowQ := scoring.QuarterOf(snap.BuiltAt)
 	f := s.dashboardFilter(q, ac.assoc.ID, nowQ)
-	agg := snap.Aggregate(f)
+	agg, err := snap.Aggregate(r.Context(), f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	u, l, loc := currentUser(r), lang(r), s.loc(r)
 	p := dashboardPage{page: s.newPage(w, r, "page.association.title"), AssociationID: ac.assoc.ID, Name: ac.name,
 		AsOf: loc.DateTime(agg.AsOf), Members: agg.Members, Assessed: agg.Assessed, Sharing: agg.Sharing,

@@ -36,7 +36,11 @@ func (s *Server) aggregatesExport(w http.ResponseWriter, r *http.Request, format
 		s.fail(w, r, err)
 		return
 	}
-	agg := snap.Aggregate(s.dashboardFilter(r.URL.Query(), ac.assoc.ID, scoring.QuarterOf(snap.BuiltAt)))
+	agg, err := snap.Aggregate(r.Context(), s.dashboardFilter(r.URL.Query(), ac.assoc.ID, scoring.QuarterOf(snap.BuiltAt)))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	l, loc := lang(r), s.loc(r)
 	sh, err := startExport(w, format, "figures-"+safeFilename(ac.assoc.Code)+"-"+s.now().In(scoring.Zone).Format("2006-01-02"), loc.T("export.figures_sheet"))
 	if err != nil {

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"database/sql"
 	"testing"
 
@@ -10,8 +11,8 @@ import (
 
 // FixRecordKeys gives every response and every firm a record key derived
 // from its ID and seed, instead of SQLite's randomness, so that tests of
-// protected figures are the same on every run. Call it before the first
-// Snapshot.
+// protected figures are the same on every run. The keys are written
+// behind the store's back, so its aggregates are then derived again.
 func FixRecordKeys(t testing.TB, s *store.Store, seed uint64) {
 	t.Helper()
 	db, err := sql.Open("sqlite", "file:"+s.Path()+"?_pragma=busy_timeout(5000)")
@@ -21,6 +22,9 @@ func FixRecordKeys(t testing.TB, s *store.Store, seed uint64) {
 	defer db.Close()
 	for _, table := range []string{"responses", "firms"} {
 		fixKeys(t, db, table, seed)
+	}
+	if err := s.RebuildAggregates(context.Background()); err != nil {
+		t.Fatal(err)
 	}
 }
 

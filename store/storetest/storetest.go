@@ -74,12 +74,11 @@ type Fixtures struct {
 }
 
 // Open returns a migrated store in t.TempDir() with the fixtures, closed
-// when the test ends. Its clock is fx.Clock, and its aggregates follow
-// every write at once (Options.SyncAggregates), so tests read their own
-// writes.
+// when the test ends. Its clock is fx.Clock; its aggregates, like every
+// store's, follow each write in the write's own transaction.
 func Open(t testing.TB) (*store.Store, *Fixtures) {
 	t.Helper()
-	return OpenWith(t, store.Options{SyncAggregates: true})
+	return OpenWith(t, store.Options{})
 }
 
 // OpenWith is Open with the given options; when opt.Clock is nil the store
@@ -102,10 +101,10 @@ func OpenWith(t testing.TB, opt store.Options) (*store.Store, *Fixtures) {
 }
 
 // OpenEmpty returns a migrated store with reference data and nothing else,
-// its clock standing at Clock and its aggregates following every write.
+// its clock standing at Clock.
 func OpenEmpty(t testing.TB) *store.Store {
 	t.Helper()
-	return open(t, store.Options{Clock: func() time.Time { return Clock }, SyncAggregates: true})
+	return open(t, store.Options{Clock: func() time.Time { return Clock }})
 }
 
 func open(t testing.TB, opt store.Options) *store.Store {

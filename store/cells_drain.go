@@ -1,0 +1,191 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// cellsFormat is the layout of agg_inputs and agg_cells (the groups kept,
+// their encodings). A store whose cells have another is rebuilt from its
+// rows when it migrates.
+const cellsFormat = 1
+
+// drainChunk is how many changed firms a reconciliation reads at a time.
+const drainChunk = 500
+
+// rebuildChunk is how many firm IDs a rebuild reads at a time: its memory
+// is bounded by this, not by the registry.
+const rebuildChunk = 5000
+
+// cellChange is what one transaction did to the cells: memory applies it
+// once the transaction has committed.
+type cellChange struct {
+	seq    int64 // agg_meta's seq after it
+	delta  cellDelta
+	assocs map[int64]bool // associations a changed firm belongs to (or did)
+}
+
+// drain reconciles every firm agg_dirty names, inside the transaction that
+// named them, and empties the log: the cells commit with the rows they
+// follow, or not at all. Nil when nothing was named.
+func (s *Store) drain(ctx context.Context, tx *sql.Tx) (*cellChange, error) {
+	var lo int64
+	err := tx.QueryRowContext(ctx, "SELECT firm_id FROM agg_dirty ORDER BY firm_id LIMIT 1").Scan(&lo)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, mapErr("cells: changed firms", err)
+	}
+	ch := &cellChange{delta: cellDelta{}, assocs: map[int64]bool{}}
+	for more := true; more; {
+		var hi int64
+		if err := tx.QueryRowContext(ctx, `SELECT MAX(firm_id) FROM (SELECT firm_id FROM agg_dirty WHERE firm_id >= ?
+			ORDER BY firm_id LIMIT ?)`, lo, drainChunk).Scan(&hi); err != nil {
+			return nil, mapErr("cells: changed firms", err)
+		}
+		if err := s.reconcile(ctx, tx, lo, hi, ch); err != nil {
+			return nil, err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM agg_dirty WHERE firm_id BETWEEN ? AND ?", lo, hi); err != nil {
+			return nil, mapErr("cells: changed firms", err)
+		}
+		err := tx.QueryRowContext(ctx, "SELECT firm_id FROM agg_dirty WHERE firm_id > ? ORDER BY firm_id LIMIT 1", hi).Scan(&lo)
+		if more = err == nil; err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, mapErr("cells: changed firms", err)
+		}
+	}
+	if err := writeCells(ctx, tx, ch.delta); err != nil {
+		return nil, err
+	}
+	if err := tx.QueryRowContext(ctx, "UPDATE agg_meta SET n = n + 1 WHERE name = 'seq' RETURNING n").Scan(&ch.seq); err != nil {
+		return nil, mapErr("cells: seq", err)
+	}
+	return ch, nil
+}
+
+// reconcile brings the changed firms with IDs in [lo, hi] up to date: what
+// each contributed is taken away and what it contributes now is added.
+func (s *Store) reconcile(ctx context.Context, tx *sql.Tx, lo, hi int64, ch *cellChange) error {
+	r := &inputsReader{q: tx, lo: lo, hi: hi, dirtyOnly: true, pillars: s.cells.pillarIdx}
+	now, err := r.read(ctx)
+	if err != nil {
+		return err
+	}
+	old, err := readStoredInputs(ctx, tx, lo, hi)
+	if err != nil {
+		return err
+	}
+	ids, err := dirtyIDs(ctx, tx, lo, hi)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := reconcileFirm(ctx, tx, id, old[id], now[id], ch); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func reconcileFirm(ctx context.Context, tx *sql.Tx, id int64, oldBytes []byte, now *firmInputs, ch *cellChange) error {
+	var nowBytes []byte
+	if now != nil {
+		nowBytes = now.encode()
+		for _, m := range now.Memberships {
+			ch.assocs[m.AssociationID] = true
+		}
+	}
+	if oldBytes != nil {
+		old, err := decodeInputs(id, oldBytes)
+		if err != nil {
+			return fmt.Errorf("store: cells: firm %d: %w (run dxready aggregates rebuild)", id, err)
+		}
+		for _, m := range old.Memberships {
+			ch.assocs[m.AssociationID] = true
+		}
+		if bytes.Equal(oldBytes, nowBytes) {
+			return nil
+		}
+		ch.delta.addInputs(old, -1)
+	}
+	if now == nil {
+		_, err := tx.ExecContext(ctx, "DELETE FROM agg_inputs WHERE firm_id = ?", id)
+		return mapErr("cells: inputs", err)
+	}
+	ch.delta.addInputs(now, 1)
+	_, err := tx.ExecContext(ctx, "INSERT INTO agg_inputs (firm_id, data) VALUES (?, ?) ON CONFLICT (firm_id) DO UPDATE SET data = excluded.data",
+		id, nowBytes)
+	return mapErr("cells: inputs", err)
+}
+
+func dirtyIDs(ctx context.Context, tx *sql.Tx, lo, hi int64) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT firm_id FROM agg_dirty WHERE firm_id BETWEEN ? AND ? ORDER BY firm_id", lo, hi)
+	if err != nil {
+		return nil, mapErr("cells: changed firms", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// readStoredInputs reads what the changed firms in [lo, hi] contributed.
+func readStoredInputs(ctx context.Context, tx *sql.Tx, lo, hi int64) (map[int64][]byte, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT firm_id, data FROM agg_inputs
+		WHERE firm_id IN (SELECT firm_id FROM agg_dirty WHERE firm_id BETWEEN ? AND ?)`, lo, hi)
+	if err != nil {
+		return nil, mapErr("cells: stored inputs", err)
+	}
+	defer rows.Close()
+	out := map[int64][]byte{}
+	for rows.Next() {
+		var id int64
+		var data []byte
+		if err := rows.Scan(&id, &data); err != nil {
+			return nil, err
+		}
+		out[id] = data
+	}
+	return out, rows.Err()
+}
+
+// writeCells adds delta to the cells table; a cell that comes to count
+// nothing is deleted, so the table holds only cells that count something.
+func writeCells(ctx context.Context, tx *sql.Tx, delta cellDelta) error {
+	for k, d := range delta {
+		var b []byte
+		err := tx.QueryRowContext(ctx, "SELECT tally FROM agg_cells WHERE instrument = ? AND grp = ? AND stratum = ? AND quarter = ?",
+			k.Instrument, k.Group, k.Stratum, k.Q).Scan(&b)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return mapErr("cells: read", err)
+		}
+		t := *d
+		if b != nil {
+			if t, err = decodeTally(b); err != nil {
+				return fmt.Errorf("store: cells: %v: %w", k, err)
+			}
+			t.Merge(*d)
+		}
+		if emptyTally(&t) {
+			_, err = tx.ExecContext(ctx, "DELETE FROM agg_cells WHERE instrument = ? AND grp = ? AND stratum = ? AND quarter = ?",
+				k.Instrument, k.Group, k.Stratum, k.Q)
+		} else {
+			_, err = tx.ExecContext(ctx, `INSERT INTO agg_cells (instrument, grp, stratum, quarter, tally) VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT DO UPDATE SET tally = excluded.tally`, k.Instrument, k.Group, k.Stratum, k.Q, encodeTally(&t))
+		}
+		if err != nil {
+			return mapErr("cells: write", err)
+		}
+	}
+	return nil
+}

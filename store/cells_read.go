@@ -1,0 +1,216 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"math"
+	"time"
+
+	"dxready/scoring"
+)
+
+// queryer is what reading inputs needs: a transaction or a pool.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// inputsReader reads the inputs of the firms with IDs in [lo, hi], of all of
+// them or of those agg_dirty names, in five set-based queries (no query per
+// firm), each walking an index in firm order.
+type inputsReader struct {
+	q         queryer
+	lo, hi    int64
+	dirtyOnly bool
+	pillars   map[string]map[string]int // instrument → pillar ID → index
+}
+
+// where restricts a query's firm column col to the reader's firms.
+func (r *inputsReader) where(col string) (string, []any) {
+	// Only the IN list, not also the range: dirty firms may lie far apart,
+	// and a range would tempt the planner to walk every row between them.
+	if r.dirtyOnly {
+		return col + " IN (SELECT firm_id FROM agg_dirty WHERE firm_id BETWEEN ? AND ?)", []any{r.lo, r.hi}
+	}
+	return col + " BETWEEN ? AND ?", []any{r.lo, r.hi}
+}
+
+// read returns the inputs of every firm in range with a submitted result;
+// the others contribute nothing and are absent.
+func (r *inputsReader) read(ctx context.Context) (map[int64]*firmInputs, error) {
+	out := map[int64]*firmInputs{}
+	byResponse, err := r.readResults(ctx, out)
+	if err != nil || len(out) == 0 {
+		return out, err
+	}
+	steps := []func(context.Context, map[int64]*firmInputs) error{r.readFirms, r.readMemberships, r.readConsent}
+	for _, step := range steps {
+		if err := step(ctx, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, r.readPillars(ctx, byResponse)
+}
+
+// readResults reads the submitted results, creating each firm's inputs;
+// results of instruments the store does not know are left out (nobody can
+// view figures of an instrument the portal does not load).
+func (r *inputsReader) readResults(ctx context.Context, out map[int64]*firmInputs) (map[int64]*resultInputs, error) {
+	w, args := r.where("firm_id")
+	rows, err := r.q.QueryContext(ctx, `SELECT id, firm_id, instrument, submitted_at, record_key, overall, level
+		FROM responses WHERE `+w+` AND status = 'submitted' ORDER BY firm_id, submitted_at, id`, args...)
+	if err != nil {
+		return nil, mapErr("cells: results", err)
+	}
+	defer rows.Close()
+	type ref struct{ firm, i int64 }
+	refs := map[int64]ref{}
+	for rows.Next() {
+		var id, firm int64
+		var res resultInputs
+		var at time.Time
+		if err := rows.Scan(&id, &firm, &res.Instrument, &at, &res.Key, &res.Overall, &res.Level); err != nil {
+			return nil, err
+		}
+		idx, known := r.pillars[res.Instrument]
+		if !known {
+			continue
+		}
+		res.At = at.UTC()
+		res.Pillars = make([]float64, len(idx))
+		for j := range res.Pillars {
+			res.Pillars[j] = math.NaN()
+		}
+		in := out[firm]
+		if in == nil {
+			in = &firmInputs{ID: firm}
+			out[firm] = in
+		}
+		refs[id] = ref{firm, int64(len(in.Results))}
+		in.Results = append(in.Results, res)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	byResponse := make(map[int64]*resultInputs, len(refs))
+	for id, rf := range refs {
+		byResponse[id] = &out[rf.firm].Results[rf.i]
+	}
+	return byResponse, nil
+}
+
+func (r *inputsReader) readPillars(ctx context.Context, byResponse map[int64]*resultInputs) error {
+	w, args := r.where("r.firm_id")
+	rows, err := r.q.QueryContext(ctx, `SELECT p.response_id, p.pillar, p.score FROM responses r
+		JOIN pillar_scores p ON p.response_id = r.id
+		WHERE `+w+` AND r.status = 'submitted' AND p.scored = 1`, args...)
+	if err != nil {
+		return mapErr("cells: pillar scores", err)
+	}
+	defer rows.Close()
+	var id int64
+	var pillar sql.RawBytes
+	var score float64
+	for rows.Next() {
+		if err := rows.Scan(&id, &pillar, &score); err != nil {
+			return err
+		}
+		res := byResponse[id]
+		if res == nil {
+			continue
+		}
+		if j, ok := r.pillars[res.Instrument][string(pillar)]; ok {
+			res.Pillars[j] = score
+		}
+	}
+	return rows.Err()
+}
+
+func (r *inputsReader) readFirms(ctx context.Context, out map[int64]*firmInputs) error {
+	w, args := r.where("id")
+	rows, err := r.q.QueryContext(ctx, `SELECT id, record_key, COALESCE(substr(vsic_code, 1, 2), ''), COALESCE(section, ''),
+		COALESCE(size_class, ''), COALESCE(ward_code, '') FROM firms WHERE `+w, args...)
+	if err != nil {
+		return mapErr("cells: firms", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var f firmInputs
+		if err := rows.Scan(&f.ID, &f.Key, &f.Division, &f.Section, &f.Size, &f.Ward); err != nil {
+			return err
+		}
+		if in := out[f.ID]; in != nil {
+			in.Key, in.Division, in.Section, in.Size, in.Ward = f.Key, f.Division, f.Section, f.Size, f.Ward
+		}
+	}
+	return rows.Err()
+}
+
+func (r *inputsReader) readMemberships(ctx context.Context, out map[int64]*firmInputs) error {
+	w, args := r.where("firm_id")
+	rows, err := r.q.QueryContext(ctx, "SELECT firm_id, association_id FROM firm_associations WHERE "+w+" ORDER BY firm_id, association_id", args...)
+	if err != nil {
+		return mapErr("cells: memberships", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var firm, assoc int64
+		if err := rows.Scan(&firm, &assoc); err != nil {
+			return err
+		}
+		if in := out[firm]; in != nil {
+			in.Memberships = append(in.Memberships, membershipInputs{AssociationID: assoc})
+		}
+	}
+	return rows.Err()
+}
+
+// readConsent reads each membership's consent history as its state at the
+// end of each quarter in which it changed; changes that a later one in the
+// same quarter undid leave no trace.
+func (r *inputsReader) readConsent(ctx context.Context, out map[int64]*firmInputs) error {
+	w, args := r.where("firm_id")
+	rows, err := r.q.QueryContext(ctx, "SELECT firm_id, association_id, event, at FROM sharing_events WHERE "+w+" ORDER BY firm_id, at, id", args...)
+	if err != nil {
+		return mapErr("cells: consent", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var firm, assoc int64
+		var event string
+		var at time.Time
+		if err := rows.Scan(&firm, &assoc, &event, &at); err != nil {
+			return err
+		}
+		if m := out[firm].membership(assoc); m != nil {
+			m.consentChanged(quarterIndex(scoring.QuarterOf(at)), event == "shared")
+		}
+	}
+	return rows.Err()
+}
+
+func (in *firmInputs) membership(assoc int64) *membershipInputs {
+	if in == nil {
+		return nil
+	}
+	for i := range in.Memberships {
+		if in.Memberships[i].AssociationID == assoc {
+			return &in.Memberships[i]
+		}
+	}
+	return nil
+}
+
+// consentChanged records that consent became shared in quarter q (the
+// events come in time order).
+func (m *membershipInputs) consentChanged(q int, shared bool) {
+	if n := len(m.Consent); n > 0 && m.Consent[n-1].Q == q {
+		m.Consent = m.Consent[:n-1]
+	}
+	before := false
+	if n := len(m.Consent); n > 0 {
+		before = m.Consent[n-1].Shared
+	}
+	if shared != before {
+		m.Consent = append(m.Consent, consentAt{Q: q, Shared: shared})
+	}
+}

@@ -1,0 +1,192 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"dxready/disclosure"
+	"dxready/survey"
+)
+
+// cellsMem is the cells in memory: a copy of agg_cells, loaded once and then
+// changed by each committed transaction's cellChange, in the order of their
+// seq. Its size is the number of cells (groups × strata × quarters with a
+// change), whatever the number of firms.
+type cellsMem struct {
+	pillarIdx map[string]map[string]int // instrument → pillar ID → index
+	pillars   map[string]int            // instrument → how many pillars
+
+	// suspend, when positive, stops transactions from reconciling changed
+	// firms: a bulk load (whose indexes are dropped) and a rebuild, which
+	// derive everything afterwards.
+	suspend atomic.Int32
+	// applyMu is held from a commit that changed cells until memory has
+	// applied the change, so memory applies changes in commit order.
+	applyMu   sync.Mutex
+	committed atomic.Int64 // seq of the last committed change
+
+	mu     sync.RWMutex
+	loaded bool
+	seq    int64
+	groups map[groupKey]*groupCells
+
+	verMu    sync.Mutex
+	assocVer map[int64]uint64 // bumped by any change to a member
+	gen      atomic.Uint64    // bumped when memory is dropped
+}
+
+type groupKey struct{ instrument, group string }
+
+// groupCells are one group's changes by stratum, in quarter order.
+type groupCells struct{ strata [2][]quarterTally }
+
+type quarterTally struct {
+	q int
+	t disclosure.Tally
+}
+
+func newCellsMem(instruments map[string]*survey.Instrument) *cellsMem {
+	c := &cellsMem{pillarIdx: map[string]map[string]int{}, pillars: map[string]int{}, assocVer: map[int64]uint64{}}
+	for key, in := range instruments {
+		idx := map[string]int{}
+		for i, p := range in.Pillars {
+			idx[p.ID] = i
+		}
+		c.pillarIdx[key], c.pillars[key] = idx, len(in.Pillars)
+	}
+	return c
+}
+
+// apply brings memory up to a committed change. A change memory cannot
+// follow (one it missed, after a failed load say) drops memory, which the
+// next read loads again.
+func (c *cellsMem) apply(ch *cellChange) {
+	c.committed.Store(ch.seq)
+	c.verMu.Lock()
+	for a := range ch.assocs {
+		c.assocVer[a]++
+	}
+	c.verMu.Unlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case !c.loaded || c.seq >= ch.seq:
+	case c.seq != ch.seq-1:
+		c.loaded = false
+	default:
+		for k, d := range ch.delta {
+			c.add(k, d)
+		}
+		c.seq = ch.seq
+	}
+}
+
+// add merges a change into a cell (c.mu held).
+func (c *cellsMem) add(k cellKey, d *disclosure.Tally) {
+	gk := groupKey{k.Instrument, k.Group}
+	g := c.groups[gk]
+	if g == nil {
+		g = &groupCells{}
+		c.groups[gk] = g
+	}
+	cells := g.strata[k.Stratum]
+	i, found := slices.BinarySearchFunc(cells, k.Q, func(qt quarterTally, q int) int { return qt.q - q })
+	if !found {
+		t := disclosure.NewTally(len(d.Pillars))
+		cells = slices.Insert(cells, i, quarterTally{q: k.Q, t: t})
+	}
+	cells[i].t.Merge(*d)
+	if emptyTally(&cells[i].t) {
+		cells = slices.Delete(cells, i, i+1)
+	}
+	g.strata[k.Stratum] = cells
+}
+
+// invalidate drops memory (after a rebuild): the next read loads it.
+func (c *cellsMem) invalidate() {
+	c.mu.Lock()
+	c.loaded = false
+	c.mu.Unlock()
+	c.gen.Add(1)
+}
+
+// fresh makes sure memory holds every committed change, loading it when it
+// does not (the first read after a start, or after a change it missed).
+func (c *cellsMem) fresh(ctx context.Context, r *sql.DB) error {
+	c.mu.RLock()
+	ok := c.loaded && c.seq >= c.committed.Load()
+	c.mu.RUnlock()
+	if ok {
+		return nil
+	}
+	return c.load(ctx, r)
+}
+
+// load reads every cell in one read transaction.
+func (c *cellsMem) load(ctx context.Context, r *sql.DB) error {
+	tx, err := r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return mapErr("cells: load", err)
+	}
+	defer tx.Rollback()
+	var seq int64
+	if err := tx.QueryRowContext(ctx, "SELECT n FROM agg_meta WHERE name = 'seq'").Scan(&seq); err != nil {
+		return mapErr("cells: load", err)
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT instrument, grp, stratum, quarter, tally FROM agg_cells")
+	if err != nil {
+		return mapErr("cells: load", err)
+	}
+	defer rows.Close()
+	loaded := &cellsMem{groups: map[groupKey]*groupCells{}}
+	for rows.Next() {
+		var k cellKey
+		var b []byte
+		if err := rows.Scan(&k.Instrument, &k.Group, &k.Stratum, &k.Q, &b); err != nil {
+			return err
+		}
+		t, err := decodeTally(b)
+		if err != nil || k.Stratum < 0 || k.Stratum > 1 {
+			return fmt.Errorf("store: cells: load %v: malformed (run dxready aggregates rebuild)", k)
+		}
+		loaded.add(k, &t)
+	}
+	if err := rows.Err(); err != nil {
+		return mapErr("cells: load", err)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.loaded || seq > c.seq {
+		c.groups, c.seq, c.loaded = loaded.groups, seq, true
+	}
+	return nil
+}
+
+// upTo is the tally of group g's stratum at the end of quarter q: the sum
+// of its changes up to q.
+func (c *cellsMem) upTo(instrument, g string, stratum, q int) disclosure.Tally {
+	t := disclosure.NewTally(c.pillars[instrument])
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if gc := c.groups[groupKey{instrument, g}]; gc != nil {
+		for _, qt := range gc.strata[stratum] {
+			if qt.q > q {
+				break
+			}
+			t.Merge(qt.t)
+		}
+	}
+	return t
+}
+
+// assocVersion says which state of association a's members the figures
+// computed from their rows belong to.
+func (c *cellsMem) assocVersion(a int64) [2]uint64 {
+	c.verMu.Lock()
+	defer c.verMu.Unlock()
+	return [2]uint64{c.gen.Load(), c.assocVer[a]}
+}
