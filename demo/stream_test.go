@@ -185,3 +185,38 @@ func TestStoppedBuildLeavesNothingAndTheNextBuildsWhole(t *testing.T) {
 		t.Fatalf("the next build holds %d firms and %d users", counts["firms"], counts["users"])
 	}
 }
+
+// A province built in bulk (its change log triggers dropped while it
+// loads) comes out with its aggregates' cells equal to the rows and its
+// triggers back: the next write keeps the cells up to date.
+func TestBulkBuiltProvinceHasItsCellsAndTriggers(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "demo.db")
+	if err := buildProvince(ctx, t, path, 600, 250, nil); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, path, store.Options{Clock: func() time.Time { return storetest.Clock }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var triggers [2][]string
+	for i, s := range []*store.Store{st, storetest.OpenEmpty(t)} {
+		db, err := sql.Open("sqlite", "file:"+s.Path()+"?mode=ro")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		triggers[i] = queryStrings(t, db, "SELECT sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY name")
+	}
+	if len(triggers[0]) < 20 || !slices.Equal(triggers[0], triggers[1]) {
+		t.Fatalf("the built province's triggers differ from a new database's: %d against %d", len(triggers[0]), len(triggers[1]))
+	}
+	c, err := st.VerifyAggregates(ctx)
+	if err != nil || c.Firms == 0 || c.BadCells+c.BadInputs != 0 {
+		t.Fatalf("the built province's cells: %+v, %v", c, err)
+	}
+}

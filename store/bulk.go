@@ -332,27 +332,26 @@ var bulkTables = []string{"firms", "firm_associations", "responses", "current_re
 // instead of a random insertion per row. Nothing else may use the store
 // meanwhile, as its queries would lack those indexes: the demo, which
 // builds a file that nobody else opens until it is complete. The
-// aggregates' cells are rebuilt at the end.
+// aggregates' change log triggers are dropped too (about ten a firm, a
+// million firms' worth of log to empty), and their cells derived once at
+// the end, in bounded chunks, with the indexes back.
 func (s *Store) BulkLoad(ctx context.Context, load func() error) error {
-	idx, err := s.secondaryIndexes(ctx)
+	dropped, err := s.bulkDroppable(ctx)
 	if err != nil {
 		return err
 	}
-	for name := range idx {
-		if _, err := s.w.ExecContext(ctx, `DROP INDEX "`+name+`"`); err != nil {
-			return fmt.Errorf("store: bulk load: drop index %s: %w", name, err)
+	for _, d := range dropped {
+		if _, err := s.w.ExecContext(ctx, "DROP "+d.kind+` "`+d.name+`"`); err != nil {
+			return fmt.Errorf("store: bulk load: drop %s %s: %w", d.kind, d.name, err)
 		}
 	}
-	// The firms loaded are not reconciled one transaction at a time (the
-	// queries that would read them need the indexes dropped here): the cells
-	// are derived once, in bounded chunks, when the indexes are back.
 	s.cells.suspend.Add(1)
 	err = load()
 	s.cells.suspend.Add(-1)
 	// Recreated even when ctx has ended, so the schema is whole again.
-	for name, sql := range idx {
-		if _, cerr := s.w.ExecContext(context.WithoutCancel(ctx), sql); cerr != nil {
-			err = errors.Join(err, fmt.Errorf("store: bulk load: create index %s: %w", name, cerr))
+	for _, d := range dropped {
+		if _, cerr := s.w.ExecContext(context.WithoutCancel(ctx), d.sql); cerr != nil {
+			err = errors.Join(err, fmt.Errorf("store: bulk load: create %s %s: %w", d.kind, d.name, cerr))
 		}
 	}
 	if err != nil {
@@ -361,24 +360,29 @@ func (s *Store) BulkLoad(ctx context.Context, load func() error) error {
 	return s.rebuildCells(ctx)
 }
 
-// secondaryIndexes returns the name and SQL of each index declared on
-// bulkTables (not those of primary keys and UNIQUE constraints).
-func (s *Store) secondaryIndexes(ctx context.Context) (map[string]string, error) {
-	rows, err := s.w.QueryContext(ctx, `SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL
-		AND tbl_name IN (SELECT value FROM json_each(?))`, stringsJSON(bulkTables))
+// schemaObject is an index or trigger a bulk load drops and creates again.
+type schemaObject struct{ kind, name, sql string }
+
+// bulkDroppable returns each index declared on bulkTables (not those of
+// primary keys and UNIQUE constraints) and each trigger of the aggregates'
+// change log (migration 0018).
+func (s *Store) bulkDroppable(ctx context.Context) ([]schemaObject, error) {
+	rows, err := s.w.QueryContext(ctx, `SELECT upper(type), name, sql FROM sqlite_schema
+		WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (SELECT value FROM json_each(?))
+		OR type = 'trigger' AND name LIKE 'agg\_%' ESCAPE '\' ORDER BY type, name`, stringsJSON(bulkTables))
 	if err != nil {
-		return nil, mapErr("secondary indexes", err)
+		return nil, mapErr("bulk load: schema", err)
 	}
 	defer rows.Close()
-	out := map[string]string{}
+	var out []schemaObject
 	for rows.Next() {
-		var name, sql string
-		if err := rows.Scan(&name, &sql); err != nil {
+		var o schemaObject
+		if err := rows.Scan(&o.kind, &o.name, &o.sql); err != nil {
 			return nil, err
 		}
-		out[name] = sql
+		out = append(out, o)
 	}
-	return out, mapErr("secondary indexes", rows.Err())
+	return out, mapErr("bulk load: schema", rows.Err())
 }
 
 func stringsJSON(ss []string) string {
