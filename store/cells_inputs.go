@@ -14,6 +14,7 @@ type firmInputs struct {
 	ID                            int64
 	Key                           uint32
 	Division, Section, Size, Ward string
+	Park                          string             // industrial park code, "" outside one
 	Memberships                   []membershipInputs // by association ID
 	Results                       []resultInputs     // submitted, by time then ID
 }
@@ -43,14 +44,14 @@ type resultInputs struct {
 }
 
 // inputsFormat is the first byte of every encoding, changed with it.
-const inputsFormat = 1
+const inputsFormat = 2
 
 // encode is the inputs' bytes: the same inputs always give the same bytes,
 // so a reconciliation that changes nothing is seen as such.
 func (in *firmInputs) encode() []byte {
 	b := []byte{inputsFormat}
 	b = binary.AppendUvarint(b, uint64(in.Key))
-	for _, s := range []string{in.Division, in.Section, in.Size, in.Ward} {
+	for _, s := range []string{in.Division, in.Section, in.Size, in.Ward, in.Park} {
 		b = appendString(b, s)
 	}
 	b = binary.AppendUvarint(b, uint64(len(in.Memberships)))
@@ -86,7 +87,7 @@ func decodeInputs(id int64, b []byte) (*firmInputs, error) {
 	}
 	d := &decoder{b: b[1:]}
 	in := &firmInputs{ID: id, Key: uint32(d.uvarint())}
-	in.Division, in.Section, in.Size, in.Ward = d.string(), d.string(), d.string(), d.string()
+	in.Division, in.Section, in.Size, in.Ward, in.Park = d.string(), d.string(), d.string(), d.string(), d.string()
 	in.Memberships = make([]membershipInputs, d.count())
 	for i := range in.Memberships {
 		m := &in.Memberships[i]

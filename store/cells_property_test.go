@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -204,11 +205,13 @@ func (w *cellsWorld) profile() {
 func (w *cellsWorld) check(when string, start time.Time) {
 	w.t.Helper()
 	rows := readRows(w.t, w.s)
+	w.checkRegistry(when, rows)
 	last := scoring.QuarterOf(w.fx.Clock.Now()).Next()
 	for q := scoring.QuarterOf(start).Prev().Prev(); q != last.Next(); q = q.Next() {
 		want := recompute(rows, w.in, q)
 		groups := []string{"p", fmt.Sprintf("a:%d", w.fx.Wood.ID), fmt.Sprintf("a:%d", w.fx.Logistics.ID), "d:31", "d:16", "d:52",
-			"s:C", "s:H", "z:micro", "z:small", "z:medium", "z:large", "w:25760", "w:25813", "w:25942"}
+			"s:C", "s:H", "z:micro", "z:small", "z:medium", "z:large", "w:25760", "w:25813", "w:25942", "k:vsip2", "k:songthan1",
+			"x:C|micro", "x:C|small", "x:C|medium", "x:H|micro", "x:H|small", "x:H|medium"}
 		for g := range want {
 			groups = append(groups, g)
 		}
@@ -238,9 +241,9 @@ type cellRows struct {
 }
 
 type cellFirm struct {
-	key                           uint32
-	division, section, size, ward string
-	assocs                        []int64
+	key                                 uint32
+	division, section, size, ward, park string
+	assocs                              []int64
 }
 
 type cellResult struct {
@@ -262,11 +265,10 @@ func readRows(t *testing.T, s *store.Store) *cellRows {
 	defer db.Close()
 	r := &cellRows{firms: map[int64]*cellFirm{}, results: map[int64][]cellResult{}, consent: map[[2]int64][]cellEvent{}}
 	query(t, db, `SELECT id, record_key, COALESCE(substr(vsic_code, 1, 2), ''), COALESCE(section, ''), COALESCE(size_class, ''),
-		COALESCE(ward_code, '') FROM firms`, func(rs *sql.Rows) error {
+		COALESCE(ward_code, ''), COALESCE(park_code, '') FROM firms`, func(rs *sql.Rows) error {
 		var id int64
 		f := &cellFirm{}
-		r.firms[id] = f
-		err := rs.Scan(&id, &f.key, &f.division, &f.section, &f.size, &f.ward)
+		err := rs.Scan(&id, &f.key, &f.division, &f.section, &f.size, &f.ward, &f.park)
 		r.firms[id] = f
 		return err
 	})
@@ -366,10 +368,13 @@ func recompute(r *cellRows, in *survey.Instrument, q scoring.Quarter) map[string
 			continue
 		}
 		add("p", 1, cur.rec)
-		for _, g := range []string{"d:" + f.division, "s:" + f.section, "z:" + f.size, "w:" + f.ward} {
+		for _, g := range []string{"d:" + f.division, "s:" + f.section, "z:" + f.size, "w:" + f.ward, "k:" + f.park} {
 			if len(g) > 2 {
 				add(g, 1, cur.rec)
 			}
+		}
+		if f.section != "" && f.size != "" {
+			add("x:"+f.section+"|"+f.size, 1, cur.rec)
 		}
 		for _, a := range f.assocs {
 			stratum := 1
@@ -439,5 +444,37 @@ func TestVerifyAggregatesFindsTamperingAndRebuildMendsIt(t *testing.T) {
 	}
 	if c, err = s.VerifyAggregates(ctx); err != nil || c.BadCells != 0 || c.BadInputs != 0 || c.Firms != 7 {
 		t.Fatalf("after a rebuild: %+v, %v", c, err)
+	}
+}
+
+// checkRegistry compares the registry's counts by group (migration 0019)
+// with the firms counted one by one.
+func (w *cellsWorld) checkRegistry(when string, rows *cellRows) {
+	w.t.Helper()
+	want := map[string]int{}
+	for _, f := range rows.firms {
+		want["p"]++
+		for _, g := range []string{"d:" + f.division, "s:" + f.section, "z:" + f.size, "w:" + f.ward, "k:" + f.park} {
+			if len(g) > 2 {
+				want[g]++
+			}
+		}
+		if f.section != "" && f.size != "" {
+			want["x:"+f.section+"|"+f.size]++
+		}
+	}
+	got, err := w.s.RegistryCounts(ctx)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	for g, n := range want {
+		if got[g] != n {
+			w.t.Fatalf("%s: the registry holds %d firms in %s, its counter says %d", when, n, g, got[g])
+		}
+	}
+	for g, n := range got {
+		if n != want[g] && !strings.HasPrefix(g, "a:") {
+			w.t.Fatalf("%s: counter %s says %d, the registry holds %d", when, g, n, want[g])
+		}
 	}
 }

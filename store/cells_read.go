@@ -128,18 +128,18 @@ func (r *inputsReader) readPillars(ctx context.Context, byResponse map[int64]*re
 func (r *inputsReader) readFirms(ctx context.Context, out map[int64]*firmInputs) error {
 	w, args := r.where("id")
 	rows, err := r.q.QueryContext(ctx, `SELECT id, record_key, COALESCE(substr(vsic_code, 1, 2), ''), COALESCE(section, ''),
-		COALESCE(size_class, ''), COALESCE(ward_code, '') FROM firms WHERE `+w, args...)
+		COALESCE(size_class, ''), COALESCE(ward_code, ''), COALESCE(park_code, '') FROM firms WHERE `+w, args...)
 	if err != nil {
 		return mapErr("cells: firms", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var f firmInputs
-		if err := rows.Scan(&f.ID, &f.Key, &f.Division, &f.Section, &f.Size, &f.Ward); err != nil {
+		if err := rows.Scan(&f.ID, &f.Key, &f.Division, &f.Section, &f.Size, &f.Ward, &f.Park); err != nil {
 			return err
 		}
 		if in := out[f.ID]; in != nil {
-			in.Key, in.Division, in.Section, in.Size, in.Ward = f.Key, f.Division, f.Section, f.Size, f.Ward
+			in.Key, in.Division, in.Section, in.Size, in.Ward, in.Park = f.Key, f.Division, f.Section, f.Size, f.Ward, f.Park
 		}
 	}
 	return rows.Err()

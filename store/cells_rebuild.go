@@ -17,7 +17,11 @@ func (s *Store) rebuildCells(ctx context.Context) error {
 	defer s.cells.suspend.Add(-1)
 	var maxID int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		for _, q := range []string{"DELETE FROM agg_inputs", "DELETE FROM agg_cells", "UPDATE agg_meta SET n = 0 WHERE name = 'format'"} {
+		for _, q := range []string{"DELETE FROM agg_inputs", "DELETE FROM agg_cells", "UPDATE agg_meta SET n = 0 WHERE name = 'format'",
+			// The registry's counts by group (migration 0019), whose triggers
+			// a bulk load drops.
+			"DELETE FROM counters WHERE name LIKE 'reg:%'",
+			"INSERT INTO counters (name, n) SELECT name, COUNT(*) FROM registry_groups GROUP BY name"} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return mapErr("cells: rebuild", err)
 			}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -189,4 +190,17 @@ func (c *cellsMem) assocVersion(a int64) [2]uint64 {
 	c.verMu.Lock()
 	defer c.verMu.Unlock()
 	return [2]uint64{c.gen.Load(), c.assocVer[a]}
+}
+
+// groupsWith lists the groups of instrument whose key starts with prefix.
+func (c *cellsMem) groupsWith(instrument, prefix string) []string {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	var out []string
+	for k := range c.groups {
+		if k.instrument == instrument && strings.HasPrefix(k.group, prefix) {
+			out = append(out, k.group)
+		}
+	}
+	return out
 }

@@ -20,7 +20,14 @@ const (
 	groupSection  = "s:"
 	groupSize     = "z:"
 	groupWard     = "w:"
+	groupPark     = "k:" // industrial park
+	// groupStratum is a VSIC section × size class ("x:C|small"): the
+	// strata of the registry-weighted estimates.
+	groupStratum = "x:"
 )
+
+// stratumGroup is the cells' group of section × size class.
+func stratumGroup(section, size string) string { return groupStratum + section + "|" + size }
 
 // Strata of a group: an association's results shared with it at the start
 // of the quarter, and the rest (every result, for other groups).
@@ -168,10 +175,13 @@ func sharedAtStart(consent []consentAt, q int) bool {
 func (in *firmInputs) plainGroups() []string {
 	gs := []string{groupProvince}
 	for _, d := range []struct{ prefix, v string }{{groupDivision, in.Division}, {groupSection, in.Section},
-		{groupSize, in.Size}, {groupWard, in.Ward}} {
+		{groupSize, in.Size}, {groupWard, in.Ward}, {groupPark, in.Park}} {
 		if d.v != "" {
 			gs = append(gs, d.prefix+d.v)
 		}
+	}
+	if in.Section != "" && in.Size != "" {
+		gs = append(gs, stratumGroup(in.Section, in.Size))
 	}
 	return gs
 }

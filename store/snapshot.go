@@ -71,7 +71,7 @@ func (snap *Snapshot) firmInputs(ctx context.Context, id int64) (*firmInputs, er
 // the others (all of them, for other groups).
 type strata [2]disclosure.Tally
 
-func (s *strata) figures() disclosure.Figures { return disclosure.Protect(s[0], s[1]) }
+func (s strata) figures() disclosure.Figures { return disclosure.Protect(s[0], s[1]) }
 
 // exclude takes r's figures out of the strata but keeps its keys, so
 // every firm of the group sees the same noise (disclosure.Tally.Exclude).

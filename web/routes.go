@@ -156,6 +156,7 @@ func (s *Server) routes() http.Handler {
 
 		// Center administration.
 		r.With(s.requireAction(auth.ActCenterView)).Get("/center", s.center)
+		r.With(s.requireAction(auth.ActCenterView)).Get("/center/province", s.centerProvince)
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireAction(auth.ActFirmSearch))
 			r.Get("/admin/firms", s.adminFirms)

@@ -24,7 +24,8 @@ CREATE TABLE agg_inputs (
 );
 
 -- The cells: for a group ('p' the province, 'a:<id>' an association, 'd:',
--- 's:', 'z:', 'w:' a VSIC division, section, size class or ward), a
+-- 's:', 'z:', 'w:', 'k:' a VSIC division, section, size class, ward or
+-- industrial park, 'x:<section>|<size>' a stratum of the estimates), a
 -- stratum (0 shared with the association at the quarter's start, 1 the
 -- rest) and a quarter (year*4 + quarter - 1), the change in its tally
 -- during that quarter. A group's figures at the end of a quarter are the
@@ -81,9 +82,10 @@ BEGIN INSERT OR IGNORE INTO agg_dirty (firm_id) VALUES (NEW.firm_id); END;
 
 -- A firm's key is drawn by a trigger just after it is inserted (from 0):
 -- that is no change to any cell, since a new firm has no result yet.
-CREATE TRIGGER agg_firms_update AFTER UPDATE OF vsic_code, section, size_class, ward_code, record_key ON firms
+CREATE TRIGGER agg_firms_update AFTER UPDATE OF vsic_code, section, size_class, ward_code, park_code, record_key ON firms
 WHEN OLD.record_key <> 0 AND (OLD.vsic_code IS NOT NEW.vsic_code OR OLD.section IS NOT NEW.section
-    OR OLD.size_class IS NOT NEW.size_class OR OLD.ward_code IS NOT NEW.ward_code OR OLD.record_key <> NEW.record_key)
+    OR OLD.size_class IS NOT NEW.size_class OR OLD.ward_code IS NOT NEW.ward_code OR OLD.park_code IS NOT NEW.park_code
+    OR OLD.record_key <> NEW.record_key)
 BEGIN INSERT OR IGNORE INTO agg_dirty (firm_id) VALUES (NEW.id); END;
 CREATE TRIGGER agg_firms_delete AFTER DELETE ON firms
 BEGIN INSERT OR IGNORE INTO agg_dirty (firm_id) VALUES (OLD.id); END;

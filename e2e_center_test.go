@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestJourneyCenterProvince: the Center's admin signs in (enrolling the
+// second factor), opens the province card of the cockpit, filters by an
+// association and a past quarter, sees the selection's participation and
+// its charts drawn under the page's Content Security Policy, then follows
+// a breakdown row to that group's own view.
+func TestJourneyCenterProvince(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "center.db")
+	const password = "mật khẩu trung tâm tỉnh"
+	base, _ := startServe(t, env("DXREADY_DB", db, "DXREADY_DEMO_PASSWORD", password), "--demo-firms", "20000")
+	ctx, cancel := context.WithTimeout(browser(t), 90*time.Second)
+	defer cancel()
+	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+	if start := layoutSignIn(t, ctx, base, "admin@demo.local", password); strings.HasSuffix(start, "/account/2fa") {
+		enrolTwoFactor(t, ctx, "center")
+		if err := chromedp.Do(ctx, chromedp.Click(css("#codes-done")), chromedp.WaitNotPresent(css("#codes-done"))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const listen = `window.__csp = []; document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective)); true`
+	err := chromedp.Do(ctx, chromedp.Navigate(base+"/center"), chromedp.Click(css("#province-card h2 a")),
+		chromedp.WaitVisible(css("#participation-text")))
+	if err != nil {
+		t.Fatalf("the province card: %v", err)
+	}
+	whole := text(t, ctx, "#participation-text")
+	// The association with the most results, from the breakdown by
+	// association, then the last quarter that has ended.
+	const busiest = `(() => { const f = document.querySelector('#f-association');
+		const rows = [...document.querySelectorAll('#breakdown-table tbody tr')].filter(r => r.querySelector('a'));
+		rows.sort((a, b) => +b.cells[2].textContent.replace(/\D/g, '') - +a.cells[2].textContent.replace(/\D/g, ''));
+		const name = rows[0].querySelector('a').textContent;
+		f.value = [...f.options].find(o => o.textContent === name).value;
+		document.querySelector('#quarter').selectedIndex = 1;
+		return name; })()`
+	err = chromedp.Do(ctx, chromedp.SetValue(css("#by"), "association"), chromedp.Click(css("#apply-filters")),
+		chromedp.WaitVisible(css("#breakdown-table")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	assoc, err := chromedp.Run(ctx, chromedp.Evaluate[string](busiest))
+	if err != nil || assoc == "" {
+		t.Fatalf("no association to choose: %v", err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(css("#apply-filters")), chromedp.WaitVisible(css(`#selection-name`))); err != nil {
+		t.Fatalf("filter: %v", err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](listen)); err != nil {
+		t.Fatal(err)
+	}
+	if got := text(t, ctx, "#selection-name"); got != strings.TrimSpace(assoc) {
+		t.Fatalf("the selection shown is %q, not the association chosen %q", got, assoc)
+	}
+	if got := text(t, ctx, "#participation-text"); got == whole || !strings.Contains(got, "trên") {
+		t.Fatalf("the association's participation %q (the province's: %q)", got, whole)
+	}
+	if loc, _ := chromedp.Run(ctx, chromedp.Location()); !strings.Contains(loc, "quarter=20") || !strings.Contains(loc, "association=") {
+		t.Fatalf("the filters are not in the address (to share or bookmark): %s", loc)
+	}
+	ids, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('.echart')].map(e => e.id)`))
+	if err != nil || len(ids) < 3 {
+		t.Fatalf("charts: %v %v", ids, err)
+	}
+	for _, id := range ids {
+		if err := chromedp.Do(ctx, chromedp.ScrollIntoView(css("#"+id)), chromedp.WaitVisible(css(`#`+id+`[data-ready="1"] canvas`))); err != nil {
+			t.Fatalf("%s not drawn: %v", id, err)
+		}
+	}
+	screenshot(t, ctx, "center-province-association")
+	if v, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.__csp`)); err != nil || len(v) > 0 {
+		t.Fatalf("CSP violations: %v %v", v, err)
+	}
+	// A breakdown row opens that group's own view.
+	row, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#breakdown-table tbody a').textContent`))
+	if err != nil {
+		t.Fatalf("no breakdown row: %v", err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(css("#breakdown-table tbody a")), chromedp.WaitVisible(css("#selection-name"))); err != nil {
+		t.Fatal(err)
+	}
+	if got := text(t, ctx, "#selection-name"); got != strings.TrimSpace(row) {
+		t.Fatalf("the row %q opened %q", row, got)
+	}
+}

@@ -1,0 +1,224 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"dxready/charts"
+	"dxready/firms"
+	"dxready/locale"
+	"dxready/scoring"
+	"dxready/store"
+	"dxready/survey"
+)
+
+// provincePage is the Center's province dashboard: every firm of the
+// registry, not only association members, cut by one dimension at a time,
+// at the end of a quarter or now. Every figure about results is protected
+// (package disclosure), as an association's whole-membership figures are;
+// counts of firms are exact.
+type provincePage struct {
+	page
+	AsOf, Quarter string
+	Quarters      []option
+	Filters       []provinceFilter
+	By            []option
+	Selection     string // the selection's name; "" for the whole province
+	Ignored       string // the dimensions also asked for, which the page does not combine
+	BadQuarter    string // a period asked for that is not a quarter that has ended
+	LevelNames    []string
+	Registry      int
+	Assessed      int
+	Participation string
+	Suppressed    bool
+	Mean, Margin  string
+	Estimate      *estimateView
+	EstimateNone  bool // the selection has no estimate (not a section or size)
+	Levels        []provinceLevelRow
+	Pillars       []pillarAggRow
+	TrendRows     []trendRow
+	Rows          []provinceRow
+	ByName        string
+	LevelChart    charts.Chart
+	PillarChart   charts.Chart
+	TrendChart    charts.Chart
+	MovementChart charts.Chart
+}
+
+type provinceFilter struct {
+	Dim, Label string
+	Options    []option
+}
+
+type provinceLevelRow struct {
+	Name  string
+	Count int
+	Share string
+}
+
+type trendRow struct {
+	Quarter    string
+	N          int
+	Suppressed bool
+	Mean       string
+	Shares     []string // by level
+}
+
+type provinceRow struct {
+	Label, Href        string
+	Registry, Assessed int
+	Participation      string
+	Suppressed         bool
+	Mean, Margin       string
+}
+
+type estimateView struct {
+	Registry             int
+	Mean, MeanLo, MeanHi string
+	Levels               []estimateLevel
+}
+
+type estimateLevel struct {
+	Name, Share, Lo, Hi string
+}
+
+// centerProvince shows the province dashboard (Center staff).
+func (s *Server) centerProvince(w http.ResponseWriter, r *http.Request) {
+	ctx, q := r.Context(), r.URL.Query()
+	in, _ := survey.Latest(s.cfg.Instruments, survey.DefaultID)
+	snap, err := s.store.Snapshot(ctx, in)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	registry, err := s.store.RegistryCounts(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	assocs, err := s.store.Associations(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	l, loc := lang(r), s.loc(r)
+	nowQ := scoring.QuarterOf(snap.BuiltAt)
+	quarter, asOf := nowQ, snap.BuiltAt
+	badQuarter := ""
+	if raw := q.Get("quarter"); raw != "" {
+		if pq, ok := scoring.ParseQuarter(raw); ok && pq.End().Before(snap.BuiltAt) {
+			quarter, asOf = pq, pq.End()
+		} else {
+			badQuarter = raw
+		}
+	}
+	sel := s.selectionOf(q)
+	by := q.Get("by")
+	if !slices.Contains(provinceDims, by) {
+		by = store.DimSection
+	}
+	p := provincePage{page: s.newPage(w, r, "page.center_province.title"), AsOf: loc.DateTime(asOf), BadQuarter: badQuarter}
+	if quarter != nowQ {
+		p.Quarter = quarter.String()
+	}
+	s.provinceForm(&p, sel, by, nowQ, q, assocs, loc, l)
+	fig := snap.Union(sel.Groups, quarter)
+	p.Registry, p.Assessed, p.Suppressed = registryOf(sel.Groups, registry), fig.N, fig.Suppressed
+	p.Participation = loc.Percent(share(fig.N, p.Registry), 0)
+	if sel.Dim != "" {
+		p.Selection = s.dimLabel(sel.Dim, sel.Value, assocs, loc, l)
+	}
+	var ignored []string
+	for _, d := range sel.Ignored {
+		ignored = append(ignored, loc.T("page.center_province.dim_"+d))
+	}
+	p.Ignored = strings.Join(ignored, ", ")
+	for _, lv := range in.Levels {
+		p.LevelNames = append(p.LevelNames, lv.Name.In(l))
+	}
+	if !fig.Suppressed {
+		p.Mean, p.Margin = loc.Decimal(fig.Overall.Mean, 1), loc.Decimal(fig.Margin(), 1)
+	}
+	s.provinceEstimate(&p, snap, sel, quarter, registry, in, loc, l)
+	prov := snap.Union([]string{store.GroupKey("", "")}, quarter)
+	trend := snap.UnionTrend(sel.Groups, quarter)
+	if err := s.provinceFigures(&p, in, fig, prov, trend, asOf, loc, l); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.provinceRows(&p, snap, by, quarter, q, registry, assocs, loc, l)
+	s.render(w, r, http.StatusOK, "center_province", p)
+}
+
+// provinceForm fills the filter form: the quarter, one select per
+// dimension, the breakdown's dimension.
+func (s *Server) provinceForm(p *provincePage, sel provinceSelection, by string, nowQ scoring.Quarter, q url.Values, assocs []firms.Association, loc *locale.Localizer, l string) {
+	qs := scoring.LastQuarters(nowQ, store.TrendQuarters)
+	for i := len(qs) - 2; i >= 0; i-- {
+		p.Quarters = append(p.Quarters, option{Value: qs[i].String(), Label: quarterLabel(qs[i], loc), Selected: qs[i].String() == p.Quarter})
+	}
+	for _, d := range provinceDims {
+		f := provinceFilter{Dim: d, Label: loc.T("page.center_province.dim_" + d)}
+		for _, o := range s.dimValues(d, assocs, loc, l) {
+			o.Selected = q.Get(d) == o.Value
+			f.Options = append(f.Options, o)
+		}
+		p.Filters = append(p.Filters, f)
+		p.By = append(p.By, option{Value: d, Label: f.Label, Selected: d == by})
+	}
+	p.ByName = loc.T("page.center_province.dim_" + by)
+}
+
+// provinceEstimate fills the registry-weighted estimate for the whole
+// province, a section or a size class (the strata are section × size; other
+// selections cut across them).
+func (s *Server) provinceEstimate(p *provincePage, snap *store.Snapshot, sel provinceSelection, q scoring.Quarter, registry map[string]int,
+	in *survey.Instrument, loc *locale.Localizer, l string) {
+	var section, size string
+	switch sel.Dim {
+	case "":
+	case store.DimSection:
+		section = sel.Value
+	case store.DimSize:
+		size = sel.Value
+	default:
+		p.EstimateNone = true
+		return
+	}
+	e, ok := snap.Estimate(section, size, q, registry)
+	if !ok {
+		return
+	}
+	v := &estimateView{Registry: e.Registry, Mean: loc.Decimal(e.Mean.Value, 1), MeanLo: loc.Decimal(e.Mean.Lo, 1), MeanHi: loc.Decimal(e.Mean.Hi, 1)}
+	for i, iv := range e.Levels {
+		v.Levels = append(v.Levels, estimateLevel{Name: in.Levels[i].Name.In(l), Share: loc.Decimal(iv.Value, 1),
+			Lo: loc.Decimal(iv.Lo, 1), Hi: loc.Decimal(iv.Hi, 1)})
+	}
+	p.Estimate = v
+}
+
+// provinceRows fills the breakdown: each value of dimension by, with its
+// registry, participation and protected mean, linked to its own view.
+func (s *Server) provinceRows(p *provincePage, snap *store.Snapshot, by string, q scoring.Quarter, query url.Values, registry map[string]int,
+	assocs []firms.Association, loc *locale.Localizer, l string) {
+	for _, o := range s.dimValues(by, assocs, loc, l) {
+		groups := s.groupsOf(by, o.Value)
+		fig := snap.Union(groups, q)
+		reg := registryOf(groups, registry)
+		if reg == 0 && fig.N == 0 {
+			continue
+		}
+		v := url.Values{"by": {by}, by: {o.Value}}
+		if qq := query.Get("quarter"); qq != "" {
+			v.Set("quarter", qq)
+		}
+		row := provinceRow{Label: o.Label, Href: "/center/province?" + v.Encode(), Registry: reg, Assessed: fig.N,
+			Participation: loc.Percent(share(fig.N, reg), 0), Suppressed: fig.Suppressed}
+		if !fig.Suppressed {
+			row.Mean, row.Margin = loc.Decimal(fig.Overall.Mean, 1), loc.Decimal(fig.Margin(), 1)
+		}
+		p.Rows = append(p.Rows, row)
+	}
+}
