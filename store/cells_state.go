@@ -204,3 +204,10 @@ func (c *cellsMem) groupsWith(instrument, prefix string) []string {
 	}
 	return out
 }
+
+// seqNow is the reconciliation memory holds.
+func (c *cellsMem) seqNow() int64 {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.seq
+}

@@ -21,7 +21,12 @@ type Snapshot struct {
 	BuiltAt    time.Time // the instant the figures are as of
 	Instrument string
 	Pillars    []string // pillar IDs, in the instrument's order
-	s          *Store
+	// Seq counts the reconciliations the cells hold: figures computed from
+	// a snapshot stay true while it is unchanged, so a page may keep them
+	// (any write that changes a firm's results, memberships, consent,
+	// dimensions or existence moves it).
+	Seq int64
+	s   *Store
 }
 
 // SnapResult is one submitted result as figures count it.
@@ -36,7 +41,7 @@ func (s *Store) Snapshot(ctx context.Context, in *survey.Instrument) (*Snapshot,
 	if err := s.cells.fresh(ctx, s.r); err != nil {
 		return nil, err
 	}
-	snap := &Snapshot{BuiltAt: s.now(), Instrument: in.Key(), s: s}
+	snap := &Snapshot{BuiltAt: s.now(), Instrument: in.Key(), Seq: s.cells.seqNow(), s: s}
 	for _, p := range in.Pillars {
 		snap.Pillars = append(snap.Pillars, p.ID)
 	}

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"dxready/charts"
 	"dxready/firms"
@@ -21,7 +22,15 @@ import (
 // counts of firms are exact.
 type provincePage struct {
 	page
-	AsOf, Quarter string
+	AsOf string
+	*provinceData
+}
+
+// provinceData is everything the page shows but its header and instant:
+// what a snapshot's figures give, kept for as long as they hold
+// (provinceCache).
+type provinceData struct {
+	Quarter       string
 	Quarters      []option
 	Filters       []provinceFilter
 	By            []option
@@ -45,6 +54,7 @@ type provincePage struct {
 	PillarChart   charts.Chart
 	TrendChart    charts.Chart
 	MovementChart charts.Chart
+	asOf          time.Time // a past quarter's end; zero: now
 }
 
 type provinceFilter struct {
@@ -84,16 +94,13 @@ type estimateLevel struct {
 	Name, Share, Lo, Hi string
 }
 
-// centerProvince shows the province dashboard (Center staff).
+// centerProvince shows the province dashboard (Center staff). Its figures
+// are computed once per snapshot (cells and registry unchanged), query and
+// language, and kept: a page view then costs its rendering.
 func (s *Server) centerProvince(w http.ResponseWriter, r *http.Request) {
-	ctx, q := r.Context(), r.URL.Query()
+	ctx := r.Context()
 	in, _ := survey.Latest(s.cfg.Instruments, survey.DefaultID)
 	snap, err := s.store.Snapshot(ctx, in)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	registry, err := s.store.RegistryCounts(ctx)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -104,14 +111,38 @@ func (s *Server) centerProvince(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	l, loc := lang(r), s.loc(r)
+	key := provinceKey(r.URL.Query(), l, snap, assocs)
+	d := s.provinceCache.get(key)
+	if d == nil {
+		if d, err = s.buildProvince(r, snap, in, assocs, loc, l); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.provinceCache.put(snap.Seq, key, d)
+	}
+	asOf := d.asOf
+	if asOf.IsZero() {
+		asOf = snap.BuiltAt
+	}
+	s.render(w, r, http.StatusOK, "center_province", provincePage{page: s.newPage(w, r, "page.center_province.title"),
+		AsOf: loc.DateTime(asOf), provinceData: d})
+}
+
+// buildProvince computes the page's figures for the request's query.
+func (s *Server) buildProvince(r *http.Request, snap *store.Snapshot, in *survey.Instrument, assocs []firms.Association,
+	loc *locale.Localizer, l string) (*provinceData, error) {
+	q := r.URL.Query()
+	registry, err := s.store.RegistryCounts(r.Context())
+	if err != nil {
+		return nil, err
+	}
 	nowQ := scoring.QuarterOf(snap.BuiltAt)
-	quarter, asOf := nowQ, snap.BuiltAt
-	badQuarter := ""
+	quarter, p := nowQ, &provinceData{}
 	if raw := q.Get("quarter"); raw != "" {
 		if pq, ok := scoring.ParseQuarter(raw); ok && pq.End().Before(snap.BuiltAt) {
-			quarter, asOf = pq, pq.End()
+			quarter, p.asOf, p.Quarter = pq, pq.End(), pq.String()
 		} else {
-			badQuarter = raw
+			p.BadQuarter = raw
 		}
 	}
 	sel := s.selectionOf(q)
@@ -119,11 +150,7 @@ func (s *Server) centerProvince(w http.ResponseWriter, r *http.Request) {
 	if !slices.Contains(provinceDims, by) {
 		by = store.DimSection
 	}
-	p := provincePage{page: s.newPage(w, r, "page.center_province.title"), AsOf: loc.DateTime(asOf), BadQuarter: badQuarter}
-	if quarter != nowQ {
-		p.Quarter = quarter.String()
-	}
-	s.provinceForm(&p, sel, by, nowQ, q, assocs, loc, l)
+	s.provinceForm(p, sel, by, nowQ, q, assocs, loc, l)
 	fig := snap.Union(sel.Groups, quarter)
 	p.Registry, p.Assessed, p.Suppressed = registryOf(sel.Groups, registry), fig.N, fig.Suppressed
 	p.Participation = loc.Percent(share(fig.N, p.Registry), 0)
@@ -141,20 +168,22 @@ func (s *Server) centerProvince(w http.ResponseWriter, r *http.Request) {
 	if !fig.Suppressed {
 		p.Mean, p.Margin = loc.Decimal(fig.Overall.Mean, 1), loc.Decimal(fig.Margin(), 1)
 	}
-	s.provinceEstimate(&p, snap, sel, quarter, registry, in, loc, l)
-	prov := snap.Union([]string{store.GroupKey("", "")}, quarter)
-	trend := snap.UnionTrend(sel.Groups, quarter)
-	if err := s.provinceFigures(&p, in, fig, prov, trend, asOf, loc, l); err != nil {
-		s.fail(w, r, err)
-		return
+	s.provinceEstimate(p, snap, sel, quarter, registry, in, loc, l)
+	asOf := p.asOf
+	if asOf.IsZero() {
+		asOf = snap.BuiltAt
 	}
-	s.provinceRows(&p, snap, by, quarter, q, registry, assocs, loc, l)
-	s.render(w, r, http.StatusOK, "center_province", p)
+	prov := snap.Union([]string{store.GroupKey("", "")}, quarter)
+	if err := s.provinceFigures(p, in, fig, prov, snap.UnionTrend(sel.Groups, quarter), asOf, loc, l); err != nil {
+		return nil, err
+	}
+	s.provinceRows(p, snap, by, quarter, q, registry, assocs, loc, l)
+	return p, nil
 }
 
 // provinceForm fills the filter form: the quarter, one select per
 // dimension, the breakdown's dimension.
-func (s *Server) provinceForm(p *provincePage, sel provinceSelection, by string, nowQ scoring.Quarter, q url.Values, assocs []firms.Association, loc *locale.Localizer, l string) {
+func (s *Server) provinceForm(p *provinceData, sel provinceSelection, by string, nowQ scoring.Quarter, q url.Values, assocs []firms.Association, loc *locale.Localizer, l string) {
 	qs := scoring.LastQuarters(nowQ, store.TrendQuarters)
 	for i := len(qs) - 2; i >= 0; i-- {
 		p.Quarters = append(p.Quarters, option{Value: qs[i].String(), Label: quarterLabel(qs[i], loc), Selected: qs[i].String() == p.Quarter})
@@ -174,7 +203,7 @@ func (s *Server) provinceForm(p *provincePage, sel provinceSelection, by string,
 // provinceEstimate fills the registry-weighted estimate for the whole
 // province, a section or a size class (the strata are section × size; other
 // selections cut across them).
-func (s *Server) provinceEstimate(p *provincePage, snap *store.Snapshot, sel provinceSelection, q scoring.Quarter, registry map[string]int,
+func (s *Server) provinceEstimate(p *provinceData, snap *store.Snapshot, sel provinceSelection, q scoring.Quarter, registry map[string]int,
 	in *survey.Instrument, loc *locale.Localizer, l string) {
 	var section, size string
 	switch sel.Dim {
@@ -201,7 +230,7 @@ func (s *Server) provinceEstimate(p *provincePage, snap *store.Snapshot, sel pro
 
 // provinceRows fills the breakdown: each value of dimension by, with its
 // registry, participation and protected mean, linked to its own view.
-func (s *Server) provinceRows(p *provincePage, snap *store.Snapshot, by string, q scoring.Quarter, query url.Values, registry map[string]int,
+func (s *Server) provinceRows(p *provinceData, snap *store.Snapshot, by string, q scoring.Quarter, query url.Values, registry map[string]int,
 	assocs []firms.Association, loc *locale.Localizer, l string) {
 	for _, o := range s.dimValues(by, assocs, loc, l) {
 		groups := s.groupsOf(by, o.Value)

@@ -14,7 +14,7 @@ import (
 // provinceFigures fills levels, pillars against the province, and the
 // trend with the share of firms at each level by quarter (how firms moved
 // between levels), tables and charts from the same figures.
-func (s *Server) provinceFigures(p *provincePage, in *survey.Instrument, fig, prov disclosure.Figures, trend []store.TrendPoint,
+func (s *Server) provinceFigures(p *provinceData, in *survey.Instrument, fig, prov disclosure.Figures, trend []store.TrendPoint,
 	asOf time.Time, loc *locale.Localizer, l string) error {
 	cl := chartLocale(loc)
 	levels := make([]string, len(in.Levels))
@@ -52,7 +52,7 @@ func (s *Server) provinceFigures(p *provincePage, in *survey.Instrument, fig, pr
 
 // provinceTrend fills the trend table and its two charts: the mean score,
 // and the share of firms at each level, quarter by quarter.
-func (s *Server) provinceTrend(p *provincePage, in *survey.Instrument, trend []store.TrendPoint, asOf time.Time, loc *locale.Localizer, l string) error {
+func (s *Server) provinceTrend(p *provinceData, in *survey.Instrument, trend []store.TrendPoint, asOf time.Time, loc *locale.Localizer, l string) error {
 	cl := chartLocale(loc)
 	labels := make([]string, len(trend))
 	means := make([]float64, len(trend))

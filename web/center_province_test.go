@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"dxready/scoring"
+	"dxready/store"
 	"dxready/store/storetest"
 )
 
@@ -49,6 +50,19 @@ func TestProvinceDashboardByHand(t *testing.T) {
 	}
 	must(t, admin.get("/center/province?lang=en&district="+w.FormerDistrictCode), http.StatusOK,
 		fmt.Sprintf("%d of the", inDistrict), "Weighted estimates exist for the whole province, one industry section or one size class")
+	// The figures shown are kept per snapshot, never past it: a firm
+	// registered, then a result submitted, show at the next view.
+	f := *e.fx.Kho
+	f.ID, f.TaxCode = 0, storetest.TaxCodeFrom(390000000)
+	if err := e.st.CreateFirm(ctx, &f); err != nil {
+		t.Fatal(err)
+	}
+	must(t, admin.get("/center/province?lang=en"), http.StatusOK, "7 of the 11 firms in the registry")
+	res := scoring.Result{Instrument: in.Key(), Overall: 50, Level: 3, Pillars: []scoring.PillarScore{{PillarID: "customer", Score: 50, Scored: true}}}
+	if err := e.st.LoadSubmissions(ctx, in, []store.PastSubmission{{FirmID: f.ID, Result: res, SubmittedAt: storetest.Clock}}); err != nil {
+		t.Fatal(err)
+	}
+	must(t, admin.get("/center/province?lang=en"), http.StatusOK, "8 of the 11 firms in the registry")
 	// The breakdown links each row to its own view.
 	must(t, admin.get("/center/province?lang=en&by=ward"), http.StatusOK, `href="/center/province?by=ward&amp;ward=25813"`)
 }

@@ -75,14 +75,28 @@ func registryOf(groups []string, registry map[string]int) int {
 
 // dimValues lists a dimension's values with their names, in the order a
 // person looks for them: associations by name, codes in code order, wards
-// and districts by name.
+// and districts by name. Reference lists are built once per language (a
+// page shows seven of them); the caller gets its own copy to mark.
 func (s *Server) dimValues(dim string, assocs []firms.Association, loc *locale.Localizer, l string) []option {
-	var out []option
-	switch dim {
-	case store.DimAssociation:
+	if dim == store.DimAssociation {
+		var out []option
 		for _, a := range assocs {
 			out = append(out, option{Value: strconv.FormatInt(a.ID, 10), Label: a.Name(l)})
 		}
+		return sortByName(out)
+	}
+	key := dim + "/" + l
+	if v, ok := s.dimOptions.Load(key); ok {
+		return slices.Clone(v.([]option))
+	}
+	out := s.referenceValues(dim, loc, l)
+	s.dimOptions.Store(key, out)
+	return slices.Clone(out)
+}
+
+func (s *Server) referenceValues(dim string, loc *locale.Localizer, l string) []option {
+	var out []option
+	switch dim {
 	case store.DimSection, store.DimDivision:
 		width := map[string]int{store.DimSection: 1, store.DimDivision: 2}[dim]
 		for _, i := range s.ref.Industries {
@@ -90,10 +104,12 @@ func (s *Server) dimValues(dim string, assocs []firms.Association, loc *locale.L
 				out = append(out, option{Value: i.Code, Label: i.Code + " – " + i.Name(l)})
 			}
 		}
+		return out
 	case store.DimSize:
 		for _, sz := range firms.SizeClasses {
 			out = append(out, option{Value: string(sz), Label: loc.T("size." + string(sz))})
 		}
+		return out
 	case store.DimWard:
 		for _, w := range s.ref.Wards {
 			out = append(out, option{Value: w.Code, Label: w.Name})
@@ -111,9 +127,17 @@ func (s *Server) dimValues(dim string, assocs []firms.Association, loc *locale.L
 			out = append(out, option{Value: p.Code, Label: p.Name})
 		}
 	}
-	if dim == store.DimWard || dim == dimDistrict || dim == store.DimPark || dim == store.DimAssociation {
-		slices.SortStableFunc(out, func(a, b option) int { return strings.Compare(firms.Fold(a.Label), firms.Fold(b.Label)) })
+	return sortByName(out)
+}
+
+// sortByName sorts options by their names without diacritics (đ after d),
+// each name folded once.
+func sortByName(out []option) []option {
+	keys := make(map[string]string, len(out))
+	for _, o := range out {
+		keys[o.Label] = firms.Fold(o.Label)
 	}
+	slices.SortStableFunc(out, func(a, b option) int { return strings.Compare(keys[a.Label], keys[b.Label]) })
 	return out
 }
 

@@ -88,7 +88,11 @@ type Server struct {
 	dummyHash       string
 	flashes         map[string]bool
 	holidays        advisors.Holidays
-	limits          advisors.Limits
+	// dimOptions keeps the province dashboard's lists of reference values
+	// ("dimension/lang" → []option), sorted once (center_selection.go).
+	dimOptions    sync.Map
+	provinceCache provinceCache // the province dashboard's figures (center_province_cache.go)
+	limits        advisors.Limits
 	// composeBooking composes a booking event's messages; tests wrap it to
 	// make composition fail.
 	composeBooking func(ctx context.Context, ev store.BookingEvent) ([]*store.Message, error)
