@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +20,7 @@ func TestJourneyCenterProvince(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "center.db")
 	const password = "mật khẩu trung tâm tỉnh"
 	base, _ := startServe(t, env("DXREADY_DB", db, "DXREADY_DEMO_PASSWORD", password), "--demo-firms", "20000")
-	ctx, cancel := context.WithTimeout(browser(t), 90*time.Second)
+	ctx, cancel := context.WithTimeout(browser(t), 3*time.Minute)
 	defer cancel()
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
 	if start := layoutSignIn(t, ctx, base, "admin@demo.local", password); strings.HasSuffix(start, "/account/2fa") {
@@ -80,6 +81,32 @@ func TestJourneyCenterProvince(t *testing.T) {
 	screenshot(t, ctx, "center-province-association")
 	if v, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.__csp`)); err != nil || len(v) > 0 {
 		t.Fatalf("CSP violations: %v %v", v, err)
+	}
+	// The association's quarterly report prints on A4, without the
+	// screen's header and controls.
+	here, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.ScrollIntoView(css("#report-link")), chromedp.Click(css("#report-link")), chromedp.WaitVisible(css("#report-title"))); err != nil {
+		t.Fatalf("the quarterly report: %v", err)
+	}
+	if got := text(t, ctx, "#report-title"); got != strings.TrimSpace(assoc) {
+		t.Fatalf("the report is of %q, not of %q", got, assoc)
+	}
+	printLayout(t, ctx, "center-report-print")
+	pdf := printA4(t, ctx)
+	boxes := regexp.MustCompile(`/MediaBox\s*\[0 0 ([\d.]+) ([\d.]+)\]`).FindAllSubmatch(pdf, -1)
+	if len(boxes) == 0 {
+		t.Fatal("the report printed no page")
+	}
+	for _, box := range boxes {
+		if w, h := string(box[1]), string(box[2]); !strings.HasPrefix(w, "59") || !strings.HasPrefix(h, "84") {
+			t.Errorf("a page of %s × %s points is not A4", w, h)
+		}
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(here), chromedp.WaitVisible(css("#breakdown-table"))); err != nil {
+		t.Fatal(err)
 	}
 	// A breakdown row opens that group's own view.
 	row, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#breakdown-table tbody a').textContent`))

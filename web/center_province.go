@@ -1,6 +1,7 @@
 package web
 
 import (
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"dxready/charts"
+	"dxready/disclosure"
 	"dxready/firms"
 	"dxready/locale"
 	"dxready/scoring"
@@ -30,31 +32,41 @@ type provincePage struct {
 // what a snapshot's figures give, kept for as long as they hold
 // (provinceCache).
 type provinceData struct {
-	Quarter       string
-	Quarters      []option
-	Filters       []provinceFilter
-	By            []option
-	Selection     string // the selection's name; "" for the whole province
-	Ignored       string // the dimensions also asked for, which the page does not combine
-	BadQuarter    string // a period asked for that is not a quarter that has ended
-	LevelNames    []string
-	Registry      int
-	Assessed      int
-	Participation string
-	Suppressed    bool
-	Mean, Margin  string
-	Estimate      *estimateView
-	EstimateNone  bool // the selection has no estimate (not a section or size)
-	Levels        []provinceLevelRow
-	Pillars       []pillarAggRow
-	TrendRows     []trendRow
-	Rows          []provinceRow
-	ByName        string
-	LevelChart    charts.Chart
-	PillarChart   charts.Chart
-	TrendChart    charts.Chart
-	MovementChart charts.Chart
-	asOf          time.Time // a past quarter's end; zero: now
+	Quarter        string
+	Quarters       []option
+	Filters        []provinceFilter
+	By             []option
+	Selection      string // the selection's name; "" for the whole province
+	Ignored        string // the dimensions also asked for, which the page does not combine
+	BadQuarter     string // a period asked for that is not a quarter that has ended
+	ReportHref     string // the quarterly report of the selection (province or association)
+	LevelNames     []string
+	Registry       int
+	Assessed       int
+	Participation  string
+	Suppressed     bool
+	Mean, Margin   string
+	Estimate       *estimateView
+	est            disclosure.Estimate // its figures, for downloads
+	EstimateNone   bool                // the selection has no estimate (not a section or size)
+	Levels         []provinceLevelRow
+	Pillars        []pillarAggRow
+	TrendRows      []trendRow
+	Rows           []provinceRow
+	ByName         string
+	pillarVals     []pillarVal // the pillar table's figures, for downloads
+	meanV, marginV float64     // the selection's, for downloads; NaN when suppressed
+	LevelChart     charts.Chart
+	PillarChart    charts.Chart
+	TrendChart     charts.Chart
+	MovementChart  charts.Chart
+	asOf           time.Time // a past quarter's end; zero: now
+}
+
+// pillarVal is one pillar's row as numbers (NaN: suppressed).
+type pillarVal struct {
+	n          int
+	mean, prov float64
 }
 
 type provinceFilter struct {
@@ -63,9 +75,10 @@ type provinceFilter struct {
 }
 
 type provinceLevelRow struct {
-	Name  string
-	Count int
-	Share string
+	Name   string
+	Count  int
+	Share  string
+	shareV float64 // the share, 0–100, for downloads
 }
 
 type trendRow struct {
@@ -74,6 +87,8 @@ type trendRow struct {
 	Suppressed bool
 	Mean       string
 	Shares     []string // by level
+	meanV      float64  // for downloads; NaN when suppressed
+	sharesV    []float64
 }
 
 type provinceRow struct {
@@ -82,6 +97,7 @@ type provinceRow struct {
 	Participation      string
 	Suppressed         bool
 	Mean, Margin       string
+	meanV, marginV     float64 // for downloads; NaN when suppressed
 }
 
 type estimateView struct {
@@ -146,6 +162,14 @@ func (s *Server) buildProvince(r *http.Request, snap *store.Snapshot, in *survey
 		}
 	}
 	sel := s.selectionOf(q)
+	rq := url.Values{}
+	if p.Quarter != "" {
+		rq.Set("quarter", p.Quarter)
+	}
+	if sel.Dim == store.DimAssociation {
+		rq.Set(store.DimAssociation, sel.Value)
+	}
+	p.ReportHref = "/center/report?" + rq.Encode()
 	by := q.Get("by")
 	if !slices.Contains(provinceDims, by) {
 		by = store.DimSection
@@ -165,8 +189,10 @@ func (s *Server) buildProvince(r *http.Request, snap *store.Snapshot, in *survey
 	for _, lv := range in.Levels {
 		p.LevelNames = append(p.LevelNames, lv.Name.In(l))
 	}
+	p.meanV, p.marginV = math.NaN(), math.NaN()
 	if !fig.Suppressed {
 		p.Mean, p.Margin = loc.Decimal(fig.Overall.Mean, 1), loc.Decimal(fig.Margin(), 1)
+		p.meanV, p.marginV = fig.Overall.Mean, fig.Margin()
 	}
 	s.provinceEstimate(p, snap, sel, quarter, registry, in, loc, l)
 	asOf := p.asOf
@@ -220,6 +246,7 @@ func (s *Server) provinceEstimate(p *provinceData, snap *store.Snapshot, sel pro
 	if !ok {
 		return
 	}
+	p.est = e
 	v := &estimateView{Registry: e.Registry, Mean: loc.Decimal(e.Mean.Value, 1), MeanLo: loc.Decimal(e.Mean.Lo, 1), MeanHi: loc.Decimal(e.Mean.Hi, 1)}
 	for i, iv := range e.Levels {
 		v.Levels = append(v.Levels, estimateLevel{Name: in.Levels[i].Name.In(l), Share: loc.Decimal(iv.Value, 1),
@@ -244,9 +271,10 @@ func (s *Server) provinceRows(p *provinceData, snap *store.Snapshot, by string, 
 			v.Set("quarter", qq)
 		}
 		row := provinceRow{Label: o.Label, Href: "/center/province?" + v.Encode(), Registry: reg, Assessed: fig.N,
-			Participation: loc.Percent(share(fig.N, reg), 0), Suppressed: fig.Suppressed}
+			Participation: loc.Percent(share(fig.N, reg), 0), Suppressed: fig.Suppressed, meanV: math.NaN(), marginV: math.NaN()}
 		if !fig.Suppressed {
 			row.Mean, row.Margin = loc.Decimal(fig.Overall.Mean, 1), loc.Decimal(fig.Margin(), 1)
+			row.meanV, row.marginV = fig.Overall.Mean, fig.Margin()
 		}
 		p.Rows = append(p.Rows, row)
 	}

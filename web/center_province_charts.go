@@ -25,7 +25,7 @@ func (s *Server) provinceFigures(p *provinceData, in *survey.Instrument, fig, pr
 		if !fig.Suppressed {
 			counts[i] = float64(fig.Levels[i])
 			p.Levels = append(p.Levels, provinceLevelRow{Name: lv.Name.In(l), Count: fig.Levels[i],
-				Share: loc.Percent(share(fig.Levels[i], fig.N), 0)})
+				Share: loc.Percent(share(fig.Levels[i], fig.N), 0), shareV: 100 * share(fig.Levels[i], fig.N)})
 		}
 	}
 	var err error
@@ -38,6 +38,7 @@ func (s *Server) provinceFigures(p *provinceData, in *survey.Instrument, fig, pr
 	for i, name := range names {
 		p.Pillars = append(p.Pillars, pillarAggView(name, fig.Pillars[i], &prov.Pillars[i], loc))
 		sel[i], all[i] = nanIfSuppressed(fig.Pillars[i]), nanIfSuppressed(prov.Pillars[i])
+		p.pillarVals = append(p.pillarVals, pillarVal{n: fig.Pillars[i].N, mean: sel[i], prov: all[i]})
 	}
 	selName := p.Selection
 	if selName == "" {
@@ -66,7 +67,7 @@ func (s *Server) provinceTrend(p *provinceData, in *survey.Instrument, trend []s
 			labels[qi] = loc.T("page.association.so_far", "Quarter", labels[qi])
 		}
 		means[qi] = nanIfSuppressed(tp.Overall)
-		row := trendRow{Quarter: labels[qi], N: tp.N, Suppressed: tp.Suppressed}
+		row := trendRow{Quarter: labels[qi], N: tp.N, Suppressed: tp.Suppressed, meanV: means[qi]}
 		if !tp.Suppressed {
 			row.Mean = loc.Decimal(tp.Overall.Mean, 1)
 		}
@@ -76,6 +77,7 @@ func (s *Server) provinceTrend(p *provinceData, in *survey.Instrument, trend []s
 				v := 100 * share(tp.Levels[i], tp.N)
 				shares[i].Values[qi] = v
 				row.Shares = append(row.Shares, loc.Decimal(v, 0))
+				row.sharesV = append(row.sharesV, v)
 			}
 		}
 		p.TrendRows = append(p.TrendRows, row)

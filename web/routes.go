@@ -157,6 +157,8 @@ func (s *Server) routes() http.Handler {
 		// Center administration.
 		r.With(s.requireAction(auth.ActCenterView)).Get("/center", s.center)
 		r.With(s.requireAction(auth.ActCenterView)).Get("/center/province", s.centerProvince)
+		r.With(s.requireAction(auth.ActCenterView)).Get("/center/report", s.centerReport)
+		r.With(s.requireAction(auth.ActCenterView)).Get("/center/report.xlsx", s.centerReportXLSX)
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireAction(auth.ActFirmSearch))
 			r.Get("/admin/firms", s.adminFirms)
