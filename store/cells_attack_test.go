@@ -129,3 +129,49 @@ func TestUnreadableContributionFailsTheWriteLoudly(t *testing.T) {
 }
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }
+
+// Another process (dxready import, rescore, a second server) writing the
+// same database is seen within a second: the cells' seq in the database
+// is checked, and memory loaded again.
+func TestAnotherProcessesWritesReachTheFigures(t *testing.T) {
+	s, fx := storetest.Open(t)
+	in := storetest.Instrument(t)
+	ids := storetest.SevenWoodFirms(t, s, fx, in)
+	for range 2 { // the first read loads memory, the second asks the database once
+		if got := aggregate(t, mustSnapshot(t, s), store.AggFilter{AssociationID: fx.Wood.ID}); got.Sharing != 0 {
+			t.Fatalf("sharing before: %d", got.Sharing)
+		}
+	}
+	other, err := store.Open(ctx, s.Path(), store.Options{Clock: fx.Clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if err := other.AddSharing(ctx, fx.Wood.ID, ids); err != nil {
+		t.Fatal(err)
+	}
+	res := scoring.Result{Instrument: in.Key(), Overall: 90, Level: 5, Pillars: []scoring.PillarScore{{PillarID: "customer", Score: 90, Scored: true}}}
+	if err := other.LoadSubmissions(ctx, in, []store.PastSubmission{{FirmID: fx.GoDuc.ID, Result: res, SubmittedAt: storetest.Clock}}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		a := aggregate(t, mustSnapshot(t, s), store.AggFilter{AssociationID: fx.Wood.ID})
+		if a.Sharing == 7 && a.Assessed == 8 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("another process's writes never reached the figures: sharing %d, assessed %d", a.Sharing, a.Assessed)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func mustSnapshot(t *testing.T, s *store.Store) *store.Snapshot {
+	t.Helper()
+	snap, err := s.Snapshot(ctx, storetest.Instrument(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap
+}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"dxready/disclosure"
 	"dxready/survey"
@@ -34,6 +35,8 @@ type cellsMem struct {
 	loaded bool
 	seq    int64
 	groups map[groupKey]*groupCells
+
+	checked atomic.Int64 // when fresh last asked the database (Unix ns)
 
 	verMu    sync.Mutex
 	assocVer map[int64]uint64 // bumped by any change to a member
@@ -115,12 +118,25 @@ func (c *cellsMem) invalidate() {
 	c.gen.Add(1)
 }
 
+// externalCheck is how often a read asks the database whether another
+// process (dxready import, rescore, or a second server) changed the cells.
+const externalCheck = time.Second
+
 // fresh makes sure memory holds every committed change, loading it when it
-// does not (the first read after a start, or after a change it missed).
+// does not: the first read after a start, a change it missed, or, checked
+// at most once a second, a change another process committed.
 func (c *cellsMem) fresh(ctx context.Context, r *sql.DB) error {
 	c.mu.RLock()
-	ok := c.loaded && c.seq >= c.committed.Load()
+	ok, seq := c.loaded && c.seq >= c.committed.Load(), c.seq
 	c.mu.RUnlock()
+	if ok && time.Since(time.Unix(0, c.checked.Load())) >= externalCheck {
+		c.checked.Store(time.Now().UnixNano())
+		var db int64
+		if err := r.QueryRowContext(ctx, "SELECT n FROM agg_meta WHERE name = 'seq'").Scan(&db); err != nil {
+			return mapErr("cells: seq", err)
+		}
+		ok = db <= seq
+	}
 	if ok {
 		return nil
 	}
@@ -163,6 +179,9 @@ func (c *cellsMem) load(ctx context.Context, r *sql.DB) error {
 	defer c.mu.Unlock()
 	if !c.loaded || seq > c.seq {
 		c.groups, c.seq, c.loaded = loaded.groups, seq, true
+		// What a load brings may come from another process, which bumped
+		// no association's version here: every sharing set is read again.
+		c.gen.Add(1)
 	}
 	return nil
 }
