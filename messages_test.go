@@ -70,8 +70,10 @@ func runtimeIDs(t *testing.T) map[string][]string {
 		"outbox.state.":   {store.OutboxPending, store.OutboxFailing, store.OutboxSent},
 		"mail.booking.":   mail,
 		"mail.claims.":    claimMail,
-		"claim.status.":   strs(auth.ClaimStatuses),
-		"claim.role.":     auth.StatedRoles,
+		// web.provinceDims (web/center_selection.go)
+		"page.center_province.dim.": {store.DimAssociation, store.DimSection, store.DimDivision, store.DimSize, "district", store.DimWard, store.DimPark},
+		"claim.status.":             strs(auth.ClaimStatuses),
+		"claim.role.":               auth.StatedRoles,
 		// the claim page of a claim no longer open (open ones show the ways to verify)
 		"page.claim.closed.": {string(auth.ClaimVerified), string(auth.ClaimRejected), string(auth.ClaimRevoked)},
 		// firms' import columns (RowError.Column), by their canonical names.

@@ -183,7 +183,7 @@ func (s *Server) buildProvince(r *http.Request, snap *store.Snapshot, in *survey
 	}
 	var ignored []string
 	for _, d := range sel.Ignored {
-		ignored = append(ignored, loc.T("page.center_province.dim_"+d))
+		ignored = append(ignored, loc.T("page.center_province.dim."+d))
 	}
 	p.Ignored = strings.Join(ignored, ", ")
 	for _, lv := range in.Levels {
@@ -215,7 +215,7 @@ func (s *Server) provinceForm(p *provinceData, sel provinceSelection, by string,
 		p.Quarters = append(p.Quarters, option{Value: qs[i].String(), Label: quarterLabel(qs[i], loc), Selected: qs[i].String() == p.Quarter})
 	}
 	for _, d := range provinceDims {
-		f := provinceFilter{Dim: d, Label: loc.T("page.center_province.dim_" + d)}
+		f := provinceFilter{Dim: d, Label: loc.T("page.center_province.dim." + d)}
 		for _, o := range s.dimValues(d, assocs, loc, l) {
 			o.Selected = q.Get(d) == o.Value
 			f.Options = append(f.Options, o)
@@ -223,7 +223,7 @@ func (s *Server) provinceForm(p *provinceData, sel provinceSelection, by string,
 		p.Filters = append(p.Filters, f)
 		p.By = append(p.By, option{Value: d, Label: f.Label, Selected: d == by})
 	}
-	p.ByName = loc.T("page.center_province.dim_" + by)
+	p.ByName = loc.T("page.center_province.dim." + by)
 }
 
 // provinceEstimate fills the registry-weighted estimate for the whole

@@ -98,7 +98,7 @@ func (s *Server) report(r *http.Request) (*quarterlyPage, error) {
 		for _, dim := range reportDims {
 			var b provinceData
 			s.provinceRows(&b, snap, dim, quarter, query, registry, assocs, loc, l)
-			p.Breakdowns = append(p.Breakdowns, quarterlyBreakdown{Name: loc.T("page.center_province.dim_" + dim), Rows: b.Rows})
+			p.Breakdowns = append(p.Breakdowns, quarterlyBreakdown{Name: loc.T("page.center_province.dim." + dim), Rows: b.Rows})
 		}
 	}
 	p.Associations = reportAssociations(assocs, l)
