@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"time"
 )
 
@@ -22,14 +21,15 @@ var errAuditEntry = errors.New("store: audit entry needs an action and a subject
 
 // writeAudit writes es in tx, the transaction of the action they record,
 // so that the action and its entries commit together or not at all: a
-// failed entry fails the action.
+// failed entry fails the action. It is the one way entries are written:
+// each is appended to the hash chain (audit_chain.go), and none is ever
+// changed or removed (migration 0021's triggers refuse it).
 func writeAudit(ctx context.Context, tx *sql.Tx, now time.Time, es []AuditEntry) error {
 	for _, e := range es {
 		if e.Action == "" || e.Subject == "" {
 			return errAuditEntry
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO audit_log (at, user_id, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
-			now, nullID(e.UserID), e.Action, e.Subject, e.Detail); err != nil {
+		if err := appendAudit(ctx, tx, now, e); err != nil {
 			return mapErr("audit "+e.Action, err)
 		}
 	}
@@ -63,21 +63,6 @@ func (s *Store) RecordAudit(ctx context.Context, e AuditEntry) (int64, error) {
 		return tx.QueryRowContext(ctx, "SELECT last_insert_rowid()").Scan(&id)
 	})
 	return id, err
-}
-
-// SetAuditDetail replaces the detail of entry id: what a streamed export
-// finally sent. ErrNotFound when there is no such entry.
-func (s *Store) SetAuditDetail(ctx context.Context, id int64, detail string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "UPDATE audit_log SET detail = ? WHERE id = ?", detail, id)
-		if err != nil {
-			return mapErr("audit detail", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("store: audit entry %d: %w", id, ErrNotFound)
-		}
-		return nil
-	})
 }
 
 // Audit records who did what to what, on its own.

@@ -277,7 +277,8 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 	return ran, s.inTx(ctx, func(*sql.Tx) error { return nil })
 }
 
-// runMigrations runs ms in order, each in its own transaction. Cells are
+// runMigrations runs ms in order, each in its own transaction with its Go
+// step if it has one (migrationSteps, audit_chain.go). Cells are
 // reconciled once the schema has them (ensureCells, after), not by each
 // migration's transaction, some of which predate them.
 func (s *Store) runMigrations(ctx context.Context, ms []migration) (int, error) {
@@ -288,6 +289,11 @@ func (s *Store) runMigrations(ctx context.Context, ms []migration) (int, error) 
 		err := s.inTx(ctx, func(tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return err
+			}
+			if step := migrationSteps[m.version]; step != nil {
+				if err := step(ctx, tx); err != nil {
+					return err
+				}
 			}
 			_, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", m.version, m.name, s.now())
 			return err

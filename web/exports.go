@@ -43,7 +43,8 @@ func (s *Server) auditExport(r *http.Request, what string, rows int, err error) 
 
 // auditedExport records an export of personal data before a byte of it
 // is sent (an export that cannot be recorded is not sent) and returns the
-// function that records, in the same entry, how many rows finally went out.
+// function that records, in a second entry (export.end, naming the first:
+// the log is append-only), how many rows finally went out.
 func (s *Server) auditedExport(r *http.Request, what string) (done func(rows int, err error), err error) {
 	id, err := s.store.RecordAudit(r.Context(), store.AuditEntry{UserID: currentUser(r).ID, Action: "export", Subject: what,
 		Detail: "started query=" + r.URL.RawQuery})
@@ -51,11 +52,11 @@ func (s *Server) auditedExport(r *http.Request, what string) (done func(rows int
 		return nil, err
 	}
 	return func(rows int, err error) {
-		detail := fmt.Sprintf("rows=%d query=%s", rows, r.URL.RawQuery)
+		detail := fmt.Sprintf("rows=%d entry=%d", rows, id)
 		if err != nil {
 			detail += " incomplete"
 		}
-		if aerr := s.store.SetAuditDetail(context.WithoutCancel(r.Context()), id, detail); aerr != nil {
+		if aerr := s.store.Audit(context.WithoutCancel(r.Context()), currentUser(r).ID, "export.end", what, detail); aerr != nil {
 			s.log.Error("audit export", "what", what, "entry", id, "err", aerr)
 		}
 	}, nil
