@@ -38,8 +38,8 @@ func auditActions(t *testing.T, e *env) []string {
 
 // Each read of personal data leaves an audit entry: the firm's export of
 // its contact person, the Center opening a firm's record with the contact
-// person, a lead's member export (written before the file, completed with
-// its row count after).
+// person, a lead's member export (written before the file, and a second
+// entry with its row count after).
 func TestPersonalDataReadsAreAudited(t *testing.T) {
 	e := newEnv(t)
 	firm := e.client().login("firm@test.local")
@@ -51,6 +51,7 @@ func TestPersonalDataReadsAreAudited(t *testing.T) {
 	must(t, e.client().login("lead@test.local").get(assocPath(e.fx.Wood.ID, "/members.csv")), http.StatusOK, "Gỗ Đức Thành")
 	got := auditActions(t, e)
 	want := []string{
+		"lead@test.local export.end " + fmt.Sprintf("association:%d/members.csv", e.fx.Wood.ID),
 		"lead@test.local export " + fmt.Sprintf("association:%d/members.csv", e.fx.Wood.ID),
 		"admin@test.local contact.view " + firmSubject,
 		"firm@test.local contact.export " + firmSubject,
@@ -58,7 +59,7 @@ func TestPersonalDataReadsAreAudited(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("audit log:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if es, _ := e.st.AuditEntries(ctx, "export", 1); !strings.HasPrefix(es[0].Detail, "rows=2 ") {
+	if es, _ := e.st.AuditEntries(ctx, "export.end", 1); !strings.HasPrefix(es[0].Detail, "rows=2 ") {
 		t.Fatalf("export entry: %q", es[0].Detail)
 	}
 }

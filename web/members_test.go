@@ -101,8 +101,12 @@ func TestMemberExportsKeepConsentAndAreAudited(t *testing.T) {
 	}
 	log, err := e.st.AuditEntries(ctx, "export", 10)
 	if err != nil || len(log) != 2 || !strings.HasSuffix(log[0].Subject, "/members.xlsx") ||
-		log[0].UserEmail != "lead@test.local" || !strings.HasPrefix(log[0].Detail, "rows=9 ") || !strings.HasSuffix(log[1].Subject, "/members.csv") {
+		log[0].UserEmail != "lead@test.local" || log[0].Detail != "started query=lang=en" || !strings.HasSuffix(log[1].Subject, "/members.csv") {
 		t.Fatalf("audit log: %+v, %v", log, err)
+	}
+	// What went out is a second entry naming the first (the log is append-only).
+	if end, _ := e.st.AuditEntries(ctx, "export.end", 10); len(end) != 2 || end[0].Subject != log[0].Subject || !strings.HasPrefix(end[0].Detail, "rows=9 entry=") {
+		t.Fatalf("export ends: %+v", end)
 	}
 	// Another association's lists stay closed.
 	must(t, lead.get(assocPath(e.fx.Logistics.ID, "/members.csv")), http.StatusNotFound)
