@@ -1,6 +1,6 @@
 // Command dxready is the enterprise digital-readiness portal: one binary
 // that serves the bilingual web portal over an embedded SQLite database and
-// offers the operator's commands (demo, import, backup, user add).
+// offers the operator's commands (demo, import, backup, user add, audit verify).
 //
 // main only wires: it parses configuration, opens and migrates the store,
 // loads the language bundle and hands them to web. The work happens in run,
@@ -79,6 +79,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdRescore(ctx, args, getenv, stdout, stderr)
 	case "aggregates":
 		return cmdAggregates(ctx, args, getenv, stdout, stderr)
+	case "audit":
+		return cmdAudit(ctx, args, getenv, stdout, stderr)
 	case "load":
 		return loadtest.Run(ctx, args, stdout, stderr) // a tool beside the portal, in its own package
 	}

@@ -294,6 +294,15 @@ func (l *Localizer) DateTime(t time.Time) string {
 	return l.T("format.date_time", "Date", l.Date(t), "Time", t.In(l.zone).Format("15:04")) + " " + l.T("format.zone")
 }
 
+// DateTimeSeconds is DateTime to the second, for records such as the
+// audit log: "22/11/2026 14:05:09 (GMT+7)".
+func (l *Localizer) DateTimeSeconds(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return l.T("format.date_time", "Date", l.Date(t), "Time", t.In(l.zone).Format("15:04:05")) + " " + l.T("format.zone")
+}
+
 // Span formats a period within one day with its weekday and the zone:
 // "Thứ Hai, 23/11/2026 13:30–14:30 (GMT+7)", "Monday 23 November 2026,
 // 13:30–14:30 (GMT+7)".

@@ -91,6 +91,8 @@ func TestFormats(t *testing.T) {
 		{vi.DateTime(time.Time{}), ""},
 		{en.Date(time.Date(2026, 11, 30, 17, 0, 0, 0, time.UTC)), "Tuesday 1 December 2026"}, // 00:00 local
 		{en.DateTime(time.Date(2026, 12, 1, 2, 5, 0, 0, time.UTC)), "Tuesday 1 December 2026, 09:05 (GMT+7)"},
+		{vi.DateTimeSeconds(time.Date(2026, 12, 1, 2, 0, 7, 0, time.UTC)), "01/12/2026 09:00:07 (GMT+7)"},
+		{en.DateTimeSeconds(time.Date(2026, 12, 1, 16, 5, 59, 0, time.UTC)), "Tuesday 1 December 2026, 23:05:59 (GMT+7)"},
 		{vi.Day(time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)), "Thứ Ba, 01/12/2026"},
 		{en.Day(time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)), "Tuesday 1 December 2026"},
 		{vi.Span(time.Date(2026, 11, 23, 6, 30, 0, 0, time.UTC), time.Date(2026, 11, 23, 7, 30, 0, 0, time.UTC)), "Thứ Hai, 23/11/2026 13:30–14:30 (GMT+7)"},
