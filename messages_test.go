@@ -93,7 +93,7 @@ var notMessageIDs = map[string]string{
 var notMessages = map[string]string{
 	"advisor.book": "an auth action", "advisor.profile": "an auth action and an audit action", "booking.view": "an auth action",
 	"booking.change": "an auth action", "booking.consult": "an auth action",
-	"advisor.create": "an audit action", "advisor.active": "an audit action", "outbox.retry": "an audit action",
+	"advisor.create": "an audit action", "advisor.active": "an audit action", "outbox.retry": "an audit action", "export.end": "an audit action",
 }
 
 func strs[S ~string](xs []S) []string {
