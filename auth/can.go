@@ -31,13 +31,14 @@ const (
 	ActAdvisorManage     Action = "advisors.manage"     // add and disable advisors; read the outbox
 	ActCenterView        Action = "center.view"         // the Center's start page: the programme's counts and work queues
 	ActClaimsDecide      Action = "claims.decide"       // see open firm claims; verify, reject or transfer
+	ActAuditView         Action = "audit.view"          // read the audit log (who did what, to what, when) and export it
 )
 
 // Actions lists every action, for matrix tests.
 var Actions = []Action{ActFirmView, ActFirmEdit, ActContactManage, ActFirmUsersApprove, ActFirmClaim,
 	ActFirmSearch, ActFirmImport, ActAssociationView, ActMembersView, ActAssociationExport, ActMemberInvite,
 	ActAssociationManage, ActResultsShare, ActUserManage, ActAssessmentAnswer, ActAssessmentSubmit, ActResultView,
-	ActAdvisorBook, ActBookingView, ActActionTick, ActAdvisorProfile, ActAdvisorManage, ActCenterView, ActClaimsDecide}
+	ActAdvisorBook, ActBookingView, ActActionTick, ActAdvisorProfile, ActAdvisorManage, ActCenterView, ActClaimsDecide, ActAuditView}
 
 // Target is what an action is aimed at. Zero fields mean "not about a firm"
 // or "not about an association".

@@ -78,6 +78,9 @@ func TestCanMatrix(t *testing.T) {
 			allow("admin", a, tg)
 		}
 	}
+	// The audit log (who did what to whom, with addresses) is the Center's
+	// alone: no lead, advisor or firm reads it, whatever the target; the
+	// admin's row above is the only one that allows ActAuditView.
 	cells := 0
 	for un, u := range users {
 		for _, a := range Actions {

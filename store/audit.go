@@ -7,10 +7,12 @@ import (
 	"time"
 )
 
-// AuditEntry is one line of the audit log. At and UserEmail are filled
-// when entries are read; writing ignores them.
+// AuditEntry is one line of the audit log. ID, At, UserEmail and Hash
+// are filled when entries are read; writing ignores them.
 type AuditEntry struct {
+	ID                      int64
 	At                      time.Time
+	Hash                    []byte // SHA-256 chaining it to the entry before (audit_chain.go)
 	UserID                  int64 // 0: the portal itself or the command line
 	UserEmail               string
 	Action, Subject, Detail string

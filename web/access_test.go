@@ -270,6 +270,8 @@ func accessMatrix(t *testing.T, e *env) map[string][]routeCase {
 		"POST /admin/advisors":                  {{"/admin/advisors", adminOnly(422)}},
 		"POST /admin/advisors/{id}/active":      {{"/admin/advisors/999/active", adminOnly(404)}},
 		"GET /admin/outbox":                     {{"/admin/outbox", adminOnly(200)}},
+		"GET /admin/audit":                      {{"/admin/audit", adminOnly(200)}, {"/admin/audit?from=31/02/2026", adminOnly(422)}},
+		"GET /admin/audit.csv":                  {{"/admin/audit.csv", adminOnly(200)}},
 		"GET /admin/claims":                     {{"/admin/claims", adminOnly(200)}},
 		"POST /admin/claims/{id}/decide":        {{"/admin/claims/999/decide", adminOnly(422)}},
 		"POST /admin/outbox/{id}/retry":         {{"/admin/outbox/999/retry", adminOnly(404)}},

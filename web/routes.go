@@ -186,6 +186,11 @@ func (s *Server) routes() http.Handler {
 			r.Post("/admin/outbox/{id}/retry", s.adminOutboxRetryPost)
 		})
 		r.With(s.requireAction(auth.ActUserManage)).Post("/admin/users/{id}/password-reset", s.adminPasswordResetPost)
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireAction(auth.ActAuditView))
+			r.Get("/admin/audit", s.adminAudit)
+			r.Get("/admin/audit.csv", s.adminAuditCSV)
+		})
 	})
 	// The upload sets its own, larger body limit, so that an oversized file
 	// gets the import page with its own message rather than a bare 413.
