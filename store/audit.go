@@ -76,7 +76,7 @@ func (s *Store) Audit(ctx context.Context, userID int64, action, subject, detail
 // AuditEntries returns the newest entries of action (all actions when
 // empty), at most limit.
 func (s *Store) AuditEntries(ctx context.Context, action string, limit int) ([]AuditEntry, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT a.at, COALESCE(a.user_id, 0), COALESCE(u.email, ''), a.action, a.subject, a.detail
+	rows, err := s.r.QueryContext(ctx, `SELECT a.id, a.at, COALESCE(a.user_id, 0), COALESCE(u.email, ''), a.action, a.subject, a.detail
 		FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
 		WHERE ? = '' OR a.action = ? ORDER BY a.id DESC LIMIT ?`, action, action, limit)
 	if err != nil {
@@ -86,7 +86,7 @@ func (s *Store) AuditEntries(ctx context.Context, action string, limit int) ([]A
 	var out []AuditEntry
 	for rows.Next() {
 		var e AuditEntry
-		if err := rows.Scan(&e.At, &e.UserID, &e.UserEmail, &e.Action, &e.Subject, &e.Detail); err != nil {
+		if err := rows.Scan(&e.ID, &e.At, &e.UserID, &e.UserEmail, &e.Action, &e.Subject, &e.Detail); err != nil {
 			return nil, err
 		}
 		out = append(out, e)
