@@ -13,7 +13,7 @@ type AuditEntry struct {
 	ID                      int64
 	At                      time.Time
 	Hash                    []byte // SHA-256 chaining it to the entry before (audit_chain.go)
-	UserID                  int64 // 0: the portal itself or the command line
+	UserID                  int64  // 0: the portal itself or the command line
 	UserEmail               string
 	Action, Subject, Detail string
 }

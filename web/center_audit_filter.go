@@ -61,7 +61,9 @@ func (s *Server) parseAuditQuery(ctx context.Context, q url.Values, actions []st
 	return a, nil
 }
 
-func (a *auditQuery) problem(id, value string) { a.Problems = append(a.Problems, auditProblem{id, value}) }
+func (a *auditQuery) problem(id, value string) {
+	a.Problems = append(a.Problems, auditProblem{id, value})
+}
 
 // auditActor reads the actor: an account's address, or its number
 // ("12" or "#12"), which also finds entries of an account since removed.
