@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"time"
 )
 
 // ExecWriter runs query through the store's own writer connection, in a
@@ -58,4 +60,45 @@ func Rechain(db *sql.DB, from, to int64) error {
 		}
 	}
 	return nil
+}
+
+// auditFillActions are the actions FillAudit writes, commonest first.
+var auditFillActions = []string{"contact.view", "export", "export.end", "association.invite", "advisor.profile", "claims.approve",
+	"claims.reject", "password.reset_sent", "twofactor.enrol", "outbox.retry", "firms.import", "claims.reopen_registry"}
+
+// FillAudit appends n entries, each at its own time from start on, step
+// apart, by the users of users in turn (0: the portal), about firms
+// 1…firms and associations 1…8, a transaction per thousand: a log grown
+// over the years, for measuring the viewer.
+func FillAudit(s *Store, n int, start time.Time, step time.Duration, users []int64, firms int) error {
+	for done := 0; done < n; {
+		err := s.inTx(context.Background(), func(tx *sql.Tx) error {
+			for i := 0; i < 1000 && done < n; i, done = i+1, done+1 {
+				// A skewed pick: the first actions and users come most.
+				a := auditFillActions[(done*7919)%(len(auditFillActions)*len(auditFillActions))%len(auditFillActions)*(done%3)/2]
+				e := AuditEntry{UserID: users[(done*31)%len(users)], Action: a,
+					Subject: fmt.Sprintf("firm:%d", 1+(done*104729)%firms), Detail: fmt.Sprintf("query=q%d", done%997)}
+				if done%5 == 0 {
+					e.Subject = fmt.Sprintf("association:%d/members.csv", 1+done%8)
+				}
+				if err := writeAudit(context.Background(), tx, start.Add(time.Duration(done)*step), []AuditEntry{e}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AuditCursorAfter is the viewer's cursor to the page after entry id.
+func AuditCursorAfter(s *Store, id int64) (string, error) {
+	var at string
+	if err := s.r.QueryRow("SELECT CAST(at AS TEXT) FROM audit_log WHERE id = ?", id).Scan(&at); err != nil {
+		return "", err
+	}
+	return auditOrder.encodeCursor([]any{at, id}, false), nil
 }
