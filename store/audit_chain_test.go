@@ -256,3 +256,37 @@ func TestParseAuditAnchor(t *testing.T) {
 		}
 	}
 }
+
+// Entries written at once from many goroutines, and from a second store
+// on the same file (a command run beside the portal), still make one
+// line: each write reads the head inside its immediate transaction.
+func TestAuditChainStaysLinearUnderRacingWriters(t *testing.T) {
+	s, fx := storetest.Open(t)
+	other, err := store.Open(context.Background(), s.Path(), store.Options{Clock: fx.Clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	errs := make(chan error, 8)
+	for g := range 8 {
+		go func() {
+			w := s
+			if g%2 == 1 {
+				w = other
+			}
+			var err error
+			for i := 0; i < 25 && err == nil; i++ {
+				_, err = w.RecordAudit(ctx, store.AuditEntry{UserID: fx.Admin.ID, Action: "race", Subject: fmt.Sprintf("g:%d", g), Detail: fmt.Sprint(i)})
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c := verify(t, s, nil); c.Broken != nil || c.Entries != 200 {
+		t.Fatalf("check: %+v", c)
+	}
+}
