@@ -131,7 +131,7 @@ func auditDay(s string) (time.Time, bool) {
 		return time.Time{}, true
 	}
 	for _, f := range auditDateForms {
-		if t, err := time.ParseInLocation(f, s, scoring.Zone); err == nil && t.Year() >= 2000 && t.Year() < 10000 {
+		if t, err := time.ParseInLocation(f, s, scoring.Zone); err == nil && t.Year() >= 1900 && t.Year() < 10000 {
 			return t, true
 		}
 	}
