@@ -25,7 +25,7 @@ var errAuditEntry = errors.New("store: audit entry needs an action and a subject
 // so that the action and its entries commit together or not at all: a
 // failed entry fails the action. It is the one way entries are written:
 // each is appended to the hash chain (audit_chain.go), and none is ever
-// changed or removed (migration 0021's triggers refuse it).
+// changed or removed (migration 0020's triggers refuse it).
 func writeAudit(ctx context.Context, tx *sql.Tx, now time.Time, es []AuditEntry) error {
 	for _, e := range es {
 		if e.Action == "" || e.Subject == "" {

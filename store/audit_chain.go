@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// The audit log is a hash chain (migration 0021): each entry's hash is
+// The audit log is a hash chain (migration 0020): each entry's hash is
 // SHA-256 over its canonical encoding, which ends with the hash of the
 // entry before it. Entries are written only by writeAudit, inside the
 // writer's transaction; the store has one writer connection, so entries
@@ -90,13 +90,13 @@ func appendAudit(ctx context.Context, tx *sql.Tx, now time.Time, e AuditEntry) e
 // migrationSteps are the Go steps a migration needs beyond its SQL, run
 // after it in its transaction: what SQL cannot compute.
 var migrationSteps = map[int]func(context.Context, *sql.Tx) error{
-	21: sealAuditLog,
+	20: sealAuditLog,
 }
 
 // sealBatch is how many entries sealAuditLog holds at once.
 const sealBatch = 1000
 
-// sealAuditLog gives every entry that predates the chain (migration 0021)
+// sealAuditLog gives every entry that predates the chain (migration 0020)
 // its hash, in id order, a batch at a time so that memory does not grow
 // with the log.
 func sealAuditLog(ctx context.Context, tx *sql.Tx) error {

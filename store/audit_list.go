@@ -9,7 +9,7 @@ import (
 
 // auditOrder is the viewer's one order: newest first, by the stored time
 // (UTC text in one format, which sorts as the times do) and then the id.
-// Each filter has an index that ends in (at, id): migration 0021.
+// Each filter has an index that ends in (at, id): migration 0020.
 var auditOrder = order{name: "audit", keys: []sortKey{{expr: "a.at", desc: true, kind: 's'}, {expr: "a.id", desc: true, kind: 'i'}}}
 
 // AuditFilter selects audit entries; zero fields select everything.

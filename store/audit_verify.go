@@ -51,11 +51,11 @@ type AuditCheck struct {
 	HeadHash []byte // its hash
 	Broken   *AuditBreak
 	// Guarded is whether the triggers that refuse changes, removals and
-	// unsealed entries (migration 0021) are all in place.
+	// unsealed entries (migration 0020) are all in place.
 	Guarded bool
 }
 
-// auditTriggers are migration 0021's triggers.
+// auditTriggers are migration 0020's triggers.
 var auditTriggers = []string{"audit_log_no_update", "audit_log_no_delete", "audit_log_sealed"}
 
 // VerifyAudit walks the whole audit chain in id order, in one read
@@ -132,7 +132,7 @@ func (w *chainWalk) step(f chainFields, hash []byte) *AuditBreak {
 	return nil
 }
 
-// auditGuarded reports whether migration 0021's triggers are all there.
+// auditGuarded reports whether migration 0020's triggers are all there.
 func auditGuarded(ctx context.Context, tx *sql.Tx) (bool, error) {
 	var n int
 	err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log' AND name IN (?, ?, ?)",
