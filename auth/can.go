@@ -20,7 +20,7 @@ const (
 	ActMemberInvite      Action = "association.invite"  // invite member firms without an account, one or many at once
 	ActAssociationManage Action = "association.manage"  // import memberships and assign leads
 	ActResultsShare      Action = "firm.sharing"        // give or withdraw a firm's consent to share results with an association
-	ActUserManage        Action = "users.manage"        // create and disable accounts
+	ActUserManage        Action = "users.manage"        // the people pages: search accounts, change their role, association and status, send their links
 	ActAssessmentAnswer  Action = "assessment.answer"   // start and answer a draft (Target.DraftOwner says whose)
 	ActAssessmentSubmit  Action = "assessment.submit"   // submit a firm's self-assessment, making it the firm's result
 	ActResultView        Action = "result.view"         // see a firm's assessment results
