@@ -255,3 +255,12 @@ func accessEntry(actor, before *auth.User, to auth.Access) AuditEntry {
 	}
 	return AuditEntry{UserID: by, Action: action, Subject: fmt.Sprintf("user:%d", before.ID), Detail: before.Email + ": " + strings.Join(parts, "; ")}
 }
+
+// ActiveAdminsBesides counts the active admins other than account id:
+// what auth.CheckAccessChange needs to be asked outside a write, to draw a
+// page (the write asks it again, counting inside its transaction).
+func (s *Store) ActiveAdminsBesides(ctx context.Context, id int64) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM users WHERE role = 'admin' AND status = 'active' AND id <> ?", id).Scan(&n)
+	return n, mapErr("count admins", err)
+}

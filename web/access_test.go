@@ -276,7 +276,13 @@ func accessMatrix(t *testing.T, e *env) map[string][]routeCase {
 		"POST /admin/claims/{id}/decide":        {{"/admin/claims/999/decide", adminOnly(422)}},
 		"POST /admin/outbox/{id}/retry":         {{"/admin/outbox/999/retry", adminOnly(404)}},
 		"POST /admin/users/{id}/password-reset": {{"/admin/users/999/password-reset", adminOnly(404)},
-			{"/admin/users/" + id(fx.FirmUser.ID) + "/password-reset", adminOnly(404)}}, // staff only
+			{"/admin/users/" + id(fx.FirmUser.ID) + "/password-reset", adminOnly(303)}},
+		"GET /admin/users": {{"/admin/users", adminOnly(200)}, {"/admin/users?q=%25_%27&role=root&status=x&cursor=zz", adminOnly(200)}},
+		"GET /admin/users/{id}": {{"/admin/users/" + id(fx.Lead.ID), adminOnly(200)}, {"/admin/users/" + id(fx.FirmUser.ID), adminOnly(200)},
+			{"/admin/users/999", adminOnly(404)}, {"/admin/users/abc", adminOnly(404)}},
+		"POST /admin/users/{id}/status": {{"/admin/users/999/status", adminOnly(404)}, {"/admin/users/" + id(fx.Lead.ID) + "/status", adminOnly(422)}},
+		"POST /admin/users/{id}/access": {{"/admin/users/999/access", adminOnly(404)}, {"/admin/users/" + id(fx.Lead.ID) + "/access", adminOnly(422)}},
+		"POST /admin/users/{id}/verify": {{"/admin/users/999/verify", adminOnly(404)}, {"/admin/users/" + id(fx.Lead.ID) + "/verify", adminOnly(303)}},
 	}
 }
 

@@ -70,8 +70,10 @@ func (s *Server) accountPasswordPost(w http.ResponseWriter, r *http.Request) {
 	s.redirect(w, r, "/account", "flash.password_changed")
 }
 
-// adminPasswordResetPost sends a staff account (lead, advisor, admin) a
-// password reset link in its owner's language, audited; an unverified
+// adminPasswordResetPost sends an account a password reset link in its
+// owner's language, audited: a staff account, or a firm user who asked the
+// Center (the forgot-password form sends the same link to anyone who
+// types the address, so Center staff doing it adds no reach); an unverified
 // address gets its verification link instead, since the outbox takes
 // nothing else for it. The admin never sees the link. It returns to the
 // list the button was on (next).
@@ -86,8 +88,8 @@ func (s *Server) adminPasswordResetPost(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	u, err := s.store.FindUserByID(r.Context(), id)
-	if err == nil && (u.Role == auth.RoleFirm || u.Status == auth.StatusDisabled) {
-		err = store.ErrNotFound // firm users reset their own; disabled accounts cannot sign in
+	if err == nil && u.Status == auth.StatusDisabled {
+		err = store.ErrNotFound // disabled accounts cannot sign in
 	}
 	if err != nil {
 		s.fail(w, r, err)

@@ -309,8 +309,9 @@ func TestUnverifiedUserGetsNoBookingMessages(t *testing.T) {
 
 // The admin sends a reset link to a staff member, in their language,
 // audited; a new advisor's account first gets its verification link, and
-// while unverified a "reset" sends that link again. A firm user is not
-// staff, and no one else may press the button.
+// while unverified a "reset" sends that link again. A firm user who asks
+// the Center gets one too (as the forgot form would send); a disabled
+// account gets none, and no one else may press the button.
 func TestAdminSendsResetToStaff(t *testing.T) {
 	e := newEnv(t)
 	admin := e.client().login("admin@test.local")
@@ -331,6 +332,13 @@ func TestAdminSendsResetToStaff(t *testing.T) {
 	}
 	if es, _ := e.st.AuditEntries(ctx, "password.reset_sent", 5); len(es) != 1 || es[0].UserID != e.fx.Admin.ID {
 		t.Fatalf("audit: %+v", es)
+	}
+	must(t, admin.post("/admin/users/"+itoa(e.fx.FirmUser.ID)+"/password-reset", nil), http.StatusSeeOther)
+	if messagesTo(t, e, "account.reset", e.fx.FirmUser.Email) != 1 {
+		t.Fatal("the firm user got no reset link")
+	}
+	if err := e.st.SetUserStatus(ctx, e.fx.FirmUser.ID, 0, auth.StatusDisabled); err != nil {
+		t.Fatal(err)
 	}
 	must(t, admin.post("/admin/users/"+itoa(e.fx.FirmUser.ID)+"/password-reset", nil), http.StatusNotFound)
 	must(t, e.client().login("lead@test.local").post("/admin/users/"+itoa(e.fx.Advisor.ID)+"/password-reset", nil), http.StatusForbidden)

@@ -185,7 +185,16 @@ func (s *Server) routes() http.Handler {
 			r.Get("/admin/outbox", s.adminOutbox)
 			r.Post("/admin/outbox/{id}/retry", s.adminOutboxRetryPost)
 		})
-		r.With(s.requireAction(auth.ActUserManage)).Post("/admin/users/{id}/password-reset", s.adminPasswordResetPost)
+		// People (center_people.go, center_person.go).
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireAction(auth.ActUserManage))
+			r.Get("/admin/users", s.people)
+			r.Get("/admin/users/{id}", s.person)
+			r.Post("/admin/users/{id}/status", s.personStatusPost)
+			r.Post("/admin/users/{id}/access", s.personAccessPost)
+			r.Post("/admin/users/{id}/verify", s.personVerifyPost)
+			r.Post("/admin/users/{id}/password-reset", s.adminPasswordResetPost)
+		})
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireAction(auth.ActAuditView))
 			r.Get("/admin/audit", s.adminAudit)
