@@ -1,0 +1,68 @@
+package main
+
+import (
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestJourneyPeopleDisableAUser: a lead is signed in; the Center's admin
+// opens the people page from the cockpit, finds the lead by address,
+// opens the account and disables it; the lead's next page is the sign-in
+// page, saying the session ended.
+func TestJourneyPeopleDisableAUser(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "people.db")
+	const password = "mật khẩu hành trình người dùng"
+	base, _ := startServe(t, env("DXREADY_DB", db, "DXREADY_DEMO_PASSWORD", password), "--demo-firms", "300")
+	var lead string
+	var leadID int64
+	if err := readOnly(t, db).QueryRow(`SELECT email, id FROM users WHERE role = 'lead' AND status = 'active' ORDER BY id LIMIT 1`).Scan(&lead, &leadID); err != nil {
+		t.Fatalf("a demo lead: %v", err)
+	}
+	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+	leadCtx := layoutBrowser(t)
+	if err := signInThen(leadCtx, base, lead, password, "#logout"); err != nil {
+		t.Fatalf("the lead signs in: %v", err)
+	}
+	ctx := layoutBrowser(t)
+	if start := layoutSignIn(t, ctx, base, "admin@demo.local", password); strings.HasSuffix(start, "/account/2fa") {
+		enrolTwoFactor(t, ctx, "people")
+		if err := chromedp.Do(ctx, chromedp.Click(css("#codes-done")), chromedp.WaitNotPresent(css("#codes-done"))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	person := `#people a[href="/admin/users/` + strconv.FormatInt(leadID, 10) + `"]`
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/center"),
+		chromedp.Click(css("#center-people h2 a")),
+		chromedp.WaitVisible(css("#people-search")),
+		chromedp.SendKeys(css("#q"), lead),
+		chromedp.Click(css("#people-search")),
+		chromedp.WaitVisible(css(person)),
+	)
+	if err != nil {
+		t.Fatalf("find the lead: %v", err)
+	}
+	if n := text(t, ctx, "#result-count"); n != "Tìm thấy 1 tài khoản." {
+		t.Fatalf("the search found: %q", n)
+	}
+	screenshot(t, ctx, "people-1-found")
+	err = chromedp.Do(ctx, chromedp.Click(css(person)), chromedp.WaitVisible(css("#disable-user")),
+		chromedp.Click(css("#disable-user")), chromedp.WaitVisible(css("#enable-user")))
+	if err != nil {
+		t.Fatalf("disable the lead: %v", err)
+	}
+	if st := text(t, ctx, "#person-status"); st != "Đã khoá" {
+		t.Fatalf("after disabling: status %q", st)
+	}
+	screenshot(t, ctx, "people-2-disabled")
+	if err := chromedp.Do(leadCtx, chromedp.Navigate(base+"/associations"), chromedp.WaitVisible(css("#login-submit"))); err != nil {
+		t.Fatalf("the disabled lead's next page: %v", err)
+	}
+	if body := text(t, leadCtx, "main"); !strings.Contains(body, "Phiên đăng nhập đã kết thúc") {
+		t.Fatalf("the lead is not told the session ended: %.300s", body)
+	}
+}
