@@ -11,7 +11,6 @@ import (
 	"unicode/utf8"
 
 	"dxready/auth"
-	"dxready/firms"
 )
 
 // The people pages: Center staff search every account and change its
@@ -19,12 +18,19 @@ import (
 // auth.CheckAccessChange; ChangeAccess asks it inside the write.
 
 // userOrder is the people search's one order: the address, then the id.
-// The address is unique, so its index walks the list in this order.
-var userOrder = order{name: "users", keys: []sortKey{{expr: "u.email", kind: 's'}, {expr: "u.id", kind: 'i'}}}
+// The address is unique, so its index walks the list in this order;
+// userOrderSorted is the same order hidden from the index ('+'), for a
+// text query: its few matches are read and sorted.
+var (
+	userOrder       = order{name: "users", keys: []sortKey{{expr: "u.email", kind: 's'}, {expr: "u.id", kind: 'i'}}}
+	userOrderSorted = order{name: "users", keys: []sortKey{{expr: "+u.email", kind: 's'}, {expr: "+u.id", kind: 'i'}}}
+)
 
-// UserFilter is a people search. Query matches part of an address or a
-// name, the start of a firm's tax code, or part of its name (without
-// diacritics); the others are exact. Zero values do not filter.
+// UserFilter is a people search. Query matches part of an address or of
+// a name (as typed: SQLite folds only ASCII letters' case), the start of
+// a firm's tax code, or the starts of words of the firm's name (without
+// diacritics, as the admin search does); the others are exact. Zero
+// values do not filter.
 type UserFilter struct {
 	Query         string
 	Role          auth.Role
@@ -63,16 +69,20 @@ func (s *Store) SearchUsers(ctx context.Context, f UserFilter) (UserPage, error)
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
 	}
-	where, args := userWhere(f)
+	where, args, sorted := userWhere(f)
 	var n int
-	if err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM users u LEFT JOIN firms f ON f.id = u.firm_id WHERE "+
-		where+" LIMIT ?)", append(slices.Clone(args), CountCap+1)...).Scan(&n); err != nil {
+	if err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM users u WHERE "+where+" LIMIT ?)",
+		append(slices.Clone(args), CountCap+1)...).Scan(&n); err != nil {
 		return p, mapErr("count users", err)
 	}
 	p.Count = Count{N: min(n, CountCap), More: n > CountCap}
-	p.Users, p.Links, err = s.userPage(ctx, where, args, cur, f.Limit)
+	o := userOrder
+	if sorted && p.Count.N <= orderedWalkAbove {
+		o = userOrderSorted
+	}
+	p.Users, p.Links, err = s.userPage(ctx, o, where, args, cur, f.Limit)
 	if err == nil && cur != nil && cur.back && p.Links.Prev == "" {
-		p.Users, p.Links, err = s.userPage(ctx, where, args, nil, f.Limit) // back at the start: a whole first page
+		p.Users, p.Links, err = s.userPage(ctx, o, where, args, nil, f.Limit) // back at the start: a whole first page
 	}
 	return p, err
 }
@@ -80,8 +90,13 @@ func (s *Store) SearchUsers(ctx context.Context, f UserFilter) (UserPage, error)
 // likeEscape makes s match itself in a LIKE pattern with ESCAPE '\'.
 var likeEscape = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
-// userWhere is f's condition on users u joined to firms f.
-func userWhere(f UserFilter) (string, []any) {
+// userWhere is f's condition on users u, and whether it has a text query
+// (few matches, as a rule: read them all and sort, rather than walk the
+// address index past every account that does not match). The firm is
+// matched through the firms' own indexes (a tax-code range, the name's
+// words in firms_fts, as the admin search does), never by joining every
+// account to its firm.
+func userWhere(f UserFilter) (string, []any, bool) {
 	conds, args := []string{"1 = 1"}, []any{}
 	q := strings.TrimSpace(f.Query)
 	for len(q) > 0 && utf8.RuneCountInString(q) > MaxUserQuery {
@@ -89,11 +104,14 @@ func userWhere(f UserFilter) (string, []any) {
 		q = q[:len(q)-size]
 	}
 	if q != "" {
-		or := []string{`u.email LIKE ? ESCAPE '\'`, `u.name LIKE ? ESCAPE '\'`, `f.tax_code LIKE ? ESCAPE '\'`}
-		args = append(args, "%"+likeEscape.Replace(strings.ToLower(q))+"%", "%"+likeEscape.Replace(q)+"%", likeEscape.Replace(q)+"%")
-		if folded := firms.Fold(q); folded != "" {
-			or = append(or, `f.search_key LIKE ? ESCAPE '\'`)
-			args = append(args, "%"+likeEscape.Replace(folded)+"%")
+		or := []string{`u.email LIKE ? ESCAPE '\'`, `u.name LIKE ? ESCAPE '\'`}
+		args = append(args, "%"+likeEscape.Replace(strings.ToLower(q))+"%", "%"+likeEscape.Replace(q)+"%")
+		if prefix, ok := taxCodePrefix(q); ok {
+			or = append(or, "u.firm_id IN (SELECT id FROM firms WHERE tax_code >= ? AND tax_code < ?)")
+			args = append(args, prefix, prefix+"~")
+		} else if m := ftsQuery(q); m != "" {
+			or = append(or, "u.firm_id IN (SELECT rowid FROM firms_fts WHERE firms_fts MATCH ?)")
+			args = append(args, m)
 		}
 		conds = append(conds, "("+strings.Join(or, " OR ")+")")
 	}
@@ -107,20 +125,22 @@ func userWhere(f UserFilter) (string, []any) {
 		conds = append(conds, "(u.association_id = ? OR u.firm_id IN (SELECT firm_id FROM firm_associations WHERE association_id = ?))")
 		args = append(args, f.AssociationID, f.AssociationID)
 	}
-	return strings.Join(conds, " AND "), args
+	return strings.Join(conds, " AND "), args, q != ""
 }
 
 // userPage reads limit rows from the cursor on (limit+1, to know whether
 // there are more).
-func (s *Store) userPage(ctx context.Context, where string, args []any, cur *cursor, limit int) ([]UserRow, Links, error) {
+func (s *Store) userPage(ctx context.Context, o order, where string, args []any, cur *cursor, limit int) ([]UserRow, Links, error) {
 	if cur != nil {
-		cond, cargs := userOrder.where(cur)
+		cond, cargs := o.where(cur)
 		where += " AND " + cond
 		args = append(slices.Clone(args), cargs...)
 	}
 	back := cur != nil && cur.back
-	rows, err := s.r.QueryContext(ctx, "SELECT "+sessionUserColumns+", COALESCE(f.tax_code, ''), COALESCE(f.name, '') FROM users u LEFT JOIN firms f ON f.id = u.firm_id WHERE "+
-		where+" ORDER BY "+userOrder.orderBy(back)+" LIMIT ?", append(args, limit+1)...)
+	// The page's rows are found first, then joined to their firms: the
+	// join is made for limit+1 rows, not for every match sorted.
+	rows, err := s.r.QueryContext(ctx, "SELECT "+sessionUserColumns+", COALESCE(f.tax_code, ''), COALESCE(f.name, '') FROM (SELECT * FROM users u WHERE "+
+		where+" ORDER BY "+o.orderBy(back)+" LIMIT ?) u LEFT JOIN firms f ON f.id = u.firm_id ORDER BY "+o.orderBy(back), append(args, limit+1)...)
 	if err != nil {
 		return nil, Links{}, mapErr("search users", err)
 	}
@@ -141,7 +161,7 @@ func (s *Store) userPage(ctx context.Context, where string, args []any, cur *cur
 	if back {
 		slices.Reverse(out)
 	}
-	lo, hi, l := userOrder.links(cur, len(out), limit, func(i int) []any { return []any{out[i].Email, out[i].ID} })
+	lo, hi, l := o.links(cur, len(out), limit, func(i int) []any { return []any{out[i].Email, out[i].ID} })
 	return out[lo:hi], l, nil
 }
 
