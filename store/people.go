@@ -54,6 +54,10 @@ type UserRow struct {
 type UserPage struct {
 	Users []UserRow
 	Count Count // how many match in all, up to CountCap
+	// BroadTaxCode: the query is the start of more than MaxTaxCodeFirms
+	// firms' tax codes, so it was matched against addresses and names
+	// only; the page asks for more digits.
+	BroadTaxCode bool
 	Links
 }
 
@@ -69,7 +73,12 @@ func (s *Store) SearchUsers(ctx context.Context, f UserFilter) (UserPage, error)
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
 	}
-	where, args, sorted := userWhere(f)
+	if prefix, ok := taxCodePrefix(userQuery(f.Query)); ok {
+		if p.BroadTaxCode, err = s.broadTaxCode(ctx, prefix); err != nil {
+			return p, err
+		}
+	}
+	where, args, sorted := userWhere(f, !p.BroadTaxCode)
 	var n int
 	if err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM users u WHERE "+where+" LIMIT ?)",
 		append(slices.Clone(args), CountCap+1)...).Scan(&n); err != nil {
@@ -96,20 +105,15 @@ var likeEscape = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 // matched through the firms' own indexes (a tax-code range, the name's
 // words in firms_fts, as the admin search does), never by joining every
 // account to its firm.
-func userWhere(f UserFilter) (string, []any, bool) {
+func userWhere(f UserFilter, taxCodes bool) (string, []any, bool) {
 	conds, args := []string{"1 = 1"}, []any{}
-	q := strings.TrimSpace(f.Query)
-	for len(q) > 0 && utf8.RuneCountInString(q) > MaxUserQuery {
-		_, size := utf8.DecodeLastRuneInString(q)
-		q = q[:len(q)-size]
-	}
-	if q != "" {
+	if q := userQuery(f.Query); q != "" {
 		or := []string{`u.email LIKE ? ESCAPE '\'`, `u.name LIKE ? ESCAPE '\'`}
 		args = append(args, "%"+likeEscape.Replace(strings.ToLower(q))+"%", "%"+likeEscape.Replace(q)+"%")
-		if prefix, ok := taxCodePrefix(q); ok {
+		if prefix, ok := taxCodePrefix(q); ok && taxCodes {
 			or = append(or, "u.firm_id IN (SELECT id FROM firms WHERE tax_code >= ? AND tax_code < ?)")
 			args = append(args, prefix, prefix+"~")
-		} else if m := ftsQuery(q); m != "" {
+		} else if m := ftsQuery(q); m != "" && !ok {
 			or = append(or, "u.firm_id IN (SELECT rowid FROM firms_fts WHERE firms_fts MATCH ?)")
 			args = append(args, m)
 		}
@@ -125,7 +129,31 @@ func userWhere(f UserFilter) (string, []any, bool) {
 		conds = append(conds, "(u.association_id = ? OR u.firm_id IN (SELECT firm_id FROM firm_associations WHERE association_id = ?))")
 		args = append(args, f.AssociationID, f.AssociationID)
 	}
-	return strings.Join(conds, " AND "), args, q != ""
+	return strings.Join(conds, " AND "), args, userQuery(f.Query) != ""
+}
+
+// userQuery is the part of a query the search reads: trimmed, and its
+// first MaxUserQuery characters.
+func userQuery(raw string) string {
+	q := strings.TrimSpace(raw)
+	if utf8.RuneCountInString(q) <= MaxUserQuery {
+		return q
+	}
+	return strings.TrimSpace(string([]rune(q)[:MaxUserQuery]))
+}
+
+// MaxTaxCodeFirms is how many firms' tax codes a people search's digits
+// may start: the province's codes share their first digits, and "3709"
+// would match every firm user while costing a pass over every firm.
+const MaxTaxCodeFirms = 1000
+
+// broadTaxCode reports whether prefix starts more than MaxTaxCodeFirms
+// tax codes (read from the tax-code index alone, stopping there).
+func (s *Store) broadTaxCode(ctx context.Context, prefix string) (bool, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM firms WHERE tax_code >= ? AND tax_code < ? LIMIT ?)",
+		prefix, prefix+"~", MaxTaxCodeFirms+1).Scan(&n)
+	return n > MaxTaxCodeFirms, mapErr("count tax codes", err)
 }
 
 // userPage reads limit rows from the cursor on (limit+1, to know whether

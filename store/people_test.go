@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"dxready/auth"
+	"dxready/firms"
 	"dxready/store"
 	"dxready/store/storetest"
 )
@@ -154,5 +155,29 @@ func TestChangeAccessAdvisorProfile(t *testing.T) {
 	es, err := s.AuditEntries(ctx, "user.access", 10)
 	if err != nil || len(es) != 3 || es[0].UserID != fx.Admin.ID || es[0].Detail != "lead@test.local: role lead→advisor; association 1→0" {
 		t.Fatalf("audit: %v %+v", err, es)
+	}
+}
+
+// The attack on cost: digits that start every tax code of the province
+// ("3709") would match every firm user through a pass over every firm.
+// Past MaxTaxCodeFirms codes they are matched against addresses and names
+// only, and the page says so; a longer prefix still finds the firm's user.
+func TestSearchUsersBroadTaxCode(t *testing.T) {
+	s, fx := storetest.Open(t)
+	var fs []*firms.Firm
+	for i := range store.MaxTaxCodeFirms {
+		tc := storetest.TaxCodeFrom(370950000 + 10*i)
+		fs = append(fs, &firms.Firm{TaxCode: tc, Name: "Công ty " + string(tc), VSICCode: "3100", Section: "C", WardCode: "25760"})
+	}
+	if err := s.CreateFirms(ctx, fs); err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.SearchUsers(ctx, store.UserFilter{Query: "3709"})
+	if err != nil || !p.BroadTaxCode || p.Count.N != 0 {
+		t.Fatalf("3709: broad %v, %d found, %v", p.BroadTaxCode, p.Count.N, err)
+	}
+	p, err = s.SearchUsers(ctx, store.UserFilter{Query: string(fx.GoDuc.TaxCode[:8])})
+	if err != nil || p.BroadTaxCode || p.Count.N != 1 {
+		t.Fatalf("8 digits: broad %v, %d found, %v", p.BroadTaxCode, p.Count.N, err)
 	}
 }

@@ -34,7 +34,16 @@ type peoplePage struct {
 	PrevURL      string
 	NextURL      string
 	QueryTooLong bool
+	BroadTaxCode bool // the query's digits start too many tax codes to be matched against them
 }
+
+// MaxQuery is how many characters of a query the search reads, as the
+// page says it.
+func (peoplePage) MaxQuery() int { return store.MaxUserQuery }
+
+// MaxTaxCodeFirms is how many firms' tax codes a query's digits may start
+// and still be matched against them, as the page says it.
+func (peoplePage) MaxTaxCodeFirms() int { return store.MaxTaxCodeFirms }
 
 // people is the search of every account, paged by cursor (listCursor).
 func (s *Server) people(w http.ResponseWriter, r *http.Request) {
@@ -65,7 +74,7 @@ func (s *Server) people(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p.Rows, p.Count = found.Users, found.Count
+	p.Rows, p.Count, p.BroadTaxCode = found.Users, found.Count, found.BroadTaxCode
 	v := url.Values{}
 	for k, val := range map[string]string{"q": p.Query, "role": p.Role, "status": p.Status} {
 		if val != "" {
