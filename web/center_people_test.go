@@ -101,14 +101,16 @@ func TestAdminCannotDisableOrDemoteThemselves(t *testing.T) {
 }
 
 // The attack: a disabled user goes on using the session they had open.
-// Their next request is refused (sent to sign in), and enabling the
-// account does not bring the old session back.
+// Their next request is refused (sent to sign in); a second browser of
+// theirs that waits until the account is enabled again finds its session
+// ended too (disabling ended every session, not only hid them).
 func TestDisabledUsersSessionEndsAtOnce(t *testing.T) {
 	e := newEnv(t)
 	admin := e.client().login(e.fx.Admin.Email)
-	lead := e.client().login(e.fx.Lead.Email)
+	lead, waiting := e.client().login(e.fx.Lead.Email), e.client().login(e.fx.Lead.Email)
 	members := fmt.Sprintf("/associations/%d/members", e.fx.Wood.ID)
 	must(t, lead.get(members), http.StatusOK)
+	must(t, waiting.get(members), http.StatusOK)
 	path := "/admin/users/" + itoa(e.fx.Lead.ID)
 	must(t, admin.post(path+"/status", url.Values{"status": {"disabled"}}), http.StatusSeeOther)
 	must(t, admin.get(path), http.StatusOK, "Tài khoản đã bị khoá", `id="enable-user"`)
@@ -119,10 +121,13 @@ func TestDisabledUsersSessionEndsAtOnce(t *testing.T) {
 		t.Fatalf("a disabled account signed in: %s", r.header.Get("Location"))
 	}
 	must(t, admin.post(path+"/status", url.Values{"status": {"active"}}), http.StatusSeeOther)
-	if r := lead.get(members); r.status != http.StatusSeeOther {
-		t.Fatalf("the old session came back: %d", r.status)
+	if r := waiting.get(members); r.status != http.StatusSeeOther {
+		t.Fatalf("a session opened before the account was disabled works again: %d", r.status)
 	}
 	must(t, e.client().login(e.fx.Lead.Email).get(members), http.StatusOK)
+	if log, _ := e.st.AuditEntries(ctx, "user.status", 5); len(log) != 2 || log[0].Detail != "lead@test.local: status disabled→active" {
+		t.Fatalf("audit: %+v", log)
+	}
 }
 
 // The attack: a lead moved to another association keeps reading the old
