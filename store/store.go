@@ -115,11 +115,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	r, err := sql.Open("sqlite", base+"&mode=ro")
-	if err != nil {
-		w.Close()
-		return nil, err
-	}
+	r := sql.OpenDB(cachingConnector{dsnConnector{&sqlite.Driver{}, base + "&mode=ro"}})
 	r.SetMaxOpenConns(Readers)
 	r.SetMaxIdleConns(Readers)
 	return &Store{w: w, r: r, path: abs, opts: opt, watch: watch, cells: newCellsMem(opt.Instruments)}, nil

@@ -151,7 +151,7 @@ func openWriter(dsn string, watch *userWatch) writerDB {
 		h.RegisterRollbackHook(watch.rollback)
 		return nil
 	})
-	return writerDB{DB: sql.OpenDB(dsnConnector{d, dsn}), watch: watch}
+	return writerDB{DB: sql.OpenDB(cachingConnector{dsnConnector{d, dsn}}), watch: watch}
 }
 
 type dsnConnector struct {
