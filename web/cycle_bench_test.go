@@ -1,0 +1,120 @@
+package web
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"dxready/auth"
+	"dxready/locale"
+	"dxready/store"
+	"dxready/store/storetest"
+	"dxready/survey"
+)
+
+// benchBrowser sends requests straight to a handler, keeping cookies and
+// following each 303 with a GET, as `dxready load`'s clients do, without
+// the network.
+type benchBrowser struct {
+	b   *testing.B
+	h   http.Handler
+	jar *cookiejar.Jar
+}
+
+var benchURL, _ = url.Parse("http://portal.test/")
+
+// send sends method path (form as its body when not nil) and, on a 303,
+// GETs where it leads; it returns the last status and body.
+func (c *benchBrowser) send(method, path string, form url.Values) (int, string) {
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req := httptest.NewRequest(method, "http://portal.test"+path, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for _, ck := range c.jar.Cookies(benchURL) {
+		req.AddCookie(ck)
+	}
+	rec := httptest.NewRecorder()
+	c.h.ServeHTTP(rec, req)
+	res := rec.Result()
+	c.jar.SetCookies(benchURL, res.Cookies())
+	if res.StatusCode == http.StatusSeeOther {
+		to, _, _ := strings.Cut(res.Header.Get("Location"), "#")
+		return c.send(http.MethodGet, to, nil)
+	}
+	return res.StatusCode, rec.Body.String()
+}
+
+var benchVersion = regexp.MustCompile(`name="version" value="([0-9a-f]{32})"`)
+
+// cycle is the load tool's whole firm cycle: start, every step, submit,
+// each shown the page it leads to.
+func (c *benchBrowser) cycle(in *survey.Instrument) {
+	status, body := c.send(http.MethodPost, "/assessment", url.Values{})
+	m := regexp.MustCompile(`action="/assessment/(\d+)/step/1"`).FindStringSubmatch(body)
+	if status != http.StatusOK || m == nil {
+		c.b.Fatalf("start: %d %.300s", status, body)
+	}
+	for pi, pl := range in.Pillars {
+		form := url.Values{"nav": {"next"}}
+		for _, q := range pl.Questions {
+			form.Set("q."+q.ID, q.Options[0].ID) // a follow-up that does not apply is dropped
+			if q.When == nil {
+				form.Add("asked", q.ID)
+			}
+			if q.Type == survey.Multi {
+				form.Add("shown", q.ID)
+			}
+		}
+		if status, body = c.send(http.MethodPost, fmt.Sprintf("/assessment/%s/step/%d", m[1], pi+1), form); status != http.StatusOK {
+			c.b.Fatalf("step %d: %d", pi+1, status)
+		}
+	}
+	v := benchVersion.FindStringSubmatch(body)
+	if v == nil {
+		c.b.Fatalf("no version on the review: %.300s", body)
+	}
+	if status, _ = c.send(http.MethodPost, "/assessment/"+m[1]+"/submit", url.Values{"version": {v[1]}}); status != http.StatusOK {
+		c.b.Fatalf("submit: %d", status)
+	}
+}
+
+// BenchmarkFirmCycle is one firm's whole cycle (16 requests: 8 posts, each
+// followed to its page) through the portal's handler on the fixtures'
+// database: the server's own cost of what `dxready load` calls a cycle.
+func BenchmarkFirmCycle(b *testing.B) {
+	st, fx := storetest.OpenWith(b, store.Options{})
+	bundle, err := locale.Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ins, err := survey.LoadEmbedded()
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := New(Config{Store: st, Bundle: bundle, Ref: fx.Ref, Hasher: auth.NewHasher(storetest.Cheap, 2), Instruments: ins,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Demo: true, Now: fx.Clock.Now})
+	if err != nil {
+		b.Fatal(err)
+	}
+	jar, _ := cookiejar.New(nil)
+	c := &benchBrowser{b: b, h: s.Handler(), jar: jar}
+	if status, _ := c.send(http.MethodPost, "/login", url.Values{"email": {"firm@test.local"}, "password": {storetest.Password}}); status != http.StatusOK {
+		b.Fatalf("sign-in: %d", status)
+	}
+	in, _ := survey.Latest(ins, survey.DefaultID)
+	b.ReportAllocs()
+	for b.Loop() {
+		c.cycle(in)
+	}
+}
