@@ -107,14 +107,25 @@ func BenchmarkFirmCycle(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	jar, _ := cookiejar.New(nil)
-	c := &benchBrowser{b: b, h: s.Handler(), jar: jar}
-	if status, _ := c.send(http.MethodPost, "/login", url.Values{"email": {"firm@test.local"}, "password": {storetest.Password}}); status != http.StatusOK {
-		b.Fatalf("sign-in: %d", status)
-	}
 	in, _ := survey.Latest(ins, survey.DefaultID)
+	// Seven firms of an association with results take turns, so that each
+	// firm's history grows as slowly as a load client's does and the result
+	// page has groups to compare with.
+	var cs []*benchBrowser
+	for i, id := range storetest.SevenWoodFirms(b, st, fx, in) {
+		email := fmt.Sprintf("bench%d@test.local", i)
+		storetest.FirmUser(b, st, email, id)
+		jar, _ := cookiejar.New(nil)
+		c := &benchBrowser{b: b, h: s.Handler(), jar: jar}
+		if status, _ := c.send(http.MethodPost, "/login", url.Values{"email": {email}, "password": {storetest.Password}}); status != http.StatusOK {
+			b.Fatalf("sign-in: %d", status)
+		}
+		cs = append(cs, c)
+	}
 	b.ReportAllocs()
+	i := 0
 	for b.Loop() {
-		c.cycle(in)
+		cs[i%len(cs)].cycle(in)
+		i++
 	}
 }
