@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"slices"
 	"strconv"
@@ -13,16 +14,11 @@ import (
 	"dxready/survey"
 )
 
-type optionView struct {
-	ID, Text string
-	Checked  bool
-}
-
 type questionView struct {
 	ID, Text, Help string
 	Multi, AllowNA bool
 	NAChecked      bool
-	Options        []optionView
+	Choices        template.HTML // its options, ticked as answered (choiceSet)
 	Answered       bool
 	Problem        string // message ID of what to fix, when the step is checked
 	FollowUp       bool   // asked only after some answer to another question
@@ -109,7 +105,11 @@ func (s *Server) assessmentStep(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p := s.newStepPage(w, r, ac, pi)
+	p, err := s.newStepPage(w, r, ac, pi)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if r.URL.Query().Has("check") {
 		checkStep(&p)
 	}
@@ -141,7 +141,7 @@ func checkStep(p *stepPage) {
 	}
 }
 
-func (s *Server) newStepPage(w http.ResponseWriter, r *http.Request, ac *assessmentCtx, pi int) stepPage {
+func (s *Server) newStepPage(w http.ResponseWriter, r *http.Request, ac *assessmentCtx, pi int) (stepPage, error) {
 	l := lang(r)
 	pl := ac.in.Pillars[pi]
 	p := stepPage{page: s.newPage(w, r, "page.assessment.title"), ResponseID: ac.resp.ID, Step: pi + 1, Steps: len(ac.in.Pillars),
@@ -158,12 +158,13 @@ func (s *Server) newStepPage(w http.ResponseWriter, r *http.Request, ac *assessm
 			NAChecked: answered && a.NA(), Answered: answered, FollowUp: q.When != nil && q.When.Question != "", Gateway: slices.ContainsFunc(pl.Questions, func(o survey.Question) bool {
 				return o.When != nil && o.When.Question == q.ID
 			})}
-		for _, o := range q.Options {
-			qv.Options = append(qv.Options, optionView{ID: o.ID, Text: o.Text.In(l), Checked: slices.Contains(a.Options, o.ID)})
+		var err error
+		if qv.Choices, err = s.choices.markup(l, ac.resp.Instrument, q, a); err != nil {
+			return p, err
 		}
 		p.Questions = append(p.Questions, qv)
 	}
-	return p
+	return p, nil
 }
 
 // assessmentStepPost saves a step as it is left, then moves back, forward

@@ -71,6 +71,7 @@ type Server struct {
 	log       *slog.Logger
 	assets    *static.Assets
 	pages     *pageSet
+	choices   choiceSet // the step pages' options, rendered once (assessment_choices.go)
 	metrics   *metrics
 	signin    *signinThrottle
 	registers *registerThrottle
@@ -129,6 +130,9 @@ func New(cfg Config) (*Server, error) {
 	// of their sessions takes effect on their next request.
 	cfg.Store.OnUserChange(s.sessions.dropUsers)
 	if s.pages, err = parsePages(cfg.Bundle, assets); err != nil {
+		return nil, err
+	}
+	if s.choices, err = renderChoices(s.pages, cfg.Instruments); err != nil {
 		return nil, err
 	}
 	// A flash cookie names a message; only the catalogue's flash messages

@@ -1,0 +1,70 @@
+package web
+
+import (
+	"fmt"
+	"html"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"dxready/store/storetest"
+	"dxready/survey"
+)
+
+var choiceInput = regexp.MustCompile(`<label class="choice"><input type="(radio|checkbox)" name="q\.([^"]+)" value="([^"]+)"( checked)?> ([^<]*)</label>`)
+
+// The options of a step are rendered once for the whole server (in each
+// language, ticked and not): a page must still tick exactly the answers
+// saved for its own draft, in its own language, and draw every option of
+// each question it shows, checkboxes for checklists.
+func TestStepPageTicksExactlySavedAnswersInItsLanguage(t *testing.T) {
+	e := newEnv(t)
+	in := storetest.Instrument(t)
+	c := e.client().login("firm@test.local")
+	id := startAssessment(t, c)
+	for pi, pl := range in.Pillars {
+		step := fmt.Sprintf("/assessment/%d/step/%d", id, pi+1)
+		form := stepForm(in, pi, c.get(step).body, pi+1, "next")
+		for _, q := range pl.Questions { // two ticks on each checklist
+			if q.Type == survey.Multi && form.Has("q."+q.ID) {
+				form.Add("q."+q.ID, q.Options[0].ID)
+			}
+		}
+		c.post(step, form)
+	}
+	resp, err := e.st.FindResponse(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []string{"vi", "en"} {
+		for pi, pl := range in.Pillars {
+			r := c.get(fmt.Sprintf("/assessment/%d/step/%d?lang=%s", id, pi+1, l))
+			must(t, r, http.StatusOK)
+			shown := map[string][]string{} // question → options drawn
+			for _, m := range choiceInput.FindAllStringSubmatch(r.body, -1) {
+				q, ok := in.Question(m[2])
+				if !ok || q.Pillar() != pl.ID {
+					t.Fatalf("%s step %d draws an option of %s", l, pi+1, m[2])
+				}
+				o := q.Options[len(shown[q.ID])]
+				if m[3] != o.ID || html.UnescapeString(m[5]) != o.Text.In(l) || (m[1] == "checkbox") != (q.Type == survey.Multi) {
+					t.Fatalf("%s: option %d of %s drawn as %q, want %s %q", l, len(shown[q.ID]), q.ID, m[0], o.ID, o.Text.In(l))
+				}
+				if ticked := slices.Contains(resp.Answers[q.ID].Options, o.ID); ticked != (m[4] != "") {
+					t.Fatalf("%s: %s=%s ticked %v, saved %v", l, q.ID, o.ID, m[4] != "", resp.Answers[q.ID].Options)
+				}
+				shown[q.ID] = append(shown[q.ID], o.ID)
+			}
+			for _, q := range pl.Questions {
+				if strings.Contains(r.body, `id="q-`+q.ID+`"`) && len(shown[q.ID]) != len(q.Options) {
+					t.Fatalf("%s: %s shows %d of its %d options", l, q.ID, len(shown[q.ID]), len(q.Options))
+				}
+			}
+			if len(shown) == 0 {
+				t.Fatalf("%s step %d shows no option", l, pi+1)
+			}
+		}
+	}
+}
