@@ -199,6 +199,12 @@ type Localizer struct {
 	loc     *i18n.Localizer
 	printer *message.Printer
 	zone    *time.Location
+	// plain keeps the messages given without arguments, by ID: a page asks
+	// for dozens of them, each a go-i18n lookup and template run (2-3% of
+	// the server's CPU in the load tool's firm cycle), and they never
+	// change. Only messages found are kept, so the map is bounded by the
+	// catalogue, and a gap is reported every time it is asked for.
+	plain sync.Map
 }
 
 func newLocalizer(b *Bundle, lang string, tag language.Tag) *Localizer {
@@ -210,6 +216,11 @@ func newLocalizer(b *Bundle, lang string, tag language.Tag) *Localizer {
 // An unknown id comes back as itself, so a gap shows rather than panics,
 // and is reported (see Reporter), so it does not pass unnoticed.
 func (l *Localizer) T(id string, kv ...any) string {
+	if len(kv) == 0 {
+		if s, ok := l.plain.Load(id); ok {
+			return s.(string)
+		}
+	}
 	cfg := &i18n.LocalizeConfig{MessageID: id}
 	if len(kv) > 0 {
 		data := make(map[string]any, len(kv)/2)
@@ -224,7 +235,10 @@ func (l *Localizer) T(id string, kv ...any) string {
 		cfg.TemplateData = data
 	}
 	s, err := l.loc.Localize(cfg)
-	if err != nil {
+	switch {
+	case err == nil && len(kv) == 0:
+		l.plain.Store(id, s)
+	case err != nil:
 		l.report(l.Lang, id, err)
 		if s == "" {
 			return id

@@ -60,3 +60,33 @@ func TestLogMissingLogsOnce(t *testing.T) {
 		}
 	}
 }
+
+// Messages without arguments are kept once given: asked again they are
+// the same text in each language, a gap is still reported every time it
+// is asked for (so it never becomes a kept "message"), and messages with
+// arguments still fill them each time.
+func TestKeptMessagesStayPerLanguageAndGapsStayReported(t *testing.T) {
+	var mu sync.Mutex
+	reported := 0
+	b := load(t).WithReporter(func(string, string, error) { mu.Lock(); reported++; mu.Unlock() })
+	vi, en := b.For(VI).T("nav.home"), b.For(EN).T("nav.home")
+	for range 3 {
+		if got := b.For(VI).T("nav.home"); got != vi {
+			t.Fatalf("vi nav.home asked again: %q, first %q", got, vi)
+		}
+		if got := b.For(EN).T("nav.home"); got != en || got == vi {
+			t.Fatalf("en nav.home asked again: %q (vi %q)", got, vi)
+		}
+		if got := b.For(EN).T("page.no_such_message"); got != "page.no_such_message" {
+			t.Fatalf("gap shown as %q", got)
+		}
+	}
+	if reported != 3 {
+		t.Fatalf("the gap was reported %d times in 3 asks", reported)
+	}
+	one := b.For(EN).T("page.assessment.progress", "Answered", 1, "Total", 42)
+	two := b.For(EN).T("page.assessment.progress", "Answered", 2, "Total", 42)
+	if one == two || !strings.Contains(two, "2") {
+		t.Fatalf("arguments not filled each time: %q, %q", one, two)
+	}
+}
