@@ -79,6 +79,9 @@ func NewHasher(p Argon2Params, concurrency int) *Hasher {
 	return &Hasher{Params: p, sem: make(chan struct{}, concurrency)}
 }
 
+// Slots is how many hashes the Hasher runs at once.
+func (h *Hasher) Slots() int { return cap(h.sem) }
+
 func (h *Hasher) acquire(ctx context.Context) error {
 	select {
 	case h.sem <- struct{}{}:

@@ -36,3 +36,33 @@ func TestRegistrationIsThrottledPerNetwork(t *testing.T) {
 	e.fx.Clock.Add(time.Hour)
 	must(t, e.client().post("/register", registration(102), wifi...), http.StatusSeeOther)
 }
+
+// A registration hashes only in a hasher slot that no sign-in being
+// checked needs: alone, registrations use every slot (a burst of sign-ups
+// no longer leaves a core idle); each sign-in being checked keeps a slot
+// from them, so sign-ins never wait behind a burst.
+func TestRegistrationHashesOnlyInASlotNoSignInNeeds(t *testing.T) {
+	for _, tc := range []struct {
+		name                   string
+		slots, active, signins int
+		may                    bool
+	}{
+		{"no one else hashing", 2, 0, 0, true},
+		{"a second registration beside the first", 2, 1, 0, true},
+		{"both slots taken by registrations", 2, 2, 0, false},
+		{"one sign-in, one slot free", 2, 0, 1, true},
+		{"one sign-in and one registration", 2, 1, 1, false},
+		{"two sign-ins take both slots", 2, 0, 2, false},
+		{"more sign-ins than slots", 2, 0, 5, false},
+		{"a hasher of one slot, idle", 1, 0, 0, true},
+		{"a hasher of one slot, a sign-in", 1, 0, 1, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rt := newRegisterThrottle(tc.slots)
+			rt.active.Store(int64(tc.active))
+			if got := rt.mayHash(int64(tc.signins)); got != tc.may {
+				t.Fatalf("mayHash with %d slots, %d registrations and %d sign-ins = %v", tc.slots, tc.active, tc.signins, got)
+			}
+		})
+	}
+}

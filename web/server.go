@@ -119,7 +119,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, store: cfg.Store, bundle: cfg.Bundle, ref: cfg.Ref, hasher: cfg.Hasher, log: cfg.Logger,
 		assets: assets, metrics: newMetrics(),
 		signin:    newSigninThrottle(),
-		registers: newRegisterThrottle(),
+		registers: newRegisterThrottle(cfg.Hasher.Slots()),
 		forgotIP:  newLimiter(10, 15*time.Minute),
 		pwCheck:   newLimiter(5, 15*time.Minute),
 		holidays:  advisors.VietnamHolidays(),
