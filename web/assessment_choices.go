@@ -11,13 +11,16 @@ import (
 	"dxready/survey"
 )
 
-// A step page shows about 35 options, each a radio button or checkbox with
-// its label: some 150 template actions a page, each escaped through a
-// reflective call, which made the step page's rendering the largest cost
-// of the load tool's firm cycle. An option's markup depends only on the
-// language, the instrument and whether it is ticked, so the partial
-// "choice" renders each option both ways once, when the server starts, and
-// a page joins the pieces (the template still writes every byte of it).
+// A step page shows seven questions of about five options each: some 250
+// template actions a page, each escaped through a reflective call, which
+// made the step pages the largest cost of the load tool's firm cycle. A
+// question's markup depends only on the language, the instrument, the
+// options ticked and whether "not applicable" is, unless the step is
+// checked (a problem shown): so the partials "question" and "choice"
+// render each question once when the server starts, cut where its options
+// go, and each option both ways, and a page joins the pieces. The
+// templates still write every byte; a question with a problem is rendered
+// in full by the same partial.
 
 // choiceData is the data of the "choice" partial.
 type choiceData struct {
@@ -30,12 +33,24 @@ type choiceData struct {
 // choiceMarkup is one option's rendered markup, unticked and ticked.
 type choiceMarkup struct{ off, on string }
 
-// choiceSet holds every option's markup: by language, instrument key
-// ("ID@Version", as Config.Instruments) and question ID.
-type choiceSet map[string]map[string]map[string][]choiceMarkup
+// questionMarkup is a question rendered without a problem: head, then its
+// options, then tail (tail[1] when "not applicable" is ticked).
+type questionMarkup struct {
+	head    string
+	tail    [2]string
+	choices []choiceMarkup
+}
 
-// renderChoices renders every option of every instrument in every
-// language with the step page's "choice" partial.
+// choiceSet holds every question's markup: by language, instrument key
+// ("ID@Version", as Config.Instruments) and question ID.
+type choiceSet map[string]map[string]map[string]*questionMarkup
+
+// choicesCut marks where a question's options go while it is rendered
+// once; it is never sent.
+const choicesCut = "<!--dxready:choices-->"
+
+// renderChoices renders every question of every instrument in every
+// language with the step page's partials.
 func renderChoices(ps *pageSet, ins map[string]*survey.Instrument) (choiceSet, error) {
 	cs := choiceSet{}
 	for _, l := range locale.Languages {
@@ -43,28 +58,55 @@ func renderChoices(ps *pageSet, ins map[string]*survey.Instrument) (choiceSet, e
 		if !ok {
 			return nil, fmt.Errorf("web: no assessment_step page for %s", l)
 		}
-		cs[l] = map[string]map[string][]choiceMarkup{}
+		cs[l] = map[string]map[string]*questionMarkup{}
 		for key, in := range ins {
-			byQuestion := map[string][]choiceMarkup{}
-			for _, q := range in.Questions() {
-				for _, o := range q.Options {
-					d := choiceData{Multi: q.Type == survey.Multi, Question: q.ID, ID: o.ID, Text: o.Text.In(l)}
-					off, err := execString(t, "choice", d)
+			cs[l][key] = map[string]*questionMarkup{}
+			for _, pl := range in.Pillars {
+				for i := range pl.Questions {
+					qm, err := renderQuestion(t, l, pl, &pl.Questions[i])
 					if err != nil {
-						return nil, err
+						return nil, fmt.Errorf("web: %s %s: %w", key, pl.Questions[i].ID, err)
 					}
-					d.Checked = true
-					on, err := execString(t, "choice", d)
-					if err != nil {
-						return nil, err
-					}
-					byQuestion[q.ID] = append(byQuestion[q.ID], choiceMarkup{off: off, on: on})
+					cs[l][key][pl.Questions[i].ID] = qm
 				}
 			}
-			cs[l][key] = byQuestion
 		}
 	}
 	return cs, nil
+}
+
+// renderQuestion renders question q of pillar pl in language l, and each
+// of its options.
+func renderQuestion(t *template.Template, l string, pl survey.Pillar, q *survey.Question) (*questionMarkup, error) {
+	qm := &questionMarkup{}
+	for _, o := range q.Options {
+		d := choiceData{Multi: q.Type == survey.Multi, Question: q.ID, ID: o.ID, Text: o.Text.In(l)}
+		off, err := execString(t, "choice", d)
+		if err != nil {
+			return nil, err
+		}
+		d.Checked = true
+		on, err := execString(t, "choice", d)
+		if err != nil {
+			return nil, err
+		}
+		qm.choices = append(qm.choices, choiceMarkup{off: off, on: on})
+	}
+	qv := questionViewOf(pl, q, l, survey.Answer{}, false)
+	qv.Choices = choicesCut
+	for na := range 2 {
+		qv.NAChecked = na == 1
+		out, err := execString(t, "question", qv)
+		if err != nil {
+			return nil, err
+		}
+		head, tail, ok := strings.Cut(out, choicesCut)
+		if !ok || strings.Contains(tail, choicesCut) || (na == 1 && head != qm.head) {
+			return nil, fmt.Errorf("the question partial must show its options once, after what does not change")
+		}
+		qm.head, qm.tail[na] = head, tail
+	}
+	return qm, nil
 }
 
 func execString(t *template.Template, name string, data any) (string, error) {
@@ -75,21 +117,36 @@ func execString(t *template.Template, name string, data any) (string, error) {
 	return b.String(), nil
 }
 
-// markup joins question q's options as the user's answer a ticks them.
-// An option not rendered at the start is an error (the instruments are
-// fixed when the server starts, so it cannot happen).
-func (cs choiceSet) markup(l, instrumentKey string, q *survey.Question, a survey.Answer) (template.HTML, error) {
-	pieces := cs[l][instrumentKey][q.ID]
-	if len(pieces) != len(q.Options) {
-		return "", fmt.Errorf("web: options of %s %s not rendered in %s", instrumentKey, q.ID, l)
+// question returns question q's rendered pieces in language l, or an error
+// when q was not rendered at the start (the instruments are fixed when the
+// server starts, so that cannot happen).
+func (cs choiceSet) question(l, instrumentKey string, q *survey.Question) (*questionMarkup, error) {
+	qm := cs[l][instrumentKey][q.ID]
+	if qm == nil || len(qm.choices) != len(q.Options) {
+		return nil, fmt.Errorf("web: question %s %s not rendered in %s", instrumentKey, q.ID, l)
 	}
+	return qm, nil
+}
+
+// choices joins question q's options as answer a ticks them.
+func (qm *questionMarkup) join(q *survey.Question, a survey.Answer) string {
 	var b strings.Builder
 	for i, o := range q.Options {
 		if slices.Contains(a.Options, o.ID) {
-			b.WriteString(pieces[i].on)
+			b.WriteString(qm.choices[i].on)
 		} else {
-			b.WriteString(pieces[i].off)
+			b.WriteString(qm.choices[i].off)
 		}
 	}
-	return template.HTML(b.String()), nil // rendered by html/template in renderChoices
+	return b.String()
+}
+
+// whole is the question's markup with its options as a ticks them, for a
+// question without a problem.
+func (qm *questionMarkup) whole(choices template.HTML, naChecked bool) template.HTML {
+	tail := qm.tail[0]
+	if naChecked {
+		tail = qm.tail[1]
+	}
+	return template.HTML(qm.head + string(choices) + tail) // rendered by html/template in renderQuestion
 }

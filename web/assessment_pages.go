@@ -24,6 +24,10 @@ type questionView struct {
 	FollowUp       bool   // asked only after some answer to another question
 	Opened         bool   // a follow-up the user's last answer just opened: said in place
 	Gateway        bool   // another question of this step depends on this one's answer
+	// Markup is the whole question, joined from pieces rendered at the
+	// start, when it has no problem to show; else the page renders it.
+	Markup template.HTML
+	pieces *questionMarkup
 }
 
 type stepPage struct {
@@ -118,6 +122,7 @@ func (s *Server) assessmentStep(w http.ResponseWriter, r *http.Request) {
 		p.Changed = r.URL.Query().Get("changed")
 	}
 	markOpened(&p, r.URL.Query()["opened"])
+	joinQuestions(&p)
 	s.render(w, r, http.StatusOK, "assessment_step", p)
 }
 
@@ -153,18 +158,34 @@ func (s *Server) newStepPage(w http.ResponseWriter, r *http.Request, ac *assessm
 		if !q.Applies(ac.resp.Profile, ac.resp.Answers) {
 			continue
 		}
-		a, answered := ac.resp.Answers[q.ID]
-		qv := questionView{ID: q.ID, Text: q.Text.In(l), Help: q.Help.In(l), Multi: q.Type == survey.Multi, AllowNA: q.AllowNA,
-			NAChecked: answered && a.NA(), Answered: answered, FollowUp: q.When != nil && q.When.Question != "", Gateway: slices.ContainsFunc(pl.Questions, func(o survey.Question) bool {
-				return o.When != nil && o.When.Question == q.ID
-			})}
-		var err error
-		if qv.Choices, err = s.choices.markup(l, ac.resp.Instrument, q, a); err != nil {
+		qm, err := s.choices.question(l, ac.resp.Instrument, q)
+		if err != nil {
 			return p, err
 		}
+		a, answered := ac.resp.Answers[q.ID]
+		qv := questionViewOf(pl, q, l, a, answered)
+		qv.Choices, qv.pieces = template.HTML(qm.join(q, a)), qm // rendered by html/template in renderQuestion
 		p.Questions = append(p.Questions, qv)
 	}
 	return p, nil
+}
+
+// questionViewOf is question q of pillar pl in language l, answered a
+// (answered false: not at all), without its options.
+func questionViewOf(pl survey.Pillar, q *survey.Question, l string, a survey.Answer, answered bool) questionView {
+	return questionView{ID: q.ID, Text: q.Text.In(l), Help: q.Help.In(l), Multi: q.Type == survey.Multi, AllowNA: q.AllowNA,
+		NAChecked: answered && a.NA(), Answered: answered, FollowUp: q.When != nil && q.When.Question != "",
+		Gateway: slices.ContainsFunc(pl.Questions, func(o survey.Question) bool { return o.When != nil && o.When.Question == q.ID })}
+}
+
+// joinQuestions sets the markup of each question without a problem from
+// its pieces: the last step before the page renders.
+func joinQuestions(p *stepPage) {
+	for i := range p.Questions {
+		if q := &p.Questions[i]; q.Problem == "" && q.pieces != nil {
+			q.Markup = q.pieces.whole(q.Choices, q.NAChecked)
+		}
+	}
 }
 
 // assessmentStepPost saves a step as it is left, then moves back, forward

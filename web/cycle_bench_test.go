@@ -89,10 +89,9 @@ func (c *benchBrowser) cycle(in *survey.Instrument) {
 	}
 }
 
-// BenchmarkFirmCycle is one firm's whole cycle (16 requests: 8 posts, each
-// followed to its page) through the portal's handler on the fixtures'
-// database: the server's own cost of what `dxready load` calls a cycle.
-func BenchmarkFirmCycle(b *testing.B) {
+// benchPortal is the portal on the fixtures' database with seven firms of
+// an association that have results, each with a signed-in browser.
+func benchPortal(b *testing.B) ([]*benchBrowser, *survey.Instrument) {
 	st, fx := storetest.OpenWith(b, store.Options{})
 	bundle, err := locale.Load()
 	if err != nil {
@@ -108,9 +107,6 @@ func BenchmarkFirmCycle(b *testing.B) {
 		b.Fatal(err)
 	}
 	in, _ := survey.Latest(ins, survey.DefaultID)
-	// Seven firms of an association with results take turns, so that each
-	// firm's history grows as slowly as a load client's does and the result
-	// page has groups to compare with.
 	var cs []*benchBrowser
 	for i, id := range storetest.SevenWoodFirms(b, st, fx, in) {
 		email := fmt.Sprintf("bench%d@test.local", i)
@@ -122,10 +118,50 @@ func BenchmarkFirmCycle(b *testing.B) {
 		}
 		cs = append(cs, c)
 	}
+	return cs, in
+}
+
+// BenchmarkFirmCycle is one firm's whole cycle (16 requests: 8 posts, each
+// followed to its page) through the portal's handler on the fixtures'
+// database: the server's own cost of what `dxready load` calls a cycle.
+// Seven firms take turns, so that each firm's history grows as slowly as a
+// load client's does and the result page has groups to compare with.
+func BenchmarkFirmCycle(b *testing.B) {
+	cs, in := benchPortal(b)
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
 		cs[i%len(cs)].cycle(in)
 		i++
+	}
+}
+
+// BenchmarkDraftPages shows a half-answered draft's first step and its
+// review page, as the cycle does after each step post: what the pages
+// cost apart from the writes.
+func BenchmarkDraftPages(b *testing.B) {
+	cs, in := benchPortal(b)
+	c := cs[0]
+	status, body := c.send(http.MethodPost, "/assessment", url.Values{})
+	m := regexp.MustCompile(`action="/assessment/(\d+)/step/1"`).FindStringSubmatch(body)
+	if status != http.StatusOK || m == nil {
+		b.Fatalf("start: %d", status)
+	}
+	form := url.Values{"nav": {"next"}}
+	for i, q := range in.Pillars[0].Questions {
+		if q.When == nil && i%2 == 0 {
+			form.Set("q."+q.ID, q.Options[1].ID)
+		}
+	}
+	c.send(http.MethodPost, "/assessment/"+m[1]+"/step/1", form)
+	for _, page := range []string{"step/1", "review"} {
+		b.Run(page, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if status, _ := c.send(http.MethodGet, "/assessment/"+m[1]+"/"+page, nil); status != http.StatusOK {
+					b.Fatalf("%s: %d", page, status)
+				}
+			}
+		})
 	}
 }
