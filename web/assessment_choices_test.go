@@ -27,9 +27,14 @@ func TestStepPageTicksExactlySavedAnswersInItsLanguage(t *testing.T) {
 	for pi, pl := range in.Pillars {
 		step := fmt.Sprintf("/assessment/%d/step/%d", id, pi+1)
 		form := stepForm(in, pi, c.get(step).body, pi+1, "next")
-		for _, q := range pl.Questions { // two ticks on each checklist
-			if q.Type == survey.Multi && form.Has("q."+q.ID) {
+		for i, q := range pl.Questions { // two ticks on each checklist, "not applicable" or nothing on some others
+			switch {
+			case q.Type == survey.Multi && form.Has("q."+q.ID):
 				form.Add("q."+q.ID, q.Options[0].ID)
+			case q.AllowNA && form.Has("q."+q.ID):
+				form.Set("q."+q.ID, "na")
+			case i%3 == 2:
+				form.Del("q." + q.ID)
 			}
 		}
 		c.post(step, form)
@@ -38,10 +43,22 @@ func TestStepPageTicksExactlySavedAnswersInItsLanguage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, l := range []string{"vi", "en"} {
+	nas, problems := 0, 0
+	for _, page := range []string{"vi", "en", "vi&check=1", "en&check=1"} { // checked: unanswered questions show a problem
+		l, _, _ := strings.Cut(page, "&")
 		for pi, pl := range in.Pillars {
-			r := c.get(fmt.Sprintf("/assessment/%d/step/%d?lang=%s", id, pi+1, l))
+			r := c.get(fmt.Sprintf("/assessment/%d/step/%d?lang=%s", id, pi+1, page))
 			must(t, r, http.StatusOK)
+			problems += strings.Count(r.body, `class="field-error"`)
+			for _, q := range pl.Questions {
+				na := strings.Contains(r.body, `name="q.`+q.ID+`" value="na" checked>`)
+				if saved := resp.Answers[q.ID]; na != saved.NA() {
+					t.Fatalf("%s: %s not applicable ticked %v, saved %v", page, q.ID, na, saved.Options)
+				}
+				if na {
+					nas++
+				}
+			}
 			shown := map[string][]string{} // question → options drawn
 			for _, m := range choiceInput.FindAllStringSubmatch(r.body, -1) {
 				q, ok := in.Question(m[2])
@@ -66,5 +83,8 @@ func TestStepPageTicksExactlySavedAnswersInItsLanguage(t *testing.T) {
 				t.Fatalf("%s step %d shows no option", l, pi+1)
 			}
 		}
+	}
+	if nas == 0 || problems == 0 {
+		t.Fatalf("the draft tested %d 'not applicable' ticks and %d problems shown: the test lost its cases", nas, problems)
 	}
 }
