@@ -148,31 +148,41 @@ func readResponse(ctx context.Context, tx *sql.Tx, id int64, questions []string)
 // SaveAnswers stores answers to draft responseID of firm firmID, recording
 // who changed what (an answer sent again unchanged records nothing). ErrNotFound if the response is not that firm's;
 // ErrSubmitted if it is no longer a draft. Answers must already be valid.
+//
+// The answers go in as one JSON object (question → options) that two
+// statements read, the changes recorded first: a step of seven questions
+// was fourteen statements, a tenth of the server's CPU in the load
+// tool's firm cycle.
 func (s *Store) SaveAnswers(ctx context.Context, responseID, firmID int64, answers map[string]survey.Answer, userID int64) error {
+	byQuestion := make(map[string]string, len(answers))
+	for q, a := range answers {
+		opts := a.Options
+		if opts == nil {
+			opts = []string{}
+		}
+		js, _ := json.Marshal(opts)
+		byQuestion[q] = string(js)
+	}
+	all, err := json.Marshal(byQuestion)
+	if err != nil {
+		return fmt.Errorf("store: save answers: %w", err)
+	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := lockDraft(ctx, tx, responseID, firmID); err != nil {
 			return err
 		}
 		now := s.now()
-		for q, a := range answers {
-			opts := a.Options
-			if opts == nil {
-				opts = []string{}
-			}
-			js, _ := json.Marshal(opts)
-			res, err := tx.ExecContext(ctx, `INSERT INTO answers (response_id, question, options, updated_by, updated_at) VALUES (?, ?, ?, ?, ?)
-				ON CONFLICT (response_id, question) DO UPDATE SET options = excluded.options, updated_by = excluded.updated_by,
-				updated_at = excluded.updated_at WHERE answers.options <> excluded.options`, responseID, q, string(js), nullID(userID), now)
-			if err != nil {
-				return mapErr("save answer", err)
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				continue // unchanged (a step re-sends every answer): nothing to record
-			}
-			if _, err := tx.ExecContext(ctx, "INSERT INTO answer_events (response_id, question, options, user_id, at) VALUES (?, ?, ?, ?, ?)",
-				responseID, q, string(js), nullID(userID), now); err != nil {
-				return mapErr("answer event", err)
-			}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO answer_events (response_id, question, options, user_id, at)
+			SELECT ?, j.key, j.value, ?, ? FROM json_each(?) j WHERE NOT EXISTS
+				(SELECT 1 FROM answers a WHERE a.response_id = ? AND a.question = j.key AND a.options = j.value)`,
+			responseID, nullID(userID), now, string(all), responseID); err != nil {
+			return mapErr("answer events", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO answers (response_id, question, options, updated_by, updated_at)
+			SELECT ?, j.key, j.value, ?, ? FROM json_each(?) j WHERE true
+			ON CONFLICT (response_id, question) DO UPDATE SET options = excluded.options, updated_by = excluded.updated_by,
+			updated_at = excluded.updated_at WHERE answers.options <> excluded.options`, responseID, nullID(userID), now, string(all)); err != nil {
+			return mapErr("save answers", err)
 		}
 		_, err := tx.ExecContext(ctx, "UPDATE responses SET updated_at = ? WHERE id = ?", now, responseID)
 		return err
