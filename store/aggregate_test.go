@@ -1,8 +1,6 @@
 package store_test
 
 import (
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -145,24 +143,6 @@ func TestSnapshotSeesNewResults(t *testing.T) {
 	if got.Assessed != 8 || got.Whole.N != 8 || got.Province.N != 8 {
 		t.Fatalf("after a new result: %+v", got)
 	}
-}
-
-// syncBuffer is a log written by the store's goroutines and read by the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (w *syncBuffer) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
-}
-
-func (w *syncBuffer) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.String()
 }
 
 func equalInts(a, b []int) bool {

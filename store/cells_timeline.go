@@ -45,8 +45,6 @@ const openEnd = math.MaxInt32
 // quarter after q is q+1.
 func quarterIndex(q scoring.Quarter) int { return q.Year*4 + q.Q - 1 }
 
-func quarterAt(i int) scoring.Quarter { return scoring.Quarter{Year: i / 4, Q: i%4 + 1} }
-
 // cellKey names one cell: a group's stratum's change in one quarter.
 type cellKey struct {
 	Instrument, Group string
