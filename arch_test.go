@@ -19,15 +19,16 @@ var allowedImports = map[string][]string{
 	"dxready/static":          {},
 	"dxready/scoring":         {"dxready/survey"},
 	"dxready/disclosure":      {"dxready/scoring"}, // disclosure control of figures from unshared results
+	"dxready/funnel":          {"dxready/scoring"}, // the programme funnel's stages and figures (docs/FUNNEL.md)
 	"dxready/advisors":        {"dxready/firms", "dxready/survey", "dxready/scoring"},
 	"dxready/charts":          {"dxready/scoring", "dxready/survey"},
-	"dxready/store":           {"dxready/firms", "dxready/survey", "dxready/scoring", "dxready/disclosure", "dxready/advisors", "dxready/auth"},
+	"dxready/store":           {"dxready/firms", "dxready/survey", "dxready/scoring", "dxready/disclosure", "dxready/advisors", "dxready/auth", "dxready/funnel"},
 	"dxready/store/storetest": {"dxready/store", "dxready/firms", "dxready/survey", "dxready/scoring", "dxready/disclosure", "dxready/advisors", "dxready/auth"},
 	"dxready/demo":            {"dxready/firms", "dxready/auth", "dxready/store", "dxready/survey", "dxready/scoring", "dxready/advisors"}, // seeds like storetest: store + domain packages
 	// mail delivers the outbox (documented in mail/doc.go): store only.
 	"dxready/mail": {"dxready/store"},
 	"dxready/web": {"dxready/plaintext", "dxready/firms", "dxready/survey", "dxready/scoring", "dxready/disclosure", "dxready/advisors", "dxready/auth",
-		"dxready/charts", "dxready/locale", "dxready/store", "dxready/templates", "dxready/static"},
+		"dxready/charts", "dxready/locale", "dxready/store", "dxready/templates", "dxready/static", "dxready/funnel"},
 	// loadtest is `dxready load` (STYLE.md §10: a tool, not the portal): it
 	// speaks HTTP to a running portal and needs only the instrument to
 	// answer and valid tax codes, never web or store. Its tests start a
@@ -55,7 +56,7 @@ var testImports = map[string][]string{
 // pure packages hold domain rules only: no HTTP, no SQL, no templates,
 // neither imported nor anywhere below them, in their tests too.
 var pure = []string{"dxready/plaintext", "dxready/firms", "dxready/survey", "dxready/scoring", "dxready/disclosure",
-	"dxready/advisors", "dxready/auth", "dxready/charts"}
+	"dxready/advisors", "dxready/auth", "dxready/charts", "dxready/funnel"}
 
 var impure = []string{"net/http", "database/sql", "html/template", "text/template"}
 
