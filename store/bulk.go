@@ -357,7 +357,10 @@ func (s *Store) BulkLoad(ctx context.Context, load func() error) error {
 	if err != nil {
 		return err
 	}
-	return s.rebuildCells(ctx)
+	if err := s.rebuildCells(ctx); err != nil {
+		return err
+	}
+	return s.rebuildFunnel(ctx)
 }
 
 // schemaObject is an index or trigger a bulk load drops and creates again.
@@ -365,11 +368,11 @@ type schemaObject struct{ kind, name, sql string }
 
 // bulkDroppable returns each index declared on bulkTables (not those of
 // primary keys and UNIQUE constraints) and each trigger of the aggregates'
-// change log (migration 0018).
+// change log (migration 0018) and the funnel's (0023).
 func (s *Store) bulkDroppable(ctx context.Context) ([]schemaObject, error) {
 	rows, err := s.w.QueryContext(ctx, `SELECT upper(type), name, sql FROM sqlite_schema
 		WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (SELECT value FROM json_each(?))
-		OR type = 'trigger' AND name LIKE 'agg\_%' ESCAPE '\' ORDER BY type, name`, stringsJSON(bulkTables))
+		OR type = 'trigger' AND (name LIKE 'agg\_%' ESCAPE '\' OR name LIKE 'funnel\_%' ESCAPE '\') ORDER BY type, name`, stringsJSON(bulkTables))
 	if err != nil {
 		return nil, mapErr("bulk load: schema", err)
 	}

@@ -163,6 +163,9 @@ func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	var ch *cellChange
 	if err == nil && s.cells.suspend.Load() == 0 {
 		ch, err = s.drain(ctx, tx)
+		if err == nil {
+			err = s.drainFunnel(ctx, tx)
+		}
 	}
 	if err == nil {
 		// A context ended after fn makes database/sql roll the transaction
@@ -266,6 +269,9 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 		return ran, err
 	}
 	if err := s.ensureCells(ctx); err != nil {
+		return ran, err
+	}
+	if err := s.ensureFunnel(ctx); err != nil {
 		return ran, err
 	}
 	// Firms changed behind the store's back (by hand, with the sqlite3

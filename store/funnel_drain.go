@@ -1,0 +1,176 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"dxready/funnel"
+)
+
+// funnelFormat is the layout of funnel_firms and funnel_cells; a database
+// holding another is derived again from the rows (ensureFunnel).
+const funnelFormat = 1
+
+// funnelChunk is how many changed firms a drain reads at a time, and how
+// many firm ids a rebuild names per transaction.
+const funnelChunk = 500
+
+// funnelRow is what funnel_firms keeps of a firm: its dimensions and when
+// it reached each stage (whole seconds).
+type funnelRow struct {
+	section, size, ward, assocs string
+	j                           funnel.Journey
+}
+
+func (r funnelRow) same(o funnelRow) bool {
+	if r.section != o.section || r.size != o.size || r.ward != o.ward || r.assocs != o.assocs {
+		return false
+	}
+	for k := range r.j {
+		if !r.j[k].Equal(o.j[k]) {
+			return false
+		}
+	}
+	return true
+}
+
+// drainFunnel brings the funnel up to date for every firm funnel_dirty
+// names, inside the transaction that named them: each firm's journey is
+// derived again (funnel.Reach), its old entries leave the tallies and the
+// new ones enter. A change bumps funnel_meta's seq.
+func (s *Store) drainFunnel(ctx context.Context, tx *sql.Tx) error {
+	changed := false
+	for {
+		ids, err := funnelDirty(ctx, tx)
+		if err != nil || len(ids) == 0 {
+			if err == nil && changed {
+				_, err = tx.ExecContext(ctx, "UPDATE funnel_meta SET n = n + 1 WHERE name = 'seq'")
+			}
+			return mapErr("funnel: drain", err)
+		}
+		for _, id := range ids {
+			c, err := refreshFunnelFirm(ctx, tx, id)
+			if err != nil {
+				return fmt.Errorf("store: funnel: firm %d: %w", id, err)
+			}
+			changed = changed || c
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM funnel_dirty WHERE firm_id <= ?", ids[len(ids)-1]); err != nil {
+			return mapErr("funnel: drain", err)
+		}
+	}
+}
+
+func funnelDirty(ctx context.Context, tx *sql.Tx) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT firm_id FROM funnel_dirty ORDER BY firm_id LIMIT ?", funnelChunk)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// refreshFunnelFirm derives one firm's row again and moves its entries in
+// the tallies; it reports whether anything changed.
+func refreshFunnelFirm(ctx context.Context, tx *sql.Tx, id int64) (bool, error) {
+	old, hadOld, err := readFunnelRow(ctx, tx, id)
+	if err != nil {
+		return false, err
+	}
+	cur, exists, err := deriveFunnelRow(ctx, tx, id)
+	if err != nil {
+		return false, err
+	}
+	has := exists && !cur.j[funnel.Registered].IsZero()
+	if hadOld == has && (!has || old.same(cur)) {
+		return false, nil
+	}
+	if hadOld {
+		if err := tallyFunnel(ctx, tx, old, -1); err != nil {
+			return false, err
+		}
+	}
+	if !has {
+		_, err := tx.ExecContext(ctx, "DELETE FROM funnel_firms WHERE firm_id = ?", id)
+		return true, err
+	}
+	if err := tallyFunnel(ctx, tx, cur, +1); err != nil {
+		return false, err
+	}
+	args := []any{id, cur.section, cur.size, cur.ward, cur.assocs}
+	for _, t := range cur.j {
+		args = append(args, unixOrNil(t))
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO funnel_firms (firm_id, section, size_class, ward_code, assocs, r0, r1, r2, r3, r4, r5, r6, r7)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (firm_id) DO UPDATE SET section = excluded.section,
+		size_class = excluded.size_class, ward_code = excluded.ward_code, assocs = excluded.assocs, r0 = excluded.r0, r1 = excluded.r1,
+		r2 = excluded.r2, r3 = excluded.r3, r4 = excluded.r4, r5 = excluded.r5, r6 = excluded.r6, r7 = excluded.r7`, args...)
+	return true, err
+}
+
+// tallyFunnel adds (by +1) or takes away (by -1) a firm's entries.
+func tallyFunnel(ctx context.Context, tx *sql.Tx, r funnelRow, by int) error {
+	for _, e := range r.j.Entries() {
+		key := []any{r.section, r.size, r.ward, r.assocs, int(e.Stage), e.Quarter, e.Gap}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO funnel_cells (section, size_class, ward_code, assocs, stage, quarter, gap, n)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n`, append(key, by)...); err != nil {
+			return err
+		}
+		if by < 0 {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM funnel_cells WHERE section = ? AND size_class = ? AND ward_code = ?
+				AND assocs = ? AND stage = ? AND quarter = ? AND gap = ? AND n <= 0`, key...); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func readFunnelRow(ctx context.Context, tx *sql.Tx, id int64) (funnelRow, bool, error) {
+	var r funnelRow
+	var rs [funnel.NumStages]sql.NullInt64
+	err := tx.QueryRowContext(ctx, `SELECT section, size_class, ward_code, assocs, r0, r1, r2, r3, r4, r5, r6, r7
+		FROM funnel_firms WHERE firm_id = ?`, id).Scan(&r.section, &r.size, &r.ward, &r.assocs,
+		&rs[0], &rs[1], &rs[2], &rs[3], &rs[4], &rs[5], &rs[6], &rs[7])
+	if err == sql.ErrNoRows {
+		return r, false, nil
+	}
+	for k, v := range rs {
+		if v.Valid {
+			r.j[k] = time.Unix(v.Int64, 0).UTC()
+		}
+	}
+	return r, err == nil, err
+}
+
+func unixOrNil(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.Unix()
+}
+
+// assocsKey writes association ids as funnel_firms.assocs does: ",3,7,".
+func assocsKey(ids []int64) string {
+	slices.Sort(ids)
+	var b strings.Builder
+	b.WriteByte(',')
+	for _, id := range ids {
+		b.WriteString(strconv.FormatInt(id, 10))
+		b.WriteByte(',')
+	}
+	return b.String()
+}
