@@ -30,6 +30,7 @@ const (
 	ActAdvisorProfile    Action = "advisor.profile"     // edit an advisor's profile, hours and leave
 	ActAdvisorManage     Action = "advisors.manage"     // add and disable advisors; read the outbox
 	ActCenterView        Action = "center.view"         // the Center's start page: the programme's counts and work queues
+	ActFunnelView        Action = "center.funnel"       // the programme funnel, each stage's list of firms (names, stage dates) and its export
 	ActClaimsDecide      Action = "claims.decide"       // see open firm claims; verify, reject or transfer
 	ActAuditView         Action = "audit.view"          // read the audit log (who did what, to what, when) and export it
 )
@@ -38,7 +39,7 @@ const (
 var Actions = []Action{ActFirmView, ActFirmEdit, ActContactManage, ActFirmUsersApprove, ActFirmClaim,
 	ActFirmSearch, ActFirmImport, ActAssociationView, ActMembersView, ActAssociationExport, ActMemberInvite,
 	ActAssociationManage, ActResultsShare, ActUserManage, ActAssessmentAnswer, ActAssessmentSubmit, ActResultView,
-	ActAdvisorBook, ActBookingView, ActActionTick, ActAdvisorProfile, ActAdvisorManage, ActCenterView, ActClaimsDecide, ActAuditView}
+	ActAdvisorBook, ActBookingView, ActActionTick, ActAdvisorProfile, ActAdvisorManage, ActCenterView, ActFunnelView, ActClaimsDecide, ActAuditView}
 
 // Target is what an action is aimed at. Zero fields mean "not about a firm"
 // or "not about an association".

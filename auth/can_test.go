@@ -119,3 +119,23 @@ func TestDraftOwner(t *testing.T) {
 		})
 	}
 }
+
+// The funnel's lists name firms that never shared anything, with the dates
+// of their steps: Center staff only, whatever the target.
+func TestFunnelCenterStaffOnly(t *testing.T) {
+	for _, u := range []*User{
+		{ID: 1, Role: RoleFirm, Status: StatusActive, FirmID: 10, FirmVerified: true},
+		{ID: 5, Role: RoleLead, Status: StatusActive, AssociationID: 1},
+		{ID: 7, Role: RoleAdvisor, Status: StatusActive},
+		{ID: 9, Role: RoleAdmin, Status: StatusDisabled},
+	} {
+		for _, tg := range []Target{{}, {FirmID: 10}, {AssociationID: 1}} {
+			if Can(u, ActFunnelView, tg) {
+				t.Errorf("%s (%s) may see the funnel of %+v", u.Role, u.Status, tg)
+			}
+		}
+	}
+	if !Can(&User{ID: 8, Role: RoleAdmin, Status: StatusActive}, ActFunnelView, Target{}) {
+		t.Error("Center staff may not see the funnel")
+	}
+}

@@ -160,6 +160,13 @@ func (s *Server) routes() http.Handler {
 		r.With(s.requireAction(auth.ActCenterView)).Get("/center/report", s.centerReport)
 		r.With(s.requireAction(auth.ActCenterView)).Get("/center/report.xlsx", s.centerReportXLSX)
 		r.Group(func(r chi.Router) {
+			r.Use(s.requireAction(auth.ActFunnelView))
+			r.Get("/center/funnel", s.centerFunnel)
+			r.Get("/center/funnel/{stage}", s.centerFunnelStage)
+			r.Get("/center/funnel/{stage}/export.csv", s.centerFunnelCSV)
+			r.Get("/center/funnel/{stage}/export.xlsx", s.centerFunnelXLSX)
+		})
+		r.Group(func(r chi.Router) {
 			r.Use(s.requireAction(auth.ActFirmSearch))
 			r.Get("/admin/firms", s.adminFirms)
 		})

@@ -97,6 +97,8 @@ type Server struct {
 	// composeBooking composes a booking event's messages; tests wrap it to
 	// make composition fail.
 	composeBooking func(ctx context.Context, ev store.BookingEvent) ([]*store.Message, error)
+	// funnel keeps the programme funnel's recent tallies (center_funnel.go).
+	funnel funnelCache
 }
 
 // New builds a Server, parsing every template and hashing every asset; it
