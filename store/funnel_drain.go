@@ -121,8 +121,21 @@ func refreshFunnelFirm(ctx context.Context, tx *sql.Tx, id int64) (bool, error) 
 	return true, err
 }
 
-// tallyFunnel adds (by +1) or takes away (by -1) a firm's entries.
+// funnelAll is the dimensions of the province's own tallies: every firm is
+// counted there too, so the funnel without filters reads a few rows.
+const funnelAll = "*"
+
+// tallyFunnel adds (by +1) or takes away (by -1) a firm's entries, under
+// its dimensions and under the province's.
 func tallyFunnel(ctx context.Context, tx *sql.Tx, r funnelRow, by int) error {
+	all := funnelRow{section: funnelAll, size: funnelAll, ward: funnelAll, assocs: funnelAll, j: r.j}
+	if err := tallyFunnelUnder(ctx, tx, r, by); err != nil {
+		return err
+	}
+	return tallyFunnelUnder(ctx, tx, all, by)
+}
+
+func tallyFunnelUnder(ctx context.Context, tx *sql.Tx, r funnelRow, by int) error {
 	for _, e := range r.j.Entries() {
 		key := []any{r.section, r.size, r.ward, r.assocs, int(e.Stage), e.Quarter, e.Gap}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO funnel_cells (section, size_class, ward_code, assocs, stage, quarter, gap, n)

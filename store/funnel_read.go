@@ -72,6 +72,11 @@ func (s *Store) FunnelCells(ctx context.Context, f FunnelFilter) ([]funnel.Cell,
 		return nil, 0, mapErr("funnel: seq", err)
 	}
 	where, args := f.where("")
+	if where == "1" {
+		where = "section = '" + funnelAll + "'"
+	} else {
+		where += " AND section <> '" + funnelAll + "'"
+	}
 	rows, err := tx.QueryContext(ctx, "SELECT stage, quarter, gap, SUM(n) FROM funnel_cells WHERE "+where+
 		" GROUP BY stage, quarter, gap", args...)
 	if err != nil {

@@ -114,6 +114,12 @@ func TestFunnelFromRows(t *testing.T) {
 	if got := counts(funnelFigures(t, s, store.FunnelFilter{Sizes: []string{"small"}}, func(q int) bool { return q == q1 })); got[0] != 4 || got[7] != 0 {
 		t.Errorf("2026-Q1: %v, want 4 registered and none re-assessed", got)
 	}
+	// The province's own tallies equal those of every size class together.
+	everySize := store.FunnelFilter{Sizes: []string{"", "micro", "small", "medium", "large"}}
+	if all, bySize := funnelFigures(t, s, store.FunnelFilter{}, nil), funnelFigures(t, s, everySize, nil); !slices.Equal(counts(all), counts(bySize)) ||
+		all.Stages[funnel.Registered].MedianDays != bySize.Stages[funnel.Registered].MedianDays {
+		t.Errorf("province %v, every size %v", counts(all), counts(bySize))
+	}
 	if got := counts(funnelFigures(t, s, store.FunnelFilter{Wards: []string{"99999"}}, nil)); got[0] != 0 {
 		t.Errorf("a ward without firms counts %v", got)
 	}

@@ -35,7 +35,10 @@ CREATE INDEX funnel_firms_r7 ON funnel_firms (r7 DESC, firm_id DESC) WHERE r7 IS
 
 -- The tallies a page view sums: how many firms of one combination of
 -- dimensions reached a stage in a quarter (year*4 + quarter - 1, Vietnam's
--- time) and took gap whole days to the next stage (-1: not reached).
+-- time) and took gap whole days to the next stage (-1: not reached). Each
+-- firm is counted twice: under its own dimensions, and under '*' in all
+-- four, the province's tallies, so the funnel without filters sums a few
+-- dozen rows instead of every combination.
 CREATE TABLE funnel_cells (
     section    TEXT NOT NULL,
     size_class TEXT NOT NULL,
