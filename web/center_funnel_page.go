@@ -1,9 +1,9 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 
 	"dxready/firms"
 	"dxready/funnel"
@@ -15,50 +15,53 @@ import (
 // the filters pick, and the stages reached in each quarter.
 type funnelPage struct {
 	page
-	Form         funnelForm
-	Associations []firms.Association
-	SectionList  []firms.Industry
-	Wards        []firms.Ward
-	Sizes        []firms.SizeClass
-	QuarterList  []string
-	Rows         []funnelRow
-	Quarters     []funnelQuarterRow
-	StageNames   []string
-	Empty        bool // no firm reached any stage: Problem, or page.funnel.none
-	QueryString  string
+	Form                             funnelForm
+	AssocOpts, SectionOpts, SizeOpts []funnelOption
+	WardOpts, QuarterOpts            []funnelOption
+	Rows                             []funnelRow
+	Quarters                         []funnelQuarterRow
+	StageNames                       []string
+	Empty                            bool // no firm reached any stage: Problem, or page.funnel.none
+	QueryString                      string
+}
+
+// funnelOption is one choice in a filter list, built once in Go: the
+// lists hold about 150 choices, which the template would otherwise ask
+// about one call at a time.
+type funnelOption struct {
+	Value, Label string
+	Selected     bool
 }
 
 // funnelRow is one stage's line of the table, formatted.
 type funnelRow struct {
-	Key, Name          string
-	Count, Next, Drop  int
-	Conversion, Median string // "" when there is none
-	ListURL            string
+	Key, Name                 string
+	Count                     int
+	CountText, NextText, Drop string
+	Conversion, Median        string // "" when there is none
+	ListURL                   string
 }
 
 // funnelQuarterRow is how many firms reached each stage in one quarter.
 type funnelQuarterRow struct {
 	Quarter string
-	Counts  []int
+	Counts  []string
 }
 
 // centerFunnel shows the funnel. Filters that make no sense show the page
 // with the reason instead of figures.
 func (s *Server) centerFunnel(w http.ResponseWriter, r *http.Request) {
-	p := funnelPage{page: s.newPage(w, r, "page.funnel.title"), Wards: s.ref.Wards, Sizes: firms.SizeClasses,
-		SectionList: s.ref.Sections(firms.VSICVersion2018)}
-	var err error
-	if p.Associations, err = s.store.Associations(r.Context()); err != nil {
+	p := funnelPage{page: s.newPage(w, r, "page.funnel.title")}
+	assocs, err := s.store.Associations(r.Context())
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	now := scoring.QuarterOf(s.now())
-	for _, q := range scoring.LastQuarters(now, 12) {
-		p.QuarterList = append(p.QuarterList, q.String())
-	}
-	p.Form = s.parseFunnelForm(r.URL.Query(), p.Associations, now)
+	p.Form = s.parseFunnelForm(r.URL.Query(), assocs, now)
 	p.QueryString = p.Form.Query.Encode()
 	loc := s.loc(r)
+	s.funnelOptions(&p, assocs, now, loc.T)
 	for _, id := range stageNames {
 		p.StageNames = append(p.StageNames, loc.T(id))
 	}
@@ -75,8 +78,8 @@ func (s *Server) centerFunnel(w http.ResponseWriter, r *http.Request) {
 	fig := funnel.Summarise(cells, p.Form.keep())
 	p.Empty = fig.Stages[funnel.Registered].Count == 0
 	for _, st := range fig.Stages {
-		row := funnelRow{Key: st.Stage.Key(), Name: p.StageNames[st.Stage], Count: st.Count, Next: st.Next, Drop: st.Drop,
-			ListURL: "/center/funnel/" + st.Stage.Key()}
+		row := funnelRow{Key: st.Stage.Key(), Name: p.StageNames[st.Stage], Count: st.Count, CountText: loc.Int(int64(st.Count)),
+			NextText: loc.Int(int64(st.Next)), Drop: loc.Int(int64(st.Drop)), ListURL: "/center/funnel/" + st.Stage.Key()}
 		if st.HasConversion {
 			row.Conversion = loc.Percent(st.Conversion, 1)
 		}
@@ -89,12 +92,34 @@ func (s *Server) centerFunnel(w http.ResponseWriter, r *http.Request) {
 		p.Rows = append(p.Rows, row)
 	}
 	for _, qc := range fig.Quarters {
-		p.Quarters = append(p.Quarters, funnelQuarterRow{Quarter: funnel.QuarterAt(qc.Quarter).String(), Counts: qc.Counts[:]})
+		row := funnelQuarterRow{Quarter: funnel.QuarterAt(qc.Quarter).String()}
+		for _, n := range qc.Counts {
+			row.Counts = append(row.Counts, loc.Int(int64(n)))
+		}
+		p.Quarters = append(p.Quarters, row)
 	}
 	s.render(w, r, http.StatusOK, "center_funnel", p)
 }
 
-// Selected reports whether the filter key holds v, for the form's options.
-func (p funnelPage) Selected(key string, v any) bool {
-	return slices.Contains(p.Form.Query[key], fmt.Sprint(v))
+// funnelOptions fills the filter lists, marking the values chosen.
+func (s *Server) funnelOptions(p *funnelPage, assocs []firms.Association, now scoring.Quarter, t func(string, ...any) string) {
+	q := p.Form.Query
+	opt := func(key, v, label string) funnelOption {
+		return funnelOption{Value: v, Label: label, Selected: slices.Contains(q[key], v)}
+	}
+	for _, a := range assocs {
+		p.AssocOpts = append(p.AssocOpts, opt("assoc", strconv.FormatInt(a.ID, 10), a.Name(p.Lang)))
+	}
+	for _, sec := range s.ref.Sections(firms.VSICVersion2018) {
+		p.SectionOpts = append(p.SectionOpts, opt("section", sec.Code, sec.Code+" · "+sec.Name(p.Lang)))
+	}
+	for _, c := range firms.SizeClasses {
+		p.SizeOpts = append(p.SizeOpts, opt("size", string(c), s.sizeName(t, string(c))))
+	}
+	for _, w := range s.ref.Wards {
+		p.WardOpts = append(p.WardOpts, opt("ward", w.Code, w.Name))
+	}
+	for _, qq := range scoring.LastQuarters(now, 12) {
+		p.QuarterOpts = append(p.QuarterOpts, opt("quarter", qq.String(), qq.String()))
+	}
 }
