@@ -50,6 +50,9 @@ CREATE TABLE funnel_cells (
     n          INTEGER NOT NULL,
     PRIMARY KEY (section, size_class, ward_code, assocs, stage, quarter, gap)
 ) WITHOUT ROWID;
+-- A filter by ward or size without a section reads only its own rows.
+CREATE INDEX funnel_cells_ward ON funnel_cells (ward_code, stage, quarter, gap, n);
+CREATE INDEX funnel_cells_size ON funnel_cells (size_class, stage, quarter, gap, n);
 
 -- 'seq' counts the changes to the tallies, so a page may keep figures for
 -- as long as it is unchanged; 'format' is the tallies' layout, derived again
