@@ -20,6 +20,9 @@ func cmdAggregates(ctx context.Context, args []string, getenv func(string) strin
 			if err := a.store.RebuildAggregates(ctx); err != nil {
 				return err
 			}
+			if err := a.store.RebuildFunnel(ctx); err != nil { // the programme funnel's tallies, docs/FUNNEL.md
+				return err
+			}
 			fmt.Fprintln(stdout, a.l.T("cli.aggregates_rebuilt", "Seconds", a.l.Decimal(time.Since(start).Seconds(), 1)))
 			fallthrough
 		case "verify":
