@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 
 	"dxready/firms"
 	"dxready/funnel"
@@ -22,6 +24,7 @@ type funnelStagePage struct {
 	Rows                     []funnelFirmRow
 	PrevURL, NextURL         string
 	BackURL, CSVURL, XLSXURL string
+	Filters                  string // the filters in words, "" when none
 }
 
 // funnelFirmRow is one firm of a stage's list, formatted.
@@ -34,24 +37,47 @@ type funnelFirmRow struct {
 
 // funnelStageRequest reads a stage list's stage and filters; ok is false
 // when the stage is unknown (the answer, a 404, is sent).
-func (s *Server) funnelStageRequest(w http.ResponseWriter, r *http.Request) (funnel.Stage, funnelForm, bool) {
+func (s *Server) funnelStageRequest(w http.ResponseWriter, r *http.Request) (funnel.Stage, funnelForm, []firms.Association, bool) {
 	k, ok := funnel.ParseStage(r.PathValue("stage"))
 	if !ok {
 		s.fail(w, r, store.ErrNotFound)
-		return 0, funnelForm{}, false
+		return 0, funnelForm{}, nil, false
 	}
 	assocs, err := s.store.Associations(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
-		return 0, funnelForm{}, false
+		return 0, funnelForm{}, nil, false
 	}
-	return k, s.parseFunnelForm(r.URL.Query(), assocs, scoring.QuarterOf(s.now())), true
+	return k, s.parseFunnelForm(r.URL.Query(), assocs, scoring.QuarterOf(s.now())), assocs, true
+}
+
+// funnelFilterWords names the filters a list was made with: associations,
+// sections, sizes and wards by name, then the quarters.
+func (s *Server) funnelFilterWords(f funnelForm, assocs []firms.Association, lang string, t func(string, ...any) string) string {
+	var parts []string
+	for _, a := range assocs {
+		if slices.Contains(f.Associations, a.ID) {
+			parts = append(parts, a.Name(lang))
+		}
+	}
+	for _, sec := range f.Sections {
+		if i, ok := s.ref.Industry(firms.VSICVersion2018, sec); ok {
+			parts = append(parts, sec+" · "+i.Name(lang))
+		}
+	}
+	for _, c := range f.Sizes {
+		parts = append(parts, s.sizeName(t, c))
+	}
+	for _, w := range f.Wards {
+		parts = append(parts, s.wardName(w))
+	}
+	return strings.Join(append(parts, f.Quarters...), "; ")
 }
 
 // centerFunnelStage lists the firms in one stage, latest first, a page at
 // a time (keyset: a forged cursor only restarts the list).
 func (s *Server) centerFunnelStage(w http.ResponseWriter, r *http.Request) {
-	k, form, ok := s.funnelStageRequest(w, r)
+	k, form, assocs, ok := s.funnelStageRequest(w, r)
 	if !ok {
 		return
 	}
@@ -69,6 +95,7 @@ func (s *Server) centerFunnelStage(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusOK, "center_funnel_stage", p)
 		return
 	}
+	p.Filters = s.funnelFilterWords(form, assocs, p.Lang, loc.T)
 	cells, err := s.funnelCells(r, form.Filter)
 	if err != nil {
 		s.fail(w, r, err)
@@ -125,7 +152,7 @@ func (s *Server) centerFunnelXLSX(w http.ResponseWriter, r *http.Request) {
 // the same columns as the page, no result figure. It is recorded in the
 // audit log before a row is sent.
 func (s *Server) centerFunnelExport(w http.ResponseWriter, r *http.Request, format exportFormat) {
-	k, form, ok := s.funnelStageRequest(w, r)
+	k, form, _, ok := s.funnelStageRequest(w, r)
 	if !ok {
 		return
 	}

@@ -147,7 +147,7 @@ func TestFunnelStageListCursor(t *testing.T) {
 	e, _, _ := funnelEnv(t)
 	admin := e.client().login("admin@test.local")
 	r := admin.get("/center/funnel/submitted")
-	must(t, r, http.StatusOK, "7 doanh nghiệp ở bước này", "Công ty Gỗ A", "Công ty Gỗ G")
+	must(t, r, http.StatusOK, "7 doanh nghiệp ở bước này", "Công ty Gỗ A", "Công ty Gỗ G", "Mọi doanh nghiệp, mọi quý.")
 	if strings.Contains(r.body, "Kho vận") || strings.Contains(r.body, "30,0") {
 		t.Error("the submitted list shows a firm that did not submit, or a score")
 	}
@@ -201,7 +201,7 @@ func TestFunnelExport(t *testing.T) {
 	}
 	list := admin.get("/center/funnel/submitted?size=micro")
 	want := strconv.Itoa(len(rows)-1) + " doanh nghiệp ở bước này"
-	must(t, list, http.StatusOK, want)
+	must(t, list, http.StatusOK, want, "Chỉ các doanh nghiệp thuộc: Siêu nhỏ.")
 	log, err := e.st.AuditEntries(ctx, "export", 10)
 	if err != nil || len(log) != 2 || log[0].Subject != "funnel/submitted.xlsx" || log[1].Subject != "funnel/registered.csv" ||
 		!strings.HasPrefix(log[1].Detail, "rows=9 ") {
