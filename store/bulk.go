@@ -368,7 +368,7 @@ type schemaObject struct{ kind, name, sql string }
 
 // bulkDroppable returns each index declared on bulkTables (not those of
 // primary keys and UNIQUE constraints) and each trigger of the aggregates'
-// change log (migration 0018) and the funnel's (0023).
+// change log (migration 0018) and the funnel's (0021).
 func (s *Store) bulkDroppable(ctx context.Context) ([]schemaObject, error) {
 	rows, err := s.w.QueryContext(ctx, `SELECT upper(type), name, sql FROM sqlite_schema
 		WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (SELECT value FROM json_each(?))

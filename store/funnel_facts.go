@@ -157,7 +157,7 @@ func eachRow(ctx context.Context, tx *sql.Tx, q string, lo, hi int64, fn func(*s
 }
 
 // ensureFunnel derives the funnel from the rows when it is not of the
-// store's format: the first time after migration 0023, or after a change
+// store's format: the first time after migration 0021, or after a change
 // of layout.
 func (s *Store) ensureFunnel(ctx context.Context) error {
 	var format int
