@@ -8,8 +8,11 @@ import (
 )
 
 // ExecWriter runs query through the store's own writer connection, in a
-// transaction, as any portal code would.
+// transaction, as an older binary would: without keeping the cells or the
+// funnel, whose tables a database it made may not have yet.
 func ExecWriter(s *Store, query string, args ...any) error {
+	s.cells.suspend.Add(1)
+	defer s.cells.suspend.Add(-1)
 	return s.inTx(context.Background(), func(tx *sql.Tx) error {
 		_, err := tx.Exec(query, args...)
 		return err
