@@ -127,14 +127,20 @@ func (s *Server) centerProvince(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	l, loc := lang(r), s.loc(r)
-	key := provinceKey(r.URL.Query(), l, snap, assocs)
-	d := s.provinceCache.get(key)
+	q := r.URL.Query()
+	keep := s.cacheable(q, assocs, loc, l)
+	var d *provinceData
+	if keep {
+		d = s.provinceCache.get(provinceKey(q, l, snap, assocs))
+	}
 	if d == nil {
 		if d, err = s.buildProvince(r, snap, in, assocs, loc, l); err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		s.provinceCache.put(snap.Seq, key, d)
+		if keep {
+			s.provinceCache.put(snap.Seq, provinceKey(q, l, snap, assocs), d)
+		}
 	}
 	asOf := d.asOf
 	if asOf.IsZero() {

@@ -3,10 +3,13 @@ package web
 import (
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"net/url"
+	"slices"
 	"sync"
 
 	"dxready/firms"
+	"dxready/locale"
 	"dxready/scoring"
 	"dxready/store"
 )
@@ -26,8 +29,11 @@ type provinceCache struct {
 	pages map[string]*provinceData
 }
 
-// provinceKey names the figures a request asks for.
+// provinceKey names the figures a request asks for (a cacheable query;
+// its language is l, so the lang parameter is left out).
 func provinceKey(q url.Values, l string, snap *store.Snapshot, assocs []firms.Association) string {
+	q = maps.Clone(q)
+	delete(q, "lang")
 	h := fnv.New64a()
 	for _, a := range assocs {
 		fmt.Fprintf(h, "%d\x00%s\x00%s\x00", a.ID, a.NameVI, a.NameEN)
@@ -52,4 +58,37 @@ func (c *provinceCache) put(seq int64, key string, d *provinceData) {
 	if seq == c.seq && len(c.pages) < maxProvincePages {
 		c.pages[key] = d
 	}
+}
+
+// cacheable reports whether the page for query q may be kept: every
+// parameter one the page reads, given once, with a value the form offers
+// (a quarter that parses). Anything else is computed and not kept, so the
+// cache holds at most one page per choice of the form, never the bytes a
+// client sends (a query of a megabyte, different each time, would
+// otherwise keep a megabyte a page: its key, and its selection's name).
+func (s *Server) cacheable(q url.Values, assocs []firms.Association, loc *locale.Localizer, l string) bool {
+	for k, vs := range q {
+		if len(vs) != 1 {
+			return false
+		}
+		v := vs[0]
+		switch {
+		case k == "lang", v == "" && k != "by": // the form sends a filter left empty as ""
+		case k == "quarter":
+			if _, ok := scoring.ParseQuarter(v); !ok || len(v) > len("2026-Q4") {
+				return false
+			}
+		case k == "by":
+			if !slices.Contains(provinceDims, v) {
+				return false
+			}
+		case slices.Contains(provinceDims, k):
+			if !slices.ContainsFunc(s.dimValues(k, assocs, loc, l), func(o option) bool { return o.Value == v }) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
