@@ -3,8 +3,12 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+
+	"dxready/store/storetest"
 )
 
 // provinceCacheBytes is what the province cache holds in keys and in the
@@ -84,5 +88,45 @@ func TestAttack15HostileParametersOnTheCentersFigures(t *testing.T) {
 				t.Errorf("%s?%s: the value came back unescaped", path, q)
 			}
 		}
+	}
+}
+
+// registryIn reads "… of the N firms in the registry" from a page.
+func registryIn(t *testing.T, c *client, path string) int {
+	t.Helper()
+	r := c.get(path)
+	m := regexp.MustCompile(`of the (\d+) firms in the registry`).FindStringSubmatch(r.body)
+	if r.status != http.StatusOK || m == nil {
+		t.Fatalf("%s: %d, no registry count", path, r.status)
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
+}
+
+// ATTACK15: writes that change no result but change what the page counts
+// (a firm without a result moving ward, a firm joining an association)
+// must not leave a kept page showing the old count.
+func TestAttack15ProvinceCacheIsNotStaleAfterRegistryChanges(t *testing.T) {
+	e := newEnv(t)
+	storetest.SevenWoodFirms(t, e.st, e.fx, storetest.Instrument(t))
+	admin := e.client().login("admin@test.local")
+	ward := "/center/province?lang=en&ward=25760"
+	before := registryIn(t, admin, ward)
+	registryIn(t, admin, ward) // kept
+	kho := *e.fx.Kho
+	kho.WardCode = "25760"
+	if err := e.st.UpdateFirm(ctx, &kho); err != nil {
+		t.Fatal(err)
+	}
+	if got := registryIn(t, admin, ward); got != before+1 {
+		t.Errorf("ATTACK15: after a firm moved into ward 25760 the page shows %d firms, want %d", got, before+1)
+	}
+	assoc := "/center/province?lang=en&association=" + strconv.FormatInt(e.fx.Wood.ID, 10)
+	members := registryIn(t, admin, assoc)
+	if err := e.st.AddMemberships(ctx, e.fx.Wood.ID, []int64{e.fx.Kho.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if got := registryIn(t, admin, assoc); got != members+1 {
+		t.Errorf("ATTACK15: after a firm joined, the association's page shows %d members, want %d", got, members+1)
 	}
 }
