@@ -89,7 +89,9 @@ func TestAttack15WriteCancelledAtEveryPointKeepsCellsConsistent(t *testing.T) {
 			f.WardCode = []string{"25760", "25813", "25942"}[i%3]
 			return s.UpdateFirm(c, f)
 		},
-		func(c context.Context, i int) error { return s.AddMemberships(c, fx.Logistics.ID, []int64{ids[i%len(ids)]}) },
+		func(c context.Context, i int) error {
+			return s.AddMemberships(c, fx.Logistics.ID, []int64{ids[i%len(ids)]})
+		},
 	}
 	failed := 0
 	for w, write := range writes {
