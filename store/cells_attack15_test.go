@@ -145,3 +145,51 @@ func TestAttack15WriteCancelledAtEveryPointKeepsCellsConsistent(t *testing.T) {
 	}
 	t.Logf("%d writes cancelled", failed)
 }
+
+// ATTACK15: two stores on one file (a second server, dxready import)
+// writing at once: each transaction reconciles against what the other
+// committed, so the database stays equal to a recomputation, and each
+// store's memory, once it has written, equals the database.
+func TestAttack15TwoStoresWritingAtOnceKeepTheCellsRight(t *testing.T) {
+	s, fx := storetest.Open(t)
+	in := storetest.Instrument(t)
+	ids := storetest.SevenWoodFirms(t, s, fx, in)
+	other, err := store.Open(ctx, s.Path(), store.Options{Clock: fx.Clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	q := scoring.QuarterOf(fx.Clock.Now())
+	groups := []string{"p", "a:" + itoa(fx.Wood.ID), "w:25760", "w:25813"}
+	var wg sync.WaitGroup
+	for w, st := range []*store.Store{s, other} {
+		wg.Go(func() {
+			for i := range 25 {
+				res := scoring.Result{Instrument: in.Key(), Overall: float64(w*40 + i), Level: i % 6,
+					Pillars: []scoring.PillarScore{{PillarID: "customer", Score: float64(i), Scored: true}}}
+				id := ids[(w*3+i)%len(ids)]
+				if err := st.LoadSubmissions(ctx, in, []store.PastSubmission{{FirmID: id, Result: res, SubmittedAt: storetest.Clock}}); err != nil {
+					t.Error(err)
+				}
+				if err := st.SetSharing(ctx, id, fx.Wood.ID, i%3 == 0, 0); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if c, err := s.VerifyAggregates(ctx); err != nil || c.BadCells+c.BadInputs != 0 {
+		t.Fatalf("ATTACK15: two writers left the cells unlike a recomputation: %+v, %v", c, err)
+	}
+	for i, st := range []*store.Store{s, other} {
+		// A last write by each makes its memory catch up with the other's.
+		if err := st.SetSharing(ctx, ids[0], fx.Wood.ID, i == 0, 0); err != nil {
+			t.Fatal(err)
+		}
+		mem := cellsNow(t, st, in.Key(), groups, q)
+		store.DropCellsMemory(st)
+		if db := cellsNow(t, st, in.Key(), groups, q); !reflect.DeepEqual(mem, db) {
+			t.Errorf("ATTACK15: store %d's memory differs from the database after two writers", i)
+		}
+	}
+}
