@@ -5,11 +5,13 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 
+	"dxready/firms"
 	"dxready/scoring"
 	"dxready/store"
 	"dxready/store/storetest"
@@ -75,6 +77,54 @@ func TestAttack15SameFirmsSameFigureAcrossViews(t *testing.T) {
 		}
 		if got := selectionMean(t, admin, assoc); got != before {
 			t.Fatalf("ATTACK15: toggling consent moved the association's mean from %s to %s: a fresh noise per toggle", before, got)
+		}
+	}
+}
+
+// ATTACK15 (injection): an association named like a formula, with markup
+// and a control character, set by an admin, reaches the report's XLSX as
+// text (never a formula), keeps the file readable, and the page escaped.
+func TestAttack15AssociationNameInjection(t *testing.T) {
+	e := newEnv(t)
+	ids := storetest.SevenWoodFirms(t, e.st, e.fx, storetest.Instrument(t))
+	name := "=HYPERLINK(\"http://evil.example\",\"x\")<b>\x0b"
+	a := firms.Association{Code: "evil", NameVI: name, NameEN: name}
+	if err := e.st.CreateAssociation(ctx, &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.st.AddMemberships(ctx, a.ID, ids); err != nil {
+		t.Fatal(err)
+	}
+	admin := e.client().login("admin@test.local")
+	id := strconv.FormatInt(a.ID, 10)
+	for _, path := range []string{"/center/report?lang=en&quarter=2026-Q3", "/center/province?lang=en&by=association", "/center/report?quarter=2026-Q3&association=" + id} {
+		if r := admin.get(path); r.status != http.StatusOK || strings.Contains(r.body, "<b>") {
+			t.Errorf("ATTACK15: %s: %d, or the name's markup came back unescaped", path, r.status)
+		}
+	}
+	for _, path := range []string{"/center/report.xlsx?lang=en&quarter=2026-Q3", "/center/report.xlsx?quarter=2026-Q3&association=" + id} {
+		x := admin.get(path)
+		if cd := x.header.Get("Content-Disposition"); strings.ContainsAny(cd, "\"<=\x0b\r\n") && strings.Count(cd, `"`) > 2 {
+			t.Errorf("ATTACK15: %s: the name reached the header: %q", path, cd)
+		}
+		f, err := excelize.OpenReader(bytes.NewReader([]byte(x.body)))
+		if err != nil {
+			t.Fatalf("ATTACK15: %s: the XLSX does not open: %v", path, err)
+		}
+		sheet := f.GetSheetList()[0]
+		rows, _ := f.GetRows(sheet)
+		seen := false
+		for i, r := range rows {
+			for j, v := range r {
+				cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
+				if fm, _ := f.GetCellFormula(sheet, cell); fm != "" {
+					t.Errorf("ATTACK15: %s: cell %s holds a formula %q", path, cell, fm)
+				}
+				seen = seen || strings.HasPrefix(v, "=HYPERLINK")
+			}
+		}
+		if !seen {
+			t.Errorf("%s: the association's name is not in the XLSX as text", path)
 		}
 	}
 }
