@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -135,9 +136,21 @@ func keyValue(v any, kind byte) (any, bool) {
 
 // where is the condition "strictly after the cursor's row" in this order
 // (before it, when back): the lexicographic comparison, key by key, with
-// each key's direction. The first key is also bounded on its own (>= or
-// <=), which lets SQLite seek an index whose first column it is.
+// each key's direction. Keys all one way compare as one row value; keys
+// in mixed directions key by key, and then the first key is also bounded
+// on its own (>= or <=), which lets SQLite seek an index whose first
+// column it is.
 func (o order) where(c *cursor) (string, []any) {
+	if o.oneWay() {
+		// All keys one way: a row value, which SQLite seeks in an index
+		// of these columns (the OR form below only bounds the first key,
+		// and then reads every row with the cursor's first key value).
+		op := ">"
+		if o.keys[0].desc != c.back {
+			op = "<"
+		}
+		return "(" + o.columns() + ") " + op + " (" + strings.Repeat("?, ", len(o.keys)-1) + "?)", slices.Clone(c.vals)
+	}
 	var ors []string
 	var args []any
 	for i, k := range o.keys {
@@ -160,6 +173,16 @@ func (o order) where(c *cursor) (string, []any) {
 	}
 	cond := fmt.Sprintf("%s %s ? AND (%s)", o.keys[0].expr, op, strings.Join(ors, " OR "))
 	return cond, append([]any{c.vals[0]}, args...)
+}
+
+// oneWay reports whether every key of o sorts in the same direction.
+func (o order) oneWay() bool {
+	for _, k := range o.keys {
+		if k.desc != o.keys[0].desc {
+			return false
+		}
+	}
+	return true
 }
 
 // orderBy is the ORDER BY list, reversed when reading backwards.

@@ -75,10 +75,14 @@ func benchLists(b *testing.B, s *store.Store, assoc int64) {
 		benchFirmSearch(b, s, store.FirmFilter{Query: q, Limit: 50})
 	}
 	for _, sort := range []string{"name", "status", "score", "submitted"} {
-		benchMembers(b, s, store.MemberFilter{AssociationID: assoc, Sort: sort, Desc: sort == "score", Limit: 50,
-			Pillars: []string{"strategy", "customer", "operations", "technology", "data", "culture"}})
+		for _, desc := range []bool{false, true} {
+			benchMembers(b, s, store.MemberFilter{AssociationID: assoc, Sort: sort, Desc: desc, Limit: 50,
+				Pillars: []string{"strategy", "customer", "operations", "technology", "data", "culture"}})
+		}
 	}
 	benchMembers(b, s, store.MemberFilter{AssociationID: assoc, Query: "cong", Limit: 50})
+	benchMembers(b, s, store.MemberFilter{AssociationID: assoc, Query: "cong", Sort: "status", Desc: true, Limit: 50})
+	benchMembers(b, s, store.MemberFilter{AssociationID: assoc, Status: store.MemberSubmitted, Sort: "score", Desc: true, Limit: 50})
 }
 
 // positions walks a list once, 200 rows a page, and returns the number of
@@ -104,92 +108,84 @@ func positions(n int, page func(cursor string) (int, store.Links, error)) (rows 
 }
 
 func benchFirmSearch(b *testing.B, s *store.Store, f store.FirmFilter) {
-	ctx := context.Background()
-	rows, middle, last, err := positions(200, func(c string) (int, store.Links, error) {
-		g := f
-		g.Limit, g.Cursor = 200, c
-		p, err := s.SearchFirms(ctx, g)
-		return len(p.Firms), p.Links, err
+	b.Run(fmt.Sprintf("firms/q=%q", f.Query), func(b *testing.B) {
+		ctx := context.Background()
+		rows, middle, last, err := positions(200, func(c string) (int, store.Links, error) {
+			g := f
+			g.Limit, g.Cursor = 200, c
+			p, err := s.SearchFirms(ctx, g)
+			return len(p.Firms), p.Links, err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("%d rows", rows)
+		offsets := map[string]int{"first": 0, "middle": rows / 2, "last": max(0, rows-50)}
+		for _, pos := range []string{"first", "middle", "last"} {
+			b.Run("offset/"+pos, func(b *testing.B) {
+				g := f
+				g.Offset = offsets[pos]
+				for b.Loop() {
+					if _, _, err := s.FindFirms(ctx, g); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run("keyset/"+pos, func(b *testing.B) {
+				g := f
+				g.Cursor = map[string]string{"first": "", "middle": middle, "last": last}[pos]
+				for b.Loop() {
+					if _, err := s.SearchFirms(ctx, g); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	name := fmt.Sprintf("firms/q=%q/%d", f.Query, rows)
-	offsets := map[string]int{"first": 0, "middle": rows / 2, "last": max(0, rows-50)}
-	for _, pos := range []string{"first", "middle", "last"} {
-		b.Run(name+"/offset/"+pos, func(b *testing.B) {
-			g := f
-			g.Offset = offsets[pos]
-			for b.Loop() {
-				if _, _, err := s.FindFirms(ctx, g); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-		b.Run(name+"/keyset/"+pos, func(b *testing.B) {
-			g := f
-			g.Cursor = map[string]string{"first": "", "middle": middle, "last": last}[pos]
-			for b.Loop() {
-				if _, err := s.SearchFirms(ctx, g); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
 }
 
+// benchMembers measures a member list's first, middle and last pages (by
+// keyset; by offset too, the old way, unless DXREADY_BENCH_OFFSET is
+// "no": at 1M an offset page of a computed order takes seconds).
 func benchMembers(b *testing.B, s *store.Store, f store.MemberFilter) {
-	ctx := context.Background()
-	if f.Sort != "name" && os.Getenv("DXREADY_BENCH_POSITIONS") == "" {
-		// Orders by status, score or date read every member's keys on
-		// every page, wherever it is: the first page's cost is every
-		// page's, and walking to the middle would take minutes. Set
-		// DXREADY_BENCH_POSITIONS=1 to measure all three positions.
-		b.Run(fmt.Sprintf("members/%s/q=%q/keyset/first", f.Sort, f.Query), func(b *testing.B) {
-			for b.Loop() {
-				if _, err := s.PageMembers(ctx, f); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-		b.Run(fmt.Sprintf("members/%s/q=%q/offset/first", f.Sort, f.Query), func(b *testing.B) {
-			for b.Loop() {
-				if _, _, err := s.FindMembers(ctx, f); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-		return
+	dir := "asc"
+	if f.Desc {
+		dir = "desc"
 	}
-	rows, middle, last, err := positions(200, func(c string) (int, store.Links, error) {
-		g := f
-		g.Limit, g.Cursor, g.Pillars = 200, c, nil
-		p, err := s.PageMembers(ctx, g)
-		return len(p.Members), p.Links, err
+	b.Run(fmt.Sprintf("members/%s-%s/q=%q", f.Sort, dir, f.Query), func(b *testing.B) {
+		ctx := context.Background()
+		rows, middle, last, err := positions(200, func(c string) (int, store.Links, error) {
+			g := f
+			g.Limit, g.Cursor, g.Pillars = 200, c, nil
+			p, err := s.PageMembers(ctx, g)
+			return len(p.Members), p.Links, err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("%d rows", rows)
+		offsets := map[string]int{"first": 0, "middle": rows / 2, "last": max(0, rows-50)}
+		for _, pos := range []string{"first", "middle", "last"} {
+			if os.Getenv("DXREADY_BENCH_OFFSET") != "no" {
+				b.Run("offset/"+pos, func(b *testing.B) {
+					g := f
+					g.Offset = offsets[pos]
+					for b.Loop() {
+						if _, _, err := s.FindMembers(ctx, g); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+			}
+			b.Run("keyset/"+pos, func(b *testing.B) {
+				g := f
+				g.Cursor = map[string]string{"first": "", "middle": middle, "last": last}[pos]
+				for b.Loop() {
+					if _, err := s.PageMembers(ctx, g); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	name := fmt.Sprintf("members/%s/q=%q/%d", f.Sort, f.Query, rows)
-	offsets := map[string]int{"first": 0, "middle": rows / 2, "last": max(0, rows-50)}
-	for _, pos := range []string{"first", "middle", "last"} {
-		b.Run(name+"/offset/"+pos, func(b *testing.B) {
-			g := f
-			g.Offset = offsets[pos]
-			for b.Loop() {
-				if _, _, err := s.FindMembers(ctx, g); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-		b.Run(name+"/keyset/"+pos, func(b *testing.B) {
-			g := f
-			g.Cursor = map[string]string{"first": "", "middle": middle, "last": last}[pos]
-			for b.Loop() {
-				if _, err := s.PageMembers(ctx, g); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
 }

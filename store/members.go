@@ -61,22 +61,23 @@ type Member struct {
 	key                 []any     // its sort key values, for the page cursors
 }
 
-// memberQuery builds the member list's FROM/WHERE and its ORDER BY. The
-// count and the choice of a page (lean) leave out the outer joins their
-// filter and order do not need: each matches at most one row (one current
-// result, one draft by responses_one_draft_idx, one sharing row), so
-// leaving them out changes nothing but the time; counting 68,000 members
-// got 25 times faster.
+// memberQuery builds the member list's FROM/WHERE and its ORDER BY. Every
+// sort key and the status are columns of member_keys (migration 0020), so
+// the count and the choice of a page (lean) read that table's indexes, and
+// join a member's firm only for a filter on its record; the outer joins
+// (one current result, one draft by responses_one_draft_idx, one sharing
+// row) are for the columns shown, read for a page's rows only.
 func memberQuery(f MemberFilter, lean bool) (from string, args []any, order string) {
 	var b strings.Builder
-	b.WriteString(memberFrom)
-	if !lean || f.Status != "" || (f.Sort != "" && f.Sort != "name") {
+	b.WriteString("FROM member_keys m")
+	q := strings.TrimSpace(f.Query)
+	if !lean || q != "" || f.Section != "" || f.Size != "" || f.Ward != "" {
+		b.WriteString(" JOIN firms f ON f.id = m.firm_id")
+	}
+	if !lean {
 		b.WriteString(`
 		LEFT JOIN current_results c ON c.firm_id = f.id
-		LEFT JOIN responses d ON d.firm_id = f.id AND d.status = 'draft' AND d.owner_id IS NULL`)
-	}
-	if !lean || f.Sort == "score" || f.Sort == "submitted" {
-		b.WriteString(`
+		LEFT JOIN responses d ON d.firm_id = f.id AND d.status = 'draft' AND d.owner_id IS NULL
 		LEFT JOIN result_sharing sh ON sh.association_id = m.association_id AND sh.firm_id = f.id`)
 	}
 	b.WriteString(`
@@ -86,7 +87,7 @@ func memberQuery(f MemberFilter, lean bool) (from string, args []any, order stri
 		b.WriteString(" AND " + cond)
 		args = append(args, v)
 	}
-	if q := strings.TrimSpace(f.Query); q != "" {
+	if q != "" {
 		if isDigits(q) {
 			add("f.tax_code >= ? AND f.tax_code < ?", q)
 			args = append(args, q+":")
@@ -94,13 +95,8 @@ func memberQuery(f MemberFilter, lean bool) (from string, args []any, order stri
 			add("f.name_folded LIKE ? ESCAPE '\\'", "%"+escapeLike(firms.Fold(q))+"%")
 		}
 	}
-	switch f.Status {
-	case MemberSubmitted:
-		b.WriteString(" AND c.firm_id IS NOT NULL")
-	case MemberDraft:
-		b.WriteString(" AND c.firm_id IS NULL AND d.id IS NOT NULL")
-	case MemberNotStarted:
-		b.WriteString(" AND c.firm_id IS NULL AND d.id IS NULL")
+	if st, ok := memberStatusKey[f.Status]; ok {
+		add("m.status = ?", st)
 	}
 	for col, v := range map[string]string{"f.section": f.Section, "f.size_class": f.Size, "f.ward_code": f.Ward} {
 		if v != "" {
@@ -111,22 +107,30 @@ func memberQuery(f MemberFilter, lean bool) (from string, args []any, order stri
 	return b.String(), args, order
 }
 
-// memberOrder is the member list's order for f.Sort and f.Desc, each key
-// written so that it is never NULL (a NULL text key as ”, which sorts
-// where NULL does among text; a NULL score as -1, below every score),
-// ending with the firm's id so that every row has its own place. Only the
-// name order applies Desc to its tie-breakers.
+// memberStatusKey is each status's value in member_keys.status.
+var memberStatusKey = map[string]int{MemberNotStarted: 0, MemberDraft: 1, MemberSubmitted: 2}
+
+// memberOrder is the member list's order for f.Sort and f.Desc, each key a
+// column of member_keys that is never NULL (no quarter or shared date is
+// 0, below every one; no shared score is -1, below every score), ending
+// with the firm's id so that every row has its own place. Only the name
+// order applies Desc to its tie-breakers; the others read a key's "_rev"
+// twin (its negation) for descending, so that each order has an index in
+// one direction, which a cursor seeks into (order.where).
 func memberOrder(f MemberFilter) order {
-	name := []sortKey{{expr: "f.search_key", kind: 's'}, {expr: "f.id", kind: 'i'}}
+	name := []sortKey{{expr: "m.search_key", kind: 's'}, {expr: "m.firm_id", kind: 'i'}}
+	rev := ""
+	if f.Desc {
+		rev = "_rev"
+	}
 	var keys []sortKey
 	switch f.Sort {
 	case "status":
-		keys = []sortKey{{expr: "(CASE WHEN c.firm_id IS NOT NULL THEN 2 WHEN d.id IS NOT NULL THEN 1 ELSE 0 END)", desc: f.Desc, kind: 'i'}}
+		keys = []sortKey{{expr: "m.status" + rev, kind: 'i'}}
 	case "submitted": // by quarter; within one, by date only where shared
-		keys = []sortKey{{expr: "(c.submitted_at IS NULL)", kind: 'i'}, {expr: "COALESCE(" + quarterKey + ", '')", desc: f.Desc, kind: 's'},
-			{expr: "COALESCE(CASE WHEN sh.firm_id IS NOT NULL THEN c.submitted_at END, '')", desc: f.Desc, kind: 's'}}
+		keys = []sortKey{{expr: "m.no_result", kind: 'i'}, {expr: "m.quarter" + rev, kind: 'i'}, {expr: "m.shared_at" + rev, kind: 'n'}}
 	case "score": // only shared scores order the list; the others follow, by name
-		keys = []sortKey{{expr: "(sh.firm_id IS NULL)", kind: 'i'}, {expr: "COALESCE(CASE WHEN sh.firm_id IS NOT NULL THEN c.overall END, -1)", desc: f.Desc, kind: 'n'}}
+		keys = []sortKey{{expr: "m.unshared", kind: 'i'}, {expr: "m.shared_score" + rev, kind: 'n'}}
 	default:
 		name[0].desc, name[1].desc = f.Desc, f.Desc
 	}
@@ -140,21 +144,6 @@ func memberOrder(f MemberFilter) order {
 	}
 	return order{name: "members:" + sort + ":" + dir, keys: append(keys, name...)}
 }
-
-// memberFrom starts every member query; memberFromByName is the same join
-// driven from the firms' name index, for a page of a big association in
-// name order: walking the index and keeping members stops after a page,
-// where reading every member and sorting them costs the association's
-// size (1.4 s for 148,000 members of 1,000,000 firms, BenchmarkLists1M).
-const (
-	memberFrom       = `FROM firm_associations m JOIN firms f ON f.id = m.firm_id`
-	memberFromByName = `FROM firms f INDEXED BY firms_name_idx CROSS JOIN firm_associations m ON m.firm_id = f.id`
-)
-
-// quarterKey is a current result's quarter in Vietnam's time, as text
-// that sorts in time order ("20264" for 2026-Q4).
-const quarterKey = `(strftime('%Y', c.submitted_at, '+7 hours') ||
-	((CAST(strftime('%m', c.submitted_at, '+7 hours') AS INTEGER) + 2) / 3))`
 
 func isDigits(s string) bool {
 	for _, r := range s {
@@ -226,24 +215,17 @@ func (s *Store) PageMembers(ctx context.Context, f MemberFilter) (MemberPage, er
 		return p, mapErr("count members", err)
 	}
 	p.Count.More, p.Count.N = p.Count.N > CountCap, min(p.Count.N, CountCap)
-	// Over CountCap members in name order (a tenth of a province or more),
-	// a page is found by walking the name index; fewer are read and sorted.
-	walk := p.Count.More && (f.Sort == "" || f.Sort == "name")
-	if p.Members, p.Links, err = s.memberPage(ctx, f, o, cur, walk); err == nil && cur != nil && cur.back && p.Links.Prev == "" {
+	if p.Members, p.Links, err = s.memberPage(ctx, f, o, cur); err == nil && cur != nil && cur.back && p.Links.Prev == "" {
 		// Back at the start: a whole first page, not what was left before.
-		p.Members, p.Links, err = s.memberPage(ctx, f, o, nil, walk)
+		p.Members, p.Links, err = s.memberPage(ctx, f, o, nil)
 	}
 	return p, err
 }
 
 // memberPage reads f.Limit members after (or before) cur, and one more to
-// know whether there are more that way; walk: along the name index.
-func (s *Store) memberPage(ctx context.Context, f MemberFilter, o order, cur *cursor, walk bool) ([]Member, Links, error) {
-	q, args := memberSelect(f, o)
+// know whether there are more that way.
+func (s *Store) memberPage(ctx context.Context, f MemberFilter, o order, cur *cursor) ([]Member, Links, error) {
 	pageFrom, pageArgs, _ := memberQuery(f, true)
-	if walk {
-		pageFrom = memberFromByName + strings.TrimPrefix(pageFrom, memberFrom)
-	}
 	back := cur != nil && cur.back
 	if cur != nil {
 		cond, cargs := o.where(cur)
@@ -251,10 +233,10 @@ func (s *Store) memberPage(ctx context.Context, f MemberFilter, o order, cur *cu
 		pageArgs = append(pageArgs, cargs...)
 	}
 	// SQLite computes every result column, subqueries included, of every
-	// matching row before it sorts; so a page is chosen first by id, and
-	// only its rows are read in full.
-	q += " AND f.id IN (SELECT f.id " + pageFrom + " ORDER BY " + o.orderBy(back) + " LIMIT ?) ORDER BY " + o.orderBy(false)
-	args = append(append(args, pageArgs...), f.Limit+1)
+	// matching row before it sorts; so a page is chosen first, from
+	// member_keys' index of its order, and only its rows are read in full.
+	q, args := memberSelect(f, o, "SELECT m.firm_id "+pageFrom+" ORDER BY "+o.orderBy(back)+" LIMIT ?", append(pageArgs, f.Limit+1))
+	q += " ORDER BY " + o.orderBy(false)
 	var out []Member
 	err := s.eachMemberRow(ctx, q, args, len(f.Pillars), len(o.keys), func(m Member) error {
 		out = append(out, m)
@@ -269,9 +251,15 @@ func (s *Store) memberPage(ctx context.Context, f MemberFilter, o order, cur *cu
 
 // memberSelect is the member list's full select, with its order's key
 // columns last, up to its WHERE clause (to which a page restriction may
-// be added).
-func memberSelect(f MemberFilter, o order) (string, []any) {
+// be added). With page, a query of firm ids, it reads those members only,
+// each by its key: joined first (CROSS JOIN keeps SQLite from walking the
+// association's members in order and testing each against the page).
+func memberSelect(f MemberFilter, o order, page string, pageArgs []any) (string, []any) {
 	from, args, _ := memberQuery(f, false)
+	if page != "" {
+		from = "FROM (" + page + ") pg CROSS JOIN " + strings.TrimPrefix(from, "FROM ") + " AND m.firm_id = pg.firm_id"
+		args = append(pageArgs, args...)
+	}
 	var pillarCols strings.Builder
 	var pargs []any
 	for _, p := range f.Pillars {
@@ -292,12 +280,12 @@ func memberSelect(f MemberFilter, o order) (string, []any) {
 // reads the page at f.Offset only.
 func (s *Store) EachMember(ctx context.Context, f MemberFilter, fn func(Member) error) error {
 	o := memberOrder(f)
-	q, all := memberSelect(f, o)
+	page, pageArgs := "", []any(nil)
 	if f.Limit > 0 {
-		pageFrom, pageArgs, _ := memberQuery(f, true)
-		q += " AND f.id IN (SELECT f.id " + pageFrom + " ORDER BY " + o.orderBy(false) + " LIMIT ? OFFSET ?)"
-		all = append(append(all, pageArgs...), f.Limit, f.Offset)
+		pageFrom, args, _ := memberQuery(f, true)
+		page, pageArgs = "SELECT m.firm_id "+pageFrom+" ORDER BY "+o.orderBy(false)+" LIMIT ? OFFSET ?", append(args, f.Limit, f.Offset)
 	}
+	q, all := memberSelect(f, o, page, pageArgs)
 	return s.eachMemberRow(ctx, q+" ORDER BY "+o.orderBy(false), all, len(f.Pillars), len(o.keys), fn)
 }
 
