@@ -193,7 +193,7 @@ type FirmFilter struct {
 // firms_name_idx, stopping after one page, because sorting 55,000 matches
 // costs ~80 ms in modernc SQLite while the ordered walk costs a few.
 func (s *Store) FindFirms(ctx context.Context, f FirmFilter) ([]*firms.Firm, int, error) {
-	where, args, ftsOnly := firmWhere(f)
+	where, args, ftsOnly := firmWhere(f, false)
 	total, err := s.countFirms(ctx, where, args, ftsOnly)
 	if err != nil {
 		return nil, 0, err
@@ -238,13 +238,18 @@ func (s *Store) countFirms(ctx context.Context, where string, args []any, ftsOnl
 }
 
 // firmWhere builds the WHERE clause; ftsOnly reports that the name words
-// are the only filter.
-func firmWhere(f FirmFilter) (string, []any, bool) {
+// are the only filter. perRow tests the name words on each row read
+// (nameHasWords) instead of listing every match from firms_fts first: for
+// a walk along the name index, which reads a page's rows and stops.
+func firmWhere(f FirmFilter, perRow bool) (string, []any, bool) {
 	conds, args, fts := []string{"1 = 1"}, []any{}, false
 	if q := strings.TrimSpace(f.Query); q != "" {
 		if prefix, ok := taxCodePrefix(q); ok {
 			conds = append(conds, "f.tax_code >= ? AND f.tax_code < ?")
 			args = append(args, prefix, prefix+"~")
+		} else if words := queryWords(q); perRow && len(words) > 0 {
+			conds = append(conds, nameHasWordsSQL)
+			args = append(args, strings.Join(words, " "))
 		} else if m := ftsQuery(q); m != "" {
 			conds = append(conds, "f.id IN (SELECT rowid FROM firms_fts WHERE firms_fts MATCH ?)")
 			args = append(args, m)
@@ -289,11 +294,16 @@ func taxCodePrefix(q string) (string, bool) {
 // is only a legal form or junk gives "" (no name filter).
 func ftsQuery(q string) string {
 	var terms []string
-	words := strings.FieldsFunc(firms.SearchKey(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-	for _, w := range words {
+	for _, w := range queryWords(q) {
 		terms = append(terms, `"`+w+`"*`)
 	}
 	return strings.Join(terms, " AND ")
+}
+
+// queryWords are the folded words of a search, as ftsQuery and
+// nameHasWords read them.
+func queryWords(q string) []string {
+	return strings.FieldsFunc(firms.SearchKey(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
 // CountFirms returns the number of firms in the registry, read from the
