@@ -56,6 +56,18 @@ func memberKeysDiff(t *testing.T, db *sql.DB) string {
 	return ""
 }
 
+// openRaw opens s's database file beside the store, for writes no store
+// method makes; closed when the test ends.
+func openRaw(t *testing.T, s *store.Store) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+s.Path()+"?_pragma=foreign_keys(ON)&_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 func rowsText(t *testing.T, db *sql.DB, q string) []string {
 	t.Helper()
 	rows, err := db.Query(q)
@@ -91,11 +103,7 @@ func rowsText(t *testing.T, db *sql.DB, q string) []string {
 func TestMemberKeysFollowWrites(t *testing.T) {
 	s, fx := storetest.Open(t)
 	in := storetest.Instrument(t)
-	db, err := sql.Open("sqlite", "file:"+s.Path()+"?_pragma=foreign_keys(ON)&_pragma=busy_timeout(5000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openRaw(t, s)
 	if d := memberKeysDiff(t, db); d != "" {
 		t.Fatalf("after the migration and fixtures: %s", d)
 	}
