@@ -248,8 +248,9 @@ func firmWhere(f FirmFilter, perRow bool) (string, []any, bool) {
 			conds = append(conds, "f.tax_code >= ? AND f.tax_code < ?")
 			args = append(args, prefix, prefix+"~")
 		} else if words := queryWords(q); perRow && len(words) > 0 {
-			conds = append(conds, nameHasWordsSQL)
-			args = append(args, strings.Join(words, " "))
+			cond, wargs := nameHasWordsCond(words)
+			conds = append(conds, cond)
+			args = append(args, wargs...)
 		} else if m := ftsQuery(q); m != "" {
 			conds = append(conds, "f.id IN (SELECT rowid FROM firms_fts WHERE firms_fts MATCH ?)")
 			args = append(args, m)
