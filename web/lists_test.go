@@ -204,3 +204,40 @@ func TestHomeFiguresFollowWrites(t *testing.T) {
 		t.Fatalf("after a resubmission: %d assessed, want 8", a)
 	}
 }
+
+// A lead pages only through the own association's members: a cursor from
+// the admin's view of another association, or a forged one placed before
+// every member in each order, shows the lead's own members and no other
+// association's; the other association's list itself stays closed (404,
+// as for any association not the lead's) whatever cursor is added.
+func TestLeadCursorsStayInTheAssociation(t *testing.T) {
+	e := newEnv(t)
+	addWoodMembers(t, e, 60)
+	lead := e.client().login("lead@test.local")
+	admin := e.client().login("admin@test.local")
+	kho := string(e.fx.Kho.TaxCode)
+	if r := admin.get(assocPath(e.fx.Logistics.ID, "/members")); !strings.Contains(r.body, kho) {
+		t.Fatalf("the admin does not see logistics' member %s: the test would prove nothing", kho)
+	}
+	enc := func(s string) string { return url.QueryEscape(base64.RawURLEncoding.EncodeToString([]byte(s))) }
+	for order, first := range map[string]string{
+		"sort=name":             `["members:name:asc",false,["",0]]`,
+		"sort=status&desc=1":    `["members:status:desc",false,[-1,"",0]]`,
+		"sort=score&desc=1":     `["members:score:desc",false,[0,-1000,"",0]]`,
+		"sort=submitted&desc=1": `["members:submitted:desc",false,[0,-99999,-9999999,"",0]]`,
+	} {
+		r := lead.get(assocPath(e.fx.Wood.ID, "/members?"+order+"&cursor="+enc(first)))
+		must(t, r, http.StatusOK, "Tìm thấy 62 hội viên", `rel="next"`)
+		if strings.Contains(r.body, kho) || strings.Contains(r.body, "từ trang đầu") {
+			t.Errorf("%s: a forged cursor before every member shows logistics' member or restarts", order)
+		}
+		if len(taxCodeCellRE.FindAllString(r.body, -1)) == 0 {
+			t.Errorf("%s: no wood member on the page", order)
+		}
+		next := nextLink(t, r.body)
+		cursor := next[strings.Index(next, "cursor="):]
+		if r := lead.get(assocPath(e.fx.Logistics.ID, "/members?"+order+"&"+cursor)); r.status != http.StatusNotFound || strings.Contains(r.body, kho) {
+			t.Errorf("%s: the lead of wood reads logistics' list with a cursor: %d", order, r.status)
+		}
+	}
+}
