@@ -20,6 +20,10 @@ import (
 //	go test ./store -run '^$' -bench 'Lists68k' -benchtime 20x
 //	DXREADY_BENCH_1M=/path/copy-of-1M.db go test ./store -run '^$' -bench 'Lists1M' -benchtime 20x
 //
+// Each list is its own sub-benchmark (-bench 'Lists1M/members' runs the
+// member lists only); DXREADY_BENCH_OFFSET=no leaves out the offset pages,
+// which at 1M take seconds each. Nothing here runs in `go test ./...`.
+//
 // The 1M database is changed: migrated, and given a big association (every
 // seventh firm a member of association 1, about 143,000): use a copy.
 func BenchmarkLists68k(b *testing.B) {
