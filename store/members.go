@@ -95,8 +95,13 @@ func memberQuery(f MemberFilter, lean bool) (from string, args []any, order stri
 			add("f.name_folded LIKE ? ESCAPE '\\'", "%"+escapeLike(firms.Fold(q))+"%")
 		}
 	}
-	if st, ok := memberStatusKey[f.Status]; ok {
+	if st, ok := memberStatusKey[f.Status]; ok && f.Sort == "status" {
 		add("m.status = ?", st)
+	} else if ok {
+		// Not the order's own key: '+' keeps SQLite from choosing the status
+		// index and sorting every member of that status; it walks the
+		// order's index and skips the others instead.
+		add("+m.status = ?", st)
 	}
 	for col, v := range map[string]string{"f.section": f.Section, "f.size_class": f.Size, "f.ward_code": f.Ward} {
 		if v != "" {
@@ -163,7 +168,7 @@ func escapeLike(s string) string {
 // The member list pages with PageMembers, which costs the same on any page.
 func (s *Store) FindMembers(ctx context.Context, f MemberFilter) ([]Member, int, error) {
 	unordered := f
-	unordered.Sort = ""
+	unordered.Sort = "status" // counted: by the status index when filtered by status
 	from, args, _ := memberQuery(unordered, true)
 	var total int
 	if err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) "+from, args...).Scan(&total); err != nil {
@@ -209,7 +214,7 @@ func (s *Store) PageMembers(ctx context.Context, f MemberFilter) (MemberPage, er
 		f.Limit = 50
 	}
 	unordered := f
-	unordered.Sort = ""
+	unordered.Sort = "status" // counted: by the status index when filtered by status
 	from, args, _ := memberQuery(unordered, true)
 	if err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 "+from+" LIMIT ?)", append(args, CountCap+1)...).Scan(&p.Count.N); err != nil {
 		return p, mapErr("count members", err)
