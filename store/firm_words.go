@@ -28,12 +28,16 @@ func nameHasWordsCond(words []string) (string, []any) {
 	return b.String(), append(args, strings.Join(words, " "))
 }
 
-func init() {
-	sqlite.MustRegisterDeterministicScalarFunction("name_has_words", 2, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+// readerDriver is the SQLite driver of the store's readers, with
+// name_has_words, the per-row test of nameHasWordsCond.
+func readerDriver() *sqlite.Driver {
+	d := &sqlite.Driver{}
+	d.MustRegisterDeterministicScalarFunction("name_has_words", 2, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
 		key, _ := args[0].(string)
 		words, _ := args[1].(string)
 		return nameHasWords(key, strings.Fields(words)), nil
 	})
+	return d
 }
 
 // nameHasWords reports whether each of words (letters and digits only, as

@@ -115,7 +115,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	r := sql.OpenDB(cachingConnector{dsnConnector{&sqlite.Driver{}, base + "&mode=ro"}})
+	r := sql.OpenDB(cachingConnector{dsnConnector{readerDriver(), base + "&mode=ro"}})
 	r.SetMaxOpenConns(Readers)
 	r.SetMaxIdleConns(Readers)
 	return &Store{w: w, r: r, path: abs, opts: opt, watch: watch, cells: newCellsMem(opt.Instruments)}, nil
