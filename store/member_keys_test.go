@@ -16,7 +16,7 @@ import (
 	"dxready/survey"
 )
 
-// memberKeysDiff compares member_keys and firm_drafts (migration 0021,
+// memberKeysDiff compares member_keys and firm_drafts (migration 0022,
 // kept by triggers) with the same rows computed from the tables they copy,
 // and returns the first difference, or "".
 func memberKeysDiff(t *testing.T, db *sql.DB) string {

@@ -62,7 +62,7 @@ type Member struct {
 }
 
 // memberQuery builds the member list's FROM/WHERE and its ORDER BY. Every
-// sort key and the status are columns of member_keys (migration 0021), so
+// sort key and the status are columns of member_keys (migration 0022), so
 // the count and the choice of a page (lean) read that table's indexes, and
 // join a member's firm only for a filter on its record; the outer joins
 // (one current result, one draft by responses_one_draft_idx, one sharing
