@@ -13,6 +13,7 @@ var allowedImports = map[string][]string{
 	"dxready/plaintext":       {}, // the text rule, used by several domains (plaintext/plaintext.go)
 	"dxready/firms":           {"dxready/plaintext"},
 	"dxready/survey":          {},
+	"dxready/nudge":           {}, // the nudges' timing, cap and opt-out rules
 	"dxready/auth":            {},
 	"dxready/locale":          {},
 	"dxready/templates":       {},
@@ -28,7 +29,7 @@ var allowedImports = map[string][]string{
 	// mail delivers the outbox (documented in mail/doc.go): store only.
 	"dxready/mail": {"dxready/store"},
 	"dxready/web": {"dxready/plaintext", "dxready/firms", "dxready/survey", "dxready/scoring", "dxready/disclosure", "dxready/advisors", "dxready/auth",
-		"dxready/charts", "dxready/locale", "dxready/store", "dxready/templates", "dxready/static", "dxready/funnel"},
+		"dxready/charts", "dxready/locale", "dxready/store", "dxready/templates", "dxready/static", "dxready/funnel", "dxready/nudge"},
 	// loadtest is `dxready load` (STYLE.md §10: a tool, not the portal): it
 	// speaks HTTP to a running portal and needs only the instrument to
 	// answer and valid tax codes, never web or store. Its tests start a
@@ -56,7 +57,7 @@ var testImports = map[string][]string{
 // pure packages hold domain rules only: no HTTP, no SQL, no templates,
 // neither imported nor anywhere below them, in their tests too.
 var pure = []string{"dxready/plaintext", "dxready/firms", "dxready/survey", "dxready/scoring", "dxready/disclosure",
-	"dxready/advisors", "dxready/auth", "dxready/charts", "dxready/funnel"}
+	"dxready/advisors", "dxready/auth", "dxready/charts", "dxready/funnel", "dxready/nudge"}
 
 var impure = []string{"net/http", "database/sql", "html/template", "text/template"}
 

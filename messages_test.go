@@ -52,6 +52,11 @@ func runtimeIDs(t *testing.T) map[string][]string {
 	for _, kind := range []string{"confirmed", "changed", "cancelled", "reminder"} { // bookingMessages' kinds (web/booking*.go, web/jobs.go)
 		mail = append(mail, kind+".subject", kind+".body")
 	}
+	nudgeKinds := []string{store.NudgeDraft, store.NudgeAction, store.NudgeNoShow} // package nudge's Kinds
+	var nudgeMail []string
+	for _, kind := range nudgeKinds { // web/nudges.go
+		nudgeMail = append(nudgeMail, kind+".subject", kind+".body")
+	}
 	var claimMail []string
 	for _, kind := range []string{"code", "second", "approved", "rejected", "revoked", "reopened"} { // web/claims.go, web/admin_claims.go
 		claimMail = append(claimMail, kind+".subject", kind+".body")
@@ -70,6 +75,8 @@ func runtimeIDs(t *testing.T) map[string][]string {
 		"outbox.state.":   {store.OutboxPending, store.OutboxFailing, store.OutboxSent},
 		"mail.booking.":   mail,
 		"mail.claims.":    claimMail,
+		"mail.nudge.":     nudgeMail,
+		"nudge.kind.":     nudgeKinds,
 		// web.provinceDims (web/center_selection.go)
 		"page.center_province.dim.": {store.DimAssociation, store.DimSection, store.DimDivision, store.DimSize, "district", store.DimWard, store.DimPark},
 		"claim.status.":             strs(auth.ClaimStatuses),
@@ -87,12 +94,14 @@ func runtimeIDs(t *testing.T) map[string][]string {
 var notMessageIDs = map[string]string{
 	"booking.": "an outbox message's kind (web/booking_messages.go)",
 	"flash.":   "which catalogue IDs a flash cookie may name (web/server.go)",
+	"nudge.":   "a nudge's outbox kind (web/nudges.go)",
 }
 
 // notMessages are strings shaped like message IDs that are something else.
 var notMessages = map[string]string{
 	"advisor.book": "an auth action", "advisor.profile": "an auth action and an audit action", "booking.view": "an auth action",
 	"booking.change": "an auth action", "booking.consult": "an auth action",
+	"booking.on_behalf": "an auth action and an audit action", "nudge.optout": "an audit action", "nudge.settings": "an audit action",
 	"advisor.create": "an audit action", "advisor.active": "an audit action", "outbox.retry": "an audit action", "export.end": "an audit action",
 }
 

@@ -221,6 +221,7 @@ func backgroundWorkers(a *app, srv *web.Server, base string, logger *slog.Logger
 		{"aggregates", func(ctx context.Context) error { warmAggregates(ctx, a.store, a.instruments, logger); return nil }},
 		{"follow-ups", func(ctx context.Context) error { srv.RunFollowUps(ctx, base); return nil }},
 		{"booking messages", func(ctx context.Context) error { srv.RunBookingMessages(ctx); return nil }},
+		{"nudges", func(ctx context.Context) error { srv.RunNudges(ctx, base); return nil }},
 		{"mail", sender.Run},
 	}
 }

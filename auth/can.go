@@ -33,13 +33,15 @@ const (
 	ActFunnelView        Action = "center.funnel"       // the programme funnel, each stage's list of firms (names, stage dates) and its export
 	ActClaimsDecide      Action = "claims.decide"       // see open firm claims; verify, reject or transfer
 	ActAuditView         Action = "audit.view"          // read the audit log (who did what, to what, when) and export it
+	ActBookOnBehalf      Action = "booking.on_behalf"   // book a consultation for a firm on its behalf (the 1022 hotline)
 )
 
 // Actions lists every action, for matrix tests.
 var Actions = []Action{ActFirmView, ActFirmEdit, ActContactManage, ActFirmUsersApprove, ActFirmClaim,
 	ActFirmSearch, ActFirmImport, ActAssociationView, ActMembersView, ActAssociationExport, ActMemberInvite,
 	ActAssociationManage, ActResultsShare, ActUserManage, ActAssessmentAnswer, ActAssessmentSubmit, ActResultView,
-	ActAdvisorBook, ActBookingView, ActActionTick, ActAdvisorProfile, ActAdvisorManage, ActCenterView, ActFunnelView, ActClaimsDecide, ActAuditView}
+	ActAdvisorBook, ActBookingView, ActActionTick, ActAdvisorProfile, ActAdvisorManage, ActCenterView, ActFunnelView, ActClaimsDecide, ActAuditView,
+	ActBookOnBehalf}
 
 // Target is what an action is aimed at. Zero fields mean "not about a firm"
 // or "not about an association".

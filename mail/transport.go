@@ -153,9 +153,10 @@ func (s *SMTP) Send(ctx context.Context, m *store.Message) error {
 
 // Compose writes m as a MIME message: UTF-8 text in quoted-printable, the
 // attachment (a .ics is sent as text/calendar) in base64, the subject
-// encoded for non-ASCII, and a Message-ID stable per dedupe key.
+// encoded for non-ASCII, a Message-ID stable per dedupe key, and the
+// RFC 8058 one-click opt-out headers when m has an address for them.
 func Compose(from string, m *store.Message, now time.Time) ([]byte, error) {
-	for _, h := range []string{from, m.To, m.Subject, m.AttachmentName} {
+	for _, h := range []string{from, m.To, m.Subject, m.AttachmentName, m.ListUnsubscribe} {
 		if strings.ContainsAny(h, "\r\n") {
 			return nil, errors.New("line break in a header")
 		}
@@ -174,6 +175,12 @@ func Compose(from string, m *store.Message, now time.Time) ([]byte, error) {
 	hdr("Date", now.UTC().Format(time.RFC1123Z))
 	hdr("Message-ID", "<"+hex.EncodeToString(sum[:16])+"@"+domain+">")
 	hdr("Content-Language", m.Lang)
+	if m.ListUnsubscribe != "" {
+		// RFC 8058: a mail client's "unsubscribe" posts
+		// List-Unsubscribe=One-Click to the address, no page needed.
+		hdr("List-Unsubscribe", "<"+m.ListUnsubscribe+">")
+		hdr("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
+	}
 	hdr("MIME-Version", "1.0")
 	hdr("Content-Type", `multipart/mixed; boundary="`+mw.Boundary()+`"`)
 	b.WriteString("\r\n")

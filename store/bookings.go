@@ -42,6 +42,9 @@ type Booking struct {
 	FirmID      int64
 	FirmName    string
 	BookedBy    int64
+	// OnBehalf: Center staff (BookedBy) booked it for the firm (the
+	// 1022 hotline), not one of the firm's users.
+	OnBehalf bool
 	advisors.Period
 	Status       string
 	Mode         string // online or onsite
@@ -183,8 +186,9 @@ func parseSQLiteTime(s string) (time.Time, error) {
 // from after the commit. ErrSlotTaken when the slot is not free; an
 // advisors.Refusal (ErrFirmLimit, ErrAdvisorLimit, ErrFirmBusy) when fair
 // use does not allow it; ErrNotFound for an advisor that does not exist
-// or takes no bookings.
-func (s *Store) Book(ctx context.Context, b *Booking, holidays advisors.Holidays, limits *advisors.Limits) error {
+// or takes no bookings. The audit entries given are written with it (a
+// booking made on the firm's behalf).
+func (s *Store) Book(ctx context.Context, b *Booking, holidays advisors.Holidays, limits *advisors.Limits, audit ...AuditEntry) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		as, err := advisorsWhere(ctx, tx, "a.user_id = ? AND a.active = 1 AND u.status = 'active'", b.AdvisorID)
 		if err != nil {
@@ -207,9 +211,9 @@ func (s *Store) Book(ctx context.Context, b *Booking, holidays advisors.Holidays
 		b.Status, b.ResponseID, b.Sequence, b.CreatedAt, b.UpdatedAt = BookingConfirmed, resp.Int64, 0, now, now
 		b.AdvisorName = as[0].Name
 		res, err := tx.ExecContext(ctx, `INSERT INTO bookings (advisor_id, firm_id, booked_by, start_at, end_at, status, mode, language,
-			pillars, note, response_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?)`,
+			pillars, note, response_id, created_at, updated_at, on_behalf) VALUES (?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?, ?)`,
 			b.AdvisorID, b.FirmID, nullID(b.BookedBy), b.Start.Unix(), b.End.Unix(), b.Mode, b.Language, jsonList(b.Pillars),
-			b.Note, nullID(b.ResponseID), now, now)
+			b.Note, nullID(b.ResponseID), now, now, b.OnBehalf)
 		if err != nil {
 			return bookingErr(err)
 		}
@@ -218,6 +222,12 @@ func (s *Store) Book(ctx context.Context, b *Booking, holidays advisors.Holidays
 		}
 		if err := tx.QueryRowContext(ctx, "SELECT name FROM firms WHERE id = ?", b.FirmID).Scan(&b.FirmName); err != nil {
 			return mapErr("booking firm", err)
+		}
+		for i := range audit {
+			audit[i].Subject = fmt.Sprintf("booking:%d", b.ID)
+		}
+		if err := writeAudit(ctx, tx, now, audit); err != nil {
+			return err
 		}
 		return writeEvent(ctx, tx, b, b.BookedBy, "booked", "", MessagesConfirmed, now)
 	})
@@ -300,7 +310,7 @@ func bookingErr(err error) error {
 
 const bookingCols = `b.id, b.advisor_id, u.name, b.firm_id, f.name, COALESCE(b.booked_by, 0), b.start_at, b.end_at, b.status, b.mode,
 	b.language, b.pillars, b.note, COALESCE(b.response_id, 0), b.advisor_notes, b.reason, b.sequence, b.created_at, b.updated_at,
-	b.meeting_url, COALESCE(ad.meeting_url, '')`
+	b.meeting_url, COALESCE(ad.meeting_url, ''), b.on_behalf`
 
 const bookingFrom = ` FROM bookings b JOIN users u ON u.id = b.advisor_id JOIN firms f ON f.id = b.firm_id
 	LEFT JOIN advisors ad ON ad.user_id = b.advisor_id `
@@ -311,7 +321,7 @@ func scanBooking(sc scanner) (*Booking, error) {
 	var pillars string
 	if err := sc.Scan(&b.ID, &b.AdvisorID, &b.AdvisorName, &b.FirmID, &b.FirmName, &b.BookedBy, &st, &en, &b.Status, &b.Mode,
 		&b.Language, &pillars, &b.Note, &b.ResponseID, &b.AdvisorNotes, &b.Reason, &b.Sequence, &b.CreatedAt, &b.UpdatedAt,
-		&b.MeetingURL, &b.AdvisorURL); err != nil {
+		&b.MeetingURL, &b.AdvisorURL, &b.OnBehalf); err != nil {
 		return nil, err
 	}
 	b.Start, b.End = time.Unix(st, 0).UTC(), time.Unix(en, 0).UTC()

@@ -30,6 +30,9 @@ type Message struct {
 	// (a booking's .ics).
 	AttachmentName string
 	Attachment     []byte
+	// ListUnsubscribe is the message's one-click opt-out address (RFC
+	// 8058: its List-Unsubscribe header); "" for none.
+	ListUnsubscribe string
 }
 
 // ErrDuplicate means a message with the same dedupe key is already queued.
@@ -49,8 +52,8 @@ func queue(ctx context.Context, tx *sql.Tx, m *Message, now time.Time) error {
 		return err
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO outbox (kind, dedupe_key, to_addr, lang, subject, body, created_by, created_at, next_attempt_at,
-		attachment_name, attachment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
-		m.Kind, m.DedupeKey, m.To, m.Lang, m.Subject, m.Body, nullID(m.CreatedBy), now, now, m.AttachmentName, m.Attachment)
+		attachment_name, attachment, list_unsubscribe) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+		m.Kind, m.DedupeKey, m.To, m.Lang, m.Subject, m.Body, nullID(m.CreatedBy), now, now, m.AttachmentName, m.Attachment, m.ListUnsubscribe)
 	if err != nil {
 		return mapErr("queue message", err)
 	}
@@ -158,7 +161,7 @@ func (s *Store) ClaimDue(ctx context.Context, n int, lease time.Duration) ([]Mes
 			WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ?
 				AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY next_attempt_at, id LIMIT ?)
 			RETURNING id, kind, dedupe_key, to_addr, lang, subject, body, COALESCE(created_by, 0), created_at,
-				attempts, last_error, attachment_name, attachment`, now.Add(lease), now, now, n)
+				attempts, last_error, attachment_name, attachment, list_unsubscribe`, now.Add(lease), now, now, n)
 		if err != nil {
 			return mapErr("claim messages", err)
 		}
@@ -166,7 +169,7 @@ func (s *Store) ClaimDue(ctx context.Context, n int, lease time.Duration) ([]Mes
 		for rows.Next() {
 			var m Message
 			if err := rows.Scan(&m.ID, &m.Kind, &m.DedupeKey, &m.To, &m.Lang, &m.Subject, &m.Body, &m.CreatedBy, &m.CreatedAt,
-				&m.Attempts, &m.LastError, &m.AttachmentName, &m.Attachment); err != nil {
+				&m.Attempts, &m.LastError, &m.AttachmentName, &m.Attachment, &m.ListUnsubscribe); err != nil {
 				return err
 			}
 			out = append(out, m)

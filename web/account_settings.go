@@ -17,11 +17,18 @@ type accountPage struct {
 	page
 	Account *auth.User
 	Form    *form
+	Nudges  []nudgeChoice // the reminders the user receives (nudge_optout.go)
 }
 
 // account shows the signed-in user's account.
 func (s *Server) account(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "account", accountPage{page: s.newPage(w, r, "page.account.title"), Account: currentUser(r), Form: newForm()})
+	choices, err := s.nudgeChoices(r, currentUser(r).ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "account", accountPage{page: s.newPage(w, r, "page.account.title"), Account: currentUser(r), Form: newForm(),
+		Nudges: choices})
 }
 
 // accountPassword shows the change-password form.

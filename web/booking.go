@@ -31,6 +31,7 @@ type bookPage struct {
 	Taken     bool
 	Next      []slotView // when the slot was just taken
 	Refusal   string     // fair use refuses this booking: why, in the user's language
+	For       bookingFor // whose booking it is, and where the form posts
 }
 
 // bookTarget reads the advisor and the slot a booking form is about. The
@@ -52,9 +53,9 @@ func (s *Server) bookTarget(r *http.Request, start string) (*store.Advisor, advi
 // bookForm asks what the consultation is about and says what booking
 // shares, before anything is written.
 func (s *Server) bookForm(w http.ResponseWriter, r *http.Request) {
-	u := currentUser(r)
-	if !canBook(u) {
-		s.fail(w, r, errForbidden)
+	bf, err := s.bookingParty(r)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	a, slot, err := s.bookTarget(r, r.URL.Query().Get("start"))
@@ -63,7 +64,7 @@ func (s *Server) bookForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := newForm()
-	need, _, err := s.firmNeed(r, u.FirmID, s.defaultInstrument())
+	need, _, err := s.firmNeed(r, bf.FirmID, s.defaultInstrument())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -82,13 +83,13 @@ func (s *Server) bookForm(w http.ResponseWriter, r *http.Request) {
 		return
 	} else if !a.Active || !sc.IsFree(s.now(), slot) {
 		status = http.StatusConflict
-	} else if check, err := s.fairUse(r, u.FirmID); err != nil {
+	} else if check, err := s.fairUse(r, bf.FirmID); err != nil {
 		s.fail(w, r, err)
 		return
 	} else if err := check(a.ID, slot); err != nil {
 		status, refusal, _ = s.refusal(err, s.loc(r))
 	}
-	s.renderBook(w, r, status, a, slot, f, chosen, refusal)
+	s.renderBook(w, r, bf, status, a, slot, f, chosen, refusal)
 }
 
 // refusal turns a booking rule's refusal into its answer: the status (403
@@ -110,10 +111,10 @@ func (s *Server) refusal(err error, loc *locale.Localizer) (status int, text str
 	return http.StatusConflict, loc.T(string(r)), true
 }
 
-func (s *Server) renderBook(w http.ResponseWriter, r *http.Request, status int, a *store.Advisor, slot advisors.Period, f *form, pillars []string, refusal string) {
-	u, loc, l, in := currentUser(r), s.loc(r), lang(r), s.defaultInstrument()
+func (s *Server) renderBook(w http.ResponseWriter, r *http.Request, bf bookingFor, status int, a *store.Advisor, slot advisors.Period, f *form, pillars []string, refusal string) {
+	loc, l, in := s.loc(r), lang(r), s.defaultInstrument()
 	p := bookPage{page: s.newPage(w, r, "page.book.title"), Advisor: s.advisorCard(a, loc, l, in), Slot: slotLabel(slot, loc),
-		Start: slot.Start.Unix(), Form: f, Refusal: refusal, Picked: r.Method == http.MethodGet && len(pillars) > 0}
+		Start: slot.Start.Unix(), Form: f, Refusal: refusal, Picked: r.Method == http.MethodGet && len(pillars) > 0, For: bf}
 	for _, pl := range in.Pillars {
 		p.Pillars = append(p.Pillars, option{Value: pl.ID, Label: pl.Name.In(l), Selected: slices.Contains(pillars, pl.ID)})
 	}
@@ -128,7 +129,7 @@ func (s *Server) renderBook(w http.ResponseWriter, r *http.Request, status int, 
 	for _, code := range a.Languages {
 		p.Languages = append(p.Languages, option{Value: code, Label: loc.T("language." + code), Selected: f.Get("language") == code})
 	}
-	if subs, err := s.store.Submissions(r.Context(), u.FirmID); err == nil && len(subs) > 0 {
+	if subs, err := s.store.Submissions(r.Context(), bf.FirmID); err == nil && len(subs) > 0 {
 		if sin, ok := s.cfg.Instruments[subs[0].Instrument]; ok && subs[0].Level < len(sin.Levels) {
 			p.Result = loc.T("page.book.shared_result", "Level", subs[0].Level, "Name", sin.Levels[subs[0].Level].Name.In(l),
 				"Date", loc.Date(subs[0].SubmittedAt))
@@ -139,7 +140,9 @@ func (s *Server) renderBook(w http.ResponseWriter, r *http.Request, status int, 
 		if sc, err := s.store.Schedule(r.Context(), a, s.holidays); err == nil {
 			free := sc.FreeSlots(s.now())
 			for _, fs := range free[:min(5, len(free))] {
-				p.Next = append(p.Next, s.slotView(a.ID, fs, loc, l))
+				v := s.slotView(a.ID, fs, loc, l)
+				v.URL = bf.slotURL(a.ID, fs)
+				p.Next = append(p.Next, v)
 			}
 		}
 	}
@@ -154,9 +157,9 @@ func (s *Server) bookPost(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	u := currentUser(r)
-	if !canBook(u) {
-		s.fail(w, r, errForbidden)
+	bf, err := s.bookingParty(r)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	a, slot, err := s.bookTarget(r, f.Get("start"))
@@ -184,25 +187,30 @@ func (s *Server) bookPost(w http.ResponseWriter, r *http.Request) {
 		f.Fail("note", "error.booking.note_long")
 	}
 	if !f.Valid() {
-		s.renderBook(w, r, http.StatusUnprocessableEntity, a, slot, f, pillars, "")
+		s.renderBook(w, r, bf, http.StatusUnprocessableEntity, a, slot, f, pillars, "")
 		return
 	}
-	b := &store.Booking{AdvisorID: a.ID, FirmID: u.FirmID, BookedBy: u.ID, Period: slot, Mode: f.Get("mode"),
+	u := currentUser(r)
+	b := &store.Booking{AdvisorID: a.ID, FirmID: bf.FirmID, BookedBy: u.ID, OnBehalf: bf.OnBehalf, Period: slot, Mode: f.Get("mode"),
 		Language: f.Get("language"), Pillars: pillars, Note: f.Get("note")}
-	err = s.store.Book(r.Context(), b, s.holidays, &s.limits)
+	err = s.store.Book(r.Context(), b, s.holidays, &s.limits, bf.audit(u, a.ID)...)
 	if status, refusal, ok := s.refusal(err, s.loc(r)); ok {
-		s.renderBook(w, r, status, a, slot, f, pillars, refusal)
+		s.renderBook(w, r, bf, status, a, slot, f, pillars, refusal)
 		return
 	}
 	switch {
 	case errors.Is(err, store.ErrSlotTaken):
 		f.Fail("start", "error.booking.taken")
-		s.renderBook(w, r, http.StatusConflict, a, slot, f, pillars, "")
+		s.renderBook(w, r, bf, http.StatusConflict, a, slot, f, pillars, "")
 	case err != nil:
 		s.fail(w, r, err)
 	default:
 		s.composeAfterCommit(r.Context(), b.ID)
-		s.redirect(w, r, bookingURL(b.ID, ""), "flash.booking_confirmed")
+		flash := "flash.booking_confirmed"
+		if bf.OnBehalf {
+			flash = "flash.booking_on_behalf"
+		}
+		s.redirect(w, r, bookingURL(b.ID, ""), flash)
 	}
 }
 

@@ -144,6 +144,9 @@ func (s *Server) bookingMessages(ctx context.Context, base string, b *store.Book
 		when := slotLabel(b.Period, loc)
 		body := loc.T("mail.booking."+kind+".body", "Name", u.Name, "Advisor", b.AdvisorName, "Firm", b.FirmName, "When", when,
 			"Mode", loc.T("booking.mode."+b.Mode), "Reason", b.Reason, "Link", base+bookingURL(b.ID, ""), "Meeting", meetingLine(b, loc))
+		if b.OnBehalf && kind == store.MessagesConfirmed {
+			body = loc.T("mail.booking.on_behalf", "Firm", b.FirmName) + "\n\n" + body
+		}
 		out = append(out, &store.Message{Kind: "booking." + kind, DedupeKey: fmt.Sprintf("booking:%d:%s:%d:%d", b.ID, kind, b.Sequence, u.ID),
 			To: u.Email, Lang: loc.Lang, Subject: loc.T("mail.booking."+kind+".subject", "When", when), Body: body,
 			CreatedBy: by, AttachmentName: icsName(b), Attachment: s.bookingEvent(base, b, loc)})

@@ -18,6 +18,7 @@ type bookingRow struct {
 	Mode, Status, StatusID string
 	URL                    string
 	Result                 string // the shared result in one line (advisor and Center views)
+	OnBehalf               bool   // booked by the Center on the firm's behalf
 }
 
 type actionRow struct {
@@ -35,6 +36,7 @@ type bookingsPage struct {
 	Cancelled      []bookingRow // upcoming ones that were cancelled
 	Actions        []actionRow
 	IsAdvisor      bool
+	BookOnBehalf   bool        // the user may book for a firm on its behalf (book_behalf.go)
 	ShowResults    bool        // the upcoming list carries each firm's result summary
 	Progress       []changeRow // average change since consultations (advisor: own; Center: all)
 }
@@ -60,7 +62,8 @@ func (s *Server) bookings(w http.ResponseWriter, r *http.Request) {
 	}
 	now := s.now()
 	loc, l := s.loc(r), lang(r)
-	p := bookingsPage{page: s.newPage(w, r, "page.bookings.title"), IsAdvisor: u.Role == auth.RoleAdvisor}
+	p := bookingsPage{page: s.newPage(w, r, "page.bookings.title"), IsAdvisor: u.Role == auth.RoleAdvisor,
+		BookOnBehalf: auth.Can(u, auth.ActBookOnBehalf, auth.Target{})}
 	up := f
 	up.From, up.Limit = now.Add(-2*time.Hour), 200
 	up.Statuses = []string{store.BookingConfirmed, store.BookingDone, store.BookingNoShow}
@@ -140,7 +143,8 @@ func (s *Server) addResultSummaries(r *http.Request, bs []*store.Booking, rows [
 
 func (s *Server) bookingRow(b *store.Booking, loc *locale.Localizer) bookingRow {
 	return bookingRow{ID: b.ID, When: slotLabel(b.Period, loc), Advisor: b.AdvisorName, Firm: b.FirmName,
-		Mode: loc.T("booking.mode." + b.Mode), Status: loc.T("booking.status." + b.Status), StatusID: b.Status, URL: bookingURL(b.ID, "")}
+		Mode: loc.T("booking.mode." + b.Mode), Status: loc.T("booking.status." + b.Status), StatusID: b.Status, URL: bookingURL(b.ID, ""),
+		OnBehalf: b.OnBehalf}
 }
 
 // actionRows are items as the page r shows lists them, in its language;

@@ -18,6 +18,8 @@ type firmViewPage struct {
 	// The registry's contact, where a claim code goes: for the Center,
 	// which decides claims, and nobody else.
 	RegistryEmail, RegistryPhone string
+	// BookOnBehalf: the viewer may book a consultation for the firm.
+	BookOnBehalf bool
 	// Users: the firm's accounts and their claims, for the Center only
 	// (ShowUsers), which decides claims and transfers.
 	Users     []firmUserView
@@ -43,7 +45,7 @@ func (s *Server) firmView(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, store.ErrNotFound)
 		return
 	}
-	p := firmViewPage{page: s.newPage(w, r, "page.firm.title"), firmDetail: d}
+	p := firmViewPage{page: s.newPage(w, r, "page.firm.title"), firmDetail: d, BookOnBehalf: auth.Can(u, auth.ActBookOnBehalf, target)}
 	if auth.Can(u, auth.ActContactManage, target) {
 		switch c, err := s.store.FindContact(r.Context(), id); {
 		case err == nil:

@@ -57,6 +57,8 @@ func (s *Server) routes() http.Handler {
 		r.Post("/password/forgot", s.passwordForgotPost)
 		r.Get("/password/reset/{token}", s.passwordReset)
 		r.Post("/password/reset/{token}", s.passwordResetPost)
+		r.Get("/nudges/stop/{token}", s.nudgeStop) // a nudge's opt-out link, signed out (nudge_optout.go)
+		r.Post("/nudges/stop/{token}", s.nudgeStopPost)
 
 		// Anyone's own account (account_settings.go, verify.go).
 		r.Group(func(r chi.Router) {
@@ -66,6 +68,7 @@ func (s *Server) routes() http.Handler {
 			r.Get("/account/password", s.accountPassword)
 			r.Post("/account/password", s.accountPasswordPost)
 			r.Post("/account/sessions/end", s.accountEndSessionsPost)
+			r.Post("/account/nudges", s.accountNudgesPost)
 		})
 
 		// Two-factor sign-in for staff; each handler asks auth.TwoFactorOffered.
@@ -183,6 +186,14 @@ func (s *Server) routes() http.Handler {
 			r.Use(s.requireAction(auth.ActClaimsDecide))
 			r.Get("/admin/claims", s.adminClaims)
 			r.Post("/admin/claims/{id}/decide", s.adminClaimDecidePost)
+		})
+		// Booking on a firm's behalf (book_behalf.go): the booking form
+		// with the firm from the path; {id} is the advisor, as on /advisors.
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireAction(auth.ActBookOnBehalf))
+			r.Get("/admin/firms/{firm}/book", s.bookBehalf)
+			r.Get("/admin/firms/{firm}/book/{id}", s.bookForm)
+			r.Post("/admin/firms/{firm}/book/{id}", s.bookPost)
 		})
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireAction(auth.ActAdvisorManage))
