@@ -112,7 +112,7 @@ func (s *Store) OutboxIn(ctx context.Context, state string, limit int) ([]Messag
 		return nil, fmt.Errorf("store: outbox state %q: %w", state, ErrNotFound)
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT id, kind, dedupe_key, to_addr, lang, subject, body, COALESCE(created_by, 0), created_at,
-		sent_at, attempts, last_error, attachment_name FROM outbox WHERE `+where+` ORDER BY id DESC LIMIT ?`, limit)
+		sent_at, attempts, last_error, attachment_name, list_unsubscribe FROM outbox WHERE `+where+` ORDER BY id DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, mapErr("outbox", err)
 	}
@@ -121,7 +121,7 @@ func (s *Store) OutboxIn(ctx context.Context, state string, limit int) ([]Messag
 	for rows.Next() {
 		var m Message
 		if err := rows.Scan(&m.ID, &m.Kind, &m.DedupeKey, &m.To, &m.Lang, &m.Subject, &m.Body, &m.CreatedBy, &m.CreatedAt,
-			&m.SentAt, &m.Attempts, &m.LastError, &m.AttachmentName); err != nil {
+			&m.SentAt, &m.Attempts, &m.LastError, &m.AttachmentName, &m.ListUnsubscribe); err != nil {
 			return nil, err
 		}
 		out = append(out, m)
