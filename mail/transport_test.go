@@ -189,3 +189,31 @@ func TestSMTPFailures(t *testing.T) {
 		t.Fatalf("server got %d messages", len(f.data))
 	}
 }
+
+// A nudge carries the RFC 8058 one-click opt-out headers; other messages
+// carry none, and a line break in the address is refused, not sent.
+func TestComposeListUnsubscribe(t *testing.T) {
+	m := &store.Message{To: "an@example.vn", Lang: "vi", Subject: "Nhắc", Body: "x", DedupeKey: "nudge:draft:1:2",
+		ListUnsubscribe: "https://dxready.example.vn/nudges/stop/abc"}
+	raw, err := dxmail.Compose("dxready@example.vn", m, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, err := mail.ReadMessage(strings.NewReader(string(raw)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msg.Header.Get("List-Unsubscribe") != "<https://dxready.example.vn/nudges/stop/abc>" ||
+		msg.Header.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" {
+		t.Fatalf("headers: %v", msg.Header)
+	}
+	m.ListUnsubscribe = ""
+	raw, _ = dxmail.Compose("dxready@example.vn", m, time.Now())
+	if strings.Contains(string(raw), "List-Unsubscribe") {
+		t.Fatal("a message without an opt-out address has the header")
+	}
+	m.ListUnsubscribe = "https://x/\r\nBcc: victim@example.vn"
+	if _, err := dxmail.Compose("dxready@example.vn", m, time.Now()); err == nil {
+		t.Fatal("a line break in the opt-out address was written into the headers")
+	}
+}
