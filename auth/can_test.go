@@ -139,3 +139,23 @@ func TestFunnelCenterStaffOnly(t *testing.T) {
 		t.Error("Center staff may not see the funnel")
 	}
 }
+
+// Booking on a firm's behalf (the 1022 hotline) is the Center's alone: a
+// firm's own verified user, a lead of its association and an advisor may
+// not, for that firm or any other.
+func TestBookOnBehalfIsTheCentersAlone(t *testing.T) {
+	target := Target{FirmID: 10, FirmAssociationIDs: []int64{1}}
+	for _, u := range []*User{
+		{ID: 1, Role: RoleFirm, Status: StatusActive, FirmID: 10, FirmVerified: true},
+		{ID: 5, Role: RoleLead, Status: StatusActive, AssociationID: 1},
+		{ID: 7, Role: RoleAdvisor, Status: StatusActive},
+		{ID: 9, Role: RoleAdmin, Status: StatusDisabled},
+	} {
+		if Can(u, ActBookOnBehalf, target) || Can(u, ActBookOnBehalf, Target{}) {
+			t.Errorf("%s (%s) may book on a firm's behalf", u.Role, u.Status)
+		}
+	}
+	if !Can(&User{ID: 8, Role: RoleAdmin, Status: StatusActive}, ActBookOnBehalf, target) {
+		t.Error("Center staff may not book on a firm's behalf")
+	}
+}

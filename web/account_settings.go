@@ -22,10 +22,14 @@ type accountPage struct {
 
 // account shows the signed-in user's account.
 func (s *Server) account(w http.ResponseWriter, r *http.Request) {
-	choices, err := s.nudgeChoices(r, currentUser(r).ID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	// Nudges go to firms' users and advisors (their action items) only.
+	var choices []nudgeChoice
+	if u := currentUser(r); u.Role == auth.RoleFirm || u.Role == auth.RoleAdvisor {
+		var err error
+		if choices, err = s.nudgeChoices(r, u.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	s.render(w, r, http.StatusOK, "account", accountPage{page: s.newPage(w, r, "page.account.title"), Account: currentUser(r), Form: newForm(),
 		Nudges: choices})
