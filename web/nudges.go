@@ -100,14 +100,13 @@ func (s *Server) nudgeRecipients(ctx context.Context, c store.NudgeCandidate) ([
 // recipient who has not opted out of its kind, in their language, each
 // with its own opt-out link (in the text and in its List-Unsubscribe
 // header). None when the rule says the subject needs no nudge (a firm
-// that missed a consultation and booked again).
+// that missed a consultation and booked again; a candidate the store's
+// window let through that package nudge does not find due).
 func (s *Server) composeNudge(ctx context.Context, base string, c store.NudgeCandidate) (*store.Nudge, error) {
 	n := &store.Nudge{Candidate: c}
-	if c.Kind == store.NudgeNoShow {
-		held, _, err := s.store.HeldBookings(ctx, c.FirmID)
-		if err != nil || !nudge.NoShowOffer(len(held) > 0) {
-			return n, err
-		}
+	due, err := s.nudgeDue(ctx, c)
+	if err != nil || !due {
+		return n, err
 	}
 	to, err := s.nudgeRecipients(ctx, c)
 	if err != nil {
@@ -129,6 +128,21 @@ func (s *Server) composeNudge(ctx context.Context, base string, c store.NudgeCan
 		n.Links = append(n.Links, store.NudgeLink{Hash: hash, UserID: u.ID, Kind: c.Kind})
 	}
 	return n, nil
+}
+
+// nudgeDue asks package nudge whether c is due its nudge now: the store
+// found it within a window drawn from the same rules, and no-shows need
+// the firm's bookings since.
+func (s *Server) nudgeDue(ctx context.Context, c store.NudgeCandidate) (bool, error) {
+	now := s.now()
+	switch c.Kind {
+	case store.NudgeDraft:
+		return nudge.DraftStale(c.At, false, now), nil
+	case store.NudgeAction:
+		return nudge.ActionDue(c.Due, false, now.In(advisors.Zone)), nil
+	}
+	held, _, err := s.store.HeldBookings(ctx, c.FirmID)
+	return err == nil && nudge.NoShowOffer(len(held) > 0), err
 }
 
 // nudgeMessage is the nudge about c to u, in u's language, with its
