@@ -40,7 +40,7 @@ type NudgeWindow struct {
 }
 
 // nudgeQueries are the candidates of each kind, in the order of their
-// index (migration 0026), from a position; one query each.
+// index (migration 0023), from a position; one query each.
 var nudgeQueries = map[string]string{
 	NudgeDraft: `SELECT r.id, r.firm_id, f.name, COALESCE(r.owner_id, 0), r.updated_at, '', '', 0, '', 0
 		FROM responses r JOIN firms f ON f.id = r.firm_id
