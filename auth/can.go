@@ -34,6 +34,9 @@ const (
 	ActClaimsDecide      Action = "claims.decide"       // see open firm claims; verify, reject or transfer
 	ActAuditView         Action = "audit.view"          // read the audit log (who did what, to what, when) and export it
 	ActBookOnBehalf      Action = "booking.on_behalf"   // book a consultation for a firm on its behalf (the 1022 hotline)
+	ActQualityView       Action = "center.quality"      // the consultation quality page: rates, utilisation, score change, advisors' mean ratings
+	ActBookingRate       Action = "booking.rate"        // rate a held consultation of one's firm (the firm's voice: nobody rates for it)
+	ActRatingsView       Action = "ratings.view"        // read the ratings and comments an advisor was given
 )
 
 // Actions lists every action, for matrix tests.
@@ -41,7 +44,7 @@ var Actions = []Action{ActFirmView, ActFirmEdit, ActContactManage, ActFirmUsersA
 	ActFirmSearch, ActFirmImport, ActAssociationView, ActMembersView, ActAssociationExport, ActMemberInvite,
 	ActAssociationManage, ActResultsShare, ActUserManage, ActAssessmentAnswer, ActAssessmentSubmit, ActResultView,
 	ActAdvisorBook, ActBookingView, ActActionTick, ActAdvisorProfile, ActAdvisorManage, ActCenterView, ActFunnelView, ActClaimsDecide, ActAuditView,
-	ActBookOnBehalf}
+	ActBookOnBehalf, ActQualityView, ActBookingRate, ActRatingsView}
 
 // Target is what an action is aimed at. Zero fields mean "not about a firm"
 // or "not about an association".
@@ -64,7 +67,9 @@ func Can(u *User, a Action, t Target) bool {
 	}
 	switch u.Role {
 	case RoleAdmin:
-		return true
+		// A rating is the firm's own word on its consultation: the Center
+		// reads ratings, it never gives one.
+		return a != ActBookingRate
 	case RoleFirm:
 		return canFirm(u, a, t)
 	case RoleLead:
@@ -92,7 +97,7 @@ func canFirm(u *User, a Action, t Target) bool {
 	}
 	switch a {
 	case ActFirmView, ActFirmEdit, ActContactManage, ActFirmUsersApprove, ActAssessmentSubmit, ActResultView, ActResultsShare,
-		ActAdvisorBook, ActBookingView, ActActionTick:
+		ActAdvisorBook, ActBookingView, ActActionTick, ActBookingRate:
 		return ownFirm
 	}
 	return false
@@ -133,7 +138,7 @@ func canAdvisor(u *User, a Action, t Target) bool {
 		return t.FirmID != 0
 	case ActResultView:
 		return t.FirmID != 0 && slices.Contains(t.AdvisedBy, u.ID)
-	case ActBookingView, ActActionTick, ActAdvisorProfile:
+	case ActBookingView, ActActionTick, ActAdvisorProfile, ActRatingsView:
 		return own
 	}
 	return false

@@ -46,7 +46,7 @@ func TestCanMatrix(t *testing.T) {
 	allowed := map[string]bool{}
 	allow := func(user string, a Action, target string) { allowed[user+"|"+string(a)+"|"+target] = true }
 	for _, a := range []Action{ActFirmView, ActFirmEdit, ActContactManage, ActFirmUsersApprove, ActFirmClaim, ActAssessmentAnswer,
-		ActAssessmentSubmit, ActResultView, ActResultsShare, ActAdvisorBook, ActBookingView, ActActionTick} {
+		ActAssessmentSubmit, ActResultView, ActResultsShare, ActAdvisorBook, ActBookingView, ActActionTick, ActBookingRate} {
 		for _, tg := range []string{"own firm", "own booking", "claimant's draft", "other claimant's draft"} {
 			// A verified user works on the firm's shared draft, never a
 			// claimant's private one.
@@ -69,13 +69,17 @@ func TestCanMatrix(t *testing.T) {
 		allow("advisor", ActFirmView, tg)
 	}
 	allow("advisor", ActResultView, "own booking")
-	for _, a := range []Action{ActBookingView, ActActionTick, ActAdvisorProfile} {
+	for _, a := range []Action{ActBookingView, ActActionTick, ActAdvisorProfile, ActRatingsView} {
 		allow("advisor", a, "own booking")
 		allow("advisor", a, "own advisor")
 	}
 	for _, a := range Actions {
 		for tg := range targets {
-			allow("admin", a, tg)
+			// The Center reads ratings (ActRatingsView, ActQualityView)
+			// but never rates for a firm.
+			if a != ActBookingRate {
+				allow("admin", a, tg)
+			}
 		}
 	}
 	// The audit log (who did what to whom, with addresses) is the Center's

@@ -480,11 +480,14 @@ func (s *Store) setStatus(ctx context.Context, id int64, by Actor, op advisors.O
 		if b, err = forChange(ctx, tx, id, op, by, now); err != nil {
 			return err
 		}
-		kind := ""
+		kind, was := "", b.Status
 		b.Status, b.UpdatedAt = status, now
 		if status == BookingCancelled {
 			b.Sequence++
 			b.Reason, kind = reason, MessagesCancelled
+		}
+		if status == BookingDone && was != BookingDone {
+			kind = MessagesRating // the firm is asked for a rating
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE bookings SET status = ?, sequence = ?, reason = ?, updated_at = ? WHERE id = ?",
 			b.Status, b.Sequence, b.Reason, b.UpdatedAt, id); err != nil {

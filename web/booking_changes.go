@@ -125,6 +125,7 @@ func (s *Server) bookingOutcomePost(w http.ResponseWriter, r *http.Request) {
 		s.bookingFail(w, r, b, f, err)
 		return
 	}
+	s.composeAfterCommit(r.Context(), b.ID) // a held consultation asks its firm for a rating
 	s.redirect(w, r, bookingURL(b.ID, ""), "flash.booking_outcome")
 }
 

@@ -115,6 +115,9 @@ func (s *Server) bookingEventMessages(ctx context.Context, ev store.BookingEvent
 	if err != nil {
 		return nil, err
 	}
+	if ev.Kind == store.MessagesRating {
+		return s.ratingMessages(ctx, s.linkBase(), ev.As(b), ev.UserID)
+	}
 	return s.bookingMessages(ctx, s.linkBase(), ev.As(b), ev.Kind, ev.UserID)
 }
 

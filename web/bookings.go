@@ -184,6 +184,7 @@ type bookingPage struct {
 	Reschedule                                                 []dayView
 	Progress                                                   *progressView
 	Meeting                                                    meetingView
+	Rating                                                     ratingView
 }
 
 // bookingView shows one booking with what the user may do to it.
@@ -223,6 +224,10 @@ func (s *Server) renderBooking(w http.ResponseWriter, r *http.Request, status in
 		return
 	}
 	p.Actions = s.actionRows(r, items)
+	if p.Rating, err = s.bookingRating(r.Context(), u, b); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if p.Progress, err = s.consultationProgress(r.Context(), b, loc, l); err != nil {
 		s.fail(w, r, err)
 		return

@@ -36,7 +36,7 @@ func (f *form) Valid() bool { return len(f.Errors) == 0 }
 // multiline names the form fields that are <textarea>s: their line breaks
 // are kept (as LF). TestTextareasAreMultiline keeps it in step with the
 // templates.
-var multiline = map[string]bool{"note": true, "notes": true, "bio_vi": true, "bio_en": true}
+var multiline = map[string]bool{"note": true, "notes": true, "bio_vi": true, "bio_en": true, "comment": true}
 
 // parseForm reads the named fields, cleaned by the text rule (plaintext:
 // one line, or a block for the multiline fields; passwords as sent). A

@@ -53,6 +53,10 @@ func (s *Server) routes() http.Handler {
 		r.Post("/verify-email/{token}/password", s.verifyNewPasswordPost)
 		r.Get("/verify-email", s.verifyResend)
 		r.Post("/verify-email", s.verifyResendPost)
+		// A held consultation's rating, by the emailed single-use link (ratings.go).
+		r.Get("/rate/thanks", s.ratingThanks)
+		r.Get("/rate/{id}/{token}", s.ratingLink)
+		r.Post("/rate/{id}/{token}", s.ratingLinkPost)
 		r.Get("/password/forgot", s.passwordForgot)
 		r.Post("/password/forgot", s.passwordForgotPost)
 		r.Get("/password/reset/{token}", s.passwordReset)
@@ -150,6 +154,7 @@ func (s *Server) routes() http.Handler {
 			r.Post("/bookings/{id}/outcome", s.bookingOutcomePost)
 			r.Post("/bookings/{id}/notes", s.bookingNotesPost)
 			r.Post("/bookings/{id}/link", s.bookingLinkPost)
+			r.Post("/bookings/{id}/rating", s.bookingRatingPost)
 			r.Post("/bookings/{id}/actions", s.actionAddPost)
 			r.Post("/actions/{id}/done", s.actionTickPost)
 		})
@@ -162,6 +167,7 @@ func (s *Server) routes() http.Handler {
 		r.With(s.requireAction(auth.ActCenterView)).Get("/center/province", s.centerProvince)
 		r.With(s.requireAction(auth.ActCenterView)).Get("/center/report", s.centerReport)
 		r.With(s.requireAction(auth.ActCenterView)).Get("/center/report.xlsx", s.centerReportXLSX)
+		r.With(s.requireAction(auth.ActQualityView)).Get("/center/quality", s.centerQuality)
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireAction(auth.ActFunnelView))
 			r.Get("/center/funnel", s.centerFunnel)

@@ -45,7 +45,8 @@ type schedulePage struct {
 	// escapes its = and &.
 	PrevURL, NextURL, ThisWeekURL string
 	Days                          []scheduleDay
-	Booked, Free                  int // consultations this period; free slots left in it
+	Booked, Free                  int         // consultations this period; free slots left in it
+	Ratings                       *ownRatings // the advisor's own ratings; nil on another advisor's schedule
 }
 
 // scheduleURL is the schedule page of advisor (0: the user's own) at the
@@ -122,6 +123,12 @@ func (s *Server) schedule(w http.ResponseWriter, r *http.Request) {
 	if err := s.fillSchedule(r, p, adv, other, from, to, today, loc, l); err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if !p.Other && auth.Can(u, auth.ActRatingsView, auth.Target{AdvisorID: adv.ID}) {
+		if p.Ratings, err = s.ownRatings(r, adv.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	s.render(w, r, http.StatusOK, "schedule", p)
 }

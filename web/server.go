@@ -63,6 +63,7 @@ type Config struct {
 
 // Server holds the dependencies every handler uses.
 type Server struct {
+	quality   scoreChangeCache // the quality page's score change, per counters' seq
 	cfg       Config
 	store     *store.Store
 	bundle    *locale.Bundle
