@@ -120,7 +120,7 @@ func (s *Store) ScoreChanges(ctx context.Context, instrument string) ([]PillarCh
 	var out []PillarChange
 	err := s.eachRow(ctx, `WITH held AS (
 			SELECT firm_id, MIN(end_at) / 86400.0 + 2440587.5 AS t FROM bookings WHERE status = 'done' GROUP BY firm_id),
-		pairs AS (SELECT
+		pairs AS MATERIALIZED (SELECT
 			(SELECT r.id FROM responses r WHERE r.firm_id = h.firm_id AND r.status = 'submitted' AND r.instrument = ?
 				AND julianday(r.submitted_at) < h.t ORDER BY r.submitted_at DESC LIMIT 1) AS t0,
 			(SELECT r.id FROM responses r WHERE r.firm_id = h.firm_id AND r.status = 'submitted' AND r.instrument = ?

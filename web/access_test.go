@@ -197,6 +197,9 @@ func accessMatrix(t *testing.T, e *env) map[string][]routeCase {
 		// A nudge's opt-out link: signed out or in, a forged one is 404.
 		"GET /nudges/stop/{token}":                      {{"/nudges/stop/forged", all(404)}},
 		"POST /nudges/stop/{token}":                     {{"/nudges/stop/forged", all(404)}},
+		"GET /rate/thanks":                              {{"/rate/thanks", all(200)}},
+		"GET /rate/{id}/{token}":                        {{"/rate/1/forged", all(410)}, {"/rate/abc/forged", all(410)}},
+		"POST /rate/{id}/{token}":                       {{"/rate/1/forged", all(410)}},
 		"POST /account/password":                        {{"/account/password", signedIn(422)}},
 		"GET /login/code":                               {{"/login/code", all(303)}},
 		"POST /login/code":                              {{"/login/code", all(303)}},
@@ -256,6 +259,8 @@ func accessMatrix(t *testing.T, e *env) map[string][]routeCase {
 		// An empty link: back to the advisor's (no change, nothing sent).
 		"POST /bookings/{id}/link": {{booking + "/link", access{"anonymous": login, "firm": 403, "lead": 404, "advisor": 303, "admin": 303}}},
 		"POST /actions/{id}/done":  {{"/actions/999/done", signedIn(404)}},
+		// No rating chosen: the firm's form answers 422; nobody else rates.
+		"POST /bookings/{id}/rating": {{booking + "/rating", access{"anonymous": login, "firm": 422, "lead": 404, "advisor": 403, "admin": 403}}},
 		"GET /firms/{id}": {{ownFirm, signedIn(200)}, {otherWood, access{"anonymous": login, "firm": 404, "lead": 200, "advisor": 200, "admin": 200}},
 			{logistics, access{"anonymous": login, "firm": 404, "lead": 404, "advisor": 200, "admin": 200}},
 			{"/firms/999999", firmLinks}, {"/firms/abc", firmLinks}},
@@ -266,6 +271,7 @@ func accessMatrix(t *testing.T, e *env) map[string][]routeCase {
 		"GET /center":                            {{"/center", adminOnly(200)}},
 		"GET /center/report":                     {{"/center/report", adminOnly(200)}, {"/center/report?quarter=2030-Q1&association=1", adminOnly(200)}},
 		"GET /center/report.xlsx":                {{"/center/report.xlsx?association=abc", adminOnly(200)}},
+		"GET /center/quality":                    {{"/center/quality", adminOnly(200)}},
 		"GET /center/province": {{"/center/province", adminOnly(200)}, {"/center/province?section=C&quarter=2030-Q1", adminOnly(200)},
 			{"/center/province?ward=99999&by=park", adminOnly(200)}, {"/center/province?association=abc&by=district", adminOnly(200)}},
 		"GET /admin/firms":                      {{"/admin/firms", adminOnly(200)}},

@@ -23,20 +23,32 @@ const (
 )
 
 // scoreChangeCache keeps the score change T0 → T1 (the one figure of the
-// quality page that reads bookings and results) for one value of the
-// counters' seq, which every booking status, submitted result and
-// booking move changes: views between two changes reuse it.
+// quality page that reads bookings and results: about 0.1 s at 50,000
+// bookings) for one value of the counters' seq, which every booking
+// status, booking move and submitted result changes. A view whose seq
+// moved gets the figures of the last computation at once and starts one
+// recomputation after the response (stale while revalidating), so no view
+// waits for it but the first after a start.
 type scoreChangeCache struct {
-	mu      sync.Mutex
-	seq     int64
-	ok      bool
-	changes []store.PillarChange
+	mu         sync.Mutex
+	seq        int64
+	ok         bool
+	refreshing bool
+	changes    []store.PillarChange
+	log        func(msg string, args ...any)
 }
 
 func (c *scoreChangeCache) get(ctx context.Context, seq int64, read func(context.Context) ([]store.PillarChange, error)) ([]store.PillarChange, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.ok && c.seq == seq {
+	switch {
+	case c.ok && c.seq == seq:
+		return c.changes, nil
+	case c.ok:
+		if !c.refreshing {
+			c.refreshing = true
+			go c.refresh(context.WithoutCancel(ctx), seq, read)
+		}
 		return c.changes, nil
 	}
 	ch, err := read(ctx)
@@ -45,6 +57,22 @@ func (c *scoreChangeCache) get(ctx context.Context, seq int64, read func(context
 	}
 	c.seq, c.ok, c.changes = seq, true, ch
 	return ch, nil
+}
+
+// refresh computes the figures for seq and keeps them; a failure is
+// logged, and the next view tries again.
+func (c *scoreChangeCache) refresh(ctx context.Context, seq int64, read func(context.Context) ([]store.PillarChange, error)) {
+	ch, err := read(ctx)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.refreshing = false
+	if err != nil {
+		if c.log != nil {
+			c.log("score change not recomputed", "seq", seq, "err", err)
+		}
+		return
+	}
+	c.seq, c.changes = seq, ch
 }
 
 type rateCells struct {

@@ -129,6 +129,7 @@ func New(cfg Config) (*Server, error) {
 		limits:    limits,
 	}
 	s.composeBooking = s.bookingEventMessages
+	s.quality.log = s.log.Error
 	// A change to a user (role, association, status, password) or the end
 	// of their sessions takes effect on their next request.
 	cfg.Store.OnUserChange(s.sessions.dropUsers)
