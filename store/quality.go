@@ -60,7 +60,7 @@ func (s *Store) QualityCounts(ctx context.Context, from, to time.Time) (*Quality
 				c.Weeks = append(c.Weeks, w)
 				return err
 			}},
-		{"SELECT days, COUNT(*) FROM quality_first_booking GROUP BY days", nil, func(sc scanner) error {
+		{"SELECT days, n FROM quality_wait WHERE n > 0", nil, func(sc scanner) error {
 			var d advisors.DayCount
 			err := sc.Scan(&d.Days, &d.N)
 			c.Wait = append(c.Wait, d)

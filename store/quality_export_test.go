@@ -25,6 +25,7 @@ func QualityDrift(s *Store) (string, error) {
 		{"SELECT week, advisor_id, minutes FROM quality_week WHERE minutes <> 0 ORDER BY 1, 2",
 			`SELECT date(start_at + 25200, 'unixepoch', 'weekday 0', '-6 days'), advisor_id, SUM((end_at - start_at) / 60)
 				FROM bookings WHERE status <> 'cancelled' GROUP BY 1, 2 ORDER BY 1, 2`},
+		{"SELECT days, n FROM quality_wait WHERE n <> 0 ORDER BY 1", "SELECT days, COUNT(*) FROM quality_first_booking GROUP BY 1 ORDER BY 1"},
 		{"SELECT advisor_id, n, total FROM quality_ratings WHERE n <> 0 ORDER BY 1",
 			"SELECT advisor_id, COUNT(*), SUM(rating) FROM booking_ratings GROUP BY 1 ORDER BY 1"},
 	} {

@@ -26,7 +26,21 @@ CREATE TABLE quality_first_booking (
     firm_id INTEGER PRIMARY KEY REFERENCES firms (id) ON DELETE CASCADE,
     days    INTEGER NOT NULL
 );
-CREATE INDEX quality_first_booking_days_idx ON quality_first_booking (days);
+
+-- How many firms waited each number of days: the distribution the page
+-- reads, a row a distinct wait, not a row a firm.
+CREATE TABLE quality_wait (
+    days INTEGER PRIMARY KEY,
+    n    INTEGER NOT NULL
+);
+
+CREATE TRIGGER quality_wait_insert AFTER INSERT ON quality_first_booking BEGIN
+    INSERT INTO quality_wait (days, n) VALUES (NEW.days, 1) ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER quality_wait_delete AFTER DELETE ON quality_first_booking BEGIN
+    UPDATE quality_wait SET n = n - 1 WHERE days = OLD.days;
+END;
 
 -- Moves whenever a figure of the score change T0 → T1 may move (a
 -- booking's status, a submitted result, a rating): the page keeps that
