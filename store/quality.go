@@ -118,8 +118,13 @@ type PillarChange struct {
 // page keeps its answer for one QualityCounts.Seq.
 func (s *Store) ScoreChanges(ctx context.Context, instrument string) ([]PillarChange, error) {
 	var out []PillarChange
-	err := s.eachRow(ctx, `WITH held AS (
-			SELECT firm_id, MIN(end_at) / 86400.0 + 2440587.5 AS t FROM bookings WHERE status = 'done' GROUP BY firm_id),
+	// A firm whose latest result (current_results, one row a firm) came
+	// before its first held consultation ended has no T1: it is left out
+	// before any lookup in its history.
+	err := s.eachRow(ctx, `WITH held AS MATERIALIZED (
+			SELECT h.firm_id, h.t FROM (
+				SELECT firm_id, MIN(end_at) / 86400.0 + 2440587.5 AS t FROM bookings WHERE status = 'done' GROUP BY firm_id) h
+			JOIN current_results cr ON cr.firm_id = h.firm_id WHERE julianday(cr.submitted_at) >= h.t),
 		pairs AS MATERIALIZED (SELECT
 			(SELECT r.id FROM responses r WHERE r.firm_id = h.firm_id AND r.status = 'submitted' AND r.instrument = ?
 				AND julianday(r.submitted_at) < h.t ORDER BY r.submitted_at DESC LIMIT 1) AS t0,
