@@ -99,7 +99,7 @@ func TestJourneyConsultationRating(t *testing.T) {
 		t.Fatalf("quality page: %v", err)
 	}
 	screenshot(t, ctx, "62-quality")
-	if got := text(t, ctx, "#quality-advisors"); !strings.Contains(got, "1 lượt đánh giá") {
+	if got := text(t, ctx, "#quality-advisors"); !strings.Contains(got, "1 lượt, chưa đủ") {
 		t.Fatalf("the quality page does not count the rating: %q", got)
 	}
 	if got := text(t, ctx, "#quality-quarters tbody tr:first-child"); !strings.Contains(got, "100%") {

@@ -209,7 +209,7 @@ func TestQualityPageAccess(t *testing.T) {
 		}
 	}
 	page := e.client().login("admin@test.local").get("/center/quality")
-	must(t, page, http.StatusOK, "quality-quarters", "2026-Q4", "100%", "1 lượt đánh giá: quá ít", "quality-wait", "Trung vị: 0,0 ngày, trên 1 doanh nghiệp")
+	must(t, page, http.StatusOK, "quality-quarters", "2026-Q4", "100%", "1 lượt, chưa đủ", "quality-wait", "Trung vị: 0,0 ngày, trên 1 doanh nghiệp")
 	must(t, e.client().login("admin@test.local").get("/center"), http.StatusOK, `href="/center/quality"`)
 }
 
