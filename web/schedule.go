@@ -47,6 +47,7 @@ type schedulePage struct {
 	Days                          []scheduleDay
 	Booked, Free                  int         // consultations this period; free slots left in it
 	Ratings                       *ownRatings // the advisor's own ratings; nil on another advisor's schedule
+	MinRatings                    int         // advisors.MinRatings: from how many ratings a mean is shown
 }
 
 // scheduleURL is the schedule page of advisor (0: the user's own) at the
@@ -95,7 +96,8 @@ func (s *Server) schedule(w http.ResponseWriter, r *http.Request) {
 	now := s.now().In(advisors.Zone)
 	y, m, d := now.Date()
 	today := time.Date(y, m, d, 0, 0, 0, 0, advisors.Zone)
-	p := &schedulePage{page: s.newPage(w, r, "page.schedule.title"), AdvisorID: adv.ID, AdvisorName: adv.Name, Other: id != u.ID}
+	p := &schedulePage{page: s.newPage(w, r, "page.schedule.title"), AdvisorID: adv.ID, AdvisorName: adv.Name, Other: id != u.ID,
+		MinRatings: advisors.MinRatings}
 	var other int64
 	if p.Other {
 		other = id
