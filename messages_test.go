@@ -100,7 +100,7 @@ var notMessageIDs = map[string]string{
 // notMessages are strings shaped like message IDs that are something else.
 var notMessages = map[string]string{
 	"advisor.book": "an auth action", "advisor.profile": "an auth action and an audit action", "booking.view": "an auth action",
-	"booking.change": "an auth action", "booking.consult": "an auth action",
+	"booking.change": "an auth action", "booking.consult": "an auth action", "booking.rate": "an auth action",
 	"booking.on_behalf": "an auth action and an audit action", "nudge.optout": "an audit action", "nudge.settings": "an audit action",
 	"advisor.create": "an audit action", "advisor.active": "an audit action", "outbox.retry": "an audit action", "export.end": "an audit action",
 }
