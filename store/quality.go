@@ -25,7 +25,7 @@ type QualityWeek struct {
 }
 
 // QualityCounts are the counters the quality page reads, kept by the
-// triggers of migration 0025 (never a scan of the bookings).
+// triggers of migration 0024 (never a scan of the bookings).
 type QualityCounts struct {
 	Tallies []QualityTally
 	Weeks   []QualityWeek       // weeks in the range asked
