@@ -45,18 +45,34 @@ func TestJourneyCenterProvince(t *testing.T) {
 		f.value = [...f.options].find(o => o.textContent === name).value;
 		document.querySelector('#quarter').selectedIndex = 1;
 		return name; })()`
-	err = chromedp.Do(ctx, chromedp.SetValue(css("#by"), "association"), chromedp.Click(css("#apply-filters")),
-		chromedp.WaitVisible(css("#breakdown-table")))
-	if err != nil {
+	// Each submit is waited for by the address it leads to: the old page
+	// has the same elements, and reading them would read the old figures.
+	arrived := func(part string) {
+		t.Helper()
+		for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			// Asked while the page changes, the location may fail: ask again.
+			loc, err := chromedp.Run(ctx, chromedp.Location())
+			if err == nil && strings.Contains(loc, part) {
+				if err := chromedp.Do(ctx, chromedp.WaitVisible(css("#selection-name"))); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+		}
+		t.Fatalf("never reached a page with %s", part)
+	}
+	if err := chromedp.Do(ctx, chromedp.SetValue(css("#by"), "association"), chromedp.Click(css("#apply-filters"))); err != nil {
 		t.Fatal(err)
 	}
+	arrived("by=association")
 	assoc, err := chromedp.Run(ctx, chromedp.Evaluate[string](busiest))
 	if err != nil || assoc == "" {
 		t.Fatalf("no association to choose: %v", err)
 	}
-	if err := chromedp.Do(ctx, chromedp.Click(css("#apply-filters")), chromedp.WaitVisible(css(`#selection-name`))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Click(css("#apply-filters"))); err != nil {
 		t.Fatalf("filter: %v", err)
 	}
+	arrived("association=")
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](listen)); err != nil {
 		t.Fatal(err)
 	}
