@@ -44,7 +44,7 @@ func TestJourneyCenterProvince(t *testing.T) {
 		const name = rows[0].querySelector('a').textContent;
 		f.value = [...f.options].find(o => o.textContent === name).value;
 		document.querySelector('#quarter').selectedIndex = 1;
-		return name; })()`
+		return f.value + '|' + name; })()`
 	// Each submit is waited for by the address it leads to: the old page
 	// has the same elements, and reading them would read the old figures.
 	arrived := func(part string) {
@@ -65,14 +65,15 @@ func TestJourneyCenterProvince(t *testing.T) {
 		t.Fatal(err)
 	}
 	arrived("by=association")
-	assoc, err := chromedp.Run(ctx, chromedp.Evaluate[string](busiest))
-	if err != nil || assoc == "" {
+	chosen, err := chromedp.Run(ctx, chromedp.Evaluate[string](busiest))
+	if err != nil || chosen == "" {
 		t.Fatalf("no association to choose: %v", err)
 	}
+	assocID, assoc, _ := strings.Cut(chosen, "|")
 	if err := chromedp.Do(ctx, chromedp.Click(css("#apply-filters"))); err != nil {
 		t.Fatalf("filter: %v", err)
 	}
-	arrived("association=")
+	arrived("association=" + assocID + "&") // the form's order: quarter, association, …
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](listen)); err != nil {
 		t.Fatal(err)
 	}
