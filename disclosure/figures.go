@@ -28,10 +28,13 @@ type Figures struct {
 	Suppressed bool // N < MinGroup: nothing below is filled
 	Perturbed  bool // the figures carry noise (Protect); false for Exact
 	Levels     []int
-	Overall    Stat
-	Pillars    []Stat
-	bands      []int   // perturbed overall scores per band of ten points
-	noiseSD    float64 // the standard deviation of the overall mean's noise
+	// Adopt counts, per adoption slot, the firms whose fact holds:
+	// perturbed like Levels, each on its own (they are not a partition).
+	Adopt   []int
+	Overall Stat
+	Pillars []Stat
+	bands   []int   // perturbed overall scores per band of ten points
+	noiseSD float64 // the standard deviation of the overall mean's noise
 }
 
 // Margin is how far, at most in 19 cases out of 20, the published overall
@@ -52,7 +55,15 @@ func suppressed(n, pillars int, perturbed bool) Figures {
 // Protect computes the figures of a group whose results are not all visible
 // to the viewer, from its strata (each perturbed with its own cell key; see
 // the package documentation). Every stratum must have the same pillars.
-func Protect(strata ...Tally) Figures {
+func Protect(strata ...Tally) Figures { return protect(private, strata) }
+
+// ProtectPublic computes the figures open data publishes of a group: as
+// Protect, with the noise of PublicCells cells on each, drawn apart from
+// Protect's, so the published figures and the portal's together tell no
+// more than the portal's and one more look.
+func ProtectPublic(strata ...Tally) Figures { return protect(public, strata) }
+
+func protect(sc scale, strata []Tally) Figures {
 	var all Tally
 	if len(strata) > 0 {
 		all = NewTally(len(strata[0].Pillars))
@@ -71,13 +82,14 @@ func Protect(strata ...Tally) Figures {
 		if st.N == 0 {
 			continue
 		}
-		variance += sigma(st.N) * sigma(st.N)
-		sum += st.Sum + sumNoise(&st)
+		variance += sc.sigma * sc.sigma * sigma(st.N) * sigma(st.N)
+		sum += st.Sum + sumNoise(&st, sc)
 		for i, p := range st.Pillars {
-			pillarSums[i] += p.Sum + pillarNoise(&st, i)
+			pillarSums[i] += p.Sum + pillarNoise(&st, i, sc)
 		}
 	}
-	f.Levels, f.bands = perturbCounts(all.Levels[:], &all, figLevel), perturbCounts(all.Bands[:], &all, figBand)
+	f.Levels, f.bands = perturbCounts(all.Levels[:], &all, figLevel, sc), perturbCounts(all.Bands[:], &all, figBand, sc)
+	f.Adopt = perturbShares(all.Adopt[:], &all, figAdopt, sc)
 	f.Overall.Mean = clampScore(sum / float64(all.N))
 	f.noiseSD = math.Sqrt(variance) / float64(all.N)
 	for i, p := range all.Pillars {

@@ -143,7 +143,7 @@ func TestNoiseShape(t *testing.T) {
 	hist := map[int]int{}
 	for range cells {
 		tl := Tally{N: 30, Key: rng.Uint32(), FirmKey: rng.Uint32(), Pillars: []PillarTally{{N: 30}}}
-		e := sumNoise(&tl)
+		e := sumNoise(&tl, private)
 		s, s2 = s+e, s2+e*e
 		hist[countNoise(tl.Key, tl.N, figLevel)]++
 	}

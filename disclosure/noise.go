@@ -24,6 +24,33 @@ const (
 	Rho = 0.8
 	// zMax bounds the noise at this many standard deviations.
 	zMax = 3.0
+	// PublicCells is how many published cells, at most, one result enters
+	// at once in open data together with what an association's lead sees
+	// (docs/PRIVACY.md, "Open data"): the province, its ward, section and
+	// size class, the estimate strata or pools it falls in (up to three),
+	// and the lead's association. Whoever differences two quarters gets one
+	// look per cell, each with its own noise, and may average them; open
+	// data's noise has PublicCells times the variance of the Center's, so
+	// all its cells together tell no more than one cell of the Center's.
+	PublicCells = 8
+)
+
+// scale is how much noise a protection adds: sigma multiplies the
+// standard deviation on sums, draws is how many table draws each half of a
+// count's noise adds up, and figure offsets every figure number so the
+// draws are unrelated to those of another scale over the same cell.
+type scale struct {
+	sigma  float64
+	draws  int
+	figure int
+}
+
+var (
+	// private is the scale of every figure inside the portal: pages,
+	// exports and charts of leads, firms and the Center.
+	private = scale{sigma: 1, draws: 1}
+	// public is open data's (PublicCells).
+	public = scale{sigma: math.Sqrt(PublicCells), draws: PublicCells, figure: 1 << 24}
 )
 
 // pTable is the perturbation table for counts: a noise value with its
@@ -45,6 +72,9 @@ const (
 	figPillar = 100 // + pillar index
 	figLevel  = 200 // + level
 	figBand   = 300 // + band
+	figAdopt  = 400 // + adoption slot
+	// figDraw separates the draws of a count that adds several (public).
+	figDraw = 1000
 	// figRebalance (+ step) draws which count an adjustment moves.
 	figRebalance = 10_000
 )
@@ -87,22 +117,22 @@ func twoPart(t *Tally, n, figure int) float64 {
 }
 
 // sumNoise is the noise on the sum of a stratum's overall scores.
-func sumNoise(t *Tally) float64 {
+func sumNoise(t *Tally, sc scale) float64 {
 	if t.N == 0 {
 		return 0
 	}
-	return sigma(t.N) * twoPart(t, t.N, figSum)
+	return sc.sigma * sigma(t.N) * twoPart(t, t.N, sc.figure+figSum)
 }
 
 // pillarNoise is the noise on the sum of a stratum's scores of pillar i:
 // correlated with the overall noise by Rho.
-func pillarNoise(t *Tally, i int) float64 {
+func pillarNoise(t *Tally, i int, sc scale) float64 {
 	n := t.Pillars[i].N
 	if n == 0 {
 		return 0
 	}
-	z := Rho*twoPart(t, t.N, figSum) + math.Sqrt(1-Rho*Rho)*twoPart(t, n, figPillar+i)
-	return sigma(n) * z
+	z := Rho*twoPart(t, t.N, sc.figure+figSum) + math.Sqrt(1-Rho*Rho)*twoPart(t, n, sc.figure+figPillar+i)
+	return sc.sigma * sigma(n) * z
 }
 
 // countNoise is the noise on one count of a cell with n results.
@@ -123,18 +153,40 @@ func countNoise(key uint32, n, figure int) int {
 // firm at a time is taken from (or given to) a count drawn at random from
 // the cell keys, in proportion to its size, so the adjustment favours no
 // level, and a stratum of one result does not point at its own.
-func perturbCounts(counts []int, t *Tally, figure int) []int {
+func perturbCounts(counts []int, t *Tally, figure int, sc scale) []int {
 	out := make([]int, len(counts))
 	total, n := 0, t.N
 	for i, c := range counts {
-		v := countNoise(t.FirmKey, n, figure+i) + countNoise(t.Key, n, figure+i+resultPart)
-		out[i] = max(0, c+v)
+		out[i] = max(0, c+countPairs(t, figure+i, sc))
 		total += out[i]
 	}
 	for step := 0; total != n; step++ {
 		d := sign(n - total)
-		out[weighted(out, d > 0, uniform(t.Key^t.FirmKey, n, figure+figRebalance+step))] += d
+		out[weighted(out, d > 0, uniform(t.Key^t.FirmKey, n, sc.figure+figure+figRebalance+step))] += d
 		total += d
+	}
+	return out
+}
+
+// countPairs is the noise on one count of a cell: sc.draws pairs of
+// table draws, each pair one keyed by the cell's firms and one by their
+// results (draws at strides of figDraw, so no two coincide).
+func countPairs(t *Tally, figure int, sc scale) int {
+	v := 0
+	for d := range sc.draws {
+		f := sc.figure + figure + d*figDraw
+		v += countNoise(t.FirmKey, t.N, f) + countNoise(t.Key, t.N, f+resultPart)
+	}
+	return v
+}
+
+// perturbShares adds count noise to each of counts, each a part of the
+// cell's t.N results on its own (not a partition): each stays within 0
+// and t.N.
+func perturbShares(counts []int, t *Tally, figure int, sc scale) []int {
+	out := make([]int, len(counts))
+	for i, c := range counts {
+		out[i] = max(0, min(t.N, c+countPairs(t, figure+i, sc)))
 	}
 	return out
 }

@@ -15,6 +15,9 @@ type Record struct {
 	scoring.Entry
 	Key     uint32 // the result's secret record key
 	FirmKey uint32 // its firm's secret record key
+	// Adoption has bit i set when the result shows the instrument's
+	// adoption fact i (scoring.AdoptionBits).
+	Adoption uint8
 }
 
 // ScoredKey mixes a result's record key with its scores. The noise then
@@ -46,8 +49,15 @@ type Tally struct {
 	Sum     float64
 	Levels  [scoring.Levels]int
 	Bands   [Bands]int
+	// Adopt counts, for each adoption slot (scoring.AdoptionSlots), the
+	// results whose fact holds.
+	Adopt   [AdoptionSlots]int
 	Pillars []PillarTally
 }
+
+// AdoptionSlots is scoring.AdoptionSlots: how many adoption facts a tally
+// counts (a fixed array keeps a tally a plain value, like its levels).
+const AdoptionSlots = scoring.AdoptionSlots
 
 // NewTally returns an empty tally over pillars pillars.
 func NewTally(pillars int) Tally { return Tally{Pillars: make([]PillarTally, pillars)} }
@@ -77,6 +87,11 @@ func (t *Tally) apply(r Record, sign int) {
 		t.Levels[r.Level] += sign
 	}
 	t.Bands[band(r.Overall)] += sign
+	for i := range t.Adopt {
+		if r.Adoption&(1<<i) != 0 {
+			t.Adopt[i] += sign
+		}
+	}
 	for i := range min(len(t.Pillars), len(r.Pillars)) {
 		if !math.IsNaN(r.Pillars[i]) {
 			t.Pillars[i].N += sign
@@ -96,6 +111,9 @@ func (t *Tally) Merge(o Tally) {
 	}
 	for i := range t.Bands {
 		t.Bands[i] += o.Bands[i]
+	}
+	for i := range t.Adopt {
+		t.Adopt[i] += o.Adopt[i]
 	}
 	for i := range min(len(t.Pillars), len(o.Pillars)) {
 		t.Pillars[i].N += o.Pillars[i].N

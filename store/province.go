@@ -117,6 +117,22 @@ func (snap *Snapshot) GroupsOf(dim string, q scoring.Quarter, registry map[strin
 // by their registry together); a pool still too small is left out, and
 // the estimate then speaks for fewer firms (Estimate.Registry).
 func (snap *Snapshot) Estimate(section, size string, q scoring.Quarter, registry map[string]int) (disclosure.Estimate, bool) {
+	return snap.estimate(section, size, q, registry, strata.figures)
+}
+
+// PublicEstimate is Estimate with open data's protection
+// (disclosure.ProtectPublic) on every stratum and pool.
+func (snap *Snapshot) PublicEstimate(section, size string, q scoring.Quarter, registry map[string]int) (disclosure.Estimate, bool) {
+	return snap.estimate(section, size, q, registry, strata.public)
+}
+
+// PublicFigures are open data's figures (disclosure.ProtectPublic) of the
+// union of groups (as Union) at the end of quarter q.
+func (snap *Snapshot) PublicFigures(groups []string, q scoring.Quarter) disclosure.Figures {
+	return snap.unionStrata(groups, q).public()
+}
+
+func (snap *Snapshot) estimate(section, size string, q scoring.Quarter, registry map[string]int, protect func(strata) disclosure.Figures) (disclosure.Estimate, bool) {
 	var strata []disclosure.Stratum
 	pool, poolRegistry := snap.unionStrata(nil, q), 0
 	for g, n := range registry {
@@ -131,8 +147,8 @@ func (snap *Snapshot) Estimate(section, size string, q scoring.Quarter, registry
 			poolRegistry += n
 			continue
 		}
-		strata = append(strata, disclosure.Stratum{Registry: n, Figures: st.figures()})
+		strata = append(strata, disclosure.Stratum{Registry: n, Figures: protect(st)})
 	}
-	strata = append(strata, disclosure.Stratum{Registry: poolRegistry, Figures: pool.figures()})
+	strata = append(strata, disclosure.Stratum{Registry: poolRegistry, Figures: protect(pool)})
 	return disclosure.PostStratify(strata)
 }

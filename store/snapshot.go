@@ -78,6 +78,9 @@ type strata [2]disclosure.Tally
 
 func (s strata) figures() disclosure.Figures { return disclosure.Protect(s[0], s[1]) }
 
+// public are the strata's figures as open data publishes them.
+func (s strata) public() disclosure.Figures { return disclosure.ProtectPublic(s[0], s[1]) }
+
 // exclude takes r's figures out of the strata but keeps its keys, so
 // every firm of the group sees the same noise (disclosure.Tally.Exclude).
 func (s *strata) exclude(r disclosure.Record, shared bool) {
