@@ -59,6 +59,9 @@ type Config struct {
 	// Forwarded header names the client (--trusted-proxies); empty: the
 	// connection's address is the client and those headers are ignored.
 	TrustedProxies []netip.Prefix
+	// OpenDataRefresh is the least time between two computations of open
+	// data's figures (web/opendata_publication.go); zero: five minutes.
+	OpenDataRefresh time.Duration
 }
 
 // Server holds the dependencies every handler uses.
@@ -100,6 +103,8 @@ type Server struct {
 	composeBooking func(ctx context.Context, ev store.BookingEvent) ([]*store.Message, error)
 	// funnel keeps the programme funnel's recent tallies (center_funnel.go).
 	funnel funnelCache
+	// published holds open data's figures (opendata_publication.go).
+	published publisher
 }
 
 // New builds a Server, parsing every template and hashing every asset; it
