@@ -11,7 +11,7 @@ import (
 // cellsFormat is the layout of agg_inputs and agg_cells (the groups kept,
 // their encodings). A store whose cells have another is rebuilt from its
 // rows when it migrates.
-const cellsFormat = 2
+const cellsFormat = 3
 
 // drainChunk is how many changed firms a reconciliation reads at a time.
 const drainChunk = 500

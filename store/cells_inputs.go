@@ -41,10 +41,11 @@ type resultInputs struct {
 	Overall    float64
 	Level      int
 	Pillars    []float64 // in the instrument's pillar order; NaN: not scored
+	Adoption   uint8     // the adoption facts its answers show (scoring.AdoptionBits)
 }
 
 // inputsFormat is the first byte of every encoding, changed with it.
-const inputsFormat = 2
+const inputsFormat = 3
 
 // encode is the inputs' bytes: the same inputs always give the same bytes,
 // so a reconciliation that changes nothing is seen as such.
@@ -74,6 +75,7 @@ func (in *firmInputs) encode() []byte {
 		for _, p := range r.Pillars {
 			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(p))
 		}
+		b = append(b, r.Adoption)
 	}
 	return b
 }
@@ -106,6 +108,7 @@ func decodeInputs(id int64, b []byte) (*firmInputs, error) {
 		for j := range r.Pillars {
 			r.Pillars[j] = d.float()
 		}
+		r.Adoption = d.byte()
 	}
 	if d.err != nil || len(d.b) != 0 {
 		return nil, errInputs

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"encoding/json"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -122,6 +123,29 @@ func (w *cellsWorld) result() scoring.Result {
 	return r
 }
 
+// adoptionAnswers answers each question an adoption fact reads, most of
+// them, with any of its options (several for a question of several).
+func (w *cellsWorld) adoptionAnswers() map[string]survey.Answer {
+	out := map[string]survey.Answer{}
+	for _, a := range scoring.Adoptions(w.in.ID) {
+		q, ok := w.in.Question(a.Question)
+		if !ok || w.rng.IntN(5) == 0 {
+			continue
+		}
+		var opts []string
+		for _, o := range q.Options {
+			if w.rng.IntN(2) == 0 {
+				opts = append(opts, o.ID)
+			}
+		}
+		if len(opts) == 0 || (q.Type == survey.Single && len(opts) > 1) {
+			opts = []string{q.Options[w.rng.IntN(len(q.Options))].ID}
+		}
+		out[a.Question] = survey.Answer{Options: opts}
+	}
+	return out
+}
+
 // submit submits through the survey (a draft, then its submission) or in
 // bulk, dated up to a quarter back.
 func (w *cellsWorld) submit() {
@@ -131,12 +155,19 @@ func (w *cellsWorld) submit() {
 		if err != nil {
 			w.t.Fatal(err)
 		}
+		if err := w.s.SaveAnswers(ctx, d.ID, id, w.adoptionAnswers(), 0); err != nil {
+			w.t.Fatal(err)
+		}
+		if d, err = w.s.Draft(ctx, id, w.in, survey.Profile{Section: "C", Size: "small"}, 0); err != nil {
+			w.t.Fatal(err)
+		}
 		if err := w.s.SubmitResponse(ctx, d.ID, id, 0, d.Version(), w.result()); err != nil {
 			w.t.Fatal(err)
 		}
 	} else {
 		at := w.fx.Clock.Now().Add(-time.Duration(w.rng.IntN(90*24)) * time.Hour)
-		if err := w.s.LoadSubmissions(ctx, w.in, []store.PastSubmission{{FirmID: id, Result: w.result(), SubmittedAt: at}}); err != nil {
+		if err := w.s.LoadSubmissions(ctx, w.in, []store.PastSubmission{{FirmID: id, Result: w.result(), SubmittedAt: at,
+			Answers: w.adoptionAnswers()}}); err != nil {
 			w.t.Fatal(err)
 		}
 	}
@@ -305,6 +336,21 @@ func (r *cellRows) readResults(t *testing.T, db *sql.DB) {
 		return err
 	})
 	in := storetest.Instrument(t)
+	answers := map[int64]map[string][]string{}
+	query(t, db, "SELECT response_id, question, options FROM answers", func(rs *sql.Rows) error {
+		var id int64
+		var q, opts string
+		if err := rs.Scan(&id, &q, &opts); err != nil {
+			return err
+		}
+		if answers[id] == nil {
+			answers[id] = map[string][]string{}
+		}
+		var chosen []string
+		err := json.Unmarshal([]byte(opts), &chosen)
+		answers[id][q] = chosen
+		return err
+	})
 	query(t, db, "SELECT id, firm_id, submitted_at, record_key, overall, level FROM responses WHERE status = 'submitted' ORDER BY submitted_at, id",
 		func(rs *sql.Rows) error {
 			var id, firm int64
@@ -321,6 +367,7 @@ func (r *cellRows) readResults(t *testing.T, db *sql.DB) {
 				res.rec.Pillars = append(res.rec.Pillars, v)
 			}
 			res.rec.Key, res.rec.FirmKey = disclosure.ScoredKey(key, res.rec.Entry), r.firms[firm].key
+			res.rec.Adoption = scoring.AdoptionBits(in.ID, answers[id])
 			r.results[firm] = append(r.results[firm], res)
 			return nil
 		})
@@ -394,6 +441,9 @@ func recompute(r *cellRows, in *survey.Instrument, q scoring.Quarter) map[string
 func tallyDiff(got, want disclosure.Tally) string {
 	if want.Pillars == nil {
 		want = disclosure.NewTally(len(got.Pillars))
+	}
+	if got.Adopt != want.Adopt {
+		return fmt.Sprintf("adoption counts %v, want %v", got.Adopt, want.Adopt)
 	}
 	if got.N != want.N || got.Key != want.Key || got.FirmKey != want.FirmKey || got.Levels != want.Levels || got.Bands != want.Bands {
 		return fmt.Sprintf("got n=%d keys %d/%d levels %v bands %v, want n=%d keys %d/%d levels %v bands %v",

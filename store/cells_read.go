@@ -3,7 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"dxready/scoring"
@@ -48,7 +51,10 @@ func (r *inputsReader) read(ctx context.Context) (map[int64]*firmInputs, error) 
 			return nil, err
 		}
 	}
-	return out, r.readPillars(ctx, byResponse)
+	if err := r.readPillars(ctx, byResponse); err != nil {
+		return nil, err
+	}
+	return out, r.readAdoption(ctx, byResponse)
 }
 
 // readResults reads the submitted results, creating each firm's inputs;
@@ -123,6 +129,56 @@ func (r *inputsReader) readPillars(ctx context.Context, byResponse map[int64]*re
 		}
 	}
 	return rows.Err()
+}
+
+// readAdoption reads the answers the adoption facts look at
+// (scoring.AdoptionQuestions) and sets each result's facts.
+func (r *inputsReader) readAdoption(ctx context.Context, byResponse map[int64]*resultInputs) error {
+	qs := scoring.AdoptionQuestions()
+	if len(qs) == 0 {
+		return nil
+	}
+	w, args := r.where("r.firm_id")
+	marks := strings.Repeat(",?", len(qs))[1:]
+	for _, q := range qs {
+		args = append(args, q)
+	}
+	rows, err := r.q.QueryContext(ctx, `SELECT a.response_id, a.question, a.options FROM responses r
+		JOIN answers a ON a.response_id = r.id
+		WHERE `+w+` AND r.status = 'submitted' AND a.question IN (`+marks+`)`, args...)
+	if err != nil {
+		return mapErr("cells: adoption answers", err)
+	}
+	defer rows.Close()
+	answers := map[int64]map[string][]string{}
+	var id int64
+	var question string
+	var options []byte
+	for rows.Next() {
+		if err := rows.Scan(&id, &question, &options); err != nil {
+			return err
+		}
+		if byResponse[id] == nil {
+			continue
+		}
+		var chosen []string
+		if err := json.Unmarshal(options, &chosen); err != nil {
+			return fmt.Errorf("store: cells: answer %s of response %d: %w", question, id, err)
+		}
+		if answers[id] == nil {
+			answers[id] = map[string][]string{}
+		}
+		answers[id][question] = chosen
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for id, a := range answers {
+		res := byResponse[id]
+		instrument, _, _ := strings.Cut(res.Instrument, "@")
+		res.Adoption = scoring.AdoptionBits(instrument, a)
+	}
+	return nil
 }
 
 func (r *inputsReader) readFirms(ctx context.Context, out map[int64]*firmInputs) error {

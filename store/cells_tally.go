@@ -8,7 +8,7 @@ import (
 )
 
 // tallyFormat is the first byte of a cell's encoding.
-const tallyFormat = 1
+const tallyFormat = 2
 
 // encodeTally writes a cell's tally: counts as signed varints (a cell is a
 // change, and may be negative), sums as float64 bits.
@@ -22,6 +22,9 @@ func encodeTally(t *disclosure.Tally) []byte {
 		b = binary.AppendVarint(b, int64(c))
 	}
 	for _, c := range t.Bands {
+		b = binary.AppendVarint(b, int64(c))
+	}
+	for _, c := range t.Adopt {
 		b = binary.AppendVarint(b, int64(c))
 	}
 	b = binary.AppendUvarint(b, uint64(len(t.Pillars)))
@@ -43,6 +46,9 @@ func decodeTally(b []byte) (disclosure.Tally, error) {
 	}
 	for i := range t.Bands {
 		t.Bands[i] = int(d.varint())
+	}
+	for i := range t.Adopt {
+		t.Adopt[i] = int(d.varint())
 	}
 	t.Pillars = make([]disclosure.PillarTally, d.count())
 	for i := range t.Pillars {
@@ -70,6 +76,11 @@ func emptyTally(t *disclosure.Tally) bool {
 		}
 	}
 	for _, c := range t.Bands {
+		if c != 0 {
+			return false
+		}
+	}
+	for _, c := range t.Adopt {
 		if c != 0 {
 			return false
 		}

@@ -100,7 +100,7 @@ func (in *firmInputs) spans(emit func(inst, group string, stratum, from, to int,
 		records := make([]disclosure.Record, len(rs))
 		for i, r := range rs {
 			e := scoring.Entry{Overall: r.Overall, Level: r.Level, Pillars: r.Pillars}
-			records[i] = disclosure.Record{Entry: e, Key: disclosure.ScoredKey(r.Key, e), FirmKey: in.Key}
+			records[i] = disclosure.Record{Entry: e, Key: disclosure.ScoredKey(r.Key, e), FirmKey: in.Key, Adoption: r.Adoption}
 		}
 		for _, g := range in.plainGroups() {
 			walkSpans(qs, nil, func(from, to, ri int, _ bool) { emit(inst, g, stratumOther, from, to, records[ri]) })

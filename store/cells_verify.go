@@ -118,6 +118,9 @@ func sameTally(a, b *disclosure.Tally) bool {
 	for i := range neg.Bands {
 		neg.Bands[i] = -neg.Bands[i]
 	}
+	for i := range neg.Adopt {
+		neg.Adopt[i] = -neg.Adopt[i]
+	}
 	for i := range neg.Pillars {
 		neg.Pillars[i].N, neg.Pillars[i].Sum = -neg.Pillars[i].N, -neg.Pillars[i].Sum
 	}
