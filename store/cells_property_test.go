@@ -1,8 +1,8 @@
 package store_test
 
 import (
-	"encoding/json"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
