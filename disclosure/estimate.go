@@ -64,8 +64,8 @@ func PostStratify(strata []Stratum) (Estimate, bool) {
 		for l := range scoring.Levels {
 			p := float64(f.Levels[l]) / n
 			shares[l] += w * p
-			// Each perturbed count carries noise of variance countNoiseVar.
-			shareVar[l] += w * w * (fpc*p*(1-p)/max(1, n-1) + countNoiseVar/(n*n))
+			// Each perturbed count carries noise of variance f.countVar.
+			shareVar[l] += w * w * (fpc*p*(1-p)/max(1, n-1) + f.countVar/(n*n))
 		}
 	}
 	e.Mean = interval(mean, meanVar, 100)
@@ -76,8 +76,9 @@ func PostStratify(strata []Stratum) (Estimate, bool) {
 	return e, true
 }
 
-// countNoiseVar is the variance of the noise on one count: two draws from
-// pTable (variance 1.4 each).
+// countNoiseVar is the variance of the noise on one count of the portal's
+// figures: two draws from pTable (variance 1.4 each); open data's adds up
+// PublicCountDraws such pairs.
 const countNoiseVar = 2.8
 
 func interval(v, variance, top float64) Interval {

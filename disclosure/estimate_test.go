@@ -2,13 +2,14 @@ package disclosure
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
 // figuresFor builds protected-looking figures by hand: n firms, a mean,
 // level counts, band counts and the noise's standard deviation.
 func figuresFor(n int, mean float64, levels, bands []int, noiseSD float64) Figures {
-	return Figures{N: n, Perturbed: true, Overall: Stat{N: n, Mean: mean}, Levels: levels, bands: bands, noiseSD: noiseSD}
+	return Figures{N: n, Perturbed: true, Overall: Stat{N: n, Mean: mean}, Levels: levels, bands: bands, noiseSD: noiseSD, countVar: countNoiseVar}
 }
 
 // Two strata worked by hand. A: 1,000 firms in the registry, 10 assessed,
@@ -56,5 +57,36 @@ func TestPostStratifyByHand(t *testing.T) {
 	// never go into a published estimate.
 	if _, ok := PostStratify([]Stratum{{1000, Exact(nil, 6)}}); ok {
 		t.Error("an estimate from exact figures")
+	}
+}
+
+// An estimate from open data's figures says its counts carry more noise:
+// its level shares' intervals are wider than from the portal's figures of
+// the same strata.
+func TestPublicEstimateCarriesItsNoiseInItsIntervals(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var tallies []Tally
+	for range 3 {
+		rs := make([]Record, 120)
+		for i := range rs {
+			rs[i] = simRecord(rng)
+		}
+		tallies = append(tallies, tallyOf(rs))
+	}
+	var priv, pub []Stratum
+	for _, tl := range tallies {
+		priv = append(priv, Stratum{Registry: 1000, Figures: Protect(tl)})
+		pub = append(pub, Stratum{Registry: 1000, Figures: ProtectPublic(tl)})
+	}
+	ep, _ := PostStratify(priv)
+	eo, _ := PostStratify(pub)
+	for l := range ep.Levels {
+		wp, wo := ep.Levels[l].Hi-ep.Levels[l].Lo, eo.Levels[l].Hi-eo.Levels[l].Lo
+		if ep.Levels[l].Value > 5 && wo <= wp {
+			t.Errorf("level %d: open data's interval %.2f is no wider than the portal's %.2f", l, wo, wp)
+		}
+	}
+	if eo.Mean.Hi-eo.Mean.Lo <= ep.Mean.Hi-ep.Mean.Lo {
+		t.Errorf("open data's mean interval %.2f is no wider than the portal's %.2f", eo.Mean.Hi-eo.Mean.Lo, ep.Mean.Hi-ep.Mean.Lo)
 	}
 }

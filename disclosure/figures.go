@@ -33,8 +33,13 @@ type Figures struct {
 	Adopt   []int
 	Overall Stat
 	Pillars []Stat
-	bands   []int   // perturbed overall scores per band of ten points
-	noiseSD float64 // the standard deviation of the overall mean's noise
+	// FewForShares: the group is too small for open data to publish its
+	// shares (PublicSharesMin); Levels and Adopt are filled all the same,
+	// for estimates that pool it.
+	FewForShares bool
+	bands        []int   // perturbed overall scores per band of ten points
+	noiseSD      float64 // the standard deviation of the overall mean's noise
+	countVar     float64 // the variance of one count's noise
 }
 
 // Margin is how far, at most in 19 cases out of 20, the published overall
@@ -90,6 +95,8 @@ func protect(sc scale, strata []Tally) Figures {
 	}
 	f.Levels, f.bands = perturbCounts(all.Levels[:], &all, figLevel, sc), perturbCounts(all.Bands[:], &all, figBand, sc)
 	f.Adopt = perturbShares(all.Adopt[:], &all, figAdopt, sc)
+	f.countVar = countNoiseVar * float64(sc.draws)
+	f.FewForShares = sc == public && all.N < PublicSharesMin
 	f.Overall.Mean = clampScore(sum / float64(all.N))
 	f.noiseSD = math.Sqrt(variance) / float64(all.N)
 	for i, p := range all.Pillars {

@@ -33,6 +33,18 @@ const (
 	// data's noise has PublicCells times the variance of the Center's, so
 	// all its cells together tell no more than one cell of the Center's.
 	PublicCells = 8
+	// PublicCountDraws is how many table draws each half of a count's
+	// noise adds up in open data (levels, adoption facts). A level or a
+	// fact is one count moving by one: a difference of counts tells it far
+	// more directly than a difference of sums tells a score, so open
+	// data's counts carry three times the variance its sums do, relative
+	// to the portal's (docs/PRIVACY.md, "Open data").
+	PublicCountDraws = 3 * PublicCells
+	// PublicSharesMin is the fewest results a group needs for open data to
+	// publish its shares (levels, adoption facts): with the noise above, a
+	// count moves by about ±8 firms, which in a smaller group would say
+	// more about the noise than about the firms.
+	PublicSharesMin = 100
 )
 
 // scale is how much noise a protection adds: sigma multiplies the
@@ -50,7 +62,7 @@ var (
 	// exports and charts of leads, firms and the Center.
 	private = scale{sigma: 1, draws: 1}
 	// public is open data's (PublicCells).
-	public = scale{sigma: math.Sqrt(PublicCells), draws: PublicCells, figure: 1 << 24}
+	public = scale{sigma: math.Sqrt(PublicCells), draws: PublicCountDraws, figure: 1 << 24}
 )
 
 // pTable is the perturbation table for counts: a noise value with its

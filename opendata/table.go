@@ -114,7 +114,7 @@ func cellValues(inds []Indicator, c Cell) []Value {
 	f := c.Figures
 	out := make([]Value, len(inds))
 	share := func(n int) Value {
-		if f.Suppressed || f.N == 0 {
+		if f.Suppressed || f.FewForShares || f.N == 0 {
 			return Value{Null: true}
 		}
 		return Value{V: 100 * float64(n) / float64(f.N)}

@@ -79,6 +79,29 @@ func TestBuildLaysCellsOutAsTheCataloguesTables(t *testing.T) {
 	}
 }
 
+// A group of fewer than disclosure.PublicSharesMin results publishes its
+// count and means, not its shares: their noise would outweigh them.
+func TestSharesOfASmallGroupAreNotPublished(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	in := input(t)
+	in.Cells = []Cell{{Dimension: DimWard, Code: "25747", Quarter: q1, Figures: disclosure.ProtectPublic(tallyOf(rng, disclosure.PublicSharesMin-1))}}
+	wards, _ := Build(in).Table("readiness-by-ward")
+	row := wards.Rows[0]
+	for i, ind := range wards.Indicators {
+		v := row.Values[i]
+		switch ind.Kind {
+		case KindLevelShare, KindAdoptionShare:
+			if !v.Null {
+				t.Errorf("%s of %d results published: %v", ind.ID, disclosure.PublicSharesMin-1, v.V)
+			}
+		case KindAssessed, KindOverallMean, KindPillarMean:
+			if v.Null {
+				t.Errorf("%s of %d results not published", ind.ID, disclosure.PublicSharesMin-1)
+			}
+		}
+	}
+}
+
 func column(t *testing.T, tb *Table, id string) int {
 	t.Helper()
 	for i, ind := range tb.Indicators {
