@@ -69,19 +69,27 @@ func ratingLinkParts(r *http.Request) (int64, []byte, bool) {
 	return id, h[:], true
 }
 
-// ratingLink shows the rating form of an emailed link, signed in or not.
-func (s *Server) ratingLink(w http.ResponseWriter, r *http.Request) {
-	id, hash, ok := ratingLinkParts(r)
+// ratingBooking reads an emailed link's booking and checks the link,
+// answering the request itself when the link cannot be used (ok false).
+func (s *Server) ratingBooking(w http.ResponseWriter, r *http.Request) (b *store.Booking, id int64, hash []byte, ok bool) {
+	id, hash, ok = ratingLinkParts(r)
 	if !ok {
 		s.ratingLinkFail(w, r, store.ErrLinkInvalid)
-		return
+		return nil, 0, nil, false
 	}
 	b, err := s.store.CheckRatingLink(r.Context(), id, hash)
 	if err != nil {
 		s.ratingLinkFail(w, r, err)
-		return
+		return nil, 0, nil, false
 	}
-	s.renderRating(w, r, http.StatusOK, b, newForm(), r.URL.Path)
+	return b, id, hash, true
+}
+
+// ratingLink shows the rating form of an emailed link, signed in or not.
+func (s *Server) ratingLink(w http.ResponseWriter, r *http.Request) {
+	if b, _, _, ok := s.ratingBooking(w, r); ok {
+		s.renderRating(w, r, http.StatusOK, b, newForm(), r.URL.Path)
+	}
 }
 
 func (s *Server) renderRating(w http.ResponseWriter, r *http.Request, status int, b *store.Booking, f *form, action string) {
@@ -110,14 +118,8 @@ func (s *Server) parseRating(w http.ResponseWriter, r *http.Request) (*form, int
 
 // ratingLinkPost rates a booking with an emailed link.
 func (s *Server) ratingLinkPost(w http.ResponseWriter, r *http.Request) {
-	id, hash, ok := ratingLinkParts(r)
+	b, id, hash, ok := s.ratingBooking(w, r)
 	if !ok {
-		s.ratingLinkFail(w, r, store.ErrLinkInvalid)
-		return
-	}
-	b, err := s.store.CheckRatingLink(r.Context(), id, hash)
-	if err != nil {
-		s.ratingLinkFail(w, r, err)
 		return
 	}
 	f, n, ok := s.parseRating(w, r)
