@@ -23,12 +23,7 @@ func TestJourneyCenterProvince(t *testing.T) {
 	ctx, cancel := context.WithTimeout(browser(t), 3*time.Minute)
 	defer cancel()
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
-	if start := layoutSignIn(t, ctx, base, "admin@demo.local", password); strings.HasSuffix(start, "/account/2fa") {
-		enrolTwoFactor(t, ctx, "center")
-		if err := chromedp.Do(ctx, chromedp.Click(css("#codes-done")), chromedp.WaitNotPresent(css("#codes-done"))); err != nil {
-			t.Fatal(err)
-		}
-	}
+	signInAdmin(t, ctx, base, password, "center")
 	const listen = `window.__csp = []; document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective)); true`
 	err := chromedp.Do(ctx, chromedp.Navigate(base+"/center"), chromedp.Click(css("#province-card h2 a")),
 		chromedp.WaitVisible(css("#participation-text")))

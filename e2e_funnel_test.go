@@ -27,12 +27,7 @@ func TestJourneyFunnel(t *testing.T) {
 	defer cancel()
 	downloads := allowDownloads(t, ctx)
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
-	if start := layoutSignIn(t, ctx, base, "admin@demo.local", password); start == "/account/2fa" || start == "/account/2fa?next=%2Fcenter" {
-		enrolTwoFactor(t, ctx, "funnel")
-		if err := chromedp.Do(ctx, chromedp.Click(css("#codes-done")), chromedp.WaitVisible(css("#logout"))); err != nil {
-			t.Fatal(err)
-		}
-	}
+	signInAdmin(t, ctx, base, password, "funnel")
 	err := chromedp.Do(ctx, chromedp.Navigate(base+"/center"), chromedp.Click(css("#center-funnel h2 a")),
 		chromedp.WaitVisible(css("#funnel-table")))
 	if err != nil {

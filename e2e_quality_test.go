@@ -88,12 +88,7 @@ func TestJourneyConsultationRating(t *testing.T) {
 	}
 	screenshot(t, ctx, "61-advisor-ratings")
 	signOut()
-	if start := layoutSignIn(t, ctx, base, "admin@demo.local", password); strings.HasSuffix(start, "/account/2fa") {
-		enrolTwoFactor(t, ctx, "quality")
-		if err := chromedp.Do(ctx, chromedp.Click(css("#codes-done")), chromedp.WaitNotPresent(css("#codes-done"))); err != nil {
-			t.Fatal(err)
-		}
-	}
+	signInAdmin(t, ctx, base, password, "quality")
 	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/center"), chromedp.Click(css("#quality-card h2 a")),
 		chromedp.WaitVisible(css("#quality-advisors"))); err != nil {
 		t.Fatalf("quality page: %v", err)
