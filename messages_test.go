@@ -16,7 +16,10 @@ import (
 	"dxready/auth"
 	"dxready/firms"
 	"dxready/locale"
+	"dxready/opendata"
+	"dxready/scoring"
 	"dxready/store"
+	"dxready/survey"
 )
 
 // quoted matches a quoted string that may be a message ID, a prefix of one
@@ -61,7 +64,14 @@ func runtimeIDs(t *testing.T) map[string][]string {
 	for _, kind := range []string{"code", "second", "approved", "rejected", "revoked", "reopened"} { // web/claims.go, web/admin_claims.go
 		claimMail = append(claimMail, kind+".subject", kind+".body")
 	}
+	od := openDataIDs()
 	return map[string][]string{
+		// open data's words (web/opendata_catalog_text.go, web/opendata_methodology.go)
+		"opendata.dim.":   opendata.Dimensions,
+		"opendata.ind.":   od["ind"],
+		"opendata.unit.":  od["unit"],
+		"opendata.freq.":  od["freq"],
+		"opendata.fact.":  od["fact"],
 		"size.":           strs(firms.SizeClasses),
 		"ward.kind.":      wardKinds,
 		"status.":         strs([]auth.Status{auth.StatusActive, auth.StatusPending, auth.StatusDisabled}),
@@ -87,6 +97,31 @@ func runtimeIDs(t *testing.T) map[string][]string {
 		"import.column.": {"tax_code", "name", "vsic", "vsic_version", "ward", "park", "employees", "revenue_vnd", "capital_vnd", "year", "associations",
 			"email", "phone"},
 	}
+}
+
+// openDataIDs are the run-time parts of open data's message IDs, from its
+// own catalogue: each kind's name and definition, the units, the
+// frequencies and the default instrument's adoption facts.
+func openDataIDs() map[string][]string {
+	out := map[string][]string{}
+	add := func(key, v string) {
+		if !slices.Contains(out[key], v) {
+			out[key] = append(out[key], v)
+		}
+	}
+	facts := scoring.Adoptions(survey.DefaultID)
+	for _, ds := range opendata.Datasets(opendata.Indicators([]string{"pillar"}, facts)) {
+		add("freq", ds.Frequency)
+		for _, ind := range ds.Indicators {
+			add("ind", ind.Kind+".name")
+			add("ind", ind.Kind+".def")
+			add("unit", ind.Unit)
+		}
+	}
+	for _, f := range facts {
+		add("fact", f.ID)
+	}
+	return out
 }
 
 // notMessageIDs are prefixes that code completes at run time into

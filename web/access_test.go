@@ -159,6 +159,8 @@ func accessMatrix(t *testing.T, e *env) map[string][]routeCase {
 		"GET /":                            {{"/", all(200)}},
 		"GET /contact":                     {{"/contact", all(200)}},
 		"GET /glossary":                    {{"/glossary", all(200)}},
+		"GET /data/catalog.jsonld":         {{"/data/catalog.jsonld", all(200)}},
+		"GET /data/methodology":            {{"/data/methodology", all(200)}},
 		"GET /healthz":                     {{"/healthz", all(200)}},
 		"GET /static/*":                    {{e.web.assets.URL("css/app.css"), all(200)}, {"/static/x/nope.js", all(404)}},
 		"GET /register":                    {{"/register", all(200)}},

@@ -40,6 +40,8 @@ func (s *Server) routes() http.Handler {
 		r.Get("/", s.home)
 		r.Get("/contact", s.contact)
 		r.Get("/glossary", s.glossary)
+		r.Get("/data/catalog.jsonld", s.dataCatalog)  // open data's DCAT-AP catalogue (opendata_catalog.go)
+		r.Get("/data/methodology", s.dataMethodology) // how open data is made (opendata_methodology.go)
 		r.Get("/register", s.register)
 		r.Post("/register", s.registerPost)
 		r.Get("/login", s.login)

@@ -105,6 +105,9 @@ type Server struct {
 	funnel funnelCache
 	// published holds open data's figures (opendata_publication.go).
 	published publisher
+	// catalog keeps open data's DCAT-AP catalogue of the current
+	// publication (opendata_catalog.go).
+	catalog catalogCache
 }
 
 // New builds a Server, parsing every template and hashing every asset; it
