@@ -1,9 +1,11 @@
 package web
 
 import (
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"regexp"
 	"strings"
@@ -190,6 +192,18 @@ func TestCatalogETag(t *testing.T) {
 	}
 	if other := e.client().get("/data/catalog.jsonld", "If-None-Match", `"other"`); other.status != http.StatusOK || other.body != r.body {
 		t.Fatalf("another ETag: status %d", other.status)
+	}
+	plain := e.client().get("/data/catalog.jsonld", "Accept-Encoding", "identity")
+	zipped := e.client().get("/data/catalog.jsonld", "Accept-Encoding", "gzip")
+	if plain.header.Get("Content-Encoding") != "" || zipped.header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("Content-Encoding %q and %q", plain.header.Get("Content-Encoding"), zipped.header.Get("Content-Encoding"))
+	}
+	zr, err := gzip.NewReader(strings.NewReader(zipped.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if unzipped, err := io.ReadAll(zr); err != nil || string(unzipped) != plain.body || len(zipped.body) > len(plain.body)/4 {
+		t.Fatalf("gzipped catalogue: %v, %d bytes for %d", err, len(zipped.body), len(plain.body))
 	}
 	d := e.web.catalog.cur.Load()
 	e.client().get("/data/catalog.jsonld")
