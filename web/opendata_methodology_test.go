@@ -69,6 +69,12 @@ func TestMethodologyStatesDisclosureConstants(t *testing.T) {
 			if got := byID(t, r.body, "public-cells"); strings.Count(got, strconv.Itoa(disclosure.PublicCells)) < 3 {
 				t.Errorf("the public cells' paragraph does not state %d: %s", disclosure.PublicCells, got)
 			}
+			counts := byID(t, r.body, "counts")
+			for _, n := range []int{disclosure.PublicCountDraws, disclosure.PublicSharesMin} {
+				if !strings.Contains(counts, " "+strconv.Itoa(n)+" ") {
+					t.Errorf("the counts' paragraph does not state %d: %s", n, counts)
+				}
+			}
 			if got := byID(t, r.body, "refresh-text"); !strings.Contains(got, " 15 ") {
 				t.Errorf("the refresh interval (15 minutes) is not stated: %s", got)
 			}
