@@ -42,6 +42,12 @@ func (s *Server) routes() http.Handler {
 		r.Get("/glossary", s.glossary)
 		r.Get("/data/catalog.jsonld", s.dataCatalog)  // open data's DCAT-AP catalogue (opendata_catalog.go)
 		r.Get("/data/methodology", s.dataMethodology) // how open data is made (opendata_methodology.go)
+
+		// Open data (opendata_*.go): the catalogue, each dataset's page and files.
+		r.Get("/data", s.dataCatalogue)
+		r.Get("/data/v1/{dataset}", s.dataDataset)
+		r.Get("/data/v1/{dataset}.csv", s.dataCSV)
+		r.Get("/data/v1/{dataset}.json", s.dataJSON)
 		r.Get("/register", s.register)
 		r.Post("/register", s.registerPost)
 		r.Get("/login", s.login)

@@ -108,6 +108,9 @@ type Server struct {
 	// catalog keeps open data's DCAT-AP catalogue of the current
 	// publication (opendata_catalog.go).
 	catalog catalogCache
+
+	// dataFiles keeps its downloads, built once per publication (opendata_download.go).
+	dataFiles dataFiles
 }
 
 // New builds a Server, parsing every template and hashing every asset; it
