@@ -89,8 +89,16 @@ func runtimeIDs(t *testing.T) map[string][]string {
 		"nudge.kind.":     nudgeKinds,
 		// web.provinceDims (web/center_selection.go)
 		"page.center_province.dim.": {store.DimAssociation, store.DimSection, store.DimDivision, store.DimSize, "district", store.DimWard, store.DimPark},
-		"claim.status.":             strs(auth.ClaimStatuses),
-		"claim.role.":               auth.StatedRoles,
+		// open data (web/opendata_names.go): its kinds, dimensions, units,
+		// frequencies, adoption facts and datasets, from package opendata.
+		"opendata.ind.":     openDataKinds(),
+		"opendata.dim.":     opendata.Dimensions,
+		"opendata.unit.":    {opendata.UnitFirms, opendata.UnitPercent, opendata.UnitScore},
+		"opendata.freq.":    {opendata.Quarterly, opendata.Continuous},
+		"opendata.fact.":    adoptionFacts(),
+		"opendata.dataset.": {"readiness.title", "readiness.desc", "participation.title", "participation.desc"},
+		"claim.status.":     strs(auth.ClaimStatuses),
+		"claim.role.":       auth.StatedRoles,
 		// the claim page of a claim no longer open (open ones show the ways to verify)
 		"page.claim.closed.": {string(auth.ClaimVerified), string(auth.ClaimRejected), string(auth.ClaimRevoked)},
 		// firms' import columns (RowError.Column), by their canonical names.
@@ -138,6 +146,29 @@ var notMessages = map[string]string{
 	"booking.change": "an auth action", "booking.consult": "an auth action", "booking.rate": "an auth action",
 	"booking.on_behalf": "an auth action and an audit action", "nudge.optout": "an audit action", "nudge.settings": "an audit action",
 	"advisor.create": "an audit action", "advisor.active": "an audit action", "outbox.retry": "an audit action", "export.end": "an audit action",
+}
+
+// openDataKinds are every indicator kind of the catalogue's datasets, each
+// with its name and definition.
+func openDataKinds() []string {
+	var out []string
+	for _, ds := range opendata.Datasets(opendata.Indicators([]string{"p"}, scoring.Adoptions(survey.DefaultID))) {
+		for _, ind := range ds.Indicators {
+			if !slices.Contains(out, ind.Kind+".name") {
+				out = append(out, ind.Kind+".name", ind.Kind+".def")
+			}
+		}
+	}
+	return out
+}
+
+// adoptionFacts are every adoption fact of the instruments.
+func adoptionFacts() []string {
+	var out []string
+	for _, a := range scoring.Adoptions(survey.DefaultID) {
+		out = append(out, a.ID)
+	}
+	return out
 }
 
 func strs[S ~string](xs []S) []string {

@@ -14,7 +14,7 @@ import (
 // indicator and its table at one quarter.
 type dataDatasetPage struct {
 	page
-	dataDatasetLink
+	DS         dataDatasetLink
 	Dimension  string // the dimension's name
 	ComputedAt string
 	Quarterly  bool
@@ -73,7 +73,7 @@ func (s *Server) dataDataset(w http.ResponseWriter, r *http.Request) {
 	d := s.dataWordsFor(p, lang(r))
 	v := dataDatasetPage{page: s.newPage(w, r, "page.data.dataset_title"), Dimension: d.dim(t.Dimension),
 		ComputedAt: d.loc.DateTime(p.ComputedAt), Quarterly: t.Frequency == opendata.Quarterly, Indicator: d.indName(dq.indicator),
-		dataDatasetLink: dataDatasetLink{ID: t.ID, Title: d.datasetTitle(t.Dataset), Desc: d.datasetDesc(t.Dataset), Freq: d.freq(t.Frequency),
+		DS: dataDatasetLink{ID: t.ID, Title: d.datasetTitle(t.Dataset), Desc: d.datasetDesc(t.Dataset), Freq: d.freq(t.Frequency),
 			Page: datasetURL(t.ID, ""), CSV: datasetURL(t.ID, "csv"), JSON: datasetURL(t.ID, "json")}}
 	if v.Quarterly {
 		v.Quarter = quarterLabel(dq.quarter, d.loc)
