@@ -25,18 +25,8 @@ type dataDatasetPage struct {
 	BarChart   charts.Chart // the indicator by group at the quarter (none for the province)
 	BarRows    string       // the bar chart's height class, by its number of groups
 	LineChart  charts.Chart // the indicator over the quarters, for the province
-	Columns    []dataColumn
-	Rows       []dataRow
+	Tables     []dataTable
 	HasNull    bool
-}
-
-// dataColumn heads one column of a dataset's table.
-type dataColumn struct{ ID, Name, Unit string }
-
-// dataRow is one group's values; "" is a value withheld.
-type dataRow struct {
-	Code, Name string
-	Cells      []string
 }
 
 // dataQuery is what a dataset page was asked to show.
@@ -83,9 +73,8 @@ func (s *Server) dataDataset(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, ind := range t.Indicators {
 		v.Indicators = append(v.Indicators, option{Value: ind.ID, Label: d.indName(ind), Selected: ind.ID == dq.indicator.ID})
-		v.Columns = append(v.Columns, dataColumn{ID: ind.ID, Name: d.indName(ind), Unit: d.unit(ind)})
 	}
-	s.dataTable(&v, t, dq, d)
+	v.Tables, v.HasNull = dataTables(t, v.Quarterly, dq.quarter, d)
 	if err := s.dataCharts(&v, p, t, dq, d); err != nil {
 		s.fail(w, r, err)
 		return
@@ -141,22 +130,6 @@ func (s *Server) dataRefuse(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	s.log.Info("request refused", "method", r.Method, "path", r.URL.Path, "user", userID(r), "status", status, "err", err)
 	s.renderError(w, r, status, msg)
-}
-
-// dataTable fills the table: the rows of the quarter shown (participation
-// has one set of rows, to date).
-func (s *Server) dataTable(v *dataDatasetPage, t *opendata.Table, dq dataQuery, d dataWords) {
-	for _, row := range t.Rows {
-		if v.Quarterly && row.Quarter != dq.quarter {
-			continue
-		}
-		dr := dataRow{Code: row.Code, Name: d.group(t.Dimension, row.Code)}
-		for i, val := range row.Values {
-			dr.Cells = append(dr.Cells, d.formatValue(t.Indicators[i], val))
-			v.HasNull = v.HasNull || val.Null
-		}
-		v.Rows = append(v.Rows, dr)
-	}
 }
 
 // dataCharts draws the indicator by group at the quarter (bars; not for
