@@ -43,7 +43,7 @@ func TestLayoutEveryPageAtPhoneAndDesktop(t *testing.T) {
 	t.Run("public", func(t *testing.T) {
 		ctx := layoutBrowser(t)
 		registerClaim(t, ctx, base, db)
-		crawlLayout(t, ctx, base, []string{"/", "/login", "/register", "/contact", "/password/forgot", "/verify-email"})
+		crawlLayout(t, ctx, base, []string{"/", "/login", "/register", "/contact", "/password/forgot", "/verify-email", "/data", "/data/v1/readiness-by-ward"})
 	})
 	t.Run("firm", func(t *testing.T) {
 		ctx := layoutBrowser(t)
@@ -311,7 +311,7 @@ func layoutOriginOf(page string) string {
 // layoutLinks lists the same-origin pages the header's navigation and the
 // main content link to, but downloads, the sign-out and language links.
 const layoutLinks = `[...document.querySelectorAll('header nav a[href], main a[href]')]
-	.filter(a => a.origin === location.origin && !a.hasAttribute('download') && !/(\.(csv|xlsx|ics|png|pdf)|\/export)$/.test(a.pathname)
+	.filter(a => a.origin === location.origin && !a.hasAttribute('download') && !/(\.(csv|xlsx|ics|png|pdf|json|jsonld)|\/export)$/.test(a.pathname)
 		&& !a.search.includes('lang=') && a.pathname !== '/logout')
 	.map(a => a.pathname + a.search)`
 
