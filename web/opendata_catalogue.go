@@ -40,6 +40,9 @@ func (s *Server) dataCatalogue(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if s.servedData(w, r, p) {
+		return
+	}
 	l := lang(r)
 	d := s.dataWordsFor(p, l)
 	v := dataCataloguePage{page: s.newPage(w, r, "page.data.title"), Licence: opendata.Licence,
@@ -63,7 +66,7 @@ func (s *Server) dataCatalogue(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "data", v)
+	s.renderData(w, r, p, "data", v)
 }
 
 // dataHeadline is the province's mean score over the published quarters,

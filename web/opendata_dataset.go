@@ -55,6 +55,9 @@ func (s *Server) dataDataset(w http.ResponseWriter, r *http.Request) {
 		s.dataRefuse(w, r, err)
 		return
 	}
+	if s.servedData(w, r, p) { // kept only once its query was read without fault
+		return
+	}
 	dq, err := readDataQuery(p, t, r)
 	if err != nil {
 		s.dataRefuse(w, r, err)
@@ -79,7 +82,7 @@ func (s *Server) dataDataset(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "data_dataset", v)
+	s.renderData(w, r, p, "data_dataset", v)
 }
 
 // readDataQuery reads ?quarter= (a published quarter; the latest when not

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -87,6 +88,7 @@ func (s *Server) dataDownload(w http.ResponseWriter, r *http.Request, format str
 		ctype = "application/json; charset=utf-8"
 	}
 	h.Set("Content-Type", ctype)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="dxready-%s-v%d.%s"`, safeFilename(t.ID), opendata.Version, format))
 	_, err = w.Write(body)
 	s.written(r, err)

@@ -345,3 +345,40 @@ func TestAttackDataCSVNeutralisesFormulas(t *testing.T) {
 		t.Errorf("codes not kept as text: %v", recs)
 	}
 }
+
+// Pages kept for signed-out visitors: a second visit gets the same page;
+// a signed-in user gets their own header, never a kept page, nor leaves
+// theirs behind; a refused query keeps nothing; a new publication drops
+// every kept page.
+func TestDataPagesKeptForSignedOutVisitorsOnly(t *testing.T) {
+	e := openDataEnv(t)
+	anon, admin := e.client(), e.client().login("admin@test.local")
+	first := anon.get("/data/v1/readiness-by-ward?indicator=level-2-share&lang=en")
+	must(t, first, http.StatusOK)
+	if again := anon.get("/data/v1/readiness-by-ward?indicator=level-2-share&lang=en"); again.body != first.body {
+		t.Error("a second signed-out visit gets another page")
+	}
+	mine := admin.get("/data/v1/readiness-by-ward?indicator=level-2-share&lang=en")
+	must(t, mine, http.StatusOK, "admin@test.local")
+	if strings.Contains(anon.get("/data/v1/readiness-by-ward?indicator=level-2-share&lang=en").body, "admin@test.local") {
+		t.Fatal("a signed-out visitor gets the admin's page")
+	}
+	p := publicationOf(t, e)
+	kept := func() (int, *opendata.Publication) {
+		e.web.dataPages.mu.Lock()
+		defer e.web.dataPages.mu.Unlock()
+		return len(e.web.dataPages.pages), e.web.dataPages.pub
+	}
+	n, _ := kept()
+	anon.get("/data/v1/readiness-by-ward?indicator=" + url.QueryEscape("<script>"))
+	anon.get("/data/v1/readiness-by-ward?quarter=2026-Q3&junk=1")
+	anon.get("/data?quarter=2026-Q3")
+	if m, pub := kept(); m != n || pub != p {
+		t.Errorf("refused or unknown queries were kept: %d pages, %d before", m, n)
+	}
+	// New figures: the next publication's pages, not the kept ones.
+	e.web.published.cur.Store(opendata.Build(opendata.Input{ComputedAt: storetest.Clock.Add(time.Hour), Instrument: p.Instrument, Quarters: p.Quarters}))
+	if body := anon.get("/data/v1/readiness-by-ward?indicator=level-2-share&lang=en").body; body == first.body || strings.Contains(body, "25813") {
+		t.Error("a kept page outlived its publication")
+	}
+}

@@ -111,6 +111,8 @@ type Server struct {
 
 	// dataFiles keeps its downloads, built once per publication (opendata_download.go).
 	dataFiles dataFiles
+	// dataPages keeps its pages for signed-out visitors (opendata_cache.go).
+	dataPages dataPages
 }
 
 // New builds a Server, parsing every template and hashing every asset; it
