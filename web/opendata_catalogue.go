@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"dxready/charts"
+	"dxready/disclosure"
 	"dxready/opendata"
 	"dxready/scoring"
 )
@@ -18,6 +19,7 @@ type dataCataloguePage struct {
 	Datasets   []dataDatasetLink
 	Chart      charts.Chart
 	Indicators []dataIndicatorRow
+	SharesMin  int // the fewest results a group needs for its shares (disclosure.PublicSharesMin)
 }
 
 // dataDatasetLink is one dataset of the catalogue, with its page and files.
@@ -45,7 +47,7 @@ func (s *Server) dataCatalogue(w http.ResponseWriter, r *http.Request) {
 	}
 	l := lang(r)
 	d := s.dataWordsFor(p, l)
-	v := dataCataloguePage{page: s.newPage(w, r, "page.data.title"), Licence: opendata.Licence,
+	v := dataCataloguePage{page: s.newPage(w, r, "page.data.title"), Licence: opendata.Licence, SharesMin: disclosure.PublicSharesMin,
 		ComputedAt: d.loc.DateTime(p.ComputedAt)}
 	if n := len(p.Quarters); n > 0 {
 		v.From, v.To = quarterLabel(p.Quarters[0], d.loc), quarterLabel(p.Quarters[n-1], d.loc)

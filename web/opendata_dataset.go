@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"dxready/charts"
+	"dxready/disclosure"
 	"dxready/opendata"
 	"dxready/scoring"
 )
@@ -27,6 +28,7 @@ type dataDatasetPage struct {
 	LineChart  charts.Chart // the indicator over the quarters, for the province
 	Tables     []dataTable
 	HasNull    bool
+	SharesMin  int // the fewest results a group needs for its shares (disclosure.PublicSharesMin)
 }
 
 // dataQuery is what a dataset page was asked to show.
@@ -64,7 +66,7 @@ func (s *Server) dataDataset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := s.dataWordsFor(p, lang(r))
-	v := dataDatasetPage{page: s.newPage(w, r, "page.data.dataset_title"), Dimension: d.dim(t.Dimension),
+	v := dataDatasetPage{page: s.newPage(w, r, "page.data.dataset_title"), SharesMin: disclosure.PublicSharesMin, Dimension: d.dim(t.Dimension),
 		ComputedAt: d.loc.DateTime(p.ComputedAt), Quarterly: t.Frequency == opendata.Quarterly, Indicator: d.indName(dq.indicator),
 		DS: dataDatasetLink{ID: t.ID, Title: d.datasetTitle(t.Dataset), Desc: d.datasetDesc(t.Dataset), Freq: d.freq(t.Frequency),
 			Page: datasetURL(t.ID, ""), CSV: datasetURL(t.ID, "csv"), JSON: datasetURL(t.ID, "json")}}

@@ -88,7 +88,7 @@ func TestDatasetPageShowsTheTableAndCharts(t *testing.T) {
 	wards, _ := p.Table("readiness-by-ward")
 	page := c.get("/data/v1/readiness-by-ward?lang=en")
 	must(t, page, http.StatusOK, "Digital readiness by ward, quarterly", "Table at the end of Q3 2026", `id="chart-data-groups"`, `id="chart-data-trend"`,
-		`id="null-note"`, "Withheld: fewer than 5 firms in the group", `href="/data/v1/readiness-by-ward.csv"`, `<option value="2026-Q3" selected>`)
+		`id="null-note"`, "Withheld: the group has fewer than 5 firms", `href="/data/v1/readiness-by-ward.csv"`, `<option value="2026-Q3" selected>`)
 	w25813, _ := e.web.ref.Ward("25813")
 	w25760, _ := e.web.ref.Ward("25760")
 	big, small := rowOf(t, page.body, "25813"), rowOf(t, page.body, "25760")
