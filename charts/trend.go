@@ -6,8 +6,11 @@ import (
 )
 
 // Trend draws series over categories (quarters) as Line does, with two
-// differences open data needs: the value axis runs from 0 to max, or, when
-// max is 0, scales itself with whole ticks (a count of firms); and bounds
+// differences open data needs: the value axis runs from 0 to max; when max
+// is 0, from 0 with whole ticks (a count of firms); when max is negative,
+// over the figures' own range (a province's mean moves by a point or two a
+// quarter, flat on a 0–100 axis, and its interval would hide in the line
+// at that scale); and bounds
 // are drawn as thin dashed lines without markers (the lower and upper
 // bounds of an estimate's 95% confidence interval), so they read as the
 // interval around the solid line and not as figures of their own. NaN
@@ -16,11 +19,14 @@ func Trend(id, label string, loc Locale, categories []string, series, bounds []S
 	if err := checkLengths(categories, append(append([]Series{}, series...), bounds...)); err != nil {
 		return Chart{}, err
 	}
-	y := opts.YAxis{Type: "value", Min: 0}
-	if max > 0 {
-		y.Max = max
-	} else {
-		y.MinInterval = 1
+	y := opts.YAxis{Type: "value"}
+	switch {
+	case max > 0:
+		y.Min, y.Max = 0, max
+	case max == 0:
+		y.Min, y.MinInterval = 0, 1
+	default: // the figures' own range: a change of a point over the quarters shows
+		y.Scale = opts.Bool(true)
 	}
 	l := charts.NewLine()
 	l.SetGlobalOptions(charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}),

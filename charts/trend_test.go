@@ -34,6 +34,13 @@ func TestTrendDrawsBoundsDashed(t *testing.T) {
 	if y := decode(t, counts)["yAxis"].([]any)[0].(map[string]any); y["max"] != nil || y["minInterval"] != 1.0 {
 		t.Fatalf("a count axis = %v", y)
 	}
+	scaled, err := Trend("s", "l", vi, q, []Series{{Name: "m", Values: []float64{31, 32}}}, nil, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if y := decode(t, scaled)["yAxis"].([]any)[0].(map[string]any); y["scale"] != true || y["min"] != nil || y["max"] != nil {
+		t.Fatalf("a scaled axis = %v", y)
+	}
 	if _, err := Trend("x", "", vi, q, nil, []Series{{Name: "lo", Values: []float64{1}}}, 0); err == nil {
 		t.Fatal("a bound of the wrong length was accepted")
 	}

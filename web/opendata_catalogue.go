@@ -83,7 +83,7 @@ func (s *Server) dataHeadline(p *opendata.Publication, d dataWords) (charts.Char
 	lo, hi := boundsOf(est)
 	return charts.Trend("chart-data-headline", d.loc.T("page.data.headline_heading"), chartLocale(d.loc), labels,
 		[]charts.Series{{Name: d.loc.T("page.data.series_assessed"), Values: chartValues(mean)}, {Name: d.loc.T("page.data.series_estimate"), Values: chartValues(est)}},
-		[]charts.Series{{Name: d.loc.T("page.data.series_lo"), Values: lo}, {Name: d.loc.T("page.data.series_hi"), Values: hi}}, 100)
+		[]charts.Series{{Name: d.loc.T("page.data.series_lo"), Values: lo}, {Name: d.loc.T("page.data.series_hi"), Values: hi}}, -1)
 }
 
 // seriesOf is indicator id's values of one group at each of quarters, a

@@ -176,9 +176,13 @@ func (s *Server) dataCharts(v *dataDatasetPage, p *opendata.Publication, t *open
 		lo, hi := boundsOf(prov)
 		bounds = []charts.Series{{Name: d.loc.T("page.data.series_lo"), Values: lo}, {Name: d.loc.T("page.data.series_hi"), Values: hi}}
 	}
+	axis := -1.0 // a score or share: over its own range
+	if dq.indicator.Unit == opendata.UnitFirms {
+		axis = 0 // a count: from 0
+	}
 	var err error
 	v.LineChart, err = charts.Trend("chart-data-trend", d.loc.T("page.data.trend_heading", "Indicator", v.Indicator), cl, labels,
-		[]charts.Series{{Name: d.loc.T("page.data.province_name"), Values: chartValues(prov)}}, bounds, max)
+		[]charts.Series{{Name: d.loc.T("page.data.province_name"), Values: chartValues(prov)}}, bounds, axis)
 	return err
 }
 
