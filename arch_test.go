@@ -46,9 +46,6 @@ var allowedImports = map[string][]string{
 // testImports is what a package's tests may import besides its own row of
 // the table and the package itself.
 var testImports = map[string][]string{
-	"dxready":       {"dxready/advisors", "dxready/store/storetest", "dxready/opendata"}, // the booking journey reads the holiday calendar; the lifecycle test moves a fake clock; the message scan lists open data's words
-	"dxready/store": {"dxready/store/storetest", "dxready/demo"},                         // fixtures; the demo province for benchmarks
-
 	"dxready": {"dxready/advisors", "dxready/store/storetest", // the booking journey reads the holiday calendar; the lifecycle test moves a fake clock
 		"dxready/opendata"}, // the message scan lists open data's kinds, dimensions and units from the catalogue
 	"dxready/store": {"dxready/store/storetest", "dxready/demo"}, // fixtures; the demo province for benchmarks

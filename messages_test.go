@@ -64,14 +64,7 @@ func runtimeIDs(t *testing.T) map[string][]string {
 	for _, kind := range []string{"code", "second", "approved", "rejected", "revoked", "reopened"} { // web/claims.go, web/admin_claims.go
 		claimMail = append(claimMail, kind+".subject", kind+".body")
 	}
-	od := openDataIDs()
 	return map[string][]string{
-		// open data's words (web/opendata_catalog_text.go, web/opendata_methodology.go)
-		"opendata.dim.":   opendata.Dimensions,
-		"opendata.ind.":   od["ind"],
-		"opendata.unit.":  od["unit"],
-		"opendata.freq.":  od["freq"],
-		"opendata.fact.":  od["fact"],
 		"size.":           strs(firms.SizeClasses),
 		"ward.kind.":      wardKinds,
 		"status.":         strs([]auth.Status{auth.StatusActive, auth.StatusPending, auth.StatusDisabled}),
@@ -89,7 +82,7 @@ func runtimeIDs(t *testing.T) map[string][]string {
 		"nudge.kind.":     nudgeKinds,
 		// web.provinceDims (web/center_selection.go)
 		"page.center_province.dim.": {store.DimAssociation, store.DimSection, store.DimDivision, store.DimSize, "district", store.DimWard, store.DimPark},
-		// open data (web/opendata_names.go): its kinds, dimensions, units,
+		// open data (web/opendata_names.go, web/opendata_catalog_text.go, web/opendata_methodology.go): its kinds, dimensions, units,
 		// frequencies, adoption facts and datasets, from package opendata.
 		"opendata.ind.":     openDataKinds(),
 		"opendata.dim.":     opendata.Dimensions,
@@ -105,31 +98,6 @@ func runtimeIDs(t *testing.T) map[string][]string {
 		"import.column.": {"tax_code", "name", "vsic", "vsic_version", "ward", "park", "employees", "revenue_vnd", "capital_vnd", "year", "associations",
 			"email", "phone"},
 	}
-}
-
-// openDataIDs are the run-time parts of open data's message IDs, from its
-// own catalogue: each kind's name and definition, the units, the
-// frequencies and the default instrument's adoption facts.
-func openDataIDs() map[string][]string {
-	out := map[string][]string{}
-	add := func(key, v string) {
-		if !slices.Contains(out[key], v) {
-			out[key] = append(out[key], v)
-		}
-	}
-	facts := scoring.Adoptions(survey.DefaultID)
-	for _, ds := range opendata.Datasets(opendata.Indicators([]string{"pillar"}, facts)) {
-		add("freq", ds.Frequency)
-		for _, ind := range ds.Indicators {
-			add("ind", ind.Kind+".name")
-			add("ind", ind.Kind+".def")
-			add("unit", ind.Unit)
-		}
-	}
-	for _, f := range facts {
-		add("fact", f.ID)
-	}
-	return out
 }
 
 // notMessageIDs are prefixes that code completes at run time into

@@ -85,11 +85,6 @@ func crawl(t *testing.T, c *client, start string, limit int) int {
 	return crawlEach(t, c, start, limit, nil)
 }
 
-// pendingRoutes are pages linked on this branch that another branch of the
-// same issue serves: /data links them (issue 16), the catalog branch routes
-// them. Drop these at merge.
-var pendingRoutes = map[string]string{"/data/methodology": "catalog branch", "/data/catalog.jsonld": "catalog branch"}
-
 // crawlEach is crawl handing each answer, and the link it came from, to
 // seen (when not nil).
 func crawlEach(t *testing.T, c *client, start string, limit int, each func(link string, r resp)) int {
@@ -109,8 +104,6 @@ func crawlEach(t *testing.T, c *client, start string, limit int, each func(link 
 			t.Logf("%d %s", r.status, link)
 		}
 		switch {
-		case r.status == http.StatusNotFound && pendingRoutes[link] != "":
-			continue
 		case r.status == http.StatusForbidden || r.status == http.StatusNotFound || r.status >= 500:
 			t.Errorf("GET %s (linked from %s) answers %d", link, seen[link], r.status)
 			continue
