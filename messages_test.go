@@ -89,7 +89,7 @@ func runtimeIDs(t *testing.T) map[string][]string {
 		"opendata.unit.":    {opendata.UnitFirms, opendata.UnitPercent, opendata.UnitScore},
 		"opendata.freq.":    {opendata.Quarterly, opendata.Continuous},
 		"opendata.fact.":    adoptionFacts(),
-		"opendata.dataset.": {"readiness.title", "readiness.desc", "participation.title", "participation.desc"},
+		"opendata.dataset.": openDataDatasets(),
 		"claim.status.":     strs(auth.ClaimStatuses),
 		"claim.role.":       auth.StatedRoles,
 		// the claim page of a claim no longer open (open ones show the ways to verify)
@@ -281,4 +281,14 @@ func TestCataloguesAgree(t *testing.T) {
 			t.Fatalf("%s: only %d plural messages: the catalogue did not parse as expected", lang, plurals)
 		}
 	}
+}
+
+// openDataDatasets are the title and description parts of every dataset's
+// message IDs, from open data's catalogue.
+func openDataDatasets() []string {
+	var out []string
+	for _, ds := range opendata.Datasets(opendata.Indicators(nil, nil)) {
+		out = append(out, ds.ID+".title", ds.ID+".desc")
+	}
+	return out
 }

@@ -161,7 +161,6 @@ func accessMatrix(t *testing.T, e *env) map[string][]routeCase {
 		"GET /glossary":                    {{"/glossary", all(200)}},
 		"GET /data/catalog.jsonld":         {{"/data/catalog.jsonld", all(200)}},
 		"GET /data/methodology":            {{"/data/methodology", all(200)}},
-
 		"GET /data":                        {{"/data", all(200)}},
 		"GET /data/v1/{dataset}":           {{"/data/v1/readiness-by-ward", all(200)}, {"/data/v1/participation-by-size", all(200)}, {"/data/v1/no-such", all(404)}},
 		"GET /data/v1/{dataset}.csv":       {{"/data/v1/readiness-by-ward.csv", all(200)}, {"/data/v1/no-such.csv", all(404)}},

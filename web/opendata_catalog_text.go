@@ -17,13 +17,11 @@ func catalogDimName(loc *locale.Localizer, dim string) string {
 	return loc.T("opendata.dim." + dim)
 }
 
-// catalogDatasetText is a dataset's title and description.
+// catalogDatasetText is a dataset's title and description: each dataset
+// has its own, so the province's reads as a whole ("of the province"), not
+// as one group among others.
 func catalogDatasetText(loc *locale.Localizer, ds opendata.Dataset) (title, desc string) {
-	dim := catalogDimName(loc, ds.Dimension)
-	if ds.Frequency == opendata.Quarterly {
-		return loc.T("opendata.dataset.readiness.title", "Dim", dim), loc.T("opendata.dataset.readiness.desc", "Dim", dim)
-	}
-	return loc.T("opendata.dataset.participation.title", "Dim", dim), loc.T("opendata.dataset.participation.desc", "Dim", dim)
+	return loc.T("opendata.dataset." + ds.ID + ".title"), loc.T("opendata.dataset." + ds.ID + ".desc")
 }
 
 // catalogIndicatorArg is what an indicator's name and definition are

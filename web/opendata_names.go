@@ -30,49 +30,33 @@ func (s *Server) dataWordsFor(p *opendata.Publication, l string) dataWords {
 	return dataWords{s: s, loc: s.bundle.For(l), l: l, in: in}
 }
 
-// datasetKind is "readiness" or "participation": the first part of a
-// dataset's ID, which names its title and description.
-func datasetKind(ds opendata.Dataset) string {
-	if ds.Frequency == opendata.Quarterly {
-		return "readiness"
-	}
-	return "participation"
-}
-
 func (d dataWords) datasetTitle(ds opendata.Dataset) string {
-	return d.loc.T("opendata.dataset."+datasetKind(ds)+".title", "Dim", d.dim(ds.Dimension))
+	title, _ := catalogDatasetText(d.loc, ds)
+	return title
 }
 
 func (d dataWords) datasetDesc(ds opendata.Dataset) string {
-	return d.loc.T("opendata.dataset."+datasetKind(ds)+".desc", "Dim", d.dim(ds.Dimension))
+	_, desc := catalogDatasetText(d.loc, ds)
+	return desc
 }
 
-func (d dataWords) dim(dim string) string { return d.loc.T("opendata.dim." + dim) }
+func (d dataWords) dim(dim string) string { return catalogDimName(d.loc, dim) }
 
 func (d dataWords) freq(f string) string { return d.loc.T("opendata.freq." + f) }
 
 func (d dataWords) unit(ind opendata.Indicator) string { return d.loc.T("opendata.unit." + ind.Unit) }
 
-// arg is what an indicator's name says it is about: a level's number, a
-// pillar's name, an adoption fact's words.
-func (d dataWords) arg(ind opendata.Indicator) string {
-	switch ind.Kind {
-	case opendata.KindPillarMean:
-		if p, ok := d.in.Pillar(ind.Arg); ok {
-			return p.Name.In(d.l)
-		}
-	case opendata.KindAdoptionShare:
-		return d.loc.T("opendata.fact." + ind.Arg)
-	}
-	return ind.Arg
-}
+// arg is what an indicator's name says it is about (catalogIndicatorArg).
+func (d dataWords) arg(ind opendata.Indicator) string { return catalogIndicatorArg(d.loc, d.in, ind) }
 
 func (d dataWords) indName(ind opendata.Indicator) string {
-	return d.loc.T("opendata.ind."+ind.Kind+".name", "Arg", d.arg(ind))
+	name, _ := catalogIndicatorText(d.loc, d.in, ind)
+	return name
 }
 
 func (d dataWords) indDef(ind opendata.Indicator) string {
-	return d.loc.T("opendata.ind."+ind.Kind+".def", "Arg", d.arg(ind))
+	_, def := catalogIndicatorText(d.loc, d.in, ind)
+	return def
 }
 
 // source is where an indicator's values come from: its question's text,
