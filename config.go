@@ -41,6 +41,9 @@ type Config struct {
 	// CenterPhone and CenterEmail are how people reach the Center's staff
 	// (the contact page, the footer, messages that say to ask the Center).
 	CenterPhone, CenterEmail string
+	// APIRate and APIBurst: each API key's token bucket on /api/v1,
+	// requests a second and how many at once.
+	APIRate, APIBurst int
 }
 
 // flagSet declares the common flags on a new FlagSet whose defaults come
@@ -75,6 +78,10 @@ func flagSet(name string, getenv func(string) string, out io.Writer, c *Config) 
 		"the Center's telephone for firms and staff, shown on the contact page (DXREADY_CENTER_PHONE)")
 	fs.StringVar(&c.CenterEmail, "center-email", env.str("DXREADY_CENTER_EMAIL", ""),
 		"the Center's email address, shown on the contact page; empty: none (DXREADY_CENTER_EMAIL)")
+	fs.IntVar(&c.APIRate, "api-rate", env.int("api-rate", "DXREADY_API_RATE", web.DefaultAPIRate),
+		"requests a second each API key may send to /api/v1 (DXREADY_API_RATE)")
+	fs.IntVar(&c.APIBurst, "api-burst", env.int("api-burst", "DXREADY_API_BURST", web.DefaultAPIBurst),
+		"requests each API key may send at once, over its rate (DXREADY_API_BURST)")
 	return fs, env
 }
 
@@ -181,6 +188,14 @@ func (c *Config) Validate() error {
 	}{{"--max-open-bookings", c.MaxOpenBookings}, {"--max-open-bookings-per-advisor", c.MaxOpenBookingsPerAdvisor}} {
 		if l.n < 1 || l.n > web.MaxOpenBookingsLimit {
 			errs = append(errs, fmt.Errorf("%s must be between 1 and %d, not %d", l.flag, web.MaxOpenBookingsLimit, l.n))
+		}
+	}
+	for _, l := range []struct {
+		flag string
+		n    int
+	}{{"--api-rate (DXREADY_API_RATE)", c.APIRate}, {"--api-burst (DXREADY_API_BURST)", c.APIBurst}} {
+		if l.n < 1 || l.n > 1_000_000 {
+			errs = append(errs, fmt.Errorf("%s must be between 1 and 1000000, not %d", l.flag, l.n))
 		}
 	}
 	if _, err := web.ParseTrustedProxies(c.TrustedProxies); err != nil {

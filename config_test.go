@@ -36,6 +36,8 @@ func TestSettingsThatDoNotParseStopTheStart(t *testing.T) {
 		{"flag trusted proxies", nil, []string{"--trusted-proxies", "proxy.local"}, []string{"--trusted-proxies", "proxy.local"}},
 		{"metrics addr without port", nil, []string{"--metrics-addr", "127.0.0.1"}, []string{"--metrics-addr", `"127.0.0.1"`}},
 		{"center email", []string{"DXREADY_CENTER_EMAIL", "trung tâm"}, nil, []string{"DXREADY_CENTER_EMAIL", `"trung tâm"`}},
+		{"api rate zero", []string{"DXREADY_API_RATE", "0"}, nil, []string{"DXREADY_API_RATE", "0"}},
+		{"api burst words", nil, []string{"--api-burst", "lots"}, []string{"api-burst", `"lots"`}},
 		{"center phone empty", nil, []string{"--center-phone", ""}, []string{"--center-phone"}},
 		{"two at once", []string{"DXREADY_DEMO", "on", "DXREADY_DEMO_SEED", "x1"}, nil, []string{"DXREADY_DEMO=", "DXREADY_DEMO_SEED="}},
 	}

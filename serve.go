@@ -177,7 +177,8 @@ func serve(ctx context.Context, a *app, getenv func(string) string, stdout, stde
 	srv, err := web.New(web.Config{Store: a.store, Bundle: bundle, Ref: a.ref, Hasher: newHasher(), Logger: logger,
 		SecureCookies: c.SecureCookies, Demo: demoSeed != "", Instruments: a.instruments, BaseURL: c.BaseURL, Now: a.now,
 		ListenAddr: c.Addr, MaxOpenBookings: c.MaxOpenBookings, MaxOpenBookingsPerAdvisor: c.MaxOpenBookingsPerAdvisor,
-		TrustedProxies: trustedProxies(c), CenterPhone: c.CenterPhone, CenterEmail: c.CenterEmail})
+		TrustedProxies: trustedProxies(c), CenterPhone: c.CenterPhone, CenterEmail: c.CenterEmail,
+		APIRate: c.APIRate, APIBurst: c.APIBurst})
 	if err != nil {
 		return err
 	}

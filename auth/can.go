@@ -37,6 +37,7 @@ const (
 	ActQualityView       Action = "center.quality"      // the consultation quality page: rates, utilisation, score change, advisors' mean ratings
 	ActBookingRate       Action = "booking.rate"        // rate a held consultation of one's firm (the firm's voice: nobody rates for it)
 	ActRatingsView       Action = "ratings.view"        // read the ratings and comments an advisor was given
+	ActAPIKeysManage     Action = "apikeys.manage"      // issue and revoke the IOC feed's API keys (machines' read access to open data)
 )
 
 // Actions lists every action, for matrix tests.
@@ -44,7 +45,7 @@ var Actions = []Action{ActFirmView, ActFirmEdit, ActContactManage, ActFirmUsersA
 	ActFirmSearch, ActFirmImport, ActAssociationView, ActMembersView, ActAssociationExport, ActMemberInvite,
 	ActAssociationManage, ActResultsShare, ActUserManage, ActAssessmentAnswer, ActAssessmentSubmit, ActResultView,
 	ActAdvisorBook, ActBookingView, ActActionTick, ActAdvisorProfile, ActAdvisorManage, ActCenterView, ActFunnelView, ActClaimsDecide, ActAuditView,
-	ActBookOnBehalf, ActQualityView, ActBookingRate, ActRatingsView}
+	ActBookOnBehalf, ActQualityView, ActBookingRate, ActRatingsView, ActAPIKeysManage}
 
 // Target is what an action is aimed at. Zero fields mean "not about a firm"
 // or "not about an association".

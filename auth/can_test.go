@@ -163,3 +163,24 @@ func TestBookOnBehalfIsTheCentersAlone(t *testing.T) {
 		t.Error("Center staff may not book on a firm's behalf")
 	}
 }
+
+// API keys open open data to machines: only the Center's admin issues and
+// revokes them, whatever the target; a disabled admin may not.
+func TestAPIKeysAreTheCentersAlone(t *testing.T) {
+	for _, u := range []*User{
+		{ID: 1, Role: RoleFirm, Status: StatusActive, FirmID: 10, FirmVerified: true},
+		{ID: 5, Role: RoleLead, Status: StatusActive, AssociationID: 1},
+		{ID: 7, Role: RoleAdvisor, Status: StatusActive},
+		{ID: 9, Role: RoleAdmin, Status: StatusDisabled},
+		{ID: 10, Role: "root", Status: StatusActive},
+	} {
+		for _, tg := range []Target{{}, {FirmID: 10}, {AssociationID: 1}} {
+			if Can(u, ActAPIKeysManage, tg) {
+				t.Errorf("%s (%s) may manage API keys (%+v)", u.Role, u.Status, tg)
+			}
+		}
+	}
+	if !Can(&User{ID: 8, Role: RoleAdmin, Status: StatusActive}, ActAPIKeysManage, Target{}) {
+		t.Error("the Center's admin may not manage API keys")
+	}
+}

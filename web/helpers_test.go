@@ -26,6 +26,7 @@ type env struct {
 	st  *store.Store
 	fx  *storetest.Fixtures
 	web *Server
+	api *apiChecker // validates the IOC feed's answers (api_spec_test.go)
 }
 
 // newEnv starts a portal on the fixtures; opts change its Config.

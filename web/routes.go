@@ -32,6 +32,8 @@ func (s *Server) routes() http.Handler {
 	// Machine endpoints: no session, no language.
 	r.Get("/healthz", s.healthz)
 	r.Method(http.MethodGet, staticPattern, s.assets)
+	// The IOC feed: API keys, JSON, no session (api.go).
+	s.apiRoutes(r)
 
 	r.Group(func(r chi.Router) {
 		r.Use(s.limitBody(maxFormBytes), s.loadSession, s.chooseLanguage)
@@ -226,6 +228,14 @@ func (s *Server) routes() http.Handler {
 			r.Post("/admin/users/{id}/access", s.personAccessPost)
 			r.Post("/admin/users/{id}/verify", s.personVerifyPost)
 			r.Post("/admin/users/{id}/password-reset", s.adminPasswordResetPost)
+		})
+		// The IOC feed's API keys (admin_apikeys.go).
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireAction(auth.ActAPIKeysManage))
+			r.Get("/admin/apikeys", s.adminAPIKeys)
+			r.Post("/admin/apikeys", s.adminAPIKeyPost)
+			r.Get("/admin/apikeys/issued", s.adminAPIKeyIssued)
+			r.Post("/admin/apikeys/{id}/revoke", s.adminAPIKeyRevokePost)
 		})
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireAction(auth.ActAuditView))

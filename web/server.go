@@ -62,6 +62,10 @@ type Config struct {
 	// OpenDataRefresh is the least time between two computations of open
 	// data's figures (web/opendata_publication.go); zero: five minutes.
 	OpenDataRefresh time.Duration
+	// APIRate and APIBurst are the IOC feed's token bucket per API key:
+	// requests a second, and how many at once (0: DefaultAPIRate and
+	// DefaultAPIBurst; api_keys.go).
+	APIRate, APIBurst int
 }
 
 // Server holds the dependencies every handler uses.
@@ -113,6 +117,13 @@ type Server struct {
 	dataFiles dataFiles
 	// dataPages keeps its pages for signed-out visitors (opendata_cache.go).
 	dataPages dataPages
+
+	// apiKeys are the IOC feed's live keys and their buckets, apiBodies
+	// its serialised answers; freshKeys a key just issued, until its page
+	// shows it once (api_keys.go, api_cache.go, admin_apikeys.go).
+	apiKeys   apiKeyring
+	apiBodies apiBodies
+	freshKeys sessionNotes[issuedKey]
 }
 
 // New builds a Server, parsing every template and hashing every asset; it
@@ -167,7 +178,11 @@ func New(cfg Config) (*Server, error) {
 // protection for unsafe methods (Go's http.CrossOriginProtection: no tokens
 // in forms, rejects cross-site POSTs by Sec-Fetch-Site / Origin).
 func (s *Server) Handler() http.Handler {
-	return http.NewCrossOriginProtection().Handler(s.routes())
+	p := http.NewCrossOriginProtection()
+	// The IOC feed answers GET only (any other method is its JSON 405)
+	// and reads no cookie: nothing there for a cross-site request to ride.
+	p.AddInsecureBypassPattern("/api/")
+	return p.Handler(s.routes())
 }
 
 func (s *Server) now() time.Time { return s.cfg.Now().UTC() }
