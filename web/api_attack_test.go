@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -79,7 +80,7 @@ func TestAPIUnauthorizedIsOneAnswer(t *testing.T) {
 func TestAPIKeyOfAnotherScope(t *testing.T) {
 	e := newEnv(t)
 	key, k := e.issueAPIKey("IOC")
-	keys, err := e.web.apiKeys.load(ctx, e.st)
+	keys, err := e.web.apiKeys.load(ctx, e.st, e.fx.Clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,4 +200,66 @@ func checkHostile(t *testing.T, e *env, path, key string) apiResp {
 		}
 	}
 	return r
+}
+
+// A key revoked behind this server's back (another process) is refused
+// within a minute; a reload of the keys (an issue here) keeps every
+// bucket, so issuing keys does not refill a spent one.
+func TestAPIKeysReloadKeepsBucketsAndSeesRevocations(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.APIRate, c.APIBurst = 1, 2 })
+	key, k := e.issueAPIKey("IOC")
+	for range 2 {
+		e.apiGet("/api/v1/datasets", key)
+	}
+	e.issueAPIKey("another") // invalidates the loaded keys
+	if r := e.apiGet("/api/v1/datasets", key); r.status != 429 {
+		t.Errorf("the spent bucket after a reload: %d", r.status)
+	}
+	if err := e.st.RevokeAPIKey(ctx, k.ID, e.fx.Admin.ID); err != nil { // not through the admin page: no invalidate
+		t.Fatal(err)
+	}
+	e.fx.Clock.Add(apiKeysReload)
+	if r := e.apiGet("/api/v1/datasets", key); r.status != 401 {
+		t.Errorf("a key revoked elsewhere, a minute later: %d", r.status)
+	}
+}
+
+// Many clients at once while keys are issued: every request is answered
+// 200 (within the burst) and the bucket counts each exactly once (run
+// with -race, this is the check of the keyring's locking).
+func TestAPIConcurrentClients(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.APIRate, c.APIBurst = 1, 160 })
+	key, _ := e.issueAPIKey("IOC")
+	var wg sync.WaitGroup
+	statuses := make(chan int, 200)
+	for range 8 {
+		wg.Go(func() {
+			for range 20 {
+				req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/api/v1/indicators/overall-mean/series?dimension=size", nil)
+				req.Header.Set("X-API-Key", key)
+				res, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				res.Body.Close()
+				statuses <- res.StatusCode
+			}
+		})
+	}
+	wg.Go(func() {
+		for range 5 {
+			e.web.apiKeys.invalidate()
+		}
+	})
+	wg.Wait()
+	close(statuses)
+	for s := range statuses {
+		if s != 200 {
+			t.Errorf("a concurrent request: %d", s)
+		}
+	}
+	if r := e.apiGet("/api/v1/indicators/overall-mean/series?dimension=size", key); r.status != 429 {
+		t.Errorf("the 161st request of a burst of 160: %d", r.status)
+	}
 }

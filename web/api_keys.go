@@ -26,13 +26,26 @@ const (
 // it at most this often a key, never once a request.
 const apiTouchEvery = time.Minute
 
+// apiKeysReload is how long the loaded keys are trusted without a change
+// made here: a key revoked by another process (the command line, a second
+// server) is refused within this time.
+const apiKeysReload = time.Minute
+
 // apiKeyring holds the live API keys by prefix, loaded from the store on
-// first use and again after each issue or revocation (invalidate), so a
-// request costs a map lookup and no query. Its memory is bounded by the
-// number of live keys: each has one token bucket.
+// first use, after each issue or revocation (invalidate) and at least
+// every apiKeysReload, so a request costs a map lookup and no query. Its
+// memory is bounded by the number of live keys: each has one token bucket,
+// which a reload keeps.
 type apiKeyring struct {
-	mu   sync.Mutex // one load at a time; invalidate waits for it
-	keys atomic.Pointer[map[string]*apiKeyState]
+	mu  sync.Mutex // one load at a time; invalidate waits for it
+	cur atomic.Pointer[apiKeySet]
+}
+
+// apiKeySet is one load of the live keys.
+type apiKeySet struct {
+	byPrefix map[string]*apiKeyState
+	at       time.Time
+	stale    atomic.Bool
 }
 
 // apiKeyState is one live key: what identifies it, and its use.
@@ -51,21 +64,24 @@ type apiKeyState struct {
 // unknown key costs the same as a wrong one.
 var unknownKeyHash = make([]byte, 32)
 
-// invalidate drops the loaded keys: the next request reads them again.
+// invalidate makes the next request read the keys again. It waits for a
+// load under way, which may have read the keys before the change.
 func (k *apiKeyring) invalidate() {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	k.keys.Store(nil)
+	if set := k.cur.Load(); set != nil {
+		set.stale.Store(true)
+	}
 }
 
 // lookup returns the live key that key is, or nil: for a missing,
 // malformed, unknown, wrong or revoked key alike.
-func (k *apiKeyring) lookup(ctx context.Context, st *store.Store, key string) (*apiKeyState, error) {
+func (k *apiKeyring) lookup(ctx context.Context, st *store.Store, key string, now time.Time) (*apiKeyState, error) {
 	prefix, hash, ok := auth.ParseAPIKey(key)
 	if !ok {
 		return nil, nil
 	}
-	keys, err := k.load(ctx, st)
+	keys, err := k.load(ctx, st, now)
 	if err != nil {
 		return nil, err
 	}
@@ -80,27 +96,36 @@ func (k *apiKeyring) lookup(ctx context.Context, st *store.Store, key string) (*
 	return ks, nil
 }
 
-// load returns the live keys, reading them when they are not loaded. A
-// key that stays live keeps its bucket and the time of its last write.
-func (k *apiKeyring) load(ctx context.Context, st *store.Store) (map[string]*apiKeyState, error) {
-	if m := k.keys.Load(); m != nil {
-		return *m, nil
+// load returns the live keys, reading them when they are not loaded, were
+// changed or are due. A key that stays live keeps its state: its bucket
+// and the time of its last write.
+func (k *apiKeyring) load(ctx context.Context, st *store.Store, now time.Time) (map[string]*apiKeyState, error) {
+	fresh := func(set *apiKeySet) bool { return set != nil && !set.stale.Load() && now.Sub(set.at) < apiKeysReload }
+	if set := k.cur.Load(); fresh(set) {
+		return set.byPrefix, nil
 	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if m := k.keys.Load(); m != nil {
-		return *m, nil
+	old := k.cur.Load()
+	if fresh(old) {
+		return old.byPrefix, nil
 	}
 	live, err := st.LiveAPIKeys(ctx)
 	if err != nil {
 		return nil, err
 	}
-	m := make(map[string]*apiKeyState, len(live))
+	set := &apiKeySet{byPrefix: make(map[string]*apiKeyState, len(live)), at: now}
 	for _, key := range live {
-		m[key.Prefix] = &apiKeyState{id: key.ID, hash: key.Hash, scope: key.Scope, tokens: math.NaN(), touched: key.LastUsedAt}
+		ks := &apiKeyState{id: key.ID, hash: key.Hash, scope: key.Scope, tokens: math.NaN(), touched: key.LastUsedAt}
+		if old != nil {
+			if prev := old.byPrefix[key.Prefix]; prev != nil && prev.id == key.ID {
+				ks = prev
+			}
+		}
+		set.byPrefix[key.Prefix] = ks
 	}
-	k.keys.Store(&m)
-	return m, nil
+	k.cur.Store(set)
+	return set.byPrefix, nil
 }
 
 // take spends one token of the key's bucket (rate a second, burst at
@@ -157,7 +182,8 @@ func (s *Server) apiAuth(next http.Handler) http.Handler {
 		burst = DefaultAPIBurst
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ks, err := s.apiKeys.lookup(r.Context(), s.store, apiKeyOf(r))
+		now := s.now()
+		ks, err := s.apiKeys.lookup(r.Context(), s.store, apiKeyOf(r), now)
 		if err != nil {
 			s.apiFail(w, r, err)
 			return
@@ -172,7 +198,6 @@ func (s *Server) apiAuth(next http.Handler) http.Handler {
 			s.apiFail(w, r, &apiProblem{http.StatusForbidden, "insufficient_scope", "This key may not read indicators."})
 			return
 		}
-		now := s.now()
 		wait, touch := ks.take(now, rate, burst)
 		if wait > 0 {
 			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
