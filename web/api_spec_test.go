@@ -202,6 +202,7 @@ func TestAPICheckerCatchesWhatTheDocumentForbids(t *testing.T) {
 		"extra field":             {200, ok, []byte(strings.Replace(good, `"estimate"`, `"secret":1,"estimate"`, 1))},
 		"value as a string":       {200, ok, []byte(strings.Replace(good, `"estimate":false`, `"estimate":"no"`, 1))},
 		"unknown unit":            {200, ok, []byte(strings.Replace(good, `"score"`, `"dong"`, 1))},
+		"not a date-time":         {200, ok, []byte(strings.Replace(good, "2026-11-22T03:00:00Z", "22/11/2026", 1))},
 		"no ETag":                 {200, http.Header{"Content-Type": {apiContentType}, "Cache-Control": {"private, max-age=60"}}, []byte(good)},
 		"an undocumented status":  {http.StatusTeapot, noStore, []byte(`{"error":{"code":"internal","message":"m"}}`)},
 		"a 500":                   {500, noStore, []byte(`{"error":{"code":"internal","message":"m"}}`)},
