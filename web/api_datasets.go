@@ -48,7 +48,7 @@ func (s *Server) apiDatasets(w http.ResponseWriter, r *http.Request) {
 	s.apiServe(w, r, canon, func(p *opendata.Publication) (any, error) {
 		out := apiDatasetList{ComputedAt: p.ComputedAt.UTC(), Datasets: []apiDatasetJSON{}}
 		for i := range p.Tables {
-			out.Datasets = append(out.Datasets, s.datasetJSON(p, &p.Tables[i], l))
+			out.Datasets = append(out.Datasets, s.apiDatasetOf(p, &p.Tables[i], l))
 		}
 		return out, nil
 	})
@@ -70,11 +70,11 @@ func (s *Server) apiDataset(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		return apiDatasetOne{ComputedAt: p.ComputedAt.UTC(), Dataset: s.datasetJSON(p, t, l)}, nil
+		return apiDatasetOne{ComputedAt: p.ComputedAt.UTC(), Dataset: s.apiDatasetOf(p, t, l)}, nil
 	})
 }
 
-func (s *Server) datasetJSON(p *opendata.Publication, t *opendata.Table, l string) apiDatasetJSON {
+func (s *Server) apiDatasetOf(p *opendata.Publication, t *opendata.Table, l string) apiDatasetJSON {
 	quarters := []string{}
 	if t.Frequency == opendata.Quarterly {
 		for _, q := range p.Quarters {

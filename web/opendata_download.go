@@ -7,7 +7,6 @@ import (
 	"math"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -92,18 +91,6 @@ func (s *Server) dataDownload(w http.ResponseWriter, r *http.Request, format str
 	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="dxready-%s-v%d.%s"`, safeFilename(t.ID), opendata.Version, format))
 	_, err = w.Write(body)
 	s.written(r, err)
-}
-
-// etagMatches is If-None-Match's weak comparison: any of the listed tags,
-// or "*", names etag.
-func etagMatches(header, etag string) bool {
-	for _, tag := range strings.Split(header, ",") {
-		tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
-		if tag == "*" || tag == etag {
-			return true
-		}
-	}
-	return false
 }
 
 // rowQuarter is a row's quarter as the files write it: a participation
