@@ -38,6 +38,8 @@ func TestSettingsThatDoNotParseStopTheStart(t *testing.T) {
 		{"center email", []string{"DXREADY_CENTER_EMAIL", "trung tâm"}, nil, []string{"DXREADY_CENTER_EMAIL", `"trung tâm"`}},
 		{"api rate zero", []string{"DXREADY_API_RATE", "0"}, nil, []string{"DXREADY_API_RATE", "0"}},
 		{"api burst words", nil, []string{"--api-burst", "lots"}, []string{"api-burst", `"lots"`}},
+		{"memory limit too small", []string{"DXREADY_MEMORY_LIMIT", "10"}, nil, []string{"DXREADY_MEMORY_LIMIT", "10"}},
+		{"flag memory limit with unit", nil, []string{"--memory-limit", "200MB"}, []string{"memory-limit", `"200MB"`}},
 		{"center phone empty", nil, []string{"--center-phone", ""}, []string{"--center-phone"}},
 		{"two at once", []string{"DXREADY_DEMO", "on", "DXREADY_DEMO_SEED", "x1"}, nil, []string{"DXREADY_DEMO=", "DXREADY_DEMO_SEED="}},
 	}
@@ -85,6 +87,21 @@ func TestSettingsThatParse(t *testing.T) {
 		}
 		if c.SecureCookies != tc.want.SecureCookies || c.Demo != tc.want.Demo || c.DemoSeed != tc.want.DemoSeed || c.DemoFirms != tc.want.DemoFirms {
 			t.Errorf("%v %v: got %+v", tc.env, tc.args, c)
+		}
+	}
+}
+
+// serve sets the soft memory limit it is given, in MiB, unless GOMEMLIMIT
+// is set (the runtime's own setting wins) or the limit is 0.
+func TestMemoryLimit(t *testing.T) {
+	for _, c := range []struct {
+		mib    int
+		envVar string
+		want   int64
+	}{{DefaultMemoryLimit, "", DefaultMemoryLimit << 20}, {0, "", 0}, {256, "", 256 << 20}, {256, "300MiB", 0}} {
+		got := memoryLimit(Config{MemoryLimit: c.mib}, env("GOMEMLIMIT", c.envVar))
+		if got != c.want {
+			t.Errorf("--memory-limit %d, GOMEMLIMIT %q: limit %d, want %d", c.mib, c.envVar, got, c.want)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	"dxready/auth"
@@ -151,6 +152,16 @@ func command(ctx context.Context, name string, args []string, getenv func(string
 	return a.withStore(ctx, func() error { return fn(a, pos) })
 }
 
+// memoryLimit is the soft memory limit serve sets, in bytes: --memory-limit,
+// unless GOMEMLIMIT is set (the runtime has read it already) or the limit
+// is 0; 0 when none is to be set.
+func memoryLimit(c Config, getenv func(string) string) int64 {
+	if getenv("GOMEMLIMIT") != "" || c.MemoryLimit <= 0 {
+		return 0
+	}
+	return int64(c.MemoryLimit) << 20
+}
+
 // cmdServe builds the demo first when it is wanted and the database holds
 // nothing yet (see buildDemo), then opens the database and serves.
 func cmdServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -168,6 +179,9 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 
 func serve(ctx context.Context, a *app, getenv func(string) string, stdout, stderr io.Writer) error {
 	c := a.cfg
+	if limit := memoryLimit(c, getenv); limit > 0 {
+		debug.SetMemoryLimit(limit)
+	}
 	demoSeed, err := a.store.Meta(ctx, store.MetaDemo)
 	if err != nil {
 		return err
