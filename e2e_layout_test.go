@@ -312,8 +312,6 @@ func layoutOriginOf(page string) string {
 // main content link to, but downloads, the sign-out and language links.
 const layoutLinks = `[...document.querySelectorAll('header nav a[href], main a[href]')]
 	.filter(a => a.origin === location.origin && !a.hasAttribute('download') && !/(\.(csv|xlsx|ics|png|pdf|json|jsonld)|\/export)$/.test(a.pathname)
-
-	.filter(a => a.origin === location.origin && !a.hasAttribute('download') && !/(\.(csv|xlsx|ics|png|pdf|json)|\/export)$/.test(a.pathname)
 		&& !a.search.includes('lang=') && a.pathname !== '/logout')
 	.map(a => a.pathname + a.search)`
 
