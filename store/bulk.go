@@ -334,7 +334,8 @@ var bulkTables = []string{"firms", "firm_associations", "responses", "current_re
 // builds a file that nobody else opens until it is complete. The
 // aggregates' change log triggers are dropped too (about ten a firm, a
 // million firms' worth of log to empty), and their cells derived once at
-// the end, in bounded chunks, with the indexes back.
+// the end, in bounded chunks, with the indexes back; so are the admin
+// search's words (firm_words), derived at the end in one sorted insert.
 func (s *Store) BulkLoad(ctx context.Context, load func() error) error {
 	dropped, err := s.bulkDroppable(ctx)
 	if err != nil {
@@ -357,6 +358,9 @@ func (s *Store) BulkLoad(ctx context.Context, load func() error) error {
 	if err != nil {
 		return err
 	}
+	if err := s.rebuildFirmWords(ctx); err != nil {
+		return err
+	}
 	if err := s.rebuildCells(ctx); err != nil {
 		return err
 	}
@@ -368,11 +372,12 @@ type schemaObject struct{ kind, name, sql string }
 
 // bulkDroppable returns each index declared on bulkTables (not those of
 // primary keys and UNIQUE constraints) and each trigger of the aggregates'
-// change log (migration 0018) and the funnel's (0021).
+// change log (migration 0018), the funnel's (0021) and firm_words' (0026).
 func (s *Store) bulkDroppable(ctx context.Context) ([]schemaObject, error) {
 	rows, err := s.w.QueryContext(ctx, `SELECT upper(type), name, sql FROM sqlite_schema
 		WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (SELECT value FROM json_each(?))
-		OR type = 'trigger' AND (name LIKE 'agg\_%' ESCAPE '\' OR name LIKE 'funnel\_%' ESCAPE '\') ORDER BY type, name`, stringsJSON(bulkTables))
+		OR type = 'trigger' AND (name LIKE 'agg\_%' ESCAPE '\' OR name LIKE 'funnel\_%' ESCAPE '\'
+			OR name LIKE 'firm\_words\_%' ESCAPE '\') ORDER BY type, name`, stringsJSON(bulkTables))
 	if err != nil {
 		return nil, mapErr("bulk load: schema", err)
 	}

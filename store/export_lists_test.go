@@ -22,3 +22,43 @@ func MatchingFirmIDs(s *Store, f FirmFilter, perRow bool) ([]int64, error) {
 	}
 	return ids, rows.Err()
 }
+
+// SearchesByWords reports whether SearchFirms reads f's pages from
+// firm_words (rather than walking or sorting firms).
+func SearchesByWords(s *Store, f FirmFilter) (bool, error) {
+	words := nameWordsOnly(f)
+	if len(words) == 0 {
+		return false, nil
+	}
+	_, ok, err := s.planWords(context.Background(), words)
+	return ok, err
+}
+
+// FirmWordsDiff lists the rows firm_words lacks or has too many of, against
+// a derivation from every firm's search key.
+func FirmWordsDiff(s *Store) ([]string, error) {
+	rows, err := s.r.QueryContext(context.Background(), `
+		SELECT '-' || term || '|' || search_key || '|' || firm_id FROM (
+			SELECT j.value AS term, f.search_key, f.id AS firm_id FROM firms f, json_each(search_terms(f.search_key)) j
+			EXCEPT SELECT term, search_key, firm_id FROM firm_words)
+		UNION ALL
+		SELECT '+' || term || '|' || search_key || '|' || firm_id FROM (
+			SELECT term, search_key, firm_id FROM firm_words
+			EXCEPT SELECT j.value, f.search_key, f.id FROM firms f, json_each(search_terms(f.search_key)) j)`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var d string
+		if err := rows.Scan(&d); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// SearchTerms exposes searchTerms.
+var SearchTerms = searchTerms

@@ -248,7 +248,7 @@ func firmWhere(f FirmFilter, perRow bool) (string, []any, bool) {
 			conds = append(conds, "f.tax_code >= ? AND f.tax_code < ?")
 			args = append(args, prefix, prefix+"~")
 		} else if words := queryWords(q); perRow && len(words) > 0 {
-			cond, wargs := nameHasWordsCond(words)
+			cond, wargs := nameHasWordsCond("f.search_key", words)
 			conds = append(conds, cond)
 			args = append(args, wargs...)
 		} else if m := ftsQuery(q); m != "" {

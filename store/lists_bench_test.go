@@ -42,8 +42,11 @@ func BenchmarkLists1M(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	if _, err := s.Migrate(context.Background()); err != nil {
+	start := time.Now()
+	if n, err := s.Migrate(context.Background()); err != nil {
 		b.Fatal(err)
+	} else if n > 0 {
+		b.Logf("%d migrations in %s", n, time.Since(start).Round(time.Millisecond))
 	}
 	bigAssociation(b, s, 1, 7)
 	benchLists(b, s, 1)

@@ -141,6 +141,8 @@ func (w writerDB) ExecContext(ctx context.Context, query string, args ...any) (s
 // report their changes to watch.
 func openWriter(dsn string, watch *userWatch) writerDB {
 	d := &sqlite.Driver{}
+	// firm_words' triggers call it (migration 0026).
+	d.MustRegisterDeterministicScalarFunction("search_terms", 1, searchTermsFunc)
 	d.RegisterConnectionHook(func(c sqlite.ExecQuerierContext, _ string) error {
 		h, ok := c.(sqlite.HookRegisterer)
 		if !ok {

@@ -1,0 +1,239 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"dxready/firms"
+)
+
+// nameWordsOnly returns the folded words of f's query when the query is the
+// search's one filter and is words of a name, not the start of a tax code.
+func nameWordsOnly(f FirmFilter) []string {
+	q := strings.TrimSpace(f.Query)
+	if f.AssociationID != 0 || f.WardCode != "" || f.SizeClass != "" || q == "" {
+		return nil
+	}
+	if _, tax := taxCodePrefix(q); tax {
+		return nil
+	}
+	return queryWords(q)
+}
+
+// maxWordTerms bounds how many terms of firm_words one query word may stand
+// for before the search falls back to walking the name index: a page reads
+// one seek and up to a page of rows per term. A word of one or two letters
+// stands for at most one term per character that can follow it; a longer
+// one for the registry's tokens that start with it (at 1,000,000 firms,
+// never more than a handful).
+const maxWordTerms = 64
+
+// wordPlan is how a name search's page is read from firm_words: the terms
+// of its rarest word, whose rows in name order are merged, and the other
+// words, tested on each of those rows.
+type wordPlan struct {
+	terms  []string
+	others []string
+}
+
+// planWords returns the plan of a search by words, or ok false when a
+// word stands for more than maxWordTerms terms. A word no firm has gives
+// a plan without terms (no match).
+func (s *Store) planWords(ctx context.Context, words []string) (p wordPlan, ok bool, err error) {
+	best := -1
+	for i, w := range words {
+		terms, err := s.wordTerms(ctx, w)
+		if err != nil || len(terms) > maxWordTerms {
+			return p, false, err
+		}
+		if len(terms) == 0 {
+			return wordPlan{}, true, nil
+		}
+		n := 0
+		if len(words) > 1 {
+			if n, err = s.countTermRows(ctx, terms); err != nil {
+				return p, false, err
+			}
+		}
+		if best < 0 || n < best {
+			best, p.terms = n, terms
+			p.others = append(slices.Clone(words[:i]), words[i+1:]...)
+		}
+	}
+	return p, true, nil
+}
+
+// wordTerms lists the terms of firm_words that stand for query word w
+// (searchTerms): w itself when it is termPrefix characters long; for a
+// shorter one, the terms of at most termPrefix characters that start with
+// it; for a longer one, every term that starts with it. Each is found by
+// one seek past the one before (maxWordTerms+1 at most).
+func (s *Store) wordTerms(ctx context.Context, w string) ([]string, error) {
+	n := utf8.RuneCountInString(w)
+	if n == termPrefix {
+		var one int
+		err := s.r.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM firm_words WHERE term = ?)", w).Scan(&one)
+		if err != nil || one == 0 {
+			return nil, mapErr("search words", err)
+		}
+		return []string{w}, nil
+	}
+	var out []string
+	from, op, end := w, ">=", prefixEnd(w)
+	for len(out) <= maxWordTerms {
+		var t string
+		err := s.r.QueryRowContext(ctx, "SELECT term FROM firm_words WHERE term "+op+" ? AND term < ? ORDER BY term LIMIT 1", from, end).Scan(&t)
+		if err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				break
+			}
+			return nil, mapErr("search words", err)
+		}
+		if n < termPrefix && utf8.RuneCountInString(t) > termPrefix {
+			// A longer token's own term: its first termPrefix characters
+			// are a term too, just before it, already listed.
+			t = string([]rune(t)[:termPrefix])
+		}
+		out = append(out, t)
+		from, op = t, ">"
+		if n < termPrefix && utf8.RuneCountInString(t) == termPrefix {
+			from, op = prefixEnd(t), ">=" // skip the longer terms under it
+		}
+	}
+	return out, nil
+}
+
+// prefixEnd is the least string above every string that starts with p (p
+// not empty): p with its last byte one higher, compared byte by byte as
+// SQLite compares text. A UTF-8 string's last byte is never 0xFF.
+func prefixEnd(p string) string {
+	b := []byte(p)
+	b[len(b)-1]++
+	return string(b)
+}
+
+// countTermRows counts firm_words' rows of terms, stopping at CountCap+1:
+// how much of the index a page of those terms may have to read.
+func (s *Store) countTermRows(ctx context.Context, terms []string) (int, error) {
+	var n int
+	b, _ := json.Marshal(terms)
+	err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM firm_words
+		WHERE term IN (SELECT value FROM json_each(?)) LIMIT ?)`, string(b), CountCap+1).Scan(&n)
+	return n, mapErr("count search words", err)
+}
+
+// wordPage reads limit rows (and one more) of plan from the cursor on, in
+// firmOrder: each term's rows in name order from the cursor, merged by
+// SQLite (a compound SELECT with ORDER BY merges its arms, reading each
+// only as far as the page needs), each row also tested for the other
+// words; then the page's firms by id.
+func (s *Store) wordPage(ctx context.Context, plan wordPlan, cur *cursor, limit int) ([]*firms.Firm, Links, error) {
+	if len(plan.terms) == 0 {
+		return nil, Links{}, nil
+	}
+	back := cur != nil && cur.back
+	arm, armArgs := "term = ?", []any{}
+	if cur != nil {
+		c, cargs := firmWordsOrder.where(cur)
+		arm += " AND " + c
+		armArgs = append(armArgs, cargs...)
+	}
+	if len(plan.others) > 0 {
+		c, cargs := nameHasWordsCond("search_key", plan.others)
+		arm += " AND " + c
+		armArgs = append(armArgs, cargs...)
+	}
+	var q strings.Builder
+	var args []any
+	for i, t := range plan.terms {
+		if i > 0 {
+			q.WriteString(" UNION ")
+		}
+		q.WriteString("SELECT search_key, firm_id FROM firm_words WHERE " + arm)
+		args = append(append(args, t), armArgs...)
+	}
+	q.WriteString(" ORDER BY " + firmWordsOrder.orderBy(back) + " LIMIT ?")
+	keys, ids, err := s.wordRows(ctx, q.String(), append(args, limit+1))
+	if err != nil {
+		return nil, Links{}, err
+	}
+	if back {
+		slices.Reverse(keys)
+		slices.Reverse(ids)
+	}
+	lo, hi, l := firmOrder.links(cur, len(ids), limit, func(i int) []any { return []any{keys[i], ids[i]} })
+	out, err := s.firmsByID(ctx, ids[lo:hi])
+	return out, l, err
+}
+
+// firmWordsOrder is firmOrder in firm_words' own columns.
+var firmWordsOrder = order{name: "firms", keys: []sortKey{{expr: "search_key", kind: 's'}, {expr: "firm_id", kind: 'i'}}}
+
+// wordRows runs a page query of wordPage: its rows' search keys and ids.
+func (s *Store) wordRows(ctx context.Context, q string, args []any) (keys []string, ids []int64, err error) {
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, nil, mapErr("search firms by words", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		var id int64
+		if err := rows.Scan(&k, &id); err != nil {
+			return nil, nil, mapErr("search firms by words", err)
+		}
+		keys, ids = append(keys, k), append(ids, id)
+	}
+	return keys, ids, mapErr("search firms by words", rows.Err())
+}
+
+// firmsByID reads the firms ids, in that order. A firm deleted since the
+// page's ids were read is left out.
+func (s *Store) firmsByID(ctx context.Context, ids []int64) ([]*firms.Firm, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	b, _ := json.Marshal(ids)
+	rows, err := s.r.QueryContext(ctx, "SELECT "+firmColumns+" FROM firms f WHERE f.id IN (SELECT value FROM json_each(?))", string(b))
+	if err != nil {
+		return nil, mapErr("read firms", err)
+	}
+	defer rows.Close()
+	byID := make(map[int64]*firms.Firm, len(ids))
+	for rows.Next() {
+		f, err := scanFirm(rows)
+		if err != nil {
+			return nil, mapErr("read firms", err)
+		}
+		byID[f.ID] = f
+	}
+	if err := rows.Err(); err != nil {
+		return nil, mapErr("read firms", err)
+	}
+	out := make([]*firms.Firm, 0, len(ids))
+	for _, id := range ids {
+		if f := byID[id]; f != nil {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// rebuildFirmWords derives firm_words again from every firm, in the
+// table's order (one sorted insert rather than a random one per row): at
+// the end of a bulk load, whose firms its triggers did not see.
+func (s *Store) rebuildFirmWords(ctx context.Context) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM firm_words"); err != nil {
+			return mapErr("rebuild search words", err)
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO firm_words (term, search_key, firm_id)
+			SELECT j.value, f.search_key, f.id FROM firms f, json_each(search_terms(f.search_key)) j ORDER BY 1, 2, 3`)
+		return mapErr("rebuild search words", err)
+	})
+}
