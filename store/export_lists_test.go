@@ -30,7 +30,7 @@ func SearchesByWords(s *Store, f FirmFilter) (bool, error) {
 	if len(words) == 0 {
 		return false, nil
 	}
-	_, ok, err := s.planWords(context.Background(), words)
+	_, ok, err := s.planWords(context.Background(), words, Count{})
 	return ok, err
 }
 
@@ -62,3 +62,11 @@ func FirmWordsDiff(s *Store) ([]string, error) {
 
 // SearchTerms exposes searchTerms.
 var SearchTerms = searchTerms
+
+// SortWordsAbove sets how many rows the rarest of several words may have
+// before their matches are sorted (wordSortRows), until the test ends.
+func SortWordsAbove(t interface{ Cleanup(func()) }, rows int) {
+	old := wordSortRows
+	wordSortRows = rows
+	t.Cleanup(func() { wordSortRows = old })
+}

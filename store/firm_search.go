@@ -44,7 +44,7 @@ func (s *Store) SearchFirms(ctx context.Context, f FirmFilter) (FirmPage, error)
 		f.Limit = 50
 	}
 	if words := nameWordsOnly(f); len(words) > 0 {
-		plan, ok, err := s.planWords(ctx, words)
+		plan, ok, err := s.planWords(ctx, words, p.Count)
 		if err != nil {
 			return p, err
 		}

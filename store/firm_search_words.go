@@ -33,18 +33,31 @@ func nameWordsOnly(f FirmFilter) []string {
 // never more than a handful).
 const maxWordTerms = 64
 
-// wordPlan is how a name search's page is read from firm_words: the terms
-// of its rarest word, whose rows in name order are merged, and the other
-// words, tested on each of those rows.
+// wordPlan is how a name search's page is read. Either from firm_words:
+// the terms of its rarest word, whose rows in name order are merged, and
+// the other words, tested on each of those rows; or, for several words
+// that are each common but rare together (match, an FTS5 query), every
+// match from firms_fts, sorted by firms_id_key_idx's copy of its key.
 type wordPlan struct {
 	terms  []string
 	others []string
+	match  string
 }
 
-// planWords returns the plan of a search by words, or ok false when a
-// word stands for more than maxWordTerms terms. A word no firm has gives
-// a plan without terms (no match).
-func (s *Store) planWords(ctx context.Context, words []string) (p wordPlan, ok bool, err error) {
+// wordSortRows is how many rows the rarest word of several may have in
+// firm_words before the matches of all are sorted instead (when there are
+// fewer than CountCap of them); a variable for tests.
+var wordSortRows = CountCap
+
+// planWords returns the plan of a search by words matching n firms, or ok
+// false when a word stands for more than maxWordTerms terms. A word no
+// firm has gives a plan without terms (no match). The rows a page reads
+// stay bounded: a merge of terms reads a page's worth per term, plus,
+// with several words, the rows of the rarest word's terms that lack the
+// others: at most wordSortRows when that word is that rare; otherwise, when
+// fewer than CountCap firms have all the words, they are sorted instead;
+// and when more do, they are at least one in every hundred of the rows.
+func (s *Store) planWords(ctx context.Context, words []string, n Count) (p wordPlan, ok bool, err error) {
 	best := -1
 	for i, w := range words {
 		terms, err := s.wordTerms(ctx, w)
@@ -54,16 +67,19 @@ func (s *Store) planWords(ctx context.Context, words []string) (p wordPlan, ok b
 		if len(terms) == 0 {
 			return wordPlan{}, true, nil
 		}
-		n := 0
+		rows := 0
 		if len(words) > 1 {
-			if n, err = s.countTermRows(ctx, terms); err != nil {
+			if rows, err = s.countTermRows(ctx, terms); err != nil {
 				return p, false, err
 			}
 		}
-		if best < 0 || n < best {
-			best, p.terms = n, terms
+		if best < 0 || rows < best {
+			best, p.terms = rows, terms
 			p.others = append(slices.Clone(words[:i]), words[i+1:]...)
 		}
+	}
+	if best > wordSortRows && !n.More {
+		return wordPlan{match: ftsQuery(strings.Join(words, " "))}, true, nil
 	}
 	return p, true, nil
 }
@@ -133,6 +149,9 @@ func (s *Store) countTermRows(ctx context.Context, terms []string) (int, error) 
 // only as far as the page needs), each row also tested for the other
 // words; then the page's firms by id.
 func (s *Store) wordPage(ctx context.Context, plan wordPlan, cur *cursor, limit int) ([]*firms.Firm, Links, error) {
+	if plan.match != "" {
+		return s.sortedWordPage(ctx, plan.match, cur, limit)
+	}
 	if len(plan.terms) == 0 {
 		return nil, Links{}, nil
 	}
@@ -158,7 +177,30 @@ func (s *Store) wordPage(ctx context.Context, plan wordPlan, cur *cursor, limit 
 		args = append(append(args, t), armArgs...)
 	}
 	q.WriteString(" ORDER BY " + firmWordsOrder.orderBy(back) + " LIMIT ?")
-	keys, ids, err := s.wordRows(ctx, q.String(), append(args, limit+1))
+	return s.wordRowsPage(ctx, q.String(), append(args, limit+1), cur, limit)
+}
+
+// sortedWordPage reads limit rows (and one more) of the firms that match
+// match from the cursor on, in firmOrder: every match, its key read from
+// firms_id_key_idx (not the firm's whole row), sorted; then the page's
+// firms by id.
+func (s *Store) sortedWordPage(ctx context.Context, match string, cur *cursor, limit int) ([]*firms.Firm, Links, error) {
+	o := firmOrder
+	q, args := "SELECT f.search_key, f.id FROM firms f INDEXED BY firms_id_key_idx WHERE f.id IN (SELECT rowid FROM firms_fts WHERE firms_fts MATCH ?)", []any{match}
+	if cur != nil {
+		c, cargs := o.where(cur)
+		q += " AND " + c
+		args = append(args, cargs...)
+	}
+	q += " ORDER BY " + o.orderBy(cur != nil && cur.back) + " LIMIT ?"
+	return s.wordRowsPage(ctx, q, append(args, limit+1), cur, limit)
+}
+
+// wordRowsPage runs a page query of (search key, id) rows read in the
+// cursor's direction and reads the page's firms.
+func (s *Store) wordRowsPage(ctx context.Context, q string, args []any, cur *cursor, limit int) ([]*firms.Firm, Links, error) {
+	back := cur != nil && cur.back
+	keys, ids, err := s.wordRows(ctx, q, args)
 	if err != nil {
 		return nil, Links{}, err
 	}

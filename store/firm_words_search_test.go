@@ -57,6 +57,15 @@ func TestWordSearchPagesMatchTheIndex(t *testing.T) {
 	if err := s.CreateFirms(ctx, fs); err != nil {
 		t.Fatal(err)
 	}
+	// Both plans of several words: the rarest word's rows merged and
+	// tested, and (sort above 0 rows) all matches sorted.
+	for _, sortAbove := range []int{store.CountCap, 0} {
+		store.SortWordsAbove(t, sortAbove)
+		checkWordSearch(t, s, rng, len(fs))
+	}
+}
+
+func checkWordSearch(t *testing.T, s *store.Store, rng *rand.Rand, nFirms int) {
 	checked := 0
 	for _, q := range wordQueries(rng) {
 		f := store.FirmFilter{Query: q}
@@ -76,7 +85,7 @@ func TestWordSearchPagesMatchTheIndex(t *testing.T) {
 				t.Fatalf("%q, %d a page:\nforward %v\nback    %v\nwant    %v", q, limit, fwd, bwd, want)
 			}
 		}
-		if len(want) > 1 && len(want) < len(fs) {
+		if len(want) > 1 && len(want) < nFirms {
 			checked++
 		}
 	}
