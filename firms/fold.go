@@ -67,3 +67,17 @@ func SearchKey(name string) string {
 	}
 	return key
 }
+
+// legalText is every legal form's text, one after the other.
+var legalText = strings.Join(legalForms, " ")
+
+// KeyHoldsSubstring reports whether folded text q (as Fold gives it), when
+// it occurs in Fold(name), must occur in SearchKey(name) too, whatever the
+// name: Fold(name) is the legal forms SearchKey removed, each followed by
+// a space, then SearchKey(name); so q can start inside them only if its
+// first word (up to its first space) is part of a legal form's text. A
+// member list's filter by part of a name then tests the search key alone.
+func KeyHoldsSubstring(q string) bool {
+	first, _, _ := strings.Cut(q, " ")
+	return first != "" && !strings.Contains(legalText, first)
+}

@@ -71,7 +71,8 @@ func memberQuery(f MemberFilter, lean bool) (from string, args []any, order stri
 	var b strings.Builder
 	b.WriteString("FROM member_keys m")
 	q := strings.TrimSpace(f.Query)
-	if !lean || q != "" || f.Section != "" || f.Size != "" || f.Ward != "" {
+	keyOnly := q != "" && !isDigits(q) && firms.KeyHoldsSubstring(firms.Fold(q))
+	if !lean || (q != "" && !keyOnly) || f.Section != "" || f.Size != "" || f.Ward != "" {
 		b.WriteString(" JOIN firms f ON f.id = m.firm_id")
 	}
 	if !lean {
@@ -91,6 +92,11 @@ func memberQuery(f MemberFilter, lean bool) (from string, args []any, order stri
 		if isDigits(q) {
 			add("f.tax_code >= ? AND f.tax_code < ?", q)
 			args = append(args, q+":")
+		} else if keyOnly {
+			// In the search key or nowhere (firms.KeyHoldsSubstring), which
+			// every index of member_keys holds: a count or a walk reads no
+			// firm's row.
+			add("instr(m.search_key, ?) > 0", firms.Fold(q))
 		} else {
 			add("f.name_folded LIKE ? ESCAPE '\\'", "%"+escapeLike(firms.Fold(q))+"%")
 		}
