@@ -63,10 +63,10 @@ func FirmWordsDiff(s *Store) ([]string, error) {
 // SearchTerms exposes searchTerms.
 var SearchTerms = searchTerms
 
-// SortWordsAbove sets how many rows the rarest of several words may have
-// before their matches are sorted (wordSortRows), until the test ends.
-func SortWordsAbove(t interface{ Cleanup(func()) }, rows int) {
-	old := wordSortRows
-	wordSortRows = rows
-	t.Cleanup(func() { wordSortRows = old })
+// SortWordsAlways makes searches by several words sort their matches
+// (wordSortRows, walkRowsPerMatch), until the test ends.
+func SortWordsAlways(t interface{ Cleanup(func()) }) {
+	rows, per := wordSortRows, walkRowsPerMatch
+	wordSortRows, walkRowsPerMatch = -1, 0
+	t.Cleanup(func() { wordSortRows, walkRowsPerMatch = rows, per })
 }

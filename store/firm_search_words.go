@@ -45,43 +45,67 @@ type wordPlan struct {
 }
 
 // wordSortRows is how many rows the rarest word of several may have in
-// firm_words before the matches of all are sorted instead (when there are
-// fewer than CountCap of them); a variable for tests.
-var wordSortRows = CountCap
+// firm_words and still be walked whatever the matches; walkRowsPerMatch
+// is how many of its rows a walk may read, on average, for each firm that
+// has all the words. Variables for tests.
+var (
+	wordSortRows     = CountCap
+	walkRowsPerMatch = 40
+)
 
 // planWords returns the plan of a search by words matching n firms, or ok
 // false when a word stands for more than maxWordTerms terms. A word no
 // firm has gives a plan without terms (no match). The rows a page reads
 // stay bounded: a merge of terms reads a page's worth per term, plus,
 // with several words, the rows of the rarest word's terms that lack the
-// others: at most wordSortRows when that word is that rare; otherwise, when
-// fewer than CountCap firms have all the words, they are sorted instead;
-// and when more do, they are at least one in every hundred of the rows.
+// others: at most wordSortRows when that word is that rare, or about
+// walkRowsPerMatch for each row shown when all the words are common
+// together; otherwise (fewer than CountCap matches, sparse among the
+// rarest word's rows) the matches are sorted.
 func (s *Store) planWords(ctx context.Context, words []string, n Count) (p wordPlan, ok bool, err error) {
-	best := -1
+	best, all := -1, make([][]string, len(words))
 	for i, w := range words {
-		terms, err := s.wordTerms(ctx, w)
-		if err != nil || len(terms) > maxWordTerms {
+		if all[i], err = s.wordTerms(ctx, w); err != nil || len(all[i]) > maxWordTerms {
 			return p, false, err
 		}
-		if len(terms) == 0 {
+		if len(all[i]) == 0 {
 			return wordPlan{}, true, nil
 		}
 		rows := 0
 		if len(words) > 1 {
-			if rows, err = s.countTermRows(ctx, terms); err != nil {
+			if rows, err = s.countTermRows(ctx, all[i], CountCap); err != nil {
 				return p, false, err
 			}
 		}
 		if best < 0 || rows < best {
-			best, p.terms = rows, terms
+			best, p.terms = rows, all[i]
 			p.others = append(slices.Clone(words[:i]), words[i+1:]...)
 		}
 	}
-	if best > wordSortRows && !n.More {
-		return wordPlan{match: ftsQuery(strings.Join(words, " "))}, true, nil
+	if best <= wordSortRows || n.More {
+		return p, true, nil
 	}
-	return p, true, nil
+	limit := walkRowsPerMatch * n.N
+	if rows, err := s.countTermRows(ctx, p.terms, limit); err != nil || rows <= limit {
+		return p, err == nil, err
+	}
+	return wordPlan{match: termsMatch(words, all)}, true, nil
+}
+
+// termsMatch is the FTS5 query of firms having every word: a word of up
+// to termPrefix characters as a prefix (read from firms_fts' prefix
+// index), a longer one as the tokens it stands for (an FTS5 prefix query
+// without a prefix index that long merges every token's list first).
+func termsMatch(words []string, terms [][]string) string {
+	parts := make([]string, len(words))
+	for i, w := range words {
+		if utf8.RuneCountInString(w) <= termPrefix {
+			parts[i] = `"` + w + `"*`
+			continue
+		}
+		parts[i] = `("` + strings.Join(terms[i], `" OR "`) + `")`
+	}
+	return strings.Join(parts, " AND ")
 }
 
 // wordTerms lists the terms of firm_words that stand for query word w
@@ -133,13 +157,13 @@ func prefixEnd(p string) string {
 	return string(b)
 }
 
-// countTermRows counts firm_words' rows of terms, stopping at CountCap+1:
+// countTermRows counts firm_words' rows of terms, stopping at limit+1:
 // how much of the index a page of those terms may have to read.
-func (s *Store) countTermRows(ctx context.Context, terms []string) (int, error) {
+func (s *Store) countTermRows(ctx context.Context, terms []string, limit int) (int, error) {
 	var n int
 	b, _ := json.Marshal(terms)
 	err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM firm_words
-		WHERE term IN (SELECT value FROM json_each(?)) LIMIT ?)`, string(b), CountCap+1).Scan(&n)
+		WHERE term IN (SELECT value FROM json_each(?)) LIMIT ?)`, string(b), limit+1).Scan(&n)
 	return n, mapErr("count search words", err)
 }
 
