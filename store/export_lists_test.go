@@ -30,12 +30,13 @@ func SearchesByWords(s *Store, f FirmFilter) (bool, error) {
 	if len(words) == 0 {
 		return false, nil
 	}
-	_, ok, err := s.planWords(context.Background(), words, Count{})
+	_, _, ok, err := s.wordTermsOf(context.Background(), words)
 	return ok, err
 }
 
 // FirmWordsDiff lists the rows firm_words lacks or has too many of, against
-// a derivation from every firm's search key.
+// a derivation from every firm's search key, and the terms whose count in
+// firm_word_counts is not their number of rows.
 func FirmWordsDiff(s *Store) ([]string, error) {
 	rows, err := s.r.QueryContext(context.Background(), `
 		SELECT '-' || term || '|' || search_key || '|' || firm_id FROM (
@@ -44,7 +45,12 @@ func FirmWordsDiff(s *Store) ([]string, error) {
 		UNION ALL
 		SELECT '+' || term || '|' || search_key || '|' || firm_id FROM (
 			SELECT term, search_key, firm_id FROM firm_words
-			EXCEPT SELECT j.value, f.search_key, f.id FROM firms f, json_each(search_terms(f.search_key)) j)`)
+			EXCEPT SELECT j.value, f.search_key, f.id FROM firms f, json_each(search_terms(f.search_key)) j)
+		UNION ALL
+		SELECT 'count ' || COALESCE(w.term, c.term) || ': ' || COALESCE(w.n, 0) || ' rows, counted ' || COALESCE(c.n, 0)
+		FROM (SELECT term, COUNT(*) AS n FROM firm_words GROUP BY term) w
+		FULL JOIN (SELECT term, n FROM firm_word_counts WHERE n <> 0) c ON c.term = w.term
+		WHERE w.n IS NOT c.n`)
 	if err != nil {
 		return nil, err
 	}

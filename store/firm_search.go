@@ -36,25 +36,17 @@ func (s *Store) SearchFirms(ctx context.Context, f FirmFilter) (FirmPage, error)
 	if err != nil {
 		return p, err
 	}
-	where, args, ftsOnly := firmWhere(f, false)
-	if p.Count, err = s.countFirmsCapped(ctx, where, args, ftsOnly); err != nil {
-		return p, err
-	}
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
 	}
 	if words := nameWordsOnly(f); len(words) > 0 {
-		plan, ok, err := s.planWords(ctx, words, p.Count)
-		if err != nil {
+		if done, err := s.searchByWords(ctx, words, cur, f.Limit, &p); done || err != nil {
 			return p, err
 		}
-		if ok {
-			p.Firms, p.Links, err = s.wordPage(ctx, plan, cur, f.Limit)
-			if err == nil && cur != nil && cur.back && p.Links.Prev == "" {
-				p.Firms, p.Links, err = s.wordPage(ctx, plan, nil, f.Limit)
-			}
-			return p, err
-		}
+	}
+	where, args, ftsOnly := firmWhere(f, false)
+	if p.Count, err = s.countFirmsCapped(ctx, where, args, ftsOnly); err != nil {
+		return p, err
 	}
 	walk, err := s.walkFirms(ctx, p.Count)
 	if err != nil {

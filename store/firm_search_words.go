@@ -53,43 +53,72 @@ var (
 	walkRowsPerMatch = 40
 )
 
-// planWords returns the plan of a search by words matching n firms, or ok
-// false when a word stands for more than maxWordTerms terms. A word no
-// firm has gives a plan without terms (no match). The rows a page reads
-// stay bounded: a merge of terms reads a page's worth per term, plus,
-// with several words, the rows of the rarest word's terms that lack the
-// others: at most wordSortRows when that word is that rare, or about
-// walkRowsPerMatch for each row shown when all the words are common
-// together; otherwise (fewer than CountCap matches, sparse among the
-// rarest word's rows) the matches are sorted.
-func (s *Store) planWords(ctx context.Context, words []string, n Count) (p wordPlan, ok bool, err error) {
-	best, all := -1, make([][]string, len(words))
+// searchByWords fills p with the count and the page of a search by words
+// only, read from firm_words (and firms_fts), and reports whether it did:
+// not when a word stands for more than maxWordTerms terms.
+func (s *Store) searchByWords(ctx context.Context, words []string, cur *cursor, limit int, p *FirmPage) (bool, error) {
+	terms, rows, ok, err := s.wordTermsOf(ctx, words)
+	if err != nil || !ok {
+		return false, err
+	}
+	if terms == nil {
+		return true, nil // a word no firm has
+	}
+	if p.Count, err = s.countMatch(ctx, termsMatch(words, terms)); err != nil {
+		return true, err
+	}
+	plan := planWords(words, terms, rows, p.Count)
+	p.Firms, p.Links, err = s.wordPage(ctx, plan, cur, limit)
+	if err == nil && cur != nil && cur.back && p.Links.Prev == "" {
+		// Back at the start: a whole first page, not what was left before.
+		p.Firms, p.Links, err = s.wordPage(ctx, plan, nil, limit)
+	}
+	return true, err
+}
+
+// wordTermsOf returns the terms each word stands for and how many rows of
+// firm_words they have (firm_word_counts), or ok false when a word stands
+// for more than maxWordTerms; terms is nil when a word stands for none.
+func (s *Store) wordTermsOf(ctx context.Context, words []string) (terms [][]string, rows []int, ok bool, err error) {
+	terms, rows = make([][]string, len(words)), make([]int, len(words))
 	for i, w := range words {
-		if all[i], err = s.wordTerms(ctx, w); err != nil || len(all[i]) > maxWordTerms {
-			return p, false, err
+		if terms[i], err = s.wordTerms(ctx, w); err != nil || len(terms[i]) > maxWordTerms {
+			return nil, nil, false, err
 		}
-		if len(all[i]) == 0 {
-			return wordPlan{}, true, nil
+		if len(terms[i]) == 0 {
+			return nil, nil, true, nil
 		}
-		rows := 0
-		if len(words) > 1 {
-			if rows, err = s.countTermRows(ctx, all[i], CountCap); err != nil {
-				return p, false, err
-			}
-		}
-		if best < 0 || rows < best {
-			best, p.terms = rows, all[i]
-			p.others = append(slices.Clone(words[:i]), words[i+1:]...)
+		b, _ := json.Marshal(terms[i])
+		if err := s.r.QueryRowContext(ctx, `SELECT COALESCE(SUM(n), 0) FROM firm_word_counts
+			WHERE term IN (SELECT value FROM json_each(?))`, string(b)).Scan(&rows[i]); err != nil {
+			return nil, nil, false, mapErr("count search words", err)
 		}
 	}
-	if best <= wordSortRows || n.More {
-		return p, true, nil
+	return terms, rows, true, nil
+}
+
+// planWords chooses how a search by words matching n firms reads a page.
+// The rows it reads stay bounded: a merge of terms reads a page's worth
+// per term, plus, with several words, the rows of the rarest word's terms
+// that lack the others: at most wordSortRows when that word is that rare,
+// or about walkRowsPerMatch for each row shown when the matches are that
+// dense among them (or more than CountCap); otherwise the matches, fewer
+// than CountCap, are sorted.
+func planWords(words []string, terms [][]string, rows []int, n Count) wordPlan {
+	r := slices.Index(rows, slices.Min(rows))
+	p := wordPlan{terms: terms[r], others: append(slices.Clone(words[:r]), words[r+1:]...)}
+	if len(words) == 1 || rows[r] <= wordSortRows || n.More || rows[r] <= walkRowsPerMatch*n.N {
+		return p
 	}
-	limit := walkRowsPerMatch * n.N
-	if rows, err := s.countTermRows(ctx, p.terms, limit); err != nil || rows <= limit {
-		return p, err == nil, err
-	}
-	return wordPlan{match: termsMatch(words, all)}, true, nil
+	return wordPlan{match: termsMatch(words, terms)}
+}
+
+// countMatch counts the firms firms_fts matches with FTS5 query m,
+// stopping at CountCap+1.
+func (s *Store) countMatch(ctx context.Context, m string) (Count, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM firms_fts WHERE firms_fts MATCH ? LIMIT ?)", m, CountCap+1).Scan(&n)
+	return Count{N: min(n, CountCap), More: n > CountCap}, mapErr("count firms", err)
 }
 
 // termsMatch is the FTS5 query of firms having every word: a word of up
@@ -155,16 +184,6 @@ func prefixEnd(p string) string {
 	b := []byte(p)
 	b[len(b)-1]++
 	return string(b)
-}
-
-// countTermRows counts firm_words' rows of terms, stopping at limit+1:
-// how much of the index a page of those terms may have to read.
-func (s *Store) countTermRows(ctx context.Context, terms []string, limit int) (int, error) {
-	var n int
-	b, _ := json.Marshal(terms)
-	err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM firm_words
-		WHERE term IN (SELECT value FROM json_each(?)) LIMIT ?)`, string(b), limit+1).Scan(&n)
-	return n, mapErr("count search words", err)
 }
 
 // wordPage reads limit rows (and one more) of plan from the cursor on, in
@@ -290,16 +309,19 @@ func (s *Store) firmsByID(ctx context.Context, ids []int64) ([]*firms.Firm, erro
 	return out, nil
 }
 
-// rebuildFirmWords derives firm_words again from every firm, in the
-// table's order (one sorted insert rather than a random one per row): at
+// rebuildFirmWords derives firm_words and firm_word_counts again from
+// every firm, in the table's order (one sorted insert rather than a random one per row): at
 // the end of a bulk load, whose firms its triggers did not see.
 func (s *Store) rebuildFirmWords(ctx context.Context) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM firm_words"); err != nil {
-			return mapErr("rebuild search words", err)
+		for _, q := range []string{"DELETE FROM firm_words", "DELETE FROM firm_word_counts",
+			`INSERT INTO firm_words (term, search_key, firm_id)
+			SELECT j.value, f.search_key, f.id FROM firms f, json_each(search_terms(f.search_key)) j ORDER BY 1, 2, 3`,
+			"INSERT INTO firm_word_counts (term, n) SELECT term, COUNT(*) FROM firm_words GROUP BY term"} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return mapErr("rebuild search words", err)
+			}
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO firm_words (term, search_key, firm_id)
-			SELECT j.value, f.search_key, f.id FROM firms f, json_each(search_terms(f.search_key)) j ORDER BY 1, 2, 3`)
-		return mapErr("rebuild search words", err)
+		return nil
 	})
 }

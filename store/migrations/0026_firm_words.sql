@@ -23,10 +23,20 @@ INSERT INTO firm_words (term, search_key, firm_id)
 SELECT j.value, f.search_key, f.id FROM firms f, json_each(search_terms(f.search_key)) j
 ORDER BY 1, 2, 3;
 
+-- How many rows each term has: a search by several words walks the rows
+-- of its rarest word, or sorts the matches when they are sparse among them.
+CREATE TABLE firm_word_counts (
+    term TEXT    PRIMARY KEY,
+    n    INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO firm_word_counts (term, n) SELECT term, COUNT(*) FROM firm_words GROUP BY term;
+
 CREATE TRIGGER firm_words_insert AFTER INSERT ON firms
 BEGIN
     INSERT INTO firm_words (term, search_key, firm_id)
     SELECT value, NEW.search_key, NEW.id FROM json_each(search_terms(NEW.search_key));
+    INSERT INTO firm_word_counts (term, n) SELECT value, 1 FROM json_each(search_terms(NEW.search_key)) WHERE 1
+        ON CONFLICT (term) DO UPDATE SET n = n + 1;
 END;
 
 CREATE TRIGGER firm_words_rename AFTER UPDATE OF search_key ON firms
@@ -34,14 +44,18 @@ CREATE TRIGGER firm_words_rename AFTER UPDATE OF search_key ON firms
 BEGIN
     DELETE FROM firm_words WHERE firm_id = OLD.id AND search_key = OLD.search_key
         AND term IN (SELECT value FROM json_each(search_terms(OLD.search_key)));
+    UPDATE firm_word_counts SET n = n - 1 WHERE term IN (SELECT value FROM json_each(search_terms(OLD.search_key)));
     INSERT INTO firm_words (term, search_key, firm_id)
     SELECT value, NEW.search_key, NEW.id FROM json_each(search_terms(NEW.search_key));
+    INSERT INTO firm_word_counts (term, n) SELECT value, 1 FROM json_each(search_terms(NEW.search_key)) WHERE 1
+        ON CONFLICT (term) DO UPDATE SET n = n + 1;
 END;
 
 CREATE TRIGGER firm_words_delete AFTER DELETE ON firms
 BEGIN
     DELETE FROM firm_words WHERE firm_id = OLD.id AND search_key = OLD.search_key
         AND term IN (SELECT value FROM json_each(search_terms(OLD.search_key)));
+    UPDATE firm_word_counts SET n = n - 1 WHERE term IN (SELECT value FROM json_each(search_terms(OLD.search_key)));
 END;
 
 -- Several words that are each common but rare together ("go duc": 2,900
