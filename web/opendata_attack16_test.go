@@ -1,0 +1,117 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/url"
+	"strings"
+	"testing"
+
+	"dxready/disclosure"
+	"dxready/opendata"
+)
+
+// ATTACK16: what a reader of open data (no key, no account) gets from the
+// published files, and whether any channel shows what another hides.
+
+// No share of a group under disclosure.PublicSharesMin results is
+// published anywhere: not as the group's level or adoption share, and not
+// as its registry-weighted estimate of the level shares, which for a
+// section or size class of one stratum is that very share (the same
+// perturbed counts over the same firms). Read through the JSON file, the
+// CSV file and the feed.
+func TestAttack16NoShareOfAGroupUnder100Anywhere(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.APIBurst = 1 << 20 })
+	_, prev := publishedWard(t, e, 30) // 30 results: one section, one size class, one stratum
+	key, _ := e.issueAPIKey("IOC")
+	p := publicationOf(t, e)
+	for _, dim := range []string{opendata.DimProvince, opendata.DimSection, opendata.DimSize} {
+		id := "readiness-by-" + dim
+		r := e.client().get("/data/v1/" + id + ".json")
+		var file dataFileJSON
+		if err := json.Unmarshal([]byte(r.body), &file); err != nil {
+			t.Fatal(err)
+		}
+		for _, row := range file.Rows {
+			n := row.Values["firms-assessed"]
+			if n == nil || *n >= disclosure.PublicSharesMin || *n < disclosure.MinGroup {
+				continue
+			}
+			for ind, v := range row.Values {
+				if strings.HasSuffix(ind, "-share") && v != nil {
+					t.Errorf("%s %s %s (%v results): %s = %v published", id, row.Quarter, row.Code, *n, ind, *v)
+				}
+			}
+		}
+		tb, _ := p.Table(id)
+		for _, ind := range tb.Indicators {
+			if ind.Unit != opendata.UnitPercent {
+				continue
+			}
+			for _, code := range p.Codes(dim) {
+				a := e.apiGet(fmt.Sprintf("/api/v1/indicators/%s/series?dimension=%s&code=%s", ind.ID, dim, url.QueryEscape(code)), key)
+				var s apiSeriesJSON
+				if err := json.Unmarshal(a.body, &s); err != nil || len(s.Series) != 1 {
+					t.Fatalf("%s: %d %s", ind.ID, a.status, a.body)
+				}
+				for _, pt := range s.Series[0].Points {
+					if n := cellOf(t, p, id, code, prev, "firms-assessed").V; pt.Quarter == prev.String() && n < disclosure.PublicSharesMin && pt.Value != nil {
+						t.Errorf("feed: %s of %s %s (%v results) at %s = %v", ind.ID, dim, code, n, pt.Quarter, *pt.Value)
+					}
+				}
+			}
+		}
+	}
+}
+
+// The same figure read through every channel (the JSON file, the CSV
+// file, the feed's series) is the same publication's: equal once rounded
+// as the files round. Two channels with two noises would be two looks.
+func TestAttack16EveryChannelShowsOneFigure(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.APIBurst = 1 << 20 })
+	publishedWard(t, e, 110)
+	key, _ := e.issueAPIKey("IOC")
+	p := publicationOf(t, e)
+	tb, _ := p.Table("readiness-by-ward")
+	var file dataFileJSON
+	if err := json.Unmarshal([]byte(e.client().get("/data/v1/readiness-by-ward.json").body), &file); err != nil {
+		t.Fatal(err)
+	}
+	csvBody := e.client().get("/data/v1/readiness-by-ward.csv").body
+	unrounded := 0
+	for _, ind := range tb.Indicators {
+		a := e.apiGet("/api/v1/indicators/"+ind.ID+"/series?dimension=ward&limit=100", key)
+		var s apiSeriesJSON
+		if err := json.Unmarshal(a.body, &s); err != nil {
+			t.Fatalf("%s: %d %s", ind.ID, a.status, a.body)
+		}
+		for _, g := range s.Series {
+			for _, pt := range g.Points {
+				var fileV *float64
+				for _, row := range file.Rows {
+					if row.Code == *g.Code && row.Quarter == pt.Quarter {
+						fileV = row.Values[ind.ID]
+					}
+				}
+				if (fileV == nil) != (pt.Value == nil) {
+					t.Errorf("%s %s %s: file %v, feed %v", ind.ID, *g.Code, pt.Quarter, fileV, pt.Value)
+					continue
+				}
+				if fileV == nil {
+					continue
+				}
+				if math.Abs(jsonNumber(ind, *pt.Value)-*fileV) > 1e-9 {
+					t.Errorf("%s %s %s: file %v, feed %v: two figures", ind.ID, *g.Code, pt.Quarter, *fileV, *pt.Value)
+				}
+				if *pt.Value != *fileV {
+					unrounded++
+				}
+				if cell := fmt.Sprintf("%.1f", *fileV); ind.Unit != opendata.UnitFirms && !strings.Contains(string(csvBody), ","+cell) {
+					t.Errorf("%s %s %s: %s is not in the CSV", ind.ID, *g.Code, pt.Quarter, cell)
+				}
+			}
+		}
+	}
+	t.Logf("figures the feed gives unrounded (the files round to 0.1): %d", unrounded)
+}
