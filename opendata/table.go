@@ -143,6 +143,12 @@ func cellValues(inds []Indicator, c Cell) []Value {
 		case KindEstimateMean:
 			out[i] = interval(c.Estimate, func(e *disclosure.Estimate) disclosure.Interval { return e.Mean })
 		case KindEstimateLevel:
+			// The estimate of a group under disclosure.PublicSharesMin is
+			// its own shares again when it has one stratum: withheld alike.
+			if f.FewForShares {
+				out[i] = Value{Null: true}
+				continue
+			}
 			l := atoi(ind.Arg)
 			out[i] = interval(c.Estimate, func(e *disclosure.Estimate) disclosure.Interval {
 				if l < 0 || l >= len(e.Levels) {
