@@ -10,6 +10,8 @@ import (
 
 	"dxready/disclosure"
 	"dxready/opendata"
+	"dxready/store"
+	"dxready/store/storetest"
 )
 
 // ATTACK16: what a reader of open data (no key, no account) gets from the
@@ -114,4 +116,50 @@ func TestAttack16EveryChannelShowsOneFigure(t *testing.T) {
 		}
 	}
 	t.Logf("figures the feed gives unrounded (the files round to 0.1): %d", unrounded)
+}
+
+// One set of firms asked through several cells (the province, its ward,
+// section and size class, and their estimates, when one firm set fills
+// them all) is one figure: one noise, not seven looks to average.
+func TestAttack16OneSetIsOneLookAcrossCells(t *testing.T) {
+	e := newEnv(t)
+	_, prev := publishedWard(t, e, 30)
+	p := publicationOf(t, e)
+	want := cellOf(t, p, "readiness-by-province", "", prev, "overall-mean")
+	for _, c := range []struct{ dataset, code, ind string }{{"readiness-by-province", "", "estimate-overall-mean"},
+		{"readiness-by-ward", e.fx.Kho.WardCode, "overall-mean"}, {"readiness-by-section", e.fx.Kho.Section, "overall-mean"},
+		{"readiness-by-section", e.fx.Kho.Section, "estimate-overall-mean"}, {"readiness-by-size", string(e.fx.Kho.SizeClass), "overall-mean"},
+		{"readiness-by-size", string(e.fx.Kho.SizeClass), "estimate-overall-mean"}} {
+		if got := cellOf(t, p, c.dataset, c.code, prev, c.ind); got.Null || got.V != want.V {
+			t.Errorf("%s %s %s = %+v, the province's (same firms) %+v: another look", c.dataset, c.code, c.ind, got, want)
+		}
+	}
+}
+
+// The withheld ward by subtraction: the province's firms less the
+// published ward's leave the withheld ward's 3, whose mean an attacker
+// reads as (nP·province − nW·ward) / 3. Counts are exact, so all that
+// stands between him and the 3 firms' mean is the two cells' noise: it
+// must leave that mean unknown (a standard deviation over 20 points, a
+// fifth of the scale), not a figure of a group under 5.
+func TestAttack16WithheldWardBySubtraction(t *testing.T) {
+	e := openDataEnv(t)
+	p := publicationOf(t, e)
+	prov, ward := cellOf(t, p, "readiness-by-province", "", q3, "overall-mean"), cellOf(t, p, "readiness-by-ward", "25813", q3, "overall-mean")
+	nP, nW := cellOf(t, p, "readiness-by-province", "", q3, "firms-assessed").V, cellOf(t, p, "readiness-by-ward", "25813", q3, "firms-assessed").V
+	if nP-nW != 3 || !cellOf(t, p, "readiness-by-ward", "25760", q3, "overall-mean").Null {
+		t.Fatalf("fixture: province %v, ward %v, the small ward not withheld", nP, nW)
+	}
+	recovered := (nP*prov.V - nW*ward.V) / (nP - nW)
+	snap, err := e.st.Snapshot(ctx, storetest.Instrument(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sdP := snap.PublicFigures([]string{store.GroupKey("", "")}, q3).Margin() / 1.96
+	sdW := snap.PublicFigures([]string{store.GroupKey(store.DimWard, "25813")}, q3).Margin() / 1.96
+	sd := math.Hypot(nP*sdP, nW*sdW) / (nP - nW)
+	t.Logf("recovered mean of the withheld ward %.1f (its 3 firms), noise sd %.1f points", recovered, sd)
+	if sd < 20 {
+		t.Errorf("the withheld ward's mean comes back with noise sd %.1f: a figure of 3 firms", sd)
+	}
 }
