@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -161,5 +162,67 @@ func TestAttack16WithheldWardBySubtraction(t *testing.T) {
 	t.Logf("recovered mean of the withheld ward %.1f (its 3 firms), noise sd %.1f points", recovered, sd)
 	if sd < 20 {
 		t.Errorf("the withheld ward's mean comes back with noise sd %.1f: a figure of 3 firms", sd)
+	}
+}
+
+// Cache thrash: a visitor walks more of the dataset pages' valid choices
+// (quarter × indicator × language) than the cache keeps (maxDataPages);
+// from then on no page is kept for this publication, and every visitor of
+// the catalogue's own links (a dataset's page with no query) has it
+// rendered again. The pages the catalogue links to must stay kept.
+func TestAttack16DataPageCacheThrash(t *testing.T) {
+	e := openDataEnv(t)
+	anon := e.client()
+	p := publicationOf(t, e)
+	tb, _ := p.Table("readiness-by-ward")
+	sent := 0
+	for _, lang := range []string{"vi", "en"} {
+		for _, q := range p.Quarters {
+			for _, ind := range tb.Indicators {
+				if sent > maxDataPages {
+					break
+				}
+				must(t, anon.get("/data/v1/readiness-by-ward?quarter="+q.String()+"&indicator="+ind.ID+"&lang="+lang), http.StatusOK)
+				sent++
+			}
+		}
+	}
+	for path, key := range map[string]string{"/data/v1/readiness-by-section?lang=vi": "vi /data/v1/readiness-by-section?",
+		"/data/v1/participation-by-size?lang=en": "en /data/v1/participation-by-size?"} {
+		must(t, anon.get(path), http.StatusOK)
+		if e.web.dataPages.get(p, key) == nil {
+			t.Errorf("after %d pages of one dataset's choices, %s is rendered for every visitor", sent, path)
+		}
+	}
+	e.web.dataPages.mu.Lock()
+	defer e.web.dataPages.mu.Unlock()
+	if n := len(e.web.dataPages.pages); n > maxDataPages+2*len(p.Tables)+2 {
+		t.Errorf("%d pages kept", n)
+	}
+}
+
+// The pages keep their CSP (no inline script) and carry no inline
+// script, whatever the query; the chart's option sits in a data
+// attribute that html/template escapes.
+func TestAttack16DataPagesHaveNoInlineScript(t *testing.T) {
+	e := openDataEnv(t)
+	anon := e.client()
+	for _, path := range []string{"/data", "/data/v1/readiness-by-ward?indicator=level-2-share", "/data/v1/readiness-by-province",
+		"/data/v1/participation-by-ward?lang=en", "/data/methodology", "/data/v1/readiness-by-ward?quarter=%3C%2Fscript%3E"} {
+		r := anon.get(path)
+		csp := r.header.Get("Content-Security-Policy")
+		_, scripts, _ := strings.Cut(csp, "script-src")
+		scripts, _, _ = strings.Cut(scripts, ";")
+		if !strings.Contains(scripts, "'self'") || strings.Contains(scripts, "unsafe-inline") {
+			t.Errorf("%s: CSP %q", path, csp)
+		}
+		for _, tag := range strings.Split(r.body, "<script")[1:] {
+			if end := strings.Index(tag, ">"); end < 0 || !strings.Contains(tag[:end], "src=") {
+				t.Errorf("%s: an inline script: <script%.80s", path, tag)
+			}
+		}
+		if strings.Contains(r.body, "</script><") && strings.Contains(path, "script") {
+			t.Errorf("%s: the query came back as markup", path)
+		}
 	}
 }
