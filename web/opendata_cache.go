@@ -4,13 +4,15 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 
 	"dxready/opendata"
 )
 
 // maxDataPages bounds the open-data pages kept for one publication: past
-// it, a page is rendered and not kept.
+// it, a page is rendered and not kept, unless it is one the catalogue
+// links to (no query: at most one a dataset, page and language).
 const maxDataPages = 256
 
 // dataPages keeps the open-data pages signed-out visitors get, rendered
@@ -38,7 +40,9 @@ func (c *dataPages) put(p *opendata.Publication, key string, b []byte) {
 	if c.pub != p {
 		c.pub, c.pages = p, map[string][]byte{}
 	}
-	if len(c.pages) < maxDataPages {
+	// The catalogue's own links (no query) are kept even when the choices
+	// of the forms have filled the cache: one a dataset and language.
+	if len(c.pages) < maxDataPages || strings.HasSuffix(key, "?") {
 		c.pages[key] = b
 	}
 }
