@@ -8,9 +8,12 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"dxready/disclosure"
+	"dxready/firms"
 	"dxready/opendata"
+	"dxready/scoring"
 	"dxready/store"
 	"dxready/store/storetest"
 )
@@ -224,5 +227,78 @@ func TestAttack16DataPagesHaveNoInlineScript(t *testing.T) {
 		if strings.Contains(r.body, "</script><") && strings.Contains(path, "script") {
 			t.Errorf("%s: the query came back as markup", path)
 		}
+	}
+}
+
+// Differencing end to end: a target firm's first result is the only
+// change in its ward, section and size class between two published
+// quarters. The attacker reads both quarters of every table (counts are
+// exact, so each cell gives the target's score as N₂·m₂ − N₁·m₁ plus that
+// cell's noise), keeps one look per distinct figure (a set of firms asked
+// twice is one noise), and averages them weighted by their noise. What
+// stands between him and the score is the combined noise: it must stay
+// wider than the scores themselves spread (sd over 20 points).
+func TestAttack16DifferencingAFirstResultEndToEnd(t *testing.T) {
+	e := newEnv(t)
+	in := storetest.Instrument(t)
+	prev := scoring.QuarterOf(e.fx.Clock.Now()).Prev()
+	var subs []store.PastSubmission
+	add := func(base *firms.Firm, ward string, i int, q scoring.Quarter, score float64) {
+		f := *base
+		f.ID, f.TaxCode, f.WardCode = 0, storetest.TaxCodeFrom(392000000+10*i), ward
+		if err := e.st.CreateFirm(ctx, &f); err != nil {
+			t.Fatal(err)
+		}
+		subs = append(subs, store.PastSubmission{FirmID: f.ID, SubmittedAt: q.Start().Add(time.Duration(i) * time.Hour),
+			Result: scoring.Result{Instrument: in.Key(), Overall: score, Level: int(score / 20),
+				Pillars: []scoring.PillarScore{{PillarID: "customer", Score: score, Scored: true}}}})
+	}
+	kho, noi := e.fx.Kho, e.fx.NoiThat
+	for i := range 20 { // the target's ward, section and size
+		add(kho, kho.WardCode, i, prev.Prev(), float64(30+2*i))
+	}
+	for i := range 10 { // its ward, another section and size
+		add(noi, kho.WardCode, 20+i, prev.Prev(), float64(25+3*i))
+	}
+	for i := range 10 { // its section and size, another ward
+		add(kho, noi.WardCode, 30+i, prev.Prev(), float64(40+2*i))
+	}
+	const target = 77.0
+	add(kho, kho.WardCode, 40, prev, target)
+	if err := e.st.LoadSubmissions(ctx, in, subs); err != nil {
+		t.Fatal(err)
+	}
+	p := publicationOf(t, e)
+	snap, err := e.st.Snapshot(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cells := []struct{ dataset, code, dim string }{{"readiness-by-province", "", ""}, {"readiness-by-ward", kho.WardCode, store.DimWard},
+		{"readiness-by-section", kho.Section, store.DimSection}, {"readiness-by-size", string(kho.SizeClass), store.DimSize}}
+	seen := map[[2]float64]bool{}
+	var sumW, sumWX float64
+	for _, c := range cells {
+		n1, m1 := cellOf(t, p, c.dataset, c.code, prev.Prev(), "firms-assessed").V, cellOf(t, p, c.dataset, c.code, prev.Prev(), "overall-mean")
+		n2, m2 := cellOf(t, p, c.dataset, c.code, prev, "firms-assessed").V, cellOf(t, p, c.dataset, c.code, prev, "overall-mean")
+		if n2-n1 != 1 || m1.Null || m2.Null {
+			t.Fatalf("%s %s: %v → %v results, means %+v %+v", c.dataset, c.code, n1, n2, m1, m2)
+		}
+		if seen[[2]float64{m1.V, m2.V}] {
+			continue // the same firms as a cell seen: the same noise
+		}
+		seen[[2]float64{m1.V, m2.V}] = true
+		g := []string{store.GroupKey(c.dim, c.code)}
+		sd1, sd2 := snap.PublicFigures(g, prev.Prev()).Margin()/1.96, snap.PublicFigures(g, prev).Margin()/1.96
+		x, v := n2*m2.V-n1*m1.V, n1*n1*sd1*sd1+n2*n2*sd2*sd2
+		t.Logf("%s %s: the target's score read as %.1f ± %.1f (sd)", c.dataset, c.code, x, math.Sqrt(v))
+		sumW, sumWX = sumW+1/v, sumWX+x/v
+	}
+	sd := 1 / math.Sqrt(sumW)
+	t.Logf("%d distinct looks; together %.1f ± %.1f (sd), the target's score %.0f", len(seen), sumWX/sumW, sd, target)
+	if len(seen) < 3 {
+		t.Fatalf("the fixture gives %d distinct looks, want at least 3", len(seen))
+	}
+	if sd < 20 {
+		t.Errorf("differencing every published table reads a first result within sd %.1f", sd)
 	}
 }
