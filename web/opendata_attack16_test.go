@@ -302,3 +302,35 @@ func TestAttack16DifferencingAFirstResultEndToEnd(t *testing.T) {
 		t.Errorf("differencing every published table reads a first result within sd %.1f", sd)
 	}
 }
+
+// Forcing fresh noise: whatever makes the publication be computed again
+// (a restart, a refresh after any write, a second server) computes the
+// same figures from the same cells. Two computations from scratch of one
+// snapshot are one publication (same ETag, same values): recomputing is
+// never another look.
+func TestAttack16RecomputationIsNoNewLook(t *testing.T) {
+	e := newEnv(t)
+	publishedWard(t, e, 40)
+	a, err := e.web.computePublication(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := newEnvOn(t, e) // a second server on the same database
+	e.fx.Clock.Add(time.Hour)
+	b, err := other.computePublication(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.ETag != b.ETag {
+		t.Fatalf("two computations of one snapshot: ETag %s and %s", a.ETag, b.ETag)
+	}
+	for i, tb := range a.Tables {
+		for j, r := range tb.Rows {
+			for k, v := range r.Values {
+				if w := b.Tables[i].Rows[j].Values[k]; v != w {
+					t.Errorf("%s %s %s %s: %+v then %+v", tb.ID, r.Quarter, r.Code, tb.Indicators[k].ID, v, w)
+				}
+			}
+		}
+	}
+}
