@@ -87,7 +87,7 @@ func runtimeIDs(t *testing.T) map[string][]string {
 		"opendata.ind.":     openDataKinds(),
 		"opendata.dim.":     opendata.Dimensions,
 		"opendata.unit.":    {opendata.UnitFirms, opendata.UnitPercent, opendata.UnitScore},
-		"opendata.freq.":    {opendata.Quarterly, opendata.Continuous},
+		"opendata.freq.":    {opendata.Quarterly, opendata.Daily},
 		"opendata.fact.":    adoptionFacts(),
 		"opendata.dataset.": openDataDatasets(),
 		"claim.status.":     strs(auth.ClaimStatuses),

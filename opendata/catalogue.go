@@ -19,7 +19,7 @@ const Licence = "https://creativecommons.org/licenses/by/4.0/"
 // them.
 const (
 	Quarterly  = "quarterly"
-	Continuous = "continuous" // to date, as results come in
+	Daily      = "daily" // once a day: participation, counted at the first computation of each day
 )
 
 // Dimensions a published table is cut by.
@@ -120,7 +120,7 @@ func Datasets(indicators []Indicator) []Dataset {
 		out = append(out, Dataset{ID: "readiness-by-" + dim, Dimension: dim, Frequency: Quarterly, Indicators: cols})
 	}
 	for _, dim := range Dimensions {
-		out = append(out, Dataset{ID: "participation-by-" + dim, Dimension: dim, Frequency: Continuous, Indicators: []Indicator{
+		out = append(out, Dataset{ID: "participation-by-" + dim, Dimension: dim, Frequency: Daily, Indicators: []Indicator{
 			{ID: "firms-assessed-to-date", Kind: KindAssessedToDate, Unit: UnitFirms},
 			{ID: "registry-firms", Kind: KindRegistry, Unit: UnitFirms},
 		}})

@@ -35,6 +35,9 @@ type Row struct {
 type Table struct {
 	Dataset
 	Rows []Row
+	// ETag changes when a value of this table does, and only then: a
+	// reader of the quarterly figures is not told each day's new counts.
+	ETag string
 }
 
 // Cell is one group's protected figures at the end of one quarter, as the
@@ -63,6 +66,9 @@ type Input struct {
 	Quarters   []scoring.Quarter // the ended quarters published, oldest first
 	Cells      []Cell
 	Counts     []Count
+	// CountedAt is when Counts were taken (participation is published
+	// once a day: see web/opendata_publication.go).
+	CountedAt time.Time
 }
 
 // Publication is everything open data serves at one time.
@@ -73,15 +79,18 @@ type Publication struct {
 	Quarters   []scoring.Quarter
 	Indicators []Indicator
 	Tables     []Table
-	// ETag changes when any published value does, and only then.
-	ETag string
+	CountedAt  time.Time // when the participation counts were taken
+	// ETag changes when any published value does, and only then;
+	// Figures when a value of a quarterly table does (not the daily
+	// counts).
+	ETag, Figures string
 }
 
 // Build lays the cells and counts out as the catalogue's tables.
 func Build(in Input) *Publication {
 	inds := Indicators(in.Pillars, in.Adoption)
 	p := &Publication{ComputedAt: in.ComputedAt, Seq: in.Seq, Instrument: in.Instrument,
-		Quarters: slices.Clone(in.Quarters), Indicators: inds}
+		Quarters: slices.Clone(in.Quarters), Indicators: inds, CountedAt: in.CountedAt}
 	for _, ds := range Datasets(inds) {
 		t := Table{Dataset: ds}
 		if ds.Frequency == Quarterly {
@@ -103,9 +112,16 @@ func Build(in Input) *Publication {
 			}
 			return compareStrings(a.Code, b.Code)
 		})
+		t.ETag = hashTables(in.Instrument, []Table{t})
 		p.Tables = append(p.Tables, t)
 	}
-	p.ETag = p.hash()
+	var quarterly []Table
+	for _, t := range p.Tables {
+		if t.Frequency == Quarterly {
+			quarterly = append(quarterly, t)
+		}
+	}
+	p.ETag, p.Figures = hashTables(in.Instrument, p.Tables), hashTables(in.Instrument, quarterly)
 	return p
 }
 
@@ -237,12 +253,12 @@ func compareStrings(a, b string) int {
 	return 0
 }
 
-// hash is a digest of every published value and what it is about.
-func (p *Publication) hash() string {
+// hashTables is a digest of every value of tables and what it is about.
+func hashTables(instrument string, tables []Table) string {
 	h := sha256.New()
 	var b []byte
-	b = append(b, p.Instrument...)
-	for _, t := range p.Tables {
+	b = append(b, instrument...)
+	for _, t := range tables {
 		b = append(b, t.ID...)
 		for _, r := range t.Rows {
 			b = append(b, r.Quarter.String()...)

@@ -158,16 +158,23 @@ func apiLimit(q url.Values) (int, error) {
 	return n, nil
 }
 
-// etagFor is a response's weak entity tag: the publication's (which moves
-// with any published value) and the request's path and canonical query.
-// Weak, since a recomputation of the same figures keeps the tag and moves
-// only the body's computed_at.
+// etagFor is a response's weak entity tag: the publication's figures'
+// (which move with any value of a quarterly table; the datasets' list,
+// which counts the daily tables' rows, takes the whole publication's) and
+// the request's path and canonical query. Weak, since a recomputation of
+// the same figures keeps the tag and moves only the body's computed_at.
+// A series' tag does not move with each day's participation counts, so
+// polling it tells nothing of who took part that day.
 func etagFor(p *opendata.Publication, path, query string) string {
+	tag := p.Figures
+	if strings.HasPrefix(path, "/api/v1/datasets") {
+		tag = p.ETag
+	}
 	h := fnv.New64a()
 	h.Write([]byte(path))
 	h.Write([]byte{0})
 	h.Write([]byte(query))
-	return `W/"` + p.ETag + "-" + strconv.FormatUint(h.Sum64(), 36) + `"`
+	return `W/"` + tag + "-" + strconv.FormatUint(h.Sum64(), 36) + `"`
 }
 
 // etagMatches reports whether an If-None-Match header names tag (weak

@@ -28,7 +28,7 @@ const (
 // vocabulary.
 var catalogFrequency = map[string]string{
 	"quarterly":  euFrequency + "QUARTERLY",
-	"continuous": euFrequency + "UPDATE_CONT",
+	"daily":      euFrequency + "DAILY",
 }
 
 // ldText is a language-tagged literal.

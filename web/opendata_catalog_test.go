@@ -138,7 +138,7 @@ func TestCatalogDatasetsAndAddresses(t *testing.T) {
 				t.Errorf("%s %s: %s, want %s", ds.ID, ext, d.DownloadURL.ID, url)
 			}
 		}
-		freq := map[string]string{opendata.Quarterly: "QUARTERLY", opendata.Continuous: "UPDATE_CONT"}[ds.Frequency]
+		freq := map[string]string{opendata.Quarterly: "QUARTERLY", opendata.Daily: "DAILY"}[ds.Frequency]
 		if got.Periodicity.ID != "http://publications.europa.eu/resource/authority/frequency/"+freq {
 			t.Errorf("%s: frequency %s", ds.ID, got.Periodicity.ID)
 		}

@@ -61,7 +61,7 @@ func (s *Server) dataDownload(w http.ResponseWriter, r *http.Request, format str
 		s.dataRefuse(w, r, err)
 		return
 	}
-	etag := fmt.Sprintf(`"%s-%s-%s"`, p.ETag, t.ID, format)
+	etag := fmt.Sprintf(`"%s-%s-%s"`, t.ETag, t.ID, format)
 	h := w.Header()
 	h.Set("Access-Control-Allow-Origin", "*")
 	h.Set("Access-Control-Expose-Headers", "ETag")

@@ -80,15 +80,16 @@ func (s *Server) refreshPublication(old *opendata.Publication) {
 }
 
 // computePublication computes open data's figures from a snapshot. When
-// old is of the same snapshot (nothing changed), it is kept with a new
-// computation time, so its ETag and values stay.
+// old is of the same snapshot (nothing changed) and its participation was
+// counted today, it is kept with a new computation time, so its ETag and
+// values stay.
 func (s *Server) computePublication(ctx context.Context, old *opendata.Publication) (*opendata.Publication, error) {
 	in, _ := survey.Latest(s.cfg.Instruments, survey.DefaultID)
 	snap, err := s.store.Snapshot(ctx, in)
 	if err != nil {
 		return nil, err
 	}
-	if old != nil && old.Seq == snap.Seq && old.Instrument == in.Key() {
+	if old != nil && old.Seq == snap.Seq && old.Instrument == in.Key() && sameDay(old.CountedAt, s.now()) {
 		p := *old
 		p.ComputedAt = s.now()
 		return &p, nil
@@ -103,8 +104,34 @@ func (s *Server) computePublication(ctx context.Context, old *opendata.Publicati
 	for _, q := range input.Quarters {
 		input.Cells = append(input.Cells, publicCells(snap, q, registry)...)
 	}
-	input.Counts = publicCounts(snap, nowQ, registry)
+	input.Counts, input.CountedAt = publicCounts(snap, nowQ, registry), s.now()
+	if old != nil && sameDay(old.CountedAt, input.CountedAt) {
+		input.Counts, input.CountedAt = countsOf(old), old.CountedAt
+	}
 	return opendata.Build(input), nil
+}
+
+// sameDay reports whether a and b fall on the same day in Vietnam.
+func sameDay(a, b time.Time) bool {
+	a, b = a.In(scoring.Zone), b.In(scoring.Zone)
+	return a.YearDay() == b.YearDay() && a.Year() == b.Year()
+}
+
+// countsOf are the participation counts publication p holds. Participation
+// is counted once a day: counts that moved with every refresh would tell
+// whoever compares two of them which ward, section and size class just
+// gained a firm, and the register which firm that is (ATTACK16).
+func countsOf(p *opendata.Publication) []opendata.Count {
+	var out []opendata.Count
+	for _, t := range p.Tables {
+		if t.Frequency != opendata.Daily {
+			continue
+		}
+		for _, r := range t.Rows {
+			out = append(out, opendata.Count{Dimension: t.Dimension, Code: r.Code, Assessed: int(r.Values[0].V), Registry: int(r.Values[1].V)})
+		}
+	}
+	return out
 }
 
 // publicDims maps open data's dimensions to the cells'.

@@ -99,7 +99,8 @@ func TestPublicationIsOpenDatasProtectionOfTheCells(t *testing.T) {
 }
 
 // A result submitted in the current quarter changes no published quarter:
-// only the participation to date moves.
+// only the participation to date moves, and only from the next day on
+// (it is counted once a day).
 func TestACurrentQuarterSubmissionMovesOnlyParticipation(t *testing.T) {
 	e := newEnv(t)
 	publishedWard(t, e, 12)
@@ -112,12 +113,21 @@ func TestACurrentQuarterSubmissionMovesOnlyParticipation(t *testing.T) {
 	if err := e.st.LoadSubmissions(ctx, in, []store.PastSubmission{{FirmID: e.fx.Kho.ID, Result: res, SubmittedAt: e.fx.Clock.Now()}}); err != nil {
 		t.Fatal(err)
 	}
-	after, err := e.web.computePublication(ctx, before)
+	sameDay, err := e.web.computePublication(ctx, before)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if after.Seq == before.Seq || after.ETag == before.ETag {
-		t.Fatal("the submission did not reach the publication")
+	if n := cellOf(t, sameDay, "participation-by-province", "", scoring.Quarter{}, "firms-assessed-to-date"); n.V != 12 || sameDay.ETag != before.ETag {
+		t.Errorf("the same day, participation moved to %v (ETag %s → %s): counted more than once a day", n.V, before.ETag, sameDay.ETag)
+	}
+	e.fx.Clock.Add(24 * time.Hour)
+	after, err := e.web.computePublication(ctx, sameDay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Seq == before.Seq || after.ETag == before.ETag || after.Figures != before.Figures {
+		t.Fatalf("the next day: seq %d → %d, ETag moved %v, figures' tag moved %v (want: moved, moved, kept)",
+			before.Seq, after.Seq, after.ETag != before.ETag, after.Figures != before.Figures)
 	}
 	for i, tb := range before.Tables {
 		if tb.Frequency != opendata.Quarterly {
