@@ -18,8 +18,8 @@ const Licence = "https://creativecommons.org/licenses/by/4.0/"
 // Frequencies of update, as DCAT's Dublin Core frequency vocabulary names
 // them.
 const (
-	Quarterly  = "quarterly"
-	Daily      = "daily" // once a day: participation, counted at the first computation of each day
+	Quarterly = "quarterly"
+	Daily     = "daily" // once a day: participation, counted at the first computation of each day
 )
 
 // Dimensions a published table is cut by.

@@ -27,8 +27,8 @@ const (
 // catalogFrequency maps open data's frequencies to the EU frequency
 // vocabulary.
 var catalogFrequency = map[string]string{
-	"quarterly":  euFrequency + "QUARTERLY",
-	"daily":      euFrequency + "DAILY",
+	"quarterly": euFrequency + "QUARTERLY",
+	"daily":     euFrequency + "DAILY",
 }
 
 // ldText is a language-tagged literal.
