@@ -135,6 +135,20 @@ func apiQuery(r *http.Request, allowed ...string) (url.Values, string, error) {
 }
 
 // apiLang is ?lang=: vi (the default) or en.
+// apiLangOnly reads the query of an endpoint that takes lang alone, and
+// answers the request itself when it is refused (ok false).
+func (s *Server) apiLangOnly(w http.ResponseWriter, r *http.Request) (canon, l string, ok bool) {
+	q, canon, err := apiQuery(r, "lang")
+	if err == nil {
+		l, err = apiLang(q)
+	}
+	if err != nil {
+		s.apiFail(w, r, err)
+		return "", "", false
+	}
+	return canon, l, true
+}
+
 func apiLang(q url.Values) (string, error) {
 	switch l := q.Get("lang"); l {
 	case "", "vi":

@@ -36,13 +36,8 @@ type apiDatasetOne struct {
 
 // apiDatasets lists every dataset of the publication.
 func (s *Server) apiDatasets(w http.ResponseWriter, r *http.Request) {
-	q, canon, err := apiQuery(r, "lang")
-	var l string
-	if err == nil {
-		l, err = apiLang(q)
-	}
-	if err != nil {
-		s.apiFail(w, r, err)
+	canon, l, ok := s.apiLangOnly(w, r)
+	if !ok {
 		return
 	}
 	s.apiServe(w, r, canon, func(p *opendata.Publication) (any, error) {
@@ -56,13 +51,8 @@ func (s *Server) apiDatasets(w http.ResponseWriter, r *http.Request) {
 
 // apiDataset is one dataset's metadata.
 func (s *Server) apiDataset(w http.ResponseWriter, r *http.Request) {
-	q, canon, err := apiQuery(r, "lang")
-	var l string
-	if err == nil {
-		l, err = apiLang(q)
-	}
-	if err != nil {
-		s.apiFail(w, r, err)
+	canon, l, ok := s.apiLangOnly(w, r)
+	if !ok {
 		return
 	}
 	s.apiServe(w, r, canon, func(p *opendata.Publication) (any, error) {

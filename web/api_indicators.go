@@ -84,13 +84,8 @@ func (s *Server) indicatorPage(p *opendata.Publication, l string, limit int, cur
 
 // apiIndicator is one indicator of the catalogue.
 func (s *Server) apiIndicator(w http.ResponseWriter, r *http.Request) {
-	q, canon, err := apiQuery(r, "lang")
-	var l string
-	if err == nil {
-		l, err = apiLang(q)
-	}
-	if err != nil {
-		s.apiFail(w, r, err)
+	canon, l, ok := s.apiLangOnly(w, r)
+	if !ok {
 		return
 	}
 	s.apiServe(w, r, canon, func(p *opendata.Publication) (any, error) {
