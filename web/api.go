@@ -134,7 +134,6 @@ func apiQuery(r *http.Request, allowed ...string) (url.Values, string, error) {
 	return q, q.Encode(), nil
 }
 
-// apiLang is ?lang=: vi (the default) or en.
 // apiLangOnly reads the query of an endpoint that takes lang alone, and
 // answers the request itself when it is refused (ok false).
 func (s *Server) apiLangOnly(w http.ResponseWriter, r *http.Request) (canon, l string, ok bool) {
@@ -149,6 +148,7 @@ func (s *Server) apiLangOnly(w http.ResponseWriter, r *http.Request) (canon, l s
 	return canon, l, true
 }
 
+// apiLang is ?lang=: vi (the default) or en.
 func apiLang(q url.Values) (string, error) {
 	switch l := q.Get("lang"); l {
 	case "", "vi":
