@@ -111,7 +111,7 @@ func seriesOf(p *opendata.Publication, id string, sq seriesQuery) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		g := apiGroupSeries{Points: pointsOf(pts, sq.from, sq.to)}
+		g := apiGroupSeries{Points: pointsOf(ind, pts, sq.from, sq.to)}
 		if sq.dim != opendata.DimProvince {
 			g.Code = &code
 		}
@@ -145,7 +145,7 @@ func groupPage(p *opendata.Publication, sq seriesQuery) ([]string, *string, erro
 
 // pointsOf are the points of pts within [from, to] (a zero bound is
 // none).
-func pointsOf(pts []opendata.Point, from, to scoring.Quarter) []apiPoint {
+func pointsOf(ind opendata.Indicator, pts []opendata.Point, from, to scoring.Quarter) []apiPoint {
 	out := []apiPoint{}
 	for _, pt := range pts {
 		if (from != scoring.Quarter{} && pt.Quarter.Start().Before(from.Start())) || (to != scoring.Quarter{} && to.Start().Before(pt.Quarter.Start())) {
@@ -153,11 +153,11 @@ func pointsOf(pts []opendata.Point, from, to scoring.Quarter) []apiPoint {
 		}
 		ap := apiPoint{Quarter: pt.Quarter.String()}
 		if !pt.Null && finite(pt.V) {
-			v := pt.V
+			v := jsonNumber(ind, pt.V) // as the files round it: more digits would only show noise
 			ap.Value = &v
 		}
 		if pt.Interval && ap.Value != nil && finite(pt.Lo) && finite(pt.Hi) {
-			lo, hi := pt.Lo, pt.Hi
+			lo, hi := jsonNumber(ind, pt.Lo), jsonNumber(ind, pt.Hi)
 			ap.Lo, ap.Hi = &lo, &hi
 		}
 		out = append(out, ap)
