@@ -69,6 +69,10 @@ type Input struct {
 	// CountedAt is when Counts were taken (participation is published
 	// once a day: see web/opendata_publication.go).
 	CountedAt time.Time
+	// Order lists, for a dimension whose codes have a natural order (size
+	// classes, smallest first), its codes in that order; other codes, and
+	// other dimensions, sort by code.
+	Order map[string][]string
 }
 
 // Publication is everything open data serves at one time.
@@ -106,11 +110,12 @@ func Build(in Input) *Publication {
 				}
 			}
 		}
+		order := in.Order[ds.Dimension]
 		slices.SortStableFunc(t.Rows, func(a, b Row) int {
 			if a.Quarter != b.Quarter {
 				return quarterCmp(a.Quarter, b.Quarter)
 			}
-			return compareStrings(a.Code, b.Code)
+			return codeCmp(order, a.Code, b.Code)
 		})
 		t.ETag = hashTables(in.Instrument, []Table{t})
 		p.Tables = append(p.Tables, t)
@@ -241,6 +246,20 @@ func quarterCmp(a, b scoring.Quarter) int {
 		return a.Year - b.Year
 	}
 	return a.Q - b.Q
+}
+
+// codeCmp orders codes as order lists them, then any others by code.
+func codeCmp(order []string, a, b string) int {
+	ia, ib := slices.Index(order, a), slices.Index(order, b)
+	switch {
+	case ia >= 0 && ib >= 0:
+		return ia - ib
+	case ia >= 0:
+		return -1
+	case ib >= 0:
+		return 1
+	}
+	return compareStrings(a, b)
 }
 
 func compareStrings(a, b string) int {

@@ -2,6 +2,7 @@ package opendata
 
 import (
 	"errors"
+	"slices"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -168,5 +169,24 @@ func TestDatasetIDs(t *testing.T) {
 	}
 	if _, _, ok := DatasetID("readiness-by-district"); ok {
 		t.Error("an unknown dataset parses")
+	}
+}
+
+// Size classes read smallest first, whatever the alphabet says; codes an
+// order does not name follow, by code.
+func TestRowsFollowADimensionsOwnOrder(t *testing.T) {
+	in := input(t)
+	in.Cells = nil
+	for _, code := range []string{"large", "unknown", "micro", "medium", "small"} {
+		in.Cells = append(in.Cells, Cell{Dimension: DimSize, Code: code, Quarter: q1})
+	}
+	in.Order = map[string][]string{DimSize: {"micro", "small", "medium", "large"}}
+	tb, _ := Build(in).Table("readiness-by-size")
+	var got []string
+	for _, r := range tb.Rows {
+		got = append(got, r.Code)
+	}
+	if want := []string{"micro", "small", "medium", "large", "unknown"}; !slices.Equal(got, want) {
+		t.Errorf("rows %v, want %v", got, want)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"dxready/disclosure"
+	"dxready/firms"
 	"dxready/opendata"
 	"dxready/scoring"
 	"dxready/store"
@@ -100,7 +101,8 @@ func (s *Server) computePublication(ctx context.Context, old *opendata.Publicati
 	}
 	nowQ := scoring.QuarterOf(snap.BuiltAt)
 	input := opendata.Input{ComputedAt: s.now(), Seq: snap.Seq, Instrument: in.Key(), Pillars: snap.Pillars,
-		Adoption: scoring.Adoptions(in.ID), Quarters: scoring.LastQuarters(nowQ.Prev(), PublishedQuarters)}
+		Adoption: scoring.Adoptions(in.ID), Quarters: scoring.LastQuarters(nowQ.Prev(), PublishedQuarters),
+		Order: map[string][]string{opendata.DimSize: sizeOrder}}
 	for _, q := range input.Quarters {
 		input.Cells = append(input.Cells, publicCells(snap, q, registry)...)
 	}
@@ -133,6 +135,16 @@ func countsOf(p *opendata.Publication) []opendata.Count {
 	}
 	return out
 }
+
+// sizeOrder is the size classes smallest first: the order a reader
+// expects, not the alphabet's (large, medium, micro, small).
+var sizeOrder = func() []string {
+	var out []string
+	for _, c := range firms.SizeClasses {
+		out = append(out, string(c))
+	}
+	return out
+}()
 
 // publicDims maps open data's dimensions to the cells'.
 var publicDims = map[string]string{opendata.DimWard: store.DimWard, opendata.DimSection: store.DimSection, opendata.DimSize: store.DimSize}

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"dxready/firms"
 	"dxready/opendata"
 	"dxready/scoring"
 	"dxready/store"
@@ -386,5 +387,34 @@ func TestDataPagesKeptForSignedOutVisitorsOnly(t *testing.T) {
 	e.web.published.cur.Store(opendata.Build(opendata.Input{ComputedAt: storetest.Clock.Add(time.Hour), Instrument: p.Instrument, Quarters: p.Quarters}))
 	if body := anon.get("/data/v1/readiness-by-ward?indicator=level-2-share&lang=en").body; body == first.body || strings.Contains(body, "25813") {
 		t.Error("a kept page outlived its publication")
+	}
+}
+
+// The public finds open data in the header, and the size classes read
+// smallest first; a signed-in user's header keeps to its role's pages.
+func TestOpenDataInThePublicHeaderAndSizesInOrder(t *testing.T) {
+	e := openDataEnv(t)
+	must(t, e.client().get("/?lang=en"), http.StatusOK, `<li><a href="/data">Open data</a></li>`)
+	must(t, e.client().get("/data?lang=en"), http.StatusOK, `<li><a href="/data" aria-current="page">Open data</a></li>`)
+	if home := e.client().login("firm@test.local").get("/"); strings.Contains(home.body, `<li><a href="/data"`) {
+		t.Error("a signed-in firm's header links open data")
+	}
+	p := publicationOf(t, e)
+	tb, err := p.Table("participation-by-size")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range tb.Rows {
+		got = append(got, r.Code)
+	}
+	want := []string{}
+	for _, c := range firms.SizeClasses {
+		if slices.Contains(got, string(c)) {
+			want = append(want, string(c))
+		}
+	}
+	if len(got) < 2 || !slices.Equal(got, want) {
+		t.Errorf("size classes in the order %v, want %v", got, want)
 	}
 }

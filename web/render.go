@@ -166,6 +166,9 @@ func localURL(u *url.URL, lang string) string {
 // navFor lists the links a user's role leads to.
 func navFor(u *auth.User, current string) []navItem {
 	items := []navItem{{Href: "/", Label: "nav.home"}}
+	if u == nil { // the public's one destination besides the home page
+		items = append(items, navItem{Href: "/data", Label: "nav.data"})
+	}
 	if u != nil && u.Status == auth.StatusActive && !auth.EnrolmentDue(u) { // enrolment first: no links that lead back to it
 		switch u.Role {
 		case auth.RoleFirm:
