@@ -2,8 +2,8 @@ package opendata
 
 import (
 	"errors"
-	"slices"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
