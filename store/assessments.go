@@ -378,20 +378,8 @@ func (s *Store) EachSubmitted(ctx context.Context, instrument string, fn func(St
 }
 
 func (s *Store) submittedPage(ctx context.Context, instrument string, after int64, n int) ([]int64, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT id FROM responses WHERE instrument = ? AND status = 'submitted' AND id > ? ORDER BY id LIMIT ?", instrument, after, n)
-	if err != nil {
-		return nil, mapErr("submitted page", err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return queryIDs(ctx, s.r, "submitted page",
+		"SELECT id FROM responses WHERE instrument = ? AND status = 'submitted' AND id > ? ORDER BY id LIMIT ?", instrument, after, n)
 }
 
 func (s *Store) storedPillars(ctx context.Context, id int64, into map[string]float64) error {

@@ -123,20 +123,7 @@ func reconcileFirm(ctx context.Context, tx *sql.Tx, id int64, oldBytes []byte, n
 }
 
 func dirtyIDs(ctx context.Context, tx *sql.Tx, lo, hi int64) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT firm_id FROM agg_dirty WHERE firm_id BETWEEN ? AND ? ORDER BY firm_id", lo, hi)
-	if err != nil {
-		return nil, mapErr("cells: changed firms", err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return queryIDs(ctx, tx, "cells: changed firms", "SELECT firm_id FROM agg_dirty WHERE firm_id BETWEEN ? AND ? ORDER BY firm_id", lo, hi)
 }
 
 // readStoredInputs reads what the changed firms in [lo, hi] contributed.

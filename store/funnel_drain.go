@@ -67,20 +67,7 @@ func (s *Store) drainFunnel(ctx context.Context, tx *sql.Tx) error {
 }
 
 func funnelDirty(ctx context.Context, tx *sql.Tx) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT firm_id FROM funnel_dirty ORDER BY firm_id LIMIT ?", funnelChunk)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return queryIDs(ctx, tx, "funnel: changed firms", "SELECT firm_id FROM funnel_dirty ORDER BY firm_id LIMIT ?", funnelChunk)
 }
 
 // refreshFunnelFirm derives one firm's row again and moves its entries in
