@@ -81,6 +81,11 @@ func PostStratify(strata []Stratum) (Estimate, bool) {
 // PublicCountDraws such pairs.
 const countNoiseVar = 2.8
 
+// PublicCountSD is the standard deviation of the noise on one count of
+// open data (PublicCountDraws pairs of table draws), in firms: what the
+// methodology tells readers a published count may be off by.
+func PublicCountSD() float64 { return math.Sqrt(countNoiseVar * PublicCountDraws) }
+
 func interval(v, variance, top float64) Interval {
 	h := z95 * math.Sqrt(variance)
 	return Interval{Value: v, Lo: max(0, v-h), Hi: min(top, v+h)}

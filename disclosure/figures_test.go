@@ -200,3 +200,20 @@ func TestScoredKeyFollowsTheScores(t *testing.T) {
 		t.Fatal("a changed score or record key keeps the key")
 	}
 }
+
+// The deviation the methodology states for open data's counts is the one
+// countPairs draws: measured over many cells, not taken from the formula.
+func TestPublicCountSDIsWhatOpenDataDraws(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 17))
+	const cells = 40000
+	var s, s2 float64
+	for range cells {
+		tl := Tally{N: 200, Key: rng.Uint32(), FirmKey: rng.Uint32()}
+		e := float64(countPairs(&tl, figLevel, public))
+		s, s2 = s+e, s2+e*e
+	}
+	mean, sd := s/cells, math.Sqrt(s2/cells-(s/cells)*(s/cells))
+	if math.Abs(mean) > 0.3 || math.Abs(sd-PublicCountSD())/PublicCountSD() > 0.03 {
+		t.Fatalf("open data's count noise: mean %.2f, sd %.2f; PublicCountSD says %.2f", mean, sd, PublicCountSD())
+	}
+}

@@ -57,8 +57,9 @@ type methodologyIndicator struct {
 // methodologyProtection is package disclosure's parameters, formatted.
 type methodologyProtection struct {
 	MinGroup, PublicCells    int
-	PublicCountDraws         int // table draws a half of a count's noise adds up
-	PublicSharesMin          int // the fewest results a group publishes shares of
+	PublicCountDraws         int    // table draws a half of a count's noise adds up
+	PublicSharesMin          int    // the fewest results a group publishes shares of
+	CountSD                  string // one standard deviation of a published count's noise, in firms
 	SigmaMin, SigmaRoot, Rho string
 	SmallN, LargeN           int
 	SmallSD, LargeSD         string // the noise's standard deviation on the mean of SmallN and LargeN firms
@@ -105,7 +106,7 @@ func methodologyProtectionIn(l *locale.Localizer) methodologyProtection {
 		return l.Decimal(sigma/float64(n), 2)
 	}
 	return methodologyProtection{MinGroup: disclosure.MinGroup, PublicCells: disclosure.PublicCells,
-		PublicCountDraws: disclosure.PublicCountDraws, PublicSharesMin: disclosure.PublicSharesMin,
+		PublicCountDraws: disclosure.PublicCountDraws, PublicSharesMin: disclosure.PublicSharesMin, CountSD: l.Decimal(disclosure.PublicCountSD(), 0),
 		SigmaMin: methodologyNum(l, disclosure.SigmaMin), SigmaRoot: methodologyNum(l, disclosure.SigmaRoot), Rho: methodologyNum(l, disclosure.Rho),
 		SmallN: methodologyExamples[0], LargeN: methodologyExamples[1], SmallSD: sd(methodologyExamples[0]), LargeSD: sd(methodologyExamples[1])}
 }

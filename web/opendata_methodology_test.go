@@ -75,6 +75,9 @@ func TestMethodologyStatesDisclosureConstants(t *testing.T) {
 					t.Errorf("the counts' paragraph does not state %d: %s", n, counts)
 				}
 			}
+			if sd := "±" + localNum(disclosure.PublicCountSD(), 0, lang); !strings.Contains(counts, sd) {
+				t.Errorf("the counts' paragraph does not state their deviation %s: %s", sd, counts)
+			}
 			if got := byID(t, r.body, "refresh-text"); !strings.Contains(got, " 15 ") {
 				t.Errorf("the refresh interval (15 minutes) is not stated: %s", got)
 			}
