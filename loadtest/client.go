@@ -1,13 +1,12 @@
 package loadtest
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"regexp"
-	"strconv"
 	"strings"
 	"sync/atomic"
 )
@@ -20,6 +19,8 @@ type loadClient struct {
 	draft  int64
 	cached map[string]bool // asset paths fetched once, as a browser's cache keeps them
 	count  *counts
+	addr   string       // sent in X-Forwarded-For: the client's own address, as a proxy would
+	buf    bytes.Buffer // the page last read, reused: a shown's body until the next send
 }
 
 // counts are what the clients of one run fetched beside the timed
@@ -35,7 +36,7 @@ type shown struct {
 	loc    string // the first response's Location, "" if none
 	final  int    // the status of the page shown
 	url    string // the path of the page shown
-	body   string
+	body   []byte // the page shown: valid until the client's next send
 }
 
 // maxHops bounds the redirects one action follows.
@@ -68,9 +69,10 @@ func (c *loadClient) send(ctx context.Context, method, path string, form url.Val
 			method, u, form = http.MethodGet, next.String(), nil
 			continue
 		}
-		b, err := io.ReadAll(io.LimitReader(res.Body, 8<<20))
+		c.buf.Reset()
+		_, err = c.buf.ReadFrom(io.LimitReader(res.Body, 8<<20))
 		res.Body.Close()
-		out.final, out.url, out.body = res.StatusCode, res.Request.URL.Path, string(b)
+		out.final, out.url, out.body = res.StatusCode, res.Request.URL.Path, c.buf.Bytes()
 		if err != nil {
 			return out, err
 		}
@@ -100,35 +102,43 @@ func (c *loadClient) do(ctx context.Context, method, u string, form url.Values) 
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
 	req.Header.Set("Accept-Encoding", "br, gzip") // as a browser; the body is not decoded, only counted
+	if c.addr != "" {
+		req.Header.Set("X-Forwarded-For", c.addr)
+	}
 	return c.http.Do(req)
 }
 
-// assetRe finds a page's stylesheets and scripts, served from /static/
-// under hashed, long-cached names.
-var assetRe = regexp.MustCompile(`(?:href|src)="(/static/[^"?#]+)`)
+// assets fetches the assets (stylesheets, scripts, icons: assetPaths) of
+// page the client has not fetched yet.
+func (c *loadClient) assets(ctx context.Context, page []byte) error {
+	var err error
+	assetPaths(page, func(b []byte) {
+		if err != nil || c.cached[string(b)] {
+			return
+		}
+		p := string(b)
+		c.cached[p] = true
+		err = c.asset(ctx, p)
+	})
+	return err
+}
 
-// assets fetches the assets of page the client has not fetched yet.
-func (c *loadClient) assets(ctx context.Context, page string) error {
-	for _, m := range assetRe.FindAllStringSubmatch(page, -1) {
-		if c.cached[m[1]] {
-			continue
-		}
-		c.cached[m[1]] = true
-		res, err := c.do(ctx, http.MethodGet, c.base+m[1], nil)
-		if err != nil {
-			return err
-		}
-		io.Copy(io.Discard, res.Body)
-		res.Body.Close()
-		if res.StatusCode != http.StatusOK {
-			return fmt.Errorf("load: GET %s: status %d", m[1], res.StatusCode)
-		}
-		c.count.assets.Add(1)
+func (c *loadClient) asset(ctx context.Context, p string) error {
+	res, err := c.do(ctx, http.MethodGet, c.base+p, nil)
+	if err != nil {
+		return err
 	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("load: GET %s: status %d", p, res.StatusCode)
+	}
+	c.count.assets.Add(1)
 	return nil
 }
 
-// page GETs path as a browser does and wants it shown (200).
+// page GETs path as a browser does and wants it shown (200): it returns
+// the page as a string of its own.
 func (c *loadClient) page(ctx context.Context, path string) (string, error) {
 	s, err := c.send(ctx, http.MethodGet, path, nil)
 	if err != nil {
@@ -137,13 +147,8 @@ func (c *loadClient) page(ctx context.Context, path string) (string, error) {
 	if s.final != http.StatusOK {
 		return "", fmt.Errorf("load: GET %s: status %d (shown %s)", path, s.final, s.url)
 	}
-	return s.body, nil
+	return string(s.body), nil
 }
-
-var (
-	draftRe   = regexp.MustCompile(`/assessment/(\d+)/`)
-	versionRe = regexp.MustCompile(`name="version" value="([0-9a-f]+)"`)
-)
 
 // openDraft starts (or finds) the client's draft, as the start button
 // does, and is shown its first step.
@@ -157,11 +162,11 @@ func (c *loadClient) openDraft(ctx context.Context) error {
 
 // setDraft takes the client's draft from where the start button led.
 func (c *loadClient) setDraft(s shown) error {
-	m := draftRe.FindStringSubmatch(s.loc)
-	if m == nil || s.final != http.StatusOK {
+	id, ok := draftIn(s.loc)
+	if !ok || s.final != http.StatusOK {
 		return fmt.Errorf("load: no draft (status %d, then %d)", s.status, s.final)
 	}
-	c.draft, _ = strconv.ParseInt(m[1], 10, 64)
+	c.draft = id
 	return nil
 }
 
@@ -171,14 +176,15 @@ func (c *loadClient) setDraft(s shown) error {
 func (c *loadClient) reviewVersion(ctx context.Context, review shown) (url.Values, error) {
 	body := review.body
 	if !strings.HasSuffix(review.url, "/review") {
-		var err error
-		if body, err = c.page(ctx, fmt.Sprintf("/assessment/%d/review", c.draft)); err != nil {
+		page, err := c.page(ctx, fmt.Sprintf("/assessment/%d/review", c.draft))
+		if err != nil {
 			return nil, err
 		}
+		body = []byte(page)
 	}
-	m := versionRe.FindStringSubmatch(body)
-	if m == nil {
+	v, ok := reviewedVersion(body)
+	if !ok {
 		return nil, fmt.Errorf("load: no version on the review page of draft %d", c.draft)
 	}
-	return url.Values{"version": {m[1]}}, nil
+	return url.Values{"version": {v}}, nil
 }
