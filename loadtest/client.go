@@ -21,6 +21,7 @@ type loadClient struct {
 	count  *counts
 	addr   string       // sent in X-Forwarded-For: the client's own address, as a proxy would
 	buf    bytes.Buffer // the page last read, reused: a shown's body until the next send
+	sizes  map[string]int
 }
 
 // counts are what the clients of one run fetched beside the timed
@@ -78,6 +79,7 @@ func (c *loadClient) send(ctx context.Context, method, path string, form url.Val
 		}
 		if strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
 			c.count.pages.Add(1)
+			c.noteSize(out.url, len(out.body))
 			return out, c.assets(ctx, out.body)
 		}
 		return out, nil

@@ -2,9 +2,11 @@
 // running portal on a loopback address over HTTP, as its clients' browsers
 // would (every redirect followed to the page it leads to, each page's
 // assets fetched once), and reports for each phase its rate over
-// WALL-CLOCK time and the p50/p95/p99 latencies of its actions, beside two
-// baselines measured in the same run: a bare net/http handler and a raw
-// SQLite commit loop.
+// WALL-CLOCK time and the p50/p95/p99 latencies of its actions, and the CPU
+// time each action cost the tool and the server (cpu.go), beside three
+// baselines measured in the same run: a bare net/http handler, a raw SQLite
+// commit loop, and the bare cycle, the floor of a firm cycle on this
+// machine (barecycle.go).
 //
 // It is a tool, not the portal (STYLE.md §10), so it lives in its own
 // package that main only dispatches to. It speaks to the portal only over
@@ -43,12 +45,14 @@ type loadTest struct {
 	duration time.Duration // wall-clock length of each phase
 	maxReq   int64         // work items per phase at most
 	counts   counts        // pages shown and assets fetched, all clients
+	cpu      cpuMeter      // the tool's CPU time and the server's
 }
 
 // options are the command's flags.
 type options struct {
 	target, db            string
 	clients, maxReq, pool int
+	serverPID             int
 	scale                 int64
 	duration              time.Duration
 	runSurvey, runBooking bool
@@ -66,6 +70,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.maxReq, "max-requests", 500_000, "requests per phase at most (a phase that reaches it ends early)")
 	fs.StringVar(&phases, "phases", "survey,booking", "phases to run after the sign-up: survey, booking, or both (booking leaves its bookings in the database); signup: the sign-up alone")
 	fs.IntVar(&o.pool, "slot-pool", 200, "booking phase: how many free slots all clients compete for")
+	fs.IntVar(&o.serverPID, "server-pid", 0, "the process id of the portal at --target, to report its CPU per action of each phase from /proc/PID/stat (Linux; 0: not reported)")
 	fs.Int64Var(&o.scale, "scale", 0, "the registry size the run is for, e.g. 1000000: refused unless the registry in --db holds at least that many firms (0: any)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -77,8 +82,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, err
 	}
 	o.runSurvey, o.runBooking = strings.Contains(phases, "survey"), strings.Contains(phases, "booking")
-	if !o.runSurvey && !o.runBooking && phases != "signup" || o.pool < 1 || o.scale < 0 {
-		return o, errors.New("load: --phases survey, booking, survey,booking or signup; --slot-pool at least 1; --scale 0 or more")
+	if !o.runSurvey && !o.runBooking && phases != "signup" || o.pool < 1 || o.scale < 0 || o.serverPID < 0 {
+		return o, errors.New("load: --phases survey, booking, survey,booking or signup; --slot-pool at least 1; --scale and --server-pid 0 or more")
 	}
 	if o.clients < 1 || o.clients > 1024 || o.duration <= 0 || o.duration > maxDuration || o.maxReq < 1 || o.maxReq > maxRequests {
 		return o, fmt.Errorf("load: --clients 1–1024, --duration above 0 and up to %v, --max-requests 1 to %d", maxDuration, maxRequests)
@@ -109,15 +114,18 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer db.close()
 	lt := &loadTest{base: strings.TrimRight(o.target, "/"), db: db, in: in, duration: o.duration, maxReq: int64(o.maxReq)}
-	if err := lt.header(ctx, o, stdout); err != nil {
+	var ticks string
+	lt.cpu, ticks = newCPUMeter(o.serverPID)
+	if err := lt.header(ctx, o, ticks, stdout); err != nil {
 		return err
 	}
 	cs := lt.newClients(o.clients)
+	at := lt.cpu.mark()
 	signup, err := lt.signUp(ctx, cs)
 	if err != nil {
 		return err
 	}
-	lt.signUpReport(signup, stdout)
+	lt.signUpReport(signup, lt.cpu.since(at, len(signup.samples["signup"]), "sign-up"), stdout)
 	if o.runBooking {
 		if err := lt.bookingReport(ctx, cs, o.pool, stdout); err != nil {
 			return err
@@ -130,8 +138,9 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 }
 
 // header says what the run is against: the registry's size (refused below
-// --scale), the clients, the phases' wall time and the machine's load.
-func (lt *loadTest) header(ctx context.Context, o options, w io.Writer) error {
+// --scale), the clients, the phases' wall time, the machine's load, and
+// how CPU time is read.
+func (lt *loadTest) header(ctx context.Context, o options, ticks string, w io.Writer) error {
 	n, err := lt.db.firms(ctx)
 	if err != nil {
 		return err
@@ -143,6 +152,13 @@ func (lt *loadTest) header(ctx context.Context, o options, w io.Writer) error {
 	fmt.Fprintf(w, "dxready load: %s, a registry of %d firms (%s), %d clients, load average %s\n", lt.base, n, o.db, o.clients, loadAverage())
 	fmt.Fprintf(w, "each phase runs %v of wall-clock time; a rate is what the phase completed per second of its WALL time;\n"+
 		"each action is a browser's: the post, every redirect followed, the page shown (its CSS/JS once per client)\n", o.duration)
+	server := "not measured (give --server-pid)"
+	if m := lt.cpu.mark(); m.serverErr != nil {
+		server = fmt.Sprintf("UNREADABLE, its figures will say so: %v", m.serverErr)
+	} else if lt.cpu.pid > 0 {
+		server = fmt.Sprintf("pid %d, from /proc/%d/stat (%s)", lt.cpu.pid, lt.cpu.pid, ticks)
+	}
+	fmt.Fprintf(w, "CPU time (user+sys) of each phase: the load tool's own from getrusage; the server's %s\n", server)
 	return nil
 }
 
@@ -152,49 +168,91 @@ func pages(w io.Writer, name string, p phase) {
 }
 
 // signUpReport reports the sign-up phase.
-func (lt *loadTest) signUpReport(p phase, w io.Writer) {
+func (lt *loadTest) signUpReport(p phase, u cpuUse, w io.Writer) {
 	report(w, "sign-up: whole (register → draft shown)", p.samples["signup"], p.wall)
 	report(w, "sign-up: register (POST /register)", p.samples["register"], p.wall)
 	report(w, "sign-up: confirm (link, password)", p.samples["confirm"], p.wall)
 	report(w, "sign-up: sign in (POST /login)", p.samples["signin"], p.wall)
 	pages(w, "sign-up:", p)
+	cpuLine(w, "sign-up: CPU", u)
 }
 
 // surveyReport runs and reports the survey phases, the baselines and the
 // summary.
 func (lt *loadTest) surveyReport(ctx context.Context, cs []*loadClient, stdout io.Writer) error {
+	at := lt.cpu.mark()
 	auto := lt.run(ctx, cs, lt.autosave)
 	report(stdout, "autosave (POST …/answer, 204)", auto.samples["answer"], auto.wall)
+	cpuLine(stdout, "autosave: CPU", lt.cpu.since(at, len(auto.samples["answer"]), "answer"))
+	at = lt.cpu.mark()
 	rounds, err := lt.submitRounds(ctx, cs)
 	if err != nil {
 		return err
 	}
+	u := lt.cpu.since(at, len(rounds.samples["submit"]), "submit")
 	report(stdout, "submit rounds: submits (wall incl. filling)", rounds.samples["submit"], rounds.wall)
 	pages(stdout, "submit rounds:", rounds)
+	cpuLine(stdout, "submit rounds: CPU", u)
+	var sum summaryFigures
+	sum.cycle, sum.cpu = lt.cycleReport(ctx, cs, stdout)
+	if err := lt.baselines(ctx, cs, &sum, stdout); err != nil {
+		return err
+	}
+	summary(stdout, sum)
+	return nil
+}
+
+// cycleReport runs and reports the whole firm cycle: its stats and CPU.
+func (lt *loadTest) cycleReport(ctx context.Context, cs []*loadClient, stdout io.Writer) (stats, cpuUse) {
+	at := lt.cpu.mark()
 	cycle := lt.run(ctx, cs, lt.cycle)
+	u := lt.cpu.since(at, len(cycle.samples["cycle"]), "cycle")
 	whole := report(stdout, "cycle: whole (start → steps → result)", cycle.samples["cycle"], cycle.wall)
 	report(stdout, "cycle: start (POST /assessment)", cycle.samples["start"], cycle.wall)
 	report(stdout, "cycle: steps (POST …/step/n)", cycle.samples["step"], cycle.wall)
 	report(stdout, "cycle: submit (POST …/submit)", cycle.samples["submit"], cycle.wall)
 	report(stdout, "cycle: errors", cycle.samples["error"], cycle.wall)
 	pages(stdout, "cycle:", cycle)
+	cpuLine(stdout, "cycle: CPU", u)
+	return whole, u
+}
+
+// baselines runs and reports the three baselines: a bare net/http
+// handler, raw SQLite commits, and the bare cycle (barecycle.go), with
+// pages of the sizes the cycle phase was shown.
+func (lt *loadTest) baselines(ctx context.Context, cs []*loadClient, sum *summaryFigures, stdout io.Writer) error {
+	at := lt.cpu.mark()
 	base := baseline(ctx, len(cs), lt.duration, lt.maxReq)
-	bare := report(stdout, "baseline: bare net/http handler", base.samples["bare"], base.wall)
+	sum.bare = report(stdout, "baseline: bare net/http handler", base.samples["bare"], base.wall)
+	inProcessLine(stdout, "baseline: bare handler CPU", lt.cpu.since(at, len(base.samples["bare"]), "request"))
 	loop, err := commitLoop(ctx, lt.duration, lt.maxReq)
 	if err != nil {
 		return err
 	}
-	commits := report(stdout, "baseline: raw SQLite commits (one writer)", loop.samples["commit"], loop.wall)
-	summary(stdout, whole, bare, commits)
+	sum.commits = report(stdout, "baseline: raw SQLite commits (one writer)", loop.samples["commit"], loop.wall)
+	sizes := cycleSizes(cs)
+	at = lt.cpu.mark()
+	bc, err := lt.bareCycle(ctx, len(cs), sizes)
+	if err != nil {
+		return err
+	}
+	u := lt.cpu.since(at, len(bc.samples["cycle"]), "cycle")
+	sum.bareCycle = report(stdout, "bare cycle: whole (start → steps → result)", bc.samples["cycle"], bc.wall)
+	fmt.Fprintf(stdout, "%-44s pages shown %d (%.1f /s), errors %d; pages of the sizes the cycle phase was shown: %s\n", "bare cycle:",
+		bc.pages, float64(bc.pages)/max(bc.wall.Seconds(), 1e-9), len(bc.samples["error"]), sizes.String(len(lt.in.Pillars)))
+	inProcessLine(stdout, "bare cycle: CPU", u)
+	sum.bareCycleCPU = u
 	return nil
 }
 
 // bookingReport runs and reports the booking phase.
 func (lt *loadTest) bookingReport(ctx context.Context, cs []*loadClient, pool int, stdout io.Writer) error {
+	at := lt.cpu.mark()
 	p, err := lt.bookingPhase(ctx, cs, pool)
 	if err != nil {
 		return err
 	}
+	u := lt.cpu.since(at, len(p.samples["booked"])+len(p.samples["taken"]), "booking")
 	booked, taken := p.samples["booked"], p.samples["taken"]
 	if len(booked)+len(taken) == 0 {
 		fmt.Fprintln(stdout, "booking: no advisor has free slots (seed the demo, or add advisors)")
@@ -204,6 +262,7 @@ func (lt *loadTest) bookingReport(ctx context.Context, cs []*loadClient, pool in
 	report(stdout, "booking: confirmed (303, page shown)", booked, p.wall)
 	report(stdout, "booking: slot taken (409; failed = other)", taken, p.wall)
 	pages(stdout, "booking:", p)
+	cpuLine(stdout, "booking: CPU", u)
 	return nil
 }
 

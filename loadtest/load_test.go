@@ -5,10 +5,12 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
 	"net/netip"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -85,7 +87,14 @@ func TestPhasesRunTheirDuration(t *testing.T) {
 		t.Run(d.String(), func(t *testing.T) {
 			base, st, fx := portal(t)
 			var out bytes.Buffer
-			args := []string{"--target", base, "--db", st.Path(), "--clients", "3", "--duration", d.String(), "--slot-pool", "1"}
+			// The server's CPU is read from /proc: the 300 ms run names a
+			// process that cannot exist (above Linux's largest pid), which
+			// it must say and go on; the 2 s run names this one.
+			pid := 1<<22 + 1
+			if d > time.Second {
+				pid = os.Getpid()
+			}
+			args := []string{"--target", base, "--db", st.Path(), "--clients", "3", "--duration", d.String(), "--slot-pool", "1", "--server-pid", strconv.Itoa(pid)}
 			if err := Run(context.Background(), args, &out, io.Discard); err != nil {
 				t.Fatalf("load: %v\n%s", err, out.String())
 			}
@@ -96,11 +105,11 @@ func TestPhasesRunTheirDuration(t *testing.T) {
 				}
 			}
 			for _, name := range []string{"booking (POST", "booking: confirmed", "booking: slot", "autosave (POST", "submit rounds:",
-				"cycle: whole", "cycle: start", "cycle: steps", "cycle: submit", "baseline: bare", "baseline: raw"} {
+				"cycle: whole", "cycle: start", "cycle: steps", "cycle: submit", "baseline: bare", "baseline: raw", "bare cycle:"} {
 				l, ok := got[name]
 				// On a busy machine 300 ms may end before the first round or
 				// cycle is through: then the line says so, with its wall time.
-				short := d < time.Second && (name == "submit rounds:" || strings.HasPrefix(name, "cycle:"))
+				short := d < time.Second && (name == "submit rounds:" || strings.HasPrefix(name, "cycle:") || name == "bare cycle:")
 				switch {
 				case !ok:
 					t.Errorf("no line %q:\n%s", name, out.String())
@@ -116,6 +125,7 @@ func TestPhasesRunTheirDuration(t *testing.T) {
 			if m := regexp.MustCompile(`(?m)^cycle:\s+pages shown (\d+)`).FindStringSubmatch(out.String()); m == nil || atoi(m[1]) < 8*got["cycle: whole"].n {
 				t.Errorf("fewer than 8 pages shown a cycle:\n%s", out.String())
 			}
+			cpuSaid(t, out.String(), pid, d > time.Second)
 			list, err := st.Bookings(context.Background(), store.BookingFilter{AdvisorID: fx.Advisor.ID})
 			if err != nil || len(list) != got["booking: confirmed"].n {
 				t.Errorf("%d bookings in the database, %d reported: %v", len(list), got["booking: confirmed"].n, err)
@@ -127,6 +137,29 @@ func TestPhasesRunTheirDuration(t *testing.T) {
 				t.Errorf("%d submitted in the database, fewer than reported: %v", n, err)
 			}
 		})
+	}
+}
+
+// cpuSaid checks that every phase says its CPU per action, the tool's and
+// the server's (pid's), or that the server's could not be read; the
+// summary too, beside the bare cycle.
+func cpuSaid(t *testing.T, out string, pid int, readable bool) {
+	t.Helper()
+	server := regexp.QuoteMeta(fmt.Sprintf("server CPU unknown (open /proc/%d/stat: no such file or directory)", pid))
+	if readable {
+		server = fmt.Sprintf(`server CPU [\d.]+ ms per [\w-]+ \(pid %d\)`, pid)
+	}
+	for _, name := range []string{"sign-up: CPU", "booking: CPU", "autosave: CPU", "submit rounds: CPU", "cycle: CPU"} {
+		if !regexp.MustCompile(`(?m)^` + name + `\s+load tool CPU [\d.]+ ms per [\w-]+; ` + server + `; \d+ `).MatchString(out) {
+			t.Errorf("no %s line saying %s:\n%s", name, server, out)
+		}
+	}
+	for _, re := range []string{`(?m)^bare cycle: CPU\s+CPU [\d.]+ ms per cycle, client and in-process server together`,
+		`(?m)^  load tool CPU [\d.]+ ms per cycle, ` + server + `$`, `(?m)^  bare cycle \(the floor\)\s+[\d.]+ /s  p50 `,
+		`(?m)^CPU time \(user\+sys\) of each phase: the load tool's own from getrusage; the server's ` + map[bool]string{true: "pid", false: "UNREADABLE"}[readable]} {
+		if !regexp.MustCompile(re).MatchString(out) {
+			t.Errorf("no %s in:\n%s", re, out)
+		}
 	}
 }
 

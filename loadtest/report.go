@@ -76,15 +76,32 @@ func loadAverage() string {
 	return strings.Join(f[:3], " ")
 }
 
-// summary prints the whole firm cycle beside the two baselines of the same
-// run, so runs on a busy machine compare by their ratios.
-func summary(w io.Writer, cycle, bare, commits stats) {
+// summaryFigures are what the summary compares: the whole firm cycle
+// and its CPU beside the three baselines of the same run.
+type summaryFigures struct {
+	cycle, bareCycle, bare, commits stats
+	cpu, bareCycleCPU               cpuUse
+}
+
+// summary prints the whole firm cycle beside the baselines of the same
+// run, so runs on a busy machine compare by their ratios, and what a
+// cycle cost in CPU, the tool's and the server's.
+func summary(w io.Writer, f summaryFigures) {
 	r := func(d time.Duration) time.Duration { return d.Round(10 * time.Microsecond) }
 	fmt.Fprintf(w, "\nsummary (wall clock; load average %s):\n", loadAverage())
-	fmt.Fprintf(w, "  whole firm cycle        %9.1f /s  p50 %v  p95 %v  p99 %v\n", cycle.rate, r(cycle.p50), r(cycle.p95), r(cycle.p99))
-	fmt.Fprintf(w, "  bare net/http handler   %9.1f /s  p99 %v\n", bare.rate, r(bare.p99))
-	fmt.Fprintf(w, "  raw SQLite commits      %9.1f /s  p99 %v\n", commits.rate, r(commits.p99))
-	if bare.rate > 0 && commits.rate > 0 && cycle.rate > 0 {
-		fmt.Fprintf(w, "  ratios: a cycle per %.0f bare requests, per %.1f raw commits\n", bare.rate/cycle.rate, commits.rate/cycle.rate)
+	fmt.Fprintf(w, "  whole firm cycle        %9.1f /s  p50 %v  p95 %v  p99 %v\n", f.cycle.rate, r(f.cycle.p50), r(f.cycle.p95), r(f.cycle.p99))
+	fmt.Fprintf(w, "  bare cycle (the floor)  %9.1f /s  p50 %v  p95 %v  p99 %v\n", f.bareCycle.rate, r(f.bareCycle.p50), r(f.bareCycle.p95), r(f.bareCycle.p99))
+	fmt.Fprintf(w, "  bare net/http handler   %9.1f /s  p99 %v\n", f.bare.rate, r(f.bare.p99))
+	fmt.Fprintf(w, "  raw SQLite commits      %9.1f /s  p99 %v\n", f.commits.rate, r(f.commits.p99))
+	fmt.Fprintf(w, "  %s, %s\n", f.cpu.tools(), f.cpu.servers())
+	if f.bareCycleCPU.toolErr == nil && f.bareCycleCPU.n > 0 {
+		fmt.Fprintf(w, "  bare cycle CPU %.2f ms per cycle (its client and server together)\n", f.bareCycleCPU.perAction(f.bareCycleCPU.tool))
+	}
+	if f.bare.rate > 0 && f.commits.rate > 0 && f.cycle.rate > 0 {
+		fmt.Fprintf(w, "  ratios: a cycle per %.0f bare requests, per %.1f raw commits", f.bare.rate/f.cycle.rate, f.commits.rate/f.cycle.rate)
+		if f.bareCycle.rate > 0 {
+			fmt.Fprintf(w, "; a real cycle per %.1f bare cycles", f.bareCycle.rate/f.cycle.rate)
+		}
+		fmt.Fprintln(w)
 	}
 }

@@ -52,7 +52,7 @@ func (lt *loadTest) newClients(n int) []*loadClient {
 	cs := make([]*loadClient, n)
 	for i := range cs {
 		jar, _ := cookiejar.New(nil)
-		cs[i] = &loadClient{base: lt.base, cached: map[string]bool{}, count: &lt.counts, addr: clientAddr(i),
+		cs[i] = &loadClient{base: lt.base, cached: map[string]bool{}, count: &lt.counts, addr: clientAddr(i), sizes: map[string]int{},
 			http: &http.Client{Transport: tr, Jar: jar, Timeout: 30 * time.Second,
 				CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 	}
