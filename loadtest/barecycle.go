@@ -32,10 +32,12 @@ import (
 // "result": the path after /assessment/ID/).
 type pageSizes map[string]int
 
-// fallbackSizes are the cycle's pages as the 68,000-firm demo served them
-// (December 2026); the bare cycle uses them for a kind the cycle phase
-// showed no client.
-var fallbackSizes = pageSizes{"step": 86_000, "review": 60_000, "result": 40_000}
+// fallbackSizes are the cycle's pages as the 68,000-firm demo showed a
+// new firm (run loadtool-1, December 2026: a step 10-13 kB, not the 86 kB
+// once guessed); the bare cycle uses them for a kind the cycle phase
+// showed no client, and "step" for a step beyond these.
+var fallbackSizes = pageSizes{"step/1": 12_600, "step/2": 10_500, "step/3": 11_700, "step/4": 9_700, "step/5": 10_700,
+	"step/6": 11_100, "step": 11_000, "review": 22_700, "result": 14_800}
 
 // pageKind is the kind of a draft's page at path: what follows
 // /assessment/ID/.
@@ -85,10 +87,10 @@ func (s pageSizes) size(kind string) int {
 	if n, ok := s[kind]; ok {
 		return n
 	}
-	if strings.HasPrefix(kind, "step/") {
-		kind = "step"
+	if n, ok := fallbackSizes[kind]; ok {
+		return n
 	}
-	return fallbackSizes[kind]
+	return fallbackSizes["step"]
 }
 
 // String lists the sizes in the cycle's order.

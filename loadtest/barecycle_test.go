@@ -78,7 +78,7 @@ func TestBarePagesAreOfTheSizesAsked(t *testing.T) {
 	defer cleanup()
 	srv := httptest.NewServer(b)
 	defer srv.Close()
-	for kind, want := range map[string]int{"step/1": 5000, "step/2": 7777, "step/3": fallbackSizes["step"], "review": 3000, "result": 12345} {
+	for kind, want := range map[string]int{"step/1": 5000, "step/2": 7777, "step/3": 11_700, "review": 3000, "result": 12345} {
 		res, err := http.Get(srv.URL + "/assessment/9/" + kind)
 		if err != nil {
 			t.Fatal(err)
@@ -120,7 +120,10 @@ func TestCycleSizesAreWhatTheClientsWereShown(t *testing.T) {
 	if fmt.Sprint(got) != "map[review:500 step/1:1500]" {
 		t.Errorf("sizes %v", got)
 	}
-	if s := got.String(1); s != "step/1 1.5 kB review 0.5 kB result 40.0 kB (not shown: the demo's)" {
+	if got.size("step/9") != fallbackSizes["step"] || got.size("step/1") != 1500 {
+		t.Errorf("a step the demo has no size for: %d", got.size("step/9"))
+	}
+	if s := got.String(1); s != "step/1 1.5 kB review 0.5 kB result 14.8 kB (not shown: the demo's)" {
 		t.Errorf("said %q", s)
 	}
 }
