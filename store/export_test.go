@@ -46,3 +46,12 @@ func RerunMigration(s *Store, version int) error {
 
 // CloseReaders closes the read pool under a live store, so reads fail.
 func CloseReaders(s *Store) { s.r.Close() }
+
+// SetFewMembers sets how many matches of a member list's name filter are
+// paged by id rather than by walking an order's index, until the returned
+// func restores it.
+func SetFewMembers(n int) (restore func()) {
+	old := fewMembers
+	fewMembers = n
+	return func() { fewMembers = old }
+}

@@ -88,7 +88,12 @@ func benchLists(b *testing.B, s *store.Store, assoc int64) {
 				Pillars: []string{"strategy", "customer", "operations", "technology", "data", "culture"}})
 		}
 	}
-	benchMembers(b, s, store.MemberFilter{AssociationID: assoc, Query: "cong", Limit: 50})
+	// Parts of names inside a legal form's text (member_keys.legal): common
+	// ("cong", "tnhh", "an"), absent from the demo ("hop tac", only in
+	// "hop tac xa"), across a legal form and the key ("ty go").
+	for _, q := range []string{"cong", "tnhh", "an", "hop tac", "ty go"} {
+		benchMembers(b, s, store.MemberFilter{AssociationID: assoc, Query: q, Limit: 50})
+	}
 	// Parts of names that cannot start in a legal form: tested on the
 	// search key alone (firms.KeyHoldsSubstring).
 	benchMembers(b, s, store.MemberFilter{AssociationID: assoc, Query: "phat", Limit: 50})

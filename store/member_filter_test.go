@@ -61,19 +61,18 @@ func TestMemberNameFilterIsPartOfTheFoldedName(t *testing.T) {
 			}
 		}
 		slices.Sort(want)
-		var got []int64
-		f := store.MemberFilter{AssociationID: fx.Wood.ID, Query: q, Limit: 25}
-		for {
-			p, err := s.PageMembers(ctx, f)
-			if err != nil {
-				t.Fatalf("%q: %v", q, err)
-			}
-			got = append(got, memberIDs(p.Members)...)
-			if f.Cursor = p.Next; f.Cursor == "" {
-				break
-			}
+		// Each query in some order, its pages read by id (few matches) and
+		// by walking the order's index: the same members in the same order.
+		f := store.MemberFilter{AssociationID: fx.Wood.ID, Query: q, Limit: 25,
+			Sort: store.MemberSorts[rng.IntN(len(store.MemberSorts))], Desc: rng.IntN(2) == 0}
+		byID := memberFilterPages(t, s, f, len(want))
+		restore := store.SetFewMembers(0)
+		walked := memberFilterPages(t, s, f, len(want))
+		restore()
+		if !slices.Equal(byID, walked) {
+			t.Fatalf("%q %s: by id %v, walked %v", q, f.Sort, byID, walked)
 		}
-		slices.Sort(got)
+		got := slices.Sorted(slices.Values(byID))
 		if !slices.Equal(got, want) {
 			t.Fatalf("%q: members %v, want %v", q, got, want)
 		}
@@ -83,5 +82,27 @@ func TestMemberNameFilterIsPartOfTheFoldedName(t *testing.T) {
 	}
 	if keyOnly < 20 {
 		t.Errorf("only %d queries with matches were tested on the search key alone", keyOnly)
+	}
+}
+
+// memberFilterPages reads every page of f's list, forward, and returns its
+// members' ids in order; each page's count must be n.
+func memberFilterPages(t *testing.T, s *store.Store, f store.MemberFilter, n int) []int64 {
+	t.Helper()
+	var got []int64
+	for {
+		p, err := s.PageMembers(ctx, f)
+		if err != nil {
+			t.Fatalf("%q: %v", f.Query, err)
+		}
+		if p.Count.N != n || p.Count.More {
+			t.Fatalf("%q: count %+v, want %d", f.Query, p.Count, n)
+		}
+		if got = append(got, memberIDs(p.Members)...); len(got) > n {
+			t.Fatalf("%q: pages hold %d members, more than the %d that match", f.Query, len(got), n)
+		}
+		if f.Cursor = p.Next; f.Cursor == "" {
+			return got
+		}
 	}
 }

@@ -18,11 +18,14 @@ import (
 
 // memberKeysDiff compares member_keys and firm_drafts (migration 0022,
 // kept by triggers) with the same rows computed from the tables they copy,
-// and returns the first difference, or "".
+// and returns the first difference, or "". A member's legal prefix
+// (migration 0027) followed by its search key must be its firm's folded
+// name.
 func memberKeysDiff(t *testing.T, db *sql.DB) string {
 	t.Helper()
 	for _, q := range [][2]string{
-		{`SELECT association_id, firm_id, search_key, drafting, submitted_at, overall, shared, status, quarter, shared_at, shared_score
+		{`SELECT association_id, firm_id, search_key, drafting, submitted_at, overall, shared, status, quarter, shared_at, shared_score,
+				COALESCE((SELECT prefix FROM legal_prefixes p WHERE p.code = legal), '(none) ') || search_key
 			FROM member_keys ORDER BY 1, 2`,
 			`SELECT m.association_id, m.firm_id, f.search_key,
 				EXISTS (SELECT 1 FROM responses d WHERE d.firm_id = m.firm_id AND d.status = 'draft' AND d.owner_id IS NULL),
@@ -31,7 +34,8 @@ func memberKeysDiff(t *testing.T, db *sql.DB) string {
 					WHEN EXISTS (SELECT 1 FROM responses d WHERE d.firm_id = m.firm_id AND d.status = 'draft' AND d.owner_id IS NULL) THEN 1 ELSE 0 END,
 				COALESCE(CAST(strftime('%Y', c.submitted_at, '+7 hours') || ((CAST(strftime('%m', c.submitted_at, '+7 hours') AS INTEGER) + 2) / 3) AS INTEGER), 0),
 				COALESCE(CASE WHEN sh.firm_id IS NOT NULL THEN julianday(c.submitted_at) END, 0),
-				COALESCE(CASE WHEN sh.firm_id IS NOT NULL THEN c.overall END, -1)
+				COALESCE(CASE WHEN sh.firm_id IS NOT NULL THEN c.overall END, -1),
+				f.name_folded
 			FROM firm_associations m JOIN firms f ON f.id = m.firm_id LEFT JOIN current_results c ON c.firm_id = m.firm_id
 			LEFT JOIN result_sharing sh ON sh.association_id = m.association_id AND sh.firm_id = m.firm_id ORDER BY 1, 2`},
 		{`SELECT firm_id FROM firm_drafts ORDER BY 1`,
@@ -111,7 +115,7 @@ func TestMemberKeysFollowWrites(t *testing.T) {
 	if err != nil || len(as) < 2 {
 		t.Fatalf("associations: %v %v", as, err)
 	}
-	rng := rand.New(rand.NewPCG(20, 14))
+	rng := rand.New(rand.NewPCG(25, 14))
 	ids := func(q string) []int64 {
 		var out []int64
 		for _, r := range rowsText(t, db, q) {
@@ -165,6 +169,15 @@ func TestMemberKeysFollowWrites(t *testing.T) {
 				return err
 			}
 			f.Name = fmt.Sprintf("Công ty %c đổi tên %d", 'A'+rng.IntN(26), rng.IntN(1000))
+			return s.UpdateFirm(ctx, f)
+		},
+		"change a member's legal form": func() error { // same search key (member_keys.legal, migration 0027)
+			f, err := s.FindFirmByID(ctx, pick(ids("SELECT firm_id FROM firm_associations")))
+			if err != nil {
+				return err
+			}
+			forms := []string{"Công ty", "Công ty TNHH", "Doanh nghiệp tư nhân", "Hợp tác xã Chi nhánh", ""}
+			f.Name = strings.TrimSpace(forms[rng.IntN(len(forms))] + " " + firms.SearchKey(f.Name))
 			return s.UpdateFirm(ctx, f)
 		},
 		"shared draft": func() error {

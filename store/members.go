@@ -61,18 +61,17 @@ type Member struct {
 	key                 []any     // its sort key values, for the page cursors
 }
 
-// memberQuery builds the member list's FROM/WHERE and its ORDER BY. Every
-// sort key and the status are columns of member_keys (migration 0022), so
-// the count and the choice of a page (lean) read that table's indexes, and
-// join a member's firm only for a filter on its record; the outer joins
+// memberQuery builds the member list's FROM/WHERE and its ORDER BY, name
+// being f.Query's condition (memberNameCond). Every sort key, the status
+// and the legal prefix are columns of member_keys (migrations 0022, 0027),
+// so the count and the choice of a page (lean) read that table's indexes,
+// and join a member's firm only for a filter on its record; the outer joins
 // (one current result, one draft by responses_one_draft_idx, one sharing
 // row) are for the columns shown, read for a page's rows only.
-func memberQuery(f MemberFilter, lean bool) (from string, args []any, order string) {
+func memberQuery(f MemberFilter, lean bool, name nameCond) (from string, args []any, order string) {
 	var b strings.Builder
 	b.WriteString("FROM member_keys m")
-	q := strings.TrimSpace(f.Query)
-	keyOnly := q != "" && !isDigits(q) && firms.KeyHoldsSubstring(firms.Fold(q))
-	if !lean || (q != "" && !keyOnly) || f.Section != "" || f.Size != "" || f.Ward != "" {
+	if !lean || name.firmRow || f.Section != "" || f.Size != "" || f.Ward != "" {
 		b.WriteString(" JOIN firms f ON f.id = m.firm_id")
 	}
 	if !lean {
@@ -88,18 +87,9 @@ func memberQuery(f MemberFilter, lean bool) (from string, args []any, order stri
 		b.WriteString(" AND " + cond)
 		args = append(args, v)
 	}
-	if q != "" {
-		if isDigits(q) {
-			add("f.tax_code >= ? AND f.tax_code < ?", q)
-			args = append(args, q+":")
-		} else if keyOnly {
-			// In the search key or nowhere (firms.KeyHoldsSubstring), which
-			// every index of member_keys holds: a count or a walk reads no
-			// firm's row.
-			add("instr(m.search_key, ?) > 0", firms.Fold(q))
-		} else {
-			add("f.name_folded LIKE ? ESCAPE '\\'", "%"+escapeLike(firms.Fold(q))+"%")
-		}
+	if name.sql != "" {
+		b.WriteString(" AND " + name.sql)
+		args = append(args, name.args...)
 	}
 	if st, ok := memberStatusKey[f.Status]; ok && f.Sort == "status" {
 		add("m.status = ?", st)
@@ -173,15 +163,19 @@ func escapeLike(s string) string {
 // in all, counted exactly: for the association's member total and tests.
 // The member list pages with PageMembers, which costs the same on any page.
 func (s *Store) FindMembers(ctx context.Context, f MemberFilter) ([]Member, int, error) {
+	name, err := s.memberNameCond(ctx, f.Query)
+	if err != nil {
+		return nil, 0, err
+	}
 	unordered := f
 	unordered.Sort = "status" // counted: by the status index when filtered by status
-	from, args, _ := memberQuery(unordered, true)
+	from, args, _ := memberQuery(unordered, true, name)
 	var total int
 	if err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) "+from, args...).Scan(&total); err != nil {
 		return nil, 0, mapErr("count members", err)
 	}
 	var out []Member
-	err := s.EachMember(ctx, f, func(m Member) error {
+	err = s.EachMember(ctx, f, func(m Member) error {
 		out = append(out, m)
 		return nil
 	})
@@ -197,76 +191,13 @@ func (s *Store) CountMembers(ctx context.Context, assoc int64) (int, error) {
 	return n, mapErr(fmt.Sprintf("count members of association %d", assoc), err)
 }
 
-// MemberPage is one page of an association's member list.
-type MemberPage struct {
-	Members []Member
-	Count   Count // how many match in all, up to CountCap
-	Links
-}
-
-// PageMembers returns the page of members f selects that follows (or
-// precedes) the cursor token f.Cursor in f's order, f.Limit rows at most
-// (50 when unset); f.Offset is ignored. The page is chosen by keyset (the
-// sort keys of the cursor's row, then the id), and the count stops at
-// CountCap. A token that is not one of this order's is ErrBadCursor.
-func (s *Store) PageMembers(ctx context.Context, f MemberFilter) (MemberPage, error) {
-	var p MemberPage
-	o := memberOrder(f)
-	cur, err := o.decodeCursor(f.Cursor)
-	if err != nil {
-		return p, err
-	}
-	if f.Limit <= 0 || f.Limit > 200 {
-		f.Limit = 50
-	}
-	unordered := f
-	unordered.Sort = "status" // counted: by the status index when filtered by status
-	from, args, _ := memberQuery(unordered, true)
-	if err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 "+from+" LIMIT ?)", append(args, CountCap+1)...).Scan(&p.Count.N); err != nil {
-		return p, mapErr("count members", err)
-	}
-	p.Count.More, p.Count.N = p.Count.N > CountCap, min(p.Count.N, CountCap)
-	if p.Members, p.Links, err = s.memberPage(ctx, f, o, cur); err == nil && cur != nil && cur.back && p.Links.Prev == "" {
-		// Back at the start: a whole first page, not what was left before.
-		p.Members, p.Links, err = s.memberPage(ctx, f, o, nil)
-	}
-	return p, err
-}
-
-// memberPage reads f.Limit members after (or before) cur, and one more to
-// know whether there are more that way.
-func (s *Store) memberPage(ctx context.Context, f MemberFilter, o order, cur *cursor) ([]Member, Links, error) {
-	pageFrom, pageArgs, _ := memberQuery(f, true)
-	back := cur != nil && cur.back
-	if cur != nil {
-		cond, cargs := o.where(cur)
-		pageFrom += " AND " + cond
-		pageArgs = append(pageArgs, cargs...)
-	}
-	// SQLite computes every result column, subqueries included, of every
-	// matching row before it sorts; so a page is chosen first, from
-	// member_keys' index of its order, and only its rows are read in full.
-	q, args := memberSelect(f, o, "SELECT m.firm_id "+pageFrom+" ORDER BY "+o.orderBy(back)+" LIMIT ?", append(pageArgs, f.Limit+1))
-	q += " ORDER BY " + o.orderBy(false)
-	var out []Member
-	err := s.eachMemberRow(ctx, q, args, len(f.Pillars), len(o.keys), func(m Member) error {
-		out = append(out, m)
-		return nil
-	})
-	if err != nil {
-		return nil, Links{}, err
-	}
-	lo, hi, l := o.links(cur, len(out), f.Limit, func(i int) []any { return out[i].key })
-	return out[lo:hi], l, nil
-}
-
 // memberSelect is the member list's full select, with its order's key
 // columns last, up to its WHERE clause (to which a page restriction may
 // be added). With page, a query of firm ids, it reads those members only,
 // each by its key: joined first (CROSS JOIN keeps SQLite from walking the
 // association's members in order and testing each against the page).
-func memberSelect(f MemberFilter, o order, page string, pageArgs []any) (string, []any) {
-	from, args, _ := memberQuery(f, false)
+func memberSelect(f MemberFilter, o order, page string, pageArgs []any, name nameCond) (string, []any) {
+	from, args, _ := memberQuery(f, false, name)
 	if page != "" {
 		from = "FROM (" + page + ") pg CROSS JOIN " + strings.TrimPrefix(from, "FROM ") + " AND m.firm_id = pg.firm_id"
 		args = append(pageArgs, args...)
@@ -291,12 +222,16 @@ func memberSelect(f MemberFilter, o order, page string, pageArgs []any) (string,
 // reads the page at f.Offset only.
 func (s *Store) EachMember(ctx context.Context, f MemberFilter, fn func(Member) error) error {
 	o := memberOrder(f)
+	name, err := s.memberNameCond(ctx, f.Query)
+	if err != nil {
+		return err
+	}
 	page, pageArgs := "", []any(nil)
 	if f.Limit > 0 {
-		pageFrom, args, _ := memberQuery(f, true)
+		pageFrom, args, _ := memberQuery(f, true, name)
 		page, pageArgs = "SELECT m.firm_id "+pageFrom+" ORDER BY "+o.orderBy(false)+" LIMIT ? OFFSET ?", append(args, f.Limit, f.Offset)
 	}
-	q, all := memberSelect(f, o, page, pageArgs)
+	q, all := memberSelect(f, o, page, pageArgs, name)
 	return s.eachMemberRow(ctx, q+" ORDER BY "+o.orderBy(false), all, len(f.Pillars), len(o.keys), fn)
 }
 

@@ -1,0 +1,113 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+)
+
+// fewMembers is how many matches of a name filter PageMembers lists by id
+// rather than by walking an order's index: a rare part of a name is read
+// once, its matches' ids kept, and a page is those members sorted (a
+// lookup each), not a second walk of the association.
+var fewMembers = 2000
+
+// MemberPage is one page of an association's member list.
+type MemberPage struct {
+	Members []Member
+	Count   Count // how many match in all, up to CountCap
+	Links
+}
+
+// PageMembers returns the page of members f selects that follows (or
+// precedes) the cursor token f.Cursor in f's order, f.Limit rows at most
+// (50 when unset); f.Offset is ignored. The page is chosen by keyset (the
+// sort keys of the cursor's row, then the id), and the count stops at
+// CountCap. A token that is not one of this order's is ErrBadCursor.
+func (s *Store) PageMembers(ctx context.Context, f MemberFilter) (MemberPage, error) {
+	var p MemberPage
+	o := memberOrder(f)
+	cur, err := o.decodeCursor(f.Cursor)
+	if err != nil {
+		return p, err
+	}
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	name, err := s.memberNameCond(ctx, f.Query)
+	if err != nil {
+		return p, err
+	}
+	ids, err := s.countMembers(ctx, f, name, &p.Count)
+	if err != nil {
+		return p, err
+	}
+	if p.Members, p.Links, err = s.memberPage(ctx, f, o, cur, name, ids); err == nil && cur != nil && cur.back && p.Links.Prev == "" {
+		// Back at the start: a whole first page, not what was left before.
+		p.Members, p.Links, err = s.memberPage(ctx, f, o, nil, name, ids)
+	}
+	return p, err
+}
+
+// countMembers counts the members f selects into c, up to CountCap. With
+// a name filter it first reads the matches' ids, fewMembers+1 at most:
+// when they are no more, they are the count and are returned (a JSON
+// array) for memberPage; "" otherwise.
+func (s *Store) countMembers(ctx context.Context, f MemberFilter, name nameCond, c *Count) (string, error) {
+	unordered := f
+	unordered.Sort = "status" // counted: by the status index when filtered by status
+	from, args, _ := memberQuery(unordered, true, name)
+	if name.sql != "" {
+		ids, err := queryIDs(ctx, s.r, "count members", "SELECT m.firm_id "+from+" LIMIT ?", append(args, fewMembers+1)...)
+		if err != nil {
+			return "", err
+		}
+		if len(ids) <= fewMembers {
+			c.N = len(ids)
+			b, err := json.Marshal(ids)
+			if ids == nil {
+				b = []byte("[]")
+			}
+			return string(b), err
+		}
+	}
+	if err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 "+from+" LIMIT ?)", append(args, CountCap+1)...).Scan(&c.N); err != nil {
+		return "", mapErr("count members", err)
+	}
+	c.More, c.N = c.N > CountCap, min(c.N, CountCap)
+	return "", nil
+}
+
+// memberPage reads f.Limit members after (or before) cur, and one more to
+// know whether there are more that way: from the order's index, or, when
+// ids (countMembers) lists every match, from those members alone.
+func (s *Store) memberPage(ctx context.Context, f MemberFilter, o order, cur *cursor, name nameCond, ids string) ([]Member, Links, error) {
+	pageFrom, pageArgs, _ := memberQuery(f, true, name)
+	if ids != "" {
+		// Each listed member by its primary key, then sorted; CROSS JOIN
+		// keeps SQLite from walking the order's index instead.
+		pageFrom = "FROM json_each(?) j CROSS JOIN " + strings.TrimPrefix(pageFrom, "FROM ") + " AND m.firm_id = j.value"
+		pageArgs = append([]any{ids}, pageArgs...)
+	}
+	back := cur != nil && cur.back
+	if cur != nil {
+		cond, cargs := o.where(cur)
+		pageFrom += " AND " + cond
+		pageArgs = append(pageArgs, cargs...)
+	}
+	// SQLite computes every result column, subqueries included, of every
+	// matching row before it sorts; so a page is chosen first, from
+	// member_keys' index of its order, and only its rows are read in full.
+	q, args := memberSelect(f, o, "SELECT m.firm_id "+pageFrom+" ORDER BY "+o.orderBy(back)+" LIMIT ?", append(pageArgs, f.Limit+1), name)
+	q += " ORDER BY " + o.orderBy(false)
+	var out []Member
+	err := s.eachMemberRow(ctx, q, args, len(f.Pillars), len(o.keys), func(m Member) error {
+		out = append(out, m)
+		return nil
+	})
+	if err != nil {
+		return nil, Links{}, err
+	}
+	lo, hi, l := o.links(cur, len(out), f.Limit, func(i int) []any { return out[i].key })
+	return out[lo:hi], l, nil
+}
