@@ -2,14 +2,14 @@ package store
 
 import (
 	"context"
-	"encoding/json"
+	"database/sql"
 	"strings"
 )
 
 // fewMembers is how many matches of a name filter PageMembers lists by id
 // rather than by walking an order's index: a rare part of a name is read
-// once, its matches' ids kept, and a page is those members sorted (a
-// lookup each), not a second walk of the association.
+// once (the count's walk gathers its matches' ids), and a page is those
+// members sorted (a lookup each), not a second walk of the association.
 var fewMembers = 2000
 
 // MemberPage is one page of an association's member list.
@@ -50,32 +50,23 @@ func (s *Store) PageMembers(ctx context.Context, f MemberFilter) (MemberPage, er
 }
 
 // countMembers counts the members f selects into c, up to CountCap. With
-// a name filter it first reads the matches' ids, fewMembers+1 at most:
-// when they are no more, they are the count and are returned (a JSON
-// array) for memberPage; "" otherwise.
+// a name filter, the same walk gathers the matches' ids, returned (a JSON
+// array) for memberPage when they are fewMembers or fewer; "" otherwise.
 func (s *Store) countMembers(ctx context.Context, f MemberFilter, name nameCond, c *Count) (string, error) {
 	unordered := f
 	unordered.Sort = "status" // counted: by the status index when filtered by status
 	from, args, _ := memberQuery(unordered, true, name)
+	q, qargs := "SELECT COUNT(*), NULL FROM (SELECT 1 "+from+" LIMIT ?)", append(args, CountCap+1)
 	if name.sql != "" {
-		ids, err := queryIDs(ctx, s.r, "count members", "SELECT m.firm_id "+from+" LIMIT ?", append(args, fewMembers+1)...)
-		if err != nil {
-			return "", err
-		}
-		if len(ids) <= fewMembers {
-			c.N = len(ids)
-			b, err := json.Marshal(ids)
-			if ids == nil {
-				b = []byte("[]")
-			}
-			return string(b), err
-		}
+		q = "SELECT COUNT(*), CASE WHEN COUNT(*) <= ? THEN json_group_array(firm_id) END FROM (SELECT m.firm_id " + from + " LIMIT ?)"
+		qargs = append([]any{fewMembers}, qargs...)
 	}
-	if err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 "+from+" LIMIT ?)", append(args, CountCap+1)...).Scan(&c.N); err != nil {
+	var ids sql.NullString
+	if err := s.r.QueryRowContext(ctx, q, qargs...).Scan(&c.N, &ids); err != nil {
 		return "", mapErr("count members", err)
 	}
 	c.More, c.N = c.N > CountCap, min(c.N, CountCap)
-	return "", nil
+	return ids.String, nil
 }
 
 // memberPage reads f.Limit members after (or before) cur, and one more to
