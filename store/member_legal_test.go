@@ -49,13 +49,12 @@ func wantMembers(t *testing.T, s *store.Store, assoc int64, q string) []int64 {
 	return want
 }
 
-// TestMemberFilterFollowsLegalForms: the legal prefix a member list's
-// name filter reads (member_keys.legal, migration 0027) follows the firm
-// at once: a firm whose legal form alone changes (same search key) leaves
-// "cong" and joins "tu nhan"; a firm that leaves the association or joins
-// it leaves or joins the filtered list; a bulk load codes the firms it
-// loads; a cursor taken before a rename pages on among the matches only.
-func TestMemberFilterFollowsLegalForms(t *testing.T) {
+// legalFirms registers six firms of several legal forms in wood and
+// returns them and a check that every filtered list of wood, for queries
+// inside, across and outside legal forms, is the members whose folded
+// name contains the query.
+func legalFirms(t *testing.T) (*store.Store, *storetest.Fixtures, []int64, func(when string)) {
+	t.Helper()
 	s, fx := storetest.Open(t)
 	var ids []int64
 	for i, name := range []string{"Công ty TNHH Gỗ Minh", "Công ty TNHH Gỗ Nam", "Công ty Cổ phần Gỗ Tân", "Doanh nghiệp tư nhân Gỗ An",
@@ -79,6 +78,16 @@ func TestMemberFilterFollowsLegalForms(t *testing.T) {
 		}
 	}
 	check("created")
+	return s, fx, ids, check
+}
+
+// TestMemberFilterFollowsLegalForms: the legal prefix a member list's
+// name filter reads (member_keys.legal, migration 0027) follows the firm
+// at once: a firm whose legal form alone changes (same search key) leaves
+// "cong" and joins "tu nhan"; a cursor taken before the rename pages on
+// among the matches only.
+func TestMemberFilterFollowsLegalForms(t *testing.T) {
+	s, fx, ids, check := legalFirms(t)
 	before, err := s.PageMembers(ctx, store.MemberFilter{AssociationID: fx.Wood.ID, Query: "cong", Limit: 1})
 	if err != nil || before.Next == "" {
 		t.Fatalf("first page of cong: %v, next %q", err, before.Next)
@@ -101,7 +110,13 @@ func TestMemberFilterFollowsLegalForms(t *testing.T) {
 			t.Fatalf("a cursor of cong taken before the rename showed firm %d", id)
 		}
 	}
-	// Leaving and joining.
+}
+
+// TestMemberFilterFollowsMemberships: a firm that leaves an association
+// or joins one leaves or joins its filtered list at once, and a bulk load
+// codes the legal prefixes of the firms it loads.
+func TestMemberFilterFollowsMemberships(t *testing.T) {
+	s, fx, ids, check := legalFirms(t)
 	db := openRaw(t, s)
 	if _, err := db.Exec("DELETE FROM firm_associations WHERE association_id = ? AND firm_id = ?", fx.Wood.ID, ids[1]); err != nil {
 		t.Fatal(err)
@@ -117,7 +132,7 @@ func TestMemberFilterFollowsLegalForms(t *testing.T) {
 		t.Fatalf("firms that joined logistics are missing from its \"cong ty\" list: %v", got)
 	}
 	// A bulk load: firms and memberships written with most indexes dropped.
-	err = s.BulkLoad(ctx, func() error {
+	err := s.BulkLoad(ctx, func() error {
 		var batch []store.LoadedFirm
 		for i, name := range []string{"Công ty TNHH MTV Gỗ Bắc", "Chi nhánh Công ty Gỗ Đông", "Gỗ Tây"} {
 			batch = append(batch, store.LoadedFirm{Firm: loadedFirm(fx, 731000000+i*10, name, false), Associations: []int64{fx.Wood.ID}})

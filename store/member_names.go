@@ -85,10 +85,17 @@ func legalNameCond(prefixes []legalPrefix, q, like string) nameCond {
 		terms = append(terms, in)
 	}
 	terms, args = append(terms, "instr(m.search_key, ?) > 0"), append(args, q)
-	// Across: q[:i] ends the prefix, q[i:] starts the key.
+	longest := 0
+	for _, p := range prefixes {
+		longest = max(longest, len(p.prefix))
+	}
+	// Across: q[:i] ends the prefix (so is no longer than it), q[i:] starts
+	// the key.
 	for i := range q {
 		if i == 0 {
 			continue
+		} else if i > longest {
+			break
 		}
 		start, rest := q[:i], q[i:]
 		if in := codesWhere(func(p string) bool { return strings.HasSuffix(p, start) }); in != "" {
