@@ -217,3 +217,35 @@ func TestMemberFilterForgedCursors(t *testing.T) {
 		}
 	}
 }
+
+// TestMemberTaxCodeFilterPages: the start of a tax code (a filter on the
+// firm's row) pages the same by id and by walk, in every order, as
+// FindMembers lists it.
+func TestMemberTaxCodeFilterPages(t *testing.T) {
+	s, fx, _, _ := legalFirms(t)
+	paged := 0
+	for _, q := range []string{"73", "7300000", "3709000", "9"} {
+		for _, sort := range store.MemberSorts {
+			f := store.MemberFilter{AssociationID: fx.Wood.ID, Query: q, Sort: sort, Desc: sort != "name", Limit: 2}
+			all := f
+			all.Limit = 0
+			want, n, err := s.FindMembers(ctx, all)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n > f.Limit {
+				paged++
+			}
+			byID := memberFilterPages(t, s, f, n)
+			restore := store.SetFewMembers(0)
+			walked := memberFilterPages(t, s, f, n)
+			restore()
+			if !slices.Equal(byID, memberIDs(want)) || !slices.Equal(walked, byID) {
+				t.Errorf("%q by %s: by id %v, walked %v, want %v", q, sort, byID, walked, memberIDs(want))
+			}
+		}
+	}
+	if paged == 0 {
+		t.Error("no tax code prefix had more than one page")
+	}
+}
