@@ -6,10 +6,11 @@ import (
 	"strings"
 )
 
-// fewMembers is how many matches of a name filter PageMembers lists by id
-// rather than by walking an order's index: a rare part of a name is read
-// once (the count's walk gathers its matches' ids), and a page is those
-// members sorted (a lookup each), not a second walk of the association.
+// fewMembers is how many matches of a name or status filter PageMembers
+// lists by id rather than by walking an order's index: a rare part of a
+// name, or a status few members have, is read once (the count's walk
+// gathers its matches' ids), and a page is those members sorted (a lookup
+// each), not a walk of the association that skips nearly every member.
 var fewMembers = 2000
 
 // MemberPage is one page of an association's member list.
@@ -50,11 +51,30 @@ func (s *Store) PageMembers(ctx context.Context, f MemberFilter) (MemberPage, er
 }
 
 // countMembers counts the members f selects into c, up to CountCap. With
-// a name filter, the same walk gathers the matches' ids, returned (a JSON
-// array) for memberPage when they are fewMembers or fewer; "" otherwise.
+// a name or status filter it also returns the matches' ids (a JSON array)
+// for memberPage when they are fewMembers or fewer; "" otherwise. A name
+// filter's walk gathers them as it counts (a rare part of a name may take
+// the whole association to find). A status filter's matches are a range of
+// the status index: its first fewMembers+1 are read first, and only a
+// status that more members have is counted (by SQLite's own plan, the
+// faster for many matches) and paged by walking the order's index, where
+// its members are then common enough to fill a page soon.
 func (s *Store) countMembers(ctx context.Context, f MemberFilter, name nameCond, c *Count) (string, error) {
 	unordered := f
-	unordered.Sort = "status" // counted: by the status index when filtered by status
+	unordered.Sort, unordered.Desc = "status", false // counted: by the status index when filtered by status
+	if _, byStatus := memberStatusKey[f.Status]; byStatus && name.sql == "" {
+		probe := unordered
+		probe.statusIndex = true
+		from, args, _ := memberQuery(probe, true, name)
+		var ids string
+		q := "SELECT COUNT(*), json_group_array(firm_id) FROM (SELECT m.firm_id " + from + " LIMIT ?)"
+		if err := s.r.QueryRowContext(ctx, q, append(args, fewMembers+1)...).Scan(&c.N, &ids); err != nil {
+			return "", mapErr("count members", err)
+		}
+		if c.N <= fewMembers {
+			return ids, nil
+		}
+	}
 	from, args, _ := memberQuery(unordered, true, name)
 	q, qargs := "SELECT COUNT(*), NULL FROM (SELECT 1 "+from+" LIMIT ?)", append(args, CountCap+1)
 	if name.sql != "" {

@@ -35,6 +35,10 @@ type MemberFilter struct {
 	Limit, Offset int      // Limit 0: all
 	Cursor        string   // PageMembers: the page after or before this token; "" the first
 	Pillars       []string // pillar IDs whose scores to read, for shared results
+	// statusIndex makes a lean query read member_keys_status_idx, which
+	// holds exactly the members of one status (countMembers' probe);
+	// SQLite, which has no statistics, would walk the whole association.
+	statusIndex bool
 }
 
 // Member is one member firm as its association sees it. Overall, Level,
@@ -71,6 +75,9 @@ type Member struct {
 func memberQuery(f MemberFilter, lean bool, name nameCond) (from string, args []any, order string) {
 	var b strings.Builder
 	b.WriteString("FROM member_keys m")
+	if f.statusIndex {
+		b.WriteString(" INDEXED BY member_keys_status_idx")
+	}
 	if !lean || name.firmRow || f.Section != "" || f.Size != "" || f.Ward != "" {
 		b.WriteString(" JOIN firms f ON f.id = m.firm_id")
 	}
