@@ -94,55 +94,9 @@ func (s *Store) FindResponseWith(ctx context.Context, id int64, questions []stri
 }
 
 // findResponse reads the response and its answers (all when questions is
-// nil) in one read transaction: under steady writes each new read
-// transaction starts with a cold page cache.
+// nil) in one statement, so in one read transaction (see readResponse).
 func (s *Store) findResponse(ctx context.Context, id int64, questions []string) (*survey.Response, error) {
-	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, mapErr("find response", err)
-	}
-	defer tx.Rollback()
-	return readResponse(ctx, tx, id, questions)
-}
-
-// readResponse reads response id and its answers (all when questions is
-// nil) inside tx, a read or a write transaction.
-func readResponse(ctx context.Context, tx *sql.Tx, id int64, questions []string) (*survey.Response, error) {
-	r := &survey.Response{ID: id, Answers: map[string]survey.Answer{}}
-	var submitted sql.NullTime
-	err := tx.QueryRowContext(ctx, `SELECT firm_id, instrument, status, section, size_class, created_at, updated_at, submitted_at,
-		COALESCE(owner_id, 0) FROM responses WHERE id = ?`, id).Scan(&r.FirmID, &r.Instrument, &r.Status, &r.Profile.Section, &r.Profile.Size,
-		&r.CreatedAt, &r.UpdatedAt, &submitted, &r.OwnerID)
-	if err != nil {
-		return nil, mapErr(fmt.Sprintf("find response %d", id), err)
-	}
-	r.SubmittedAt = submitted.Time
-	q, args := "SELECT question, options FROM answers WHERE response_id = ?", []any{id}
-	if questions != nil {
-		if len(questions) == 0 {
-			return r, nil
-		}
-		js, _ := json.Marshal(questions)
-		q += " AND question IN (SELECT value FROM json_each(?))"
-		args = append(args, string(js))
-	}
-	rows, err := tx.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, mapErr("answers", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var qid, opts string
-		if err := rows.Scan(&qid, &opts); err != nil {
-			return nil, err
-		}
-		var a survey.Answer
-		if err := json.Unmarshal([]byte(opts), &a.Options); err != nil {
-			return nil, fmt.Errorf("store: answer %d/%s: %w", id, qid, err)
-		}
-		r.Answers[qid] = a
-	}
-	return r, rows.Err()
+	return readResponse(ctx, s.r, id, questions)
 }
 
 // SaveAnswers stores answers to draft responseID of firm firmID, recording

@@ -1,0 +1,168 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"dxready/survey"
+)
+
+// Every page of the survey reads its draft whole (the progress bar counts
+// every answer): some 42 answers, read as 42 rows, each two strings and a
+// JSON decode, inside a transaction of its own, was a tenth of the server's
+// CPU in the load tool's firm cycle. The response and its answers are now
+// one row of one statement (a statement is its own read transaction, so
+// they are read consistently): the answers packed by SQLite as
+// length-prefixed fields into one string, which is cut without copying,
+// and each answer's options decoded by hand when they are plain strings.
+
+// responseSelect reads a response and its packed answers (packAnswers) in
+// one row; answersWhere narrows the answers read.
+const responseSelect = `SELECT r.firm_id, r.instrument, r.status, r.section, r.size_class, r.created_at, r.updated_at,
+	r.submitted_at, COALESCE(r.owner_id, 0),
+	(SELECT COUNT(*) || ' ' || COALESCE(group_concat(octet_length(a.question) || ' ' || a.question ||
+		octet_length(a.options) || ' ' || a.options, ''), '')
+		FROM answers a WHERE a.response_id = r.id`
+
+// readAll and readSome are responseSelect for every answer or for those
+// to the questions of a JSON list.
+const (
+	readAll  = responseSelect + `) FROM responses r WHERE r.id = ?`
+	readSome = responseSelect + ` AND a.question IN (SELECT value FROM json_each(?))) FROM responses r WHERE r.id = ?`
+)
+
+// readResponse reads response id and its answers (all when questions is
+// nil) through q, the read pool or a write transaction.
+func readResponse(ctx context.Context, q rowQuerier, id int64, questions []string) (*survey.Response, error) {
+	r := &survey.Response{ID: id}
+	var submitted sql.NullTime
+	var packed string
+	dest := []any{&r.FirmID, &r.Instrument, &r.Status, &r.Profile.Section, &r.Profile.Size, &r.CreatedAt, &r.UpdatedAt,
+		&submitted, &r.OwnerID, &packed}
+	var err error
+	if questions == nil {
+		err = q.QueryRowContext(ctx, readAll, id).Scan(dest...)
+	} else {
+		js, _ := json.Marshal(questions)
+		err = q.QueryRowContext(ctx, readSome, string(js), id).Scan(dest...)
+	}
+	if err != nil {
+		return nil, mapErr(fmt.Sprintf("find response %d", id), err)
+	}
+	r.SubmittedAt = submitted.Time
+	if r.Answers, err = unpackAnswers(packed); err != nil {
+		return nil, fmt.Errorf("store: answers of response %d: %w", id, err)
+	}
+	return r, nil
+}
+
+// errPacked is packed answers that are not what responseSelect writes.
+var errPacked = errors.New("malformed packed answers")
+
+// unpackAnswers reads "N " then N fields "len question len options", each
+// len the field's length in bytes followed by a space. The questions and
+// options are cut from packed, not copied; every answer's options share one
+// slice (each capped at its own end, so an append cannot reach the next).
+func unpackAnswers(packed string) (map[string]survey.Answer, error) {
+	n, rest, err := packedLen(packed)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]survey.Answer, n)
+	all := make([]string, 0, 2*n)
+	for range n {
+		var qid, opts string
+		if qid, rest, err = packedField(rest); err != nil {
+			return nil, err
+		}
+		if opts, rest, err = packedField(rest); err != nil {
+			return nil, err
+		}
+		start, null := len(all), false
+		if all, null, err = appendOptions(all, opts); err != nil {
+			return nil, fmt.Errorf("%s: %w", qid, err)
+		}
+		a := survey.Answer{Options: all[start:len(all):len(all)]}
+		if null { // as json.Unmarshal leaves it
+			a.Options = nil
+		}
+		out[qid] = a
+	}
+	if rest != "" || len(out) != n {
+		return nil, errPacked
+	}
+	return out, nil
+}
+
+// packedLen reads a length and its space off the front of s.
+func packedLen(s string) (int, string, error) {
+	num, rest, ok := strings.Cut(s, " ")
+	n, err := strconv.Atoi(num)
+	if !ok || err != nil || n < 0 {
+		return 0, "", errPacked
+	}
+	return n, rest, nil
+}
+
+// packedField reads one length-prefixed field off the front of s.
+func packedField(s string) (field, rest string, err error) {
+	n, rest, err := packedLen(s)
+	if err != nil || n > len(rest) {
+		return "", "", errPacked
+	}
+	return rest[:n], rest[n:], nil
+}
+
+// appendOptions appends the strings of JSON array js to all. Arrays of
+// plain strings (no escapes, quotes or control characters, no spaces
+// between them: what json.Marshal writes for option IDs) are cut from js;
+// anything else goes through encoding/json. null is true when js is a
+// JSON null, which json.Unmarshal reads as a nil slice.
+func appendOptions(all []string, js string) (_ []string, null bool, _ error) {
+	if js == "[]" {
+		return all, false, nil
+	}
+	if inner, ok := plainArray(js); ok {
+		for {
+			item, more, found := strings.Cut(inner, `","`)
+			all = append(all, item)
+			if !found {
+				return all, false, nil
+			}
+			inner = more
+		}
+	}
+	var opts []string
+	if err := json.Unmarshal([]byte(js), &opts); err != nil {
+		return nil, false, err
+	}
+	return append(all, opts...), opts == nil, nil
+}
+
+// plainArray is js without its `["` and `"]` when js is an array of one
+// or more strings that need no decoding: between them only `","`, within
+// them no quote, backslash, control character or byte outside ASCII
+// (which json.Unmarshal would check as UTF-8).
+func plainArray(js string) (string, bool) {
+	if len(js) < 4 || !strings.HasPrefix(js, `["`) || !strings.HasSuffix(js, `"]`) {
+		return "", false
+	}
+	inner := js[2 : len(js)-2]
+	for i := 0; i < len(inner); i++ {
+		switch c := inner[i]; {
+		case c == '\\' || c < 0x20 || c >= 0x80: // escapes, and what json.Unmarshal checks or mends
+			return "", false
+		case c == '"':
+			if !strings.HasPrefix(inner[i:], `","`) {
+				return "", false
+			}
+			i += 2
+		}
+	}
+	return inner, true
+}
