@@ -183,3 +183,50 @@ func seedResponses(t *testing.T, s *Store, rng *rand.Rand) []int64 {
 	}
 	return ids
 }
+
+// BenchmarkDraftRead reads a draft of 42 answers (the survey's size) the
+// old way, row by row in a read transaction, and in one statement.
+func BenchmarkDraftRead(b *testing.B) {
+	s, err := Open(context.Background(), b.TempDir()+"/t.db", Options{Clock: time.Now})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	ctx, now := context.Background(), time.Now()
+	if _, err := s.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	for _, q := range []string{`INSERT INTO instruments (key, hash, first_used_at) VALUES ('x@1', 'h', ?)`,
+		`INSERT INTO firms (tax_code, name, name_folded, search_key, created_at, updated_at) VALUES ('3700000001', 'F', 'f', 'f', ?, ?)`,
+		`INSERT INTO responses (firm_id, instrument, status, created_at, updated_at) VALUES (1, 'x@1', 'draft', ?, ?)`} {
+		if _, err := s.w.ExecContext(ctx, q, now, now); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for i := range 42 {
+		opts := `["level_2"]`
+		if i%5 == 0 {
+			opts = `["erp","crm","cloud_storage"]`
+		}
+		if _, err := s.w.ExecContext(ctx, `INSERT INTO answers (response_id, question, options, updated_at) VALUES (1, ?, ?, ?)`,
+			fmt.Sprintf("pillar%d.question_%d", i/7, i), opts, now); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("rows", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if r, err := readResponseByRows(ctx, s.r, 1, nil); err != nil || len(r.Answers) != 42 {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("packed", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if r, err := readResponse(ctx, s.r, 1, nil); err != nil || len(r.Answers) != 42 {
+				b.Fatal(err)
+			}
+		}
+	})
+}
