@@ -2,8 +2,9 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
-	"net/url"
+	"strconv"
 
 	"dxready/auth"
 	"dxready/survey"
@@ -13,9 +14,11 @@ type unansweredView struct {
 	Pillar, Text, URL string
 }
 
-// pillarAnswersView is one pillar of the review's list of answers.
+// pillarAnswersView is one pillar of the review's list of answers: its
+// lines joined from pieces (Markup), or else rendered from Answers.
 type pillarAnswersView struct {
 	ID, Name string
+	Markup   template.HTML
 	Answers  []answerView
 }
 
@@ -90,8 +93,36 @@ func (s *Server) newReviewPage(w http.ResponseWriter, r *http.Request, ac *asses
 		p.Unanswered = append(p.Unanswered, unansweredView{Pillar: pl.Name.In(l), Text: q.Text.In(l),
 			URL: fmt.Sprintf("/assessment/%d/step/%d?check=1&from=review#q-%s", ac.resp.ID, pillarIndex(ac.in, q)+1, q.ID)})
 	}
-	p.Pillars = s.answersByPillar(r, ac)
+	if p.Pillars = s.joinedAnswers(lang(r), ac); p.Pillars == nil {
+		p.Pillars = s.answersByPillar(r, ac)
+	}
 	return p
+}
+
+// joinedAnswers is answersByPillar joined from the lines rendered at the
+// start (reviewLines), or nil when a question has no line.
+func (s *Server) joinedAnswers(l string, ac *assessmentCtx) []pillarAnswersView {
+	id := strconv.FormatInt(ac.resp.ID, 10)
+	out := make([]pillarAnswersView, 0, len(ac.in.Pillars))
+	b := getBuffer()
+	defer putBuffer(b)
+	for _, pl := range ac.in.Pillars {
+		b.Reset()
+		for i := range pl.Questions {
+			q := &pl.Questions[i]
+			if !q.Applies(ac.resp.Profile, ac.resp.Answers) {
+				continue
+			}
+			line := s.reviewLines.line(l, ac.resp.Instrument, q)
+			if line == nil {
+				return nil
+			}
+			a, answered := ac.resp.Answers[q.ID]
+			line.write(b, q, a, answered, id)
+		}
+		out = append(out, pillarAnswersView{ID: pl.ID, Name: pl.Name.In(l), Markup: template.HTML(b.String())}) // rendered by html/template in renderReviewLine
+	}
+	return out
 }
 
 // answersByPillar lists every question that applies to the firm, pillar by
@@ -107,8 +138,7 @@ func (s *Server) answersByPillar(r *http.Request, ac *assessmentCtx) []pillarAns
 			if !q.Applies(ac.resp.Profile, ac.resp.Answers) {
 				continue
 			}
-			av := answerView{ID: q.ID, Question: q.Text.In(l),
-				URL: fmt.Sprintf("/assessment/%d/step/%d?from=review&changed=%s#q-%s", ac.resp.ID, pi+1, url.QueryEscape(q.ID), q.ID)}
+			av := answerView{ID: q.ID, Question: q.Text.In(l), URL: changeURL(ac.resp.ID, pi, q.ID)}
 			if a, ok := ac.resp.Answers[q.ID]; ok {
 				av.Answer = optionTexts(q, a.Options, l, loc.T("common.none"))
 				if a.NA() {

@@ -70,21 +70,22 @@ type Config struct {
 
 // Server holds the dependencies every handler uses.
 type Server struct {
-	quality   scoreChangeCache // the quality page's score change, per counters' seq
-	cfg       Config
-	store     *store.Store
-	bundle    *locale.Bundle
-	ref       *firms.Reference
-	hasher    *auth.Hasher
-	log       *slog.Logger
-	assets    *static.Assets
-	pages     *pageSet
-	choices   choiceSet // the step pages' options, rendered once (assessment_choices.go)
-	metrics   *metrics
-	signin    *signinThrottle
-	registers *registerThrottle
-	forgotIP  *limiter // password reset requests per client (password.go)
-	pwCheck   *limiter // current-password checks per user (account_settings.go)
+	quality     scoreChangeCache // the quality page's score change, per counters' seq
+	cfg         Config
+	store       *store.Store
+	bundle      *locale.Bundle
+	ref         *firms.Reference
+	hasher      *auth.Hasher
+	log         *slog.Logger
+	assets      *static.Assets
+	pages       *pageSet
+	choices     choiceSet   // the step pages' options, rendered once (assessment_choices.go)
+	reviewLines reviewLines // the review page's lines, rendered once (assessment_review_lines.go)
+	metrics     *metrics
+	signin      *signinThrottle
+	registers   *registerThrottle
+	forgotIP    *limiter // password reset requests per client (password.go)
+	pwCheck     *limiter // current-password checks per user (account_settings.go)
 	// deviceMu guards deviceSecret, the device cookies' key once loaded.
 	deviceMu     sync.Mutex
 	deviceSecret []byte
@@ -161,6 +162,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	if s.choices, err = renderChoices(s.pages, cfg.Instruments); err != nil {
+		return nil, err
+	}
+	if s.reviewLines, err = renderReviewLines(s.pages, cfg.Bundle, cfg.Instruments); err != nil {
 		return nil, err
 	}
 	// A flash cookie names a message; only the catalogue's flash messages
