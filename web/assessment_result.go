@@ -1,10 +1,10 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"net/http"
-	"slices"
 	"strings"
 
 	"dxready/auth"
@@ -87,12 +87,12 @@ func (s *Server) resultFor(w http.ResponseWriter, r *http.Request) (*assessmentC
 		http.Redirect(w, r, fmt.Sprintf("/assessment/%d/review", ac.resp.ID), http.StatusSeeOther)
 		return ac, nil, nil
 	}
-	subs, err := s.store.Submissions(r.Context(), ac.resp.FirmID)
+	latest, prev, err := s.latestAndPrevious(r.Context(), ac.resp)
 	if err != nil {
 		return nil, nil, err
 	}
 	res := scoring.Score(ac.in, ac.resp.Profile, ac.resp.Answers)
-	p := s.newResultPage(w, r, ac, res, previousOf(subs, ac.resp.ID))
+	p := s.newResultPage(w, r, ac, res, prev)
 	if err := s.addComparisons(r, ac, res, &p); err != nil {
 		return nil, nil, err
 	}
@@ -101,7 +101,7 @@ func (s *Server) resultFor(w http.ResponseWriter, r *http.Request) (*assessmentC
 		return nil, nil, err
 	}
 	p.Actions, p.CanBook = s.actionRows(r, items), canBook(currentUser(r))
-	if len(subs) > 0 && subs[0].ResponseID == ac.resp.ID {
+	if latest {
 		if p.Progress, err = s.latestProgress(r.Context(), ac.resp.FirmID, s.loc(r), lang(r)); err != nil {
 			return nil, nil, err
 		}
@@ -196,13 +196,19 @@ func (s *Server) comparisonGroups(r *http.Request, firmID int64) ([]namedGroup, 
 	return groups, f.Name, nil
 }
 
-// previousOf returns the submission before responseID, if any.
-func previousOf(subs []store.Submission, responseID int64) *store.Submission {
-	i := slices.IndexFunc(subs, func(s store.Submission) bool { return s.ResponseID == responseID })
-	if i < 0 || i+1 >= len(subs) {
-		return nil
+// latestAndPrevious reads whether submitted response resp is its firm's
+// latest, and the firm's submission before it (nil if none): two reads of
+// one row each, however many times the firm has taken the assessment.
+func (s *Server) latestAndPrevious(ctx context.Context, resp *survey.Response) (latest bool, prev *store.Submission, err error) {
+	newest, err := s.store.FindSubmissions(ctx, store.SubmissionFilter{FirmID: resp.FirmID, Limit: 1})
+	if err != nil {
+		return false, nil, err
 	}
-	return &subs[i+1]
+	before, err := s.store.FindSubmissions(ctx, store.SubmissionFilter{FirmID: resp.FirmID, After: resp.ID, Limit: 1})
+	if err != nil || len(before) == 0 {
+		return len(newest) > 0 && newest[0].ResponseID == resp.ID, nil, err
+	}
+	return len(newest) > 0 && newest[0].ResponseID == resp.ID, &before[0], nil
 }
 
 func (s *Server) newResultPage(w http.ResponseWriter, r *http.Request, ac *assessmentCtx, res scoring.Result, prev *store.Submission) resultPage {

@@ -55,7 +55,7 @@ func (s *Server) consultationProgress(ctx context.Context, b *store.Booking, loc
 	if b.Status != store.BookingDone {
 		return nil, nil
 	}
-	subs, err := s.store.Submissions(ctx, b.FirmID)
+	subs, err := s.baselineCandidates(ctx, b)
 	if err != nil {
 		return nil, err
 	}
@@ -80,6 +80,19 @@ func (s *Server) consultationProgress(ctx context.Context, b *store.Booking, loc
 		v.Rows = append(v.Rows, s.changeRow(in, c, l, 0))
 	}
 	return v, nil
+}
+
+// baselineCandidates are the submissions of b's firm that
+// advisors.Baseline can choose, newest first: the latest, and the latest
+// at or before the consultation's start. Baseline chooses the same from
+// them as from the firm's whole history, which is not read.
+func (s *Server) baselineCandidates(ctx context.Context, b *store.Booking) ([]store.Submission, error) {
+	subs, err := s.store.FindSubmissions(ctx, store.SubmissionFilter{FirmID: b.FirmID, Limit: 1})
+	if err != nil || len(subs) == 0 || !subs[0].SubmittedAt.After(b.Period.Start) {
+		return subs, err
+	}
+	before, err := s.store.FindSubmissions(ctx, store.SubmissionFilter{FirmID: b.FirmID, UpTo: b.Period.Start, Limit: 1})
+	return append(subs, before...), err
 }
 
 func (s *Server) changeRow(in *survey.Instrument, c advisors.PillarChange, l string, count int) changeRow {
