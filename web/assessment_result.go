@@ -197,18 +197,22 @@ func (s *Server) comparisonGroups(r *http.Request, firmID int64) ([]namedGroup, 
 }
 
 // latestAndPrevious reads whether submitted response resp is its firm's
-// latest, and the firm's submission before it (nil if none): two reads of
-// one row each, however many times the firm has taken the assessment.
+// latest, and the firm's submission before it (nil if none): the newest
+// two, and when resp is not the newest the one after it, however many
+// times the firm has taken the assessment.
 func (s *Server) latestAndPrevious(ctx context.Context, resp *survey.Response) (latest bool, prev *store.Submission, err error) {
-	newest, err := s.store.FindSubmissions(ctx, store.SubmissionFilter{FirmID: resp.FirmID, Limit: 1})
-	if err != nil {
+	subs, err := s.store.FindSubmissions(ctx, store.SubmissionFilter{FirmID: resp.FirmID, Limit: 2})
+	if err != nil || len(subs) == 0 {
 		return false, nil, err
 	}
-	before, err := s.store.FindSubmissions(ctx, store.SubmissionFilter{FirmID: resp.FirmID, After: resp.ID, Limit: 1})
-	if err != nil || len(before) == 0 {
-		return len(newest) > 0 && newest[0].ResponseID == resp.ID, nil, err
+	if latest = subs[0].ResponseID == resp.ID; !latest {
+		subs, err = s.store.FindSubmissions(ctx, store.SubmissionFilter{FirmID: resp.FirmID, After: resp.ID, Limit: 1})
+		subs = append([]store.Submission{{}}, subs...) // the one after resp second, as when resp is the newest
 	}
-	return len(newest) > 0 && newest[0].ResponseID == resp.ID, &before[0], nil
+	if err != nil || len(subs) < 2 {
+		return latest, nil, err
+	}
+	return latest, &subs[1], nil
 }
 
 func (s *Server) newResultPage(w http.ResponseWriter, r *http.Request, ac *assessmentCtx, res scoring.Result, prev *store.Submission) resultPage {

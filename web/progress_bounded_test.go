@@ -85,3 +85,36 @@ func TestConsultationProgressFromTwoReadsIsFromTheWholeHistory(t *testing.T) {
 		t.Fatal("no consultation had a before and an after: the test lost its cases")
 	}
 }
+
+// The result page reads the newest two submissions (and, for an older
+// result, the one after it): whether its result is the latest and which
+// came before must be what the whole history says.
+func TestResultPageLatestAndPreviousAreTheWholeHistorys(t *testing.T) {
+	e := newEnv(t)
+	in, _ := survey.Latest(e.web.cfg.Instruments, survey.DefaultID)
+	rng := rand.New(rand.NewPCG(23, 24))
+	at := time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC)
+	var subs []store.PastSubmission
+	for range 9 {
+		at = at.Add(time.Duration(rng.IntN(2)) * time.Hour) // some at one instant
+		subs = append(subs, store.PastSubmission{FirmID: e.fx.Kho.ID, SubmittedAt: at,
+			Result: scoring.Result{Instrument: in.Key(), Pillars: []scoring.PillarScore{{PillarID: in.Pillars[0].ID, Score: float64(rng.IntN(100)), Scored: true}}}})
+	}
+	if err := e.st.LoadSubmissions(ctx, in, subs); err != nil {
+		t.Fatal(err)
+	}
+	all, err := e.st.Submissions(ctx, e.fx.Kho.ID)
+	if err != nil || len(all) != 9 {
+		t.Fatalf("history %d, %v", len(all), err)
+	}
+	for i, sub := range all {
+		latest, prev, err := e.web.latestAndPrevious(ctx, &survey.Response{ID: sub.ResponseID, FirmID: e.fx.Kho.ID})
+		var want *store.Submission
+		if i+1 < len(all) {
+			want = &all[i+1]
+		}
+		if err != nil || latest != (i == 0) || !reflect.DeepEqual(prev, want) {
+			t.Fatalf("submission %d of the history: latest %v, previous %+v (%v); want %v, %+v", i, latest, prev, err, i == 0, want)
+		}
+	}
+}
