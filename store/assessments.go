@@ -396,8 +396,12 @@ func (s *Store) AnswerChanges(ctx context.Context, id int64, limit int) ([]Answe
 		if err := rows.Scan(&c.Question, &opts, &c.UserName, &c.At); err != nil {
 			return nil, err
 		}
-		if err := json.Unmarshal([]byte(opts), &c.Options); err != nil {
-			return nil, err
+		var null bool
+		if c.Options, null, err = appendOptions(nil, opts); err != nil {
+			return nil, fmt.Errorf("store: answer change of %d/%s: %w", id, c.Question, err)
+		}
+		if c.Options == nil && !null { // "[]": none ticked, as json.Unmarshal gives it
+			c.Options = []string{}
 		}
 		out = append(out, c)
 	}

@@ -5,8 +5,10 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
+	"time"
 
 	"dxready/auth"
+	"dxready/locale"
 	"dxready/survey"
 )
 
@@ -68,6 +70,7 @@ func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, status int
 		return
 	}
 	l, loc := lang(r), s.loc(r)
+	when := minuteTimes{loc: loc}
 	for _, c := range changes {
 		q, ok := ac.in.Question(c.Question)
 		if !ok {
@@ -77,9 +80,24 @@ func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, status int
 		if (survey.Answer{Options: c.Options}).NA() {
 			answer = loc.T("page.assessment.not_applicable")
 		}
-		p.Changes = append(p.Changes, changeView{When: loc.DateTime(c.At), Who: c.UserName, Question: q.Text.In(l), Answer: answer})
+		p.Changes = append(p.Changes, changeView{When: when.format(c.At), Who: c.UserName, Question: q.Text.In(l), Answer: answer})
 	}
 	s.render(w, r, status, "assessment_review", p)
+}
+
+// minuteTimes formats times as loc.DateTime does, to the minute, once for
+// each run of times in one minute (a page of changes is often one minute's).
+type minuteTimes struct {
+	loc    *locale.Localizer
+	minute time.Time
+	last   string
+}
+
+func (m *minuteTimes) format(t time.Time) string {
+	if min := t.Truncate(time.Minute); m.last == "" || !min.Equal(m.minute) {
+		m.minute, m.last = min, m.loc.DateTime(t)
+	}
+	return m.last
 }
 
 func (s *Server) newReviewPage(w http.ResponseWriter, r *http.Request, ac *assessmentCtx) reviewPage {

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"dxready/locale"
 	"dxready/survey"
@@ -124,4 +125,29 @@ func around(a, b string) string {
 	i := firstDiff(a, b)
 	from := max(0, i-120)
 	return fmt.Sprintf("joined: %q\n whole: %q", a[from:min(len(a), i+120)], b[from:min(len(b), i+120)])
+}
+
+// The review's changes format each minute's time once: every time must
+// still read as loc.DateTime writes it, in both languages, across minutes,
+// hours and days, with seconds and nanoseconds that differ.
+func TestChangeTimesFormattedOnceAMinuteReadAsDateTime(t *testing.T) {
+	b, err := locale.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, l := range locale.Languages {
+		loc, at := b.For(l), time.Date(2026, 11, 30, 16, 58, 58, 0, time.UTC)
+		m, minutes := minuteTimes{loc: loc}, map[string]bool{}
+		for range 400 {
+			at = at.Add([]time.Duration{-time.Nanosecond, 0, 700 * time.Millisecond, 29 * time.Second, -59 * time.Second, time.Hour}[rng.IntN(6)])
+			if got, want := m.format(at), loc.DateTime(at); got != want {
+				t.Fatalf("%s %v: %q, DateTime %q", l, at, got, want)
+			}
+			minutes[loc.DateTime(at)] = true
+		}
+		if len(minutes) < 20 {
+			t.Fatalf("%s: only %d minutes tried", l, len(minutes))
+		}
+	}
 }
