@@ -128,9 +128,43 @@ func (cs choiceSet) question(l, instrumentKey string, q *survey.Question) (*ques
 	return qm, nil
 }
 
-// choices joins question q's options as answer a ticks them.
+// join joins question q's options as answer a ticks them.
 func (qm *questionMarkup) join(q *survey.Question, a survey.Answer) string {
 	var b strings.Builder
+	b.Grow(qm.size(q, a, ""))
+	qm.writeChoices(&b, q, a)
+	return b.String()
+}
+
+// whole is the question's markup with its options as a ticks them, for a
+// question without a problem: one string of the exact size.
+func (qm *questionMarkup) whole(q *survey.Question, a survey.Answer, naChecked bool) template.HTML {
+	tail := qm.tail[0]
+	if naChecked {
+		tail = qm.tail[1]
+	}
+	var b strings.Builder
+	b.Grow(len(qm.head) + qm.size(q, a, tail))
+	b.WriteString(qm.head)
+	qm.writeChoices(&b, q, a)
+	b.WriteString(tail)
+	return template.HTML(b.String()) // rendered by html/template in renderQuestion
+}
+
+// size is the length of q's options as a ticks them, and of tail.
+func (qm *questionMarkup) size(q *survey.Question, a survey.Answer, tail string) int {
+	n := len(tail)
+	for i, o := range q.Options {
+		if slices.Contains(a.Options, o.ID) {
+			n += len(qm.choices[i].on)
+		} else {
+			n += len(qm.choices[i].off)
+		}
+	}
+	return n
+}
+
+func (qm *questionMarkup) writeChoices(b *strings.Builder, q *survey.Question, a survey.Answer) {
 	for i, o := range q.Options {
 		if slices.Contains(a.Options, o.ID) {
 			b.WriteString(qm.choices[i].on)
@@ -138,15 +172,4 @@ func (qm *questionMarkup) join(q *survey.Question, a survey.Answer) string {
 			b.WriteString(qm.choices[i].off)
 		}
 	}
-	return b.String()
-}
-
-// whole is the question's markup with its options as a ticks them, for a
-// question without a problem.
-func (qm *questionMarkup) whole(choices template.HTML, naChecked bool) template.HTML {
-	tail := qm.tail[0]
-	if naChecked {
-		tail = qm.tail[1]
-	}
-	return template.HTML(qm.head + string(choices) + tail) // rendered by html/template in renderQuestion
 }

@@ -3,12 +3,15 @@ package web
 import (
 	"fmt"
 	"html"
+	"html/template"
+	"math/rand/v2"
 	"net/http"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
+	"dxready/locale"
 	"dxready/store/storetest"
 	"dxready/survey"
 )
@@ -86,5 +89,45 @@ func TestStepPageTicksExactlySavedAnswersInItsLanguage(t *testing.T) {
 	}
 	if nas == 0 || problems == 0 {
 		t.Fatalf("the draft tested %d 'not applicable' ticks and %d problems shown: the test lost its cases", nas, problems)
+	}
+}
+
+// A question without a problem is its pieces joined (questionMarkup.whole):
+// it must be what the "question" partial renders around its options, for
+// random answers (ticked, none, "not applicable") in both languages.
+func TestStepQuestionJoinedIsTheQuestionRendered(t *testing.T) {
+	e := newEnv(t)
+	rng := rand.New(rand.NewPCG(31, 32))
+	joined := 0
+	for key, in := range e.web.cfg.Instruments {
+		for _, l := range locale.Languages {
+			tmpl := e.web.pages.byLang[l]["assessment_step"]
+			for range 3 {
+				answers := randomAnswers(rng, in)
+				for _, pl := range in.Pillars {
+					for i := range pl.Questions {
+						q := &pl.Questions[i]
+						qm, err := e.web.choices.question(l, key, q)
+						if err != nil {
+							t.Fatal(err)
+						}
+						a, answered := answers[q.ID]
+						qv := questionViewOf(pl, q, l, a, answered)
+						qv.Choices = template.HTML(qm.join(q, a))
+						want, err := execString(tmpl, "question", qv)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if got := string(qm.whole(q, a, qv.NAChecked)); got != want {
+							t.Fatalf("%s %s %s %v: joined\n%s\nrendered\n%s", key, l, q.ID, a.Options, got, want)
+						}
+						joined++
+					}
+				}
+			}
+		}
+	}
+	if joined == 0 {
+		t.Fatal("no question joined")
 	}
 }

@@ -28,6 +28,8 @@ type questionView struct {
 	// start, when it has no problem to show; else the page renders it.
 	Markup template.HTML
 	pieces *questionMarkup
+	q      *survey.Question // the question and its answer, for joinQuestions
+	answer survey.Answer
 }
 
 type stepPage struct {
@@ -164,7 +166,7 @@ func (s *Server) newStepPage(w http.ResponseWriter, r *http.Request, ac *assessm
 		}
 		a, answered := ac.resp.Answers[q.ID]
 		qv := questionViewOf(pl, q, l, a, answered)
-		qv.Choices, qv.pieces = template.HTML(qm.join(q, a)), qm // rendered by html/template in renderQuestion
+		qv.pieces, qv.q, qv.answer = qm, q, a
 		p.Questions = append(p.Questions, qv)
 	}
 	return p, nil
@@ -178,12 +180,18 @@ func questionViewOf(pl survey.Pillar, q *survey.Question, l string, a survey.Ans
 		Gateway: slices.ContainsFunc(pl.Questions, func(o survey.Question) bool { return o.When != nil && o.When.Question == q.ID })}
 }
 
-// joinQuestions sets the markup of each question without a problem from
-// its pieces: the last step before the page renders.
+// joinQuestions sets, from its pieces, the markup of each question without
+// a problem, and the options of each with one (which the template renders
+// around them): the last step before the page renders.
 func joinQuestions(p *stepPage) {
 	for i := range p.Questions {
-		if q := &p.Questions[i]; q.Problem == "" && q.pieces != nil {
-			q.Markup = q.pieces.whole(q.Choices, q.NAChecked)
+		q := &p.Questions[i]
+		switch {
+		case q.pieces == nil:
+		case q.Problem == "":
+			q.Markup = q.pieces.whole(q.q, q.answer, q.NAChecked)
+		default:
+			q.Choices = template.HTML(q.pieces.join(q.q, q.answer)) // rendered by html/template in renderQuestion
 		}
 	}
 }
