@@ -165,3 +165,29 @@ func BenchmarkDraftPages(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkResultPage shows a firm's latest result after it has taken the
+// assessment once and 40 times: a page that reads the firm's history grows
+// with it.
+func BenchmarkResultPage(b *testing.B) {
+	cs, in := benchPortal(b)
+	c, done := cs[0], 0
+	for _, n := range []int{1, 40} {
+		for ; done < n; done++ {
+			c.cycle(in)
+		}
+		_, prof := c.send(http.MethodGet, "/profile", nil) // the latest result first
+		m := regexp.MustCompile(`/assessment/(\d+)/result`).FindStringSubmatch(prof)
+		if m == nil {
+			b.Fatal("no result on the profile")
+		}
+		b.Run(fmt.Sprint("submissions=", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if status, _ := c.send(http.MethodGet, "/assessment/"+m[1]+"/result", nil); status != http.StatusOK {
+					b.Fatalf("result: %d", status)
+				}
+			}
+		})
+	}
+}
