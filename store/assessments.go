@@ -165,32 +165,44 @@ func lockDraft(ctx context.Context, tx *sql.Tx, responseID, firmID int64) error 
 // error is ErrConflict, so a stored score always matches the stored
 // answers. ErrSubmitted if it is no longer a draft; ErrNotFound if it is
 // not firmID's.
+//
+// Of the firm's submitted responses the transaction changes this one only,
+// and says so to the cells' drain (txNote), which then reads the scores
+// and answers of this one and not of every earlier submission again.
 func (s *Store) SubmitResponse(ctx context.Context, responseID, firmID, userID int64, version string, r scoring.Result) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := lockDraft(ctx, tx, responseID, firmID); err != nil {
-			return err
-		}
-		stored, err := readResponse(ctx, tx, responseID, nil)
+	return s.inTxNoted(ctx, func(tx *sql.Tx) (*txNote, error) {
+		note, err := noteIfClean(ctx, tx, &txNote{submitted: []int64{responseID}})
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if stored.Version() != version {
-			return fmt.Errorf("store: submit response %d: the draft changed since version %.12s: %w", responseID, version, ErrConflict)
-		}
-		now := s.now()
-		if _, err := tx.ExecContext(ctx, `UPDATE responses SET status = 'submitted', submitted_by = ?, submitted_at = ?, updated_at = ?,
-			overall = ?, level = ? WHERE id = ?`, nullID(userID), now, now, r.Overall, r.Level, responseID); err != nil {
-			return mapErr("submit", err)
-		}
-		if err := insertPillarScores(ctx, tx, responseID, r); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO current_results (firm_id, response_id, instrument, submitted_at, overall, level)
-			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (firm_id) DO UPDATE SET response_id = excluded.response_id,
-			instrument = excluded.instrument, submitted_at = excluded.submitted_at, overall = excluded.overall, level = excluded.level`,
-			firmID, responseID, r.Instrument, now, r.Overall, r.Level)
-		return mapErr("current result", err)
+		return note, s.submit(ctx, tx, responseID, firmID, userID, version, r)
 	})
+}
+
+func (s *Store) submit(ctx context.Context, tx *sql.Tx, responseID, firmID, userID int64, version string, r scoring.Result) error {
+	if err := lockDraft(ctx, tx, responseID, firmID); err != nil {
+		return err
+	}
+	stored, err := readResponse(ctx, tx, responseID, nil)
+	if err != nil {
+		return err
+	}
+	if stored.Version() != version {
+		return fmt.Errorf("store: submit response %d: the draft changed since version %.12s: %w", responseID, version, ErrConflict)
+	}
+	now := s.now()
+	if _, err := tx.ExecContext(ctx, `UPDATE responses SET status = 'submitted', submitted_by = ?, submitted_at = ?, updated_at = ?,
+		overall = ?, level = ? WHERE id = ?`, nullID(userID), now, now, r.Overall, r.Level, responseID); err != nil {
+		return mapErr("submit", err)
+	}
+	if err := insertPillarScores(ctx, tx, responseID, r); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO current_results (firm_id, response_id, instrument, submitted_at, overall, level)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (firm_id) DO UPDATE SET response_id = excluded.response_id,
+		instrument = excluded.instrument, submitted_at = excluded.submitted_at, overall = excluded.overall, level = excluded.level`,
+		firmID, responseID, r.Instrument, now, r.Overall, r.Level)
+	return mapErr("current result", err)
 }
 
 func insertPillarScores(ctx context.Context, tx *sql.Tx, responseID int64, r scoring.Result) error {

@@ -30,8 +30,9 @@ type cellChange struct {
 
 // drain reconciles every firm agg_dirty names, inside the transaction that
 // named them, and empties the log: the cells commit with the rows they
-// follow, or not at all. Nil when nothing was named.
-func (s *Store) drain(ctx context.Context, tx *sql.Tx) (*cellChange, error) {
+// follow, or not at all. Nil when nothing was named. note, when not nil,
+// says what the transaction changed (txNote).
+func (s *Store) drain(ctx context.Context, tx *sql.Tx, note *txNote) (*cellChange, error) {
 	var lo int64
 	err := tx.QueryRowContext(ctx, "SELECT firm_id FROM agg_dirty ORDER BY firm_id LIMIT 1").Scan(&lo)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -47,7 +48,7 @@ func (s *Store) drain(ctx context.Context, tx *sql.Tx) (*cellChange, error) {
 			ORDER BY firm_id LIMIT ?)`, lo, drainChunk).Scan(&hi); err != nil {
 			return nil, mapErr("cells: changed firms", err)
 		}
-		if err := s.reconcile(ctx, tx, lo, hi, ch); err != nil {
+		if err := s.reconcile(ctx, tx, lo, hi, ch, note); err != nil {
 			return nil, err
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM agg_dirty WHERE firm_id BETWEEN ? AND ?", lo, hi); err != nil {
@@ -69,13 +70,16 @@ func (s *Store) drain(ctx context.Context, tx *sql.Tx) (*cellChange, error) {
 
 // reconcile brings the changed firms with IDs in [lo, hi] up to date: what
 // each contributed is taken away and what it contributes now is added.
-func (s *Store) reconcile(ctx context.Context, tx *sql.Tx, lo, hi int64, ch *cellChange) error {
-	r := &inputsReader{q: tx, lo: lo, hi: hi, dirtyOnly: true, pillars: s.cells.pillarIdx}
-	now, err := r.read(ctx)
+func (s *Store) reconcile(ctx context.Context, tx *sql.Tx, lo, hi int64, ch *cellChange, note *txNote) error {
+	old, err := readStoredInputs(ctx, tx, lo, hi)
 	if err != nil {
 		return err
 	}
-	old, err := readStoredInputs(ctx, tx, lo, hi)
+	r := &inputsReader{q: tx, lo: lo, hi: hi, dirtyOnly: true, pillars: s.cells.pillarIdx}
+	if note != nil {
+		r.note, r.known, r.firmOf = note, knownResults(decodeAll(old)), map[int64]int64{}
+	}
+	now, err := r.read(ctx)
 	if err != nil {
 		return err
 	}
@@ -120,6 +124,18 @@ func reconcileFirm(ctx context.Context, tx *sql.Tx, id int64, oldBytes []byte, n
 	_, err := tx.ExecContext(ctx, "INSERT INTO agg_inputs (firm_id, data) VALUES (?, ?) ON CONFLICT (firm_id) DO UPDATE SET data = excluded.data",
 		id, nowBytes)
 	return mapErr("cells: inputs", err)
+}
+
+// decodeAll decodes the stored inputs that decode; reconcileFirm reports
+// those that do not.
+func decodeAll(stored map[int64][]byte) map[int64]*firmInputs {
+	out := make(map[int64]*firmInputs, len(stored))
+	for id, b := range stored {
+		if in, err := decodeInputs(id, b); err == nil {
+			out[id] = in
+		}
+	}
+	return out
 }
 
 func dirtyIDs(ctx context.Context, tx *sql.Tx, lo, hi int64) ([]int64, error) {

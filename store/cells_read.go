@@ -25,6 +25,13 @@ type inputsReader struct {
 	lo, hi    int64
 	dirtyOnly bool
 	pillars   map[string]map[string]int // instrument → pillar ID → index
+
+	// note, when set, says which results the transaction may have changed
+	// (txNote): the others' pillar scores and adoption facts are taken from
+	// known, the firms' stored inputs, and only the rest read by id.
+	note   *txNote
+	known  map[resultID]*resultInputs
+	firmOf map[int64]int64 // response → firm, of the results read
 }
 
 // where restricts a query's firm column col to the reader's firms.
@@ -51,10 +58,27 @@ func (r *inputsReader) read(ctx context.Context) (map[int64]*firmInputs, error) 
 			return nil, err
 		}
 	}
-	if err := r.readPillars(ctx, byResponse); err != nil {
+	var ids []int64 // nil: every result of the firms in range
+	if r.note != nil {
+		if ids = r.reuseKnown(byResponse); len(ids) == 0 {
+			return out, nil
+		}
+	}
+	if err := r.readPillars(ctx, byResponse, ids); err != nil {
 		return nil, err
 	}
-	return out, r.readAdoption(ctx, byResponse)
+	return out, r.readAdoption(ctx, byResponse, ids)
+}
+
+// ofResponses is the FROM and WHERE of a query of table t (with a
+// response_id column) restricted to responses ids, or when ids is nil to
+// every submitted response of the reader's firms.
+func (r *inputsReader) ofResponses(t string, ids []int64) (from, where string, args []any) {
+	if ids != nil {
+		return t, t + ".response_id IN (SELECT value FROM json_each(?))", []any{jsonList(ids)}
+	}
+	w, args := r.where("r.firm_id")
+	return "responses r JOIN " + t + " ON " + t + ".response_id = r.id", w + " AND r.status = 'submitted'", args
 }
 
 // readResults reads the submitted results, creating each firm's inputs;
@@ -92,6 +116,9 @@ func (r *inputsReader) readResults(ctx context.Context, out map[int64]*firmInput
 			out[firm] = in
 		}
 		refs[id] = ref{firm, int64(len(in.Results))}
+		if r.note != nil {
+			r.firmOf[id] = firm
+		}
 		in.Results = append(in.Results, res)
 	}
 	if err := rows.Err(); err != nil {
@@ -104,11 +131,12 @@ func (r *inputsReader) readResults(ctx context.Context, out map[int64]*firmInput
 	return byResponse, nil
 }
 
-func (r *inputsReader) readPillars(ctx context.Context, byResponse map[int64]*resultInputs) error {
-	w, args := r.where("r.firm_id")
-	rows, err := r.q.QueryContext(ctx, `SELECT p.response_id, p.pillar, p.score FROM responses r
-		JOIN pillar_scores p ON p.response_id = r.id
-		WHERE `+w+` AND r.status = 'submitted' AND p.scored = 1`, args...)
+// readPillars reads the scored pillars of responses ids (nil: of every
+// result read).
+func (r *inputsReader) readPillars(ctx context.Context, byResponse map[int64]*resultInputs, ids []int64) error {
+	from, w, args := r.ofResponses("pillar_scores", ids)
+	rows, err := r.q.QueryContext(ctx, `SELECT pillar_scores.response_id, pillar_scores.pillar, pillar_scores.score FROM `+from+`
+		WHERE `+w+` AND pillar_scores.scored = 1`, args...)
 	if err != nil {
 		return mapErr("cells: pillar scores", err)
 	}
@@ -132,20 +160,20 @@ func (r *inputsReader) readPillars(ctx context.Context, byResponse map[int64]*re
 }
 
 // readAdoption reads the answers the adoption facts look at
-// (scoring.AdoptionQuestions) and sets each result's facts.
-func (r *inputsReader) readAdoption(ctx context.Context, byResponse map[int64]*resultInputs) error {
+// (scoring.AdoptionQuestions) of responses ids (nil: of every result
+// read) and sets each result's facts.
+func (r *inputsReader) readAdoption(ctx context.Context, byResponse map[int64]*resultInputs, ids []int64) error {
 	qs := scoring.AdoptionQuestions()
 	if len(qs) == 0 {
 		return nil
 	}
-	w, args := r.where("r.firm_id")
+	from, w, args := r.ofResponses("answers", ids)
 	marks := strings.Repeat(",?", len(qs))[1:]
 	for _, q := range qs {
 		args = append(args, q)
 	}
-	rows, err := r.q.QueryContext(ctx, `SELECT a.response_id, a.question, a.options FROM responses r
-		JOIN answers a ON a.response_id = r.id
-		WHERE `+w+` AND r.status = 'submitted' AND a.question IN (`+marks+`)`, args...)
+	rows, err := r.q.QueryContext(ctx, `SELECT answers.response_id, answers.question, answers.options FROM `+from+`
+		WHERE `+w+` AND answers.question IN (`+marks+`)`, args...)
 	if err != nil {
 		return mapErr("cells: adoption answers", err)
 	}

@@ -153,16 +153,23 @@ func (s *Store) now() time.Time { return s.opts.Clock().UTC() }
 // reports only that the transaction is done), so callers can tell a
 // client that went away from a failure.
 func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	return s.inTxNoted(ctx, func(tx *sql.Tx) (*txNote, error) { return nil, fn(tx) })
+}
+
+// inTxNoted is inTx for a writer that tells the cells' drain what its
+// transaction changed: fn returns a txNote, or nil when it cannot vouch
+// for one.
+func (s *Store) inTxNoted(ctx context.Context, fn func(*sql.Tx) (*txNote, error)) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer s.watch.announce() // after the commit (or rollback) below
 	defer tx.Rollback()
-	err = fn(tx)
+	note, err := fn(tx)
 	var ch *cellChange
 	if err == nil && s.cells.suspend.Load() == 0 {
-		ch, err = s.drain(ctx, tx)
+		ch, err = s.drain(ctx, tx, note)
 		if err == nil {
 			err = s.drainFunnel(ctx, tx)
 		}
