@@ -51,7 +51,14 @@ func (s *Store) Draft(ctx context.Context, firmID int64, in *survey.Instrument, 
 
 // DraftOf is Draft for owner's draft: 0 the firm's shared one, a user ID a
 // claimant's private one (auth.DraftOwner).
+//
+// An open draft is found by a read; only a draft to create takes the
+// writer, which looks again first: two tabs starting at once both miss
+// the read, and the second to write finds the first one's draft.
 func (s *Store) DraftOf(ctx context.Context, firmID, owner int64, in *survey.Instrument, p survey.Profile, userID int64) (*survey.Response, error) {
+	if r, err := s.openDraft(ctx, firmID, owner); !errors.Is(err, ErrNotFound) {
+		return r, err
+	}
 	var id int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, "SELECT id FROM responses WHERE firm_id = ? AND COALESCE(owner_id, 0) = ? AND status = 'draft'",
@@ -76,6 +83,22 @@ func (s *Store) DraftOf(ctx context.Context, firmID, owner int64, in *survey.Ins
 		return nil, mapErr("draft", err)
 	}
 	return s.FindResponse(ctx, id)
+}
+
+// openDraft reads owner's open draft of firmID with its answers in one
+// read transaction, or ErrNotFound.
+func (s *Store) openDraft(ctx context.Context, firmID, owner int64) (*survey.Response, error) {
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, mapErr("open draft", err)
+	}
+	defer tx.Rollback()
+	var id int64
+	if err := tx.QueryRowContext(ctx, "SELECT id FROM responses WHERE firm_id = ? AND COALESCE(owner_id, 0) = ? AND status = 'draft'",
+		firmID, owner).Scan(&id); err != nil {
+		return nil, mapErr("open draft", err)
+	}
+	return readResponse(ctx, tx, id, nil)
 }
 
 // FindResponse returns response id with all its answers, or ErrNotFound.
@@ -122,10 +145,10 @@ func (s *Store) SaveAnswers(ctx context.Context, responseID, firmID int64, answe
 		return fmt.Errorf("store: save answers: %w", err)
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := lockDraft(ctx, tx, responseID, firmID); err != nil {
+		now := s.now()
+		if err := touchDraft(ctx, tx, responseID, firmID, now); err != nil {
 			return err
 		}
-		now := s.now()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO answer_events (response_id, question, options, user_id, at)
 			SELECT ?, j.key, j.value, ?, ? FROM json_each(?) j WHERE NOT EXISTS
 				(SELECT 1 FROM answers a WHERE a.response_id = ? AND a.question = j.key AND a.options = j.value)`,
@@ -138,9 +161,25 @@ func (s *Store) SaveAnswers(ctx context.Context, responseID, firmID int64, answe
 			updated_at = excluded.updated_at WHERE answers.options <> excluded.options`, responseID, nullID(userID), now, string(all)); err != nil {
 			return mapErr("save answers", err)
 		}
-		_, err := tx.ExecContext(ctx, "UPDATE responses SET updated_at = ? WHERE id = ?", now, responseID)
-		return err
+		return nil
 	})
+}
+
+// touchDraft marks draft responseID of firmID as changed at now, inside the
+// write transaction, and so checks that it is one (one statement where a
+// check and a write were two): ErrNotFound or ErrSubmitted otherwise.
+func touchDraft(ctx context.Context, tx *sql.Tx, responseID, firmID int64, now time.Time) error {
+	res, err := tx.ExecContext(ctx, "UPDATE responses SET updated_at = ? WHERE id = ? AND firm_id = ? AND status = 'draft'", now, responseID, firmID)
+	if err != nil {
+		return mapErr(fmt.Sprintf("response %d", responseID), err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return err
+	}
+	if err := lockDraft(ctx, tx, responseID, firmID); err != nil {
+		return err
+	}
+	return fmt.Errorf("store: response %d: draft not changed: %w", responseID, ErrConflict)
 }
 
 // lockDraft checks, inside the write transaction, that responseID is a

@@ -169,10 +169,7 @@ func (s *Store) inTxNoted(ctx context.Context, fn func(*sql.Tx) (*txNote, error)
 	note, err := fn(tx)
 	var ch *cellChange
 	if err == nil && s.cells.suspend.Load() == 0 {
-		ch, err = s.drain(ctx, tx, note)
-		if err == nil {
-			err = s.drainFunnel(ctx, tx)
-		}
+		ch, err = s.drainAll(ctx, tx, note)
 	}
 	if err == nil {
 		// A context ended after fn makes database/sql roll the transaction
@@ -183,6 +180,25 @@ func (s *Store) inTxNoted(ctx context.Context, fn func(*sql.Tx) (*txNote, error)
 		err = fmt.Errorf("%w: %w", cerr, err)
 	}
 	return err
+}
+
+// drainAll reconciles the cells and the funnel of the firms tx changed,
+// after one look at both change logs (most transactions, a step saved,
+// change neither).
+func (s *Store) drainAll(ctx context.Context, tx *sql.Tx, note *txNote) (*cellChange, error) {
+	var cells, funnel bool
+	if err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM agg_dirty), EXISTS (SELECT 1 FROM funnel_dirty)").Scan(&cells, &funnel); err != nil {
+		return nil, mapErr("changed firms", err)
+	}
+	var ch *cellChange
+	var err error
+	if cells {
+		ch, err = s.drain(ctx, tx, note)
+	}
+	if err == nil && funnel {
+		err = s.drainFunnel(ctx, tx)
+	}
+	return ch, err
 }
 
 // commit commits tx and then applies its change to the cells in memory,
