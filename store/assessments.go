@@ -60,29 +60,41 @@ func (s *Store) DraftOf(ctx context.Context, firmID, owner int64, in *survey.Ins
 		return r, err
 	}
 	var id int64
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, "SELECT id FROM responses WHERE firm_id = ? AND COALESCE(owner_id, 0) = ? AND status = 'draft'",
-			firmID, owner).Scan(&id)
-		if !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		now := s.now()
-		if _, err := tx.ExecContext(ctx, "INSERT INTO instruments (key, hash, first_used_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-			in.Key(), in.Hash, now); err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO responses (firm_id, instrument, status, section, size_class, created_by, created_at, updated_at, owner_id)
-			VALUES (?, ?, 'draft', ?, ?, ?, ?, ?, ?)`, firmID, in.Key(), p.Section, p.Size, nullID(userID), now, now, nullID(owner))
-		if err != nil {
-			return err
-		}
-		id, err = res.LastInsertId()
-		return err
+	err := s.inTxNoted(ctx, func(tx *sql.Tx) (note *txNote, err error) {
+		id, note, err = s.createDraft(ctx, tx, firmID, owner, in, p, userID)
+		return note, err
 	})
 	if err != nil {
 		return nil, mapErr("draft", err)
 	}
 	return s.FindResponse(ctx, id)
+}
+
+// createDraft creates owner's draft of firmID in tx unless it finds one,
+// and returns its ID and, when it created it and nothing else was waiting
+// in the change logs, the note that this was the transaction's one change.
+func (s *Store) createDraft(ctx context.Context, tx *sql.Tx, firmID, owner int64, in *survey.Instrument, p survey.Profile, userID int64) (int64, *txNote, error) {
+	var open sql.NullInt64
+	var waiting bool
+	if err := tx.QueryRowContext(ctx, `SELECT (SELECT id FROM responses WHERE firm_id = ? AND COALESCE(owner_id, 0) = ? AND status = 'draft'),
+		EXISTS (SELECT 1 FROM agg_dirty) OR EXISTS (SELECT 1 FROM funnel_dirty)`, firmID, owner).Scan(&open, &waiting); err != nil || open.Valid {
+		return open.Int64, nil, err
+	}
+	now := s.now()
+	if _, err := tx.ExecContext(ctx, "INSERT INTO instruments (key, hash, first_used_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+		in.Key(), in.Hash, now); err != nil {
+		return 0, nil, err
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO responses (firm_id, instrument, status, section, size_class, created_by, created_at, updated_at, owner_id)
+		VALUES (?, ?, 'draft', ?, ?, ?, ?, ?, ?)`, firmID, in.Key(), p.Section, p.Size, nullID(userID), now, now, nullID(owner))
+	if err != nil {
+		return 0, nil, err
+	}
+	id, err := res.LastInsertId()
+	if err != nil || waiting {
+		return id, nil, err
+	}
+	return id, &txNote{funnel: &funnelChange{firm: firmID, response: id, at: now}}, nil
 }
 
 // openDraft reads owner's open draft of firmID with its answers in one
@@ -210,15 +222,20 @@ func lockDraft(ctx context.Context, tx *sql.Tx, responseID, firmID int64) error 
 // and answers of this one and not of every earlier submission again.
 func (s *Store) SubmitResponse(ctx context.Context, responseID, firmID, userID int64, version string, r scoring.Result) error {
 	return s.inTxNoted(ctx, func(tx *sql.Tx) (*txNote, error) {
-		note, err := noteIfClean(ctx, tx, &txNote{submitted: []int64{responseID}})
+		clean, err := logsWereEmpty(ctx, tx)
 		if err != nil {
 			return nil, err
 		}
-		return note, s.submit(ctx, tx, responseID, firmID, userID, version, r)
+		now := s.now()
+		if err := s.submit(ctx, tx, responseID, firmID, userID, version, r, now); err != nil || !clean {
+			return nil, err
+		}
+		return &txNote{submitted: []int64{responseID},
+			funnel: &funnelChange{firm: firmID, response: responseID, at: now, submitted: true}}, nil
 	})
 }
 
-func (s *Store) submit(ctx context.Context, tx *sql.Tx, responseID, firmID, userID int64, version string, r scoring.Result) error {
+func (s *Store) submit(ctx context.Context, tx *sql.Tx, responseID, firmID, userID int64, version string, r scoring.Result, now time.Time) error {
 	if err := lockDraft(ctx, tx, responseID, firmID); err != nil {
 		return err
 	}
@@ -229,7 +246,6 @@ func (s *Store) submit(ctx context.Context, tx *sql.Tx, responseID, firmID, user
 	if stored.Version() != version {
 		return fmt.Errorf("store: submit response %d: the draft changed since version %.12s: %w", responseID, version, ErrConflict)
 	}
-	now := s.now()
 	if _, err := tx.ExecContext(ctx, `UPDATE responses SET status = 'submitted', submitted_by = ?, submitted_at = ?, updated_at = ?,
 		overall = ?, level = ? WHERE id = ?`, nullID(userID), now, now, r.Overall, r.Level, responseID); err != nil {
 		return mapErr("submit", err)

@@ -1,10 +1,6 @@
 package store
 
-import (
-	"context"
-	"database/sql"
-	"slices"
-)
+import "slices"
 
 // txNote is what a writer tells the cells' drain about its transaction so
 // that the drain reads again only what the transaction changed: without
@@ -17,21 +13,9 @@ type txNote struct {
 	// from them instead of being read again, and what a submission reads
 	// no longer grows with the firm's history.
 	submitted []int64
-}
-
-// noteIfClean is note when nothing was waiting to be reconciled as tx
-// began (firms changed behind the store's back, by hand, are named in
-// agg_dirty and must be read whole), nil otherwise. Read first in tx,
-// before its writes, so no other writer can come between.
-func noteIfClean(ctx context.Context, tx *sql.Tx, note *txNote) (*txNote, error) {
-	var waiting bool
-	if err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM agg_dirty)").Scan(&waiting); err != nil {
-		return nil, mapErr("cells: changed firms", err)
-	}
-	if waiting {
-		return nil, nil
-	}
-	return note, nil
+	// funnel, when set, is the one change the transaction made to the
+	// funnel's facts (funnelChange).
+	funnel *funnelChange
 }
 
 // resultID tells one of a firm's results from its others as its stored

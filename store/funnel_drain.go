@@ -43,7 +43,12 @@ func (r funnelRow) same(o funnelRow) bool {
 // names, inside the transaction that named them: each firm's journey is
 // derived again (funnel.Reach), its old entries leave the tallies and the
 // new ones enter. A change bumps funnel_meta's seq.
-func (s *Store) drainFunnel(ctx context.Context, tx *sql.Tx) error {
+func (s *Store) drainFunnel(ctx context.Context, tx *sql.Tx, note *txNote) error {
+	if note != nil && note.funnel != nil {
+		if done, err := skipFunnel(ctx, tx, note.funnel); done || err != nil {
+			return err
+		}
+	}
 	changed := false
 	for {
 		ids, err := funnelDirty(ctx, tx)
@@ -64,6 +69,21 @@ func (s *Store) drainFunnel(ctx context.Context, tx *sql.Tx) error {
 			return mapErr("funnel: drain", err)
 		}
 	}
+}
+
+// skipFunnel empties the log without deriving c's firm again when c was
+// the transaction's only change to the funnel's facts and keeps its marks
+// (keepsMarks); done is false when the drain must go on.
+func skipFunnel(ctx context.Context, tx *sql.Tx, c *funnelChange) (done bool, err error) {
+	ids, err := queryIDs(ctx, tx, "funnel: changed firms", "SELECT firm_id FROM funnel_dirty LIMIT 2")
+	if err != nil || len(ids) != 1 || ids[0] != c.firm {
+		return false, err
+	}
+	if keep, err := keepsMarks(ctx, tx, c); !keep || err != nil {
+		return false, err
+	}
+	_, err = tx.ExecContext(ctx, "DELETE FROM funnel_dirty WHERE firm_id = ?", c.firm)
+	return err == nil, mapErr("funnel: drain", err)
 }
 
 func funnelDirty(ctx context.Context, tx *sql.Tx) ([]int64, error) {

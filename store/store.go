@@ -196,7 +196,7 @@ func (s *Store) drainAll(ctx context.Context, tx *sql.Tx, note *txNote) (*cellCh
 		ch, err = s.drain(ctx, tx, note)
 	}
 	if err == nil && funnel {
-		err = s.drainFunnel(ctx, tx)
+		err = s.drainFunnel(ctx, tx, note)
 	}
 	return ch, err
 }
