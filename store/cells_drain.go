@@ -103,9 +103,10 @@ func reconcileFirm(ctx context.Context, tx *sql.Tx, id int64, oldBytes []byte, n
 			ch.assocs[m.AssociationID] = true
 		}
 	}
+	var old *firmInputs
 	if oldBytes != nil {
-		old, err := decodeInputs(id, oldBytes)
-		if err != nil {
+		var err error
+		if old, err = decodeInputs(id, oldBytes); err != nil {
 			return fmt.Errorf("store: cells: firm %d: %w (run dxready aggregates rebuild)", id, err)
 		}
 		for _, m := range old.Memberships {
@@ -114,13 +115,12 @@ func reconcileFirm(ctx context.Context, tx *sql.Tx, id int64, oldBytes []byte, n
 		if bytes.Equal(oldBytes, nowBytes) {
 			return nil
 		}
-		ch.delta.addInputs(old, -1)
 	}
+	ch.delta.addChange(old, now)
 	if now == nil {
 		_, err := tx.ExecContext(ctx, "DELETE FROM agg_inputs WHERE firm_id = ?", id)
 		return mapErr("cells: inputs", err)
 	}
-	ch.delta.addInputs(now, 1)
 	_, err := tx.ExecContext(ctx, "INSERT INTO agg_inputs (firm_id, data) VALUES (?, ?) ON CONFLICT (firm_id) DO UPDATE SET data = excluded.data",
 		id, nowBytes)
 	return mapErr("cells: inputs", err)

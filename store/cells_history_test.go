@@ -14,8 +14,8 @@ import (
 // A submission reads the scores and answers of the response it submits,
 // not of every earlier one (store/cells_reuse.go): after each of 30
 // submissions of one firm, through the survey, with the clock moving
-// within and across quarters and rescores and consent changes between
-// them, its kept contribution and every cell equal what the rows give
+// within and across quarters and rescores (some of the pillars alone) and
+// consent changes between them, its kept contribution and every cell equal what the rows give
 // (VerifyAggregates derives them whole), and so does a rebuild.
 func TestManySubmissionsOfOneFirmEqualARebuild(t *testing.T) {
 	s, fx := storetest.Open(t)
@@ -32,6 +32,8 @@ func TestManySubmissionsOfOneFirmEqualARebuild(t *testing.T) {
 		case 2:
 			w.subs = append(w.subs, w.submitted(id)...)
 			w.rescore()
+		case 3:
+			w.rescorePillarsOnly(id)
 		case 4:
 			if err := s.SetSharing(ctx, id, fx.Wood.ID, w.rng.IntN(2) == 0, 0); err != nil {
 				t.Fatal(err)
@@ -123,5 +125,20 @@ func verifyCells(t *testing.T, s *store.Store, step int) {
 	}
 	if c.Firms == 0 || c.BadInputs != 0 || c.BadCells != 0 {
 		t.Fatalf("after submission %d: %+v", step, c)
+	}
+}
+
+// rescorePillarsOnly gives firm id's latest result new pillar scores and
+// the same overall and level.
+func (w *cellsWorld) rescorePillarsOnly(id int64) {
+	w.t.Helper()
+	subs, err := w.s.Submissions(ctx, id)
+	if err != nil || len(subs) == 0 {
+		w.t.Fatalf("submissions: %v %v", subs, err)
+	}
+	r := w.result()
+	r.Overall, r.Level = subs[0].Overall, subs[0].Level
+	if err := w.s.UpdateScores(ctx, subs[0].ResponseID, r); err != nil {
+		w.t.Fatal(err)
 	}
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/binary"
 	"math"
 	"slices"
 	"strconv"
@@ -205,4 +206,55 @@ func (in *firmInputs) current(inst, g string, q int) (r disclosure.Record, share
 		}
 	})
 	return r, shared, ok
+}
+
+// addChange takes away what firm old contributed and adds what now does
+// (either may be nil), leaving out every change to a cell that the two
+// share: the same record entering or leaving the same cell. A new result
+// then changes the cells of its own quarter, not every quarter of the
+// firm's history, and the cells it leaves alone are not written.
+func (d cellDelta) addChange(old, now *firmInputs) {
+	type event struct {
+		k   cellKey
+		rec string
+	}
+	net := map[event]int{}
+	recs := map[string]disclosure.Record{}
+	collect := func(in *firmInputs, sign int) {
+		if in == nil {
+			return
+		}
+		in.spans(func(inst, group string, stratum, from, to int, r disclosure.Record) {
+			rk := recordKey(r)
+			recs[rk] = r
+			net[event{cellKey{inst, group, stratum, from}, rk}] += sign
+			if to != openEnd {
+				net[event{cellKey{inst, group, stratum, to}, rk}] -= sign
+			}
+		})
+	}
+	collect(old, -1)
+	collect(now, 1)
+	for e, n := range net {
+		for ; n > 0; n-- {
+			d.add(e.k, recs[e.rec], 1)
+		}
+		for ; n < 0; n++ {
+			d.add(e.k, recs[e.rec], -1)
+		}
+	}
+}
+
+// recordKey is r's bits, the same for records that are the same.
+func recordKey(r disclosure.Record) string {
+	b := make([]byte, 0, 24+8*len(r.Pillars))
+	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(r.Overall))
+	b = binary.AppendVarint(b, int64(r.Level))
+	b = binary.LittleEndian.AppendUint32(b, r.Key)
+	b = binary.LittleEndian.AppendUint32(b, r.FirmKey)
+	b = append(b, r.Adoption)
+	for _, p := range r.Pillars {
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(p))
+	}
+	return string(b)
 }
