@@ -218,8 +218,10 @@ func lockDraft(ctx context.Context, tx *sql.Tx, responseID, firmID int64) error 
 // not firmID's.
 //
 // Of the firm's submitted responses the transaction changes this one only,
-// and says so to the cells' drain (txNote), which then reads the scores
-// and answers of this one and not of every earlier submission again.
+// and says so to the drains (txNote): the cells' reads the scores and
+// answers of this one and not of every earlier submission again, and the
+// funnel's derives the firm again only when this submission moves one of
+// its marks.
 func (s *Store) SubmitResponse(ctx context.Context, responseID, firmID, userID int64, version string, r scoring.Result) error {
 	return s.inTxNoted(ctx, func(tx *sql.Tx) (*txNote, error) {
 		clean, err := logsWereEmpty(ctx, tx)
@@ -235,6 +237,7 @@ func (s *Store) SubmitResponse(ctx context.Context, responseID, firmID, userID i
 	})
 }
 
+// submit makes draft responseID final at now inside tx (SubmitResponse).
 func (s *Store) submit(ctx context.Context, tx *sql.Tx, responseID, firmID, userID int64, version string, r scoring.Result, now time.Time) error {
 	if err := lockDraft(ctx, tx, responseID, firmID); err != nil {
 		return err
