@@ -232,7 +232,7 @@ func (s *Store) SubmitResponse(ctx context.Context, responseID, firmID, userID i
 		if err := s.submit(ctx, tx, responseID, firmID, userID, version, r, now); err != nil || !clean {
 			return nil, err
 		}
-		return &txNote{submitted: []int64{responseID},
+		return &txNote{submitted: []int64{responseID}, submittedBy: firmID,
 			funnel: &funnelChange{firm: firmID, response: responseID, at: now, submitted: true}}, nil
 	})
 }

@@ -75,15 +75,21 @@ func (s *Store) reconcile(ctx context.Context, tx *sql.Tx, lo, hi int64, ch *cel
 	if err != nil {
 		return err
 	}
+	ids, err := dirtyIDs(ctx, tx, lo, hi)
+	if err != nil {
+		return err
+	}
+	if in, ok, err := s.appendSubmitted(ctx, tx, ids, old, note); ok || err != nil {
+		if err != nil {
+			return err
+		}
+		return reconcileFirm(ctx, tx, in.ID, old[in.ID], in, ch)
+	}
 	r := &inputsReader{q: tx, lo: lo, hi: hi, dirtyOnly: true, pillars: s.cells.pillarIdx}
 	if note != nil {
 		r.note, r.known, r.firmOf = note, knownResults(decodeAll(old)), map[int64]int64{}
 	}
 	now, err := r.read(ctx)
-	if err != nil {
-		return err
-	}
-	ids, err := dirtyIDs(ctx, tx, lo, hi)
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,8 @@ import (
 // A submission reads the scores and answers of the response it submits,
 // not of every earlier one (store/cells_reuse.go): after each of 30
 // submissions of one firm, through the survey, with the clock moving
-// within and across quarters and rescores (some of the pillars alone) and
+// within and across quarters, now and then back among earlier ones or not
+// at all, and rescores (some of the pillars alone) and
 // consent changes between them, its kept contribution and every cell equal what the rows give
 // (VerifyAggregates derives them whole), and so does a rebuild.
 func TestManySubmissionsOfOneFirmEqualARebuild(t *testing.T) {
@@ -26,7 +27,13 @@ func TestManySubmissionsOfOneFirmEqualARebuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range 30 {
-		fx.Clock.Add(time.Duration(w.rng.IntN(20*24)) * time.Hour)
+		switch i % 7 {
+		case 5: // at the very time of the one before
+		case 6: // before the one before, among earlier ones
+			fx.Clock.Add(-time.Duration(1+w.rng.IntN(40*24)) * time.Hour)
+		default:
+			fx.Clock.Add(time.Duration(1+w.rng.IntN(20*24)) * time.Hour)
+		}
 		w.submitOnce(id)
 		switch i % 5 {
 		case 2:

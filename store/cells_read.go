@@ -32,6 +32,10 @@ type inputsReader struct {
 	note   *txNote
 	known  map[resultID]*resultInputs
 	firmOf map[int64]int64 // response → firm, of the results read
+
+	// resultIDs, when set, are the only responses readResults reads,
+	// whatever their firms.
+	resultIDs []int64
 }
 
 // where restricts a query's firm column col to the reader's firms.
@@ -86,6 +90,9 @@ func (r *inputsReader) ofResponses(t string, ids []int64) (from, where string, a
 // view figures of an instrument the portal does not load).
 func (r *inputsReader) readResults(ctx context.Context, out map[int64]*firmInputs) (map[int64]*resultInputs, error) {
 	w, args := r.where("firm_id")
+	if r.resultIDs != nil {
+		w, args = "id IN (SELECT value FROM json_each(?))", []any{jsonList(r.resultIDs)}
+	}
 	rows, err := r.q.QueryContext(ctx, `SELECT id, firm_id, instrument, submitted_at, record_key, overall, level
 		FROM responses WHERE `+w+` AND status = 'submitted' ORDER BY firm_id, submitted_at, id`, args...)
 	if err != nil {

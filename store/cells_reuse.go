@@ -1,6 +1,11 @@
 package store
 
-import "slices"
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"time"
+)
 
 // txNote is what a writer tells the cells' drain about its transaction so
 // that the drain reads again only what the transaction changed: without
@@ -13,6 +18,11 @@ type txNote struct {
 	// from them instead of being read again, and what a submission reads
 	// no longer grows with the firm's history.
 	submitted []int64
+	// submittedBy, when not 0, is the firm whose responses in submitted
+	// became submitted in the transaction, its one change to any firm's
+	// inputs: the firm's kept inputs with those results added are its
+	// inputs now (appendSubmitted).
+	submittedBy int64
 	// funnel, when set, is the one change the transaction made to the
 	// funnel's facts (funnelChange).
 	funnel *funnelChange
@@ -70,4 +80,50 @@ func (r *inputsReader) reuseKnown(byResponse map[int64]*resultInputs) []int64 {
 	}
 	slices.Sort(need)
 	return need
+}
+
+// appendSubmitted is the inputs of the firm note.submittedBy names when
+// the dirty firms ids are that firm alone: its kept inputs with the
+// results of note's responses added in time order, those read by id, so
+// that a submission reads what it changed and not the firm's history.
+// ok is false when that cannot be told (no note, no kept inputs, a new
+// result at the very time of another) and the firms are read whole.
+func (s *Store) appendSubmitted(ctx context.Context, tx *sql.Tx, ids []int64, stored map[int64][]byte, note *txNote) (*firmInputs, bool, error) {
+	if note == nil || note.submittedBy == 0 || len(ids) != 1 || ids[0] != note.submittedBy || stored[ids[0]] == nil {
+		return nil, false, nil
+	}
+	kept, err := decodeInputs(ids[0], stored[ids[0]])
+	if err != nil {
+		return nil, false, nil // read whole: reconcileFirm reports it
+	}
+	r := &inputsReader{q: tx, pillars: s.cells.pillarIdx, resultIDs: note.submitted}
+	added := map[int64]*firmInputs{}
+	byResponse, err := r.readResults(ctx, added)
+	if err == nil {
+		err = r.readPillars(ctx, byResponse, note.submitted)
+	}
+	if err == nil {
+		err = r.readAdoption(ctx, byResponse, note.submitted)
+	}
+	if err != nil || len(added) > 1 || len(added) == 1 && added[kept.ID] == nil {
+		return nil, false, err
+	}
+	now := *kept
+	now.Results = slices.Clone(kept.Results)
+	for _, res := range added[kept.ID].results() {
+		i, same := slices.BinarySearchFunc(now.Results, res.At, func(e resultInputs, t time.Time) int { return e.At.Compare(t) })
+		if same {
+			return nil, false, nil // the order of equal times is the responses' ids, which inputs do not keep
+		}
+		now.Results = slices.Insert(now.Results, i, res)
+	}
+	return &now, true, nil
+}
+
+// results is in's results, none when in is nil.
+func (in *firmInputs) results() []resultInputs {
+	if in == nil {
+		return nil
+	}
+	return in.Results
 }
