@@ -7,9 +7,11 @@ import (
 	"time"
 )
 
-// txNote is what a writer tells the cells' drain about its transaction so
-// that the drain reads again only what the transaction changed: without
-// one (nil), every changed firm's inputs are read whole from its rows.
+// txNote is what a writer tells the drains about its transaction so that
+// they read again only what it changed: without one (nil), every changed
+// firm is derived whole from its rows. A writer gives one only when both
+// change logs were empty as its transaction began (logsWereEmpty), so the
+// kept inputs and funnel rows were exact then.
 type txNote struct {
 	// submitted names the only submitted responses whose scores (overall,
 	// level, pillar scores) or answers the transaction may have written:
