@@ -212,6 +212,9 @@ func (lt *loadTest) cycleReport(ctx context.Context, cs []*loadClient, stdout io
 	report(stdout, "cycle: steps (POST …/step/n)", cycle.samples["step"], cycle.wall)
 	report(stdout, "cycle: submit (POST …/submit)", cycle.samples["submit"], cycle.wall)
 	report(stdout, "cycle: errors", cycle.samples["error"], cycle.wall)
+	for _, e := range cycle.errs {
+		fmt.Fprintf(stdout, "%-44s %s\n", "cycle: error", e)
+	}
 	pages(stdout, "cycle:", cycle)
 	cpuLine(stdout, "cycle: CPU", u)
 	return whole, u

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -30,12 +31,28 @@ type phase struct {
 	samples samples
 	wall    time.Duration
 	pages   int64
+	errs    []string // the first errors of the phase's failed actions, each told once (maxErrs)
 }
+
+// maxErrs bounds how many distinct errors a phase keeps to print.
+const maxErrs = 5
 
 // recorder collects samples from many clients.
 type recorder struct {
-	mu  sync.Mutex
-	out samples
+	mu   sync.Mutex
+	out  samples
+	errs []string
+}
+
+// fail records a failed action and keeps its error to print, unless the
+// same text or maxErrs others are kept already.
+func (r *recorder) fail(err error) {
+	r.record("error", 0, false)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if msg := err.Error(); len(r.errs) < maxErrs && !slices.Contains(r.errs, msg) {
+		r.errs = append(r.errs, msg)
+	}
 }
 
 func (r *recorder) record(kind string, d time.Duration, ok bool) {
@@ -63,13 +80,13 @@ func (lt *loadTest) run(ctx context.Context, cs []*loadClient, w work) phase {
 			rng := rand.New(rand.NewPCG(uint64(i), 99))
 			for ctx.Err() == nil && sent.Add(1) <= lt.maxReq {
 				if err := w(ctx, c, rng, rec.record); err != nil && ctx.Err() == nil {
-					rec.record("error", 0, false)
+					rec.fail(err)
 				}
 			}
 		})
 	}
 	wg.Wait()
-	return phase{rec.out, time.Since(start), lt.counts.pages.Load() - pages}
+	return phase{rec.out, time.Since(start), lt.counts.pages.Load() - pages, rec.errs}
 }
 
 // timed posts form, as a browser does (following to the page a 303 leads
@@ -203,7 +220,7 @@ func (lt *loadTest) submitRounds(ctx context.Context, cs []*loadClient) (phase, 
 			}
 		}
 	}
-	return phase{rec.out, time.Since(start), lt.counts.pages.Load() - pages}, nil
+	return phase{rec.out, time.Since(start), lt.counts.pages.Load() - pages, rec.errs}, nil
 }
 
 // eachClient runs fn for every client at once and returns the first error.
