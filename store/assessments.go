@@ -294,8 +294,14 @@ func (s *Store) Submissions(ctx context.Context, firmID int64) ([]Submission, er
 		return nil, mapErr("submissions", err)
 	}
 	defer rows.Close()
+	return collectSubmissions(rows)
+}
+
+// collectSubmissions reads rows of submissionSelect, ordered by response,
+// into one Submission a response with its pillars.
+func collectSubmissions(rows *sql.Rows) ([]Submission, error) {
 	var out []Submission
-	err = scanSubmissions(rows, func(sub Submission) *Submission {
+	err := scanSubmissions(rows, func(sub Submission) *Submission {
 		if n := len(out); n == 0 || out[n-1].ResponseID != sub.ResponseID {
 			sub.Pillars = map[string]float64{}
 			out = append(out, sub)

@@ -40,13 +40,5 @@ func (s *Store) FindSubmissions(ctx context.Context, f SubmissionFilter) ([]Subm
 		return nil, mapErr("find submissions", err)
 	}
 	defer rows.Close()
-	var out []Submission
-	err = scanSubmissions(rows, func(sub Submission) *Submission {
-		if n := len(out); n == 0 || out[n-1].ResponseID != sub.ResponseID {
-			sub.Pillars = map[string]float64{}
-			out = append(out, sub)
-		}
-		return &out[len(out)-1]
-	})
-	return out, err
+	return collectSubmissions(rows)
 }
