@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -49,8 +50,25 @@ func (r *inputsReader) where(col string) (string, []any) {
 }
 
 // read returns the inputs of every firm in range with a submitted result;
-// the others contribute nothing and are absent.
+// the others contribute nothing and are absent. Each firm's results are in
+// time order (equal times in the order read: by text, then response id).
+// The query orders them by submitted_at as text, which is their time
+// order for every time the store writes (UTC, _time_format=sqlite) but
+// not for one another tool wrote in its own zone; appendSubmitted inserts
+// by time, and the two must agree.
 func (r *inputsReader) read(ctx context.Context) (map[int64]*firmInputs, error) {
+	out, err := r.readUnordered(ctx)
+	for _, in := range out {
+		if cmp := func(a, b resultInputs) int { return a.At.Compare(b.At) }; !slices.IsSortedFunc(in.Results, cmp) {
+			slices.SortStableFunc(in.Results, cmp)
+		}
+	}
+	return out, err
+}
+
+// readUnordered is read with each firm's results in submitted_at's text
+// order.
+func (r *inputsReader) readUnordered(ctx context.Context) (map[int64]*firmInputs, error) {
 	out := map[int64]*firmInputs{}
 	byResponse, err := r.readResults(ctx, out)
 	if err != nil || len(out) == 0 {
