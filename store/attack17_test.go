@@ -247,3 +247,28 @@ func TestAttack17ConcurrentWritersOfOneSecond(t *testing.T) {
 	verifyCells(t, s, 12)
 	funnelEqualsRebuild(t, s, "after the writers")
 }
+
+// TestAttack17ReassessmentWithinASecondOfTheConsultation: submissions
+// half a second after a held consultation's start, at its very second, and
+// back among them, each noted by the writer: the funnel's short cut
+// (keepsMarks) must tell a submission after the consultation from one at
+// it, though the consultation's start is kept in whole seconds and the
+// submissions' times to the nanosecond, as text.
+func TestAttack17ReassessmentWithinASecondOfTheConsultation(t *testing.T) {
+	s, fx := storetest.Open(t)
+	in := storetest.Instrument(t)
+	w := &cellsWorld{t: t, s: s, fx: fx, in: in, rng: rand.New(rand.NewPCG(17, 7))}
+	held := time.Date(2026, 6, 30, 23, 59, 50, 0, time.UTC) // the last seconds of a quarter
+	fx.Clock.Set(held.Add(-48 * time.Hour))
+	w.submitOnce(fx.GoDuc.ID)
+	if err := store.FunnelExec(s, booking(901, int(fx.GoDuc.ID), held.Add(-72*time.Hour).Format(time.DateTime), held.Format(time.DateTime), "done")); err != nil {
+		t.Fatal(err)
+	}
+	funnelEqualsRebuild(t, s, "after the consultation")
+	for i, at := range []time.Duration{0, 500 * time.Millisecond, 250 * time.Millisecond, time.Second, 0, 20 * time.Second, 10 * time.Second} {
+		fx.Clock.Set(held.Add(at))
+		w.submitOnce(fx.GoDuc.ID)
+		funnelEqualsRebuild(t, s, fmt.Sprintf("submission %d, %v after the consultation", i, at))
+		verifyCells(t, s, i)
+	}
+}
