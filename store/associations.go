@@ -58,20 +58,7 @@ type querier interface {
 }
 
 func firmAssociationIDs(ctx context.Context, q querier, id int64) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, "SELECT association_id FROM firm_associations WHERE firm_id = ? ORDER BY association_id", id)
-	if err != nil {
-		return nil, mapErr("firm associations", err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var a int64
-		if err := rows.Scan(&a); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return queryIDs(ctx, q, "firm associations", "SELECT association_id FROM firm_associations WHERE firm_id = ? ORDER BY association_id", id)
 }
 
 // insertMembershipSQL records a membership, keeping one that exists.

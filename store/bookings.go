@@ -397,20 +397,7 @@ func (s *Store) Bookings(ctx context.Context, f BookingFilter) ([]*Booking, erro
 // AdvisorsSharedWith returns the advisors that bookings share result
 // responseID with (not cancelled ones): who may read it besides its firm.
 func (s *Store) AdvisorsSharedWith(ctx context.Context, responseID int64) ([]int64, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT DISTINCT advisor_id FROM bookings WHERE response_id = ? AND status <> 'cancelled' ORDER BY advisor_id", responseID)
-	if err != nil {
-		return nil, mapErr("advisors shared with", err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return queryIDs(ctx, s.r, "advisors shared with", "SELECT DISTINCT advisor_id FROM bookings WHERE response_id = ? AND status <> 'cancelled' ORDER BY advisor_id", responseID)
 }
 
 // forChange reads booking id in tx and asks advisors.CanChange whether by

@@ -13,16 +13,12 @@ import (
 	"dxready/scoring"
 )
 
-// queryer is what reading inputs needs: a transaction or a pool.
-type queryer interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
+// querier is what reading inputs needs: a transaction or a pool.
 // inputsReader reads the inputs of the firms with IDs in [lo, hi], of all of
 // them or of those agg_dirty names, in five set-based queries (no query per
 // firm), each walking an index in firm order.
 type inputsReader struct {
-	q         queryer
+	q         querier
 	lo, hi    int64
 	dirtyOnly bool
 	pillars   map[string]map[string]int // instrument → pillar ID → index

@@ -4,7 +4,7 @@ import "context"
 
 // queryIDs runs a query of one integer column (ids, in the order the query
 // gives) on q, a pool or a transaction; what names an error (mapErr).
-func queryIDs(ctx context.Context, q queryer, what, query string, args ...any) ([]int64, error) {
+func queryIDs(ctx context.Context, q querier, what, query string, args ...any) ([]int64, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, mapErr(what, err)
