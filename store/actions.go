@@ -97,7 +97,13 @@ func (s *Store) OpenActionItemsOfAdvisor(ctx context.Context, advisorID int64) (
 }
 
 func (s *Store) actionItems(ctx context.Context, where string, args ...any) ([]ActionItem, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT i.id, i.booking_id, i.firm_id, f.name, b.advisor_id, i.pillar, i.text, i.owner, i.due,
+	return actionItemsOn(ctx, s.r, where, args...)
+}
+
+// actionItemsOn reads the action items where selects on q, a pool or a
+// transaction.
+func actionItemsOn(ctx context.Context, q querier, where string, args ...any) ([]ActionItem, error) {
+	rows, err := q.QueryContext(ctx, `SELECT i.id, i.booking_id, i.firm_id, f.name, b.advisor_id, i.pillar, i.text, i.owner, i.due,
 		i.done_at, i.created_at FROM action_items i JOIN bookings b ON b.id = i.booking_id JOIN firms f ON f.id = i.firm_id
 		WHERE `+where+` ORDER BY i.done_at IS NOT NULL, i.due, i.id`, args...)
 	if err != nil {

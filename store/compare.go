@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"dxready/disclosure"
@@ -36,18 +37,40 @@ func (g Group) key() string {
 // tallies are its cells, kept up to date by every write: a submission
 // elsewhere changes them by one result and costs a comparison nothing.
 func (snap *Snapshot) Compare(ctx context.Context, firmID int64, g Group) (disclosure.Figures, error) {
+	if g.key() == "" {
+		return disclosure.Protect(disclosure.NewTally(len(snap.Pillars))), nil
+	}
+	in, err := snap.firmInputs(ctx, firmID)
+	if err != nil {
+		return disclosure.Figures{}, err
+	}
+	return snap.CompareFirm(FirmInputs{id: firmID, in: in, read: true}, g)
+}
+
+// FirmInputs are what one firm contributes to the figures, read once for
+// all of its comparisons (ResultReads.Inputs).
+type FirmInputs struct {
+	id   int64
+	in   *firmInputs // nil: the firm has no result
+	read bool
+}
+
+// CompareFirm is Compare with the firm's inputs already read (the firm is
+// f's): the same figures without a read per group. Inputs that were never
+// read are an error, not a firm without results, which would leave the
+// firm's own result in its groups' figures.
+func (snap *Snapshot) CompareFirm(f FirmInputs, g Group) (disclosure.Figures, error) {
+	if !f.read {
+		return disclosure.Figures{}, errors.New("store: compare: the firm's inputs were not read")
+	}
 	gk := g.key()
 	if gk == "" {
 		return disclosure.Protect(disclosure.NewTally(len(snap.Pillars))), nil
 	}
 	q := scoring.QuarterOf(snap.BuiltAt)
 	st := snap.strataAt(gk, q)
-	in, err := snap.firmInputs(ctx, firmID)
-	if err != nil {
-		return disclosure.Figures{}, err
-	}
-	if in != nil {
-		if r, shared, ok := in.current(snap.Instrument, gk, quarterIndex(q)); ok {
+	if f.in != nil {
+		if r, shared, ok := f.in.current(snap.Instrument, gk, quarterIndex(q)); ok {
 			st.exclude(r, shared)
 		}
 	}

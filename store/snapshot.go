@@ -61,8 +61,14 @@ func (snap *Snapshot) strataAt(g string, q scoring.Quarter) strata {
 
 // firmInputs reads what firm id contributes now; nil when it has no result.
 func (snap *Snapshot) firmInputs(ctx context.Context, id int64) (*firmInputs, error) {
+	return readFirmInputs(ctx, snap.s.r, id)
+}
+
+// readFirmInputs reads what firm id contributes now on q; nil when it has
+// no result.
+func readFirmInputs(ctx context.Context, q rowQuerier, id int64) (*firmInputs, error) {
 	var b []byte
-	err := snap.s.r.QueryRowContext(ctx, "SELECT data FROM agg_inputs WHERE firm_id = ?", id).Scan(&b)
+	err := q.QueryRowContext(ctx, "SELECT data FROM agg_inputs WHERE firm_id = ?", id).Scan(&b)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"net/http"
@@ -77,7 +76,8 @@ func (s *Server) assessmentResult(w http.ResponseWriter, r *http.Request) {
 // resultFor reads the submitted response of the request's path, as
 // auth.ActResultView allows, into its result page: the page and the A4
 // report show the same data. A draft is redirected to its review, and
-// neither page is returned.
+// neither page is returned. Everything the page shows besides the response
+// is read in one read transaction (store.ReadResult).
 func (s *Server) resultFor(w http.ResponseWriter, r *http.Request) (*assessmentCtx, *resultPage, error) {
 	ac, err := s.loadAssessment(r, auth.ActResultView)
 	if err != nil {
@@ -87,22 +87,26 @@ func (s *Server) resultFor(w http.ResponseWriter, r *http.Request) (*assessmentC
 		http.Redirect(w, r, fmt.Sprintf("/assessment/%d/review", ac.resp.ID), http.StatusSeeOther)
 		return ac, nil, nil
 	}
-	latest, prev, err := s.latestAndPrevious(r.Context(), ac.resp)
+	ctx, u := r.Context(), currentUser(r)
+	own := u.Role == auth.RoleFirm && u.FirmID == ac.resp.FirmID
+	var snap *store.Snapshot
+	if own { // taken before the firm's inputs are read, as Compare does
+		if snap, err = s.store.Snapshot(ctx, ac.in); err != nil {
+			return nil, nil, err
+		}
+	}
+	rr, err := s.store.ReadResult(ctx, store.ResultQuery{FirmID: ac.resp.FirmID, ResponseID: ac.resp.ID, Comparisons: own})
 	if err != nil {
 		return nil, nil, err
 	}
 	res := scoring.Score(ac.in, ac.resp.Profile, ac.resp.Answers)
-	p := s.newResultPage(w, r, ac, res, prev)
-	if err := s.addComparisons(r, ac, res, &p); err != nil {
+	p := s.newResultPage(w, r, ac, res, rr.Previous)
+	if err := s.addComparisons(r, ac, res, rr, snap, &p); err != nil {
 		return nil, nil, err
 	}
-	items, err := s.store.ActionItemsOfFirm(r.Context(), ac.resp.FirmID)
-	if err != nil {
-		return nil, nil, err
-	}
-	p.Actions, p.CanBook = s.actionRows(r, items), canBook(currentUser(r))
-	if latest {
-		if p.Progress, err = s.latestProgress(r.Context(), ac.resp.FirmID, s.loc(r), lang(r)); err != nil {
+	p.Actions, p.CanBook = s.actionRows(r, rr.Actions), canBook(u)
+	if rr.LastDone != nil {
+		if p.Progress, err = s.consultationProgress(ctx, rr.LastDone, s.loc(r), lang(r)); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -113,38 +117,28 @@ func (s *Server) resultFor(w http.ResponseWriter, r *http.Request) (*assessmentC
 // to the report: the share of the other firms it scores above and, on the
 // radar, their pillar averages, all protected by package disclosure (the
 // others' results are not the viewer's to see) and computed without the
-// firm itself. Only the firm's own users see them: an advisor or a lead
-// opening many firms' reports would otherwise collect the same group's
-// figures with many different firms left out, and average their noise
-// away. A group of fewer than disclosure.MinGroup others shows nothing.
-func (s *Server) addComparisons(r *http.Request, ac *assessmentCtx, res scoring.Result, p *resultPage) error {
-	ctx, l, loc := r.Context(), lang(r), s.loc(r)
+// firm itself. Only the firm's own users see them (snap is nil for anyone
+// else): an advisor or a lead opening many firms' reports would otherwise
+// collect the same group's figures with many different firms left out, and
+// average their noise away. A group of fewer than disclosure.MinGroup
+// others shows nothing.
+func (s *Server) addComparisons(r *http.Request, ac *assessmentCtx, res scoring.Result, rr *store.ResultReads, snap *store.Snapshot, p *resultPage) error {
+	l, loc := lang(r), s.loc(r)
 	axes := allPillarNames(ac.in, l)
 	firm := charts.Series{Name: loc.T("page.assessment_result.your_firm"), Values: make([]float64, len(ac.in.Pillars))}
 	for i := range ac.in.Pillars {
 		firm.Values[i] = res.Pillars[i].Score
 	}
 	series := []charts.Series{firm}
-	if u := currentUser(r); u.Role != auth.RoleFirm || u.FirmID != ac.resp.FirmID {
-		f, err := s.store.FindFirmByID(ctx, ac.resp.FirmID)
-		if err != nil {
-			return err
-		}
-		p.CompareOwnOnly, p.FirmName, series[0].Name = true, f.Name, f.Name
+	p.FirmName = rr.Firm.Name
+	if snap == nil {
+		p.CompareOwnOnly, series[0].Name = true, rr.Firm.Name
+		var err error
 		p.Radar, err = charts.Radar("radar", loc.T("page.assessment_result.radar_label"), chartLocale(loc), axes, series)
 		return err
 	}
-	groups, firmName, err := s.comparisonGroups(r, ac.resp.FirmID)
-	if err != nil {
-		return err
-	}
-	p.FirmName = firmName
-	snap, err := s.store.Snapshot(ctx, ac.in)
-	if err != nil {
-		return err
-	}
-	for _, g := range groups {
-		fig, err := snap.Compare(ctx, ac.resp.FirmID, g.group)
+	for _, g := range s.comparisonGroups(r, rr) {
+		fig, err := snap.CompareFirm(rr.Inputs, g.group)
 		if err != nil {
 			return err
 		}
@@ -159,6 +153,7 @@ func (s *Server) addComparisons(r *http.Request, ac *assessmentCtx, res scoring.
 		}
 		series = append(series, avg)
 	}
+	var err error
 	p.Radar, err = charts.Radar("radar", loc.T("page.assessment_result.radar_label"), chartLocale(loc), axes, series)
 	return err
 }
@@ -168,51 +163,20 @@ type namedGroup struct {
 	group store.Group
 }
 
-// comparisonGroups are firmID's associations and its industry (VSIC
-// division), named in the request's language, and the firm's name.
-func (s *Server) comparisonGroups(r *http.Request, firmID int64) ([]namedGroup, string, error) {
-	ctx, l, loc := r.Context(), lang(r), s.loc(r)
-	f, err := s.store.FindFirmByID(ctx, firmID)
-	if err != nil {
-		return nil, "", err
-	}
-	ids, err := s.store.FirmAssociationIDs(ctx, f.ID)
-	if err != nil {
-		return nil, "", err
-	}
+// comparisonGroups are the firm's associations and its industry (VSIC
+// division) as rr read them, named in the request's language.
+func (s *Server) comparisonGroups(r *http.Request, rr *store.ResultReads) []namedGroup {
+	l, loc, f := lang(r), s.loc(r), rr.Firm
 	var groups []namedGroup
-	for _, id := range ids {
-		a, err := s.store.FindAssociationByID(ctx, id)
-		if err != nil {
-			return nil, "", err
-		}
-		groups = append(groups, namedGroup{a.Name(l), store.Group{AssociationID: id}})
+	for _, a := range rr.Associations {
+		groups = append(groups, namedGroup{a.Name(l), store.Group{AssociationID: a.ID}})
 	}
 	if len(f.VSICCode) >= 2 {
 		if ind, ok := s.ref.Industry(f.VSICVersion, f.VSICCode[:2]); ok {
 			groups = append(groups, namedGroup{loc.T("page.assessment_result.industry", "Name", ind.Name(l)), store.Group{Division: f.VSICCode[:2]}})
 		}
 	}
-	return groups, f.Name, nil
-}
-
-// latestAndPrevious reads whether submitted response resp is its firm's
-// latest, and the firm's submission before it (nil if none): the newest
-// two, and when resp is not the newest the one after it, however many
-// times the firm has taken the assessment.
-func (s *Server) latestAndPrevious(ctx context.Context, resp *survey.Response) (latest bool, prev *store.Submission, err error) {
-	subs, err := s.store.FindSubmissions(ctx, store.SubmissionFilter{FirmID: resp.FirmID, Limit: 2})
-	if err != nil || len(subs) == 0 {
-		return false, nil, err
-	}
-	if latest = subs[0].ResponseID == resp.ID; !latest {
-		subs, err = s.store.FindSubmissions(ctx, store.SubmissionFilter{FirmID: resp.FirmID, After: resp.ID, Limit: 1})
-		subs = append([]store.Submission{{}}, subs...) // the one after resp second, as when resp is the newest
-	}
-	if err != nil || len(subs) < 2 {
-		return latest, nil, err
-	}
-	return latest, &subs[1], nil
+	return groups
 }
 
 func (s *Server) newResultPage(w http.ResponseWriter, r *http.Request, ac *assessmentCtx, res scoring.Result, prev *store.Submission) resultPage {

@@ -103,16 +103,6 @@ func (s *Server) changeRow(in *survey.Instrument, c advisors.PillarChange, l str
 	return changeRow{Pillar: name, Before: c.Before, After: c.After, Delta: c.Delta(), Class: changeClass(c.Delta()), Count: count}
 }
 
-// latestProgress is the change since the firm's latest completed
-// consultation, for its result page; nil when there is none to show.
-func (s *Server) latestProgress(ctx context.Context, firmID int64, loc *locale.Localizer, l string) (*progressView, error) {
-	done, err := s.store.Bookings(ctx, store.BookingFilter{FirmID: firmID, Statuses: []string{store.BookingDone}, Desc: true, Limit: 1})
-	if err != nil || len(done) == 0 {
-		return nil, err
-	}
-	return s.consultationProgress(ctx, done[0], loc, l)
-}
-
 // programmeProgress is the average change per pillar over completed
 // consultations (one advisor's, or the Center's with advisorID 0).
 func (s *Server) programmeProgress(ctx context.Context, advisorID int64, l string) ([]changeRow, error) {

@@ -108,7 +108,11 @@ func TestResultPageLatestAndPreviousAreTheWholeHistorys(t *testing.T) {
 		t.Fatalf("history %d, %v", len(all), err)
 	}
 	for i, sub := range all {
-		latest, prev, err := e.web.latestAndPrevious(ctx, &survey.Response{ID: sub.ResponseID, FirmID: e.fx.Kho.ID})
+		rr, err := e.st.ReadResult(ctx, store.ResultQuery{FirmID: e.fx.Kho.ID, ResponseID: sub.ResponseID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		latest, prev := rr.Latest, rr.Previous
 		var want *store.Submission
 		if i+1 < len(all) {
 			want = &all[i+1]
