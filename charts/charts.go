@@ -51,6 +51,15 @@ type Series struct {
 // Radar draws series over axes, each axis running 0–100; NaN values
 // (suppressed figures) are gaps.
 func Radar(id, label string, loc Locale, axes []string, series []Series) (Chart, error) {
+	opt, err := radarOption(axes, series)
+	if err != nil {
+		return Chart{}, err
+	}
+	return finish(id, label, loc, opt, series)
+}
+
+// radarOption is Radar's option before its Locale, as JSON values.
+func radarOption(axes []string, series []Series) (map[string]any, error) {
 	ind := make([]*opts.Indicator, len(axes))
 	for i, a := range axes {
 		ind[i] = &opts.Indicator{Name: wrapWords(a, 14), Max: 100}
@@ -63,7 +72,7 @@ func Radar(id, label string, loc Locale, axes []string, series []Series) (Chart,
 	)
 	for _, s := range series {
 		if len(s.Values) != len(axes) {
-			return Chart{}, fmt.Errorf("charts: series %q has %d values for %d axes", s.Name, len(s.Values), len(axes))
+			return nil, fmt.Errorf("charts: series %q has %d values for %d axes", s.Name, len(s.Values), len(axes))
 		}
 		rounded := make([]any, len(s.Values))
 		for i, v := range s.Values {
@@ -75,11 +84,7 @@ func Radar(id, label string, loc Locale, axes []string, series []Series) (Chart,
 		r.AddSeries(name, []opts.RadarData{{Name: name, Value: rounded}})
 	}
 	r.Validate()
-	opt, err := withRadarRadius(r.JSON(), "58%")
-	if err != nil {
-		return Chart{}, err
-	}
-	return finish(id, label, loc, opt, series)
+	return withRadarRadius(r.JSON(), "58%")
 }
 
 // seriesNameWidth is about how many characters of a series name fit on one

@@ -134,7 +134,7 @@ func (s *Server) addComparisons(r *http.Request, ac *assessmentCtx, res scoring.
 	if snap == nil {
 		p.CompareOwnOnly, series[0].Name = true, rr.Firm.Name
 		var err error
-		p.Radar, err = charts.Radar("radar", loc.T("page.assessment_result.radar_label"), chartLocale(loc), axes, series)
+		p.Radar, err = s.radars.radar("radar", loc.T("page.assessment_result.radar_label"), chartLocale(loc), axes, series)
 		return err
 	}
 	for _, g := range s.comparisonGroups(r, rr) {
@@ -154,7 +154,7 @@ func (s *Server) addComparisons(r *http.Request, ac *assessmentCtx, res scoring.
 		series = append(series, avg)
 	}
 	var err error
-	p.Radar, err = charts.Radar("radar", loc.T("page.assessment_result.radar_label"), chartLocale(loc), axes, series)
+	p.Radar, err = s.radars.radar("radar", loc.T("page.assessment_result.radar_label"), chartLocale(loc), axes, series)
 	return err
 }
 

@@ -81,6 +81,7 @@ type Server struct {
 	pages       *pageSet
 	choices     choiceSet   // the step pages' options, rendered once (assessment_choices.go)
 	reviewLines reviewLines // the review page's lines, rendered once (assessment_review_lines.go)
+	radars      radarFrames // the result page's radar frames (assessment_result_radar.go)
 	metrics     *metrics
 	signin      *signinThrottle
 	registers   *registerThrottle
