@@ -44,19 +44,18 @@ func (snap *Snapshot) Compare(ctx context.Context, firmID int64, g Group) (discl
 	if err != nil {
 		return disclosure.Figures{}, err
 	}
-	return snap.CompareFirm(FirmInputs{id: firmID, in: in, read: true}, g)
+	return snap.CompareFirm(FirmInputs{in: in, read: true}, g)
 }
 
 // FirmInputs are what one firm contributes to the figures, read once for
 // all of its comparisons (ResultReads.Inputs).
 type FirmInputs struct {
-	id   int64
 	in   *firmInputs // nil: the firm has no result
 	read bool
 }
 
-// CompareFirm is Compare with the firm's inputs already read (the firm is
-// f's): the same figures without a read per group. Inputs that were never
+// CompareFirm is Compare for the firm whose inputs f are, read already:
+// the same figures without a read per group. Inputs that were never
 // read are an error, not a firm without results, which would leave the
 // firm's own result in its groups' figures.
 func (snap *Snapshot) CompareFirm(f FirmInputs, g Group) (disclosure.Figures, error) {

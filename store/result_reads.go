@@ -131,6 +131,6 @@ func (rr *ResultReads) readComparisons(ctx context.Context, tx *sql.Tx, firmID i
 		return mapErr("firm associations", err)
 	}
 	in, err := readFirmInputs(ctx, tx, firmID)
-	rr.Inputs = FirmInputs{id: firmID, in: in, read: err == nil}
+	rr.Inputs = FirmInputs{in: in, read: err == nil}
 	return err
 }
