@@ -460,7 +460,7 @@ type AnswerChange struct {
 // newest first, with who made them.
 func (s *Store) AnswerChanges(ctx context.Context, id int64, limit int) ([]AnswerChange, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT e.question, e.options, COALESCE(u.name, ''), e.at FROM answer_events e
-		LEFT JOIN users u ON u.id = e.user_id WHERE e.response_id = ? ORDER BY e.id DESC LIMIT ?`, id, limit)
+		LEFT JOIN users u ON u.id = e.user_id WHERE e.response_id = ? ORDER BY e.id DESC`+limitSQL(limit), id)
 	if err != nil {
 		return nil, mapErr("answer changes", err)
 	}

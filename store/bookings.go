@@ -375,8 +375,7 @@ func (s *Store) Bookings(ctx context.Context, f BookingFilter) ([]*Booking, erro
 		q += " DESC"
 	}
 	if f.Limit > 0 {
-		q += " LIMIT ?"
-		args = append(args, f.Limit)
+		q += limitSQL(f.Limit)
 	}
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {

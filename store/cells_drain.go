@@ -45,7 +45,7 @@ func (s *Store) drain(ctx context.Context, tx *sql.Tx, note *txNote) (*cellChang
 	for more := true; more; {
 		var hi int64
 		if err := tx.QueryRowContext(ctx, `SELECT MAX(firm_id) FROM (SELECT firm_id FROM agg_dirty WHERE firm_id >= ?
-			ORDER BY firm_id LIMIT ?)`, lo, drainChunk).Scan(&hi); err != nil {
+			ORDER BY firm_id`+limitSQL(drainChunk)+`)`, lo).Scan(&hi); err != nil {
 			return nil, mapErr("cells: changed firms", err)
 		}
 		if err := s.reconcile(ctx, tx, lo, hi, ch, note); err != nil {

@@ -87,7 +87,7 @@ func skipFunnel(ctx context.Context, tx *sql.Tx, c *funnelChange) (done bool, er
 }
 
 func funnelDirty(ctx context.Context, tx *sql.Tx) ([]int64, error) {
-	return queryIDs(ctx, tx, "funnel: changed firms", "SELECT firm_id FROM funnel_dirty ORDER BY firm_id LIMIT ?", funnelChunk)
+	return queryIDs(ctx, tx, "funnel: changed firms", "SELECT firm_id FROM funnel_dirty ORDER BY firm_id"+limitSQL(funnelChunk))
 }
 
 // refreshFunnelFirm derives one firm's row again and moves its entries in

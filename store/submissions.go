@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -34,12 +33,9 @@ func (s *Store) FindSubmissions(ctx context.Context, f SubmissionFilter) ([]Subm
 		where.WriteString(" AND submitted_at <= ?")
 		args = append(args, f.UpTo.UTC())
 	}
-	// The limit is written into the SQL, not bound: SQLite re-prepares a
-	// statement whose LIMIT is a parameter on every run (its plan depends
-	// on the value), which undid the kept statement. The callers' limits
-	// are a few constants, so the texts stay few.
+	// The limit is written into the SQL (limitSQL), not bound.
 	rows, err := s.r.QueryContext(ctx, submissionSelect+`WHERE r.id IN (SELECT id FROM responses WHERE `+where.String()+`
-		ORDER BY submitted_at DESC, id DESC LIMIT `+strconv.Itoa(max(1, f.Limit))+`) ORDER BY r.submitted_at DESC, r.id DESC`, args...)
+		ORDER BY submitted_at DESC, id DESC`+limitSQL(max(1, f.Limit))+`) ORDER BY r.submitted_at DESC, r.id DESC`, args...)
 	if err != nil {
 		return nil, mapErr("find submissions", err)
 	}
