@@ -60,41 +60,52 @@ func (s *Store) DraftOf(ctx context.Context, firmID, owner int64, in *survey.Ins
 		return r, err
 	}
 	var id int64
+	var created time.Time
 	err := s.inTxNoted(ctx, func(tx *sql.Tx) (note *txNote, err error) {
-		id, note, err = s.createDraft(ctx, tx, firmID, owner, in, p, userID)
+		id, created, note, err = s.createDraft(ctx, tx, firmID, owner, in, p, userID)
 		return note, err
 	})
 	if err != nil {
 		return nil, mapErr("draft", err)
 	}
-	return s.FindResponse(ctx, id)
+	if created.IsZero() { // another tab's, found by the look in the write: read with its answers
+		return s.FindResponse(ctx, id)
+	}
+	// The draft this transaction created is what it wrote, without answers:
+	// a read of it would give the same (TestACreatedDraftIsWhatAReadGives).
+	return &survey.Response{ID: id, FirmID: firmID, Instrument: in.Key(), Status: survey.Draft, Profile: p,
+		Answers: map[string]survey.Answer{}, CreatedAt: created, UpdatedAt: created, OwnerID: owner}, nil
 }
 
 // createDraft creates owner's draft of firmID in tx unless it finds one,
-// and returns its ID and, when it created it and nothing else was waiting
-// in the change logs, the note that this was the transaction's one change.
-func (s *Store) createDraft(ctx context.Context, tx *sql.Tx, firmID, owner int64, in *survey.Instrument, p survey.Profile, userID int64) (int64, *txNote, error) {
+// and returns its ID, the time it created it (zero when it found one) and,
+// when it created it and nothing else was waiting in the change logs, the
+// note that this was the transaction's one change.
+func (s *Store) createDraft(ctx context.Context, tx *sql.Tx, firmID, owner int64, in *survey.Instrument, p survey.Profile, userID int64) (int64, time.Time, *txNote, error) {
 	var open sql.NullInt64
-	var waiting bool
+	var waiting, known bool
 	if err := tx.QueryRowContext(ctx, `SELECT (SELECT id FROM responses WHERE firm_id = ? AND COALESCE(owner_id, 0) = ? AND status = 'draft'),
-		EXISTS (SELECT 1 FROM agg_dirty) OR EXISTS (SELECT 1 FROM funnel_dirty)`, firmID, owner).Scan(&open, &waiting); err != nil || open.Valid {
-		return open.Int64, nil, err
+		EXISTS (SELECT 1 FROM agg_dirty) OR EXISTS (SELECT 1 FROM funnel_dirty), EXISTS (SELECT 1 FROM instruments WHERE key = ?)`,
+		firmID, owner, in.Key()).Scan(&open, &waiting, &known); err != nil || open.Valid {
+		return open.Int64, time.Time{}, nil, err
 	}
 	now := s.now()
-	if _, err := tx.ExecContext(ctx, "INSERT INTO instruments (key, hash, first_used_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-		in.Key(), in.Hash, now); err != nil {
-		return 0, nil, err
+	if !known { // the instrument's first draft: a statement less for every other one
+		if _, err := tx.ExecContext(ctx, "INSERT INTO instruments (key, hash, first_used_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+			in.Key(), in.Hash, now); err != nil {
+			return 0, time.Time{}, nil, err
+		}
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO responses (firm_id, instrument, status, section, size_class, created_by, created_at, updated_at, owner_id)
 		VALUES (?, ?, 'draft', ?, ?, ?, ?, ?, ?)`, firmID, in.Key(), p.Section, p.Size, nullID(userID), now, now, nullID(owner))
 	if err != nil {
-		return 0, nil, err
+		return 0, time.Time{}, nil, err
 	}
 	id, err := res.LastInsertId()
 	if err != nil || waiting {
-		return id, nil, err
+		return id, now, nil, err
 	}
-	return id, &txNote{funnel: &funnelChange{firm: firmID, response: id, at: now}}, nil
+	return id, now, &txNote{funnel: &funnelChange{firm: firmID, response: id, at: now}}, nil
 }
 
 // openDraft reads owner's open draft of firmID with its answers in one
@@ -261,19 +272,6 @@ func (s *Store) submit(ctx context.Context, tx *sql.Tx, responseID, firmID, user
 		instrument = excluded.instrument, submitted_at = excluded.submitted_at, overall = excluded.overall, level = excluded.level`,
 		firmID, responseID, r.Instrument, now, r.Overall, r.Level)
 	return mapErr("current result", err)
-}
-
-func insertPillarScores(ctx context.Context, tx *sql.Tx, responseID int64, r scoring.Result) error {
-	if _, err := tx.ExecContext(ctx, "DELETE FROM pillar_scores WHERE response_id = ?", responseID); err != nil {
-		return err
-	}
-	for _, p := range r.Pillars {
-		if _, err := tx.ExecContext(ctx, "INSERT INTO pillar_scores (response_id, pillar, score, scored) VALUES (?, ?, ?, ?)",
-			responseID, p.PillarID, p.Score, p.Scored); err != nil {
-			return mapErr("pillar score", err)
-		}
-	}
-	return nil
 }
 
 // Submission is a submitted response's headline figures.
