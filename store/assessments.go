@@ -250,12 +250,16 @@ func (s *Store) SubmitResponse(ctx context.Context, responseID, firmID, userID i
 
 // submit makes draft responseID final at now inside tx (SubmitResponse).
 func (s *Store) submit(ctx context.Context, tx *sql.Tx, responseID, firmID, userID int64, version string, r scoring.Result, now time.Time) error {
-	if err := lockDraft(ctx, tx, responseID, firmID); err != nil {
-		return err
-	}
+	// The draft's row and answers in one statement, which also says
+	// whose it is and whether it is still a draft (lockDraft's look).
 	stored, err := readResponse(ctx, tx, responseID, nil)
-	if err != nil {
+	switch {
+	case err != nil:
 		return err
+	case stored.FirmID != firmID:
+		return fmt.Errorf("store: response %d: %w", responseID, ErrNotFound)
+	case stored.Status != survey.Draft:
+		return ErrSubmitted
 	}
 	if stored.Version() != version {
 		return fmt.Errorf("store: submit response %d: the draft changed since version %.12s: %w", responseID, version, ErrConflict)

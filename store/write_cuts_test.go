@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 	"testing"
@@ -113,7 +114,6 @@ func TestADraftRecordsItsInstrumentWhenTheTableLacksIt(t *testing.T) {
 			t.Fatalf("draft %d: instrument recorded with hash %q, want %q", i, h, in.Hash)
 		}
 	}
-	var _ *store.Store = s
 }
 
 // The draft DraftOf creates is returned as its transaction wrote it, not
@@ -165,5 +165,38 @@ func TestACreatedDraftIsWhatAReadGives(t *testing.T) {
 		if len(again.Answers) != 1 {
 			t.Fatalf("second start: answers %v, want the other tab's one", again.Answers)
 		}
+	}
+}
+
+// A submission checks whose draft it is and that it is still one from the
+// same read that gives its version: another firm's draft is not found and
+// stays a draft, an unknown one is not found, and a submitted one is
+// refused. Fails when the firm's check is dropped (another firm's user
+// could submit this firm's draft).
+func TestSubmittingChecksTheDraftsFirmAndStatus(t *testing.T) {
+	s, fx := storetest.Open(t)
+	in := storetest.Instrument(t)
+	d, err := s.Draft(ctx, fx.GoDuc.ID, in, survey.Profile{Section: "C", Size: "medium"}, fx.FirmUser.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := scoring.Result{Instrument: in.Key(), Overall: 50, Level: 2}
+	if err := s.SubmitResponse(ctx, d.ID, fx.NoiThat.ID, 0, d.Version(), r); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("another firm's submission: %v, want ErrNotFound", err)
+	}
+	if err := s.SubmitResponse(ctx, d.ID+1000, fx.GoDuc.ID, 0, d.Version(), r); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("an unknown response: %v, want ErrNotFound", err)
+	}
+	if got, err := s.FindResponse(ctx, d.ID); err != nil || got.Status != survey.Draft {
+		t.Fatalf("after refused submissions: %v %v, want a draft", got, err)
+	}
+	if err := s.SubmitResponse(ctx, d.ID, fx.GoDuc.ID, 0, d.Version(), r); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SubmitResponse(ctx, d.ID, fx.GoDuc.ID, 0, d.Version(), r); !errors.Is(err, store.ErrSubmitted) {
+		t.Fatalf("submitted again: %v, want ErrSubmitted", err)
+	}
+	if err := s.SubmitResponse(ctx, d.ID, fx.NoiThat.ID, 0, d.Version(), r); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("another firm's submitted response: %v, want ErrNotFound", err)
 	}
 }
