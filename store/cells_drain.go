@@ -33,31 +33,28 @@ type cellChange struct {
 // follow, or not at all. Nil when nothing was named. note, when not nil,
 // says what the transaction changed (txNote).
 func (s *Store) drain(ctx context.Context, tx *sql.Tx, note *txNote) (*cellChange, error) {
-	var lo int64
-	err := tx.QueryRowContext(ctx, "SELECT firm_id FROM agg_dirty ORDER BY firm_id LIMIT 1").Scan(&lo)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, mapErr("cells: changed firms", err)
-	}
-	ch := &cellChange{delta: cellDelta{}, assocs: map[int64]bool{}}
-	for more := true; more; {
-		var hi int64
-		if err := tx.QueryRowContext(ctx, `SELECT MAX(firm_id) FROM (SELECT firm_id FROM agg_dirty WHERE firm_id >= ?
-			ORDER BY firm_id`+limitSQL(drainChunk)+`)`, lo).Scan(&hi); err != nil {
-			return nil, mapErr("cells: changed firms", err)
+	var ch *cellChange
+	// Each chunk's IDs are read once (its bounds and the firms it names; a
+	// submission's drain was four reads of agg_dirty, now two).
+	for after := (*int64)(nil); ; {
+		ids, err := dirtyChunk(ctx, tx, after)
+		if err != nil || len(ids) == 0 {
+			if err != nil || ch == nil {
+				return nil, err
+			}
+			break
 		}
-		if err := s.reconcile(ctx, tx, lo, hi, ch, note); err != nil {
+		if ch == nil {
+			ch = &cellChange{delta: cellDelta{}, assocs: map[int64]bool{}}
+		}
+		lo, hi := ids[0], ids[len(ids)-1]
+		if err := s.reconcile(ctx, tx, lo, hi, ids, ch, note); err != nil {
 			return nil, err
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM agg_dirty WHERE firm_id BETWEEN ? AND ?", lo, hi); err != nil {
 			return nil, mapErr("cells: changed firms", err)
 		}
-		err := tx.QueryRowContext(ctx, "SELECT firm_id FROM agg_dirty WHERE firm_id > ? ORDER BY firm_id LIMIT 1", hi).Scan(&lo)
-		if more = err == nil; err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return nil, mapErr("cells: changed firms", err)
-		}
+		after = &hi
 	}
 	if err := writeCells(ctx, tx, ch.delta); err != nil {
 		return nil, err
@@ -68,14 +65,20 @@ func (s *Store) drain(ctx context.Context, tx *sql.Tx, note *txNote) (*cellChang
 	return ch, nil
 }
 
-// reconcile brings the changed firms with IDs in [lo, hi] up to date: what
-// each contributed is taken away and what it contributes now is added.
-func (s *Store) reconcile(ctx context.Context, tx *sql.Tx, lo, hi int64, ch *cellChange, note *txNote) error {
-	old, err := readStoredInputs(ctx, tx, lo, hi)
-	if err != nil {
-		return err
+// dirtyChunk reads the first drainChunk firms agg_dirty names, in order,
+// after *after (from the first when after is nil).
+func dirtyChunk(ctx context.Context, tx *sql.Tx, after *int64) ([]int64, error) {
+	if after == nil {
+		return queryIDs(ctx, tx, "cells: changed firms", "SELECT firm_id FROM agg_dirty ORDER BY firm_id"+limitSQL(drainChunk))
 	}
-	ids, err := dirtyIDs(ctx, tx, lo, hi)
+	return queryIDs(ctx, tx, "cells: changed firms", "SELECT firm_id FROM agg_dirty WHERE firm_id > ? ORDER BY firm_id"+limitSQL(drainChunk), *after)
+}
+
+// reconcile brings the changed firms ids (all agg_dirty names in [lo, hi])
+// up to date: what each contributed is taken away and what it contributes
+// now is added.
+func (s *Store) reconcile(ctx context.Context, tx *sql.Tx, lo, hi int64, ids []int64, ch *cellChange, note *txNote) error {
+	old, err := readStoredInputs(ctx, tx, lo, hi)
 	if err != nil {
 		return err
 	}
@@ -142,10 +145,6 @@ func decodeAll(stored map[int64][]byte) map[int64]*firmInputs {
 		}
 	}
 	return out
-}
-
-func dirtyIDs(ctx context.Context, tx *sql.Tx, lo, hi int64) ([]int64, error) {
-	return queryIDs(ctx, tx, "cells: changed firms", "SELECT firm_id FROM agg_dirty WHERE firm_id BETWEEN ? AND ? ORDER BY firm_id", lo, hi)
 }
 
 // readStoredInputs reads what the changed firms in [lo, hi] contributed.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -198,5 +199,45 @@ func TestSubmittingChecksTheDraftsFirmAndStatus(t *testing.T) {
 	}
 	if err := s.SubmitResponse(ctx, d.ID, fx.NoiThat.ID, 0, d.Version(), r); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("another firm's submitted response: %v, want ErrNotFound", err)
+	}
+}
+
+// One transaction that changes more firms than a drain reads at a time
+// (results loaded for 1,234 firms: three chunks of agg_dirty, the last
+// partial) reconciles every one of them: the kept inputs and cells equal
+// a derivation from the rows, and the log is empty. Fails when the drain
+// stops after its first chunk.
+func TestADrainOfManyChunksReconcilesEveryFirm(t *testing.T) {
+	s, fx := storetest.Open(t)
+	in := storetest.Instrument(t)
+	w := &cellsWorld{s: s, fx: fx, in: in, rng: rand.New(rand.NewPCG(7, 9))}
+	var subs []store.PastSubmission
+	for i := range 1234 {
+		f := *fx.NoiThat
+		f.ID, f.TaxCode, f.Name = 0, storetest.TaxCodeFrom(374400000+i*10), fmt.Sprintf("Công ty Lô %d", i)
+		if err := s.CreateFirm(ctx, &f); err != nil {
+			t.Fatal(err)
+		}
+		subs = append(subs, store.PastSubmission{FirmID: f.ID, Result: w.result(), Answers: w.adoptionAnswers(),
+			SubmittedAt: fx.Clock.Now().Add(-time.Duration(i%90) * 24 * time.Hour)})
+	}
+	if err := s.LoadSubmissions(ctx, in, subs); err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.VerifyAggregates(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.BadCells+c.BadInputs != 0 || c.Firms < 1234 {
+		t.Fatalf("after one transaction of 1,234 results: %+v", c)
+	}
+	db, err := sql.Open("sqlite", "file:"+s.Path()+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var waiting int
+	if err := db.QueryRow("SELECT COUNT(*) FROM agg_dirty").Scan(&waiting); err != nil || waiting != 0 {
+		t.Fatalf("agg_dirty holds %d firms (%v), want none", waiting, err)
 	}
 }
