@@ -55,3 +55,24 @@ func SetFewMembers(n int) (restore func()) {
 	fewMembers = n
 	return func() { fewMembers = old }
 }
+
+// SetGramCandidates sets how many firms the trigram index may offer for a
+// member list's name filter before the list is walked instead (0: never
+// read the index), until the returned func restores it.
+func SetGramCandidates(n int) (restore func()) {
+	old := gramCandidates
+	gramCandidates = n
+	return func() { gramCandidates = old }
+}
+
+// GramAnswers reports whether the trigram index answers f's name filter
+// (PageMembers then counts and lists the candidates it offers only).
+func GramAnswers(s *Store, f MemberFilter) (bool, error) {
+	name, err := s.memberNameCond(context.Background(), f.Query)
+	if err != nil {
+		return false, err
+	}
+	var c Count
+	_, ok, err := s.gramMembers(context.Background(), f, name, &c)
+	return ok, err
+}

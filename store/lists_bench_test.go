@@ -91,14 +91,18 @@ func benchLists(b *testing.B, s *store.Store, assoc int64) {
 	// Parts of names inside a legal form's text (member_keys.legal): common
 	// ("cong", "tnhh", "an"), absent from the demo ("hop tac", only in
 	// "hop tac xa"), across a legal form and the key ("ty go").
+	// Each also walked ("members-walk": the trigram index of migration 0029
+	// not read), for the before and after of the same run.
 	for _, q := range []string{"cong", "tnhh", "an", "hop tac", "ty go"} {
-		benchMembers(b, s, store.MemberFilter{AssociationID: assoc, Query: q, Limit: 50})
+		benchMembersBoth(b, s, store.MemberFilter{AssociationID: assoc, Query: q, Limit: 50})
 	}
 	// Parts of names that cannot start in a legal form: tested on the
-	// search key alone (firms.KeyHoldsSubstring).
-	benchMembers(b, s, store.MemberFilter{AssociationID: assoc, Query: "phat", Limit: 50})
-	benchMembers(b, s, store.MemberFilter{AssociationID: assoc, Query: "go duc", Limit: 50})
-	benchMembers(b, s, store.MemberFilter{AssociationID: assoc, Query: "phat", Sort: "status", Desc: true, Limit: 50})
+	// search key alone (firms.KeyHoldsSubstring); rare ones, and ones of
+	// one or two letters (shorter than a trigram).
+	for _, q := range []string{"phat", "go duc", "duc tan", "xyz", "nguyen van", "z", "ww", "y"} {
+		benchMembersBoth(b, s, store.MemberFilter{AssociationID: assoc, Query: q, Limit: 50})
+	}
+	benchMembersBoth(b, s, store.MemberFilter{AssociationID: assoc, Query: "phat", Sort: "status", Desc: true, Limit: 50})
 	benchMembers(b, s, store.MemberFilter{AssociationID: assoc, Query: "cong", Sort: "status", Desc: true, Limit: 50})
 	benchMembers(b, s, store.MemberFilter{AssociationID: assoc, Status: store.MemberSubmitted, Sort: "score", Desc: true, Limit: 50})
 }
@@ -165,15 +169,26 @@ func benchFirmSearch(b *testing.B, s *store.Store, f store.FirmFilter) {
 	})
 }
 
+// benchMembersBoth measures f's pages with the trigram index and walked.
+func benchMembersBoth(b *testing.B, s *store.Store, f store.MemberFilter) {
+	benchMembers(b, s, f)
+	defer store.SetGramCandidates(0)()
+	benchMembersAs(b, s, f, "members-walk")
+}
+
 // benchMembers measures a member list's first, middle and last pages (by
 // keyset; by offset too, the old way, unless DXREADY_BENCH_OFFSET is
 // "no": at 1M an offset page of a computed order takes seconds).
 func benchMembers(b *testing.B, s *store.Store, f store.MemberFilter) {
+	benchMembersAs(b, s, f, "members")
+}
+
+func benchMembersAs(b *testing.B, s *store.Store, f store.MemberFilter, label string) {
 	dir := "asc"
 	if f.Desc {
 		dir = "desc"
 	}
-	b.Run(fmt.Sprintf("members/%s-%s/q=%q", f.Sort, dir, f.Query), func(b *testing.B) {
+	b.Run(fmt.Sprintf("%s/%s-%s/q=%q", label, f.Sort, dir, f.Query), func(b *testing.B) {
 		ctx := context.Background()
 		rows, middle, last, err := positions(200, func(c string) (int, store.Links, error) {
 			g := f

@@ -21,6 +21,7 @@ type nameCond struct {
 	sql     string
 	args    []any
 	firmRow bool
+	grams   string // the trigram index's query for the names that may match (nameGrams); "" none
 }
 
 // legalPrefix is one row of legal_prefixes: the folded legal forms that
@@ -51,7 +52,7 @@ func (s *Store) memberNameCond(ctx context.Context, q string) (nameCond, error) 
 		return nameCond{}, nil // contained in every name, as LIKE '%%' was
 	case firms.KeyHoldsSubstring(folded):
 		// In the search key or nowhere.
-		return nameCond{sql: "instr(m.search_key, ?) > 0", args: []any{folded}}, nil
+		return nameCond{sql: "instr(m.search_key, ?) > 0", args: []any{folded}, grams: nameGrams(folded)}, nil
 	}
 	like := "%" + escapeLike(folded) + "%"
 	prefixes, err := s.legalPrefixes(ctx)
@@ -59,9 +60,11 @@ func (s *Store) memberNameCond(ctx context.Context, q string) (nameCond, error) 
 		return nameCond{}, err
 	}
 	if len(prefixes) > maxLegalPrefixes {
-		return nameCond{sql: "f.name_folded LIKE ? ESCAPE '\\'", args: []any{like}, firmRow: true}, nil
+		return nameCond{sql: "f.name_folded LIKE ? ESCAPE '\\'", args: []any{like}, firmRow: true, grams: nameGrams(folded)}, nil
 	}
-	return legalNameCond(prefixes, folded, like), nil
+	c := legalNameCond(prefixes, folded, like)
+	c.grams = nameGrams(folded)
+	return c, nil
 }
 
 // legalNameCond is memberNameCond's condition for folded text q that may

@@ -60,6 +60,9 @@ func (s *Store) PageMembers(ctx context.Context, f MemberFilter) (MemberPage, er
 // faster for many matches) and paged by walking the order's index, where
 // its members are then common enough to fill a page soon.
 func (s *Store) countMembers(ctx context.Context, f MemberFilter, name nameCond, c *Count) (string, error) {
+	if ids, ok, err := s.gramMembers(ctx, f, name, c); ok || err != nil {
+		return ids, err
+	}
 	unordered := f
 	unordered.Sort, unordered.Desc = "status", false // counted: by the status index when filtered by status
 	if _, byStatus := memberStatusKey[f.Status]; byStatus && name.sql == "" {

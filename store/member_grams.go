@@ -1,0 +1,79 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+)
+
+// gramCandidates is how many firms the trigram index (firm_name_grams,
+// migration 0029) may offer for a member list's name filter before the
+// list is walked instead: each candidate costs a lookup of its membership
+// and a test of its name, a few times a walked index entry, so a query
+// with more candidates in the registry than this is cheaper walked (and
+// its matches are then common enough that the walk stops soon, or the
+// association is small). At most CountCap, so a count read from the
+// candidates is exact.
+var gramCandidates = 4000
+
+// maxQueryGrams bounds the trigrams of a query the index is asked for: any
+// of them narrow the candidates (each must be in a matching name), and a
+// query of 3,000 characters must not become a query of 3,000 terms.
+const maxQueryGrams = 8
+
+// nameGrams returns the FTS5 query for the names that may hold folded
+// text q: the AND of up to maxQueryGrams of its trigrams, each quoted; ""
+// when q has fewer than three characters (the index has no shorter unit).
+func nameGrams(q string) string {
+	runes := []rune(q)
+	if len(runes) < 3 || strings.ContainsRune(q, 0) { // FTS5 reads a query up to a NUL
+		return ""
+	}
+	var terms []string
+	seen := map[string]bool{}
+	// Every third trigram first (they overlap least), then the others.
+	for _, start := range []int{0, 1, 2} {
+		for i := start; i+3 <= len(runes) && len(terms) < maxQueryGrams; i += 3 {
+			g := string(runes[i : i+3])
+			if !seen[g] {
+				seen[g] = true
+				terms = append(terms, `"`+strings.ReplaceAll(g, `"`, `""`)+`"`)
+			}
+		}
+	}
+	return strings.Join(terms, " AND ")
+}
+
+// gramMembers counts the members f selects from the firms the trigram
+// index offers for name.grams, when they are gramCandidates or fewer: the
+// count is then exact (c), and the matches' ids (a JSON array) are
+// returned when they are fewMembers or fewer, as countMembers returns
+// them. ok is false when the index cannot answer (no trigram, or too many
+// candidates): the caller walks the list.
+func (s *Store) gramMembers(ctx context.Context, f MemberFilter, name nameCond, c *Count) (ids string, ok bool, err error) {
+	if name.grams == "" || gramCandidates <= 0 {
+		return "", false, nil
+	}
+	// The candidates are counted first, from the index alone: a query with
+	// too many is walked without testing any.
+	var candidates int
+	err = s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM firm_name_grams WHERE firm_name_grams MATCH ? LIMIT ?)",
+		name.grams, gramCandidates+1).Scan(&candidates)
+	if err != nil || candidates > gramCandidates {
+		return "", false, mapErr("count name trigram candidates", err)
+	}
+	unordered := f
+	unordered.Sort, unordered.Desc = "", false
+	from, args, _ := memberQuery(unordered, true, name)
+	// Each candidate's membership by its primary key; CROSS JOIN keeps
+	// SQLite from walking the association and probing the candidates.
+	from = "FROM (SELECT rowid AS id FROM firm_name_grams WHERE firm_name_grams MATCH ?) cand CROSS JOIN " +
+		strings.TrimPrefix(from, "FROM ") + " AND m.firm_id = cand.id"
+	q := "SELECT COUNT(*), CASE WHEN COUNT(*) <= ? THEN json_group_array(m.firm_id) END " + from
+	var matched sql.NullString
+	if err := s.r.QueryRowContext(ctx, q, append([]any{fewMembers, name.grams}, args...)...).Scan(&c.N, &matched); err != nil {
+		return "", false, mapErr("count members by name trigrams", err)
+	}
+	c.More, c.N = c.N > CountCap, min(c.N, CountCap) // more only if firms were added since the candidates were counted
+	return matched.String, true, nil
+}
