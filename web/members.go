@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 
 	"dxready/auth"
 	"dxready/locale"
@@ -35,6 +36,27 @@ type membersPage struct {
 	CanExport     bool
 	CanInvite     bool
 	Pillars       []pillarHead
+	Unknown       []unknownFilter // filters of the URL whose values are no choice of theirs
+}
+
+// unknownFilter is a filter of a list's URL whose value is not one of its
+// choices, so the list is not filtered (or ordered) by it: Label is the
+// filter's message ID, Value what the URL gave, cut to 40 characters.
+type unknownFilter struct{ Param, Label, Value string }
+
+// memberUnknownFilters returns the member list's filters in q that
+// memberFilter ignored: a status or an order that is none of its choices.
+func memberUnknownFilters(q url.Values, f store.MemberFilter) []unknownFilter {
+	var out []unknownFilter
+	for _, c := range []struct{ param, label, kept string }{{"status", "page.members.status", f.Status}, {"sort", "page.members.sort", f.Sort}} {
+		if v := strings.TrimSpace(q.Get(c.param)); v != "" && c.kept == "" {
+			if r := []rune(v); len(r) > 40 {
+				v = string(r[:40]) + "…"
+			}
+			out = append(out, unknownFilter{Param: c.param, Label: c.label, Value: v})
+		}
+	}
+	return out
 }
 
 // pillarHead heads a pillar's column: a short code that keeps the table
@@ -104,6 +126,7 @@ func (s *Server) associationMembers(w http.ResponseWriter, r *http.Request) {
 	target := auth.Target{AssociationID: ac.assoc.ID}
 	p := membersPage{page: s.newPage(w, r, "page.members.title"), AssociationID: ac.assoc.ID, Name: ac.name, Query: f.Query, Desc: f.Desc,
 		CanExport: auth.Can(u, auth.ActAssociationExport, target), CanInvite: auth.Can(u, auth.ActMemberInvite, target)}
+	p.Unknown = memberUnknownFilters(q, f)
 	f.Cursor = listCursor(q, &p.page)
 	found, err := s.store.PageMembers(r.Context(), f)
 	if errors.Is(err, store.ErrBadCursor) {
