@@ -104,7 +104,7 @@ func filterFirms(t *testing.T, s *store.Store, fx *storetest.Fixtures, rng *rand
 // of each way read by another; all must be equal. It returns the ids.
 func filterFourWays(t *testing.T, s *store.Store, f store.MemberFilter, n int) []int64 {
 	t.Helper()
-	ways := []struct{ grams, few int }{{4000, 2000}, {4000, 0}, {0, 2000}, {0, 0}}
+	ways := []struct{ grams, few int }{{store.CountCap, 2000}, {store.CountCap, 0}, {0, 2000}, {0, 0}}
 	var lists [][]int64
 	var seconds []string
 	for _, w := range ways {

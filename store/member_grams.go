@@ -6,15 +6,22 @@ import (
 	"strings"
 )
 
-// gramCandidates is how many firms the trigram index (firm_name_grams,
+// gramCandidates is how many members the trigram index (member_name_grams,
 // migration 0029) may offer for a member list's name filter before the
-// list is walked instead: each candidate costs a lookup of its membership
-// and a test of its name, a few times a walked index entry, so a query
-// with more candidates in the registry than this is cheaper walked (and
-// its matches are then common enough that the walk stops soon, or the
-// association is small). At most CountCap, so a count read from the
+// list is walked instead. A candidate costs a lookup of its membership and
+// a test of its name (2-3 µs), about ten walked index entries, so at this
+// cap the candidates cost at most what a walk of 100,000-150,000 members
+// does, whatever the association's size; a query with more candidates is
+// common in the association, and the walk's count, which stops at
+// CountCap matches, then stops early unless the index's candidates were
+// mostly false (detail none: a candidate holds every trigram of the query,
+// not always in a row). At most CountCap, so a count read from the
 // candidates is exact.
-var gramCandidates = 4000
+var gramCandidates = CountCap
+
+// gramRowid is the rowid of association assoc's member firm in
+// member_name_grams: an association's members are one range of rowids.
+func gramRowid(assoc, firm int64) int64 { return assoc<<32 + firm }
 
 // maxQueryGrams bounds the trigrams of a query the index is asked for: any
 // of them narrow the candidates (each must be in a matching name), and a
@@ -44,22 +51,26 @@ func nameGrams(q string) string {
 	return strings.Join(terms, " AND ")
 }
 
-// gramMembers counts the members f selects from the firms the trigram
-// index offers for name.grams, when they are gramCandidates or fewer: the
+// gramMembers counts the members f selects from those the trigram index
+// offers for name.grams, when they are gramCandidates or fewer: the
 // count is then exact (c), and the matches' ids (a JSON array) are
 // returned when they are fewMembers or fewer, as countMembers returns
 // them. ok is false when the index cannot answer (no trigram, or too many
 // candidates): the caller walks the list.
 func (s *Store) gramMembers(ctx context.Context, f MemberFilter, name nameCond, c *Count) (ids string, ok bool, err error) {
-	if name.grams == "" || gramCandidates <= 0 {
+	if name.grams == "" || gramCandidates <= 0 || f.AssociationID < 0 || f.AssociationID >= 1<<31-1 {
 		return "", false, nil
 	}
 	// The candidates are counted first, from the index alone: a query with
-	// too many is walked without testing any.
+	// too many is walked without testing any. So is any query while a firm
+	// has an id of 2^32 or more (written by hand): its members' rowids
+	// would be in another association's range.
 	var candidates int
-	err = s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM firm_name_grams WHERE firm_name_grams MATCH ? LIMIT ?)",
-		name.grams, gramCandidates+1).Scan(&candidates)
-	if err != nil || candidates > gramCandidates {
+	var maxFirm int64
+	lo, hi := gramRowid(f.AssociationID, 0), gramRowid(f.AssociationID+1, 0)-1
+	err = s.r.QueryRowContext(ctx, `SELECT COUNT(*), (SELECT COALESCE(MAX(id), 0) FROM firms) FROM (SELECT 1 FROM member_name_grams
+		WHERE member_name_grams MATCH ? AND rowid BETWEEN ? AND ? LIMIT ?)`, name.grams, lo, hi, gramCandidates+1).Scan(&candidates, &maxFirm)
+	if err != nil || candidates > gramCandidates || maxFirm >= 1<<32 {
 		return "", false, mapErr("count name trigram candidates", err)
 	}
 	unordered := f
@@ -67,11 +78,11 @@ func (s *Store) gramMembers(ctx context.Context, f MemberFilter, name nameCond, 
 	from, args, _ := memberQuery(unordered, true, name)
 	// Each candidate's membership by its primary key; CROSS JOIN keeps
 	// SQLite from walking the association and probing the candidates.
-	from = "FROM (SELECT rowid AS id FROM firm_name_grams WHERE firm_name_grams MATCH ?) cand CROSS JOIN " +
+	from = "FROM (SELECT rowid - ? AS id FROM member_name_grams WHERE member_name_grams MATCH ? AND rowid BETWEEN ? AND ?) cand CROSS JOIN " +
 		strings.TrimPrefix(from, "FROM ") + " AND m.firm_id = cand.id"
 	q := "SELECT COUNT(*), CASE WHEN COUNT(*) <= ? THEN json_group_array(m.firm_id) END " + from
 	var matched sql.NullString
-	if err := s.r.QueryRowContext(ctx, q, append([]any{fewMembers, name.grams}, args...)...).Scan(&c.N, &matched); err != nil {
+	if err := s.r.QueryRowContext(ctx, q, append([]any{fewMembers, lo, name.grams, lo, hi}, args...)...).Scan(&c.N, &matched); err != nil {
 		return "", false, mapErr("count members by name trigrams", err)
 	}
 	c.More, c.N = c.N > CountCap, min(c.N, CountCap) // more only if firms were added since the candidates were counted

@@ -88,6 +88,12 @@ func TestMemberGramsFollowHandWrites(t *testing.T) {
 	exec("DELETE FROM firm_associations WHERE firm_id = ? AND association_id = ?", ids[5], fx.Wood.ID)
 	exec("DELETE FROM firms WHERE id = ?", ids[4])
 	gramMatchesWalk(t, s, fx.Wood.ID, "inserted, deleted, left")
+	// A membership written over by hand (REPLACE fires no delete trigger),
+	// and renamed again.
+	exec("INSERT OR REPLACE INTO firm_associations (firm_id, association_id, since) VALUES (?, ?, '2026-02-02T00:00:00Z')", ids[0], fx.Wood.ID)
+	gramMatchesWalk(t, s, fx.Wood.ID, "membership replaced")
+	exec("UPDATE firms SET name_folded = 'cong ty tnhh thuan phat moi', search_key = 'thuan phat moi' WHERE id = ?", ids[0])
+	gramMatchesWalk(t, s, fx.Wood.ID, "replaced and renamed", "phat moi")
 	if got := memberFilter(t, s, fx.Wood.ID, "cong ty moi", ""); !slices.Equal(got, []int64{added}) {
 		t.Fatalf("a firm inserted by hand is listed as %v", got)
 	}
@@ -159,8 +165,9 @@ func TestMemberGramsOddQueries(t *testing.T) {
 
 // TestMemberGramsCandidatesCapped: a query with more candidates than the
 // index may offer is walked (GramAnswers false), with the same members;
-// with fewer it is answered from the index, and the members of another
-// association among the candidates are not listed.
+// with fewer it is answered from the index, which offers the members of
+// the association listed only (not those of another that hold the query);
+// and a firm id of 2^32 or more, written by hand, turns the index off.
 func TestMemberGramsCandidatesCapped(t *testing.T) {
 	s, fx, ids, _ := legalFirms(t)
 	if err := s.AddMemberships(ctx, fx.Logistics.ID, ids[:2]); err != nil {
@@ -168,17 +175,30 @@ func TestMemberGramsCandidatesCapped(t *testing.T) {
 	}
 	f := store.MemberFilter{AssociationID: fx.Logistics.ID, Query: "cong ty tnhh go", Limit: 50}
 	want := wantMembers(t, s, fx.Logistics.ID, f.Query)
-	for _, limit := range []int{1, 2, 10000} { // three firms hold the query
+	// Two of logistics' members hold the query, and three of wood's: the
+	// index offers logistics' two alone.
+	for _, limit := range []int{1, 2, 10000} {
 		restore := store.SetGramCandidates(limit)
 		ok, err := store.GramAnswers(s, f)
 		got := memberFilter(t, s, fx.Logistics.ID, f.Query, "")
 		restore()
-		if err != nil || ok != (limit > 2) || !slices.Equal(got, want) {
+		if err != nil || ok != (limit >= 2) || !slices.Equal(got, want) {
 			t.Fatalf("at most %d candidates: by index %v (%v), %v, want %v", limit, ok, err, got, want)
 		}
 	}
+	db := openRaw(t, s)
+	if _, err := db.Exec(`INSERT INTO firms (id, tax_code, name, name_folded, search_key, vsic_version, vsic_code, section, ward_code,
+		employees, revenue_vnd, capital_vnd, size_year, size_class, demo, created_at, updated_at)
+		SELECT 4294967297, ?, name, name_folded, search_key, vsic_version, vsic_code, section, ward_code, employees, revenue_vnd,
+			capital_vnd, size_year, size_class, demo, created_at, updated_at FROM firms WHERE id = ?`,
+		string(storetest.TaxCodeFrom(736000000)), ids[5]); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := store.GramAnswers(s, f); ok || err != nil {
+		t.Fatalf("with a firm id of 2^32 + 1 the index answered (%v)", err)
+	}
 	var n int
-	if err := openRaw(t, s).QueryRow("SELECT COUNT(*) FROM firm_name_grams WHERE firm_name_grams MATCH '\"go \"'").Scan(&n); err != nil || n < 6 {
-		t.Fatalf("%d firms of the index hold \"go \": %v", n, err)
+	if err := db.QueryRow("SELECT COUNT(*) FROM member_name_grams WHERE member_name_grams MATCH '\"go \"'").Scan(&n); err != nil || n < 6 {
+		t.Fatalf("%d members of the index hold \"go \": %v", n, err)
 	}
 }
