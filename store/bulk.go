@@ -361,6 +361,9 @@ func (s *Store) BulkLoad(ctx context.Context, load func() error) error {
 	if err := s.rebuildFirmWords(ctx); err != nil {
 		return err
 	}
+	if err := s.rebuildMemberNameGrams(ctx); err != nil {
+		return err
+	}
 	if err := s.rebuildCells(ctx); err != nil {
 		return err
 	}
@@ -372,12 +375,13 @@ type schemaObject struct{ kind, name, sql string }
 
 // bulkDroppable returns each index declared on bulkTables (not those of
 // primary keys and UNIQUE constraints) and each trigger of the aggregates'
-// change log (migration 0018), the funnel's (0021) and firm_words' (0026).
+// change log (migration 0018), the funnel's (0021), firm_words' (0026) and
+// member_name_grams' (0029).
 func (s *Store) bulkDroppable(ctx context.Context) ([]schemaObject, error) {
 	rows, err := s.w.QueryContext(ctx, `SELECT upper(type), name, sql FROM sqlite_schema
 		WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (SELECT value FROM json_each(?))
 		OR type = 'trigger' AND (name LIKE 'agg\_%' ESCAPE '\' OR name LIKE 'funnel\_%' ESCAPE '\'
-			OR name LIKE 'firm\_words\_%' ESCAPE '\') ORDER BY type, name`, stringsJSON(bulkTables))
+			OR name LIKE 'firm\_words\_%' ESCAPE '\' OR name LIKE 'member\_name\_grams\_%' ESCAPE '\') ORDER BY type, name`, stringsJSON(bulkTables))
 	if err != nil {
 		return nil, mapErr("bulk load: schema", err)
 	}

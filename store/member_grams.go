@@ -88,3 +88,24 @@ func (s *Store) gramMembers(ctx context.Context, f MemberFilter, name nameCond, 
 	c.More, c.N = c.N > CountCap, min(c.N, CountCap) // more only if firms were added since the candidates were counted
 	return matched.String, true, nil
 }
+
+// rebuildMemberNameGrams derives member_name_grams from every membership
+// (as migration 0029 does), after a bulk load that wrote memberships with
+// its triggers dropped: one pass in rowid order instead of an insert per
+// membership (which took as long as the rest of an import's work).
+func (s *Store) rebuildMemberNameGrams(ctx context.Context) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, q := range []string{"INSERT INTO member_name_grams (member_name_grams) VALUES ('delete-all')",
+			`INSERT INTO member_name_grams (rowid, name)
+			SELECT m.association_id * 4294967296 + m.firm_id,
+				f.name_folded || CASE WHEN length(f.search_key) <= length(f.name_folded)
+					AND substr(f.name_folded, length(f.name_folded) - length(f.search_key) + 1) = f.search_key
+				THEN '' ELSE char(10) || f.search_key END
+			FROM firm_associations m JOIN firms f ON f.id = m.firm_id ORDER BY 1`} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return mapErr("rebuild member name trigrams", err)
+			}
+		}
+		return nil
+	})
+}
