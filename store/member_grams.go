@@ -9,7 +9,7 @@ import (
 // gramCandidates is how many members the trigram index (member_name_grams,
 // migration 0029) may offer for a member list's name filter before the
 // list is walked instead. A candidate costs a lookup of its membership and
-// a test of its name (2-3 µs), about ten walked index entries, so at this
+// a test of its name (2-3.5 µs), about ten walked index entries, so at this
 // cap the candidates cost at most what a walk of 100,000-150,000 members
 // does, whatever the association's size; a query with more candidates is
 // common in the association, and the walk's count, which stops at
@@ -55,8 +55,8 @@ func nameGrams(q string) string {
 // offers for name.grams, when they are gramCandidates or fewer: the
 // count is then exact (c), and the matches' ids (a JSON array) are
 // returned when they are fewMembers or fewer, as countMembers returns
-// them. ok is false when the index cannot answer (no trigram, or too many
-// candidates): the caller walks the list.
+// them. ok is false when the index cannot answer (no trigram, too many
+// candidates, or ids beyond its rowid scheme): the caller walks the list.
 func (s *Store) gramMembers(ctx context.Context, f MemberFilter, name nameCond, c *Count) (ids string, ok bool, err error) {
 	if name.grams == "" || gramCandidates <= 0 || f.AssociationID < 0 || f.AssociationID >= 1<<31-1 {
 		return "", false, nil

@@ -59,6 +59,8 @@ func (s *Store) PageMembers(ctx context.Context, f MemberFilter) (MemberPage, er
 // status that more members have is counted (by SQLite's own plan, the
 // faster for many matches) and paged by walking the order's index, where
 // its members are then common enough to fill a page soon.
+// A part of a name is first asked of the trigram index (gramMembers):
+// when it offers CountCap members or fewer, only those are tested.
 func (s *Store) countMembers(ctx context.Context, f MemberFilter, name nameCond, c *Count) (string, error) {
 	if ids, ok, err := s.gramMembers(ctx, f, name, c); ok || err != nil {
 		return ids, err
