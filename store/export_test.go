@@ -11,7 +11,7 @@ import (
 // CellTally is group g's stratum's tally at the end of quarter q as the
 // cells in memory hold it (g: "p", "a:<id>", "d:<division>", …).
 func CellTally(s *Store, instrument, g string, stratum int, q scoring.Quarter) (disclosure.Tally, error) {
-	if err := s.cells.fresh(context.Background(), s.r); err != nil {
+	if err := s.cells.fresh(context.Background(), s.r.DB); err != nil {
 		return disclosure.Tally{}, err
 	}
 	return s.cells.upTo(instrument, g, stratum, quarterIndex(q)), nil

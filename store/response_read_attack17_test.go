@@ -69,7 +69,7 @@ func TestAttack17PackedReadOfHandWrittenAnswers(t *testing.T) {
 		}
 		for _, qs := range [][]string{nil, {"q", "r", "missing"}} {
 			got, err := readResponse(ctx, s.r, id, qs)
-			want, wantErr := readResponseByRows(ctx, s.r, id, qs)
+			want, wantErr := readResponseByRows(ctx, s.r.DB, id, qs)
 			if (err != nil) != (wantErr != nil) {
 				t.Errorf("%s: packed read: %v; row by row: %v", c.name, err, wantErr)
 				continue

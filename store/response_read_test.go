@@ -113,7 +113,7 @@ func TestResponseReadEqualsReadingRowByRow(t *testing.T) {
 		}
 		for _, qs := range lists {
 			got, err := readResponse(ctx, s.r, id, qs)
-			want, wantErr := readResponseByRows(ctx, s.r, id, qs)
+			want, wantErr := readResponseByRows(ctx, s.r.DB, id, qs)
 			if err != nil || wantErr != nil {
 				t.Fatalf("response %d: %v; row by row: %v", id, err, wantErr)
 			}
@@ -216,7 +216,7 @@ func BenchmarkDraftRead(b *testing.B) {
 	b.Run("rows", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if r, err := readResponseByRows(ctx, s.r, 1, nil); err != nil || len(r.Answers) != 42 {
+			if r, err := readResponseByRows(ctx, s.r.DB, 1, nil); err != nil || len(r.Answers) != 42 {
 				b.Fatal(err)
 			}
 		}

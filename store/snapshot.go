@@ -38,7 +38,7 @@ type SnapResult struct {
 // Snapshot returns the figures of instrument in as of now, loading the
 // cells when memory does not hold them all.
 func (s *Store) Snapshot(ctx context.Context, in *survey.Instrument) (*Snapshot, error) {
-	if err := s.cells.fresh(ctx, s.r); err != nil {
+	if err := s.cells.fresh(ctx, s.r.DB); err != nil {
 		return nil, err
 	}
 	snap := &Snapshot{BuiltAt: s.now(), Instrument: in.Key(), Seq: s.cells.seqNow(), s: s}

@@ -28,7 +28,10 @@ import (
 const stmtCacheMax = 256
 
 // cachingConnector opens connections that keep their statements.
-type cachingConnector struct{ driver.Connector }
+type cachingConnector struct {
+	driver.Connector
+	n *poolCounts // what its connections run (SQLCounts)
+}
 
 func (c cachingConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	dc, err := c.Connector.Connect(ctx)
@@ -40,7 +43,7 @@ func (c cachingConnector) Connect(ctx context.Context) (driver.Conn, error) {
 		dc.Close()
 		return nil, errors.New("store: the sqlite driver's connection lacks the context interfaces")
 	}
-	return &cachingConn{stmtConn: inner, stmts: map[string]*cachedStmt{}}, nil
+	return &cachingConn{stmtConn: inner, stmts: map[string]*cachedStmt{}, n: c.n}, nil
 }
 
 // stmtConn is what the store needs of a driver connection (modernc's has
@@ -72,6 +75,9 @@ type cachedStmt struct {
 type cachingConn struct {
 	stmtConn
 	stmts map[string]*cachedStmt
+	n     *poolCounts // counts its statements and transactions (sqlcount.go)
+	inTx  bool        // a transaction begun by BeginTx is open
+	open  int         // rows not yet closed
 }
 
 // stmt returns the kept statement for query, prepared on first use, or
@@ -112,6 +118,7 @@ func (c *cachingConn) dropIdle() {
 
 // ExecContext runs query on its kept statement.
 func (c *cachingConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	c.ran()
 	cs, err := c.stmt(ctx, query)
 	if err != nil {
 		return nil, err
@@ -125,19 +132,25 @@ func (c *cachingConn) ExecContext(ctx context.Context, query string, args []driv
 // QueryContext runs query on its kept statement, busy until the rows
 // close.
 func (c *cachingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	c.ran()
 	cs, err := c.stmt(ctx, query)
 	if err != nil {
 		return nil, err
 	}
+	var rows driver.Rows
 	if cs == nil {
-		return c.stmtConn.QueryContext(ctx, query, args)
+		rows, err = c.stmtConn.QueryContext(ctx, query, args)
+	} else {
+		rows, err = cs.st.QueryContext(ctx, args)
 	}
-	rows, err := cs.st.QueryContext(ctx, args)
 	if err != nil {
 		return nil, err
 	}
-	cs.busy = true
-	return &cachedRows{Rows: rows, cs: cs}, nil
+	if cs != nil {
+		cs.busy = true
+	}
+	c.open++
+	return &cachedRows{Rows: rows, cs: cs, c: c}, nil
 }
 
 // Close closes the kept statements, then the connection.
@@ -150,18 +163,24 @@ func (c *cachingConn) Close() error {
 	return errors.Join(append(errs, c.stmtConn.Close())...)
 }
 
-// cachedRows frees its statement for the next call when it closes.
+// cachedRows frees its statement (nil: one run uncached) for the next
+// call when it closes.
 type cachedRows struct {
 	driver.Rows
 	cs *cachedStmt
+	c  *cachingConn // nil once closed
 }
 
 func (r *cachedRows) Close() error {
-	if r.cs == nil {
+	if r.c == nil {
 		return nil
 	}
 	err := r.Rows.Close()
-	r.cs.busy, r.cs = false, nil
+	if r.cs != nil {
+		r.cs.busy = false
+	}
+	r.c.open--
+	r.cs, r.c = nil, nil
 	return err
 }
 

@@ -20,7 +20,7 @@ func openCaching(t testing.TB, keep bool) *sql.DB {
 	var c dsnConnector = dsnConnector{&sqlite.Driver{}, dsn}
 	db := sql.OpenDB(c)
 	if keep {
-		db = sql.OpenDB(cachingConnector{c})
+		db = sql.OpenDB(cachingConnector{Connector: c})
 	}
 	db.SetMaxOpenConns(1)
 	t.Cleanup(func() { db.Close() })

@@ -39,12 +39,14 @@ var (
 // Store is the database. It is safe for concurrent use.
 type Store struct {
 	w      writerDB // exactly one connection; every write goes here
-	r      *sql.DB  // read-only pool
+	r      readPool // read-only pool (reads join their context's read view)
 	path   string
 	cells  *cellsMem  // the aggregates' cells in memory (cells_state.go)
 	shared sharedSets // association's sharing members (cells_shared.go)
 	opts   Options
 	watch  *userWatch // see OnUserChange
+	// rCount and wCount count what the pools run (SQLCounts).
+	rCount, wCount *poolCounts
 }
 
 // Options are a store's settings, fixed when it opens: there is nothing to
@@ -107,7 +109,8 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		base = "file:" + (&url.URL{Path: abs}).EscapedPath() + "?" + bulkPragmas + "&_time_format=sqlite"
 	}
 	watch := &userWatch{}
-	w := openWriter(base+"&_txlock=immediate", watch)
+	rCount, wCount := &poolCounts{}, &poolCounts{}
+	w := openWriter(base+"&_txlock=immediate", watch, wCount)
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxIdleTime(0)
@@ -115,10 +118,10 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	r := sql.OpenDB(cachingConnector{dsnConnector{readerDriver(), base + "&mode=ro"}})
+	r := sql.OpenDB(cachingConnector{dsnConnector{readerDriver(), base + "&mode=ro"}, rCount})
 	r.SetMaxOpenConns(Readers)
 	r.SetMaxIdleConns(Readers)
-	return &Store{w: w, r: r, path: abs, opts: opt, watch: watch, cells: newCellsMem(opt.Instruments)}, nil
+	return &Store{w: w, r: newReadPool(r), path: abs, opts: opt, watch: watch, cells: newCellsMem(opt.Instruments), rCount: rCount, wCount: wCount}, nil
 }
 
 // bulkPragmas are the settings of a store opened with Options.Bulk: a
@@ -160,6 +163,8 @@ func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 // transaction changed: fn returns a txNote, or nil when it cannot vouch
 // for one.
 func (s *Store) inTxNoted(ctx context.Context, fn func(*sql.Tx) (*txNote, error)) error {
+	leaveView(ctx)       // no reader held while waiting for the writer
+	defer leaveView(ctx) // and the next read sees this write (readview.go)
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err

@@ -133,13 +133,15 @@ type writerDB struct {
 }
 
 func (w writerDB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	leaveView(ctx)
+	defer leaveView(ctx) // the next read sees this write (readview.go)
 	defer w.watch.announce()
 	return w.DB.ExecContext(ctx, query, args...)
 }
 
 // openWriter opens the writer pool on a driver of its own whose connections
-// report their changes to watch.
-func openWriter(dsn string, watch *userWatch) writerDB {
+// report their changes to watch and count what they run in n.
+func openWriter(dsn string, watch *userWatch, n *poolCounts) writerDB {
 	d := &sqlite.Driver{}
 	// firm_words' triggers call it (migration 0026).
 	d.MustRegisterDeterministicScalarFunction("search_terms", 1, searchTermsFunc)
@@ -153,7 +155,7 @@ func openWriter(dsn string, watch *userWatch) writerDB {
 		h.RegisterRollbackHook(watch.rollback)
 		return nil
 	})
-	return writerDB{DB: sql.OpenDB(cachingConnector{dsnConnector{d, dsn}}), watch: watch}
+	return writerDB{DB: sql.OpenDB(cachingConnector{dsnConnector{d, dsn}, n}), watch: watch}
 }
 
 type dsnConnector struct {

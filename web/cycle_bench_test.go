@@ -23,7 +23,7 @@ import (
 // following each 303 with a GET, as `dxready load`'s clients do, without
 // the network.
 type benchBrowser struct {
-	b   *testing.B
+	b   testing.TB
 	h   http.Handler
 	jar *cookiejar.Jar
 }
@@ -91,7 +91,13 @@ func (c *benchBrowser) cycle(in *survey.Instrument) {
 
 // benchPortal is the portal on the fixtures' database with seven firms of
 // an association that have results, each with a signed-in browser.
-func benchPortal(b *testing.B) ([]*benchBrowser, *survey.Instrument) {
+func benchPortal(b testing.TB) ([]*benchBrowser, *survey.Instrument) {
+	cs, in, _ := benchPortalStore(b)
+	return cs, in
+}
+
+// benchPortalStore is benchPortal with its store.
+func benchPortalStore(b testing.TB) ([]*benchBrowser, *survey.Instrument, *store.Store) {
 	st, fx := storetest.OpenWith(b, store.Options{})
 	bundle, err := locale.Load()
 	if err != nil {
@@ -118,7 +124,7 @@ func benchPortal(b *testing.B) ([]*benchBrowser, *survey.Instrument) {
 		}
 		cs = append(cs, c)
 	}
-	return cs, in
+	return cs, in, st
 }
 
 // BenchmarkFirmCycle is one firm's whole cycle (16 requests: 8 posts, each

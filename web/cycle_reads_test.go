@@ -1,0 +1,66 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"dxready/store"
+)
+
+// countedRequest is one request of a cycle and the SQL it ran.
+type countedRequest struct {
+	method, path string
+	n            store.SQLCounts
+}
+
+// countingHandler records, for each request it serves, what the store's
+// connections ran meanwhile (requests are served one at a time).
+type countingHandler struct {
+	h   http.Handler
+	st  *store.Store
+	log []countedRequest
+}
+
+var digits = regexp.MustCompile(`/\d+/`)
+
+func (c *countingHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	before := c.st.SQLCounts()
+	c.h.ServeHTTP(w, r)
+	c.log = append(c.log, countedRequest{r.Method, digits.ReplaceAllString(r.URL.Path, "/N/"), c.st.SQLCounts().Sub(before)})
+}
+
+// cycleCounts runs one firm's whole cycle after a first one (so that the
+// session and the rendered pieces are warm, as under load) and returns
+// what each of its requests ran.
+func cycleCounts(t *testing.T) []countedRequest {
+	cs, in, st := benchPortalStore(t)
+	c := cs[0]
+	c.cycle(in)
+	ch := &countingHandler{h: c.h, st: st}
+	c.h = ch
+	c.cycle(in)
+	return ch.log
+}
+
+// TestFirmCycleReads counts the statements and read transactions of each
+// request of the firm cycle, and holds them to what they are now: every
+// read transaction after another connection's commit starts with an
+// empty page cache, so a request's reads are paid for per transaction.
+func TestFirmCycleReads(t *testing.T) {
+	log := cycleCounts(t)
+	var total store.SQLCounts
+	var b strings.Builder
+	for _, q := range log {
+		fmt.Fprintf(&b, "%-5s %-28s reads %2d in %d tx, writes %2d in %d tx\n", q.method, q.path,
+			q.n.ReadStatements, q.n.ReadTxs, q.n.WriteStatements, q.n.WriteTxs)
+		total.ReadStatements += q.n.ReadStatements
+		total.ReadTxs += q.n.ReadTxs
+		total.WriteStatements += q.n.WriteStatements
+		total.WriteTxs += q.n.WriteTxs
+	}
+	t.Logf("one cycle, per request:\n%scycle: reads %d in %d tx, writes %d in %d tx", b.String(),
+		total.ReadStatements, total.ReadTxs, total.WriteStatements, total.WriteTxs)
+}
