@@ -109,19 +109,9 @@ func (s *Store) createDraft(ctx context.Context, tx *sql.Tx, firmID, owner int64
 }
 
 // openDraft reads owner's open draft of firmID with its answers in one
-// read transaction, or ErrNotFound.
+// statement, or ErrNotFound.
 func (s *Store) openDraft(ctx context.Context, firmID, owner int64) (*survey.Response, error) {
-	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, mapErr("open draft", err)
-	}
-	defer tx.Rollback()
-	var id int64
-	if err := tx.QueryRowContext(ctx, "SELECT id FROM responses WHERE firm_id = ? AND COALESCE(owner_id, 0) = ? AND status = 'draft'",
-		firmID, owner).Scan(&id); err != nil {
-		return nil, mapErr("open draft", err)
-	}
-	return readResponse(ctx, tx, id, nil)
+	return readOpenDraft(ctx, s.r, firmID, owner)
 }
 
 // FindResponse returns response id with all its answers, or ErrNotFound.
@@ -494,13 +484,7 @@ func (s *Store) FindDraft(ctx context.Context, firmID int64) (*survey.Response, 
 // FindDraftOf returns owner's open draft of firmID (owner 0: the firm's
 // shared one) with its answers, or ErrNotFound.
 func (s *Store) FindDraftOf(ctx context.Context, firmID, owner int64) (*survey.Response, error) {
-	var id int64
-	err := s.r.QueryRowContext(ctx, "SELECT id FROM responses WHERE firm_id = ? AND COALESCE(owner_id, 0) = ? AND status = 'draft'",
-		firmID, owner).Scan(&id)
-	if err != nil {
-		return nil, mapErr("find draft", err)
-	}
-	return s.FindResponse(ctx, id)
+	return s.openDraft(ctx, firmID, owner)
 }
 
 // SubmissionsByID returns the submitted responses among ids with their

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"sync"
 )
 
@@ -39,13 +40,23 @@ func newReadPool(db *sql.DB) readPool {
 	return readPool{DB: db, slots: make(chan struct{}, viewSlots)}
 }
 
-// readView is one request's read transaction, begun at its first read.
+// readView is one request's read transaction, begun at its first read on
+// a connection it holds until a write or its end.
 type readView struct {
 	mu    sync.Mutex
 	pool  readPool
-	tx    *sql.Tx // nil until the first read, and again after a write
+	conn  *sql.Conn // in a read transaction; nil until the first read, and again after a write
 	ended bool
 }
+
+// The statements that begin and end a view's transaction. They run
+// without the request's context: BEGIN (deferred) waits for nothing, and
+// the ROLLBACK must run even when the request is gone. database/sql's own
+// transactions would start a goroutine each to watch the context.
+const (
+	beginRead = "BEGIN"
+	endRead   = "ROLLBACK"
+)
 
 type viewKey struct{}
 
@@ -69,13 +80,18 @@ func (v *readView) end() {
 	v.release()
 }
 
-// release ends the view's transaction, if open; v.mu is held.
+// release ends the view's transaction, if open, and gives its connection
+// back; v.mu is held. A connection whose ROLLBACK failed is discarded, so
+// that no other read finds itself inside this transaction's snapshot.
 func (v *readView) release() {
-	if v.tx == nil {
+	if v.conn == nil {
 		return
 	}
-	v.tx.Rollback() // a read-only transaction: nothing to keep, nothing to report
-	v.tx = nil
+	if _, err := v.conn.ExecContext(context.Background(), endRead); err != nil {
+		v.conn.Raw(func(any) error { return driver.ErrBadConn })
+	}
+	v.conn.Close()
+	v.conn = nil
 	<-v.pool.slots
 }
 
@@ -89,44 +105,49 @@ func leaveView(ctx context.Context) {
 	}
 }
 
-// txFor is the view's transaction for a read of p with ctx, begun if need
-// be, or nil: no view, or no slot free.
-func (p readPool) txFor(ctx context.Context) *sql.Tx {
+// connFor is the view's connection for a read of p with ctx, its
+// transaction begun if need be, or nil: no view, or no slot free.
+func (p readPool) connFor(ctx context.Context) *sql.Conn {
 	v, ok := ctx.Value(viewKey{}).(*readView)
 	if !ok || v.pool.DB != p.DB {
 		return nil
 	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if v.tx != nil || v.ended {
-		return v.tx
+	if v.conn != nil || v.ended {
+		return v.conn
 	}
 	select {
 	case p.slots <- struct{}{}:
 	default:
 		return nil
 	}
-	tx, err := p.DB.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	c, err := p.DB.Conn(ctx)
+	if err == nil {
+		if _, err = c.ExecContext(context.Background(), beginRead); err != nil {
+			c.Close()
+		}
+	}
 	if err != nil { // the read runs on the pool and reports its own error
 		<-p.slots
 		return nil
 	}
-	v.tx = tx
-	return tx
+	v.conn = c
+	return c
 }
 
 // QueryContext runs query in ctx's view, if any, or on the pool.
 func (p readPool) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if tx := p.txFor(ctx); tx != nil {
-		return tx.QueryContext(ctx, query, args...)
+	if c := p.connFor(ctx); c != nil {
+		return c.QueryContext(ctx, query, args...)
 	}
 	return p.DB.QueryContext(ctx, query, args...)
 }
 
 // QueryRowContext runs query in ctx's view, if any, or on the pool.
 func (p readPool) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	if tx := p.txFor(ctx); tx != nil {
-		return tx.QueryRowContext(ctx, query, args...)
+	if c := p.connFor(ctx); c != nil {
+		return c.QueryRowContext(ctx, query, args...)
 	}
 	return p.DB.QueryRowContext(ctx, query, args...)
 }

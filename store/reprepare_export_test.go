@@ -22,7 +22,7 @@ import (
 // modernc.org/sqlite's stmt and conn), so it is for tests only.
 func Reprepares(s *Store) (map[string]int, error) {
 	out := map[string]int{}
-	for _, db := range []*sql.DB{s.w.DB, s.r} {
+	for _, db := range []*sql.DB{s.w.DB, s.r.DB} {
 		conns := []*sql.Conn{}
 		for range db.Stats().Idle {
 			c, err := db.Conn(context.Background())

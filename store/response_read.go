@@ -22,7 +22,8 @@ import (
 // and each answer's options decoded by hand when they are plain strings.
 
 // responseSelect reads a response and its packed answers (packAnswers) in
-// one row; answersWhere narrows the answers read.
+// one row, then its id; the answers' subquery is left open for a
+// condition and closed by readAll, readSome and readOpen.
 const responseSelect = `SELECT r.firm_id, r.instrument, r.status, r.section, r.size_class, r.created_at, r.updated_at,
 	r.submitted_at, COALESCE(r.owner_id, 0),
 	(SELECT COUNT(*) || ' ' || COALESCE(group_concat(octet_length(a.question) || ' ' || a.question ||
@@ -30,33 +31,48 @@ const responseSelect = `SELECT r.firm_id, r.instrument, r.status, r.section, r.s
 		FROM answers a WHERE a.response_id = r.id`
 
 // readAll and readSome are responseSelect for every answer or for those
-// to the questions of a JSON list.
+// to the questions of a JSON list; readOpen is readAll of a firm's open
+// draft (firm, owner), found in the same statement, with its id.
 const (
-	readAll  = responseSelect + `) FROM responses r WHERE r.id = ?`
-	readSome = responseSelect + ` AND a.question IN (SELECT value FROM json_each(?))) FROM responses r WHERE r.id = ?`
+	readAll  = responseSelect + `), r.id FROM responses r WHERE r.id = ?`
+	readSome = responseSelect + ` AND a.question IN (SELECT value FROM json_each(?))), r.id FROM responses r WHERE r.id = ?`
+	readOpen = responseSelect + `), r.id FROM responses r WHERE r.firm_id = ? AND COALESCE(r.owner_id, 0) = ? AND r.status = 'draft'`
 )
 
 // readResponse reads response id and its answers (all when questions is
 // nil) through q, the read pool or a write transaction.
 func readResponse(ctx context.Context, q rowQuerier, id int64, questions []string) (*survey.Response, error) {
-	r := &survey.Response{ID: id}
-	var submitted sql.NullTime
-	var packed string
-	dest := []any{&r.FirmID, &r.Instrument, &r.Status, &r.Profile.Section, &r.Profile.Size, &r.CreatedAt, &r.UpdatedAt,
-		&submitted, &r.OwnerID, &packed}
-	var err error
+	var row *sql.Row
 	if questions == nil {
-		err = q.QueryRowContext(ctx, readAll, id).Scan(dest...)
+		row = q.QueryRowContext(ctx, readAll, id)
 	} else {
 		js, _ := json.Marshal(questions)
-		err = q.QueryRowContext(ctx, readSome, string(js), id).Scan(dest...)
+		row = q.QueryRowContext(ctx, readSome, string(js), id)
 	}
-	if err != nil {
-		return nil, mapErr(fmt.Sprintf("find response %d", id), err)
+	return scanResponse(row, "find response", id)
+}
+
+// readOpenDraft reads owner's open draft of firmID and its answers in one
+// statement (so one snapshot: the draft found is the draft read), or
+// ErrNotFound.
+func readOpenDraft(ctx context.Context, q rowQuerier, firmID, owner int64) (*survey.Response, error) {
+	return scanResponse(q.QueryRowContext(ctx, readOpen, firmID, owner), "open draft of firm", firmID)
+}
+
+// scanResponse scans a row of responseSelect; what and id name it in
+// errors.
+func scanResponse(row *sql.Row, what string, id int64) (*survey.Response, error) {
+	r := &survey.Response{}
+	var submitted sql.NullTime
+	var packed string
+	if err := row.Scan(&r.FirmID, &r.Instrument, &r.Status, &r.Profile.Section, &r.Profile.Size, &r.CreatedAt, &r.UpdatedAt,
+		&submitted, &r.OwnerID, &packed, &r.ID); err != nil {
+		return nil, mapErr(fmt.Sprintf("%s %d", what, id), err)
 	}
 	r.SubmittedAt = submitted.Time
+	var err error
 	if r.Answers, err = unpackAnswers(packed); err != nil {
-		return nil, fmt.Errorf("store: answers of response %d: %w", id, err)
+		return nil, fmt.Errorf("store: answers of response %d: %w", r.ID, err)
 	}
 	return r, nil
 }

@@ -34,8 +34,21 @@ func (s *Store) SQLCounts() SQLCounts {
 // poolCounts counts one pool's statements and transactions.
 type poolCounts struct{ stmts, txs atomic.Int64 }
 
-// ran counts a statement run on c.
-func (c *cachingConn) ran() {
+// ran counts query run on c, and follows a read view's BEGIN and
+// ROLLBACK (readview.go): the BEGIN counts as the transaction, the
+// statements in it as statements only.
+func (c *cachingConn) ran(query string) {
+	switch query {
+	case beginRead:
+		c.inTx = true
+		if c.n != nil {
+			c.n.txs.Add(1)
+		}
+		return
+	case endRead:
+		c.inTx = false
+		return
+	}
 	if c.n == nil {
 		return
 	}
@@ -43,6 +56,16 @@ func (c *cachingConn) ran() {
 	if !c.inTx && c.open == 0 {
 		c.n.txs.Add(1)
 	}
+}
+
+// ResetSession refuses, as a bad connection, one handed back to the pool
+// inside a transaction: a read on it would see that transaction's old
+// snapshot.
+func (c *cachingConn) ResetSession(ctx context.Context) error {
+	if c.inTx {
+		return driver.ErrBadConn
+	}
+	return c.stmtConn.ResetSession(ctx)
 }
 
 // BeginTx starts a transaction, counted, that c knows to be open until it

@@ -118,7 +118,7 @@ func (c *cachingConn) dropIdle() {
 
 // ExecContext runs query on its kept statement.
 func (c *cachingConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	c.ran()
+	c.ran(query)
 	cs, err := c.stmt(ctx, query)
 	if err != nil {
 		return nil, err
@@ -132,7 +132,7 @@ func (c *cachingConn) ExecContext(ctx context.Context, query string, args []driv
 // QueryContext runs query on its kept statement, busy until the rows
 // close.
 func (c *cachingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	c.ran()
+	c.ran(query)
 	cs, err := c.stmt(ctx, query)
 	if err != nil {
 		return nil, err

@@ -81,6 +81,8 @@ type startPage struct {
 // the assessment is and a button to start one. It writes nothing: GET stays
 // free of side effects, as cross-origin protection lets GETs through.
 func (s *Server) assessmentStart(w http.ResponseWriter, r *http.Request) {
+	r, end := s.readOnceForClaim(r)
+	defer end()
 	if s.closedClaimAssessment(w, r) {
 		return
 	}
@@ -113,6 +115,8 @@ func (s *Server) assessmentStart(w http.ResponseWriter, r *http.Request) {
 // one a colleague just started) and opens it; an open claim's draft is
 // its own (auth.DraftOwner).
 func (s *Server) assessmentStartPost(w http.ResponseWriter, r *http.Request) {
+	r, end := s.readOnce(r) // the claim, the firm and its open draft
+	defer end()
 	if s.closedClaimAssessment(w, r) {
 		return
 	}
@@ -237,6 +241,8 @@ func (s *Server) saveAnswers(r *http.Request, ac *assessmentCtx, answers map[str
 // assessmentAnswerPost autosaves the answers of one question as it changes
 // (JavaScript on). It answers 204, or a 4xx that changes nothing.
 func (s *Server) assessmentAnswerPost(w http.ResponseWriter, r *http.Request) {
+	r, end := s.readOnceForClaim(r)
+	defer end()
 	if err := r.ParseForm(); err != nil {
 		s.renderError(w, r, http.StatusBadRequest, "error.bad_request")
 		return

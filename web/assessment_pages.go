@@ -102,6 +102,8 @@ func (s *Server) loadDraft(w http.ResponseWriter, r *http.Request) (*assessmentC
 }
 
 func (s *Server) assessmentStep(w http.ResponseWriter, r *http.Request) {
+	r, end := s.readOnceForClaim(r)
+	defer end()
 	ac, ok := s.loadDraft(w, r)
 	if !ok {
 		return
@@ -125,6 +127,7 @@ func (s *Server) assessmentStep(w http.ResponseWriter, r *http.Request) {
 	}
 	markOpened(&p, r.URL.Query()["opened"])
 	joinQuestions(&p)
+	end() // read all it reads: no reader held while it renders
 	s.render(w, r, http.StatusOK, "assessment_step", p)
 }
 
@@ -200,6 +203,8 @@ func joinQuestions(p *stepPage) {
 // or to the review. If an answer opened a follow-up question on this step,
 // the step is shown again at that question.
 func (s *Server) assessmentStepPost(w http.ResponseWriter, r *http.Request) {
+	r, end := s.readOnceForClaim(r)
+	defer end()
 	ac, err := s.loadAssessmentWith(r, auth.ActAssessmentAnswer, s.stepQuestions(r))
 	if err != nil {
 		s.fail(w, r, err)
@@ -245,6 +250,8 @@ func (s *Server) assessmentStepPost(w http.ResponseWriter, r *http.Request) {
 // since (or the firm's profile changed), it answers 409 with the review
 // page as the draft is now, to be reviewed again.
 func (s *Server) assessmentSubmitPost(w http.ResponseWriter, r *http.Request) {
+	r, end := s.readOnceForClaim(r)
+	defer end()
 	ac, err := s.loadAssessment(r, auth.ActAssessmentAnswer)
 	if err != nil {
 		s.fail(w, r, err)

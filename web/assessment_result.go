@@ -66,6 +66,8 @@ type groupView struct {
 }
 
 func (s *Server) assessmentResult(w http.ResponseWriter, r *http.Request) {
+	r, end := s.readOnce(r) // reads: one read transaction (assessment_reads.go)
+	defer end()
 	if _, p, err := s.resultFor(w, r); err != nil {
 		s.fail(w, r, err)
 	} else if p != nil {

@@ -52,6 +52,8 @@ type reviewPage struct {
 const recentChanges = 15
 
 func (s *Server) assessmentReview(w http.ResponseWriter, r *http.Request) {
+	r, end := s.readOnce(r) // the draft, its changes and the claim
+	defer end()
 	ac, ok := s.loadDraft(w, r)
 	if !ok {
 		return

@@ -14,17 +14,24 @@ import (
 // work on (a draft of theirs could never be submitted), lands on the
 // claim's status and is offered no "Self-assessment". Only unverified
 // firm users are looked up.
+//
+// A request that keeps its reads (readOnce) looks the claim up once.
 func (s *Server) claimClosed(ctx context.Context, u *auth.User) (bool, error) {
-	if u == nil || u.Role != auth.RoleFirm || u.FirmVerified {
+	if !claimLookedUp(u) {
 		return false, nil
+	}
+	if closed, ok := keptClaim(ctx, u); ok {
+		return closed, nil
 	}
 	c, err := s.store.CurrentClaim(ctx, u.ID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
+		keepClaim(ctx, u, false)
 		return false, nil
 	case err != nil:
 		return false, err
 	}
+	keepClaim(ctx, u, auth.Closed(c.Status))
 	return auth.Closed(c.Status), nil
 }
 
