@@ -76,7 +76,7 @@ type cachingConn struct {
 	stmtConn
 	stmts map[string]*cachedStmt
 	n     *poolCounts // counts its statements and transactions (sqlcount.go)
-	inTx  bool        // a transaction begun by BeginTx is open
+	inTx  bool        // a transaction is open (BeginTx, or a read view's BEGIN)
 	open  int         // rows not yet closed
 }
 
