@@ -21,6 +21,12 @@ import (
 // shows nothing older than the request: a view lives as long as its
 // request (ReadView's end).
 //
+// A write made with the view's context while rows read in the view are
+// still open would wait for them (database/sql gives a connection back
+// only once its rows are closed): the store's functions close their rows
+// before they return, and a view is meant for a request's handler, not
+// for a loop that writes as it reads.
+//
 // At most viewSlots views hold a reader connection at once, so that a
 // request holding one that needs another connection (a read outside the
 // view, such as the cells' load) always finds one free: a read that finds
