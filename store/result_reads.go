@@ -40,11 +40,18 @@ type ResultQuery struct {
 // Its limits are literal: SQLite re-prepares a kept statement on every run
 // whose LIMIT is a bound parameter (its plan depends on the value).
 func (s *Store) ReadResult(ctx context.Context, q ResultQuery) (*ResultReads, error) {
-	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, mapErr("result reads", err)
+	// In the request's read view (readview.go) its reads are already one
+	// read transaction; otherwise they get one of their own.
+	var tx readQuerier = s.r
+	if s.r.connFor(ctx) == nil {
+		own, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+		if err != nil {
+			return nil, mapErr("result reads", err)
+		}
+		defer own.Rollback()
+		tx = own
 	}
-	defer tx.Rollback()
+	var err error
 	rr := &ResultReads{}
 	if rr.Latest, rr.Previous, err = latestAndPrevious(ctx, tx, q.FirmID, q.ResponseID); err != nil {
 		return nil, err
@@ -76,10 +83,17 @@ func (s *Store) ReadResult(ctx context.Context, q ResultQuery) (*ResultReads, er
 	return rr, nil
 }
 
+// readQuerier is what the result's reads run on: a read transaction, or
+// the read pool in a request's view.
+type readQuerier interface {
+	querier
+	rowQuerier
+}
+
 // latestAndPrevious reads whether submitted response id is firmID's newest
 // submission, and the submission after it in the order of Submissions
 // (newest first), however long the firm's history.
-func latestAndPrevious(ctx context.Context, tx *sql.Tx, firmID, id int64) (bool, *Submission, error) {
+func latestAndPrevious(ctx context.Context, tx readQuerier, firmID, id int64) (bool, *Submission, error) {
 	var newest int64
 	err := tx.QueryRowContext(ctx, `SELECT id FROM responses WHERE firm_id = ? AND status = 'submitted'
 		ORDER BY submitted_at DESC, id DESC LIMIT 1`, firmID).Scan(&newest)
@@ -105,7 +119,7 @@ func latestAndPrevious(ctx context.Context, tx *sql.Tx, firmID, id int64) (bool,
 
 // readComparisons reads the firm's associations (in ID order, as
 // FirmAssociationIDs) and its inputs to the figures.
-func (rr *ResultReads) readComparisons(ctx context.Context, tx *sql.Tx, firmID int64) error {
+func (rr *ResultReads) readComparisons(ctx context.Context, tx readQuerier, firmID int64) error {
 	rows, err := tx.QueryContext(ctx, `SELECT m.association_id, a.id, a.code, a.name_vi, a.name_en, a.demo
 		FROM firm_associations m LEFT JOIN associations a ON a.id = m.association_id WHERE m.firm_id = ? ORDER BY m.association_id`, firmID)
 	if err != nil {
