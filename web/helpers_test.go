@@ -51,6 +51,7 @@ func newEnv(t *testing.T, opts ...func(*Config)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.layoutCheck = checkJoinedLayout(t) // every page a test shows, joined and whole
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
 	return &env{t: t, srv: srv, st: st, fx: fx, web: s}

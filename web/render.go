@@ -30,6 +30,9 @@ import (
 // never touches another language's funcs), no per-request Clone cost.
 type pageSet struct {
 	byLang map[string]map[string]*template.Template
+	// layouts: each page's layout in pieces, by language and page
+	// (layout_pieces.go).
+	layouts map[string]map[string]*layoutPieces
 }
 
 func parsePages(b *locale.Bundle, assets *static.Assets) (*pageSet, error) {
@@ -37,16 +40,20 @@ func parsePages(b *locale.Bundle, assets *static.Assets) (*pageSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	ps := &pageSet{byLang: map[string]map[string]*template.Template{}}
+	ps := &pageSet{byLang: map[string]map[string]*template.Template{}, layouts: map[string]map[string]*layoutPieces{}}
 	for _, l := range locale.Languages {
-		ps.byLang[l] = map[string]*template.Template{}
+		ps.byLang[l], ps.layouts[l] = map[string]*template.Template{}, map[string]*layoutPieces{}
 		funcs := templateFuncs(b.For(l), assets)
 		for _, n := range names {
 			t, err := template.New("base").Funcs(funcs).ParseFS(templates.FS, "layouts/base.html", "partials/*.html", n)
 			if err != nil {
 				return nil, fmt.Errorf("web: template %s: %w", n, err)
 			}
-			ps.byLang[l][strings.TrimSuffix(path.Base(n), ".html")] = t
+			name := strings.TrimSuffix(path.Base(n), ".html")
+			ps.byLang[l][name] = t
+			if ps.layouts[l][name], err = newLayoutPieces(t, b.For(l)); err != nil { // before t is ever run
+				return nil, fmt.Errorf("web: layout of %s: %w", n, err)
+			}
 		}
 	}
 	return ps, nil
@@ -208,9 +215,18 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	buf := getBuffer()
 	defer putBuffer(buf)
-	if err := t.ExecuteTemplate(buf, "base", data); err != nil {
-		s.fail(w, r, fmt.Errorf("web: render %s: %w", name, err))
-		return
+	joined := s.renderJoined(buf, r, t, name, data)
+	if !joined {
+		buf.Reset()
+		if err := t.ExecuteTemplate(buf, "base", data); err != nil {
+			s.fail(w, r, fmt.Errorf("web: render %s: %w", name, err))
+			return
+		}
+	}
+	if joined && s.layoutCheck != nil { // tests: the page as the whole template renders it
+		var whole bytes.Buffer
+		err := t.ExecuteTemplate(&whole, "base", data)
+		s.layoutCheck(name, buf.String(), whole.String(), err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
