@@ -44,6 +44,7 @@ func parsePages(b *locale.Bundle, assets *static.Assets) (*pageSet, error) {
 	for _, l := range locale.Languages {
 		ps.byLang[l], ps.layouts[l] = map[string]*template.Template{}, map[string]*layoutPieces{}
 		funcs := templateFuncs(b.For(l), assets)
+		funcs["t"] = newKeptMessages(b, l).t // messages with arguments kept (layout_t.go)
 		for _, n := range names {
 			t, err := template.New("base").Funcs(funcs).ParseFS(templates.FS, "layouts/base.html", "partials/*.html", n)
 			if err != nil {

@@ -1,0 +1,87 @@
+package web
+
+import (
+	"strconv"
+	"strings"
+	"sync"
+
+	"dxready/locale"
+)
+
+// keptMessages is the templates' t for one language. A message given
+// arguments ("Step 2 of 6: …", "12 of 42 answered") is a go-i18n lookup and
+// a run of the message's own text/template, some 2% of the server's CPU in
+// the firm cycle, for a handful of texts that come back on every page; so
+// such a message is kept by its ID and arguments when they are ints and
+// strings (T is a pure function of them: the plural form and the digits
+// of a Count, the values filled in). Only messages of the catalogue are
+// kept, so a gap is reported every time it is asked for, as T does; the
+// messages kept are bounded (cleared when full).
+type keptMessages struct {
+	loc   *locale.Localizer
+	known map[string]bool
+	mu    sync.Mutex
+	kept  map[string]string
+}
+
+// maxKeptMessages bounds the messages kept in one language.
+const maxKeptMessages = 4096
+
+func newKeptMessages(b *locale.Bundle, l string) *keptMessages {
+	k := &keptMessages{loc: b.For(l), known: map[string]bool{}, kept: map[string]string{}}
+	for _, id := range b.MessageIDs(l) {
+		k.known[id] = true
+	}
+	return k
+}
+
+// t is Localizer.T, kept for messages with arguments.
+func (k *keptMessages) t(id string, kv ...any) string {
+	if len(kv) == 0 || !k.known[id] {
+		return k.loc.T(id, kv...)
+	}
+	key, ok := messageKey(id, kv)
+	if !ok {
+		return k.loc.T(id, kv...)
+	}
+	k.mu.Lock()
+	s, hit := k.kept[key]
+	k.mu.Unlock()
+	if hit {
+		return s
+	}
+	s = k.loc.T(id, kv...)
+	k.mu.Lock()
+	if len(k.kept) >= maxKeptMessages {
+		clear(k.kept)
+	}
+	k.kept[key] = s
+	k.mu.Unlock()
+	return s
+}
+
+// messageKey is id and its arguments, each typed and a string's length
+// given, so no two calls share a key; false when an argument is of
+// another type than string, int or int64.
+func messageKey(id string, kv []any) (string, bool) {
+	var b strings.Builder
+	b.WriteString(id)
+	for _, v := range kv {
+		switch v := v.(type) {
+		case string:
+			b.WriteString("\x00s")
+			b.WriteString(strconv.Itoa(len(v)))
+			b.WriteByte(':')
+			b.WriteString(v)
+		case int:
+			b.WriteString("\x00i")
+			b.WriteString(strconv.Itoa(v))
+		case int64:
+			b.WriteString("\x00l")
+			b.WriteString(strconv.FormatInt(v, 10))
+		default:
+			return "", false
+		}
+	}
+	return b.String(), true
+}
