@@ -19,9 +19,10 @@ func layoutOf(t *testing.T, base string) (*template.Template, *layoutPieces) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl := template.Must(template.New("base").Funcs(templateFuncs(b.For(locale.EN), nil)).Parse(
+	funcs := templateFuncs(b.For(locale.EN), nil)
+	tmpl := template.Must(template.New("base").Funcs(funcs).Parse(
 		`{{define "base"}}` + base + `{{end}}{{define "content"}}<p>{{.Step}} of {{.Steps}}</p>{{end}}`))
-	lp, err := newLayoutPieces(tmpl, b.For(locale.EN))
+	lp, err := newLayoutPieces(tmpl, b.For(locale.EN), funcs)
 	if err != nil {
 		t.Fatal(err)
 	}

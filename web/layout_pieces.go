@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -84,13 +86,30 @@ type layoutPieces struct {
 	shapes map[layoutShape]*layoutSkeleton // nil: the shape could not be cut, it renders whole
 }
 
-// newLayoutPieces copies page template t, parsed for l and never run.
-func newLayoutPieces(t *template.Template, l *locale.Localizer) (*layoutPieces, error) {
-	c, err := t.Clone()
-	if err != nil {
-		return nil, err
+// layoutSource is what the layout of page template t runs: "base" and
+// the templates it calls, but the content, written out; pages whose
+// layouts run the same share one layoutPieces (most pages: only the
+// scripts and width of some differ).
+func layoutSource(t *template.Template) string {
+	used := map[string]bool{}
+	checkLayout(t, "base", used)
+	var b strings.Builder
+	for _, name := range slices.Sorted(maps.Keys(used)) {
+		if u := t.Lookup(name); u != nil && u.Tree != nil {
+			fmt.Fprintf(&b, "{{define %q}}%s{{end}}", name, u.Tree.Root)
+		}
 	}
-	c.Funcs(template.FuncMap{"t": func(id string, kv ...any) string {
+	return b.String()
+}
+
+// newLayoutPieces copies, from page template t parsed with funcs for l
+// and never run, the templates the layout runs ("base" and those it
+// calls, but the content): a copy of the page's whole set, partials and
+// all, held some 15 MB for the 126 pages.
+func newLayoutPieces(t *template.Template, l *locale.Localizer, funcs template.FuncMap) (*layoutPieces, error) {
+	used := map[string]bool{}
+	off := checkLayout(t, "base", used)
+	c := template.New("base").Funcs(funcs).Funcs(template.FuncMap{"t": func(id string, kv ...any) string {
 		if len(kv) == 0 {
 			if rest, ok := strings.CutPrefix(id, layoutProbe); ok {
 				return rest
@@ -101,10 +120,20 @@ func newLayoutPieces(t *template.Template, l *locale.Localizer) (*layoutPieces, 
 		}
 		return l.T(id, kv...)
 	}})
+	for name := range used {
+		if u := t.Lookup(name); u != nil && u.Tree != nil {
+			if _, err := c.AddParseTree(name, u.Tree.Copy()); err != nil {
+				return nil, err
+			}
+		}
+	}
 	if _, err := c.New("content").Parse(contentMark); err != nil {
 		return nil, err
 	}
-	return &layoutPieces{tmpl: c, loc: l, off: checkLayout(c, "base", map[string]bool{}), shapes: map[layoutShape]*layoutSkeleton{}}, nil
+	if off == nil {
+		off = checkLayout(c, "base", map[string]bool{})
+	}
+	return &layoutPieces{tmpl: c, loc: l, off: off, shapes: map[layoutShape]*layoutSkeleton{}}, nil
 }
 
 // shapeOf is p's shape; false when it has more links than slots.

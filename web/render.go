@@ -44,7 +44,8 @@ func parsePages(b *locale.Bundle, assets *static.Assets) (*pageSet, error) {
 	for _, l := range locale.Languages {
 		ps.byLang[l], ps.layouts[l] = map[string]*template.Template{}, map[string]*layoutPieces{}
 		funcs := templateFuncs(b.For(l), assets)
-		funcs["t"] = newKeptMessages(b, l).t // messages with arguments kept (layout_t.go)
+		funcs["t"] = newKeptMessages(b, l).t  // messages with arguments kept (layout_t.go)
+		layouts := map[string]*layoutPieces{} // by layoutSource
 		for _, n := range names {
 			t, err := template.New("base").Funcs(funcs).ParseFS(templates.FS, "layouts/base.html", "partials/*.html", n)
 			if err != nil {
@@ -52,9 +53,13 @@ func parsePages(b *locale.Bundle, assets *static.Assets) (*pageSet, error) {
 			}
 			name := strings.TrimSuffix(path.Base(n), ".html")
 			ps.byLang[l][name] = t
-			if ps.layouts[l][name], err = newLayoutPieces(t, b.For(l)); err != nil { // before t is ever run
-				return nil, fmt.Errorf("web: layout of %s: %w", n, err)
+			src := layoutSource(t)
+			if layouts[src] == nil {
+				if layouts[src], err = newLayoutPieces(t, b.For(l), funcs); err != nil { // before t is ever run
+					return nil, fmt.Errorf("web: layout of %s: %w", n, err)
+				}
 			}
+			ps.layouts[l][name] = layouts[src]
 		}
 	}
 	return ps, nil
