@@ -3,13 +3,17 @@ package web
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 
 	"dxready/auth"
 	"dxready/locale"
+	"dxready/store/storetest"
 )
 
 // checkJoinedLayout fails t when a page joined from its layout's pieces is
@@ -173,5 +177,47 @@ func compareLayoutAsync(t *testing.T, s *Server, l, name string, data any) {
 	ok := s.renderJoined(&joined, r, tmpl, name, data)
 	if err := tmpl.ExecuteTemplate(&whole, "base", data); err != nil || !ok || joined.String() != whole.String() {
 		t.Errorf("%s %s: joined %v, err %v, equal %v", l, name, ok, err, joined.String() == whole.String())
+	}
+}
+
+// The firm cycle's pages over HTTP, in both languages, with and without
+// the demo banner, after a post's flash, at addresses whose queries need
+// escaping: each page the server sends is the whole template's (newEnv's
+// layoutCheck compares them) and the layout's values are escaped.
+func TestLayoutOfTheCyclesPagesOverHTTP(t *testing.T) {
+	for _, demo := range []bool{true, false} {
+		e := newEnv(t, func(c *Config) { c.Demo = demo })
+		c := e.client().login("firm@test.local")
+		id := startAssessment(t, c)
+		odd := `?from=review&changed=%22%3E%3Cb%3E'%26%2B&x=%zz&y=javascript:alert(1)&z=%C3%A9`
+		for _, l := range []string{"en", "vi"} {
+			for _, p := range []string{"/step/1" + odd, "/step/2?check=1&opened=q%22" + odd[1:], "/review" + odd} {
+				r := c.get(fmt.Sprintf("/assessment/%d%s&lang=%s", id, p, l))
+				must(t, r, http.StatusOK, `<html lang="`+l+`">`)
+				if strings.Contains(r.body, `"><b>`) || strings.Contains(r.body, "javascript:alert") && !strings.Contains(r.body, "javascript:alert(1)&amp;") {
+					t.Errorf("%s %s: a value unescaped", l, p)
+				}
+				if demo != strings.Contains(r.body, `class="demo-banner"`) {
+					t.Errorf("%s %s: demo banner %v", l, p, !demo)
+				}
+			}
+		}
+		in := storetest.Instrument(t)
+		for pi := range in.Pillars {
+			step := fmt.Sprintf("/assessment/%d/step/%d", id, pi+1)
+			r := c.post(step, stepForm(in, pi, c.get(step).body, 1, "next"))
+			if loc := r.header.Get("Location"); strings.Contains(loc, "opened=") { // a follow-up opened on the step
+				r = c.post(step, stepForm(in, pi, c.get(loc).body, 1, "next"))
+			}
+			if r.status != http.StatusSeeOther {
+				t.Fatalf("step %d: %d", pi+1, r.status)
+			}
+		}
+		if r := submitReviewed(t, c, id); r.status != http.StatusSeeOther {
+			t.Fatalf("submit: %d", r.status)
+		}
+		r := c.get(fmt.Sprintf("/assessment/%d/result%s&lang=en", id, odd))
+		must(t, r, http.StatusOK, `<p class="flash" role="status">`, `<html lang="en">`)
+		must(t, c.get(fmt.Sprintf("/assessment/%d/result%s&lang=vi", id, odd)), http.StatusOK, `<html lang="vi">`)
 	}
 }
