@@ -80,5 +80,22 @@ func (s *Server) renderJoined(b *bytes.Buffer, r *http.Request, t *template.Temp
 	if sk == nil {
 		return false
 	}
-	return sk.write(b, &p, lp.loc, func() error { return t.ExecuteTemplate(b, "content", data) }) == nil
+	return sk.write(b, &p, lp.loc, func() error { return s.writeContent(b, r, t, name, data) }) == nil
+}
+
+// writeContent writes page name's content, the step page's from its kept
+// frame (layout_step.go) when it can.
+func (s *Server) writeContent(b *bytes.Buffer, r *http.Request, t *template.Template, name string, data any) error {
+	if sp, ok := data.(stepPage); ok && name == "assessment_step" && s.stepFrames != nil {
+		start := b.Len()
+		done, err := s.stepFrames.write(b, lang(r), t, &sp)
+		if done {
+			return nil
+		}
+		if err != nil {
+			s.log.Error("step frame: the content renders whole", "err", err)
+		}
+		b.Truncate(start)
+	}
+	return t.ExecuteTemplate(b, "content", data)
 }

@@ -85,6 +85,7 @@ type Server struct {
 	// layoutCheck, in tests, is given each page joined from its layout's
 	// pieces and the page the whole template renders (layout_render.go).
 	layoutCheck func(name, joined, whole string, err error)
+	stepFrames  *stepFrames // the step pages' contents around their questions (layout_step.go)
 	metrics     *metrics
 	signin      *signinThrottle
 	registers   *registerThrottle
@@ -163,6 +164,9 @@ func New(cfg Config) (*Server, error) {
 	// of their sessions takes effect on their next request.
 	cfg.Store.OnUserChange(s.sessions.dropUsers)
 	if s.pages, err = parsePages(cfg.Bundle, assets); err != nil {
+		return nil, err
+	}
+	if s.stepFrames, err = newStepFrames(cfg.Bundle, assets); err != nil {
 		return nil, err
 	}
 	if s.choices, err = renderChoices(s.pages, cfg.Instruments); err != nil {
