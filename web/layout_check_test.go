@@ -98,3 +98,19 @@ func TestLayoutEditedIsJoinedAsEditedAndHiddenFieldsRenderWhole(t *testing.T) {
 func contextWithLang(r *http.Request, l string) context.Context {
 	return context.WithValue(r.Context(), langKey, l)
 }
+
+// Every page's layout, as the templates are, is joined from pieces: a
+// layout edit that turns that off for a page fails here, not only slows.
+func TestEveryPagesLayoutIsJoinedFromPieces(t *testing.T) {
+	e := newEnv(t)
+	for l, pages := range e.web.pages.layouts {
+		if len(pages) != len(e.web.pages.byLang[l]) {
+			t.Errorf("%s: %d layouts for %d pages", l, len(pages), len(e.web.pages.byLang[l]))
+		}
+		for name, lp := range pages {
+			if lp.off != nil {
+				t.Errorf("%s %s: %v", l, name, lp.off)
+			}
+		}
+	}
+}

@@ -201,7 +201,7 @@ func standIn(sh layoutShape, value func(slot int) string) page {
 // chooses each value's escaper by rendering it with probes.
 func (lp *layoutPieces) cut(sh layoutShape) (*layoutSkeleton, error) {
 	if lp.off != nil {
-		return nil, nil // said once, at the start
+		return nil, nil // logged at the start (reportLayouts)
 	}
 	out, err := execString(lp.tmpl, "base", standIn(sh, func(slot int) string { return fmt.Sprintf("%s%02dk", layoutMark, slot) }))
 	if err != nil {

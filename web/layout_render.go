@@ -99,3 +99,15 @@ func (s *Server) writeContent(b *bytes.Buffer, r *http.Request, t *template.Temp
 	}
 	return t.ExecuteTemplate(b, "content", data)
 }
+
+// reportLayouts logs, once at the start, each page whose layout cannot be
+// joined from pieces (checkLayout): it renders whole, correct but slower.
+func (s *Server) reportLayouts() {
+	for l, pages := range s.pages.layouts {
+		for name, lp := range pages {
+			if lp.off != nil {
+				s.log.Error("layout: the page renders whole", "page", name, "lang", l, "err", lp.off)
+			}
+		}
+	}
+}

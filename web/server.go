@@ -166,6 +166,7 @@ func New(cfg Config) (*Server, error) {
 	if s.pages, err = parsePages(cfg.Bundle, assets); err != nil {
 		return nil, err
 	}
+	s.reportLayouts()
 	if s.stepFrames, err = newStepFrames(cfg.Bundle, assets); err != nil {
 		return nil, err
 	}
