@@ -234,8 +234,16 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		err := t.ExecuteTemplate(&whole, "base", data)
 		s.layoutCheck(name, buf.String(), whole.String(), err)
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
+	s.writePage(w, r, status, buf)
+}
+
+// writePage sends a rendered page with its length: net/http then writes it
+// whole rather than in chunks (one write fewer a page, and no chunk frames).
+func (s *Server) writePage(w http.ResponseWriter, r *http.Request, status int, buf *bytes.Buffer) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	_, err := buf.WriteTo(w)
 	s.written(r, err)
@@ -280,11 +288,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 		http.Error(w, http.StatusText(status), status) // the error page itself failed
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_, err = buf.WriteTo(w)
-	s.written(r, err)
+	s.writePage(w, r, status, &buf)
 }
 
 // errForbidden is returned by handlers when Can says no.
