@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -63,6 +64,21 @@ func sameAnswer(t *testing.T, what string, a, b resp) {
 	}
 }
 
+// typedAway is r with the address its user typed (in each of its forms)
+// replaced by EMAIL in its body, and its Content-Length, checked to be the
+// body's, made the new body's: what the user typed is no sign of anything.
+func typedAway(t *testing.T, r resp, forms ...string) resp {
+	t.Helper()
+	if cl := r.header.Get("Content-Length"); cl != strconv.Itoa(len(r.body)) {
+		t.Fatalf("Content-Length %q of a %d-byte page", cl, len(r.body))
+	}
+	for _, f := range forms {
+		r.body = strings.ReplaceAll(r.body, f, "EMAIL")
+	}
+	r.header.Set("Content-Length", strconv.Itoa(len(r.body)))
+	return r
+}
+
 // Registration answers a taken address exactly as a new one, and the
 // address's owner is told (once a day at most) in their language; an
 // unverified owner gets their verification link again instead.
@@ -89,9 +105,7 @@ func TestRegisterDoesNotTellWhetherAnAddressHasAnAccount(t *testing.T) {
 		t.Fatalf("register: %d", a.status)
 	}
 	after := func(c *client, email string) resp {
-		r := c.get(loginWith(email))
-		r.body = strings.ReplaceAll(strings.ReplaceAll(r.body, email, "EMAIL"), url.QueryEscape(email), "EMAIL")
-		return r
+		return typedAway(t, c.get(loginWith(email)), email, url.QueryEscape(email))
 	}
 	sameAnswer(t, "the page after", after(fresh, "moi@example.vn"), after(taken, "firm@test.local"))
 	if n := messagesTo(t, e, store.KindVerifyEmail, "moi@example.vn"); n != 1 {
