@@ -20,6 +20,7 @@ import (
 type requestReads struct {
 	claimUser   int64 // the user whose claim was looked up, 0 if none
 	claimClosed bool
+	end         func() // ends the request's view (readOnce's); nil if none
 }
 
 type readsKey struct{}
@@ -30,9 +31,19 @@ type readsKey struct{}
 func (s *Server) readOnce(r *http.Request) (*http.Request, func()) {
 	ctx, end := s.store.ReadView(r.Context())
 	if _, ok := ctx.Value(readsKey{}).(*requestReads); !ok {
-		ctx = context.WithValue(ctx, readsKey{}, &requestReads{})
+		ctx = context.WithValue(ctx, readsKey{}, &requestReads{end: end})
 	}
 	return r.WithContext(ctx), end
+}
+
+// endReads ends r's read view, if it has one, before its page is sent: a
+// client slow to read would otherwise keep the view's reader connection
+// and pin the WAL at its snapshot for as long as the write takes (up to
+// the server's WriteTimeout). Reads after it run on the pool as before.
+func endReads(r *http.Request) {
+	if m, ok := r.Context().Value(readsKey{}).(*requestReads); ok && m.end != nil {
+		m.end()
+	}
 }
 
 // readOnceForClaim is readOnce for a user whose claim the request looks up

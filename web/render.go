@@ -240,6 +240,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 // writePage sends a rendered page with its length: net/http then writes it
 // whole rather than in chunks (one write fewer a page, and no chunk frames).
 func (s *Server) writePage(w http.ResponseWriter, r *http.Request, status int, buf *bytes.Buffer) {
+	endReads(r) // the reads are done: no view held while the client reads
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
