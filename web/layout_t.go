@@ -27,6 +27,13 @@ type keptMessages struct {
 // maxKeptMessages bounds the messages kept in one language.
 const maxKeptMessages = 4096
 
+// maxKeptArgument is the longest string argument of a message kept: some
+// arguments come from the address as given (the province page's
+// quarter=, up to the 64 kB of a request's header), and 4,096 of those
+// kept would be half a gigabyte; the texts that come back on every page
+// are short.
+const maxKeptArgument = 256
+
 func newKeptMessages(b *locale.Bundle, l string) *keptMessages {
 	k := &keptMessages{loc: b.For(l), known: map[string]bool{}, kept: map[string]string{}}
 	for _, id := range b.MessageIDs(l) {
@@ -62,13 +69,17 @@ func (k *keptMessages) t(id string, kv ...any) string {
 
 // messageKey is id and its arguments, each typed and a string's length
 // given, so no two calls share a key; false when an argument is of
-// another type than string, int or int64.
+// another type than string, int or int64, or a string longer than
+// maxKeptArgument.
 func messageKey(id string, kv []any) (string, bool) {
 	var b strings.Builder
 	b.WriteString(id)
 	for _, v := range kv {
 		switch v := v.(type) {
 		case string:
+			if len(v) > maxKeptArgument {
+				return "", false
+			}
 			b.WriteString("\x00s")
 			b.WriteString(strconv.Itoa(len(v)))
 			b.WriteByte(':')
