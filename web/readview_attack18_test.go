@@ -5,8 +5,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
+
+	"dxready/store/storetest"
 )
 
 // blockedWriter is a client that does not read: the page's first Write
@@ -59,4 +62,46 @@ func TestAttack18ASlowClientDoesNotHoldTheReadView(t *testing.T) {
 	if busy != 0 {
 		t.Errorf("while the result page was being sent, a checkpoint was blocked (busy %d, %d of %d frames): the page's read view is still open", busy, moved, logged)
 	}
+}
+
+// Twenty requests at once on the pages that read in a view (the result,
+// the review, the start) with four reader connections: none waits for
+// ever, and each page is what it is alone.
+func TestAttack18ManyViewsAtOnce(t *testing.T) {
+	e := newEnv(t)
+	c := e.client().login("firm@test.local")
+	id, _ := submitWorst(t, e, c)
+	storetest.FirmUser(t, e.st, "noithat@test.local", e.fx.NoiThat.ID)
+	o := e.client().login("noithat@test.local")
+	start := o.post("/assessment", nil)
+	must(t, start, http.StatusSeeOther)
+	result, review := fmt.Sprintf("/assessment/%d/result", id), strings.Replace(strings.SplitN(start.header.Get("Location"), "#", 2)[0], "step/1", "review", 1)
+	c.get(result) // the submission's flash shown once
+	o.get(review)
+	want := map[string]resp{result: c.get(result), review: o.get(review)}
+	must(t, want[result], http.StatusOK)
+	must(t, want[review], http.StatusOK)
+	if again := c.get(result); again.body != want[result].body {
+		t.Fatalf("result twice in a row differs:\n%s", firstDifference(again.body, want[result].body))
+	}
+	var wg sync.WaitGroup
+	for i := range 20 {
+		wg.Go(func() {
+			switch i % 3 {
+			case 0:
+				if got := c.get(result); got.status != 200 || got.body != want[result].body {
+					t.Errorf("result at once: %d, differs: %v", got.status, got.body != want[result].body)
+				}
+			case 1:
+				if got := o.get(review); got.status != 200 || got.body != want[review].body {
+					t.Errorf("review at once: %d, differs: %v", got.status, got.body != want[review].body)
+				}
+			default:
+				if got := o.post("/assessment", nil); got.status != http.StatusSeeOther || got.header.Get("Location") != start.header.Get("Location") {
+					t.Errorf("start at once: %d %s, first %s", got.status, got.header.Get("Location"), start.header.Get("Location"))
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
