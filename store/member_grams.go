@@ -63,14 +63,15 @@ func (s *Store) gramMembers(ctx context.Context, f MemberFilter, name nameCond, 
 	}
 	// The candidates are counted first, from the index alone: a query with
 	// too many is walked without testing any. So is any query while a firm
-	// has an id of 2^32 or more (written by hand): its members' rowids
-	// would be in another association's range.
+	// has an id of 2^32 or more, or below 0 (written by hand): its members'
+	// rowids would be in another association's range.
 	var candidates int
-	var maxFirm int64
+	var minFirm, maxFirm int64
 	lo, hi := gramRowid(f.AssociationID, 0), gramRowid(f.AssociationID+1, 0)-1
-	err = s.r.QueryRowContext(ctx, `SELECT COUNT(*), (SELECT COALESCE(MAX(id), 0) FROM firms) FROM (SELECT 1 FROM member_name_grams
-		WHERE member_name_grams MATCH ? AND rowid BETWEEN ? AND ? LIMIT ?)`, name.grams, lo, hi, gramCandidates+1).Scan(&candidates, &maxFirm)
-	if err != nil || candidates > gramCandidates || maxFirm >= 1<<32 {
+	err = s.r.QueryRowContext(ctx, `SELECT COUNT(*), (SELECT COALESCE(MIN(id), 0) FROM firms), (SELECT COALESCE(MAX(id), 0) FROM firms)
+		FROM (SELECT 1 FROM member_name_grams WHERE member_name_grams MATCH ? AND rowid BETWEEN ? AND ? LIMIT ?)`,
+		name.grams, lo, hi, gramCandidates+1).Scan(&candidates, &minFirm, &maxFirm)
+	if err != nil || candidates > gramCandidates || minFirm < 0 || maxFirm >= 1<<32 {
 		return "", false, mapErr("count name trigram candidates", err)
 	}
 	unordered := f
