@@ -67,14 +67,30 @@ func (k *keptMessages) t(id string, kv ...any) string {
 	return s
 }
 
+// secretArgument reports whether a message argument of that name holds a
+// secret (a new account's first password, a token): such a message is
+// shown once and never kept, so no secret stays in the server's memory
+// after its page.
+func secretArgument(name string) bool {
+	for _, w := range []string{"Password", "Secret", "Token"} {
+		if strings.Contains(name, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // messageKey is id and its arguments, each typed and a string's length
 // given, so no two calls share a key; false when an argument is of
-// another type than string, int or int64, or a string longer than
-// maxKeptArgument.
+// another type than string, int or int64, a string longer than
+// maxKeptArgument, or a secret (secretArgument).
 func messageKey(id string, kv []any) (string, bool) {
 	var b strings.Builder
 	b.WriteString(id)
-	for _, v := range kv {
+	for i, v := range kv {
+		if name, ok := v.(string); ok && i%2 == 0 && secretArgument(name) {
+			return "", false
+		}
 		switch v := v.(type) {
 		case string:
 			if len(v) > maxKeptArgument {

@@ -35,3 +35,32 @@ func TestAttack18KeptMessagesDoNotKeepLongArguments(t *testing.T) {
 		}
 	}
 }
+
+// A new account's first password is shown once, on the page that creates
+// it (an advisor, an association's lead): the message that shows it is
+// never kept, so the password does not stay in memory among the kept
+// messages until 4,096 others push it out.
+func TestAttack18KeptMessagesNeverKeepAPassword(t *testing.T) {
+	b, err := locale.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const pass = "mat-khau-dau-tien-7Qz"
+	for _, l := range locale.Languages {
+		k := newKeptMessages(b, l)
+		for _, id := range []string{"page.admin_advisors.created", "page.admin_assoc.new_lead"} {
+			if got, want := k.t(id, "Email", "moi@example.vn", "Password", pass), b.For(l).T(id, "Email", "moi@example.vn", "Password", pass); got != want || !strings.Contains(got, pass) {
+				t.Fatalf("%s %s: %q, T %q", l, id, got, want)
+			}
+		}
+		for key, v := range k.kept {
+			if strings.Contains(key, pass) || strings.Contains(v, pass) {
+				t.Errorf("%s: a password is kept: %q", l, key)
+			}
+		}
+		k.t("page.assessment_review.unanswered", "Count", 3) // the cache still keeps other messages
+		if len(k.kept) != 1 {
+			t.Errorf("%s: %d messages kept, want the one without a password", l, len(k.kept))
+		}
+	}
+}
