@@ -2,10 +2,8 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"html/template"
-	"net/http/httptest"
 	"reflect"
 	"testing"
 
@@ -38,8 +36,6 @@ func TestStepFramesAreTheWholeTemplatesContent(t *testing.T) {
 	s, frames := e.web, 0
 	qs := []questionView{{ID: "q1", Text: `a "q" <1>`, Markup: "<fieldset>1</fieldset>", Opened: true}, {ID: "q2", Text: "b", Markup: "<fieldset>2</fieldset>"}}
 	for _, l := range locale.Languages {
-		r := httptest.NewRequest("GET", "/", nil)
-		r = r.WithContext(context.WithValue(r.Context(), langKey, l))
 		tmpl := s.pages.byLang[l]["assessment_step"]
 		for i := range 96 {
 			p := stepPage{page: page{Lang: l, Title: "page.assessment.title"}, ResponseID: []int64{1, 6, 42, 987654321098765431}[i%4],
