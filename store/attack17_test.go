@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"dxready/scoring"
 	"dxready/store"
 	"dxready/store/storetest"
 	"dxready/survey"
@@ -201,17 +202,24 @@ func TestAttack17ConcurrentWritersOfOneSecond(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make(chan error, 64)
 	for _, firm := range []int64{fx.GoDuc.ID, fx.NoiThat.ID} {
+		// Each round's answers and result drawn here, before the writers
+		// start: the world's random source is not theirs to share.
+		var answers []map[string]survey.Answer
+		var results []scoring.Result
+		for range 6 {
+			answers, results = append(answers, w.adoptionAnswers()), append(results, w.result())
+		}
 		wg.Go(func() {
-			for range 6 {
+			for i := range 6 {
 				d, err := s.DraftOf(ctx, firm, 0, in, profile, 0)
 				if err == nil {
-					err = s.SaveAnswers(ctx, d.ID, firm, w.adoptionAnswers(), 0)
+					err = s.SaveAnswers(ctx, d.ID, firm, answers[i], 0)
 				}
 				if err == nil {
 					d, err = s.DraftOf(ctx, firm, 0, in, profile, 0)
 				}
 				if err == nil {
-					err = s.SubmitResponse(ctx, d.ID, firm, 0, d.Version(), w.result())
+					err = s.SubmitResponse(ctx, d.ID, firm, 0, d.Version(), results[i])
 				}
 				if err != nil {
 					errs <- fmt.Errorf("firm %d: %w", firm, err)
