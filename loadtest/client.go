@@ -96,7 +96,7 @@ func (c *loadClient) do(ctx context.Context, method, u string, form url.Values) 
 	if form != nil {
 		body = strings.NewReader(form.Encode())
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u, body)
+	req, err := http.NewRequestWithContext(requestContext(ctx), method, u, body)
 	if err != nil {
 		return nil, err
 	}

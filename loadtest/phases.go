@@ -61,6 +61,31 @@ func (r *recorder) record(kind string, d time.Duration, ok bool) {
 	r.out[kind] = append(r.out[kind], sample{d, ok})
 }
 
+// runCtxKey holds, in a phase's context, the context of the whole run.
+type runCtxKey struct{}
+
+// phaseContext is the context of a phase of length d: when d is up no new
+// request starts, but one already sent is read to its end (bounded by the
+// client's own timeout) and is not a sample. An abandoned request is not
+// stopped at the server: a submit cut off at the end of the submit rounds
+// went on there and committed after the cycle phase had opened the same
+// draft, whose next step then answered 409. So what a phase sends is done
+// before the next phase begins. The run's own end (a signal) still stops
+// every request.
+func phaseContext(parent context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithTimeout(parent, d)
+	return context.WithValue(ctx, runCtxKey{}, parent), cancel
+}
+
+// requestContext is the context a request made under ctx is sent with:
+// the run's, not its phase's (phaseContext).
+func requestContext(ctx context.Context) context.Context {
+	if run, ok := ctx.Value(runCtxKey{}).(context.Context); ok {
+		return run
+	}
+	return ctx
+}
+
 // work is one unit of a phase for one client; it records its samples.
 type work func(ctx context.Context, c *loadClient, rng *rand.Rand, record func(string, time.Duration, bool)) error
 
@@ -70,7 +95,7 @@ type work func(ctx context.Context, c *loadClient, rng *rand.Rand, record func(s
 func (lt *loadTest) run(ctx context.Context, cs []*loadClient, w work) phase {
 	start := time.Now()
 	pages := lt.counts.pages.Load()
-	ctx, cancel := context.WithTimeout(ctx, lt.duration)
+	ctx, cancel := phaseContext(ctx, lt.duration)
 	defer cancel()
 	rec := &recorder{out: samples{}}
 	var sent atomic.Int64
@@ -186,7 +211,7 @@ func (lt *loadTest) fill(ctx context.Context, c *loadClient, rng *rand.Rand, rec
 func (lt *loadTest) submitRounds(ctx context.Context, cs []*loadClient) (phase, error) {
 	start := time.Now()
 	pages := lt.counts.pages.Load()
-	ctx, cancel := context.WithTimeout(ctx, lt.duration)
+	ctx, cancel := phaseContext(ctx, lt.duration)
 	defer cancel()
 	rec := &recorder{out: samples{}}
 	ignore := func(string, time.Duration, bool) {}
