@@ -77,6 +77,11 @@ func phaseContext(parent context.Context, d time.Duration) (context.Context, con
 	return context.WithValue(ctx, runCtxKey{}, parent), cancel
 }
 
+// phaseOver tells the error that only says the phase (or the run) ended.
+func phaseOver(err error) bool {
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
+}
+
 // requestContext is the context a request made under ctx is sent with:
 // the run's, not its phase's (phaseContext).
 func requestContext(ctx context.Context) context.Context {
@@ -90,8 +95,8 @@ func requestContext(ctx context.Context) context.Context {
 type work func(ctx context.Context, c *loadClient, rng *rand.Rand, record func(string, time.Duration, bool)) error
 
 // run runs w on every client until the phase's time or request budget
-// is spent, collecting timed samples by kind. An action the phase's end
-// cuts off is not a sample.
+// is spent, collecting timed samples by kind. An action in flight when the
+// time is up is finished and counts (phaseContext); no new one starts.
 func (lt *loadTest) run(ctx context.Context, cs []*loadClient, w work) phase {
 	start := time.Now()
 	pages := lt.counts.pages.Load()
@@ -104,7 +109,7 @@ func (lt *loadTest) run(ctx context.Context, cs []*loadClient, w work) phase {
 		wg.Go(func() {
 			rng := rand.New(rand.NewPCG(uint64(i), 99))
 			for ctx.Err() == nil && sent.Add(1) <= lt.maxReq {
-				if err := w(ctx, c, rng, rec.record); err != nil && ctx.Err() == nil {
+				if err := w(ctx, c, rng, rec.record); err != nil && !phaseOver(err) {
 					rec.fail(err)
 				}
 			}
@@ -120,13 +125,18 @@ func (lt *loadTest) run(ctx context.Context, cs []*loadClient, w work) phase {
 func timed(ctx context.Context, c *loadClient, path string, form url.Values, kind string, want int, record func(string, time.Duration, bool)) (shown, error) {
 	start := time.Now()
 	s, err := c.send(ctx, http.MethodPost, path, form)
-	if ctx.Err() != nil {
-		return s, ctx.Err() // cut off by the end of the phase: not a sample
+	if err != nil && ctx.Err() != nil {
+		return s, ctx.Err() // stopped by the run's end: not a sample
 	}
+	// An action the phase's end caught in flight was read to its end
+	// (phaseContext) and the phase's wall time covers it: it counts.
 	ok := err == nil && s.status == want && (want != http.StatusSeeOther || s.final == http.StatusOK)
 	record(kind, time.Since(start), ok)
 	if err == nil && !ok {
 		err = fmt.Errorf("load: %s %s: status %d then %d, want %d", kind, path, s.status, s.final, want)
+	}
+	if err == nil && ctx.Err() != nil {
+		err = ctx.Err() // the phase is over: what this action was part of stops here
 	}
 	return s, err
 }
@@ -238,7 +248,14 @@ func (lt *loadTest) submitRounds(ctx context.Context, cs []*loadClient) (phase, 
 		for _, st := range steps {
 			err := eachClient(cs, func(i int, c *loadClient) error { return st.fn(round, i, c) })
 			if ctx.Err() != nil {
-				break // the phase's time is up; what was cut off is not a sample
+				if j, ok := err.(interface{ Unwrap() []error }); ok { // the phase's time is up; what failed besides is told
+					for _, e := range j.Unwrap() {
+						if !phaseOver(e) {
+							rec.fail(e)
+						}
+					}
+				}
+				break
 			}
 			if err != nil {
 				return phase{}, fmt.Errorf("load: %s: %w", st.what, err)
