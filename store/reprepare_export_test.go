@@ -69,3 +69,13 @@ func stmtReprepares(st stmtDriver) int {
 	tls := *(**libc.TLS)(unsafe.Pointer(tlsField.UnsafeAddr()))
 	return int(sqlite3.Xsqlite3_stmt_status(tls, uintptr(ps.Uint()), sqlite3.SQLITE_STMTSTATUS_REPREPARE, 0))
 }
+
+// CacheSizes returns PRAGMA cache_size of the writer's connection and of
+// one reader's.
+func CacheSizes(s *Store) (writer, reader int, err error) {
+	if err := s.w.QueryRowContext(context.Background(), "PRAGMA cache_size").Scan(&writer); err != nil {
+		return 0, 0, err
+	}
+	err = s.r.DB.QueryRowContext(context.Background(), "PRAGMA cache_size").Scan(&reader)
+	return writer, reader, err
+}
