@@ -401,7 +401,7 @@ func (s *Store) EachSubmitted(ctx context.Context, instrument string, fn func(St
 
 func (s *Store) submittedPage(ctx context.Context, instrument string, after int64, n int) ([]int64, error) {
 	return queryIDs(ctx, s.r, "submitted page",
-		"SELECT id FROM responses WHERE instrument = ? AND status = 'submitted' AND id > ? ORDER BY id LIMIT ?", instrument, after, n)
+		"SELECT id FROM responses WHERE instrument = ? AND status = 'submitted' AND id > ? ORDER BY id"+limitSQL(n), instrument, after)
 }
 
 func (s *Store) storedPillars(ctx context.Context, id int64, into map[string]float64) error {

@@ -78,7 +78,7 @@ func (s *Store) Audit(ctx context.Context, userID int64, action, subject, detail
 func (s *Store) AuditEntries(ctx context.Context, action string, limit int) ([]AuditEntry, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT a.id, a.at, COALESCE(a.user_id, 0), COALESCE(u.email, ''), a.action, a.subject, a.detail
 		FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
-		WHERE ? = '' OR a.action = ? ORDER BY a.id DESC LIMIT ?`, action, action, limit)
+		WHERE ? = '' OR a.action = ? ORDER BY a.id DESC`+limitSQL(limit), action, action)
 	if err != nil {
 		return nil, mapErr("audit entries", err)
 	}

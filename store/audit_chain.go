@@ -120,7 +120,7 @@ func sealAuditLog(ctx context.Context, tx *sql.Tx) error {
 // unsealedBatch reads the entries after id after, sealBatch at most.
 func unsealedBatch(ctx context.Context, tx *sql.Tx, after int64) ([]chainFields, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT id, CAST(at AS TEXT), user_id, action, subject, detail FROM audit_log
-		WHERE id > ? ORDER BY id LIMIT ?`, after, sealBatch)
+		WHERE id > ? ORDER BY id`+limitSQL(sealBatch), after)
 	if err != nil {
 		return nil, fmt.Errorf("store: seal audit log: %w", err)
 	}

@@ -76,8 +76,8 @@ func (s *Store) AuditEntriesPage(ctx context.Context, f AuditFilter) (AuditPage,
 	}
 	where, args := f.where()
 	var n int
-	if err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM audit_log a WHERE "+where+" LIMIT ?)",
-		append(slices.Clone(args), CountCap+1)...).Scan(&n); err != nil {
+	if err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM audit_log a WHERE "+where+limitSQL(CountCap+1)+")",
+		args...).Scan(&n); err != nil {
 		return p, mapErr("count audit entries", err)
 	}
 	p.Count = Count{N: min(n, CountCap), More: n > CountCap}
@@ -107,8 +107,8 @@ func (s *Store) auditPage(ctx context.Context, where string, args []any, cur *cu
 	// filter whose matches the index does not give in time order (a
 	// target and what lies under it) sorts thousands of index entries,
 	// not thousands of rows.
-	ids := "SELECT a.id FROM audit_log a WHERE " + where + " ORDER BY " + auditOrder.orderBy(back) + " LIMIT ?"
-	err := s.eachAuditRow(ctx, auditSelect+" WHERE a.id IN ("+ids+") ORDER BY "+auditOrder.orderBy(back), append(args, limit+1),
+	ids := "SELECT a.id FROM audit_log a WHERE " + where + " ORDER BY " + auditOrder.orderBy(back) + limitSQL(limit+1)
+	err := s.eachAuditRow(ctx, auditSelect+" WHERE a.id IN ("+ids+") ORDER BY "+auditOrder.orderBy(back), args,
 		func(e AuditEntry, key string) error {
 			out, keys = append(out, e), append(keys, key)
 			return nil

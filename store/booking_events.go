@@ -51,7 +51,7 @@ type BookingEvent struct {
 func (s *Store) DueBookingEvents(ctx context.Context, bookingID int64, limit int) ([]BookingEvent, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, booking_id, COALESCE(user_id, 0), message_kind, sequence, start_at, end_at, reason, at, attempts
 		FROM booking_events WHERE message_kind <> '' AND composed_at IS NULL AND next_attempt_at <= ? AND (? = 0 OR booking_id = ?)
-		ORDER BY id LIMIT ?`, s.now().Unix(), bookingID, bookingID, limit)
+		ORDER BY id`+limitSQL(limit), s.now().Unix(), bookingID, bookingID)
 	if err != nil {
 		return nil, mapErr("due booking events", err)
 	}

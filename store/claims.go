@@ -88,7 +88,7 @@ func (s *Store) FindClaim(ctx context.Context, id int64) (*Claim, error) {
 
 // OpenClaims returns the open claims, oldest first, at most limit.
 func (s *Store) OpenClaims(ctx context.Context, limit int) ([]*Claim, error) {
-	rows, err := s.r.QueryContext(ctx, claimSelect+" WHERE c.status = 'open' ORDER BY c.id LIMIT ?", limit)
+	rows, err := s.r.QueryContext(ctx, claimSelect+" WHERE c.status = 'open' ORDER BY c.id"+limitSQL(limit))
 	if err != nil {
 		return nil, mapErr("open claims", err)
 	}

@@ -93,7 +93,7 @@ func (s *Store) firmPage(ctx context.Context, where string, args []any, walk boo
 	}
 	back := cur != nil && cur.back
 	rows, err := s.r.QueryContext(ctx, "SELECT "+firmColumns+", f.search_key FROM "+from+" WHERE "+where+
-		" ORDER BY "+o.orderBy(back)+" LIMIT ?", append(args, limit+1)...)
+		" ORDER BY "+o.orderBy(back)+limitSQL(limit+1), args...)
 	if err != nil {
 		return nil, Links{}, mapErr("search firms", err)
 	}
@@ -134,13 +134,13 @@ func (s *Store) countFirmsCapped(ctx context.Context, where string, args []any, 
 		n, err := s.CountFirms(ctx)
 		return Count{N: min(n, CountCap), More: n > CountCap}, err
 	}
-	q := "SELECT COUNT(*) FROM (SELECT 1 FROM firms f WHERE " + where + " LIMIT ?)"
+	q := "SELECT COUNT(*) FROM (SELECT 1 FROM firms f WHERE " + where + limitSQL(CountCap+1) + ")"
 	if ftsOnly {
 		// Every firm has exactly one row in firms_fts: count the index alone.
-		q, args = "SELECT COUNT(*) FROM (SELECT 1 FROM firms_fts WHERE firms_fts MATCH ? LIMIT ?)", args[:1]
+		q, args = "SELECT COUNT(*) FROM (SELECT 1 FROM firms_fts WHERE firms_fts MATCH ?"+limitSQL(CountCap+1)+")", args[:1]
 	}
 	var n int
-	if err := s.r.QueryRowContext(ctx, q, append(slices.Clone(args), CountCap+1)...).Scan(&n); err != nil {
+	if err := s.r.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
 		return Count{}, mapErr("count firms", err)
 	}
 	return Count{N: min(n, CountCap), More: n > CountCap}, nil

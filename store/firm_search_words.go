@@ -117,7 +117,7 @@ func planWords(words []string, terms [][]string, rows []int, n Count) wordPlan {
 // stopping at CountCap+1.
 func (s *Store) countMatch(ctx context.Context, m string) (Count, error) {
 	var n int
-	err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM firms_fts WHERE firms_fts MATCH ? LIMIT ?)", m, CountCap+1).Scan(&n)
+	err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM firms_fts WHERE firms_fts MATCH ?"+limitSQL(CountCap+1)+")", m).Scan(&n)
 	return Count{N: min(n, CountCap), More: n > CountCap}, mapErr("count firms", err)
 }
 
@@ -219,8 +219,8 @@ func (s *Store) wordPage(ctx context.Context, plan wordPlan, cur *cursor, limit 
 		q.WriteString("SELECT search_key, firm_id FROM firm_words WHERE " + arm)
 		args = append(append(args, t), armArgs...)
 	}
-	q.WriteString(" ORDER BY " + firmWordsOrder.orderBy(back) + " LIMIT ?")
-	return s.wordRowsPage(ctx, q.String(), append(args, limit+1), cur, limit)
+	q.WriteString(" ORDER BY " + firmWordsOrder.orderBy(back) + limitSQL(limit+1))
+	return s.wordRowsPage(ctx, q.String(), args, cur, limit)
 }
 
 // sortedWordPage reads limit rows (and one more) of the firms that match
@@ -235,8 +235,8 @@ func (s *Store) sortedWordPage(ctx context.Context, match string, cur *cursor, l
 		q += " AND " + c
 		args = append(args, cargs...)
 	}
-	q += " ORDER BY " + o.orderBy(cur != nil && cur.back) + " LIMIT ?"
-	return s.wordRowsPage(ctx, q, append(args, limit+1), cur, limit)
+	q += " ORDER BY " + o.orderBy(cur != nil && cur.back) + limitSQL(limit+1)
+	return s.wordRowsPage(ctx, q, args, cur, limit)
 }
 
 // wordRowsPage runs a page query of (search key, id) rows read in the

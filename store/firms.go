@@ -206,7 +206,7 @@ func (s *Store) FindFirms(ctx context.Context, f FirmFilter) ([]*firms.Firm, int
 		from = "firms f INDEXED BY firms_name_idx"
 	}
 	rows, err := s.r.QueryContext(ctx, "SELECT "+firmColumns+" FROM "+from+" WHERE "+where+
-		" ORDER BY f.search_key, f.id LIMIT ? OFFSET ?", append(args, f.Limit, max(f.Offset, 0))...)
+		" ORDER BY f.search_key, f.id"+limitSQL(f.Limit)+" OFFSET ?", append(args, max(f.Offset, 0))...)
 	if err != nil {
 		return nil, 0, mapErr("find firms", err)
 	}

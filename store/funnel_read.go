@@ -152,7 +152,7 @@ func (s *Store) FunnelFirms(ctx context.Context, k funnel.Stage, f FunnelFilter,
 	}
 	back := cur != nil && cur.back
 	var out []FunnelFirm
-	err = s.eachFunnelFirm(ctx, k, where, " ORDER BY "+o.orderBy(back)+" LIMIT ?", append(args, limit+1), func(ff FunnelFirm) error {
+	err = s.eachFunnelFirm(ctx, k, where, " ORDER BY "+o.orderBy(back)+limitSQL(limit+1), args, func(ff FunnelFirm) error {
 		out = append(out, ff)
 		return nil
 	})

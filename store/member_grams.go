@@ -69,8 +69,8 @@ func (s *Store) gramMembers(ctx context.Context, f MemberFilter, name nameCond, 
 	var minFirm, maxFirm int64
 	lo, hi := gramRowid(f.AssociationID, 0), gramRowid(f.AssociationID+1, 0)-1
 	err = s.r.QueryRowContext(ctx, `SELECT COUNT(*), (SELECT COALESCE(MIN(id), 0) FROM firms), (SELECT COALESCE(MAX(id), 0) FROM firms)
-		FROM (SELECT 1 FROM member_name_grams WHERE member_name_grams MATCH ? AND rowid BETWEEN ? AND ? LIMIT ?)`,
-		name.grams, lo, hi, gramCandidates+1).Scan(&candidates, &minFirm, &maxFirm)
+		FROM (SELECT 1 FROM member_name_grams WHERE member_name_grams MATCH ? AND rowid BETWEEN ? AND ?`+limitSQL(gramCandidates+1)+`)`,
+		name.grams, lo, hi).Scan(&candidates, &minFirm, &maxFirm)
 	if err != nil || candidates > gramCandidates || minFirm < 0 || maxFirm >= 1<<32 {
 		return "", false, mapErr("count name trigram candidates", err)
 	}

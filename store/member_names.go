@@ -54,13 +54,13 @@ func (s *Store) memberNameCond(ctx context.Context, q string) (nameCond, error) 
 		// In the search key or nowhere.
 		return nameCond{sql: "instr(m.search_key, ?) > 0", args: []any{folded}, grams: nameGrams(folded)}, nil
 	}
-	like := "%" + escapeLike(folded) + "%"
+	like := escapeLike(folded) // the LIKE pattern is '%' || like || '%', built in SQL: a bound pattern is re-planned each run (people.go userWhere)
 	prefixes, err := s.legalPrefixes(ctx)
 	if err != nil {
 		return nameCond{}, err
 	}
 	if len(prefixes) > maxLegalPrefixes {
-		return nameCond{sql: "f.name_folded LIKE ? ESCAPE '\\'", args: []any{like}, firmRow: true, grams: nameGrams(folded)}, nil
+		return nameCond{sql: "f.name_folded LIKE ('%' || ? || '%') ESCAPE '\\'", args: []any{like}, firmRow: true, grams: nameGrams(folded)}, nil
 	}
 	c := legalNameCond(prefixes, folded, like)
 	c.grams = nameGrams(folded)
@@ -106,14 +106,14 @@ func legalNameCond(prefixes []legalPrefix, q, like string) nameCond {
 			args = append(args, utf8.RuneCountInString(rest), rest)
 		}
 	}
-	terms = append(terms, `(m.legal = -1 AND EXISTS (SELECT 1 FROM firms f1 WHERE f1.id = m.firm_id AND f1.name_folded LIKE ? ESCAPE '\'))`)
+	terms = append(terms, `(m.legal = -1 AND EXISTS (SELECT 1 FROM firms f1 WHERE f1.id = m.firm_id AND f1.name_folded LIKE ('%' || ? || '%') ESCAPE '\'))`)
 	args = append(args, like)
 	return nameCond{sql: "(" + strings.Join(terms, " OR ") + ")", args: args}
 }
 
 // legalPrefixes reads legal_prefixes, maxLegalPrefixes+1 rows at most.
 func (s *Store) legalPrefixes(ctx context.Context) ([]legalPrefix, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT code, prefix FROM legal_prefixes ORDER BY code LIMIT ?", maxLegalPrefixes+1)
+	rows, err := s.r.QueryContext(ctx, "SELECT code, prefix FROM legal_prefixes ORDER BY code"+limitSQL(maxLegalPrefixes+1))
 	if err != nil {
 		return nil, mapErr("legal prefixes", err)
 	}

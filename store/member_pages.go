@@ -72,8 +72,8 @@ func (s *Store) countMembers(ctx context.Context, f MemberFilter, name nameCond,
 		probe.statusIndex = true
 		from, args, _ := memberQuery(probe, true, name)
 		var ids string
-		q := "SELECT COUNT(*), json_group_array(firm_id) FROM (SELECT m.firm_id " + from + " LIMIT ?)"
-		if err := s.r.QueryRowContext(ctx, q, append(args, fewMembers+1)...).Scan(&c.N, &ids); err != nil {
+		q := "SELECT COUNT(*), json_group_array(firm_id) FROM (SELECT m.firm_id " + from + limitSQL(fewMembers+1) + ")"
+		if err := s.r.QueryRowContext(ctx, q, args...).Scan(&c.N, &ids); err != nil {
 			return "", mapErr("count members", err)
 		}
 		if c.N <= fewMembers {
@@ -81,9 +81,9 @@ func (s *Store) countMembers(ctx context.Context, f MemberFilter, name nameCond,
 		}
 	}
 	from, args, _ := memberQuery(unordered, true, name)
-	q, qargs := "SELECT COUNT(*), NULL FROM (SELECT 1 "+from+" LIMIT ?)", append(args, CountCap+1)
+	q, qargs := "SELECT COUNT(*), NULL FROM (SELECT 1 "+from+limitSQL(CountCap+1)+")", args
 	if name.sql != "" {
-		q = "SELECT COUNT(*), CASE WHEN COUNT(*) <= ? THEN json_group_array(firm_id) END FROM (SELECT m.firm_id " + from + " LIMIT ?)"
+		q = "SELECT COUNT(*), CASE WHEN COUNT(*) <= ? THEN json_group_array(firm_id) END FROM (SELECT m.firm_id " + from + limitSQL(CountCap+1) + ")"
 		qargs = append([]any{fewMembers}, qargs...)
 	}
 	var ids sql.NullString
@@ -114,7 +114,7 @@ func (s *Store) memberPage(ctx context.Context, f MemberFilter, o order, cur *cu
 	// SQLite computes every result column, subqueries included, of every
 	// matching row before it sorts; so a page is chosen first, from
 	// member_keys' index of its order, and only its rows are read in full.
-	q, args := memberSelect(f, o, "SELECT m.firm_id "+pageFrom+" ORDER BY "+o.orderBy(back)+" LIMIT ?", append(pageArgs, f.Limit+1), name)
+	q, args := memberSelect(f, o, "SELECT m.firm_id "+pageFrom+" ORDER BY "+o.orderBy(back)+limitSQL(f.Limit+1), pageArgs, name)
 	q += " ORDER BY " + o.orderBy(false)
 	var out []Member
 	err := s.eachMemberRow(ctx, q, args, len(f.Pillars), len(o.keys), func(m Member) error {

@@ -236,7 +236,7 @@ func (s *Store) EachMember(ctx context.Context, f MemberFilter, fn func(Member) 
 	page, pageArgs := "", []any(nil)
 	if f.Limit > 0 {
 		pageFrom, args, _ := memberQuery(f, true, name)
-		page, pageArgs = "SELECT m.firm_id "+pageFrom+" ORDER BY "+o.orderBy(false)+" LIMIT ? OFFSET ?", append(args, f.Limit, f.Offset)
+		page, pageArgs = "SELECT m.firm_id "+pageFrom+" ORDER BY "+o.orderBy(false)+limitSQL(f.Limit)+" OFFSET ?", append(args, f.Offset)
 	}
 	q, all := memberSelect(f, o, page, pageArgs, name)
 	return s.eachMemberRow(ctx, q+" ORDER BY "+o.orderBy(false), all, len(f.Pillars), len(o.keys), fn)

@@ -44,10 +44,10 @@ type NudgeWindow struct {
 var nudgeQueries = map[string]string{
 	NudgeDraft: `SELECT r.id, r.firm_id, f.name, COALESCE(r.owner_id, 0), r.updated_at, '', '', 0, '', 0
 		FROM responses r JOIN firms f ON f.id = r.firm_id
-		WHERE r.status = 'draft' AND (r.updated_at, r.id) > (?, ?) AND r.updated_at <= ? ORDER BY r.updated_at, r.id LIMIT ?`,
+		WHERE r.status = 'draft' AND (r.updated_at, r.id) > (?, ?) AND r.updated_at <= ? ORDER BY r.updated_at, r.id`,
 	NudgeNoShow: `SELECT b.id, b.firm_id, f.name, 0, b.updated_at, '', '', b.start_at, u.name, b.id
 		FROM bookings b JOIN firms f ON f.id = b.firm_id JOIN users u ON u.id = b.advisor_id
-		WHERE b.status = 'no_show' AND (b.updated_at, b.id) > (?, ?) AND b.updated_at <= ? ORDER BY b.updated_at, b.id LIMIT ?`,
+		WHERE b.status = 'no_show' AND (b.updated_at, b.id) > (?, ?) AND b.updated_at <= ? ORDER BY b.updated_at, b.id`,
 	// Action items have no cursor: one may be added due in the past. The
 	// window (Lookback of overdue items to DueWithin) bounds the walk, and
 	// the decided ones are left out by the cap's own key.
@@ -55,7 +55,7 @@ var nudgeQueries = map[string]string{
 		FROM action_items i JOIN bookings b ON b.id = i.booking_id JOIN firms f ON f.id = i.firm_id
 		WHERE i.done_at IS NULL AND (i.due, i.id) > (?, ?) AND i.due <= ?
 		AND NOT EXISTS (SELECT 1 FROM nudges_sent n WHERE n.kind = 'action' AND n.subject_id = i.id)
-		ORDER BY i.due, i.id LIMIT ?`,
+		ORDER BY i.due, i.id`,
 }
 
 // NudgeCandidates returns up to limit subjects of kind that may be due a
@@ -69,7 +69,7 @@ func (s *Store) NudgeCandidates(ctx context.Context, kind string, w NudgeWindow,
 	}
 	var args []any
 	if kind == NudgeAction {
-		args = []any{w.SinceDue, after, w.DueBy, limit}
+		args = []any{w.SinceDue, after, w.DueBy}
 	} else {
 		at, id, err := s.nudgeCursor(ctx, kind)
 		if err != nil {
@@ -78,9 +78,9 @@ func (s *Store) NudgeCandidates(ctx context.Context, kind string, w NudgeWindow,
 		if at.Before(w.Since) {
 			at, id = w.Since, 0
 		}
-		args = []any{at, id, w.Before, limit}
+		args = []any{at, id, w.Before}
 	}
-	rows, err := s.r.QueryContext(ctx, q, args...)
+	rows, err := s.r.QueryContext(ctx, q+limitSQL(limit), args...)
 	if err != nil {
 		return nil, mapErr("nudge candidates", err)
 	}

@@ -112,7 +112,7 @@ func (s *Store) OutboxIn(ctx context.Context, state string, limit int) ([]Messag
 		return nil, fmt.Errorf("store: outbox state %q: %w", state, ErrNotFound)
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT id, kind, dedupe_key, to_addr, lang, subject, body, COALESCE(created_by, 0), created_at,
-		sent_at, attempts, last_error, attachment_name, list_unsubscribe FROM outbox WHERE `+where+` ORDER BY id DESC LIMIT ?`, limit)
+		sent_at, attempts, last_error, attachment_name, list_unsubscribe FROM outbox WHERE `+where+` ORDER BY id DESC`+limitSQL(limit))
 	if err != nil {
 		return nil, mapErr("outbox", err)
 	}
@@ -159,9 +159,9 @@ func (s *Store) ClaimDue(ctx context.Context, n int, lease time.Duration) ([]Mes
 		now := s.now()
 		rows, err := tx.QueryContext(ctx, `UPDATE outbox SET claimed_until = ?
 			WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ?
-				AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY next_attempt_at, id LIMIT ?)
+				AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY next_attempt_at, id`+limitSQL(n)+`)
 			RETURNING id, kind, dedupe_key, to_addr, lang, subject, body, COALESCE(created_by, 0), created_at,
-				attempts, last_error, attachment_name, attachment, list_unsubscribe`, now.Add(lease), now, now, n)
+				attempts, last_error, attachment_name, attachment, list_unsubscribe`, now.Add(lease), now, now)
 		if err != nil {
 			return mapErr("claim messages", err)
 		}

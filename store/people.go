@@ -80,8 +80,8 @@ func (s *Store) SearchUsers(ctx context.Context, f UserFilter) (UserPage, error)
 	}
 	where, args, sorted := userWhere(f, !p.BroadTaxCode)
 	var n int
-	if err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM users u WHERE "+where+" LIMIT ?)",
-		append(slices.Clone(args), CountCap+1)...).Scan(&n); err != nil {
+	if err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM users u WHERE "+where+limitSQL(CountCap+1)+")",
+		args...).Scan(&n); err != nil {
 		return p, mapErr("count users", err)
 	}
 	p.Count = Count{N: min(n, CountCap), More: n > CountCap}
@@ -108,8 +108,13 @@ var likeEscape = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 func userWhere(f UserFilter, taxCodes bool) (string, []any, bool) {
 	conds, args := []string{"1 = 1"}, []any{}
 	if q := userQuery(f.Query); q != "" {
-		or := []string{`u.email LIKE ? ESCAPE '\'`, `u.name LIKE ? ESCAPE '\'`}
-		args = append(args, "%"+likeEscape.Replace(strings.ToLower(q))+"%", "%"+likeEscape.Replace(q)+"%")
+		// The pattern is built in SQL ('%' || ? || '%'), not bound whole:
+		// SQLite's planner reads a bound LIKE pattern (for a prefix it
+		// could seek) and prepares a kept statement again each time it is
+		// bound, as with LIMIT ? (limit.go); a pattern that starts with %
+		// never seeks anyway.
+		or := []string{`u.email LIKE ('%' || ? || '%') ESCAPE '\'`, `u.name LIKE ('%' || ? || '%') ESCAPE '\'`}
+		args = append(args, likeEscape.Replace(strings.ToLower(q)), likeEscape.Replace(q))
 		if prefix, ok := taxCodePrefix(q); ok && taxCodes {
 			or = append(or, "u.firm_id IN (SELECT id FROM firms WHERE tax_code >= ? AND tax_code < ?)")
 			args = append(args, prefix, prefix+"~")
@@ -151,8 +156,8 @@ const MaxTaxCodeFirms = 1000
 // tax codes (read from the tax-code index alone, stopping there).
 func (s *Store) broadTaxCode(ctx context.Context, prefix string) (bool, error) {
 	var n int
-	err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM firms WHERE tax_code >= ? AND tax_code < ? LIMIT ?)",
-		prefix, prefix+"~", MaxTaxCodeFirms+1).Scan(&n)
+	err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM firms WHERE tax_code >= ? AND tax_code < ?"+limitSQL(MaxTaxCodeFirms+1)+")",
+		prefix, prefix+"~").Scan(&n)
 	return n > MaxTaxCodeFirms, mapErr("count tax codes", err)
 }
 
@@ -168,7 +173,7 @@ func (s *Store) userPage(ctx context.Context, o order, where string, args []any,
 	// The page's rows are found first, then joined to their firms: the
 	// join is made for limit+1 rows, not for every match sorted.
 	rows, err := s.r.QueryContext(ctx, "SELECT "+sessionUserColumns+", COALESCE(f.tax_code, ''), COALESCE(f.name, '') FROM (SELECT * FROM users u WHERE "+
-		where+" ORDER BY "+o.orderBy(back)+" LIMIT ?) u LEFT JOIN firms f ON f.id = u.firm_id ORDER BY "+o.orderBy(back), append(args, limit+1)...)
+		where+" ORDER BY "+o.orderBy(back)+limitSQL(limit+1)+") u LEFT JOIN firms f ON f.id = u.firm_id ORDER BY "+o.orderBy(back), args...)
 	if err != nil {
 		return nil, Links{}, mapErr("search users", err)
 	}

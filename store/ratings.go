@@ -185,7 +185,7 @@ func (s *Store) AdvisorRatings(ctx context.Context, id int64, limit int) ([]*Rat
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, 0, 0, mapErr("advisor ratings", err)
 	}
-	rows, err := s.r.QueryContext(ctx, "SELECT "+ratingCols+"WHERE r.advisor_id = ? ORDER BY r.booking_id DESC LIMIT ?", id, limit)
+	rows, err := s.r.QueryContext(ctx, "SELECT "+ratingCols+"WHERE r.advisor_id = ? ORDER BY r.booking_id DESC"+limitSQL(limit), id)
 	if err != nil {
 		return nil, 0, 0, mapErr("advisor ratings", err)
 	}
