@@ -25,6 +25,14 @@ func listReads(t *testing.T, s *store.Store, fx *storetest.Fixtures) {
 			t.Fatal(err)
 		}
 	}
+	registryReads(t, s, fx, must)
+	peopleAuditReads(t, s, fx, must)
+	queueReads(t, s, fx, must)
+}
+
+// registryReads reads the member pages and the admin search (listReads).
+func registryReads(t *testing.T, s *store.Store, fx *storetest.Fixtures, must func(error)) {
+	t.Helper()
 	wood := fx.Wood.ID
 	for _, f := range []store.MemberFilter{
 		{AssociationID: wood, Limit: 25},
@@ -63,6 +71,12 @@ func listReads(t *testing.T, s *store.Store, fx *storetest.Fixtures) {
 		_, _, err = s.FindFirms(ctx, f)
 		must(err)
 	}
+}
+
+// peopleAuditReads reads the people list and the audit list (listReads).
+func peopleAuditReads(t *testing.T, s *store.Store, fx *storetest.Fixtures, must func(error)) {
+	t.Helper()
+	wood := fx.Wood.ID
 	for _, f := range []store.UserFilter{{Limit: 25}, {Limit: 1}, {Limit: 25, Query: "admin"}, {Limit: 25, Query: "0100"}, {Limit: 25, AssociationID: wood}} {
 		p, err := s.SearchUsers(ctx, f)
 		must(err)
@@ -82,6 +96,13 @@ func listReads(t *testing.T, s *store.Store, fx *storetest.Fixtures) {
 		}
 		must(s.EachAuditEntry(ctx, f, func(store.AuditEntry) error { return nil }))
 	}
+}
+
+// queueReads reads the outbox, nudges, booking events, claims, ratings
+// and the funnel's lists (listReads).
+func queueReads(t *testing.T, s *store.Store, fx *storetest.Fixtures, must func(error)) {
+	t.Helper()
+	wood := fx.Wood.ID
 	_, err := s.AuditEntries(ctx, "", 10)
 	must(err)
 	_, err = s.OutboxIn(ctx, "", 200)
