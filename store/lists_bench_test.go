@@ -244,3 +244,39 @@ func cpuPerOp(b *testing.B) func() {
 		b.ReportMetric(float64(cpu()-start)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 	}
 }
+
+// BenchmarkMemberWindow measures member-list pages of one- and two-letter
+// filters, and of three-letter ones (rare and common), with the window
+// (memberWindow, "members") and without it ("members-nowindow": the full
+// walk, as before), in the same run, on a copy of a database:
+//
+//	DXREADY_BENCH_DB=/tmp/copy.db DXREADY_BENCH_EVERY=1 go test ./store -run '^$' -bench MemberWindow -benchtime 10x
+//
+// Association 1 is given every DXREADY_BENCH_EVERY-th firm (1 at 68,000
+// firms: all; 7 at 1M: about 148,000).
+func BenchmarkMemberWindow(b *testing.B) {
+	path := os.Getenv("DXREADY_BENCH_DB")
+	if path == "" {
+		b.Skip("DXREADY_BENCH_DB (a copy of a database) not set")
+	}
+	s, err := store.Open(context.Background(), path, store.Options{Clock: time.Now})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Migrate(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	every := 1
+	if os.Getenv("DXREADY_BENCH_EVERY") == "7" {
+		every = 7
+	}
+	bigAssociation(b, s, 1, every)
+	for _, q := range []string{"z", "a", "ng", "xyz", "ong", "duc", "w"} {
+		f := store.MemberFilter{AssociationID: 1, Query: q, Limit: 50}
+		benchMembersAs(b, s, f, "members")
+		restore := store.SetMemberWindow(0)
+		benchMembersAs(b, s, f, "members-nowindow")
+		restore()
+	}
+}

@@ -18,6 +18,19 @@ type MemberPage struct {
 	Members []Member
 	Count   Count // how many match in all, up to CountCap
 	Links
+	// CountedWithin is how many members, from the list's start, the count
+	// examined when it stopped at the window (memberWindow) with CountCap
+	// matches or fewer: Count is then of those members only. 0: as before.
+	CountedWithin int
+	// Searched is how many members this page examined when it stopped at
+	// the window before it was filled; its link that way (Next, or Prev
+	// when Back) then leads on from the last member it examined. 0: the
+	// page was filled or the list ended.
+	Searched int
+	Back     bool
+	// Total is the association's members, read when the count or the page
+	// stopped at the window (the lead is told how far the search got).
+	Total int
 }
 
 // PageMembers returns the page of members f selects that follows (or
@@ -39,13 +52,18 @@ func (s *Store) PageMembers(ctx context.Context, f MemberFilter) (MemberPage, er
 	if err != nil {
 		return p, err
 	}
-	ids, err := s.countMembers(ctx, f, name, &p.Count)
+	ids, err := s.countMembers(ctx, f, name, &p.Count, &p.CountedWithin)
 	if err != nil {
 		return p, err
 	}
-	if p.Members, p.Links, err = s.memberPage(ctx, f, o, cur, name, ids); err == nil && cur != nil && cur.back && p.Links.Prev == "" {
+	p.Back = cur != nil && cur.back
+	if p.Members, p.Links, p.Searched, err = s.memberPage(ctx, f, o, cur, name, ids); err == nil && p.Back && p.Links.Prev == "" {
 		// Back at the start: a whole first page, not what was left before.
-		p.Members, p.Links, err = s.memberPage(ctx, f, o, nil, name, ids)
+		p.Back = false
+		p.Members, p.Links, p.Searched, err = s.memberPage(ctx, f, o, nil, name, ids)
+	}
+	if err == nil && (p.Searched > 0 || p.CountedWithin > 0) {
+		p.Total, err = s.CountMembers(ctx, f.AssociationID)
 	}
 	return p, err
 }
@@ -61,8 +79,15 @@ func (s *Store) PageMembers(ctx context.Context, f MemberFilter) (MemberPage, er
 // its members are then common enough to fill a page soon.
 // A part of a name is first asked of the trigram index (gramMembers):
 // when it offers CountCap members or fewer, only those are tested.
-func (s *Store) countMembers(ctx context.Context, f MemberFilter, name nameCond, c *Count) (string, error) {
+// Any other filter but a status alone is counted within the window
+// (windowCount; within: how many members it examined when it stopped).
+func (s *Store) countMembers(ctx context.Context, f MemberFilter, name nameCond, c *Count, within *int) (string, error) {
 	if ids, ok, err := s.gramMembers(ctx, f, name, c); ok || err != nil {
+		return ids, err
+	}
+	if memberWindow > 0 && (name.sql != "" || f.Section != "" || f.Size != "" || f.Ward != "") {
+		ids, n, err := s.windowCount(ctx, f, name, c)
+		*within = n
 		return ids, err
 	}
 	unordered := f
@@ -96,8 +121,13 @@ func (s *Store) countMembers(ctx context.Context, f MemberFilter, name nameCond,
 
 // memberPage reads f.Limit members after (or before) cur, and one more to
 // know whether there are more that way: from the order's index, or, when
-// ids (countMembers) lists every match, from those members alone.
-func (s *Store) memberPage(ctx context.Context, f MemberFilter, o order, cur *cursor, name nameCond, ids string) ([]Member, Links, error) {
+// ids (countMembers) lists every match, from those members alone. A walk
+// that tests its members is windowed (windowPage; searched > 0 when the
+// window stopped it).
+func (s *Store) memberPage(ctx context.Context, f MemberFilter, o order, cur *cursor, name nameCond, ids string) ([]Member, Links, int, error) {
+	if ids == "" && windowed(f, name) {
+		return s.windowPage(ctx, f, o, cur, name)
+	}
 	pageFrom, pageArgs, _ := memberQuery(f, true, name)
 	if ids != "" {
 		// Each listed member by its primary key, then sorted; CROSS JOIN
@@ -122,8 +152,8 @@ func (s *Store) memberPage(ctx context.Context, f MemberFilter, o order, cur *cu
 		return nil
 	})
 	if err != nil {
-		return nil, Links{}, err
+		return nil, Links{}, 0, err
 	}
 	lo, hi, l := o.links(cur, len(out), f.Limit, func(i int) []any { return out[i].key })
-	return out[lo:hi], l, nil
+	return out[lo:hi], l, 0, nil
 }

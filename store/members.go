@@ -90,29 +90,39 @@ func memberQuery(f MemberFilter, lean bool, name nameCond) (from string, args []
 	b.WriteString(`
 		WHERE m.association_id = ?`)
 	args = []any{f.AssociationID}
-	add := func(cond string, v any) {
-		b.WriteString(" AND " + cond)
-		args = append(args, v)
+	seek, test, sargs, targs := memberConds(f, name)
+	for _, c := range append(seek, test...) {
+		b.WriteString(" AND " + c)
+	}
+	args = append(append(args, sargs...), targs...)
+	order = memberOrder(f).orderBy(false)
+	return b.String(), args, order
+}
+
+// memberConds are f's conditions on a member beyond its association:
+// seek, those the order's index serves as a range (a status in the status
+// order), then test, those tested on each member walked (name, a status in
+// another order, the firm's section, size and ward); sargs and targs are
+// their arguments.
+func memberConds(f MemberFilter, name nameCond) (seek, test []string, sargs, targs []any) {
+	if st, ok := memberStatusKey[f.Status]; ok && f.Sort == "status" {
+		seek, sargs = append(seek, "m.status = ?"), append(sargs, st)
 	}
 	if name.sql != "" {
-		b.WriteString(" AND " + name.sql)
-		args = append(args, name.args...)
+		test, targs = append(test, name.sql), append(targs, name.args...)
 	}
-	if st, ok := memberStatusKey[f.Status]; ok && f.Sort == "status" {
-		add("m.status = ?", st)
-	} else if ok {
+	if st, ok := memberStatusKey[f.Status]; ok && f.Sort != "status" {
 		// Not the order's own key: '+' keeps SQLite from choosing the status
 		// index and sorting every member of that status; it walks the
 		// order's index and skips the others instead.
-		add("+m.status = ?", st)
+		test, targs = append(test, "+m.status = ?"), append(targs, st)
 	}
-	for col, v := range map[string]string{"f.section": f.Section, "f.size_class": f.Size, "f.ward_code": f.Ward} {
-		if v != "" {
-			add(col+" = ?", v)
+	for _, c := range []struct{ col, v string }{{"f.section", f.Section}, {"f.size_class", f.Size}, {"f.ward_code", f.Ward}} {
+		if c.v != "" {
+			test, targs = append(test, c.col+" = ?"), append(targs, c.v)
 		}
 	}
-	order = memberOrder(f).orderBy(false)
-	return b.String(), args, order
+	return seek, test, sargs, targs
 }
 
 // memberStatusKey is each status's value in member_keys.status.

@@ -1,0 +1,149 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+)
+
+// memberWindow is how many members one request of a member list examines
+// at most, in the list's order, for a filter its indexes do not serve (a
+// part of a name the trigram index cannot answer, a section, size or ward,
+// a status in another order): the count examines the list's first
+// memberWindow members, a page the memberWindow members after its cursor.
+// A page that is not filled within them shows what it found, and its link
+// that way leads on from the last member it examined ("search further"),
+// so a rare filter in an association of any size costs a bounded walk per
+// request instead of the whole association. 0: no window (the full walk).
+var memberWindow = 20_000
+
+// memberWalk is a windowed walk's FROM/WHERE, with the conditions the
+// order's index serves (memberConds' seek), and hit, an expression that
+// is 1 for a member the other conditions (test) select and 0 otherwise.
+// Without tests, the FROM does not join the firm (which hit may read):
+// every member has one, so the walk has the same members.
+func memberWalk(f MemberFilter, name nameCond, tests bool) (from string, args []any, hit string, hitArgs []any) {
+	seek, test, sargs, targs := memberConds(f, name)
+	var b strings.Builder
+	b.WriteString("FROM member_keys m")
+	if tests && (name.firmRow || f.Section != "" || f.Size != "" || f.Ward != "") {
+		b.WriteString(" JOIN firms f ON f.id = m.firm_id")
+	}
+	b.WriteString(" WHERE m.association_id = ?")
+	for _, c := range seek {
+		b.WriteString(" AND " + c)
+	}
+	hit = "1"
+	if len(test) > 0 {
+		hit = "CASE WHEN " + strings.Join(test, " AND ") + " THEN 1 ELSE 0 END"
+	}
+	return b.String(), append([]any{f.AssociationID}, sargs...), hit, targs
+}
+
+// windowed reports whether f's list is walked with a window: it has a
+// condition its order's index does not serve.
+func windowed(f MemberFilter, name nameCond) bool {
+	_, test, _, _ := memberConds(f, name)
+	return memberWindow > 0 && len(test) > 0 && !f.statusIndex
+}
+
+// windowCount counts f's matches among the list's first memberWindow
+// members (in f's order) into c. When they are all of the list, the count
+// is what the full walk gives (and the matches' ids, a JSON array, are
+// returned when a name filter has fewMembers or fewer); otherwise, unless
+// more than CountCap matched (c.More, as before), within is how many
+// members were examined: the count is of those only.
+func (s *Store) windowCount(ctx context.Context, f MemberFilter, name nameCond, c *Count) (ids string, within int, err error) {
+	from, args, hit, hargs := memberWalk(f, name, true)
+	q := "SELECT COUNT(*), COALESCE(SUM(hit), 0), CASE WHEN COALESCE(SUM(hit), 0) <= ? THEN json_group_array(firm_id) FILTER (WHERE hit) END FROM (SELECT m.firm_id, " +
+		hit + " AS hit " + from + " ORDER BY " + memberOrder(f).orderBy(false) + " LIMIT ?)"
+	var rows, hits int
+	var matched sql.NullString
+	qargs := append(append(append([]any{fewMembers}, hargs...), args...), memberWindow)
+	if err := s.r.QueryRowContext(ctx, q, qargs...).Scan(&rows, &hits, &matched); err != nil {
+		return "", 0, mapErr("count members in a window", err)
+	}
+	c.More, c.N = hits > CountCap, min(hits, CountCap)
+	if rows == memberWindow && !c.More {
+		// Is there a member beyond the window?
+		var beyond int
+		bare, bargs, _, _ := memberWalk(f, name, false)
+		if err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 "+bare+" LIMIT 1 OFFSET ?)", append(bargs, memberWindow)...).Scan(&beyond); err != nil {
+			return "", 0, mapErr("count members beyond a window", err)
+		}
+		if beyond > 0 {
+			return "", rows, nil
+		}
+	}
+	if name.sql == "" || c.More || rows == memberWindow {
+		return "", 0, nil
+	}
+	return matched.String, 0, nil
+}
+
+// windowPage reads f.Limit members after (or before) cur, and one more,
+// from the memberWindow members that way (windowed). A page not filled
+// within them has searched > 0 (the members examined) and its link that
+// way leads on from the last member examined; the other way, from its
+// first row (or, when it found none, from that same member: every member
+// between is no match).
+func (s *Store) windowPage(ctx context.Context, f MemberFilter, o order, cur *cursor, name nameCond) (out []Member, l Links, searched int, err error) {
+	from, args, hit, hargs := memberWalk(f, name, true)
+	bare, bargs, _, _ := memberWalk(f, name, false)
+	back := cur != nil && cur.back
+	if cur != nil {
+		cond, cargs := o.where(cur)
+		from, bare = from+" AND "+cond, bare+" AND "+cond
+		args, bargs = append(args, cargs...), append(bargs, cargs...)
+	}
+	walk := "FROM (SELECT m.firm_id, " + hit + " AS hit " + from + " ORDER BY " + o.orderBy(back) + " LIMIT ?) WHERE hit LIMIT ?"
+	q, all := memberSelect(f, o, "SELECT firm_id "+walk, append(append(hargs, args...), memberWindow, f.Limit+1), name)
+	err = s.eachMemberRow(ctx, q+" ORDER BY "+o.orderBy(false), all, len(f.Pillars), len(o.keys), func(m Member) error {
+		out = append(out, m)
+		return nil
+	})
+	if err != nil {
+		return nil, Links{}, 0, err
+	}
+	var end []any
+	if len(out) <= f.Limit {
+		// Not filled: did the walk stop at the window's last member?
+		if end, err = s.windowEnd(ctx, o, bare, bargs, back); err != nil {
+			return nil, Links{}, 0, err
+		}
+	}
+	if end == nil {
+		lo, hi, l := o.links(cur, len(out), f.Limit, func(i int) []any { return out[i].key })
+		return out[lo:hi], l, 0, nil
+	}
+	further, near := o.encodeCursor(end, back), o.encodeCursor(end, !back)
+	if len(out) > 0 && back {
+		near = o.encodeCursor(out[len(out)-1].key, false)
+	} else if len(out) > 0 {
+		near = o.encodeCursor(out[0].key, true)
+	}
+	if back {
+		return out, Links{Prev: further, Next: near}, memberWindow, nil
+	}
+	if cur == nil {
+		near = "" // the list's start: nothing before
+	}
+	return out, Links{Prev: near, Next: further}, memberWindow, nil
+}
+
+// windowEnd returns the sort key values of the memberWindow-th member of
+// a windowed walk (from, args: the walk's FROM/WHERE, cursor included),
+// read that way; nil when the walk has fewer members (it reached the end).
+func (s *Store) windowEnd(ctx context.Context, o order, from string, args []any, back bool) ([]any, error) {
+	vals := make([]any, len(o.keys))
+	ptrs := make([]any, len(vals))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	q := "SELECT " + o.columns() + " " + from + " ORDER BY " + o.orderBy(back) + " LIMIT 1 OFFSET ?"
+	err := s.r.QueryRowContext(ctx, q, append(args, memberWindow-1)...).Scan(ptrs...)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	return vals, mapErr("end of a member window", err)
+}
