@@ -77,14 +77,5 @@ func GramAnswers(s *Store, f MemberFilter) (bool, error) {
 	return ok, err
 }
 
-// SetMemberWindow sets how many members one member-list request examines
-// for a filter its indexes do not serve (0: the full walk), until the
-// returned func restores it.
-func SetMemberWindow(n int) (restore func()) {
-	old := memberWindow
-	memberWindow = n
-	return func() { memberWindow = old }
-}
-
 // MemberWindowNow is how many members one member-list request examines.
-func MemberWindowNow() int { return memberWindow }
+func MemberWindowNow() int { return int(memberWindow.Load()) }

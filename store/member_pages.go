@@ -28,9 +28,6 @@ type MemberPage struct {
 	// page was filled or the list ended.
 	Searched int
 	Back     bool
-	// Total is the association's members, read when the count or the page
-	// stopped at the window (the lead is told how far the search got).
-	Total int
 }
 
 // PageMembers returns the page of members f selects that follows (or
@@ -57,13 +54,12 @@ func (s *Store) PageMembers(ctx context.Context, f MemberFilter) (MemberPage, er
 		return p, err
 	}
 	p.Back = cur != nil && cur.back
-	if p.Members, p.Links, p.Searched, err = s.memberPage(ctx, f, o, cur, name, ids); err == nil && p.Back && p.Links.Prev == "" {
+	// The count found no match in the first page's window: it is not walked again.
+	none := p.CountedWithin > 0 && p.Count.N == 0
+	if p.Members, p.Links, p.Searched, err = s.memberPage(ctx, f, o, cur, name, ids, none && cur == nil); err == nil && p.Back && p.Links.Prev == "" {
 		// Back at the start: a whole first page, not what was left before.
 		p.Back = false
-		p.Members, p.Links, p.Searched, err = s.memberPage(ctx, f, o, nil, name, ids)
-	}
-	if err == nil && (p.Searched > 0 || p.CountedWithin > 0) {
-		p.Total, err = s.CountMembers(ctx, f.AssociationID)
+		p.Members, p.Links, p.Searched, err = s.memberPage(ctx, f, o, nil, name, ids, none)
 	}
 	return p, err
 }
@@ -85,7 +81,7 @@ func (s *Store) countMembers(ctx context.Context, f MemberFilter, name nameCond,
 	if ids, ok, err := s.gramMembers(ctx, f, name, c); ok || err != nil {
 		return ids, err
 	}
-	if memberWindow > 0 && (name.sql != "" || f.Section != "" || f.Size != "" || f.Ward != "") {
+	if memberWindow.Load() > 0 && (name.sql != "" || f.Section != "" || f.Size != "" || f.Ward != "") {
 		ids, n, err := s.windowCount(ctx, f, name, c)
 		*within = n
 		return ids, err
@@ -123,10 +119,10 @@ func (s *Store) countMembers(ctx context.Context, f MemberFilter, name nameCond,
 // know whether there are more that way: from the order's index, or, when
 // ids (countMembers) lists every match, from those members alone. A walk
 // that tests its members is windowed (windowPage; searched > 0 when the
-// window stopped it).
-func (s *Store) memberPage(ctx context.Context, f MemberFilter, o order, cur *cursor, name nameCond, ids string) ([]Member, Links, int, error) {
+// window stopped it; none: the window is known to hold no match).
+func (s *Store) memberPage(ctx context.Context, f MemberFilter, o order, cur *cursor, name nameCond, ids string, none bool) ([]Member, Links, int, error) {
 	if ids == "" && windowed(f, name) {
-		return s.windowPage(ctx, f, o, cur, name)
+		return s.windowPage(ctx, f, o, cur, name, none)
 	}
 	pageFrom, pageArgs, _ := memberQuery(f, true, name)
 	if ids != "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+	"sync/atomic"
 )
 
 // memberWindow is how many members one request of a member list examines
@@ -15,7 +16,17 @@ import (
 // that way leads on from the last member it examined ("search further"),
 // so a rare filter in an association of any size costs a bounded walk per
 // request instead of the whole association. 0: no window (the full walk).
-var memberWindow = 20_000
+var memberWindow atomic.Int64
+
+func init() { memberWindow.Store(20_000) }
+
+// SetMemberWindow sets how many members one member-list request examines
+// (0: no window, the full walk), until the returned func restores it: for
+// tests, which need a window smaller than their lists, and benchmarks.
+func SetMemberWindow(n int) (restore func()) {
+	old := memberWindow.Swap(int64(n))
+	return func() { memberWindow.Store(old) }
+}
 
 // memberWalk is a windowed walk's FROM/WHERE, with the conditions the
 // order's index serves (memberConds' seek), and hit, an expression that
@@ -44,38 +55,39 @@ func memberWalk(f MemberFilter, name nameCond, tests bool) (from string, args []
 // condition its order's index does not serve.
 func windowed(f MemberFilter, name nameCond) bool {
 	_, test, _, _ := memberConds(f, name)
-	return memberWindow > 0 && len(test) > 0 && !f.statusIndex
+	return memberWindow.Load() > 0 && len(test) > 0 && !f.statusIndex
 }
 
 // windowCount counts f's matches among the list's first memberWindow
-// members (in f's order) into c. When they are all of the list, the count
-// is what the full walk gives (and the matches' ids, a JSON array, are
-// returned when a name filter has fewMembers or fewer); otherwise, unless
-// more than CountCap matched (c.More, as before), within is how many
-// members were examined: the count is of those only.
+// members (in f's order) into c, stopping at CountCap+1 as the full walk
+// does. When those members are the whole list, the count is the full
+// walk's (and the matches' ids, a JSON array, are returned when a name
+// filter has fewMembers or fewer); otherwise, unless more than CountCap
+// matched (c.More, as before), within is how many members were examined:
+// the count is of those only.
 func (s *Store) windowCount(ctx context.Context, f MemberFilter, name nameCond, c *Count) (ids string, within int, err error) {
+	w := int(memberWindow.Load())
 	from, args, hit, hargs := memberWalk(f, name, true)
-	q := "SELECT COUNT(*), COALESCE(SUM(hit), 0), CASE WHEN COALESCE(SUM(hit), 0) <= ? THEN json_group_array(firm_id) FILTER (WHERE hit) END FROM (SELECT m.firm_id, " +
-		hit + " AS hit " + from + " ORDER BY " + memberOrder(f).orderBy(false) + " LIMIT ?)"
-	var rows, hits int
+	q := "SELECT COUNT(*), CASE WHEN COUNT(*) <= ? THEN json_group_array(firm_id) END FROM (SELECT firm_id FROM (SELECT m.firm_id, " +
+		hit + " AS hit " + from + " ORDER BY " + memberOrder(f).orderBy(false) + " LIMIT ?) WHERE hit LIMIT ?)"
 	var matched sql.NullString
-	qargs := append(append(append([]any{fewMembers}, hargs...), args...), memberWindow)
-	if err := s.r.QueryRowContext(ctx, q, qargs...).Scan(&rows, &hits, &matched); err != nil {
+	qargs := append(append(append([]any{fewMembers}, hargs...), args...), w, CountCap+1)
+	if err := s.r.QueryRowContext(ctx, q, qargs...).Scan(&c.N, &matched); err != nil {
 		return "", 0, mapErr("count members in a window", err)
 	}
-	c.More, c.N = hits > CountCap, min(hits, CountCap)
-	if rows == memberWindow && !c.More {
-		// Is there a member beyond the window?
-		var beyond int
-		bare, bargs, _, _ := memberWalk(f, name, false)
-		if err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 "+bare+" LIMIT 1 OFFSET ?)", append(bargs, memberWindow)...).Scan(&beyond); err != nil {
-			return "", 0, mapErr("count members beyond a window", err)
-		}
-		if beyond > 0 {
-			return "", rows, nil
-		}
+	if c.More, c.N = c.N > CountCap, min(c.N, CountCap); c.More {
+		return "", 0, nil
 	}
-	if name.sql == "" || c.More || rows == memberWindow {
+	// Every member of the window was examined: is there one beyond it?
+	var beyond int
+	bare, bargs, _, _ := memberWalk(f, name, false)
+	if err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 "+bare+" LIMIT 1 OFFSET ?)", append(bargs, w)...).Scan(&beyond); err != nil {
+		return "", 0, mapErr("count members beyond a window", err)
+	}
+	if beyond > 0 {
+		return "", w, nil
+	}
+	if name.sql == "" {
 		return "", 0, nil
 	}
 	return matched.String, 0, nil
@@ -86,8 +98,10 @@ func (s *Store) windowCount(ctx context.Context, f MemberFilter, name nameCond, 
 // within them has searched > 0 (the members examined) and its link that
 // way leads on from the last member examined; the other way, from its
 // first row (or, when it found none, from that same member: every member
-// between is no match).
-func (s *Store) windowPage(ctx context.Context, f MemberFilter, o order, cur *cursor, name nameCond) (out []Member, l Links, searched int, err error) {
+// between is no match). With none, the window is known to hold no match
+// (windowCount walked the same members) and is not walked.
+func (s *Store) windowPage(ctx context.Context, f MemberFilter, o order, cur *cursor, name nameCond, none bool) (out []Member, l Links, searched int, err error) {
+	w := int(memberWindow.Load())
 	from, args, hit, hargs := memberWalk(f, name, true)
 	bare, bargs, _, _ := memberWalk(f, name, false)
 	back := cur != nil && cur.back
@@ -97,18 +111,20 @@ func (s *Store) windowPage(ctx context.Context, f MemberFilter, o order, cur *cu
 		args, bargs = append(args, cargs...), append(bargs, cargs...)
 	}
 	walk := "FROM (SELECT m.firm_id, " + hit + " AS hit " + from + " ORDER BY " + o.orderBy(back) + " LIMIT ?) WHERE hit LIMIT ?"
-	q, all := memberSelect(f, o, "SELECT firm_id "+walk, append(append(hargs, args...), memberWindow, f.Limit+1), name)
-	err = s.eachMemberRow(ctx, q+" ORDER BY "+o.orderBy(false), all, len(f.Pillars), len(o.keys), func(m Member) error {
-		out = append(out, m)
-		return nil
-	})
-	if err != nil {
-		return nil, Links{}, 0, err
+	q, all := memberSelect(f, o, "SELECT firm_id "+walk, append(append(hargs, args...), w, f.Limit+1), name)
+	if !none {
+		err = s.eachMemberRow(ctx, q+" ORDER BY "+o.orderBy(false), all, len(f.Pillars), len(o.keys), func(m Member) error {
+			out = append(out, m)
+			return nil
+		})
+		if err != nil {
+			return nil, Links{}, 0, err
+		}
 	}
 	var end []any
 	if len(out) <= f.Limit {
 		// Not filled: did the walk stop at the window's last member?
-		if end, err = s.windowEnd(ctx, o, bare, bargs, back); err != nil {
+		if end, err = s.windowEnd(ctx, o, bare, bargs, back, w); err != nil {
 			return nil, Links{}, 0, err
 		}
 	}
@@ -123,25 +139,25 @@ func (s *Store) windowPage(ctx context.Context, f MemberFilter, o order, cur *cu
 		near = o.encodeCursor(out[0].key, true)
 	}
 	if back {
-		return out, Links{Prev: further, Next: near}, memberWindow, nil
+		return out, Links{Prev: further, Next: near}, w, nil
 	}
 	if cur == nil {
 		near = "" // the list's start: nothing before
 	}
-	return out, Links{Prev: near, Next: further}, memberWindow, nil
+	return out, Links{Prev: near, Next: further}, w, nil
 }
 
-// windowEnd returns the sort key values of the memberWindow-th member of
+// windowEnd returns the sort key values of the w-th member of
 // a windowed walk (from, args: the walk's FROM/WHERE, cursor included),
 // read that way; nil when the walk has fewer members (it reached the end).
-func (s *Store) windowEnd(ctx context.Context, o order, from string, args []any, back bool) ([]any, error) {
+func (s *Store) windowEnd(ctx context.Context, o order, from string, args []any, back bool, w int) ([]any, error) {
 	vals := make([]any, len(o.keys))
 	ptrs := make([]any, len(vals))
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
 	q := "SELECT " + o.columns() + " " + from + " ORDER BY " + o.orderBy(back) + " LIMIT 1 OFFSET ?"
-	err := s.r.QueryRowContext(ctx, q, append(args, memberWindow-1)...).Scan(ptrs...)
+	err := s.r.QueryRowContext(ctx, q, append(args, w-1)...).Scan(ptrs...)
 	if err == sql.ErrNoRows {
 		return nil, nil
 	}

@@ -141,12 +141,9 @@ func checkWindowPage(t *testing.T, s *store.Store, f store.MemberFilter, p store
 				t.Fatal(err)
 			}
 		}
-		if !slices.Equal(memberIDs(p.Members), memberIDs(w.Members)) || p.Links != w.Links || (p.CountedWithin == 0 && (p.Count != w.Count || p.Total != 0)) {
+		if !slices.Equal(memberIDs(p.Members), memberIDs(w.Members)) || p.Links != w.Links || (p.CountedWithin == 0 && p.Count != w.Count) {
 			t.Fatalf("%s from %q: a page the window did not stop differs from the full walk's:\n%+v\n%+v", name, f.Cursor, p, w)
 		}
-	}
-	if (p.Searched > 0 || p.CountedWithin > 0) && p.Total < 140 {
-		t.Errorf("%s: total %d", name, p.Total)
 	}
 	if p.Searched > 0 && (len(p.Members) > f.Limit || p.Searched != store.MemberWindowNow()) {
 		t.Fatalf("%s: a stopped page holds %d members, searched %d", name, len(p.Members), p.Searched)
