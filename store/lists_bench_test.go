@@ -280,3 +280,34 @@ func BenchmarkMemberWindow(b *testing.B) {
 		restore()
 	}
 }
+
+// BenchmarkFirmSearchShort measures the admin search's pages for queries
+// of one and two letters, alone and with the search's other filters (a
+// ward, a size, an association), on a copy of a database:
+//
+//	DXREADY_BENCH_DB=/tmp/copy.db go test ./store -run '^$' -bench FirmSearchShort -benchtime 10x
+func BenchmarkFirmSearchShort(b *testing.B) {
+	path := os.Getenv("DXREADY_BENCH_DB")
+	if path == "" {
+		b.Skip("DXREADY_BENCH_DB (a copy of a database) not set")
+	}
+	s, err := store.Open(context.Background(), path, store.Options{Clock: time.Now})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	db, err := sql.Open("sqlite", "file:"+s.Path()+"?mode=ro")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	var ward string
+	if err := db.QueryRow("SELECT ward_code FROM firms WHERE ward_code IS NOT NULL GROUP BY ward_code ORDER BY COUNT(*) LIMIT 1").Scan(&ward); err != nil {
+		b.Fatal(err)
+	}
+	for _, q := range []string{"z", "a", "ng", "w"} {
+		benchFirmSearch(b, s, store.FirmFilter{Query: q, Limit: 50})
+		benchFirmSearch(b, s, store.FirmFilter{Query: q, WardCode: ward, Limit: 50})
+		benchFirmSearch(b, s, store.FirmFilter{Query: q, AssociationID: 1, Limit: 50})
+	}
+}
