@@ -143,7 +143,26 @@ func (s *Store) findResponse(ctx context.Context, id int64, questions []string) 
 // statements read, the changes recorded first: a step of seven questions
 // was fourteen statements, a tenth of the server's CPU in the load
 // tool's firm cycle.
+//
+// Saves made at once share one write transaction (save_batch.go): a save
+// whose ctx ends before its batch reaches it is not written and returns
+// ctx's error; one its batch ran returns the batch's outcome.
 func (s *Store) SaveAnswers(ctx context.Context, responseID, firmID int64, answers map[string]survey.Answer, userID int64) error {
+	all, err := answersJSON(answers)
+	if err != nil {
+		return fmt.Errorf("store: save answers: %w", err)
+	}
+	leaveView(ctx)       // no reader held while waiting for the writer
+	defer leaveView(ctx) // and the next read sees this write (readview.go)
+	err = s.saves.save(s, &saveReq{ctx: ctx, responseID: responseID, firmID: firmID, userID: userID, answers: all})
+	if cerr := ctx.Err(); err != nil && cerr != nil && !errors.Is(err, cerr) {
+		err = fmt.Errorf("%w: %w", cerr, err) // as inTx: a client that went away is told from a failure
+	}
+	return err
+}
+
+// answersJSON is answers as one JSON object, question → options.
+func answersJSON(answers map[string]survey.Answer) (string, error) {
 	byQuestion := make(map[string]string, len(answers))
 	for q, a := range answers {
 		opts := a.Options
@@ -154,28 +173,28 @@ func (s *Store) SaveAnswers(ctx context.Context, responseID, firmID int64, answe
 		byQuestion[q] = string(js)
 	}
 	all, err := json.Marshal(byQuestion)
-	if err != nil {
-		return fmt.Errorf("store: save answers: %w", err)
+	return string(all), err
+}
+
+// saveAnswersIn writes save r in tx: the draft touched (and so checked),
+// the changes recorded, the answers stored.
+func saveAnswersIn(ctx context.Context, tx *sql.Tx, r *saveReq, now time.Time) error {
+	if err := touchDraft(ctx, tx, r.responseID, r.firmID, now); err != nil {
+		return err
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		now := s.now()
-		if err := touchDraft(ctx, tx, responseID, firmID, now); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO answer_events (response_id, question, options, user_id, at)
-			SELECT ?, j.key, j.value, ?, ? FROM json_each(?) j WHERE NOT EXISTS
-				(SELECT 1 FROM answers a WHERE a.response_id = ? AND a.question = j.key AND a.options = j.value)`,
-			responseID, nullID(userID), now, string(all), responseID); err != nil {
-			return mapErr("answer events", err)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO answers (response_id, question, options, updated_by, updated_at)
-			SELECT ?, j.key, j.value, ?, ? FROM json_each(?) j WHERE true
-			ON CONFLICT (response_id, question) DO UPDATE SET options = excluded.options, updated_by = excluded.updated_by,
-			updated_at = excluded.updated_at WHERE answers.options <> excluded.options`, responseID, nullID(userID), now, string(all)); err != nil {
-			return mapErr("save answers", err)
-		}
-		return nil
-	})
+	if _, err := tx.ExecContext(ctx, `INSERT INTO answer_events (response_id, question, options, user_id, at)
+		SELECT ?, j.key, j.value, ?, ? FROM json_each(?) j WHERE NOT EXISTS
+			(SELECT 1 FROM answers a WHERE a.response_id = ? AND a.question = j.key AND a.options = j.value)`,
+		r.responseID, nullID(r.userID), now, r.answers, r.responseID); err != nil {
+		return mapErr("answer events", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO answers (response_id, question, options, updated_by, updated_at)
+		SELECT ?, j.key, j.value, ?, ? FROM json_each(?) j WHERE true
+		ON CONFLICT (response_id, question) DO UPDATE SET options = excluded.options, updated_by = excluded.updated_by,
+		updated_at = excluded.updated_at WHERE answers.options <> excluded.options`, r.responseID, nullID(r.userID), now, r.answers); err != nil {
+		return mapErr("save answers", err)
+	}
+	return nil
 }
 
 // touchDraft marks draft responseID of firmID as changed at now, inside the

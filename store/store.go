@@ -44,7 +44,8 @@ type Store struct {
 	cells  *cellsMem  // the aggregates' cells in memory (cells_state.go)
 	shared sharedSets // association's sharing members (cells_shared.go)
 	opts   Options
-	watch  *userWatch // see OnUserChange
+	watch  *userWatch   // see OnUserChange
+	saves  *saveBatcher // SaveAnswers' group commit (save_batch.go)
 	// rCount and wCount count what the pools run (SQLCounts).
 	rCount, wCount *poolCounts
 }
@@ -139,7 +140,8 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	r := sql.OpenDB(cachingConnector{dsnConnector{readerDriver(), base + "&mode=ro"}, rCount})
 	r.SetMaxOpenConns(Readers)
 	r.SetMaxIdleConns(Readers)
-	return &Store{w: w, r: newReadPool(r), path: abs, opts: opt, watch: watch, cells: newCellsMem(opt.Instruments), rCount: rCount, wCount: wCount}, nil
+	return &Store{w: w, r: newReadPool(r), path: abs, opts: opt, watch: watch, cells: newCellsMem(opt.Instruments), rCount: rCount, wCount: wCount,
+		saves: newSaveBatcher()}, nil
 }
 
 // bulkPragmas are the settings of a store opened with Options.Bulk: a
