@@ -24,6 +24,8 @@ type batchWorld struct {
 	in     *survey.Instrument
 	p      survey.Profile
 	drafts map[int64]int64 // draft → its firm
+	// serialRef: saves go through the serial reference (SaveAnswersSerial).
+	serialRef bool
 }
 
 func newBatchWorld(t *testing.T) *batchWorld {
@@ -353,5 +355,41 @@ func TestSaveBatchStoreClosedWhileQueued(t *testing.T) {
 		if err == nil {
 			t.Fatalf("save %d succeeded on a closed store", i)
 		}
+	}
+}
+
+// A save whose context ends after its batch took it but before its turn
+// in the batch is not written and says why; one whose context ends after
+// its own turn keeps the batch's outcome (written: no error).
+func TestSaveBatchCancelledInItsBatchBeforeItsTurn(t *testing.T) {
+	w := newBatchWorld(t)
+	s := w.s
+	ids := draftIDs(w)
+	ctxs := make([]context.Context, 3)
+	cancels := make([]context.CancelFunc, 3)
+	for i := range ctxs {
+		ctxs[i], cancels[i] = context.WithCancel(ctx)
+		defer cancels[i]()
+	}
+	store.TraceSaves(s, func(c context.Context, err error) {
+		if c == ctxs[0] { // the first save has run: the second's caller leaves, and the first's
+			cancels[1]()
+			cancels[0]()
+		}
+	})
+	var saves []func() error
+	for i := range 3 {
+		saves = append(saves, func() error { return s.SaveAnswers(ctxs[i], ids[i], w.drafts[ids[i]], w.answer(i, 0), 0) })
+	}
+	errs := batchOf(t, s, saves...)
+	if errs[0] != nil || !errors.Is(errs[1], context.Canceled) || errs[2] != nil {
+		t.Fatalf("errors = %v", errs)
+	}
+	var want []string
+	for _, i := range []int{0, 2} {
+		want = append(want, fmt.Sprintf("%d %s %s 0", ids[i], w.in.Questions()[i].ID, optsJSON(w.answer(i, 0))))
+	}
+	if got := tableRows(t, s, "answer_events"); !slices.Equal(got, want) {
+		t.Fatalf("answer events = %q, want %q", got, want)
 	}
 }
