@@ -105,3 +105,18 @@ func TestMemoryLimit(t *testing.T) {
 		}
 	}
 }
+
+// serve sets GOGC to 200 unless GOGC is set: the runtime's own setting wins.
+func TestGCPercent(t *testing.T) {
+	for _, c := range []struct {
+		envVar string
+		want   int
+	}{{"", serveGCPercent}, {"100", 0}, {"off", 0}} {
+		if got := gcPercent(env("GOGC", c.envVar)); got != c.want {
+			t.Errorf("GOGC %q: %d, want %d", c.envVar, got, c.want)
+		}
+	}
+	if serveGCPercent != 200 {
+		t.Errorf("serveGCPercent %d, want the measured 200", serveGCPercent)
+	}
+}
