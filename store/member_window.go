@@ -69,9 +69,9 @@ func (s *Store) windowCount(ctx context.Context, f MemberFilter, name nameCond, 
 	w := int(memberWindow.Load())
 	from, args, hit, hargs := memberWalk(f, name, true)
 	q := "SELECT COUNT(*), CASE WHEN COUNT(*) <= ? THEN json_group_array(firm_id) END FROM (SELECT firm_id FROM (SELECT m.firm_id, " +
-		hit + " AS hit " + from + " ORDER BY " + memberOrder(f).orderBy(false) + " LIMIT ?) WHERE hit LIMIT ?)"
+		hit + " AS hit " + from + " ORDER BY " + memberOrder(f).orderBy(false) + limitSQL(w) + ") WHERE hit" + limitSQL(CountCap+1) + ")"
 	var matched sql.NullString
-	qargs := append(append(append([]any{fewMembers}, hargs...), args...), w, CountCap+1)
+	qargs := append(append([]any{fewMembers}, hargs...), args...)
 	if err := s.r.QueryRowContext(ctx, q, qargs...).Scan(&c.N, &matched); err != nil {
 		return "", 0, mapErr("count members in a window", err)
 	}
@@ -110,8 +110,10 @@ func (s *Store) windowPage(ctx context.Context, f MemberFilter, o order, cur *cu
 		from, bare = from+" AND "+cond, bare+" AND "+cond
 		args, bargs = append(args, cargs...), append(bargs, cargs...)
 	}
-	walk := "FROM (SELECT m.firm_id, " + hit + " AS hit " + from + " ORDER BY " + o.orderBy(back) + " LIMIT ?) WHERE hit LIMIT ?"
-	q, all := memberSelect(f, o, "SELECT firm_id "+walk, append(append(hargs, args...), w, f.Limit+1), name)
+	// The window and the page size go into the text (limitSQL): both are
+	// the code's constants (a test sets smaller windows).
+	walk := "FROM (SELECT m.firm_id, " + hit + " AS hit " + from + " ORDER BY " + o.orderBy(back) + limitSQL(w) + ") WHERE hit" + limitSQL(f.Limit+1)
+	q, all := memberSelect(f, o, "SELECT firm_id "+walk, append(hargs, args...), name)
 	if !none {
 		err = s.eachMemberRow(ctx, q+" ORDER BY "+o.orderBy(false), all, len(f.Pillars), len(o.keys), func(m Member) error {
 			out = append(out, m)
