@@ -98,3 +98,43 @@ func TestAttack19StoreClosedMidBatch(t *testing.T) {
 		t.Error("a save after the close: no error")
 	}
 }
+
+// ATTACK19: a firm with tabs saving at once, each reading its draft back
+// the moment its save returns (the next page of the cycle): every save
+// that said it was written is seen by that read, whether it led its batch
+// or followed in it.
+func TestAttack19BatchedSaveIsReadBack(t *testing.T) {
+	w := newBatchWorld(t)
+	s := w.s
+	ids := draftIDs(w)
+	qs := w.in.Questions()
+	var wg sync.WaitGroup
+	for g := range 12 {
+		wg.Go(func() {
+			d := ids[g%len(ids)]
+			for i := range 15 {
+				a := w.answer(g*15+i, i)
+				if err := s.SaveAnswers(ctx, d, w.drafts[d], a, 0); err != nil {
+					t.Error(err)
+					return
+				}
+				r, err := s.FindResponse(ctx, d)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				q := qs[(g*15+i)%len(qs)].ID
+				// Another tab may have answered the same question since:
+				// then it holds one of that question's options, never none.
+				if len(r.Answers[q].Options) == 0 {
+					t.Errorf("draft %d: question %s saved but read back unanswered", d, q)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if b, n := s.SaveBatches(); b >= n {
+		t.Logf("no batch held two saves (%d batches, %d saves): the attack did not batch", b, n)
+	}
+}
