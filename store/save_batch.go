@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 )
@@ -171,22 +172,41 @@ func (b *saveBatcher) lead(s *Store, r *saveReq) {
 	}
 	batch := b.takeLocked()
 	b.mu.Unlock()
+	defer b.finishBatch(batch) // on a panic too: the queue never waits on a dead lead
 	if err != nil {
 		failSaves(batch, err) // no writer (the store closed): every save says why
-	} else {
-		s.runSaves(conn, batch)
+		return
+	}
+	defer func() {
 		if err := conn.Close(); err != nil { // after the COMMIT: the outcomes stand
 			s.opts.Logger.Error("store: give the writer back after a batch of saves", "err", err)
+		}
+	}()
+	s.runSaves(conn, batch)
+}
+
+// finishBatch gives each save of batch its outcome and hands the lead on.
+// When the batch panicked (its transaction rolled back, nothing of it
+// written), every save of it fails with that panic, and the panic goes on
+// to the leader's caller (a request's recoverer).
+func (b *saveBatcher) finishBatch(batch []*saveReq) {
+	p := recover()
+	if p != nil {
+		for _, q := range batch {
+			q.err = fmt.Errorf("store: a batch of answer saves panicked: %v", p)
 		}
 	}
 	b.batches.Add(1)
 	b.saves.Add(int64(len(batch)))
 	b.mu.Lock()
-	defer b.mu.Unlock()
 	for _, q := range batch {
 		b.finishLocked(q, q.err)
 	}
 	b.handOnLocked()
+	b.mu.Unlock()
+	if p != nil {
+		panic(p)
+	}
 }
 
 // takeLocked takes the oldest queued saves, at most maxBatch, for a batch.

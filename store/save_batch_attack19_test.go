@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"dxready/store"
 	"fmt"
 	"slices"
@@ -136,5 +137,46 @@ func TestAttack19BatchedSaveIsReadBack(t *testing.T) {
 	wg.Wait()
 	if b, n := s.SaveBatches(); b >= n {
 		t.Logf("no batch held two saves (%d batches, %d saves): the attack did not batch", b, n)
+	}
+}
+
+// ATTACK19: a save that panics while its batch runs (here the test's trace
+// hook, standing for a driver or a statement that panics; the server's
+// recoverer turns the request into a 500 and carries on): the batch's
+// other saves get an error rather than waiting for ever, and the next
+// save is written, not stuck behind a lead and a writer never given back.
+func TestAttack19PanickingSaveDoesNotWedgeTheQueue(t *testing.T) {
+	w := newBatchWorld(t)
+	s := w.s
+	ids := draftIDs(w)
+	var once sync.Once
+	store.TraceSaves(s, func(context.Context, error) { once.Do(func() { panic("attack19") }) })
+	release, err := store.HoldWriter(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make([]error, 3)
+	var wg sync.WaitGroup
+	for i := range errs {
+		d := ids[i]
+		wg.Go(func() {
+			defer func() {
+				if p := recover(); p != nil {
+					errs[i] = fmt.Errorf("panic: %v", p)
+				}
+			}()
+			errs[i] = s.SaveAnswers(ctx, d, w.drafts[d], w.answer(i, 0), 0)
+		})
+		queued(s, i+1)
+	}
+	release()
+	wg.Wait()
+	for i, err := range errs {
+		if err == nil {
+			t.Errorf("save %d of the batch that panicked: no error", i)
+		}
+	}
+	if err := s.SaveAnswers(ctx, ids[0], w.drafts[ids[0]], w.answer(5, 0), 0); err != nil {
+		t.Fatalf("the save after: %v", err)
 	}
 }
