@@ -172,9 +172,10 @@ func isDigits(s string) bool {
 	return s != ""
 }
 
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
+// escapeLike makes s match itself in a LIKE pattern with ESCAPE '\'.
+func escapeLike(s string) string { return likeEscape.Replace(s) }
+
+var likeEscape = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // FindMembers returns the page of members at f.Offset and how many match
 // in all, counted exactly: for the association's member total and tests.

@@ -96,9 +96,6 @@ func (s *Store) SearchUsers(ctx context.Context, f UserFilter) (UserPage, error)
 	return p, err
 }
 
-// likeEscape makes s match itself in a LIKE pattern with ESCAPE '\'.
-var likeEscape = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-
 // userWhere is f's condition on users u, and whether it has a text query
 // (few matches, as a rule: read them all and sort, rather than walk the
 // address index past every account that does not match). The firm is
@@ -114,7 +111,7 @@ func userWhere(f UserFilter, taxCodes bool) (string, []any, bool) {
 		// bound, as with LIMIT ? (limit.go); a pattern that starts with %
 		// never seeks anyway.
 		or := []string{`u.email LIKE ('%' || ? || '%') ESCAPE '\'`, `u.name LIKE ('%' || ? || '%') ESCAPE '\'`}
-		args = append(args, likeEscape.Replace(strings.ToLower(q)), likeEscape.Replace(q))
+		args = append(args, escapeLike(strings.ToLower(q)), escapeLike(q))
 		if prefix, ok := taxCodePrefix(q); ok && taxCodes {
 			or = append(or, "u.firm_id IN (SELECT id FROM firms WHERE tax_code >= ? AND tax_code < ?)")
 			args = append(args, prefix, prefix+"~")
