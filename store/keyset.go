@@ -49,18 +49,30 @@ type cursor struct {
 	back bool
 }
 
-// maxCursorLen bounds the tokens ParseCursor looks at.
-const maxCursorLen = 2048
+// maxCursorLen bounds the tokens decodeCursor looks at. It must hold every
+// token encodeCursor makes for a row the portal can store, or the row's
+// "next page" link would lead back to the first page. An order has one text
+// key: a search key (firms.SearchKey of a name of at most
+// firms.MaxNameLen = 300 characters, up to 4 bytes each in UTF-8, which
+// canonical decomposition can make at most 3 times longer) or an email
+// (shorter). JSON without HTML escaping at most doubles that (\u2028; and
+// control characters, which names never hold), so 300·4·3·2 = 7,200 bytes,
+// plus the order's name, the id and the punctuation, and base64's 4/3:
+// under 10,000. 16 KiB leaves room and still bounds what a request makes
+// the server decode (TestTheLongestNamesCursorFits).
+const maxCursorLen = 16 << 10
 
 // encodeCursor is the opaque token of the page after (or, back, before)
 // the row whose key values are vals. It is not signed: a forged token
 // can only move the list to another position in the same filter.
 func (o order) encodeCursor(vals []any, back bool) string {
-	b, err := json.Marshal([]any{o.name, back, vals})
-	if err != nil {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // the token is base64: <, > and & need no escaping, and would triple in size
+	if err := enc.Encode([]any{o.name, back, vals}); err != nil {
 		return "" // the values come from our own scan: text, numbers
 	}
-	return base64.RawURLEncoding.EncodeToString(b)
+	return base64.RawURLEncoding.EncodeToString(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
 }
 
 // decodeCursor reads a token made by encodeCursor for this order; "" is
