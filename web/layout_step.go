@@ -11,7 +11,6 @@ import (
 
 	"dxready/locale"
 	"dxready/static"
-	"dxready/templates"
 )
 
 // A step page's content around its questions (its heading, progress,
@@ -61,7 +60,10 @@ func newStepFrames(b *locale.Bundle, assets *static.Assets) (*stepFrames, error)
 	for _, l := range locale.Languages {
 		funcs := templateFuncs(b.For(l), assets)
 		funcs["t"] = newKeptMessages(b, l).t
-		t, err := template.New("base").Funcs(funcs).ParseFS(templates.FS, "layouts/base.html", "partials/*.html", "pages/assessment_step.html")
+		t, err := parseCommon(funcs)
+		if err == nil {
+			t, err = parsePage(t, "pages/assessment_step.html")
+		}
 		if err == nil {
 			_, err = t.New("step-questions").Parse(stepQuestionsMark)
 		}
