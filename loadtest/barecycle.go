@@ -292,8 +292,8 @@ func (b *bareServer) drive(ctx context.Context, lt *loadTest, clients int) (phas
 	go srv.Serve(ln)
 	defer srv.Close()
 	blt := &loadTest{base: "http://" + ln.Addr().String(), in: lt.in, duration: lt.duration, maxReq: lt.maxReq}
-	cs := blt.newClients(clients)
-	defer cs[0].http.Transport.(*http.Transport).CloseIdleConnections()
+	cs := blt.newClients(clients) // the very clients of the cycle phase (wire.go): the floor is the same client's
+	defer closeClients(cs)
 	return blt.run(ctx, cs, blt.cycle), nil
 }
 

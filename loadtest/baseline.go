@@ -33,13 +33,12 @@ func baseline(ctx context.Context, clients int, d time.Duration, maxReq int64) p
 	}), ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
 	defer srv.Close()
-	tr := &http.Transport{MaxIdleConns: clients * 2, MaxIdleConnsPerHost: clients * 2}
-	defer tr.CloseIdleConnections()
 	lt := &loadTest{base: "http://" + ln.Addr().String(), duration: d, maxReq: maxReq}
 	cs := make([]*loadClient, clients)
 	for i := range cs {
-		cs[i] = &loadClient{http: &http.Client{Transport: tr}, base: lt.base, count: &lt.counts}
+		cs[i] = newLoadClient(lt.base, &lt.counts) // the client the portal's phases use (wire.go), so the ratio is fair
 	}
+	defer closeClients(cs)
 	return lt.run(ctx, cs, func(ctx context.Context, c *loadClient, _ *rand.Rand, rec func(string, time.Duration, bool)) error {
 		_, err := timed(ctx, c, "/", url.Values{"question": {"x"}}, "bare", http.StatusNoContent, rec)
 		return err

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -14,8 +13,8 @@ import (
 // loadClient is one simulated firm user: a browser with a cookie jar, a
 // cache of the assets it has fetched, and its open draft.
 type loadClient struct {
-	http   *http.Client // never follows redirects itself: send does, counting pages
-	base   string
+	t      transport // its connection and cookies (wire.go); never follows redirects itself: send does, counting pages
+	prefix string    // the path of --target, before every path sent
 	draft  int64
 	cached map[string]bool // asset paths fetched once, as a browser's cache keeps them
 	count  *counts
@@ -49,35 +48,34 @@ const maxHops = 10
 // this client sees them. Every page read counts as rendered.
 func (c *loadClient) send(ctx context.Context, method, path string, form url.Values) (shown, error) {
 	var out shown
-	u := c.base + path
+	target, err := requestTarget("/", c.prefix+path)
+	if err != nil {
+		return out, err
+	}
+	rq := request{method: method, target: target, xff: c.addr}
+	if form != nil {
+		rq.body, rq.form = form.Encode(), true
+	}
+	ctx = requestContext(ctx)
 	for hop := 0; ; hop++ {
-		res, err := c.do(ctx, method, u, form)
+		c.buf.Reset()
+		res, err := c.t.roundTrip(ctx, &rq, &c.buf)
 		if err != nil {
 			return out, err
 		}
 		if hop == 0 {
-			out.status, out.loc = res.StatusCode, res.Header.Get("Location")
+			out.status, out.loc = res.status, res.location
 		}
-		loc := res.Header.Get("Location")
-		if isRedirect(res.StatusCode) && loc != "" && hop < maxHops {
-			io.Copy(io.Discard, res.Body)
-			res.Body.Close()
-			next, err := res.Request.URL.Parse(loc)
+		if isRedirect(res.status) && res.location != "" && hop < maxHops {
+			next, err := requestTarget(rq.target, res.location)
 			if err != nil {
-				return out, fmt.Errorf("load: bad Location %q: %w", loc, err)
+				return out, err
 			}
-			next.Fragment = ""
-			method, u, form = http.MethodGet, next.String(), nil
+			rq = request{method: http.MethodGet, target: next, xff: c.addr}
 			continue
 		}
-		c.buf.Reset()
-		_, err = c.buf.ReadFrom(io.LimitReader(res.Body, 8<<20))
-		res.Body.Close()
-		out.final, out.url, out.body = res.StatusCode, res.Request.URL.Path, c.buf.Bytes()
-		if err != nil {
-			return out, err
-		}
-		if strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+		out.final, out.url, out.body = res.status, targetPath(rq.target), c.buf.Bytes()
+		if res.html {
 			c.count.pages.Add(1)
 			c.noteSize(out.url, len(out.body))
 			return out, c.assets(ctx, out.body)
@@ -86,28 +84,68 @@ func (c *loadClient) send(ctx context.Context, method, path string, form url.Val
 	}
 }
 
+// requestTarget is where ref (a path, or a Location) leads from the
+// request target from: the path and query to send, without a fragment.
+// A reference to another host or scheme is refused: the tool speaks to
+// the one host of --target.
+func requestTarget(from, ref string) (string, error) {
+	if plainPath(ref) {
+		return ref, nil
+	}
+	base, err := url.Parse(from)
+	if err != nil {
+		return "", fmt.Errorf("load: bad path %q: %w", from, err)
+	}
+	u, err := base.Parse(ref)
+	if err != nil {
+		return "", fmt.Errorf("load: bad path or Location %q: %w", ref, err)
+	}
+	if u.Scheme != "" || u.Host != "" || u.User != nil {
+		return "", fmt.Errorf("load: %q leads away from --target: the tool follows only paths on its host", ref)
+	}
+	u.Fragment, u.RawFragment = "", ""
+	return escapeOdd(u.RequestURI()), nil
+}
+
+// escapeOdd percent-encodes the bytes a request line cannot hold (a
+// query keeps its spaces and controls in RequestURI): a Location never
+// writes raw bytes on the request line.
+func escapeOdd(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= 0x7f {
+			if b.Len() == 0 {
+				b.WriteString(s[:i])
+			}
+			fmt.Fprintf(&b, "%%%02X", c)
+		} else if b.Len() > 0 {
+			b.WriteByte(c)
+		}
+	}
+	if b.Len() == 0 {
+		return s
+	}
+	return b.String()
+}
+
+// plainPath: s is an absolute path (and query) of characters sent as they
+// are, and no dot segment: it is its own request target.
+func plainPath(s string) bool {
+	if len(s) == 0 || s[0] != '/' || strings.HasPrefix(s, "//") || strings.Contains(s, "/.") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("/-_.~?=&+", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
 func isRedirect(code int) bool {
 	return code == http.StatusSeeOther || code == http.StatusFound || code == http.StatusMovedPermanently ||
 		code == http.StatusTemporaryRedirect || code == http.StatusPermanentRedirect
-}
-
-func (c *loadClient) do(ctx context.Context, method, u string, form url.Values) (*http.Response, error) {
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, err := http.NewRequestWithContext(requestContext(ctx), method, u, body)
-	if err != nil {
-		return nil, err
-	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	req.Header.Set("Accept-Encoding", "br, gzip") // as a browser; the body is not decoded, only counted
-	if c.addr != "" {
-		req.Header.Set("X-Forwarded-For", c.addr)
-	}
-	return c.http.Do(req)
 }
 
 // assets fetches the assets (stylesheets, scripts, icons: assetPaths) of
@@ -125,15 +163,19 @@ func (c *loadClient) assets(ctx context.Context, page []byte) error {
 	return err
 }
 
+// asset fetches an asset, its body discarded: c.buf holds the page that
+// names it.
 func (c *loadClient) asset(ctx context.Context, p string) error {
-	res, err := c.do(ctx, http.MethodGet, c.base+p, nil)
+	target, err := requestTarget("/", c.prefix+p)
 	if err != nil {
 		return err
 	}
-	io.Copy(io.Discard, res.Body)
-	res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		return fmt.Errorf("load: GET %s: status %d", p, res.StatusCode)
+	res, err := c.t.roundTrip(ctx, &request{method: http.MethodGet, target: target, xff: c.addr}, nil)
+	if err != nil {
+		return err
+	}
+	if res.status != http.StatusOK {
+		return fmt.Errorf("load: GET %s: status %d", p, res.status)
 	}
 	c.count.assets.Add(1)
 	return nil

@@ -120,6 +120,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	cs := lt.newClients(o.clients)
+	defer closeClients(cs)
 	at := lt.cpu.mark()
 	signup, err := lt.signUp(ctx, cs)
 	if err != nil {
@@ -269,10 +270,16 @@ func (lt *loadTest) bookingReport(ctx context.Context, cs []*loadClient, pool in
 	return nil
 }
 
+// loopbackOnly refuses a --target the tool's client (wire.go) does not
+// speak to: anything but plain http:// to a loopback address, with no
+// user, query or fragment.
 func loopbackOnly(target string) error {
 	u, err := url.Parse(target)
 	if err != nil || u.Host == "" {
 		return fmt.Errorf("load: bad --target %q", target)
+	}
+	if u.Scheme != "http" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("load: --target %q: only plain http://HOST:PORT is spoken (no https, user, query or fragment): the tool measures a portal on loopback, behind no TLS", target)
 	}
 	host := u.Hostname()
 	if host == "localhost" {

@@ -179,12 +179,16 @@ func readOnly(t *testing.T, st *store.Store) *sql.DB {
 }
 
 func TestLoadRefusesAddressesOutsideLoopback(t *testing.T) {
-	for _, target := range []string{"http://10.0.0.1:8080", "http://example.com", "https://8.8.8.8", "not a url", "http://[::2]:80"} {
+	for _, target := range []string{"http://10.0.0.1:8080", "http://example.com", "https://8.8.8.8", "not a url", "http://[::2]:80",
+		"https://127.0.0.1:8443", "http://u:p@127.0.0.1:1", "http://127.0.0.1:1/?x=1"} {
+		if _, err := parseFlags([]string{"--target", target}, io.Discard); err == nil {
+			t.Errorf("load accepted %s", target)
+		}
 		if err := Run(context.Background(), []string{"--target", target}, io.Discard, io.Discard); err == nil {
 			t.Errorf("load accepted %s", target)
 		}
 	}
-	for _, target := range []string{"http://127.0.0.1:1", "http://localhost:1", "http://[::1]:1", "http://127.9.9.9:1"} {
+	for _, target := range []string{"http://127.0.0.1:1", "http://localhost:1", "http://[::1]:1", "http://127.9.9.9:1", "http://127.0.0.1:1/base"} {
 		if err := loopbackOnly(target); err != nil {
 			t.Errorf("loopback %s refused: %v", target, err)
 		}

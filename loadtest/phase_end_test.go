@@ -29,7 +29,7 @@ func TestAPhaseEndsOnlyAfterWhatItSentIsDone(t *testing.T) {
 	}))
 	defer srv.Close()
 	lt := &loadTest{duration: 50 * time.Millisecond, maxReq: 10}
-	c := &loadClient{http: srv.Client(), base: srv.URL, count: &lt.counts}
+	c := newLoadClient(srv.URL, &lt.counts)
 	p := lt.run(context.Background(), []*loadClient{c}, func(ctx context.Context, c *loadClient, _ *rand.Rand, rec func(string, time.Duration, bool)) error {
 		_, err := timed(ctx, c, "/submit", url.Values{}, "submit", http.StatusNoContent, rec)
 		return err
@@ -62,7 +62,7 @@ func TestTheRunsEndStopsARequest(t *testing.T) {
 	run, stop := context.WithCancel(context.Background())
 	ctx, cancel := phaseContext(run, time.Hour)
 	defer cancel()
-	c := &loadClient{http: srv.Client(), base: srv.URL, count: &counts{}}
+	c := newLoadClient(srv.URL, &counts{})
 	errc := make(chan error, 1)
 	go func() { _, err := c.send(ctx, http.MethodGet, "/", nil); errc <- err }()
 	time.Sleep(50 * time.Millisecond)

@@ -3,7 +3,6 @@ package loadtest
 import (
 	"bytes"
 	"context"
-	"io"
 	"maps"
 	"math/rand/v2"
 	"net/http"
@@ -43,31 +42,29 @@ func matched(page []byte) []string {
 // recording is a transport that keeps every HTML page and Location the
 // portal answers.
 type recording struct {
-	base  http.RoundTripper
+	base  transport
 	mu    sync.Mutex
 	pages map[string][]byte // by path
 	locs  []string
 }
 
-func (t *recording) RoundTrip(r *http.Request) (*http.Response, error) {
-	res, err := t.base.RoundTrip(r)
+func (t *recording) roundTrip(ctx context.Context, rq *request, body *bytes.Buffer) (response, error) {
+	res, err := t.base.roundTrip(ctx, rq, body)
 	if err != nil {
 		return res, err
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if loc := res.Header.Get("Location"); loc != "" {
-		t.locs = append(t.locs, loc)
+	if res.location != "" {
+		t.locs = append(t.locs, res.location)
 	}
-	if strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
-		b, err := io.ReadAll(res.Body)
-		res.Body.Close()
-		res.Body = io.NopCloser(bytes.NewReader(b))
-		t.pages[r.URL.Path] = b
-		return res, err
+	if res.html && body != nil {
+		t.pages[targetPath(rq.target)] = bytes.Clone(body.Bytes())
 	}
 	return res, nil
 }
+
+func (t *recording) close() { t.base.close() }
 
 // On the portal's own pages (every page of a firm's whole cycle, and the
 // pages a firm's menu leads to, the public's too) the scanners find
@@ -90,8 +87,8 @@ func TestScannersFindWhatTheRegexpsFoundOnThePortalsPages(t *testing.T) {
 	if _, err := lt.signUp(context.Background(), cs); err != nil {
 		t.Fatal(err)
 	}
-	rec := &recording{base: cs[0].http.Transport, pages: map[string][]byte{}}
-	cs[0].http.Transport = rec
+	rec := &recording{base: cs[0].t, pages: map[string][]byte{}}
+	cs[0].t = rec
 	ignore := func(string, time.Duration, bool) {}
 	if err := lt.cycle(context.Background(), cs[0], rand.New(rand.NewPCG(1, 2)), ignore); err != nil {
 		t.Fatal(err)

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"dxready/firms"
@@ -46,17 +46,32 @@ func (lt *loadTest) taxCodes(ctx context.Context, n int) ([]string, error) {
 	return out, nil
 }
 
-// newClients makes n load clients, each a browser of its own address.
+// newClients makes n load clients, each a browser of its own address
+// with a connection and cookies of its own (wire.go).
 func (lt *loadTest) newClients(n int) []*loadClient {
-	tr := &http.Transport{MaxIdleConns: n * 2, MaxIdleConnsPerHost: n * 2, IdleConnTimeout: time.Minute}
 	cs := make([]*loadClient, n)
 	for i := range cs {
-		jar, _ := cookiejar.New(nil)
-		cs[i] = &loadClient{base: lt.base, cached: map[string]bool{}, count: &lt.counts, addr: clientAddr(i), sizes: map[string]int{},
-			http: &http.Client{Transport: tr, Jar: jar, Timeout: 30 * time.Second,
-				CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+		cs[i] = newLoadClient(lt.base, &lt.counts)
+		cs[i].cached, cs[i].addr, cs[i].sizes = map[string]bool{}, clientAddr(i), map[string]int{}
 	}
 	return cs
+}
+
+// newLoadClient is a client of base counting into count, with no
+// address of its own and no asset cache: the bare handler's.
+func newLoadClient(base string, count *counts) *loadClient {
+	prefix := ""
+	if u, err := url.Parse(base); err == nil { // one it cannot parse fails each request (newWireClient)
+		prefix = strings.TrimRight(u.Path, "/")
+	}
+	return &loadClient{t: newWireClient(base), prefix: prefix, count: count}
+}
+
+// closeClients closes the clients' connections.
+func closeClients(cs []*loadClient) {
+	for _, c := range cs {
+		c.t.close()
+	}
 }
 
 // signUp is the sign-up phase: every client at once registers a firm of its
