@@ -23,6 +23,9 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"os"
+	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -53,6 +56,7 @@ type options struct {
 	target, db            string
 	clients, maxReq, pool int
 	serverPID             int
+	cpuProfile            string
 	scale                 int64
 	duration              time.Duration
 	runSurvey, runBooking bool
@@ -71,6 +75,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&phases, "phases", "survey,booking", "phases to run after the sign-up: survey, booking, or both (booking leaves its bookings in the database); signup: the sign-up alone")
 	fs.IntVar(&o.pool, "slot-pool", 200, "booking phase: how many free slots all clients compete for")
 	fs.IntVar(&o.serverPID, "server-pid", 0, "the process id of the portal at --target, to report its CPU per action of each phase from /proc/PID/stat (Linux; 0: not reported)")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write the load tool's own CPU profile of the whole run to this file (go tool pprof)")
 	fs.Int64Var(&o.scale, "scale", 0, "the registry size the run is for, e.g. 1000000: refused unless the registry in --db holds at least that many firms (0: any)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -102,6 +107,14 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	o, err := parseFlags(args, stderr)
 	if err != nil {
 		return err
+	}
+	defer tuneGC(os.LookupEnv)()
+	if o.cpuProfile != "" {
+		stop, err := startProfile(o.cpuProfile, stderr)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	all, err := survey.LoadEmbedded()
 	if err != nil {
@@ -289,4 +302,37 @@ func loopbackOnly(target string) error {
 		return nil
 	}
 	return fmt.Errorf("load: refusing %s: load tests target loopback addresses only", host)
+}
+
+// toolGOGC is the tool's GOGC unless GOGC is set: the tool's garbage is
+// short-lived pages and requests, and at the default 100 its collector
+// ran often enough to matter on the cores it shares with the server.
+const toolGOGC = 400
+
+// tuneGC sets the tool's GC percent to toolGOGC unless the environment
+// (lookup) sets GOGC; the returned func puts back what was there.
+func tuneGC(lookup func(string) (string, bool)) (restore func()) {
+	if _, set := lookup("GOGC"); set {
+		return func() {}
+	}
+	old := debug.SetGCPercent(toolGOGC)
+	return func() { debug.SetGCPercent(old) }
+}
+
+// startProfile starts the tool's CPU profile into path; stop ends it and
+// closes the file, saying on stderr if that fails.
+func startProfile(path string, stderr io.Writer) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("load: --cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		return nil, errors.Join(fmt.Errorf("load: --cpuprofile: %w", err), f.Close())
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			fmt.Fprintf(stderr, "load: --cpuprofile %s: %v\n", path, err)
+		}
+	}, nil
 }

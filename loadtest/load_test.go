@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
@@ -242,5 +243,44 @@ func TestLoadConfirmsAddressesFromThePortalsOutbox(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "--db") {
 			t.Errorf("--db %s: %v", db, err)
 		}
+	}
+}
+
+// The tool runs its collector at GOGC 400 unless GOGC is set (then the
+// runtime has applied it and the tool leaves it), and puts back what was
+// there when the run ends.
+func TestToolGCPercent(t *testing.T) {
+	before := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(before)
+	restore := tuneGC(func(string) (string, bool) { return "", false })
+	if got := debug.SetGCPercent(toolGOGC); got != toolGOGC {
+		t.Errorf("GOGC unset: the tool's GC percent is %d, want %d", got, toolGOGC)
+	}
+	restore()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("after the run: %d, want the 100 there was", got)
+	}
+	restore = tuneGC(func(k string) (string, bool) { return "50", k == "GOGC" })
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GOGC set: the tool changed the GC percent to %d", got)
+	}
+	restore()
+}
+
+// --cpuprofile writes the tool's CPU profile of the run; a path it cannot
+// create is an error before any request is sent.
+func TestCPUProfileFlag(t *testing.T) {
+	base, st, _ := portal(t)
+	prof := filepath.Join(t.TempDir(), "load.pprof")
+	args := []string{"--target", base, "--db", st.Path(), "--clients", "2", "--duration", "100ms", "--phases", "signup", "--cpuprofile", prof}
+	if err := Run(context.Background(), args, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(prof); err != nil || fi.Size() == 0 {
+		t.Fatalf("no profile written: %v", err)
+	}
+	args[len(args)-1] = filepath.Join(t.TempDir(), "no", "such", "dir", "p")
+	if err := Run(context.Background(), args, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "--cpuprofile") {
+		t.Fatalf("an uncreatable profile: %v", err)
 	}
 }
