@@ -45,10 +45,11 @@ type loadTest struct {
 	base     string
 	db       *portalDB // the portal's database, read-only: outbox and registry
 	in       *survey.Instrument
-	duration time.Duration // wall-clock length of each phase
-	maxReq   int64         // work items per phase at most
-	counts   counts        // pages shown and assets fetched, all clients
-	cpu      cpuMeter      // the tool's CPU time and the server's
+	duration time.Duration  // wall-clock length of each phase
+	maxReq   int64          // work items per phase at most
+	counts   counts         // pages shown and assets fetched, all clients
+	cpu      cpuMeter       // the tool's CPU time and the server's
+	metrics  *serverMetrics // the portal's own handler times (--server-metrics), nil if not given
 }
 
 // options are the command's flags.
@@ -57,6 +58,7 @@ type options struct {
 	clients, maxReq, pool int
 	serverPID             int
 	cpuProfile            string
+	serverMetrics         string
 	scale                 int64
 	duration              time.Duration
 	runSurvey, runBooking bool
@@ -76,6 +78,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.pool, "slot-pool", 200, "booking phase: how many free slots all clients compete for")
 	fs.IntVar(&o.serverPID, "server-pid", 0, "the process id of the portal at --target, to report its CPU per action of each phase from /proc/PID/stat (Linux; 0: not reported)")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write the load tool's own CPU profile of the whole run to this file (go tool pprof)")
+	fs.StringVar(&o.serverMetrics, "server-metrics", "", "the portal's metrics listener (its --metrics-addr, e.g. http://127.0.0.1:9464), loopback only: the cycle phase then says the server's time in its handlers by route")
 	fs.Int64Var(&o.scale, "scale", 0, "the registry size the run is for, e.g. 1000000: refused unless the registry in --db holds at least that many firms (0: any)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -85,6 +88,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	if err := loopbackOnly(o.target); err != nil {
 		return o, err
+	}
+	if err := loopbackOnly(o.serverMetrics); o.serverMetrics != "" && err != nil {
+		return o, fmt.Errorf("--server-metrics: %w", err)
 	}
 	o.runSurvey, o.runBooking = strings.Contains(phases, "survey"), strings.Contains(phases, "booking")
 	if !o.runSurvey && !o.runBooking && phases != "signup" || o.pool < 1 || o.scale < 0 || o.serverPID < 0 {
@@ -127,6 +133,10 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer db.close()
 	lt := &loadTest{base: strings.TrimRight(o.target, "/"), db: db, in: in, duration: o.duration, maxReq: int64(o.maxReq)}
+	if o.serverMetrics != "" {
+		lt.metrics = newServerMetrics(o.serverMetrics)
+		defer lt.metrics.c.close()
+	}
 	var ticks string
 	lt.cpu, ticks = newCPUMeter(o.serverPID)
 	if err := lt.header(ctx, o, ticks, stdout); err != nil {
@@ -218,6 +228,7 @@ func (lt *loadTest) surveyReport(ctx context.Context, cs []*loadClient, stdout i
 
 // cycleReport runs and reports the whole firm cycle: its stats and CPU.
 func (lt *loadTest) cycleReport(ctx context.Context, cs []*loadClient, stdout io.Writer) (stats, cpuUse) {
+	before := lt.scrape(ctx, stdout)
 	at := lt.cpu.mark()
 	cycle := lt.run(ctx, cs, lt.cycle)
 	u := lt.cpu.since(at, len(cycle.samples["cycle"]), "cycle")
@@ -231,6 +242,7 @@ func (lt *loadTest) cycleReport(ctx context.Context, cs []*loadClient, stdout io
 	}
 	pages(stdout, "cycle:", cycle)
 	cpuLine(stdout, "cycle: CPU", u)
+	lt.routes(ctx, before, len(cycle.samples["cycle"]), stdout)
 	return whole, u
 }
 
@@ -335,4 +347,29 @@ func startProfile(path string, stderr io.Writer) (stop func(), err error) {
 			fmt.Fprintf(stderr, "load: --cpuprofile %s: %v\n", path, err)
 		}
 	}, nil
+}
+
+// scrape reads the portal's handler times when --server-metrics is given;
+// nil if not, or if they cannot be read (said on w: the run goes on).
+func (lt *loadTest) scrape(ctx context.Context, w io.Writer) routeTimes {
+	if lt.metrics == nil {
+		return nil
+	}
+	rt, err := lt.metrics.scrape(ctx)
+	if err != nil {
+		fmt.Fprintf(w, "%-44s unreadable: %v\n", "server metrics:", err)
+		return nil
+	}
+	return rt
+}
+
+// routes reports the cycle phase's handler times by route, read again
+// now, against before; nothing when before could not be read.
+func (lt *loadTest) routes(ctx context.Context, before routeTimes, cycles int, w io.Writer) {
+	if before == nil {
+		return
+	}
+	if after := lt.scrape(ctx, w); after != nil {
+		routeReport(w, "cycle", after.since(before), cycles)
+	}
 }

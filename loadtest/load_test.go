@@ -31,6 +31,14 @@ import (
 // over a fixture database with one bookable advisor.
 func portal(t *testing.T, opts ...func(*web.Config)) (string, *store.Store, *storetest.Fixtures) {
 	t.Helper()
+	base, st, fx, _ := portalServer(t, opts...)
+	return base, st, fx
+}
+
+// portalServer is portal, and the portal's server itself (its metrics
+// handler, for one).
+func portalServer(t *testing.T, opts ...func(*web.Config)) (string, *store.Store, *storetest.Fixtures, *web.Server) {
+	t.Helper()
 	st, fx := storetest.Open(t)
 	b, err := locale.Load()
 	if err != nil {
@@ -51,7 +59,7 @@ func portal(t *testing.T, opts ...func(*web.Config)) (string, *store.Store, *sto
 	}
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	return srv.URL, st, fx
+	return srv.URL, st, fx, s
 }
 
 // line is one phase's report line.
