@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -314,5 +315,50 @@ func TestWireStaysOnItsTarget(t *testing.T) {
 	s, err := c.send(context.Background(), http.MethodGet, "/odd", nil)
 	if err != nil || s.url != "/c d" || got[len(got)-1] != "/c%20d?x=1%202" {
 		t.Errorf("odd Location: %+v %v, sent %q", s, err, got)
+	}
+}
+
+// An answer that says Connection: close ends its connection for the
+// client even when the server leaves the socket open: the next request
+// goes on a new connection rather than waiting for an answer that will
+// never come on the old one (an HTTP/1.0 answer without keep-alive too).
+func TestWireHonoursConnectionClose(t *testing.T) {
+	for _, answer := range []string{"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok",
+		"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok"} {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		var conns atomic.Int64
+		go func() {
+			for {
+				conn, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				conns.Add(1)
+				go func() {
+					defer conn.Close()
+					br := bufio.NewReader(conn)
+					if _, err := http.ReadRequest(br); err != nil {
+						return
+					}
+					conn.Write([]byte(answer))
+					io.Copy(io.Discard, conn) // lingers: reads what comes, never answers, until the client closes
+				}()
+			}
+		}()
+		c := newWireClient("http://" + ln.Addr().String())
+		c.timeout = time.Minute
+		for i := range 3 {
+			if res, body, err := get(c, "/"); err != nil || res.status != 200 || body != "ok" {
+				t.Fatalf("%q, request %d: %+v %q %v", answer[:8], i, res, body, err)
+			}
+		}
+		if conns.Load() != 3 {
+			t.Errorf("%q: %d connections for 3 requests", answer[:8], conns.Load())
+		}
+		c.close()
 	}
 }
