@@ -89,10 +89,13 @@ func newWireClient(base string) *wireClient {
 	return w
 }
 
-// roundTrip sends rq and reads its answer. A request that finds its kept
-// connection closed by the server (idle too long, or Connection: close
-// not seen) before a byte of the answer came is sent once more on a new
-// connection, as browsers do; every other failure is the request's.
+// roundTrip sends rq and reads its answer. A GET or HEAD that finds its
+// kept connection closed by the server (idle too long, or Connection:
+// close not seen) before a byte of the answer came is sent once more on a
+// new connection; every other failure is the request's. A POST is never
+// sent twice, as net/http's Transport does not resend one: the server may
+// have read it and acted on it (a submit, a booking) before it dropped
+// the connection, and the report would then count one action for two.
 func (w *wireClient) roundTrip(ctx context.Context, rq *request, body *bytes.Buffer) (response, error) {
 	if w.err != nil {
 		return response{}, w.err
@@ -115,11 +118,15 @@ func (w *wireClient) roundTrip(ctx context.Context, rq *request, body *bytes.Buf
 		if ctx.Err() != nil {
 			return res, fmt.Errorf("load: %s %s: %w", rq.method, rq.target, ctx.Err())
 		}
-		if !reused || answered || attempt > 0 || !closedByServer(err) {
+		if !reused || answered || attempt > 0 || !closedByServer(err) || !replayable(rq.method) {
 			return res, fmt.Errorf("load: %s %s: %w", rq.method, rq.target, err)
 		}
 	}
 }
+
+// replayable reports whether a request of method may be sent again
+// after its connection failed without an answer.
+func replayable(method string) bool { return method == "GET" || method == "HEAD" }
 
 // closedByServer tells the errors of a connection the server had closed.
 func closedByServer(err error) bool {

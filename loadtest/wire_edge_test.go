@@ -58,10 +58,11 @@ func TestWireSurvivesTheServerClosingConnections(t *testing.T) {
 	}
 }
 
-// A POST that finds its connection closed is sent again too, once, and
-// only when nothing of an answer came: the server never read it.
-// A server that reads a request and drops the connection without an
-// answer, every time, fails the request rather than looping.
+// A GET that finds its connection closed is sent again, once, and only
+// when nothing of an answer came. A server that reads a request and drops
+// the connection without an answer, every time, fails the request rather
+// than looping. A POST dropped so is never sent again: the server read it
+// and may have acted on it.
 func TestWireRetriesOnceOnly(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -105,6 +106,15 @@ func TestWireRetriesOnceOnly(t *testing.T) {
 	}
 	if res, _, err := get(c, "/ok"); err != nil || res.status != 204 {
 		t.Fatalf("after the drop: %+v %v", res, err)
+	}
+	before := accepted.Load()
+	var body bytes.Buffer
+	post := &request{method: http.MethodPost, target: "/drop", body: "a=1", form: true}
+	if _, err := c.roundTrip(context.Background(), post, &body); err == nil {
+		t.Fatal("a POST whose answer never came was taken")
+	}
+	if n := accepted.Load() - before; n != 0 {
+		t.Errorf("the dropped POST was sent again on %d new connection(s)", n)
 	}
 }
 
