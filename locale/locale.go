@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"math"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -199,6 +201,10 @@ type Localizer struct {
 	loc     *i18n.Localizer
 	printer *message.Printer
 	zone    *time.Location
+	// decimalMark and groupMark are what the printer writes between the
+	// integer and fraction digits and between groups of three: Decimal
+	// writes them itself.
+	decimalMark, groupMark string
 	// plain keeps the messages given without arguments, by ID: a page asks
 	// for dozens of them, each a go-i18n lookup and template run (2-3% of
 	// the server's CPU in the load tool's firm cycle), and they never
@@ -208,7 +214,10 @@ type Localizer struct {
 }
 
 func newLocalizer(b *Bundle, lang string, tag language.Tag) *Localizer {
-	return &Localizer{Lang: lang, report: b.report, loc: i18n.NewLocalizer(b.bundle, lang), printer: message.NewPrinter(tag), zone: b.Zone}
+	l := &Localizer{Lang: lang, report: b.report, loc: i18n.NewLocalizer(b.bundle, lang), printer: message.NewPrinter(tag), zone: b.Zone}
+	s := []rune(l.printedDecimal(1234.5, 1)) // 1.234,5 or 1,234.5
+	l.decimalMark, l.groupMark = string(s[len(s)-2]), string(s[1])
+	return l
 }
 
 // T returns message id filled with kv, given as name, value pairs. A pair
@@ -260,8 +269,42 @@ func (l *Localizer) formatCount(v any) string {
 // Int formats n with the language's grouping: 68.000 (vi), 68,000 (en).
 func (l *Localizer) Int(n int64) string { return l.printer.Sprint(number.Decimal(n)) }
 
-// Decimal formats f with at most digits fraction digits: 1.234,5 (vi).
+// Decimal formats f with exactly digits fraction digits (at least 0),
+// rounded half to even: 1.234,5 (vi), 1,234.5 (en). It writes what the
+// language's x/text printer writes (TestDecimalIsThePrinters), from
+// strconv's digits, as the printer does, and the printer's marks: the
+// printer took 2.2-6.5 µs and 15 allocations a number (100-600 ns and 1
+// allocation now, load 16) and Decimal is on every score of every
+// page. Not-a-number, infinities and negative digits go to the printer.
 func (l *Localizer) Decimal(f float64, digits int) string {
+	if digits < 0 || math.IsNaN(f) || math.IsInf(f, 0) {
+		return l.printedDecimal(f, digits)
+	}
+	var num [32]byte
+	plain := strconv.AppendFloat(num[:0], math.Abs(f), 'f', digits, 64)
+	whole := len(plain)
+	if digits > 0 {
+		whole -= digits + 1
+	}
+	out := make([]byte, 0, len(plain)+1+(whole/3)*len(l.groupMark)+len(l.decimalMark))
+	if f < 0 { // as the printer: -0 has no sign, -0.04 to one digit has
+		out = append(out, '-')
+	}
+	for i := range whole {
+		if i > 0 && (whole-i)%3 == 0 {
+			out = append(out, l.groupMark...)
+		}
+		out = append(out, plain[i])
+	}
+	if digits > 0 {
+		out = append(out, l.decimalMark...)
+		out = append(out, plain[whole+1:]...)
+	}
+	return string(out)
+}
+
+// printedDecimal is Decimal as x/text's printer writes it.
+func (l *Localizer) printedDecimal(f float64, digits int) string {
 	return l.printer.Sprint(number.Decimal(f, number.MaxFractionDigits(digits), number.MinFractionDigits(digits)))
 }
 
@@ -269,8 +312,7 @@ func (l *Localizer) Decimal(f float64, digits int) string {
 // "." in Vietnamese, "." and "," in English (for pages that format numbers
 // in the browser, such as charts).
 func (l *Localizer) Separators() (decimal, group string) {
-	s := []rune(l.Decimal(1234.5, 1)) // 1.234,5 or 1,234.5
-	return string(s[len(s)-2]), string(s[1])
+	return l.decimalMark, l.groupMark
 }
 
 // Percent formats a share (0.685) as 68,5% (vi).
