@@ -249,42 +249,52 @@ func (s *Store) SubmitResponse(ctx context.Context, responseID, firmID, userID i
 			return nil, err
 		}
 		now := s.now()
-		if err := s.submit(ctx, tx, responseID, firmID, userID, version, r, now); err != nil || !clean {
+		answers, err := s.submitDraft(ctx, tx, responseID, firmID, userID, version, r, now)
+		if err != nil || !clean {
 			return nil, err
 		}
 		return &txNote{submitted: []int64{responseID}, submittedBy: firmID,
-			funnel: &funnelChange{firm: firmID, response: responseID, at: now, submitted: true}}, nil
+			written: &writtenResult{response: responseID, pillars: r.Pillars, answers: answers},
+			funnel:  &funnelChange{firm: firmID, response: responseID, at: now, submitted: true}}, nil
 	})
 }
 
-// submit makes draft responseID final at now inside tx (SubmitResponse).
+// submit makes draft responseID final at now inside tx, as SubmitResponse
+// does (for callers that do not keep its answers).
 func (s *Store) submit(ctx context.Context, tx *sql.Tx, responseID, firmID, userID int64, version string, r scoring.Result, now time.Time) error {
+	_, err := s.submitDraft(ctx, tx, responseID, firmID, userID, version, r, now)
+	return err
+}
+
+// submitDraft makes draft responseID final at now inside tx
+// (SubmitResponse), and returns its answers as stored.
+func (s *Store) submitDraft(ctx context.Context, tx *sql.Tx, responseID, firmID, userID int64, version string, r scoring.Result, now time.Time) (map[string]survey.Answer, error) {
 	// The draft's row and answers in one statement, which also says
 	// whose it is and whether it is still a draft (lockDraft's look).
 	stored, err := readResponse(ctx, tx, responseID, nil)
 	switch {
 	case err != nil:
-		return err
+		return nil, err
 	case stored.FirmID != firmID:
-		return fmt.Errorf("store: response %d: %w", responseID, ErrNotFound)
+		return nil, fmt.Errorf("store: response %d: %w", responseID, ErrNotFound)
 	case stored.Status != survey.Draft:
-		return ErrSubmitted
+		return nil, ErrSubmitted
 	}
 	if stored.Version() != version {
-		return fmt.Errorf("store: submit response %d: the draft changed since version %.12s: %w", responseID, version, ErrConflict)
+		return nil, fmt.Errorf("store: submit response %d: the draft changed since version %.12s: %w", responseID, version, ErrConflict)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE responses SET status = 'submitted', submitted_by = ?, submitted_at = ?, updated_at = ?,
 		overall = ?, level = ? WHERE id = ?`, nullID(userID), now, now, r.Overall, r.Level, responseID); err != nil {
-		return mapErr("submit", err)
+		return nil, mapErr("submit", err)
 	}
 	if err := insertPillarScores(ctx, tx, responseID, r); err != nil {
-		return err
+		return nil, err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO current_results (firm_id, response_id, instrument, submitted_at, overall, level)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (firm_id) DO UPDATE SET response_id = excluded.response_id,
 		instrument = excluded.instrument, submitted_at = excluded.submitted_at, overall = excluded.overall, level = excluded.level`,
 		firmID, responseID, r.Instrument, now, r.Overall, r.Level)
-	return mapErr("current result", err)
+	return stored.Answers, mapErr("current result", err)
 }
 
 // Submission is a submitted response's headline figures.

@@ -4,7 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"slices"
+	"strings"
 	"time"
+
+	"dxready/scoring"
+	"dxready/survey"
 )
 
 // txNote is what a writer tells the drains about its transaction so that
@@ -25,9 +29,53 @@ type txNote struct {
 	// inputs: the firm's kept inputs with those results added are its
 	// inputs now (appendSubmitted).
 	submittedBy int64
+	// written, when set, is what the transaction wrote of the one response
+	// in submitted: appendSubmitted takes its pillar scores and adoption
+	// answers from it rather than read back what was just written.
+	written *writtenResult
 	// funnel, when set, is the one change the transaction made to the
 	// funnel's facts (funnelChange).
 	funnel *funnelChange
+}
+
+// writtenResult is a submission as its transaction wrote it: the pillar
+// scores bound to pillar_scores' rows and the answers it found stored.
+type writtenResult struct {
+	response int64
+	pillars  []scoring.PillarScore
+	answers  map[string]survey.Answer
+}
+
+// take sets res's pillar scores and adoption facts (of response id) as
+// readPillars and readAdoption would read them back from w's rows, and
+// says whether it could: w must be id's. A stored REAL has no negative
+// zero (SQLite writes a whole REAL as an integer), so -0 is read as 0.
+func (w *writtenResult) take(id int64, res *resultInputs, idx map[string]int) bool {
+	if w == nil || w.response != id || res == nil {
+		return false
+	}
+	for _, p := range w.pillars {
+		if j, ok := idx[p.PillarID]; ok && p.Scored {
+			res.Pillars[j] = p.Score
+			if p.Score == 0 {
+				res.Pillars[j] = 0 // not -0
+			}
+		}
+	}
+	var chosen map[string][]string // as readAdoption: only the adoption questions answered
+	for _, q := range scoring.AdoptionQuestions() {
+		if a, ok := w.answers[q]; ok {
+			if chosen == nil {
+				chosen = map[string][]string{}
+			}
+			chosen[q] = a.Options
+		}
+	}
+	if chosen != nil {
+		instrument, _, _ := strings.Cut(res.Instrument, "@")
+		res.Adoption = scoring.AdoptionBits(instrument, chosen)
+	}
+	return true
 }
 
 // resultID tells one of a firm's results from its others as its stored
@@ -101,11 +149,11 @@ func (s *Store) appendSubmitted(ctx context.Context, tx *sql.Tx, ids []int64, st
 	r := &inputsReader{q: tx, pillars: s.cells.pillarIdx, resultIDs: note.submitted}
 	added := map[int64]*firmInputs{}
 	byResponse, err := r.readResults(ctx, added)
-	if err == nil {
+	if err == nil && !r.takeWritten(byResponse, note) {
 		err = r.readPillars(ctx, byResponse, note.submitted)
-	}
-	if err == nil {
-		err = r.readAdoption(ctx, byResponse, note.submitted)
+		if err == nil {
+			err = r.readAdoption(ctx, byResponse, note.submitted)
+		}
 	}
 	if err != nil || len(added) > 1 || len(added) == 1 && added[kept.ID] == nil {
 		return nil, false, err
@@ -120,6 +168,18 @@ func (s *Store) appendSubmitted(ctx context.Context, tx *sql.Tx, ids []int64, st
 		now.Results = slices.Insert(now.Results, i, res)
 	}
 	return &now, true, nil
+}
+
+// takeWritten sets the pillar scores and adoption facts of the one result
+// read from what note says its transaction wrote (writtenResult.take),
+// and says whether it could.
+func (r *inputsReader) takeWritten(byResponse map[int64]*resultInputs, note *txNote) bool {
+	if len(note.submitted) != 1 || len(byResponse) != 1 {
+		return false
+	}
+	id := note.submitted[0]
+	res := byResponse[id]
+	return res != nil && note.written.take(id, res, r.pillars[res.Instrument])
 }
 
 // results is in's results, none when in is nil.
