@@ -278,6 +278,9 @@ func (s *Server) assessmentSubmitPost(w http.ResponseWriter, r *http.Request) {
 	if f.Get("version") == ac.resp.Version() {
 		res := scoring.Score(ac.in, ac.resp.Profile, ac.resp.Answers)
 		err = s.store.SubmitResponse(r.Context(), ac.resp.ID, ac.resp.FirmID, currentUser(r).ID, f.Get("version"), res)
+		if err == nil {
+			s.scores.keep(ac.resp, res) // for the result page it redirects to
+		}
 	}
 	switch {
 	case err == nil || errors.Is(err, store.ErrSubmitted):

@@ -101,7 +101,7 @@ func (s *Server) resultFor(w http.ResponseWriter, r *http.Request) (*assessmentC
 	if err != nil {
 		return nil, nil, err
 	}
-	res := scoring.Score(ac.in, ac.resp.Profile, ac.resp.Answers)
+	res := s.scores.score(ac.in, ac.resp) // kept by the submission just made, or computed
 	p := s.newResultPage(w, r, ac, res, rr.Previous)
 	if err := s.addComparisons(r, ac, res, rr, snap, &p); err != nil {
 		return nil, nil, err
@@ -200,7 +200,7 @@ func (s *Server) newResultPage(w http.ResponseWriter, r *http.Request, ac *asses
 		p.Pillars = append(p.Pillars, row)
 	}
 	p.Advice = adviceFor(ac.in, res, l)
-	p.LevelsNote = levelsNote(ac.in, loc, l)
+	p.LevelsNote = s.scores.levelsNote(ac.in, loc, l)
 	if res.Path.NextLevel >= 0 {
 		p.NextLevel = ac.in.Levels[res.Path.NextLevel].Name.In(l)
 		p.Steps = pathViewOf(ac.in, res.Path, loc, l)

@@ -82,6 +82,7 @@ type Server struct {
 	choices     choiceSet   // the step pages' options, rendered once (assessment_choices.go)
 	reviewLines reviewLines // the review page's lines, rendered once (assessment_review_lines.go)
 	radars      radarFrames // the result page's radar frames (assessment_result_radar.go)
+	scores      keptScores  // submissions' scores for the result pages after them (assessment_scores.go)
 	// layoutCheck, in tests, is given each page joined from its layout's
 	// pieces and the page the whole template renders (layout_render.go).
 	layoutCheck func(name, joined, whole string, err error)
