@@ -92,30 +92,57 @@ type readQuerier interface {
 
 // latestAndPrevious reads whether submitted response id is firmID's newest
 // submission, and the submission after it in the order of Submissions
-// (newest first), however long the firm's history.
+// (newest first), however long the firm's history: in one statement
+// (latestAndPreviousSQL), where the newest and the previous were two.
 func latestAndPrevious(ctx context.Context, tx readQuerier, firmID, id int64) (bool, *Submission, error) {
-	var newest int64
-	err := tx.QueryRowContext(ctx, `SELECT id FROM responses WHERE firm_id = ? AND status = 'submitted'
-		ORDER BY submitted_at DESC, id DESC LIMIT 1`, firmID).Scan(&newest)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil, nil
-	}
+	rows, err := tx.QueryContext(ctx, latestAndPreviousSQL, firmID, firmID, id)
 	if err != nil {
-		return false, nil, mapErr("newest submission", err)
-	}
-	rows, err := tx.QueryContext(ctx, submissionSelect+`WHERE r.id = (SELECT id FROM responses
-		WHERE firm_id = ? AND status = 'submitted' AND (submitted_at, id) < (SELECT submitted_at, id FROM responses WHERE id = ?)
-		ORDER BY submitted_at DESC, id DESC LIMIT 1)`, firmID, id)
-	if err != nil {
-		return false, nil, mapErr("previous submission", err)
+		return false, nil, mapErr("newest and previous submission", err)
 	}
 	defer rows.Close()
-	subs, err := collectSubmissions(rows)
-	if err != nil || len(subs) == 0 {
-		return newest == id, nil, mapErr("previous submission", err)
+	var newest sql.NullInt64
+	var prev *Submission
+	for rows.Next() {
+		var sub struct {
+			id, level          sql.NullInt64
+			instrument, pillar sql.NullString
+			at                 sql.NullTime
+			overall, score     sql.NullFloat64
+			scored             sql.NullBool
+		}
+		if err := rows.Scan(&newest, &sub.id, &sub.instrument, &sub.at, &sub.overall, &sub.level, &sub.pillar, &sub.score, &sub.scored); err != nil {
+			return false, nil, mapErr("newest and previous submission", err)
+		}
+		if !sub.id.Valid {
+			continue
+		}
+		if prev == nil {
+			prev = &Submission{ResponseID: sub.id.Int64, Instrument: sub.instrument.String, SubmittedAt: sub.at.Time,
+				Overall: sub.overall.Float64, Level: int(sub.level.Int64), Pillars: map[string]float64{}}
+		}
+		if sub.pillar.Valid && sub.scored.Bool {
+			prev.Pillars[sub.pillar.String] = sub.score.Float64
+		}
 	}
-	return newest == id, &subs[0], nil
+	if err := rows.Err(); err != nil {
+		return false, nil, mapErr("newest and previous submission", err)
+	}
+	if !newest.Valid { // no submission at all
+		return false, nil, nil
+	}
+	return newest.Int64 == id, prev, nil
 }
+
+// latestAndPreviousSQL is one row of the firm's newest submission's ID
+// (NULL when it has none), joined to the submission before response ? and
+// its pillar scores (NULLs when there is none): a row a pillar.
+const latestAndPreviousSQL = `SELECT n.newest, r.id, r.instrument, r.submitted_at, r.overall, r.level, p.pillar, p.score, p.scored
+	FROM (SELECT (SELECT id FROM responses WHERE firm_id = ? AND status = 'submitted'
+		ORDER BY submitted_at DESC, id DESC LIMIT 1) AS newest) n
+	LEFT JOIN responses r ON r.id = (SELECT id FROM responses
+		WHERE firm_id = ? AND status = 'submitted' AND (submitted_at, id) < (SELECT submitted_at, id FROM responses WHERE id = ?)
+		ORDER BY submitted_at DESC, id DESC LIMIT 1)
+	LEFT JOIN pillar_scores p ON p.response_id = r.id`
 
 // readComparisons reads the firm's associations (in ID order, as
 // FirmAssociationIDs) and its inputs to the figures.

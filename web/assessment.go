@@ -49,7 +49,10 @@ func (s *Server) loadAssessmentWith(r *http.Request, a auth.Action, questions []
 		return nil, err
 	}
 	t := auth.Target{FirmID: resp.FirmID, DraftOwner: resp.OwnerID}
-	if a == auth.ActResultView { // a result is also shared with the advisors the firm booked
+	// A result is also shared with the advisors the firm booked: that list
+	// is read only when nothing else lets the user see it (the firm's own
+	// users and the Center need no booking). Can only grants more with it.
+	if a == auth.ActResultView && !auth.Can(currentUser(r), a, t) {
 		if t.AdvisedBy, err = s.store.AdvisorsSharedWith(r.Context(), resp.ID); err != nil {
 			return nil, err
 		}
