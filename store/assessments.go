@@ -177,11 +177,21 @@ func answersJSON(answers map[string]survey.Answer) (string, error) {
 }
 
 // saveAnswersIn writes save r in tx: the draft touched (and so checked),
-// the changes recorded, the answers stored.
+// the changes recorded, the answers stored; a step save (SaveStep) reads
+// and decides as well.
 func saveAnswersIn(ctx context.Context, tx *sql.Tx, r *saveReq, now time.Time) error {
+	if r.step != nil {
+		return saveStepIn(ctx, tx, r, now)
+	}
 	if err := touchDraft(ctx, tx, r.responseID, r.firmID, now); err != nil {
 		return err
 	}
+	return insertAnswers(ctx, tx, r, now)
+}
+
+// insertAnswers records the changes r makes and stores its answers, in
+// two statements that read them as one JSON object.
+func insertAnswers(ctx context.Context, tx *sql.Tx, r *saveReq, now time.Time) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO answer_events (response_id, question, options, user_id, at)
 		SELECT ?, j.key, j.value, ?, ? FROM json_each(?) j WHERE NOT EXISTS
 			(SELECT 1 FROM answers a WHERE a.response_id = ? AND a.question = j.key AND a.options = j.value)`,

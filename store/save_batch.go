@@ -61,7 +61,8 @@ func newSaveBatcher() *saveBatcher {
 type saveReq struct {
 	ctx                        context.Context
 	responseID, firmID, userID int64
-	answers                    string // question → options, JSON
+	answers                    string    // question → options, JSON
+	step                       *stepSave // SaveStep's: the draft read and decided on in the batch
 
 	// Under saveBatcher.mu: what happened to it so far.
 	state reqState

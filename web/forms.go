@@ -33,6 +33,17 @@ func (f *form) Fail(field, messageID string) {
 // Valid reports whether no problem was recorded.
 func (f *form) Valid() bool { return len(f.Errors) == 0 }
 
+// renderBodyError answers a body r.ParseForm could not read: 413 when it
+// was too large, else 400.
+func (s *Server) renderBodyError(w http.ResponseWriter, r *http.Request, err error) {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		s.renderError(w, r, http.StatusRequestEntityTooLarge, "error.request_too_large")
+	} else {
+		s.renderError(w, r, http.StatusBadRequest, "error.bad_request")
+	}
+}
+
 // multiline names the form fields that are <textarea>s: their line breaks
 // are kept (as LF). TestTextareasAreMultiline keeps it in step with the
 // templates.
@@ -45,12 +56,7 @@ var multiline = map[string]bool{"note": true, "notes": true, "bio_vi": true, "bi
 // could not be read; the response (413 or 400) has then been written.
 func (s *Server) parseForm(w http.ResponseWriter, r *http.Request, fields ...string) (*form, bool) {
 	if err := r.ParseForm(); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			s.renderError(w, r, http.StatusRequestEntityTooLarge, "error.request_too_large")
-		} else {
-			s.renderError(w, r, http.StatusBadRequest, "error.bad_request")
-		}
+		s.renderBodyError(w, r, err)
 		return nil, false
 	}
 	f := newForm()

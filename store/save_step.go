@@ -1,0 +1,120 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"dxready/survey"
+)
+
+// A step post read its draft (a read transaction), decided what the form
+// changes, then saved it (a write transaction): five statements in two
+// transactions, and the draft it decided on could have been submitted in
+// between. SaveStep reads the draft inside the batched write, in the
+// statement that touches it (UPDATE ... RETURNING), and lets the caller
+// decide there: four statements (the touch, the two INSERTs, the drains'
+// look) in one transaction.
+
+// Decide says, given the draft as it is read inside the write, which
+// answers to store: none stores nothing; an error stores nothing and is
+// SaveStep's outcome as it is. It runs while the batch holds the writer,
+// maybe on another request's goroutine: it must be quick, must not block,
+// and must not touch the database.
+type Decide func(*survey.Response) (map[string]survey.Answer, error)
+
+// stepSave is what a save made by SaveStep carries on top of a saveReq.
+type stepSave struct {
+	questions string // the answers decide is given: a JSON list of questions
+	decide    Decide
+	resp      *survey.Response // the draft as decide saw it
+}
+
+// errNothingToSave is a step whose decision stores nothing: its savepoint
+// (the touch) is undone and SaveStep returns nil, as a save of no answers
+// always did.
+var errNothingToSave = errors.New("store: nothing to save")
+
+// stepTouch touches draft ?2 (still a draft) at ?1 and returns it as
+// readSome reads it, with its answers to the questions of the JSON list
+// ?3 as they were before this save.
+// (RETURNING names the table, never an alias, so responseSelect's r. is
+// spelled out.)
+var stepTouch = `UPDATE responses SET updated_at = ?1 WHERE id = ?2 AND status = 'draft' RETURNING ` +
+	regexp.MustCompile(`\br\.`).ReplaceAllString(strings.TrimPrefix(responseSelect, "SELECT "), "responses.") +
+	` AND a.question IN (SELECT value FROM json_each(?3))), id`
+
+// SaveStep reads response responseID, with only its answers to questions,
+// inside the batched write transaction (save_batch.go) and stores the
+// answers decide returns for it, as SaveAnswers does (recorded as
+// userID's). decide is given any response found, a submitted one or
+// another firm's too: it does the checks a read would have been followed
+// by (who may answer it, what the form may change), and its error is
+// returned as it is, with nothing written. Answers to store on a response
+// that is no longer a draft fail with ErrSubmitted; no response at all is
+// ErrNotFound, without decide. The response is returned as decide saw it
+// (its answers those from before this save), or nil.
+//
+// A save whose ctx ends before its batch reaches it is not decided, not
+// written, and returns ctx's error.
+func (s *Store) SaveStep(ctx context.Context, responseID, userID int64, questions []string, decide Decide) (*survey.Response, error) {
+	if questions == nil {
+		questions = []string{}
+	}
+	js, err := json.Marshal(questions)
+	if err != nil {
+		return nil, fmt.Errorf("store: save step: %w", err)
+	}
+	leaveView(ctx)       // no reader held while waiting for the writer
+	defer leaveView(ctx) // and the next read sees this write (readview.go)
+	step := &stepSave{questions: string(js), decide: decide}
+	err = s.saves.save(s, &saveReq{ctx: ctx, responseID: responseID, userID: userID, step: step})
+	if errors.Is(err, errNothingToSave) {
+		err = nil
+	}
+	if cerr := ctx.Err(); err != nil && cerr != nil && !errors.Is(err, cerr) {
+		err = fmt.Errorf("%w: %w", cerr, err) // as inTx: a client that went away is told from a failure
+	}
+	return step.resp, err
+}
+
+// saveStepIn writes step save r in tx: the draft touched and read in one
+// statement (or, when it is not an open draft, read as it is), decided,
+// and the answers decided on stored.
+func saveStepIn(ctx context.Context, tx *sql.Tx, r *saveReq, now time.Time) error {
+	st := r.step
+	open := true
+	resp, err := scanResponse(tx.QueryRowContext(ctx, stepTouch, now, r.responseID, st.questions), "save step of response", r.responseID)
+	if errors.Is(err, ErrNotFound) { // not a draft, or no such response: read what there is
+		open = false
+		resp, err = readSomeJSON(ctx, tx, r.responseID, st.questions)
+	}
+	if err != nil {
+		return err
+	}
+	st.resp = resp
+	answers, err := st.decide(resp)
+	switch {
+	case err != nil:
+		return err
+	case len(answers) == 0:
+		return errNothingToSave
+	case !open:
+		return ErrSubmitted
+	}
+	if r.answers, err = answersJSON(answers); err != nil {
+		return fmt.Errorf("store: save step: %w", err)
+	}
+	return insertAnswers(ctx, tx, r, now)
+}
+
+// readSomeJSON is readResponse of the answers to the questions of the
+// JSON list questions.
+func readSomeJSON(ctx context.Context, q rowQuerier, id int64, questions string) (*survey.Response, error) {
+	return scanResponse(q.QueryRowContext(ctx, readSome, questions, id), "find response", id)
+}
