@@ -73,8 +73,7 @@ func (s *Store) DraftOf(ctx context.Context, firmID, owner int64, in *survey.Ins
 	}
 	// The draft this transaction created is what it wrote, without answers:
 	// a read of it would give the same (TestACreatedDraftIsWhatAReadGives).
-	return &survey.Response{ID: id, FirmID: firmID, Instrument: in.Key(), Status: survey.Draft, Profile: p,
-		Answers: map[string]survey.Answer{}, CreatedAt: created, UpdatedAt: created, OwnerID: owner}, nil
+	return newDraft(id, firmID, owner, in, p, created), nil
 }
 
 // createDraft creates owner's draft of firmID in tx unless it finds one,
@@ -89,6 +88,14 @@ func (s *Store) createDraft(ctx context.Context, tx *sql.Tx, firmID, owner int64
 		firmID, owner, in.Key()).Scan(&open, &waiting, &known); err != nil || open.Valid {
 		return open.Int64, time.Time{}, nil, err
 	}
+	return s.insertDraft(ctx, tx, firmID, owner, in, p, userID, waiting, known)
+}
+
+// insertDraft inserts owner's draft of firmID on in with profile p (and
+// in, unless known), and returns it as createDraft does; waiting is
+// whether the change logs held anything before.
+func (s *Store) insertDraft(ctx context.Context, tx *sql.Tx, firmID, owner int64, in *survey.Instrument, p survey.Profile, userID int64,
+	waiting, known bool) (int64, time.Time, *txNote, error) {
 	now := s.now()
 	if !known { // the instrument's first draft: a statement less for every other one
 		if _, err := tx.ExecContext(ctx, "INSERT INTO instruments (key, hash, first_used_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"dxready/auth"
-	"dxready/firms"
 	"dxready/store"
 	"dxready/survey"
 )
@@ -118,7 +117,7 @@ func (s *Server) assessmentStart(w http.ResponseWriter, r *http.Request) {
 // one a colleague just started) and opens it; an open claim's draft is
 // its own (auth.DraftOwner).
 func (s *Server) assessmentStartPost(w http.ResponseWriter, r *http.Request) {
-	r, end := s.readOnce(r) // the claim, the firm and its open draft
+	r, end := s.readOnceForClaim(r) // the claim, for a claimant
 	defer end()
 	if s.closedClaimAssessment(w, r) {
 		return
@@ -129,27 +128,20 @@ func (s *Server) assessmentStartPost(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errForbidden)
 		return
 	}
-	f, err := s.store.FindFirmByID(r.Context(), u.FirmID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	in, ok := survey.Latest(s.cfg.Instruments, survey.DefaultID)
 	if !ok {
 		s.fail(w, r, errors.New("web: no default instrument"))
 		return
 	}
-	resp, err := s.store.DraftOf(r.Context(), f.ID, owner, in, profileOf(f), u.ID)
+	// The firm's profile and its open draft are read in the write that
+	// starts the draft: one transaction.
+	resp, err := s.store.StartDraft(r.Context(), u.FirmID, owner, in, u.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	// A draft begun on an older version continues on it.
 	http.Redirect(w, r, resumeURL(s.cfg.Instruments[resp.Instrument], resp), http.StatusSeeOther)
-}
-
-func profileOf(f *firms.Firm) survey.Profile {
-	return survey.Profile{Section: f.Section, Size: string(f.SizeClass)}
 }
 
 // resumeURL is the step of the first unanswered question, or the review.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"dxready/auth"
+	"dxready/firms"
 	"dxready/scoring"
 	"dxready/store/storetest"
 	"dxready/survey"
@@ -136,3 +138,46 @@ func TestStepToAnotherFirmsDraftIsRefused(t *testing.T) {
 }
 
 func strconvID(id int64) string { return strconv.FormatInt(id, 10) }
+
+// profileOf is firm f's profile, as a draft started now takes it.
+func profileOf(f *firms.Firm) survey.Profile {
+	return survey.Profile{Section: f.Section, Size: string(f.SizeClass)}
+}
+
+// Attack: six tabs of one firm press "Start" at once (the firm has no
+// open draft): every tab is sent to the same new draft, and the firm has
+// one. Fails when the start reads the open draft apart from the write
+// that creates one and does not look again.
+func TestStartsAtOnceLeadToOneDraft(t *testing.T) {
+	w := newStepWorld(t)
+	tw := w.twins[0]
+	u := w.users[0]
+	d, err := tw.st.FindResponse(ctx, w.own[u.ID])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tw.st.SubmitResponse(ctx, d.ID, d.FirmID, u.ID, d.Version(), scoring.Score(w.in, d.Profile, d.Answers)); err != nil {
+		t.Fatal(err)
+	}
+	to := make([]string, 6)
+	var wg sync.WaitGroup
+	for i := range to {
+		wg.Go(func() {
+			r := httptest.NewRequestWithContext(context.WithValue(ctx, userKey, u), http.MethodPost, "/assessment", nil)
+			rec := httptest.NewRecorder()
+			tw.s.assessmentStartPost(rec, r)
+			to[i] = fmt.Sprint(rec.Code, " ", rec.Header().Get("Location"))
+		})
+	}
+	wg.Wait()
+	open, err := tw.st.FindDraftOf(ctx, u.FirmID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("303 /assessment/%d/step/1#q-%s", open.ID, w.in.Pillars[0].Questions[0].ID)
+	for i, got := range to {
+		if got != want {
+			t.Fatalf("tab %d sent to %q, want %q", i, got, want)
+		}
+	}
+}
