@@ -7,6 +7,8 @@
 #   SRC=demo.db    the database to copy (default /tmp/dxready-measure/d68.db, built with `BINARY demo` if missing;
 #                  a 1M one: `BINARY demo --db d1m.db --demo-firms 1000000`, then SRC=d1m.db ... --scale 1000000)
 #   SERVER_ENV="GOGC=100"   environment for the server only
+#   LOADBIN=other-binary    the binary whose load tool drives the run (default BINARY): one tool for two servers
+#                           compares the servers alone
 # Runs under flock, so two measurements never share the machine. Loopback only; the copy is deleted at the end.
 set -euo pipefail
 BIN=$(realpath "$1"); LABEL=$2; shift 2
@@ -24,5 +26,5 @@ env ${SERVER_ENV:-} "$BIN" serve --db "$D/d.db" --addr 127.0.0.1:$PORT --trusted
 PID=$! # stopped by its id at the end
 trap 'kill $PID 2>/dev/null || true; rm -f "$D"/d.db*' EXIT
 for i in $(seq 1 150); do curl -s -o /dev/null http://127.0.0.1:$PORT/healthz && break; sleep 0.2; done
-"$BIN" load --target http://127.0.0.1:$PORT --db "$D/d.db" --clients 64 --duration 10s --phases survey --server-pid $PID "$@" | tee "$D/load.out"
+"${LOADBIN:-$BIN}" load --target http://127.0.0.1:$PORT --db "$D/d.db" --clients 64 --duration 10s --phases survey --server-pid $PID "$@" | tee "$D/load.out"
 grep VmHWM /proc/$PID/status | tee "$D/mem"
