@@ -63,3 +63,12 @@ func SortWordsAlways(t interface{ Cleanup(func()) }) {
 	wordSortRows, walkRowsPerMatch = -1, 0
 	t.Cleanup(func() { wordSortRows, walkRowsPerMatch = rows, per })
 }
+
+// SetFewFirms sets how many matches of a query's own index a filtered
+// admin search reads and tests one by one (fewFirms), until restore: a test
+// of windowed walks needs lists longer than its matches.
+func SetFewFirms(n int) (restore func()) {
+	old := fewFirms
+	fewFirms = n
+	return func() { fewFirms = old }
+}

@@ -23,6 +23,9 @@ type FirmPage struct {
 	Firms []*firms.Firm
 	Count Count // how many match in all, up to CountCap
 	Links
+	// Window: how much of the filter's list this request examined, when
+	// its query is tested on the list's firms (firmWindow).
+	Window
 }
 
 // SearchFirms returns the page of firms matching f that follows (or
@@ -43,6 +46,9 @@ func (s *Store) SearchFirms(ctx context.Context, f FirmFilter) (FirmPage, error)
 		if done, err := s.searchByWords(ctx, words, cur, f.Limit, &p); done || err != nil {
 			return p, err
 		}
+	}
+	if w := int(firmWindow.Load()); w > 0 {
+		return p, s.searchWindowed(ctx, f, cur, w, &p)
 	}
 	where, args, ftsOnly := firmWhere(f, false)
 	if p.Count, err = s.countFirmsCapped(ctx, where, args, ftsOnly); err != nil {

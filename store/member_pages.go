@@ -18,16 +18,9 @@ type MemberPage struct {
 	Members []Member
 	Count   Count // how many match in all, up to CountCap
 	Links
-	// CountedWithin is how many members, from the list's start, the count
-	// examined when it stopped at the window (memberWindow) with CountCap
-	// matches or fewer: Count is then of those members only. 0: as before.
-	CountedWithin int
-	// Searched is how many members this page examined when it stopped at
-	// the window before it was filled; its link that way (Next, or Prev
-	// when Back) then leads on from the last member it examined. 0: the
-	// page was filled or the list ended.
-	Searched int
-	Back     bool
+	// Window: how much of the list this request examined, when a filter
+	// the list's indexes do not serve is walked with memberWindow.
+	Window
 }
 
 // PageMembers returns the page of members f selects that follows (or

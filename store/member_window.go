@@ -79,13 +79,9 @@ func (s *Store) windowCount(ctx context.Context, f MemberFilter, name nameCond, 
 		return "", 0, nil
 	}
 	// Every member of the window was examined: is there one beyond it?
-	var beyond int
 	bare, bargs, _, _ := memberWalk(f, name, false)
-	if err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 "+bare+" LIMIT 1 OFFSET ?)", append(bargs, w)...).Scan(&beyond); err != nil {
-		return "", 0, mapErr("count members beyond a window", err)
-	}
-	if beyond > 0 {
-		return "", w, nil
+	if beyond, err := s.beyondWindow(ctx, bare, bargs, w); err != nil || beyond {
+		return "", w, err
 	}
 	if name.sql == "" {
 		return "", 0, nil
@@ -130,38 +126,9 @@ func (s *Store) windowPage(ctx context.Context, f MemberFilter, o order, cur *cu
 			return nil, Links{}, 0, err
 		}
 	}
-	if end == nil {
-		lo, hi, l := o.links(cur, len(out), f.Limit, func(i int) []any { return out[i].key })
-		return out[lo:hi], l, 0, nil
+	lo, hi, l := o.windowLinks(cur, len(out), f.Limit, func(i int) []any { return out[i].key }, end)
+	if end != nil {
+		searched = w
 	}
-	further, near := o.encodeCursor(end, back), o.encodeCursor(end, !back)
-	if len(out) > 0 && back {
-		near = o.encodeCursor(out[len(out)-1].key, false)
-	} else if len(out) > 0 {
-		near = o.encodeCursor(out[0].key, true)
-	}
-	if back {
-		return out, Links{Prev: further, Next: near}, w, nil
-	}
-	if cur == nil {
-		near = "" // the list's start: nothing before
-	}
-	return out, Links{Prev: near, Next: further}, w, nil
-}
-
-// windowEnd returns the sort key values of the w-th member of
-// a windowed walk (from, args: the walk's FROM/WHERE, cursor included),
-// read that way; nil when the walk has fewer members (it reached the end).
-func (s *Store) windowEnd(ctx context.Context, o order, from string, args []any, back bool, w int) ([]any, error) {
-	vals := make([]any, len(o.keys))
-	ptrs := make([]any, len(vals))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	q := "SELECT " + o.columns() + " " + from + " ORDER BY " + o.orderBy(back) + " LIMIT 1 OFFSET ?"
-	err := s.r.QueryRowContext(ctx, q, append(args, w-1)...).Scan(ptrs...)
-	if err == sql.ErrNoRows {
-		return nil, nil
-	}
-	return vals, mapErr("end of a member window", err)
+	return out[lo:hi], l, searched, nil
 }

@@ -1,0 +1,256 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync/atomic"
+
+	"dxready/firms"
+)
+
+// firmWindow is how many firms one request of the admin search examines at
+// most, in name order, for a query its word index cannot serve together
+// with a filter (one or two letters and an association, a ward or a size;
+// a tax code's start and a filter): the count examines the first
+// firmWindow firms of the filter's list, a page the firmWindow firms after
+// its cursor, and a page not filled within them links on from the last
+// firm examined ("search further"), as the member list does (Window).
+// 0: no window (the full walk, as before: unbounded at 1,000,000 firms).
+var firmWindow atomic.Int64
+
+func init() { firmWindow.Store(20_000) }
+
+// SetFirmWindow sets how many firms one admin search request examines (0:
+// no window), until the returned func restores it: for tests and benchmarks.
+func SetFirmWindow(n int) (restore func()) {
+	old := firmWindow.Swap(int64(n))
+	return func() { firmWindow.Store(old) }
+}
+
+// fewFirms is how many firms a query's own index (firms_fts for words, the
+// tax code's for digits) may match for a filtered search to read them all
+// and test the filters on each, exactly, rather than walk the filter's list
+// with a window. A variable for tests.
+var fewFirms = 2000
+
+// firmWalk is a walk of the admin search along the cheapest list that
+// serves its filters in name order: an association's members
+// (member_keys_name_idx), a ward's or a size's firms (firms_ward_size_idx,
+// firms_ward_idx, firms_size_idx: (ward, size, search_key) + id), or the
+// registry (firms_name_idx). from/args is its FROM/WHERE, joining the firm
+// when a test reads it; bare/bargs the same rows without the join; hit is 1
+// for a row the other conditions select (tested: the walk has tests).
+type firmWalk struct {
+	o             order
+	key, id       string
+	from, bare    string
+	args, bargs   []any
+	hit           string
+	hargs         []any
+	tested, joins bool
+}
+
+// planFirmWalk chooses f's walk.
+func planFirmWalk(f FirmFilter) firmWalk {
+	w := firmWalk{key: "f.search_key", id: "f.id"}
+	var src string
+	var seek, test []string
+	switch {
+	case f.AssociationID != 0:
+		w.key, w.id = "m.search_key", "m.firm_id"
+		src, seek, w.bargs = "member_keys m INDEXED BY member_keys_name_idx", []string{"m.association_id = ?"}, []any{f.AssociationID}
+	case f.WardCode != "" && f.SizeClass != "":
+		src, seek, w.bargs = "firms f INDEXED BY firms_ward_size_idx", []string{"f.ward_code = ?", "f.size_class = ?"}, []any{f.WardCode, string(f.SizeClass)}
+	case f.WardCode != "":
+		src, seek, w.bargs = "firms f INDEXED BY firms_ward_idx", []string{"f.ward_code = ?"}, []any{f.WardCode}
+	case f.SizeClass != "":
+		src, seek, w.bargs = "firms f INDEXED BY firms_size_idx", []string{"f.size_class = ?"}, []any{string(f.SizeClass)}
+	default:
+		src, seek = "firms f INDEXED BY firms_name_idx", []string{"1 = 1"}
+	}
+	w.o = order{name: firmOrder.name, keys: []sortKey{{expr: w.key, kind: 's'}, {expr: w.id, kind: 'i'}}}
+	if f.AssociationID != 0 && f.WardCode != "" {
+		test, w.hargs, w.joins = append(test, "f.ward_code = ?"), append(w.hargs, f.WardCode), true
+	}
+	if f.SizeClass != "" && f.AssociationID != 0 {
+		test, w.hargs, w.joins = append(test, "f.size_class = ?"), append(w.hargs, string(f.SizeClass)), true
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		if prefix, ok := taxCodePrefix(q); ok {
+			test, w.hargs, w.joins = append(test, "f.tax_code >= ? AND f.tax_code < ?"), append(w.hargs, prefix, prefix+"~"), w.joins || f.AssociationID != 0
+		} else if words := queryWords(q); len(words) > 0 {
+			cond, wargs := nameHasWordsCond(w.key, words)
+			test, w.hargs = append(test, cond), append(w.hargs, wargs...)
+		}
+	}
+	w.bare = "FROM " + src + " WHERE " + strings.Join(seek, " AND ")
+	w.from, w.args, w.hit, w.tested = w.bare, w.bargs, "1", len(test) > 0
+	if w.joins {
+		w.from = "FROM " + src + " JOIN firms f ON f.id = m.firm_id WHERE " + strings.Join(seek, " AND ")
+	}
+	if w.tested {
+		w.hit = "CASE WHEN " + strings.Join(test, " AND ") + " THEN 1 ELSE 0 END"
+	}
+	return w
+}
+
+// windowCount counts wk's matches among its first w rows (all when w is
+// 0), stopping at CountCap+1. Unless more than CountCap matched, within
+// is w when the list goes on beyond them: the count is of those only.
+func (s *Store) windowFirmCount(ctx context.Context, wk firmWalk, w int) (c Count, within int, err error) {
+	if !wk.tested && len(wk.bargs) == 0 {
+		c, err := s.countFirmsCapped(ctx, "1 = 1", nil, false) // the registry's counter
+		return c, 0, err
+	}
+	if !wk.tested {
+		w = 0 // every row a match: the count stops at the cap by itself
+	}
+	inner := "SELECT " + wk.hit + " AS hit " + wk.from
+	if w > 0 {
+		inner += " ORDER BY " + wk.o.orderBy(false) + limitSQL(w)
+	}
+	q := "SELECT COUNT(*) FROM (SELECT 1 FROM (" + inner + ") WHERE hit" + limitSQL(CountCap+1) + ")"
+	if err := s.r.QueryRowContext(ctx, q, append(slices.Clone(wk.hargs), wk.args...)...).Scan(&c.N); err != nil {
+		return c, 0, mapErr("count firms in a window", err)
+	}
+	if c.More, c.N = c.N > CountCap, min(c.N, CountCap); c.More || w == 0 {
+		return c, 0, nil
+	}
+	if beyond, err := s.beyondWindow(ctx, wk.bare, wk.bargs, w); err != nil || beyond {
+		return c, w, err
+	}
+	return c, 0, nil
+}
+
+// windowFirmPage reads limit firms of wk after (or before) cur, and one
+// more, from the w rows that way (all when w is 0 or wk has no tests),
+// with searched = w when the window stopped the page before it was filled
+// (windowLinks).
+func (s *Store) windowFirmPage(ctx context.Context, wk firmWalk, cur *cursor, limit, w int) (out []*firms.Firm, l Links, searched int, err error) {
+	if !wk.tested {
+		w = 0
+	}
+	from, args, bare, bargs := wk.from, slices.Clone(wk.args), wk.bare, slices.Clone(wk.bargs)
+	back := cur != nil && cur.back
+	if cur != nil {
+		cond, cargs := wk.o.where(cur)
+		from, bare = from+" AND "+cond, bare+" AND "+cond
+		args, bargs = append(args, cargs...), append(bargs, cargs...)
+	}
+	inner := "SELECT " + wk.key + " AS k, " + wk.id + " AS id, " + wk.hit + " AS hit " + from + " ORDER BY " + wk.o.orderBy(back)
+	if w > 0 {
+		inner += limitSQL(w)
+	}
+	keys, ids, err := s.wordRows(ctx, "SELECT k, id FROM ("+inner+") WHERE hit"+limitSQL(limit+1), append(slices.Clone(wk.hargs), args...))
+	if err != nil {
+		return nil, Links{}, 0, err
+	}
+	if back {
+		slices.Reverse(keys)
+		slices.Reverse(ids)
+	}
+	var end []any
+	if w > 0 && len(ids) <= limit {
+		// Not filled: did the walk stop at the window's last row?
+		if end, err = s.windowEnd(ctx, wk.o, bare, bargs, back, w); err != nil {
+			return nil, Links{}, 0, err
+		}
+	}
+	lo, hi, l := wk.o.windowLinks(cur, len(ids), limit, func(i int) []any { return []any{keys[i], ids[i]} }, end)
+	if end != nil {
+		searched = w
+	}
+	out, err = s.firmsByID(ctx, ids[lo:hi])
+	return out, l, searched, err
+}
+
+// firmCandidates returns the ids (a JSON array) of the firms f's query
+// matches by its own index, when they are fewFirms or fewer: words by
+// firms_fts, the start of a tax code by its unique index; ok false when
+// there are more, or f has no query.
+func (s *Store) firmCandidates(ctx context.Context, f FirmFilter) (ids string, ok bool, err error) {
+	q := strings.TrimSpace(f.Query)
+	var sel string
+	var args []any
+	if prefix, tax := taxCodePrefix(q); tax {
+		sel, args = "SELECT id FROM firms WHERE tax_code >= ? AND tax_code < ?", []any{prefix, prefix + "~"}
+	} else if m := ftsQuery(q); m != "" {
+		sel, args = "SELECT rowid AS id FROM firms_fts WHERE firms_fts MATCH ?", []any{m}
+	} else {
+		return "", false, nil
+	}
+	var n int
+	err = s.r.QueryRowContext(ctx, "SELECT COUNT(*), json_group_array(id) FROM ("+sel+limitSQL(fewFirms+1)+")", args...).Scan(&n, &ids)
+	if err != nil {
+		return "", false, mapErr("list firms matching a query", err)
+	}
+	return ids, n <= fewFirms, nil
+}
+
+// candidateConds are f's filters tested on each firm f of a candidate
+// list (firmCandidates): an association by its member's primary key.
+func candidateConds(f FirmFilter) (string, []any) {
+	conds, args := []string{"1 = 1"}, []any{}
+	if f.AssociationID != 0 {
+		conds, args = append(conds, "EXISTS (SELECT 1 FROM member_keys k WHERE k.association_id = ? AND k.firm_id = f.id)"), append(args, f.AssociationID)
+	}
+	if f.WardCode != "" {
+		conds, args = append(conds, "f.ward_code = ?"), append(args, f.WardCode)
+	}
+	if f.SizeClass != "" {
+		conds, args = append(conds, "f.size_class = ?"), append(args, string(f.SizeClass))
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// candidatePage fills p with the count and the page of the candidates ids
+// (firmCandidates) that f's filters select: each read by its id, tested,
+// and the matches sorted.
+func (s *Store) candidatePage(ctx context.Context, f FirmFilter, ids string, cur *cursor, p *FirmPage) error {
+	where, args := candidateConds(f)
+	from := "FROM json_each(?) j CROSS JOIN firms f ON f.id = j.value WHERE " + where
+	args = append([]any{ids}, args...)
+	if err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) "+from, args...).Scan(&p.Count.N); err != nil {
+		return mapErr("count firms", err)
+	}
+	page := func(cur *cursor) (err error) {
+		q, qargs := "SELECT f.search_key, f.id "+from, slices.Clone(args)
+		if cur != nil {
+			cond, cargs := firmOrder.where(cur)
+			q, qargs = q+" AND "+cond, append(qargs, cargs...)
+		}
+		p.Firms, p.Links, err = s.wordRowsPage(ctx, q+" ORDER BY "+firmOrder.orderBy(cur != nil && cur.back)+limitSQL(f.Limit+1), qargs, cur, f.Limit)
+		return err
+	}
+	if err := page(cur); err != nil || cur == nil || !cur.back || p.Links.Prev != "" {
+		return err
+	}
+	return page(nil) // back at the start: a whole first page
+}
+
+// searchWindowed fills p with a search that is not by words alone: the
+// query's few matches tested against the filters (firmCandidates), or a
+// walk of the filter's list (planFirmWalk) testing at most w firms for
+// the count and w for the page.
+func (s *Store) searchWindowed(ctx context.Context, f FirmFilter, cur *cursor, w int, p *FirmPage) error {
+	ids, few, err := s.firmCandidates(ctx, f)
+	if err != nil {
+		return err
+	}
+	if few {
+		return s.candidatePage(ctx, f, ids, cur, p)
+	}
+	wk := planFirmWalk(f)
+	if p.Count, p.CountedWithin, err = s.windowFirmCount(ctx, wk, w); err != nil {
+		return err
+	}
+	p.Back = cur != nil && cur.back
+	p.Firms, p.Links, p.Searched, err = s.windowFirmPage(ctx, wk, cur, f.Limit, w)
+	if err == nil && p.Back && p.Links.Prev == "" {
+		// Back at the start: a whole first page, not what was left before.
+		p.Back = false
+		p.Firms, p.Links, p.Searched, err = s.windowFirmPage(ctx, wk, nil, f.Limit, w)
+	}
+	return err
+}

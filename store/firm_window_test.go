@@ -1,0 +1,185 @@
+package store_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"dxready/firms"
+	"dxready/store"
+	"dxready/store/storetest"
+)
+
+// windowFirms registers n firms with names of a few short words (so that
+// one and two letters match some and not others), each given the ward of
+// one fixture firm and the size of another, and a member of the wood
+// association (half) and of logistics (a fifth).
+func windowFirms(t *testing.T, s *store.Store, fx *storetest.Fixtures, rng *rand.Rand, n int) {
+	t.Helper()
+	words := []string{"An", "Bình", "Cường", "Gỗ", "Nga", "Trang", "Ông", "Xuân", "Đức", "Hà"}
+	forms := []string{"Công ty TNHH ", "Công ty Cổ phần ", "Doanh nghiệp tư nhân ", ""}
+	tmpl := []*firms.Firm{fx.GoDuc, fx.NoiThat, fx.Kho}
+	var fs []*firms.Firm
+	for i := range n {
+		f := *tmpl[rng.IntN(len(tmpl))]
+		sz := tmpl[rng.IntN(len(tmpl))]
+		f.Size, f.SizeClass = sz.Size, sz.SizeClass
+		name := forms[rng.IntN(len(forms))]
+		for j := range 1 + rng.IntN(3) {
+			if j > 0 {
+				name += " "
+			}
+			name += words[rng.IntN(len(words))]
+		}
+		f.ID, f.TaxCode, f.Name = 0, storetest.TaxCodeFrom(380000000+i*10), name
+		fs = append(fs, &f)
+	}
+	if err := s.CreateFirms(ctx, fs); err != nil {
+		t.Fatal(err)
+	}
+	var wood, logistics []int64
+	for _, f := range fs {
+		if rng.IntN(2) == 0 {
+			wood = append(wood, f.ID)
+		}
+		if rng.IntN(5) == 0 {
+			logistics = append(logistics, f.ID)
+		}
+	}
+	if err := s.AddMemberships(ctx, fx.Wood.ID, wood); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddMemberships(ctx, fx.Logistics.ID, logistics); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// fullSearch is f's whole result by the unbounded search (no window),
+// following its next links.
+func fullSearch(t *testing.T, s *store.Store, f store.FirmFilter) ([]int64, store.Count) {
+	t.Helper()
+	defer store.SetFirmWindow(0)()
+	var ids []int64
+	f.Limit, f.Cursor = 200, ""
+	var count store.Count
+	for steps := 0; ; steps++ {
+		p, err := s.SearchFirms(ctx, f)
+		if err != nil || steps > 1000 {
+			t.Fatalf("%+v: %v", f, err)
+		}
+		if steps == 0 {
+			count = p.Count
+		}
+		ids = append(ids, firmIDs(p.Firms)...)
+		if f.Cursor = p.Next; f.Cursor == "" {
+			return ids, count
+		}
+	}
+}
+
+// TestFirmWindowAgreesWithTheFullSearch: for random filters (one or two
+// letters, words, a tax code's start, with or without an association, a
+// ward, a size), random windows (1..1000) and page sizes, the windowed
+// search's pages, followed by every next and prev link they show
+// ("search further" included), are each a run of the full search's result
+// with nothing skipped inside; the next links from the first page give
+// the full result in order, no firm twice and none missing; and a count
+// not said to be of the window only is the full one.
+func TestFirmWindowAgreesWithTheFullSearch(t *testing.T) {
+	s, fx := storetest.Open(t)
+	rng := rand.New(rand.NewPCG(14, 2))
+	windowFirms(t, s, fx, rng, 400)
+	tax := string(storetest.TaxCodeFrom(380000000))[:5]
+	queries := []string{"", "", "a", "n", "ng", "an", "g", "go", "ong", "cuong tr", "zz", tax, "3"}
+	assocs := []int64{0, 0, fx.Wood.ID, fx.Logistics.ID}
+	wards := []string{"", "", fx.GoDuc.WardCode, fx.Kho.WardCode}
+	sizes := []firms.SizeClass{"", "", fx.GoDuc.SizeClass, fx.NoiThat.SizeClass}
+	stopped, countedWithin := 0, 0
+	for i := range 120 {
+		f := store.FirmFilter{Query: queries[rng.IntN(len(queries))], AssociationID: assocs[rng.IntN(len(assocs))],
+			WardCode: wards[rng.IntN(len(wards))], SizeClass: sizes[rng.IntN(len(sizes))]}
+		full, count := fullSearch(t, s, f)
+		w, few := 1+rng.IntN(1000), []int{0, 20, 2000}[rng.IntN(3)]
+		if i%3 == 0 {
+			w = 1 + rng.IntN(30)
+		}
+		f.Limit = 1 + rng.IntN(10)
+		name := fmt.Sprintf("%+v window %d few %d", f, w, few)
+		restoreW, restoreF := store.SetFirmWindow(w), store.SetFewFirms(few)
+		stops, within := checkWindowed(t, s, f, full, count, name)
+		stopped, countedWithin = stopped+stops, countedWithin+within
+		restoreW()
+		restoreF()
+	}
+	if stopped < 50 || countedWithin < 20 {
+		t.Fatalf("%d pages stopped at their window, %d counts were of a window: the test does not reach the window", stopped, countedWithin)
+	}
+	t.Logf("%d pages stopped at their window, %d counts of a window", stopped, countedWithin)
+}
+
+// checkWindowed follows every link of f's windowed pages from its first
+// (checkWindowed's doc: TestFirmWindowAgreesWithTheFullSearch).
+// It returns how many pages stopped at the window, and how many counts.
+func checkWindowed(t *testing.T, s *store.Store, f store.FirmFilter, full []int64, count store.Count, name string) (stopped, within int) {
+	t.Helper()
+	at := map[int64]int{}
+	for i, id := range full {
+		at[id] = i
+	}
+	seen, queue, fwd := map[int64]bool{}, []string{""}, []int64{}
+	visited := map[string]bool{"": true}
+	for steps := 0; len(queue) > 0; steps++ {
+		if steps > 5000 {
+			t.Fatalf("%s: more than 5,000 pages", name)
+		}
+		g := f
+		g.Cursor, queue = queue[0], queue[1:]
+		p, err := s.SearchFirms(ctx, g)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		ids := firmIDs(p.Firms)
+		if p.Searched > 0 {
+			stopped++
+		}
+		if p.CountedWithin > 0 {
+			within++
+		}
+		for j, id := range ids {
+			if i, ok := at[id]; !ok || (j > 0 && i != at[ids[j-1]]+1) {
+				t.Fatalf("%s, cursor %q: page %v is not a run of the full result %v", name, g.Cursor, ids, full)
+			}
+			seen[id] = true
+		}
+		if g.Cursor == "" && p.CountedWithin == 0 && p.Count != count {
+			t.Fatalf("%s: count %+v, the full search's %+v", name, p.Count, count)
+		}
+		if p.CountedWithin > 0 && (p.Count.N > count.N || p.Count.More) {
+			t.Fatalf("%s: count within the window %+v, the full search's %+v", name, p.Count, count)
+		}
+		if len(ids) > f.Limit || (p.Searched == 0 && len(ids) < f.Limit && p.Next != "" && !p.Back) {
+			t.Fatalf("%s: a page of %d rows (limit %d) searched %d with a next link", name, len(ids), f.Limit, p.Searched)
+		}
+		for _, c := range []string{p.Prev, p.Next} {
+			if c != "" && !visited[c] {
+				visited[c] = true
+				queue = append(queue, c)
+			}
+		}
+	}
+	for g := f; ; {
+		p, err := s.SearchFirms(ctx, g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fwd = append(fwd, firmIDs(p.Firms)...)
+		if g.Cursor = p.Next; g.Cursor == "" {
+			break
+		}
+	}
+	if !slices.Equal(fwd, full) || len(seen) != len(full) {
+		t.Fatalf("%s:\nnext links give %v\nlinks meet %d firms\nfull result %v", name, fwd, len(seen), full)
+	}
+	return stopped, within
+}
