@@ -168,10 +168,10 @@ func checkWindowed(t *testing.T, s *store.Store, f store.FirmFilter, full []int6
 			}
 		}
 	}
-	for g := f; ; {
+	for g, steps := f, 0; ; steps++ {
 		p, err := s.SearchFirms(ctx, g)
-		if err != nil {
-			t.Fatal(err)
+		if err != nil || steps > 5000 {
+			t.Fatalf("%s: page %d: %v", name, steps, err)
 		}
 		fwd = append(fwd, firmIDs(p.Firms)...)
 		if g.Cursor = p.Next; g.Cursor == "" {
