@@ -161,6 +161,9 @@ func checkWindowed(t *testing.T, s *store.Store, f store.FirmFilter, full []int6
 		if len(ids) > f.Limit || (p.Searched == 0 && len(ids) < f.Limit && p.Next != "" && !p.Back) {
 			t.Fatalf("%s: a page of %d rows (limit %d) searched %d with a next link", name, len(ids), f.Limit, p.Searched)
 		}
+		if len(ids) > 0 {
+			adjacent(t, s, f, p, at, name)
+		}
 		for _, c := range []string{p.Prev, p.Next} {
 			if c != "" && !visited[c] {
 				visited[c] = true
@@ -182,4 +185,35 @@ func checkWindowed(t *testing.T, s *store.Store, f store.FirmFilter, full []int6
 		t.Fatalf("%s:\nnext links give %v\nlinks meet %d firms\nfull result %v", name, fwd, len(seen), full)
 	}
 	return stopped, within
+}
+
+// adjacent checks that p's links lead to the matches right next to it:
+// the page before ends with the match just before p's first row (unless
+// it is the list's first page, shown whole when the way back reached the
+// start), the page after starts with the one just after p's last row;
+// either may have found none within its window.
+func adjacent(t *testing.T, s *store.Store, f store.FirmFilter, p store.FirmPage, at map[int64]int, name string) {
+	t.Helper()
+	first, last := at[p.Firms[0].ID], at[p.Firms[len(p.Firms)-1].ID]
+	for _, c := range []string{p.Prev, p.Next} {
+		if c == "" {
+			continue
+		}
+		g := f
+		g.Cursor = c
+		q, err := s.SearchFirms(ctx, g)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(q.Firms) == 0 {
+			continue
+		}
+		qFirst, qLast := at[q.Firms[0].ID], at[q.Firms[len(q.Firms)-1].ID]
+		if c == p.Prev && qLast != first-1 && (qFirst != 0 || q.Prev != "") {
+			t.Fatalf("%s: the page before the one at %d ends at %d", name, first, qLast)
+		}
+		if c == p.Next && qFirst != last+1 {
+			t.Fatalf("%s: the page after the one ending at %d starts at %d", name, last, qFirst)
+		}
+	}
 }
