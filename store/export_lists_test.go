@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
 // MatchingFirmIDs lists the ids of the firms f's filters match, in id
 // order, with the name words tested per row (perRow, as a walk along the
@@ -71,4 +74,27 @@ func SetFewFirms(n int) (restore func()) {
 	old := fewFirms
 	fewFirms = n
 	return func() { fewFirms = old }
+}
+
+// FirmWalkPlan is SQLite's plan of the windowed admin search's page query
+// for f, from a cursor at key and id (back: the page before it), its steps
+// one a line.
+func FirmWalkPlan(s *Store, f FirmFilter, key string, id int64, back bool) (string, error) {
+	wk := planFirmWalk(f)
+	q, args, _, _ := wk.pageSQL(&cursor{vals: []any{key, id}, back: back}, 50, 20_000)
+	rows, err := s.r.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q, args...)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			return "", err
+		}
+		b.WriteString(detail + "\n")
+	}
+	return b.String(), rows.Err()
 }

@@ -131,18 +131,9 @@ func (s *Store) windowFirmPage(ctx context.Context, wk firmWalk, cur *cursor, li
 	if !wk.tested {
 		w = 0
 	}
-	from, args, bare, bargs := wk.from, slices.Clone(wk.args), wk.bare, slices.Clone(wk.bargs)
 	back := cur != nil && cur.back
-	if cur != nil {
-		cond, cargs := wk.o.where(cur)
-		from, bare = from+" AND "+cond, bare+" AND "+cond
-		args, bargs = append(args, cargs...), append(bargs, cargs...)
-	}
-	inner := "SELECT " + wk.key + " AS k, " + wk.id + " AS id, " + wk.hit + " AS hit " + from + " ORDER BY " + wk.o.orderBy(back)
-	if w > 0 {
-		inner += limitSQL(w)
-	}
-	keys, ids, err := s.wordRows(ctx, "SELECT k, id FROM ("+inner+") WHERE hit"+limitSQL(limit+1), append(slices.Clone(wk.hargs), args...))
+	q, args, bare, bargs := wk.pageSQL(cur, limit, w)
+	keys, ids, err := s.wordRows(ctx, q, args)
 	if err != nil {
 		return nil, Links{}, 0, err
 	}
@@ -163,6 +154,22 @@ func (s *Store) windowFirmPage(ctx context.Context, wk firmWalk, cur *cursor, li
 	}
 	out, err = s.firmsByID(ctx, ids[lo:hi])
 	return out, l, searched, err
+}
+
+// pageSQL is the query of windowFirmPage (its rows: the search key and
+// the id), and the walk's FROM/WHERE without the join, cursor included.
+func (wk firmWalk) pageSQL(cur *cursor, limit, w int) (q string, args []any, bare string, bargs []any) {
+	from, args, bare, bargs := wk.from, slices.Clone(wk.args), wk.bare, slices.Clone(wk.bargs)
+	if cur != nil {
+		cond, cargs := wk.o.where(cur)
+		from, bare = from+" AND "+cond, bare+" AND "+cond
+		args, bargs = append(args, cargs...), append(bargs, cargs...)
+	}
+	inner := "SELECT " + wk.key + " AS k, " + wk.id + " AS id, " + wk.hit + " AS hit " + from + " ORDER BY " + wk.o.orderBy(cur != nil && cur.back)
+	if w > 0 {
+		inner += limitSQL(w)
+	}
+	return "SELECT k, id FROM (" + inner + ") WHERE hit" + limitSQL(limit+1), append(slices.Clone(wk.hargs), args...), bare, bargs
 }
 
 // firmCandidates returns the ids (a JSON array) of the firms f's query

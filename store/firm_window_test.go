@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"dxready/firms"
@@ -214,6 +215,37 @@ func adjacent(t *testing.T, s *store.Store, f store.FirmFilter, p store.FirmPage
 		}
 		if c == p.Next && qFirst != last+1 {
 			t.Fatalf("%s: the page after the one ending at %d starts at %d", name, last, qFirst)
+		}
+	}
+}
+
+// TestFirmWalkSeeksTheFiltersIndex: a windowed page is one seek from its
+// cursor in the index of the filter's list, read in name order (no sort
+// of the list; SQLite shows a seek of (search_key, id) > (?, ?) in firms'
+// indexes, whose last column is the rowid, as search_key>?): an association's members, a ward's and size's firms, a
+// ward's, a size's, the registry's; either way from the cursor.
+func TestFirmWalkSeeksTheFiltersIndex(t *testing.T) {
+	s, fx := storetest.Open(t)
+	for _, tc := range []struct {
+		f    store.FirmFilter
+		want string
+	}{
+		{store.FirmFilter{Query: "a", AssociationID: fx.Wood.ID, WardCode: "25760", SizeClass: "micro"},
+			"SEARCH m USING COVERING INDEX member_keys_name_idx (association_id=? AND (search_key,firm_id)>(?,?))"},
+		{store.FirmFilter{Query: "a", WardCode: "25760", SizeClass: "micro"}, "SEARCH f USING COVERING INDEX firms_ward_size_idx (ward_code=? AND size_class=? AND search_key>?)"},
+		{store.FirmFilter{Query: "a", WardCode: "25760"}, "SEARCH f USING COVERING INDEX firms_ward_idx (ward_code=? AND search_key>?)"},
+		{store.FirmFilter{Query: "a", SizeClass: "micro"}, "SEARCH f USING COVERING INDEX firms_size_idx (size_class=? AND search_key>?)"},
+		{store.FirmFilter{Query: "a"}, "SEARCH f USING COVERING INDEX firms_name_idx (search_key>?)"},
+	} {
+		for _, back := range []bool{false, true} {
+			plan, err := store.FirmWalkPlan(s, tc.f, "b", 7, back)
+			want := tc.want
+			if back {
+				want = strings.ReplaceAll(strings.ReplaceAll(want, ")>(", ")<("), "search_key>?", "search_key<?")
+			}
+			if err != nil || !strings.Contains(plan, want) || strings.Contains(plan, "TEMP B-TREE") {
+				t.Errorf("%+v back %v: plan\n%s(%v), want %q and no sort", tc.f, back, plan, err, want)
+			}
 		}
 	}
 }
