@@ -130,7 +130,17 @@ func positions(n int, page func(cursor string) (int, store.Links, error)) (rows 
 }
 
 func benchFirmSearch(b *testing.B, s *store.Store, f store.FirmFilter) {
-	b.Run(fmt.Sprintf("firms/q=%q", f.Query), func(b *testing.B) {
+	name := fmt.Sprintf("firms/q=%q", f.Query)
+	if f.AssociationID != 0 {
+		name += fmt.Sprintf(",assoc=%d", f.AssociationID)
+	}
+	if f.WardCode != "" {
+		name += ",ward"
+	}
+	if f.SizeClass != "" {
+		name += ",size=" + string(f.SizeClass)
+	}
+	b.Run(name, func(b *testing.B) {
 		ctx := context.Background()
 		rows, middle, last, err := positions(200, func(c string) (int, store.Links, error) {
 			g := f
@@ -283,7 +293,8 @@ func BenchmarkMemberWindow(b *testing.B) {
 
 // BenchmarkFirmSearchShort measures the admin search's pages for queries
 // of one and two letters, alone and with the search's other filters (a
-// ward, a size, an association), on a copy of a database:
+// ward, a size, an association, an association and a size), on a copy of
+// a database (DXREADY_BENCH_OFFSET=no leaves out the offset pages):
 //
 //	DXREADY_BENCH_DB=/tmp/copy.db go test ./store -run '^$' -bench FirmSearchShort -benchtime 10x
 func BenchmarkFirmSearchShort(b *testing.B) {
@@ -302,12 +313,14 @@ func BenchmarkFirmSearchShort(b *testing.B) {
 	}
 	defer db.Close()
 	var ward string
-	if err := db.QueryRow("SELECT ward_code FROM firms WHERE ward_code IS NOT NULL GROUP BY ward_code ORDER BY COUNT(*) LIMIT 1").Scan(&ward); err != nil {
+	if err := db.QueryRow("SELECT ward_code FROM firms WHERE ward_code IS NOT NULL GROUP BY ward_code ORDER BY COUNT(*) DESC LIMIT 1").Scan(&ward); err != nil {
 		b.Fatal(err)
 	}
 	for _, q := range []string{"z", "a", "ng", "w"} {
 		benchFirmSearch(b, s, store.FirmFilter{Query: q, Limit: 50})
 		benchFirmSearch(b, s, store.FirmFilter{Query: q, WardCode: ward, Limit: 50})
 		benchFirmSearch(b, s, store.FirmFilter{Query: q, AssociationID: 1, Limit: 50})
+		benchFirmSearch(b, s, store.FirmFilter{Query: q, SizeClass: "micro", Limit: 50})
+		benchFirmSearch(b, s, store.FirmFilter{Query: q, AssociationID: 1, SizeClass: "micro", Limit: 50})
 	}
 }
