@@ -67,15 +67,6 @@ func SortWordsAlways(t interface{ Cleanup(func()) }) {
 	t.Cleanup(func() { wordSortRows, walkRowsPerMatch = rows, per })
 }
 
-// SetFewFirms sets how many matches of a query's own index a filtered
-// admin search reads and tests one by one (fewFirms), until restore: a test
-// of windowed walks needs lists longer than its matches.
-func SetFewFirms(n int) (restore func()) {
-	old := fewFirms
-	fewFirms = n
-	return func() { fewFirms = old }
-}
-
 // FirmWalkPlan is SQLite's plan of the windowed admin search's page query
 // for f, from a cursor at key and id (back: the page before it), its steps
 // one a line.

@@ -31,8 +31,17 @@ func SetFirmWindow(n int) (restore func()) {
 // fewFirms is how many firms a query's own index (firms_fts for words, the
 // tax code's for digits) may match for a filtered search to read them all
 // and test the filters on each, exactly, rather than walk the filter's list
-// with a window. A variable for tests.
-var fewFirms = 2000
+// with a window.
+var fewFirms atomic.Int64
+
+func init() { fewFirms.Store(2000) }
+
+// SetFewFirms sets fewFirms until the returned func restores it: a test of
+// the windowed walks needs lists longer than its queries' matches.
+func SetFewFirms(n int) (restore func()) {
+	old := fewFirms.Swap(int64(n))
+	return func() { fewFirms.Store(old) }
+}
 
 // firmWalk is a walk of the admin search along the cheapest list that
 // serves its filters in name order: an association's members
@@ -188,11 +197,11 @@ func (s *Store) firmCandidates(ctx context.Context, f FirmFilter) (ids string, o
 		return "", false, nil
 	}
 	var n int
-	err = s.r.QueryRowContext(ctx, "SELECT COUNT(*), json_group_array(id) FROM ("+sel+limitSQL(fewFirms+1)+")", args...).Scan(&n, &ids)
+	err = s.r.QueryRowContext(ctx, "SELECT COUNT(*), json_group_array(id) FROM ("+sel+limitSQL(int(fewFirms.Load())+1)+")", args...).Scan(&n, &ids)
 	if err != nil {
 		return "", false, mapErr("list firms matching a query", err)
 	}
-	return ids, n <= fewFirms, nil
+	return ids, n <= int(fewFirms.Load()), nil
 }
 
 // candidateConds are f's filters tested on each firm f of a candidate

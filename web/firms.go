@@ -100,7 +100,14 @@ type adminFirmsPage struct {
 	Count        store.Count
 	PrevURL      string
 	NextURL      string
+	// windowNotes: how much of the filter's list the store searched, when
+	// it stopped at its window.
+	windowNotes
 }
+
+// adminFirmsWindow are the admin search's windowNotes messages.
+var adminFirmsWindow = windowMessages{within: "page.admin_firms.found_within", window: "page.admin_firms.window",
+	windowBack: "page.admin_firms.window_back", further: "page.admin_firms.search_further", furtherBack: "page.admin_firms.search_further_back"}
 
 // adminFirms searches the whole registry: name words without diacritics or
 // the start of a tax code, filtered by association, ward and size, paged
@@ -146,5 +153,6 @@ func (s *Server) adminFirms(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p.PrevURL, p.NextURL = pagerURLs("/admin/firms", v, found.Links)
+	p.windowNotes.set(found.Window, found.Count, len(found.Firms), &p.PrevURL, &p.NextURL, s.loc(r), adminFirmsWindow)
 	s.render(w, r, http.StatusOK, "admin_firms", p)
 }

@@ -37,13 +37,9 @@ type membersPage struct {
 	CanInvite     bool
 	Pillars       []pillarHead
 	Unknown       []unknownFilter // filters of the URL whose values are no choice of theirs
-	// CountWithin says the count is of the list's first members only (the
-	// store stopped counting at its window); "" when it is not.
-	CountWithin string
-	// Window says how far this page searched when the store's window stopped
-	// it before the page was full, and FurtherURL/FurtherLabel lead on from
-	// there (the pager's link that way is then left out); "" when not.
-	Window, FurtherURL, FurtherLabel string
+	// windowNotes: how much of the list the store searched, when it
+	// stopped at its window.
+	windowNotes
 }
 
 // unknownFilter is a filter of a list's URL whose value is not one of its
@@ -160,25 +156,15 @@ func (s *Server) associationMembers(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "members", p)
 }
 
+// memberWindow are the member list's windowNotes messages.
+var memberWindow = windowMessages{within: "page.members.found_within", window: "page.members.window", windowBack: "page.members.window_back",
+	further: "page.members.search_further", furtherBack: "page.members.search_further_back"}
+
 // memberWindowNotes tells the lead when the store searched part of the
 // list only: the count, of its first members; the page, stopped before it
 // was full, whose link that way becomes "search further".
 func memberWindowNotes(p *membersPage, found store.MemberPage, loc *locale.Localizer) {
-	if found.CountedWithin > 0 {
-		p.CountWithin = loc.T("page.members.found_within", "Count", found.Count.N, "Searched", loc.Int(int64(found.CountedWithin)))
-	}
-	if found.Searched == 0 {
-		return
-	}
-	msg, label := "page.members.window", "page.members.search_further"
-	if found.Back {
-		msg, label = "page.members.window_back", "page.members.search_further_back"
-		p.FurtherURL, p.PrevURL = p.PrevURL, ""
-	} else {
-		p.FurtherURL, p.NextURL = p.NextURL, ""
-	}
-	p.Window = loc.T(msg, "Count", len(found.Members), "Searched", loc.Int(int64(found.Searched)))
-	p.FurtherLabel = loc.T(label)
+	p.windowNotes.set(found.Window, found.Count, len(found.Members), &p.PrevURL, &p.NextURL, loc, memberWindow)
 }
 
 func (s *Server) memberView(m store.Member, ac *assocCtx, loc *locale.Localizer, l string, canInvite bool) memberRow {
