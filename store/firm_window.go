@@ -66,28 +66,30 @@ func planFirmWalk(f FirmFilter) firmWalk {
 	var src string
 	var seek, test []string
 	switch {
-	case f.AssociationID != 0:
-		w.key, w.id = "m.search_key", "m.firm_id"
-		src, seek, w.bargs = "member_keys m INDEXED BY member_keys_name_idx", []string{"m.association_id = ?"}, []any{f.AssociationID}
 	case f.WardCode != "" && f.SizeClass != "":
 		src, seek, w.bargs = "firms f INDEXED BY firms_ward_size_idx", []string{"f.ward_code = ?", "f.size_class = ?"}, []any{f.WardCode, string(f.SizeClass)}
 	case f.WardCode != "":
 		src, seek, w.bargs = "firms f INDEXED BY firms_ward_idx", []string{"f.ward_code = ?"}, []any{f.WardCode}
 	case f.SizeClass != "":
 		src, seek, w.bargs = "firms f INDEXED BY firms_size_idx", []string{"f.size_class = ?"}, []any{string(f.SizeClass)}
+	case f.AssociationID != 0:
+		w.key, w.id = "m.search_key", "m.firm_id"
+		src, seek, w.bargs = "member_keys m INDEXED BY member_keys_name_idx", []string{"m.association_id = ?"}, []any{f.AssociationID}
 	default:
 		src, seek = "firms f INDEXED BY firms_name_idx", []string{"1 = 1"}
 	}
 	w.o = order{name: firmOrder.name, keys: []sortKey{{expr: w.key, kind: 's'}, {expr: w.id, kind: 'i'}}}
-	if f.AssociationID != 0 && f.WardCode != "" {
-		test, w.hargs, w.joins = append(test, "f.ward_code = ?"), append(w.hargs, f.WardCode), true
-	}
-	if f.SizeClass != "" && f.AssociationID != 0 {
-		test, w.hargs, w.joins = append(test, "f.size_class = ?"), append(w.hargs, string(f.SizeClass)), true
+	if f.AssociationID != 0 && (f.WardCode != "" || f.SizeClass != "") {
+		// Walked along the ward's or size's firms, each tested for
+		// membership by member_keys' primary key: a small table, which
+		// stays in the page cache, where a walk of the association's
+		// members would read each one's row of firms, scattered over the
+		// whole registry (230-270 ms a page at 1,000,000 firms).
+		test, w.hargs = append(test, "EXISTS (SELECT 1 FROM member_keys k WHERE k.association_id = ? AND k.firm_id = f.id)"), append(w.hargs, f.AssociationID)
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		if prefix, ok := taxCodePrefix(q); ok {
-			test, w.hargs, w.joins = append(test, "f.tax_code >= ? AND f.tax_code < ?"), append(w.hargs, prefix, prefix+"~"), w.joins || f.AssociationID != 0
+			test, w.hargs, w.joins = append(test, "f.tax_code >= ? AND f.tax_code < ?"), append(w.hargs, prefix, prefix+"~"), w.id == "m.firm_id"
 		} else if words := queryWords(q); len(words) > 0 {
 			cond, wargs := nameHasWordsCond(w.key, words)
 			test, w.hargs = append(test, cond), append(w.hargs, wargs...)

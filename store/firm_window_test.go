@@ -221,6 +221,8 @@ func adjacent(t *testing.T, s *store.Store, f store.FirmFilter, p store.FirmPage
 
 // TestFirmWalkSeeksTheFiltersIndex: a windowed page is one seek from its
 // cursor in the index of the filter's list, read in name order (no sort
+// of the list; with an association and a ward or size, the ward's or
+// size's, each firm's membership one lookup of member_keys' primary key
 // of the list; SQLite shows a seek of (search_key, id) > (?, ?) in firms'
 // indexes, whose last column is the rowid, as search_key>?): an association's members, a ward's and size's firms, a
 // ward's, a size's, the registry's; either way from the cursor.
@@ -230,8 +232,10 @@ func TestFirmWalkSeeksTheFiltersIndex(t *testing.T) {
 		f    store.FirmFilter
 		want string
 	}{
-		{store.FirmFilter{Query: "a", AssociationID: fx.Wood.ID, WardCode: "25760", SizeClass: "micro"},
+		{store.FirmFilter{Query: "a", AssociationID: fx.Wood.ID},
 			"SEARCH m USING COVERING INDEX member_keys_name_idx (association_id=? AND (search_key,firm_id)>(?,?))"},
+		{store.FirmFilter{Query: "a", AssociationID: fx.Wood.ID, SizeClass: "micro"},
+			"SEARCH f USING COVERING INDEX firms_size_idx (size_class=? AND search_key>?)\nCORRELATED SCALAR SUBQUERY 1\nSEARCH k USING PRIMARY KEY (association_id=? AND firm_id=?)"},
 		{store.FirmFilter{Query: "a", WardCode: "25760", SizeClass: "micro"}, "SEARCH f USING COVERING INDEX firms_ward_size_idx (ward_code=? AND size_class=? AND search_key>?)"},
 		{store.FirmFilter{Query: "a", WardCode: "25760"}, "SEARCH f USING COVERING INDEX firms_ward_idx (ward_code=? AND search_key>?)"},
 		{store.FirmFilter{Query: "a", SizeClass: "micro"}, "SEARCH f USING COVERING INDEX firms_size_idx (size_class=? AND search_key>?)"},
