@@ -71,7 +71,11 @@ func SortWordsAlways(t interface{ Cleanup(func()) }) {
 // for f, from a cursor at key and id (back: the page before it), its steps
 // one a line.
 func FirmWalkPlan(s *Store, f FirmFilter, key string, id int64, back bool) (string, error) {
-	wk := planFirmWalk(f)
+	members, err := s.walkMembers(context.Background(), f)
+	if err != nil {
+		return "", err
+	}
+	wk := planFirmWalk(f, members)
 	q, args, _, _ := wk.pageSQL(&cursor{vals: []any{key, id}, back: back}, 50, 20_000)
 	rows, err := s.r.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q, args...)
 	if err != nil {
@@ -89,3 +93,10 @@ func FirmWalkPlan(s *Store, f FirmFilter, key string, id int64, back bool) (stri
 	}
 	return b.String(), rows.Err()
 }
+
+// ScatteredRow is scatteredRow, for the test of walkMembers' choice.
+const ScatteredRow = scatteredRow
+
+// WalkMembers is s.walkMembers: whether f's admin search walks its
+// association's members rather than its ward's or size's firms.
+func WalkMembers(s *Store, f FirmFilter) (bool, error) { return s.walkMembers(context.Background(), f) }

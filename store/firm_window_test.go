@@ -107,11 +107,14 @@ func TestFirmWindowAgreesWithTheFullSearch(t *testing.T) {
 		}
 		f.Limit = 1 + rng.IntN(10)
 		name := fmt.Sprintf("%+v window %d few %d", f, w, few)
-		restoreW, restoreF := store.SetFirmWindow(w), store.SetFewFirms(few)
+		members := []int{-1, 0, 1}[rng.IntN(3)] // the size's or ward's firms, the counters' choice, the association's members
+		name += fmt.Sprintf(" members %d", members)
+		restoreW, restoreF, restoreM := store.SetFirmWindow(w), store.SetFewFirms(few), store.SetMemberWalk(members)
 		stops, within := checkWindowed(t, s, f, full, count, name)
 		stopped, countedWithin = stopped+stops, countedWithin+within
 		restoreW()
 		restoreF()
+		restoreM()
 	}
 	if stopped < 50 || countedWithin < 20 {
 		t.Fatalf("%d pages stopped at their window, %d counts were of a window: the test does not reach the window", stopped, countedWithin)
@@ -229,18 +232,22 @@ func adjacent(t *testing.T, s *store.Store, f store.FirmFilter, p store.FirmPage
 func TestFirmWalkSeeksTheFiltersIndex(t *testing.T) {
 	s, fx := storetest.Open(t)
 	for _, tc := range []struct {
-		f    store.FirmFilter
-		want string
+		f       store.FirmFilter
+		want    string
+		members int // store.SetMemberWalk's mode: the association's members (1) or the size's firms (-1)
 	}{
 		{store.FirmFilter{Query: "a", AssociationID: fx.Wood.ID},
-			"SEARCH m USING COVERING INDEX member_keys_name_idx (association_id=? AND (search_key,firm_id)>(?,?))"},
+			"SEARCH m USING COVERING INDEX member_keys_name_idx (association_id=? AND (search_key,firm_id)>(?,?))", 0},
 		{store.FirmFilter{Query: "a", AssociationID: fx.Wood.ID, SizeClass: "micro"},
-			"SEARCH f USING COVERING INDEX firms_size_idx (size_class=? AND search_key>?)\nCORRELATED SCALAR SUBQUERY 1\nSEARCH k USING PRIMARY KEY (association_id=? AND firm_id=?)"},
-		{store.FirmFilter{Query: "a", WardCode: "25760", SizeClass: "micro"}, "SEARCH f USING COVERING INDEX firms_ward_size_idx (ward_code=? AND size_class=? AND search_key>?)"},
-		{store.FirmFilter{Query: "a", WardCode: "25760"}, "SEARCH f USING COVERING INDEX firms_ward_idx (ward_code=? AND search_key>?)"},
-		{store.FirmFilter{Query: "a", SizeClass: "micro"}, "SEARCH f USING COVERING INDEX firms_size_idx (size_class=? AND search_key>?)"},
-		{store.FirmFilter{Query: "a"}, "SEARCH f USING COVERING INDEX firms_name_idx (search_key>?)"},
+			"SEARCH f USING COVERING INDEX firms_size_idx (size_class=? AND search_key>?)\nCORRELATED SCALAR SUBQUERY 1\nSEARCH k USING PRIMARY KEY (association_id=? AND firm_id=?)", -1},
+		{store.FirmFilter{Query: "a", AssociationID: fx.Wood.ID, SizeClass: "micro"},
+			"SEARCH m USING COVERING INDEX member_keys_name_idx (association_id=? AND (search_key,firm_id)>(?,?))\nSEARCH f USING INTEGER PRIMARY KEY (rowid=?)", 1},
+		{store.FirmFilter{Query: "a", WardCode: "25760", SizeClass: "micro"}, "SEARCH f USING COVERING INDEX firms_ward_size_idx (ward_code=? AND size_class=? AND search_key>?)", 0},
+		{store.FirmFilter{Query: "a", WardCode: "25760"}, "SEARCH f USING COVERING INDEX firms_ward_idx (ward_code=? AND search_key>?)", 0},
+		{store.FirmFilter{Query: "a", SizeClass: "micro"}, "SEARCH f USING COVERING INDEX firms_size_idx (size_class=? AND search_key>?)", 0},
+		{store.FirmFilter{Query: "a"}, "SEARCH f USING COVERING INDEX firms_name_idx (search_key>?)", 0},
 	} {
+		restore := store.SetMemberWalk(tc.members)
 		for _, back := range []bool{false, true} {
 			plan, err := store.FirmWalkPlan(s, tc.f, "b", 7, back)
 			want := tc.want
@@ -250,6 +257,69 @@ func TestFirmWalkSeeksTheFiltersIndex(t *testing.T) {
 			if err != nil || !strings.Contains(plan, want) || strings.Contains(plan, "TEMP B-TREE") {
 				t.Errorf("%+v back %v: plan\n%s(%v), want %q and no sort", tc.f, back, plan, err, want)
 			}
+		}
+		restore()
+	}
+}
+
+// TestAdminSearchWalksTheSmallerList: an admin search with an association
+// and a size walks the association's members when they cost less than the
+// size's window (members × ScatteredRow < the size's firms, at most the
+// window), as the counters say after firms are registered and members
+// added; without a ward or a size, or without an association, it never
+// does.
+func TestAdminSearchWalksTheSmallerList(t *testing.T) {
+	s, fx := storetest.Open(t)
+	var fs []*firms.Firm
+	for i := range 100 {
+		f := *fx.NoiThat
+		f.ID, f.TaxCode, f.Name = 0, storetest.TaxCodeFrom(390000000+i*10), fmt.Sprintf("Công ty Bình An %d", i)
+		fs = append(fs, &f)
+	}
+	if err := s.CreateFirms(ctx, fs); err != nil {
+		t.Fatal(err)
+	}
+	counts := func() (members, list int) {
+		c, err := s.RegistryCounts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c[fmt.Sprintf("a:%d", fx.Wood.ID)], c["z:"+string(fx.NoiThat.SizeClass)]
+	}
+	members, list := counts()
+	if members == 0 || members*store.ScatteredRow >= list {
+		t.Fatalf("%d members, %d firms of the size: the test needs the members to be the cheaper walk", members, list)
+	}
+	f := store.FirmFilter{Query: "a", AssociationID: fx.Wood.ID, SizeClass: fx.NoiThat.SizeClass}
+	walk := func(window int) bool {
+		t.Helper()
+		defer store.SetFirmWindow(window)()
+		got, err := store.WalkMembers(s, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	if !walk(0) || !walk(members*store.ScatteredRow+1) {
+		t.Errorf("%d members against %d firms of the size: the size's firms walked", members, list)
+	}
+	if walk(members * store.ScatteredRow) {
+		t.Errorf("%d members against a window of %d: the members walked", members, members*store.ScatteredRow)
+	}
+	var more []int64
+	for _, g := range fs[:list/store.ScatteredRow] {
+		more = append(more, g.ID)
+	}
+	if err := s.AddMemberships(ctx, fx.Wood.ID, more); err != nil {
+		t.Fatal(err)
+	}
+	if members, list = counts(); walk(0) {
+		t.Errorf("%d members against %d firms of the size: the members walked", members, list)
+	}
+	for _, g := range []store.FirmFilter{{Query: "a", AssociationID: fx.Wood.ID}, {Query: "a", SizeClass: fx.NoiThat.SizeClass}} {
+		defer store.SetMemberWalk(1)()
+		if got, err := store.WalkMembers(s, g); err != nil || got {
+			t.Errorf("%+v: walk members %v (%v), want the filter's own walk", g, got, err)
 		}
 	}
 }
