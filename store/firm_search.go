@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"slices"
+	"strings"
 
 	"dxready/firms"
 )
@@ -47,7 +48,7 @@ func (s *Store) SearchFirms(ctx context.Context, f FirmFilter) (FirmPage, error)
 			return p, err
 		}
 	}
-	if w := int(firmWindow.Load()); w > 0 {
+	if w := int(firmWindow.Load()); w > 0 && !taxCodeAlone(f) {
 		return p, s.searchWindowed(ctx, f, cur, w, &p)
 	}
 	where, args, ftsOnly := firmWhere(f, false)
@@ -68,6 +69,16 @@ func (s *Store) SearchFirms(ctx context.Context, f FirmFilter) (FirmPage, error)
 		p.Firms, p.Links, err = s.firmPage(ctx, where, args, walk, nil, f.Limit)
 	}
 	return p, err
+}
+
+// taxCodeAlone reports whether f is the start of a tax code and no filter:
+// its own index counts it exactly (to CountCap) and walkFirms pages it, so
+// it is not searched in windows (a province's firms share their tax codes'
+// first digits: a window would count and show only the matches among the
+// first firmWindow names).
+func taxCodeAlone(f FirmFilter) bool {
+	_, tax := taxCodePrefix(strings.TrimSpace(f.Query))
+	return tax && f.AssociationID == 0 && f.WardCode == "" && f.SizeClass == ""
 }
 
 // walkFirms reports whether a page of a search with n matches is read by
