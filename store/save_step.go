@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -98,7 +99,7 @@ func saveStepIn(ctx context.Context, tx *sql.Tx, r *saveReq, now time.Time) erro
 		return err
 	}
 	st.resp = resp
-	answers, err := st.decide(resp)
+	answers, err := st.decideSafely(resp)
 	switch {
 	case err != nil:
 		return err
@@ -111,6 +112,19 @@ func saveStepIn(ctx context.Context, tx *sql.Tx, r *saveReq, now time.Time) erro
 		return fmt.Errorf("store: save step: %w", err)
 	}
 	return insertAnswers(ctx, tx, r, now)
+}
+
+// decideSafely runs the save's Decide, its panic turned into this save's
+// error: Decide runs on the batch leader's goroutine, perhaps another
+// request's, and a panic there would fail every save of the batch and
+// surface in that other request.
+func (st *stepSave) decideSafely(resp *survey.Response) (answers map[string]survey.Answer, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			answers, err = nil, fmt.Errorf("store: save step: deciding the answers panicked: %v\n%s", v, debug.Stack())
+		}
+	}()
+	return st.decide(resp)
 }
 
 // readSomeJSON is readResponse of the answers to the questions of the

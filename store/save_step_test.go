@@ -200,3 +200,46 @@ func responseLine(rows string, id int64) string {
 	}
 	return ""
 }
+
+// A Decide that panics fails its own save only: the saves batched with it
+// are written, the panic reaches no one (Decide runs on the batch leader's
+// goroutine, perhaps another request's), and the panicking save's draft is
+// as it was.
+func TestSaveStepPanickingDecideFailsOnlyItself(t *testing.T) {
+	w := newBatchWorld(t)
+	s := w.s
+	ids := draftIDs(w)
+	w.fx.Clock.Add(time.Hour)
+	before := storetest.DraftRows(t, s)
+	step := func(id int64, a map[string]survey.Answer, panics bool) func() error {
+		return func() error {
+			_, err := s.SaveStep(ctx, id, 0, nil, func(*survey.Response) (map[string]survey.Answer, error) {
+				if panics {
+					panic("a bug in a step's checks")
+				}
+				return a, nil
+			})
+			return err
+		}
+	}
+	errs := batchOf(t, s,
+		step(ids[0], w.answer(1, 0), true),
+		step(ids[1], w.answer(0, 1), false),
+		step(ids[0], w.answer(3, 0), true),
+		step(ids[2], w.answer(2, 0), false),
+	)
+	if errs[0] == nil || errs[2] == nil || !strings.Contains(errs[0].Error(), "a bug in a step's checks") || errs[1] != nil || errs[3] != nil {
+		t.Fatalf("errors = %v", errs)
+	}
+	if line := responseLine(storetest.DraftRows(t, s), ids[0]); line != responseLine(before, ids[0]) {
+		t.Fatalf("the panicking saves' draft changed: %s", line)
+	}
+	want := []string{
+		fmt.Sprintf("%d %s %s 0", ids[1], w.in.Questions()[0].ID, optsJSON(w.answer(0, 1))),
+		fmt.Sprintf("%d %s %s 0", ids[2], w.in.Questions()[2].ID, optsJSON(w.answer(2, 0))),
+	}
+	slices.Sort(want)
+	if got := tableRows(t, s, "answers"); !slices.Equal(got, want) {
+		t.Fatalf("answers = %q, want %q", got, want)
+	}
+}
