@@ -70,7 +70,15 @@ type wireClient struct {
 	bw         *bufio.Writer
 	setCookies []string // of the answer being read
 	timeout    time.Duration
+	idleSince  time.Time // when the kept connection's last answer was read
 }
+
+// staleAfter is how long a kept connection may lie idle before a POST is
+// sent on a new one instead: a POST is never resent (roundTrip), so it must
+// not meet a connection the server has just closed for idleness (the
+// portal's IdleTimeout is 2 minutes; http.Server's default is its
+// ReadTimeout). A var for tests.
+var staleAfter = 30 * time.Second
 
 // newWireClient is a client of base, which must be http://HOST[:PORT] with
 // HOST on loopback; for any other every request fails, saying why.
@@ -104,6 +112,9 @@ func (w *wireClient) roundTrip(ctx context.Context, rq *request, body *bytes.Buf
 		if err := ctx.Err(); err != nil {
 			return response{}, err
 		}
+		if w.conn != nil && !replayable(rq.method) && time.Since(w.idleSince) > staleAfter {
+			w.close() // idle long enough for the server to be closing it
+		}
 		reused := w.conn != nil
 		if !reused {
 			if err := w.dial(ctx); err != nil {
@@ -112,6 +123,7 @@ func (w *wireClient) roundTrip(ctx context.Context, rq *request, body *bytes.Buf
 		}
 		res, answered, err := w.exchange(ctx, rq, body)
 		if err == nil {
+			w.idleSince = time.Now()
 			return res, nil
 		}
 		w.close()

@@ -372,3 +372,46 @@ func TestWireHonoursConnectionClose(t *testing.T) {
 		c.close()
 	}
 }
+
+// A POST after the connection lay idle longer than staleAfter goes on a
+// new connection: it is never resent, so it must not meet a connection
+// the server is closing for idleness (the portal's IdleTimeout).
+func TestWirePostsOnAFreshConnectionAfterIdling(t *testing.T) {
+	defer func(d time.Duration) { staleAfter = d }(staleAfter)
+	staleAfter = 50 * time.Millisecond
+	var conns atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("ok " + r.Method))
+	}))
+	srv.Config.IdleTimeout = 100 * time.Millisecond
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	c := newWireClient(srv.URL)
+	defer c.close()
+	post := func() error {
+		var body bytes.Buffer
+		res, err := c.roundTrip(context.Background(), &request{method: http.MethodPost, target: "/p", body: "a=1", form: true}, &body)
+		if err == nil && (res.status != 200 || body.String() != "ok POST") {
+			err = errors.New(body.String())
+		}
+		return err
+	}
+	if err := post(); err != nil {
+		t.Fatal(err)
+	}
+	if err := post(); err != nil || conns.Load() != 1 { // at once: the kept connection
+		t.Fatalf("second POST: %v, %d connections", err, conns.Load())
+	}
+	time.Sleep(300 * time.Millisecond) // past staleAfter and the server's IdleTimeout
+	if err := post(); err != nil {
+		t.Fatalf("a POST after idling failed: %v", err)
+	}
+	if n := conns.Load(); n != 2 {
+		t.Errorf("%d connections, want 2", n)
+	}
+}
