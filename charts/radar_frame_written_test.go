@@ -1,33 +1,11 @@
 package charts
 
 import (
-	"maps"
 	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
 )
-
-// chartMarshaled is RadarFrame.Chart as it was before its pieces
-// (02/12/2026): the frame's option cloned with the values in, marshaled
-// whole. The reference the written chart must equal byte for byte.
-func chartMarshaled(f *RadarFrame, id, label string, loc Locale, series []Series) (Chart, error) {
-	list := make([]any, len(series))
-	for i, s := range series {
-		rounded := make([]any, len(s.Values))
-		for j, v := range s.Values {
-			rounded[j] = value(v)
-		}
-		d := maps.Clone(f.data[i])
-		d["value"] = rounded
-		fs := maps.Clone(f.series[i])
-		fs["data"] = []any{d}
-		list[i] = fs
-	}
-	opt := maps.Clone(f.opt)
-	opt["series"] = list
-	return finish(id, label, loc, opt, series)
-}
 
 // hostile are names and locale words that try to end the page's script or
 // attribute, forge the frame's hole marks, or are not valid UTF-8.
@@ -74,7 +52,7 @@ func TestRadarFrameWrittenIsMarshaled(t *testing.T) {
 			written++
 		}
 		got, gerr := f.Chart("radar", "nhãn", loc, series)
-		want, werr := chartMarshaled(f, "radar", "nhãn", loc, series)
+		want, werr := f.marshaled("radar", "nhãn", loc, series)
 		if got != want || (gerr == nil) != (werr == nil) {
 			t.Fatalf("names %q values %v locale %+v:\nwritten %+v (%v)\nmarshaled %+v (%v)", names(series), series, loc, got, gerr, want, werr)
 		}
