@@ -112,7 +112,7 @@ func (s *Store) insertDraft(ctx context.Context, tx *sql.Tx, firmID, owner int64
 	if err != nil || waiting {
 		return id, now, nil, err
 	}
-	return id, now, &txNote{funnel: &funnelChange{firm: firmID, response: id, at: now}}, nil
+	return id, now, &txNote{funnel: []*funnelChange{{firm: firmID, response: id, at: now}}}, nil
 }
 
 // openDraft reads owner's open draft of firmID with its answers in one
@@ -259,9 +259,19 @@ func lockDraft(ctx context.Context, tx *sql.Tx, responseID, firmID int64) error 
 // answers of this one and not of every earlier submission again, and the
 // funnel's derives the firm again only when this submission moves one of
 // its marks.
+//
+// It runs in the batched writer (save_batch.go, save_noted.go), in its own
+// savepoint: a submit whose ctx ends before its batch reaches it is not
+// run and returns ctx's error; of two submits of one draft, the second
+// finds it submitted (ErrSubmitted) as it would in a transaction of its own.
 func (s *Store) SubmitResponse(ctx context.Context, responseID, firmID, userID int64, version string, r scoring.Result) error {
-	return s.inTxNoted(ctx, func(tx *sql.Tx) (*txNote, error) {
-		clean, err := logsWereEmpty(ctx, tx)
+	return s.writeNoted(ctx, s.submitOp(responseID, firmID, userID, version, r))
+}
+
+// submitOp is SubmitResponse's work for the batch.
+func (s *Store) submitOp(responseID, firmID, userID int64, version string, r scoring.Result) notedOp {
+	return func(ctx context.Context, tx *sql.Tx, bn *batchNotes) (*txNote, error) {
+		clean, err := bn.logsClean(ctx, tx)
 		if err != nil {
 			return nil, err
 		}
@@ -272,8 +282,8 @@ func (s *Store) SubmitResponse(ctx context.Context, responseID, firmID, userID i
 		}
 		return &txNote{submitted: []int64{responseID}, submittedBy: firmID,
 			written: &writtenResult{response: responseID, pillars: r.Pillars, answers: answers},
-			funnel:  &funnelChange{firm: firmID, response: responseID, at: now, submitted: true}}, nil
-	})
+			funnel:  []*funnelChange{{firm: firmID, response: responseID, at: now, submitted: true}}}, nil
+	}
 }
 
 // submit makes draft responseID final at now inside tx, as SubmitResponse

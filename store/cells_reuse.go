@@ -33,9 +33,9 @@ type txNote struct {
 	// in submitted: appendSubmitted takes its pillar scores and adoption
 	// answers from it rather than read back what was just written.
 	written *writtenResult
-	// funnel, when set, is the one change the transaction made to the
-	// funnel's facts (funnelChange).
-	funnel *funnelChange
+	// funnel is every change the transaction made to the funnel's facts
+	// (funnelChange): one a start or a submit, several in a batch of them.
+	funnel []*funnelChange
 }
 
 // writtenResult is a submission as its transaction wrote it: the pillar

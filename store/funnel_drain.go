@@ -44,7 +44,7 @@ func (r funnelRow) same(o funnelRow) bool {
 // derived again (funnel.Reach), its old entries leave the tallies and the
 // new ones enter. A change bumps funnel_meta's seq.
 func (s *Store) drainFunnel(ctx context.Context, tx *sql.Tx, note *txNote) error {
-	if note != nil && note.funnel != nil {
+	if note != nil && len(note.funnel) > 0 {
 		if done, err := skipFunnel(ctx, tx, note.funnel); done || err != nil {
 			return err
 		}
@@ -71,19 +71,43 @@ func (s *Store) drainFunnel(ctx context.Context, tx *sql.Tx, note *txNote) error
 	}
 }
 
-// skipFunnel empties the log without deriving c's firm again when c was
-// the transaction's only change to the funnel's facts and keeps its marks
-// (keepsMarks); done is false when the drain must go on.
-func skipFunnel(ctx context.Context, tx *sql.Tx, c *funnelChange) (done bool, err error) {
-	ids, err := queryIDs(ctx, tx, "funnel: changed firms", "SELECT firm_id FROM funnel_dirty LIMIT 2")
-	if err != nil || len(ids) != 1 || ids[0] != c.firm {
+// skipFunnel takes out of the log, without deriving them again, the firms
+// that cs (the transaction's every change to the funnel's facts) changed
+// once, in a change that keeps their marks (keepsMarks). A firm changed
+// twice is derived again: each change could be the other's "earlier
+// one". When the log names a firm cs does not, nothing is skipped. done is
+// whether the log is left empty.
+func skipFunnel(ctx context.Context, tx *sql.Tx, cs []*funnelChange) (done bool, err error) {
+	times := make(map[int64]int, len(cs))
+	for _, c := range cs {
+		times[c.firm]++
+	}
+	ids, err := queryIDs(ctx, tx, "funnel: changed firms", "SELECT firm_id FROM funnel_dirty"+limitSQL(len(times)+1))
+	if err != nil || len(ids) > len(times) {
 		return false, err
 	}
-	if keep, err := keepsMarks(ctx, tx, c); !keep || err != nil {
-		return false, err
+	for _, id := range ids {
+		if times[id] == 0 {
+			return false, nil
+		}
 	}
-	_, err = tx.ExecContext(ctx, "DELETE FROM funnel_dirty WHERE firm_id = ?", c.firm)
-	return err == nil, mapErr("funnel: drain", err)
+	left := len(ids)
+	for _, c := range cs {
+		if times[c.firm] != 1 || !slices.Contains(ids, c.firm) {
+			continue
+		}
+		if keep, err := keepsMarks(ctx, tx, c); !keep || err != nil {
+			if err != nil {
+				return false, err
+			}
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM funnel_dirty WHERE firm_id = ?", c.firm); err != nil {
+			return false, mapErr("funnel: drain", err)
+		}
+		left--
+	}
+	return left == 0, nil
 }
 
 func funnelDirty(ctx context.Context, tx *sql.Tx) ([]int64, error) {

@@ -63,6 +63,7 @@ type saveReq struct {
 	responseID, firmID, userID int64
 	answers                    string    // question → options, JSON
 	step                       *stepSave // SaveStep's: the draft read and decided on in the batch
+	noted                      notedOp   // a start's or a submit's work (save_noted.go), instead of a save
 
 	// Under saveBatcher.mu: what happened to it so far.
 	state reqState
@@ -266,13 +267,14 @@ func (s *Store) runSaves(conn *sql.Conn, batch []*saveReq) {
 	}
 	defer s.watch.announce() // after the commit (or rollback) below
 	defer tx.Rollback()
-	written, err := s.applySaves(tx, batch)
+	bn := &batchNotes{}
+	written, err := s.applySaves(tx, batch, bn)
 	if err == nil && !written {
 		return // every save failed on its own: nothing to commit, as before
 	}
 	var ch *cellChange
 	if err == nil && s.cells.suspend.Load() == 0 {
-		ch, err = s.drainAll(batchCtx, tx, nil)
+		ch, err = s.drainAll(batchCtx, tx, bn.note())
 	}
 	if err == nil {
 		err = s.commit(tx, ch)
@@ -295,16 +297,17 @@ func failSaves(batch []*saveReq, err error) {
 
 // applySaves runs each save of batch in tx, inside its own savepoint when
 // there are several, and sets its own outcome (nil: written, unless the
-// batch fails). It reports whether any was written, or the error that
-// fails the whole batch: a savepoint that cannot be undone (SQLite rolls
-// the whole transaction back on some errors, I/O or a full disk).
-func (s *Store) applySaves(tx *sql.Tx, batch []*saveReq) (written bool, err error) {
+// batch fails); bn gathers the notes of the starts and submits written.
+// It reports whether any was written, or the error that fails the whole
+// batch: a savepoint that cannot be undone (SQLite rolls the whole
+// transaction back on some errors, I/O or a full disk).
+func (s *Store) applySaves(tx *sql.Tx, batch []*saveReq, bn *batchNotes) (written bool, err error) {
 	alone := len(batch) == 1 // its failure rolls the transaction back: no savepoint needed
 	for _, r := range batch {
 		if r.err = r.ctx.Err(); r.err == nil { // a caller gone before its turn is not written
 			if alone {
-				r.err = saveAnswersIn(batchCtx, tx, r, s.now())
-			} else if r.err, err = s.saveInSavepoint(tx, r); err != nil {
+				r.err = s.applyOne(tx, r, bn)
+			} else if r.err, err = s.saveInSavepoint(tx, r, bn); err != nil {
 				return false, err
 			}
 		}
@@ -318,11 +321,11 @@ func (s *Store) applySaves(tx *sql.Tx, batch []*saveReq) (written bool, err erro
 
 // saveInSavepoint runs save r in its own savepoint of tx and undoes it if
 // it fails: own is r's outcome, fatal an error that fails the batch.
-func (s *Store) saveInSavepoint(tx *sql.Tx, r *saveReq) (own, fatal error) {
+func (s *Store) saveInSavepoint(tx *sql.Tx, r *saveReq, bn *batchNotes) (own, fatal error) {
 	if _, err := tx.ExecContext(batchCtx, "SAVEPOINT save"); err != nil {
 		return err, err
 	}
-	if own = saveAnswersIn(batchCtx, tx, r, s.now()); own != nil {
+	if own = s.applyOne(tx, r, bn); own != nil {
 		if _, err := tx.ExecContext(batchCtx, "ROLLBACK TO save"); err != nil {
 			return own, errors.Join(own, err)
 		}
@@ -331,4 +334,18 @@ func (s *Store) saveInSavepoint(tx *sql.Tx, r *saveReq) (own, fatal error) {
 		return own, err
 	}
 	return own, nil
+}
+
+// applyOne runs save r in tx: a start's or submit's work, its note kept in
+// bn when it succeeds (a failed one's savepoint is undone, and its note
+// with it), or an answer save.
+func (s *Store) applyOne(tx *sql.Tx, r *saveReq, bn *batchNotes) error {
+	if r.noted == nil {
+		return saveAnswersIn(batchCtx, tx, r, s.now())
+	}
+	note, err := runNoted(r.noted, tx, bn)
+	if err == nil && note != nil {
+		bn.notes = append(bn.notes, note)
+	}
+	return err
 }

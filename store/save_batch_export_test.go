@@ -51,3 +51,35 @@ func SubmitTraced(ctx context.Context, s *Store, responseID, firmID int64, versi
 		return err
 	})
 }
+
+// inTxOp runs op alone in its own write transaction, as StartDraft and
+// SubmitResponse did before they joined the batches (the tests'
+// serial reference).
+func (s *Store) inTxOp(ctx context.Context, op notedOp) error {
+	return s.inTxNoted(ctx, func(tx *sql.Tx) (*txNote, error) {
+		bn := &batchNotes{}
+		note, err := op(ctx, tx, bn)
+		if err != nil {
+			return nil, err
+		}
+		if note != nil {
+			bn.notes = append(bn.notes, note)
+		}
+		return bn.note(), nil
+	})
+}
+
+// StartDraftSerial is StartDraft as it was before it joined the batches:
+// its own write transaction, with the same statements.
+func StartDraftSerial(ctx context.Context, s *Store, firmID, owner int64, in *survey.Instrument, userID int64) (*survey.Response, error) {
+	op, resp := s.startOp(firmID, owner, in, userID)
+	if err := s.inTxOp(ctx, op); err != nil {
+		return nil, mapErr("start draft", err)
+	}
+	return *resp, nil
+}
+
+// SubmitSerial is SubmitResponse as it was before it joined the batches.
+func SubmitSerial(ctx context.Context, s *Store, responseID, firmID, userID int64, version string, r scoring.Result) error {
+	return s.inTxOp(ctx, s.submitOp(responseID, firmID, userID, version, r))
+}

@@ -26,26 +26,38 @@ const startLook = `SELECT f.section, f.size_class,
 // firm's shared one) with its answers, or starts one on instrument in with
 // the firm's profile, all in one write transaction: ErrNotFound when there
 // is no such firm. A draft begun on another instrument continues on it.
+//
+// It runs in the batched writer (save_batch.go, save_noted.go), in its
+// own savepoint: a start whose ctx ends before its batch reaches it is not
+// run and returns ctx's error.
 func (s *Store) StartDraft(ctx context.Context, firmID, owner int64, in *survey.Instrument, userID int64) (*survey.Response, error) {
-	var resp *survey.Response
-	err := s.inTxNoted(ctx, func(tx *sql.Tx) (note *txNote, err error) {
-		resp, note, err = s.startDraftIn(ctx, tx, firmID, owner, in, userID)
-		return note, err
-	})
-	if err != nil {
+	op, resp := s.startOp(firmID, owner, in, userID)
+	if err := s.writeNoted(ctx, op); err != nil {
 		return nil, mapErr("start draft", err)
 	}
-	return resp, nil
+	return *resp, nil
 }
 
-// startDraftIn is StartDraft's work in tx.
-func (s *Store) startDraftIn(ctx context.Context, tx *sql.Tx, firmID, owner int64, in *survey.Instrument, userID int64) (*survey.Response, *txNote, error) {
+// startOp is StartDraft's work for the batch, and where it puts the draft.
+func (s *Store) startOp(firmID, owner int64, in *survey.Instrument, userID int64) (notedOp, **survey.Response) {
+	var resp *survey.Response
+	return func(ctx context.Context, tx *sql.Tx, bn *batchNotes) (note *txNote, err error) {
+		resp, note, err = s.startDraftIn(ctx, tx, firmID, owner, in, userID, bn)
+		return note, err
+	}, &resp
+}
+
+// startDraftIn is StartDraft's work in tx. Its look reads whether the
+// change logs hold anything, which tells bn whether they were clean when
+// no start or submit of the batch has looked before it.
+func (s *Store) startDraftIn(ctx context.Context, tx *sql.Tx, firmID, owner int64, in *survey.Instrument, userID int64, bn *batchNotes) (*survey.Response, *txNote, error) {
 	var section, size sql.NullString
 	var open sql.NullInt64
 	var waiting, known bool
 	if err := tx.QueryRowContext(ctx, startLook, owner, in.Key(), firmID).Scan(&section, &size, &open, &waiting, &known); err != nil {
 		return nil, nil, mapErr("start draft of firm", err)
 	}
+	waiting = !bn.cleanAs(!waiting)
 	if open.Valid { // another tab's: read whole in the same transaction
 		r, err := readResponse(ctx, tx, open.Int64, nil)
 		return r, nil, err
