@@ -504,11 +504,16 @@ type AnswerChange struct {
 	At       time.Time
 }
 
+// answerChangesSQL reads a response's changes newest first: by the index
+// answer_events_latest_idx (response_id, then the row ID), so a LIMIT reads
+// only the rows it returns, never all of them sorted (AnswerChangesPlan).
+const answerChangesSQL = `SELECT e.question, e.options, COALESCE(u.name, ''), e.at FROM answer_events e
+		LEFT JOIN users u ON u.id = e.user_id WHERE e.response_id = ? ORDER BY e.id DESC`
+
 // AnswerChanges returns the latest limit changes to response id's answers,
 // newest first, with who made them.
 func (s *Store) AnswerChanges(ctx context.Context, id int64, limit int) ([]AnswerChange, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT e.question, e.options, COALESCE(u.name, ''), e.at FROM answer_events e
-		LEFT JOIN users u ON u.id = e.user_id WHERE e.response_id = ? ORDER BY e.id DESC`+limitSQL(limit), id)
+	rows, err := s.r.QueryContext(ctx, answerChangesSQL+limitSQL(limit), id)
 	if err != nil {
 		return nil, mapErr("answer changes", err)
 	}

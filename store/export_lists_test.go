@@ -100,3 +100,23 @@ const ScatteredRow = scatteredRow
 // WalkMembers is s.walkMembers: whether f's admin search walks its
 // association's members rather than its ward's or size's firms.
 func WalkMembers(s *Store, f FirmFilter) (bool, error) { return s.walkMembers(context.Background(), f) }
+
+// AnswerChangesPlan is SQLite's plan of AnswerChanges' query with a limit,
+// its steps one a line.
+func AnswerChangesPlan(s *Store) (string, error) {
+	rows, err := s.r.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+answerChangesSQL+limitSQL(15), 1)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			return "", err
+		}
+		b.WriteString(detail + "\n")
+	}
+	return b.String(), rows.Err()
+}
