@@ -84,19 +84,29 @@ func (s *Server) renderJoined(b *bytes.Buffer, r *http.Request, t *template.Temp
 }
 
 // writeContent writes page name's content, the step page's from its kept
-// frame (layout_step.go) when it can.
+// frame (layout_step.go) and the review page's from its pieces
+// (layout_review.go) when they can.
 func (s *Server) writeContent(b *bytes.Buffer, r *http.Request, t *template.Template, name string, data any) error {
-	if sp, ok := data.(stepPage); ok && name == "assessment_step" && s.stepFrames != nil {
-		start := b.Len()
-		done, err := s.stepFrames.write(b, lang(r), t, &sp)
-		if done {
-			return nil
+	start := b.Len()
+	var done bool
+	var err error
+	switch p := data.(type) {
+	case stepPage:
+		if name == "assessment_step" && s.stepFrames != nil {
+			done, err = s.stepFrames.write(b, lang(r), t, &p)
 		}
-		if err != nil {
-			s.log.Error("step frame: the content renders whole", "err", err)
+	case reviewPage:
+		if name == "assessment_review" && s.reviewFrames != nil {
+			done, err = s.reviewFrames.write(b, lang(r), t, &p)
 		}
-		b.Truncate(start)
 	}
+	if done {
+		return nil
+	}
+	if err != nil {
+		s.log.Error("content in pieces: it renders whole", "page", name, "err", err)
+	}
+	b.Truncate(start)
 	return t.ExecuteTemplate(b, "content", data)
 }
 

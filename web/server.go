@@ -85,13 +85,14 @@ type Server struct {
 	scores      keptScores  // submissions' scores for the result pages after them (assessment_scores.go)
 	// layoutCheck, in tests, is given each page joined from its layout's
 	// pieces and the page the whole template renders (layout_render.go).
-	layoutCheck func(name, joined, whole string, err error)
-	stepFrames  *stepFrames // the step pages' contents around their questions (layout_step.go)
-	metrics     *metrics
-	signin      *signinThrottle
-	registers   *registerThrottle
-	forgotIP    *limiter // password reset requests per client (password.go)
-	pwCheck     *limiter // current-password checks per user (account_settings.go)
+	layoutCheck  func(name, joined, whole string, err error)
+	stepFrames   *stepFrames   // the step pages' contents around their questions (layout_step.go)
+	reviewFrames *reviewFrames // the review page's content in pieces (layout_review.go)
+	metrics      *metrics
+	signin       *signinThrottle
+	registers    *registerThrottle
+	forgotIP     *limiter // password reset requests per client (password.go)
+	pwCheck      *limiter // current-password checks per user (account_settings.go)
 	// deviceMu guards deviceSecret, the device cookies' key once loaded.
 	deviceMu     sync.Mutex
 	deviceSecret []byte
@@ -171,6 +172,7 @@ func New(cfg Config) (*Server, error) {
 	if s.stepFrames, err = newStepFrames(cfg.Bundle, assets); err != nil {
 		return nil, err
 	}
+	s.reviewFrames = newReviewFrames()
 	if s.choices, err = renderChoices(s.pages, cfg.Instruments); err != nil {
 		return nil, err
 	}
