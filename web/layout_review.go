@@ -46,7 +46,6 @@ const (
 	reviewChangeWho
 	reviewChangeQuestion
 	reviewChangeAnswer
-	reviewFields
 
 	reviewMark            = "dxrv"
 	reviewMarkLen         = len(reviewMark) + 2 + 3 + 1
