@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	_ "time/tzdata" // the zone must resolve on machines without /usr/share/zoneinfo
 
@@ -211,7 +212,25 @@ type Localizer struct {
 	// change. Only messages found are kept, so the map is bounded by the
 	// catalogue, and a gap is reported every time it is asked for.
 	plain sync.Map
+	// dateTimes keeps DateTime's texts by local minute: each is two
+	// go-i18n template runs (some 100 µs), and a page shows the same few
+	// minutes (the review's changes, a result's submission) over and over.
+	// Bounded by maxDateTimes, cleared when full; a text written while a
+	// message was missing (reports moved) is not kept.
+	dtMu      sync.Mutex
+	dateTimes map[localMinute]string
+	reports   atomic.Int64 // messages reported missing so far
 }
+
+// localMinute is a minute of the local clock: all DateTime shows.
+type localMinute struct {
+	year          int
+	month         time.Month
+	day, hour, mi int
+}
+
+// maxDateTimes bounds the DateTime texts kept a language.
+const maxDateTimes = 4096
 
 func newLocalizer(b *Bundle, lang string, tag language.Tag) *Localizer {
 	l := &Localizer{Lang: lang, report: b.report, loc: i18n.NewLocalizer(b.bundle, lang), printer: message.NewPrinter(tag), zone: b.Zone}
@@ -248,6 +267,7 @@ func (l *Localizer) T(id string, kv ...any) string {
 	case err == nil && len(kv) == 0:
 		l.plain.Store(id, s)
 	case err != nil:
+		l.reports.Add(1)
 		l.report(l.Lang, id, err)
 		if s == "" {
 			return id
@@ -347,7 +367,28 @@ func (l *Localizer) DateTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return l.T("format.date_time", "Date", l.Date(t), "Time", t.In(l.zone).Format("15:04")) + " " + l.T("format.zone")
+	lt := t.In(l.zone)
+	y, mo, d := lt.Date()
+	h, mi, _ := lt.Clock()
+	key := localMinute{y, mo, d, h, mi}
+	l.dtMu.Lock()
+	s, ok := l.dateTimes[key]
+	l.dtMu.Unlock()
+	if ok {
+		return s
+	}
+	reports := l.reports.Load()
+	s = l.T("format.date_time", "Date", l.Date(t), "Time", lt.Format("15:04")) + " " + l.T("format.zone")
+	if l.reports.Load() != reports {
+		return s
+	}
+	l.dtMu.Lock()
+	if l.dateTimes == nil || len(l.dateTimes) >= maxDateTimes {
+		l.dateTimes = map[localMinute]string{}
+	}
+	l.dateTimes[key] = s
+	l.dtMu.Unlock()
+	return s
 }
 
 // DateTimeSeconds is DateTime to the second, for records such as the
