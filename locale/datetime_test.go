@@ -90,3 +90,39 @@ func TestDateTimeWithAMissingMessageIsNotKept(t *testing.T) {
 		t.Fatalf("%d reports the first time, %d in all the second: the text was kept", first, reports)
 	}
 }
+
+// Requests show times at once: kept texts read and written from many
+// goroutines (run with -race) are still the texts written afresh, and
+// the clearing when full (a flood of distinct minutes) keeps the bound.
+func TestDateTimeKeptUnderConcurrentRequests(t *testing.T) {
+	b, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := b.For(VI)
+	start := time.Date(2026, 12, 2, 8, 0, 0, 0, time.UTC)
+	done := make(chan string)
+	for g := range 8 {
+		go func() {
+			rng := rand.New(rand.NewPCG(uint64(g), 8))
+			for range 1500 {
+				at := start.Add(time.Duration(rng.IntN(6000)) * time.Minute)
+				if got, want := l.DateTime(at), l.uncachedDateTime(at); got != want {
+					done <- got + " != " + want
+					return
+				}
+			}
+			done <- ""
+		}()
+	}
+	for range 8 {
+		if msg := <-done; msg != "" {
+			t.Fatal(msg)
+		}
+	}
+	l.dtMu.Lock()
+	defer l.dtMu.Unlock()
+	if len(l.dateTimes) > maxDateTimes {
+		t.Fatalf("%d texts kept", len(l.dateTimes))
+	}
+}
