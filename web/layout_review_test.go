@@ -185,3 +185,37 @@ func TestReviewPagesServedFromPieces(t *testing.T) {
 		}
 	}
 }
+
+// Review pages are served at once: pieces cut, kept, cleared when full and
+// read from many goroutines (run with -race) still write the whole
+// template's content.
+func TestReviewPiecesUnderConcurrentRequests(t *testing.T) {
+	e := newEnv(t)
+	results := make(chan string)
+	for g := range 6 {
+		go func() {
+			rng := rand.New(rand.NewPCG(uint64(g), 6))
+			for i := range 150 {
+				l := locale.Languages[(g+i)%len(locale.Languages)]
+				tmpl := e.web.pages.byLang[l]["assessment_review"]
+				p := randomReviewPage(rng, l)
+				p.Total = 42 + rng.IntN(2*maxReviewShapes) // many shapes: the kept pieces are cleared now and then
+				var got, want bytes.Buffer
+				joined, err := e.web.reviewFrames.write(&got, l, tmpl, &p)
+				if err == nil {
+					err = tmpl.ExecuteTemplate(&want, "content", p)
+				}
+				if err != nil || !joined || got.String() != want.String() {
+					results <- fmt.Sprintf("goroutine %d page %d: %v %v\n%s", g, i, joined, err, firstDifference(got.String(), want.String()))
+					return
+				}
+			}
+			results <- ""
+		}()
+	}
+	for range 6 {
+		if msg := <-results; msg != "" {
+			t.Fatal(msg)
+		}
+	}
+}
