@@ -1,0 +1,77 @@
+package store_test
+
+import (
+	"errors"
+	"testing"
+
+	"dxready/store"
+)
+
+// Review rg: attacks on starts and submits sharing the batched writer.
+
+// A submit whose firm the drain cannot reconcile (its kept inputs are
+// unreadable: "run dxready aggregates rebuild") must fail alone, as it did
+// in its own transaction: a step of another firm's draft and a start of a
+// third firm, queued with it, are not its business and must be written.
+func TestRGDrainFailureOfOneSubmitFailsOnlyIt(t *testing.T) {
+	w := newCycleWorld(t)
+	s, fx := w.s, w.fx
+	d, r := w.submittable(fx.GoDuc.ID, 0) // GoDuc has a result: kept inputs
+	kho, err := s.StartDraft(ctx, fx.Kho.ID, fx.FirmUser.ID, w.in, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := openRaw(t, s).Exec("UPDATE agg_inputs SET data = x'00' WHERE firm_id = ?", fx.GoDuc.ID)
+	if n, _ := res.RowsAffected(); err != nil || n != 1 {
+		t.Fatalf("corrupt GoDuc's kept inputs: %d rows, %v", n, err)
+	}
+	errs := batchOf(t, s,
+		func() error { return s.SaveAnswers(ctx, kho.ID, fx.Kho.ID, w.allAnswers(), 0) },
+		func() error { return s.SubmitResponse(ctx, d.ID, fx.GoDuc.ID, 0, d.Version(), r) },
+		func() error { _, err := s.StartDraft(ctx, fx.NoiThat.ID, 0, w.in, 0); return err },
+	)
+	if errs[1] == nil {
+		t.Fatalf("the submit of the firm that cannot be drained was written")
+	}
+	if errs[0] != nil || errs[2] != nil {
+		t.Errorf("one submit's drain failure failed the others of its batch:\n step of Kho: %v\n start of NoiThat: %v", errs[0], errs[2])
+	}
+	if _, err := s.FindDraftOf(ctx, fx.NoiThat.ID, 0); err != nil {
+		t.Errorf("NoiThat's start, not written: %v", err)
+	}
+}
+
+// A call whose statement makes SQLite roll the whole transaction back (here
+// a trigger's RAISE(ROLLBACK), as SQLITE_FULL or an I/O error can) cannot
+// have its savepoint undone: the batch fails as a whole, every call says
+// so, nothing of any is written, and the writer works afterwards.
+func TestRGWholeRollbackInsideASavepoint(t *testing.T) {
+	w := newCycleWorld(t)
+	s, fx := w.s, w.fx
+	d, r := w.submittable(fx.NoiThat.ID, 0)
+	raw := openRaw(t, s)
+	if _, err := raw.Exec(`CREATE TRIGGER rg_full BEFORE INSERT ON pillar_scores WHEN NEW.response_id = ` +
+		itoa(d.ID) + ` BEGIN SELECT RAISE(ROLLBACK, 'rg: disk full'); END`); err != nil {
+		t.Fatal(err)
+	}
+	errs := batchOf(t, s,
+		func() error { _, err := s.StartDraft(ctx, fx.Kho.ID, fx.FirmUser.ID, w.in, 0); return err },
+		func() error { return s.SubmitResponse(ctx, d.ID, fx.NoiThat.ID, 0, d.Version(), r) },
+		func() error { _, err := s.StartDraft(ctx, fx.GoDuc.ID, fx.FirmUser.ID, w.in, 0); return err },
+	)
+	for i, err := range errs {
+		if err == nil {
+			t.Errorf("call %d: written, though its transaction was rolled back", i)
+		}
+	}
+	if _, err := s.FindDraftOf(ctx, fx.Kho.ID, fx.FirmUser.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Kho's start after a whole rollback: %v", err)
+	}
+	if _, err := raw.Exec("DROP TRIGGER rg_full"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SubmitResponse(ctx, d.ID, fx.NoiThat.ID, 0, d.Version(), r); err != nil {
+		t.Fatalf("the writer after a whole rollback: %v", err)
+	}
+	w.derivedAgain("after a whole rollback")
+}
