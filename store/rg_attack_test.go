@@ -75,3 +75,28 @@ func TestRGWholeRollbackInsideASavepoint(t *testing.T) {
 	}
 	w.derivedAgain("after a whole rollback")
 }
+
+// The same three calls one at a time in their own transactions (the paths
+// StartDraft and SubmitResponse took before they joined the batches): only
+// the submit of the firm that cannot be drained fails.
+func TestRGDrainFailureSerialReference(t *testing.T) {
+	w := newCycleWorld(t)
+	s, fx := w.s, w.fx
+	d, r := w.submittable(fx.GoDuc.ID, 0)
+	kho, err := s.StartDraft(ctx, fx.Kho.ID, fx.FirmUser.ID, w.in, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := openRaw(t, s).Exec("UPDATE agg_inputs SET data = x'00' WHERE firm_id = ?", fx.GoDuc.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.SaveAnswersSerial(ctx, s, kho.ID, fx.Kho.ID, w.allAnswers(), 0); err != nil {
+		t.Errorf("step of Kho: %v", err)
+	}
+	if err := store.SubmitSerial(ctx, s, d.ID, fx.GoDuc.ID, 0, d.Version(), r); err == nil {
+		t.Errorf("the submit of the firm that cannot be drained was written")
+	}
+	if _, err := store.StartDraftSerial(ctx, s, fx.NoiThat.ID, 0, w.in, 0); err != nil {
+		t.Errorf("start of NoiThat: %v", err)
+	}
+}
