@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"dxready/store"
+	"dxready/survey"
 )
 
 // Review rg: attacks on starts and submits sharing the batched writer.
@@ -98,5 +99,62 @@ func TestRGDrainFailureSerialReference(t *testing.T) {
 	}
 	if _, err := store.StartDraftSerial(ctx, s, fx.NoiThat.ID, 0, w.in, 0); err != nil {
 		t.Errorf("start of NoiThat: %v", err)
+	}
+}
+
+// Two submits of one draft (a double click) share a batch that then fails
+// as a whole (here a later call's statement rolls the transaction back, as
+// a full disk does): the first submit's write is undone, so the second
+// must not be told ErrSubmitted - web takes that for "already submitted"
+// and shows the result page of a draft that is still a draft.
+func TestRGFailedBatchDoesNotReportErrSubmittedForAnUndoneSubmit(t *testing.T) {
+	w := newCycleWorld(t)
+	s, fx := w.s, w.fx
+	d, r := w.submittable(fx.NoiThat.ID, 0)
+	raw := openRaw(t, s)
+	if _, err := raw.Exec(`CREATE TRIGGER rg_full BEFORE INSERT ON responses WHEN NEW.firm_id = ` +
+		itoa(fx.Kho.ID) + ` BEGIN SELECT RAISE(ROLLBACK, 'rg: disk full'); END`); err != nil {
+		t.Fatal(err)
+	}
+	errs := batchOf(t, s,
+		func() error { return s.SubmitResponse(ctx, d.ID, fx.NoiThat.ID, 0, d.Version(), r) },
+		func() error { return s.SubmitResponse(ctx, d.ID, fx.NoiThat.ID, 0, d.Version(), r) },
+		func() error { _, err := s.StartDraft(ctx, fx.Kho.ID, fx.FirmUser.ID, w.in, 0); return err },
+	)
+	got, err := s.FindResponse(ctx, d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != survey.Draft {
+		t.Fatalf("the batch failed, yet the draft is %s (errors %v)", got.Status, errs)
+	}
+	for i, err := range errs[:2] {
+		if err == nil || errors.Is(err, store.ErrSubmitted) {
+			t.Errorf("submit %d of a draft still a draft: %v", i, err)
+		}
+	}
+}
+
+// The same with the batch failing in its drain (a firm of the batch whose
+// kept inputs cannot be read): the second submit of the draft is told
+// ErrSubmitted, the draft is not submitted.
+func TestRGFailedDrainDoesNotReportErrSubmittedForAnUndoneSubmit(t *testing.T) {
+	w := newCycleWorld(t)
+	s, fx := w.s, w.fx
+	d, r := w.submittable(fx.GoDuc.ID, 0)
+	if _, err := openRaw(t, s).Exec("UPDATE agg_inputs SET data = x'00' WHERE firm_id = ?", fx.GoDuc.ID); err != nil {
+		t.Fatal(err)
+	}
+	errs := batchOf(t, s,
+		func() error { return s.SubmitResponse(ctx, d.ID, fx.GoDuc.ID, 0, d.Version(), r) },
+		func() error { return s.SubmitResponse(ctx, d.ID, fx.GoDuc.ID, 0, d.Version(), r) },
+	)
+	if got, err := s.FindResponse(ctx, d.ID); err != nil || got.Status != survey.Draft {
+		t.Fatalf("the draft after a failed drain: %+v, %v", got, err)
+	}
+	for i, err := range errs {
+		if err == nil || errors.Is(err, store.ErrSubmitted) {
+			t.Errorf("submit %d of a draft still a draft: %v", i, err)
+		}
 	}
 }
