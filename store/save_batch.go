@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 )
@@ -259,22 +260,49 @@ var batchCtx = context.Background()
 // sets each save's outcome: its own error, or the batch's when the batch
 // fails as a whole (its BEGIN, a savepoint that cannot be undone, the
 // drains or the COMMIT), in which case nothing of it is written.
+//
+// A drain that fails (or panics) may be one call's doing: a submit of a
+// firm whose kept inputs cannot be read fails the drain of any batch it is
+// in. So when it fails in a batch of several, the batch is rolled back and
+// each save runs again alone, in a transaction and with a drain of its own:
+// only the culprit fails, as when every start and submit had its own
+// transaction, at a cost on that error path only. A save runs again from
+// the start (a step decides again on the draft as it then is; each
+// caller's context is looked at again).
 func (s *Store) runSaves(conn *sql.Conn, batch []*saveReq) {
+	if err := s.runBatch(conn, batch, len(batch) > 1); err != nil {
+		s.opts.Logger.Warn("store: the drain of a batch of saves failed: each runs again alone", "saves", len(batch), "err", err)
+		for _, q := range batch {
+			s.runBatch(conn, []*saveReq{q}, false)
+		}
+	}
+}
+
+// runBatch is runSaves' one transaction. When again is true and the drain
+// fails, it rolls back, leaves every outcome unset (errNotRun) and returns
+// the drain's error, for the saves to run again alone; otherwise it
+// returns nil, each save's outcome set.
+func (s *Store) runBatch(conn *sql.Conn, batch []*saveReq, again bool) error {
 	tx, err := conn.BeginTx(batchCtx, nil)
 	if err != nil {
 		failSaves(batch, err)
-		return
+		return nil
 	}
 	defer s.watch.announce() // after the commit (or rollback) below
 	defer tx.Rollback()
 	bn := &batchNotes{}
 	written, err := s.applySaves(tx, batch, bn)
 	if err == nil && !written {
-		return // every save failed on its own: nothing to commit, as before
+		return nil // every save failed on its own: nothing to commit, as before
 	}
 	var ch *cellChange
 	if err == nil && s.cells.suspend.Load() == 0 {
-		ch, err = s.drainAll(batchCtx, tx, bn.note())
+		if ch, err = s.drainSafely(tx, bn.note()); err != nil && again {
+			for _, q := range batch {
+				q.err = errNotRun
+			}
+			return err
+		}
 	}
 	if err == nil {
 		err = s.commit(tx, ch)
@@ -282,14 +310,30 @@ func (s *Store) runSaves(conn *sql.Conn, batch []*saveReq) {
 	if err != nil {
 		failSaves(batch, err)
 	}
+	return nil
 }
 
-// failSaves gives err to every save of a batch that failed as a whole,
-// except those that had failed on their own, whose own error stays the
-// truer account (nothing of them was written either way).
+// drainSafely is drainAll with a panic turned into its error: the drain
+// runs on the batch leader's goroutine, perhaps another request's, for
+// saves that may be of other firms (see runSaves).
+func (s *Store) drainSafely(tx *sql.Tx, note *txNote) (ch *cellChange, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			ch, err = nil, fmt.Errorf("store: the drain of a batch of saves panicked: %v\n%s", v, debug.Stack())
+		}
+	}()
+	return s.drainAll(batchCtx, tx, note)
+}
+
+// failSaves gives err to every save of a batch that failed as a whole:
+// nothing of any was written. A save that had failed on its own gets it
+// too, since its own error may have come from a save of the batch now
+// undone (a second submit of a draft told ErrSubmitted by the first): a
+// try again then meets the true state. Only a save not run because its
+// caller went away keeps that account.
 func failSaves(batch []*saveReq, err error) {
 	for _, q := range batch {
-		if q.err == nil || q.err == errNotRun {
+		if cerr := q.ctx.Err(); cerr == nil || !errors.Is(q.err, cerr) {
 			q.err = err
 		}
 	}
@@ -327,7 +371,10 @@ func (s *Store) saveInSavepoint(tx *sql.Tx, r *saveReq, bn *batchNotes) (own, fa
 	}
 	if own = s.applyOne(tx, r, bn); own != nil {
 		if _, err := tx.ExecContext(batchCtx, "ROLLBACK TO save"); err != nil {
-			return own, errors.Join(own, err)
+			// every save of the batch is told this: own is named, not
+			// wrapped, so that none of them matches its sentinel
+			// (ErrSubmitted, ErrConflict) by errors.Is
+			return own, fmt.Errorf("store: undo a save of the batch (%v): %w", own, err)
 		}
 	}
 	if _, err := tx.ExecContext(batchCtx, "RELEASE save"); err != nil {

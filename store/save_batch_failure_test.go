@@ -8,13 +8,15 @@ import (
 	"dxready/survey"
 )
 
-// Review rg: attacks on starts and submits sharing the batched writer.
+// Attacks on starts and submits sharing the batched writer (a review of
+// the change that put them there): batches that fail as a whole or in
+// their drain.
 
 // A submit whose firm the drain cannot reconcile (its kept inputs are
 // unreadable: "run dxready aggregates rebuild") must fail alone, as it did
 // in its own transaction: a step of another firm's draft and a start of a
 // third firm, queued with it, are not its business and must be written.
-func TestRGDrainFailureOfOneSubmitFailsOnlyIt(t *testing.T) {
+func TestBatchDrainFailureOfOneSubmitFailsOnlyIt(t *testing.T) {
 	w := newCycleWorld(t)
 	s, fx := w.s, w.fx
 	d, r := w.submittable(fx.GoDuc.ID, 0) // GoDuc has a result: kept inputs
@@ -46,7 +48,7 @@ func TestRGDrainFailureOfOneSubmitFailsOnlyIt(t *testing.T) {
 // a trigger's RAISE(ROLLBACK), as SQLITE_FULL or an I/O error can) cannot
 // have its savepoint undone: the batch fails as a whole, every call says
 // so, nothing of any is written, and the writer works afterwards.
-func TestRGWholeRollbackInsideASavepoint(t *testing.T) {
+func TestBatchWholeRollbackInsideASavepoint(t *testing.T) {
 	w := newCycleWorld(t)
 	s, fx := w.s, w.fx
 	d, r := w.submittable(fx.NoiThat.ID, 0)
@@ -80,7 +82,7 @@ func TestRGWholeRollbackInsideASavepoint(t *testing.T) {
 // The same three calls one at a time in their own transactions (the paths
 // StartDraft and SubmitResponse took before they joined the batches): only
 // the submit of the firm that cannot be drained fails.
-func TestRGDrainFailureSerialReference(t *testing.T) {
+func TestBatchDrainFailureSerialReference(t *testing.T) {
 	w := newCycleWorld(t)
 	s, fx := w.s, w.fx
 	d, r := w.submittable(fx.GoDuc.ID, 0)
@@ -107,7 +109,7 @@ func TestRGDrainFailureSerialReference(t *testing.T) {
 // a full disk does): the first submit's write is undone, so the second
 // must not be told ErrSubmitted - web takes that for "already submitted"
 // and shows the result page of a draft that is still a draft.
-func TestRGFailedBatchDoesNotReportErrSubmittedForAnUndoneSubmit(t *testing.T) {
+func TestBatchFailedBatchDoesNotReportErrSubmittedForAnUndoneSubmit(t *testing.T) {
 	w := newCycleWorld(t)
 	s, fx := w.s, w.fx
 	d, r := w.submittable(fx.NoiThat.ID, 0)
@@ -138,7 +140,7 @@ func TestRGFailedBatchDoesNotReportErrSubmittedForAnUndoneSubmit(t *testing.T) {
 // The same with the batch failing in its drain (a firm of the batch whose
 // kept inputs cannot be read): the second submit of the draft is told
 // ErrSubmitted, the draft is not submitted.
-func TestRGFailedDrainDoesNotReportErrSubmittedForAnUndoneSubmit(t *testing.T) {
+func TestBatchFailedDrainDoesNotReportErrSubmittedForAnUndoneSubmit(t *testing.T) {
 	w := newCycleWorld(t)
 	s, fx := w.s, w.fx
 	d, r := w.submittable(fx.GoDuc.ID, 0)
