@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // The review page's content (its progress, the list of questions not
@@ -50,7 +51,7 @@ const (
 	reviewMark            = "dxrv"
 	reviewMarkLen         = len(reviewMark) + 2 + 3 + 1
 	maxReviewItems        = 999 // a longer list renders whole
-	maxReviewShapes       = 256 // a language's; cleared when full
+	maxReviewShapes       = 256 // a language's, at most; more render whole
 	reviewIDMark    int64 = 987654321098765433
 )
 
@@ -73,6 +74,7 @@ var reviewEscapers = append(append([]layoutEscaper{}, layoutEscapers...), func(b
 type reviewFrames struct {
 	mu   sync.Mutex
 	kept map[string]map[reviewShape]*reviewSkeleton
+	cuts atomic.Int64 // shapes cut so far (tests: none is cut twice once kept)
 }
 
 func newReviewFrames() *reviewFrames {
@@ -122,23 +124,36 @@ func (rf *reviewFrames) write(b *bytes.Buffer, l string, t *template.Template, p
 }
 
 // skeleton returns shape sh's pieces in language l, cut the first time;
-// nil when they cannot be cut (err says why, the first time only).
+// nil when they cannot be cut (err says why, the first time only), or when
+// the language already keeps maxReviewShapes shapes: the page then renders
+// whole, as it did before it had pieces. The kept shapes are never dropped
+// to make room. A shape holds the page's counts (answered, unanswered,
+// changes), so users at every point of the survey reach hundreds of them;
+// a clear when full made them cut again and again, at ~5 times the cost of
+// the whole template (a claimant saving one answer at a time could keep
+// every user's pieces cleared). Now a language cuts at most
+// maxReviewShapes shapes in the server's life (two requests cutting the
+// same new shape at once may both cut it).
 func (rf *reviewFrames) skeleton(l string, t *template.Template, sh reviewShape) (*reviewSkeleton, error) {
 	rf.mu.Lock()
 	sk, ok := rf.kept[l][sh]
+	full := len(rf.kept[l]) >= maxReviewShapes
 	rf.mu.Unlock()
-	if ok {
+	if ok || full {
 		return sk, nil
 	}
+	rf.cuts.Add(1)
 	sk, err := cutReview(t, sh)
 	if err != nil {
 		sk, err = nil, fmt.Errorf("web: review content %+v: %w", sh, err)
 	}
 	rf.mu.Lock()
-	if rf.kept[l] == nil || len(rf.kept[l]) >= maxReviewShapes {
+	if rf.kept[l] == nil {
 		rf.kept[l] = map[reviewShape]*reviewSkeleton{}
 	}
-	rf.kept[l][sh] = sk
+	if len(rf.kept[l]) < maxReviewShapes {
+		rf.kept[l][sh] = sk
+	}
 	rf.mu.Unlock()
 	return sk, err
 }
