@@ -11,9 +11,9 @@ import (
 	"dxready/survey"
 )
 
-// rrServedFromPieces counts the review contents that pieces wrote: the
+// reviewShapesKept counts the review contents that pieces wrote: the
 // layoutCheck of newEnv compares each page served with the whole template.
-func rrKept(e *env) int {
+func reviewShapesKept(e *env) int {
 	e.web.reviewFrames.mu.Lock()
 	defer e.web.reviewFrames.mu.Unlock()
 	n := 0
@@ -27,7 +27,7 @@ func rrKept(e *env) int {
 // both languages: a firm user's shared draft with N/A and unticked
 // answers, the problems of a submit (stale version, incomplete), a
 // claimant's private draft and its refused submit, (the Center cannot open a firm's draft: 403).
-func TestRRReviewStatesThroughThePortal(t *testing.T) {
+func TestReviewStatesThroughThePortal(t *testing.T) {
 	e := newEnv(t)
 	in, _ := survey.Latest(e.web.cfg.Instruments, survey.DefaultID)
 	d, err := e.st.Draft(ctx, e.fx.GoDuc.ID, in, survey.Profile{Section: "C", Size: "small"}, e.fx.FirmUser.ID)
@@ -64,7 +64,7 @@ func TestRRReviewStatesThroughThePortal(t *testing.T) {
 		id := strings.TrimSuffix(strings.TrimPrefix(creview, "/assessment/"), "/review")
 		c.post("/assessment/"+id+"/submit?lang="+l, url.Values{"version": {"v"}})
 	}
-	if n := rrKept(e); n < 6 {
+	if n := reviewShapesKept(e); n < 6 {
 		t.Fatalf("only %d review shapes cut: the pages did not come from pieces", n)
 	}
 }

@@ -10,9 +10,9 @@ import (
 	"dxready/locale"
 )
 
-// rrRandomString is a string of random bytes and runes: every ASCII byte,
+// randomReviewBytes is a string of random bytes and runes: every ASCII byte,
 // high bytes alone (broken UTF-8), and runes html/template treats apart.
-func rrRandomString(rng *rand.Rand) string {
+func randomReviewBytes(rng *rand.Rand) string {
 	pool := []string{"\uFDD0", "\uFFFE", "\uFFFD", "\u2028", "é", "ệ", "dxrv", "dxrv00000k", "987654321098765433", "dxslot99c", "javascript:", "%41", "%z"}
 	var b strings.Builder
 	for range rng.IntN(14) {
@@ -28,14 +28,14 @@ func rrRandomString(rng *rand.Rand) string {
 	return b.String()
 }
 
-func TestRRReviewPiecesRandomBytes(t *testing.T) {
+func TestReviewPiecesRandomBytes(t *testing.T) {
 	e := newEnv(t)
 	rng := rand.New(rand.NewPCG(7, 7))
 	for i := range 3000 {
 		l := locale.Languages[i%len(locale.Languages)]
 		tmpl := e.web.pages.byLang[l]["assessment_review"]
 		p := randomReviewPage(rng, l)
-		v := func() string { return rrRandomString(rng) }
+		v := func() string { return randomReviewBytes(rng) }
 		p.Version = v()
 		for j := range p.Unanswered {
 			p.Unanswered[j] = unansweredView{Pillar: v(), Text: v(), URL: v()}
@@ -48,6 +48,9 @@ func TestRRReviewPiecesRandomBytes(t *testing.T) {
 		}
 		for j := range p.Changes {
 			p.Changes[j] = changeView{When: v(), Who: v(), Question: v(), Answer: v()}
+		}
+		if len(e.web.reviewFrames.kept[l]) >= maxReviewShapes { // full: further shapes would render whole
+			e.web.reviewFrames = newReviewFrames()
 		}
 		var got, want bytes.Buffer
 		done, err := e.web.reviewFrames.write(&got, l, tmpl, &p)
