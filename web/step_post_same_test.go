@@ -206,7 +206,8 @@ func (tw *stepTwin) send(q stepRequest) string {
 	return fmt.Sprintf("%d %s\n%s", rec.Code, rec.Header().Get("Location"), rec.Body.String())
 }
 
-// TestStepPostSameAsReadingFirst posts ~400 random steps, one at a time
+// TestStepPostSameAsReadingFirst posts ~400 random steps (a quarter of
+// them under the race detector: iterations), one at a time
 // and in concurrent groups (each of a group to another response), to two
 // copies of one store: through the step post that reads its draft inside
 // its write, and through the read-then-write it replaced. Every answer
@@ -218,7 +219,7 @@ func TestStepPostSameAsReadingFirst(t *testing.T) {
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(seed, 14))
 	statuses := map[string]int{}
-	for i := 0; i < 400; {
+	for i := 0; i < iterations(400); {
 		if rng.IntN(25) == 0 {
 			w.submitAndRestart(rng)
 			continue
