@@ -33,12 +33,12 @@ type env struct {
 func newEnv(t *testing.T, opts ...func(*Config)) *env {
 	t.Helper()
 	st, fx := storetest.Open(t)
-	b, err := locale.Load()
+	b, err := loadBundle()
 	if err != nil {
 		t.Fatal(err)
 	}
 	b = b.WithReporter(failOnMissingIDs(t)) // every test that renders a page checks its messages
-	ins, err := survey.LoadEmbedded()
+	ins, err := loadInstruments()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,6 +56,17 @@ func newEnv(t *testing.T, opts ...func(*Config)) *env {
 	t.Cleanup(srv.Close)
 	return &env{t: t, srv: srv, st: st, fx: fx, web: s}
 }
+
+// loadBundle and loadInstruments load the catalogues and the instruments
+// once per test binary rather than once per newEnv (a tenth of a web test's
+// CPU, most of it under the race detector). Both are read-only once loaded:
+// WithReporter gives each test its own localizers and reporter, and the
+// instruments are never written after survey.LoadFS
+// (TestSharedBundleAndInstrumentsAreNotWritten).
+var (
+	loadBundle      = sync.OnceValues(locale.Load)
+	loadInstruments = sync.OnceValues(survey.LoadEmbedded)
+)
 
 // failOnMissingIDs returns a reporter that records every message the
 // portal could not give and fails the test with them when it ends.
