@@ -28,7 +28,7 @@ import (
 // database (a restart) and the cells rebuilt from scratch.
 func TestCellsEqualAFullRecomputation(t *testing.T) {
 	for seed := range uint64(4) {
-		t.Run(fmt.Sprint(seed), func(t *testing.T) { cellsProperty(t, seed, iterations(60)) })
+		t.Run(fmt.Sprint(seed), func(t *testing.T) { cellsProperty(t, seed, storetest.Iterations(60)) })
 	}
 }
 

@@ -97,7 +97,7 @@ func TestFirmWindowAgreesWithTheFullSearch(t *testing.T) {
 	wards := []string{"", "", fx.GoDuc.WardCode, fx.Kho.WardCode}
 	sizes := []firms.SizeClass{"", "", fx.GoDuc.SizeClass, fx.NoiThat.SizeClass}
 	stopped, countedWithin := 0, 0
-	for i := range iterations(120) {
+	for i := range storetest.Iterations(120) {
 		f := store.FirmFilter{Query: queries[rng.IntN(len(queries))], AssociationID: assocs[rng.IntN(len(assocs))],
 			WardCode: wards[rng.IntN(len(wards))], SizeClass: sizes[rng.IntN(len(sizes))]}
 		full, count := fullSearch(t, s, f)
@@ -116,7 +116,7 @@ func TestFirmWindowAgreesWithTheFullSearch(t *testing.T) {
 		restoreF()
 		restoreM()
 	}
-	if stopped < iterations(50) || countedWithin < iterations(20) {
+	if stopped < storetest.Iterations(50) || countedWithin < storetest.Iterations(20) {
 		t.Fatalf("%d pages stopped at their window, %d counts were of a window: the test does not reach the window", stopped, countedWithin)
 	}
 	t.Logf("%d pages stopped at their window, %d counts of a window", stopped, countedWithin)

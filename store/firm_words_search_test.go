@@ -32,7 +32,7 @@ func randomName(rng *rand.Rand) string {
 func wordQueries(rng *rand.Rand) []string {
 	qs := []string{"go", "g", "gô", "gom", "gỗ đức", "đ", "d", "an", "a", "anh", "2", "x", "co khi", "nguyen a", "ss", "C&C",
 		"quote", "y", "t", "th", "thanh", "da_nang", "½", "tên)", "zzz", "go zzz", "a g t", "x2 x", "tha", "tha go", "thanh g", "go tha"}
-	for range iterations(40) {
+	for range storetest.Iterations(40) {
 		q := wordParts[rng.IntN(len(wordParts))]
 		q = string([]rune(q)[:1+rng.IntN(len([]rune(q)))])
 		qs = append(qs, q, q+" "+string([]rune(wordParts[rng.IntN(len(wordParts))])[:1]))
@@ -90,7 +90,7 @@ func checkWordSearch(t *testing.T, s *store.Store, rng *rand.Rand, nFirms int) {
 			checked++
 		}
 	}
-	if checked < iterations(30) {
+	if checked < storetest.Iterations(30) {
 		t.Errorf("only %d queries matched some but not all firms: the test checks too little", checked)
 	}
 }

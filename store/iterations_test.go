@@ -3,30 +3,15 @@ package store_test
 import (
 	"runtime/debug"
 	"testing"
+
+	"dxready/store/storetest"
 )
 
-// raceIterationsDivisor is how many times fewer random cases a property
-// test draws under the race detector.
-const raceIterationsDivisor = 4
-
-// iterations is how many random cases (or how many of a test's coverage
-// floor) a property test runs: n normally, a quarter of it (at least 1)
-// under the race detector. The race detector makes each case 5-8 times
-// slower and these tests read the store one query at a time, so their
-// many cases add no shared-state paths over the first few; CI runs the
-// full n in its plain go test step and the race detector over the
-// reduced count (.ci/run, docs/PERFORMANCE.md "Tests and CI").
-func iterations(n int) int {
-	if raceDetector {
-		return max(1, n/raceIterationsDivisor)
-	}
-	return n
-}
-
-// TestIterationsFullWithoutRaceDetector: raceDetector says whether the
-// binary was built with -race (the build tags of race_on_test.go and
-// race_off_test.go), so the plain test run draws every random case and
-// only a race-detector build draws a quarter.
+// TestIterationsFullWithoutRaceDetector: storetest.RaceDetector says
+// whether the binary was built with -race (the build tags of storetest's
+// race_on.go and race_off.go), so the plain test run draws every random
+// case and only a race-detector build draws a quarter (CI's race step runs
+// this package, so both sides are checked).
 func TestIterationsFullWithoutRaceDetector(t *testing.T) {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
@@ -38,17 +23,17 @@ func TestIterationsFullWithoutRaceDetector(t *testing.T) {
 			race = s.Value == "true"
 		}
 	}
-	if raceDetector != race {
-		t.Fatalf("raceDetector is %v in a binary built with -race=%v", raceDetector, race)
+	if storetest.RaceDetector != race {
+		t.Fatalf("storetest.RaceDetector is %v in a binary built with -race=%v", storetest.RaceDetector, race)
 	}
 	want := 400
 	if race {
 		want = 100
 	}
-	if got := iterations(400); got != want {
-		t.Fatalf("iterations(400) = %d with -race=%v, want %d", got, race, want)
+	if got := storetest.Iterations(400); got != want {
+		t.Fatalf("storetest.Iterations(400) = %d with -race=%v, want %d", got, race, want)
 	}
-	if got := iterations(3); got < 1 {
-		t.Fatalf("iterations(3) = %d: a test must draw at least one case", got)
+	if got := storetest.Iterations(3); got < 1 {
+		t.Fatalf("storetest.Iterations(3) = %d: a test must draw at least one case", got)
 	}
 }

@@ -28,7 +28,7 @@ func TestMemberNameFilterIsPartOfTheFoldedName(t *testing.T) {
 	queries := []string{"tnhh go", "ty tnhh", "nh go", "go", "Gỗ Đức", "an", "x½", "%", "_", "cp", "phan go", "xa an", "c&c",
 		"g", "đ", "gô", "ĐỨC", "\"quote\"", "'", "%_%", "go%", "a_n", "\\", "*", "NEAR(", "go AND duc", "\"go\" OR", "x\x00y",
 		strings.Repeat("gỗ đức ", 430), strings.Repeat("a", 3000), "  Gỗ   Đức  "}
-	for range iterations(150) {
+	for range storetest.Iterations(150) {
 		folded := firms.Fold(names[rng.IntN(len(names))])
 		i := rng.IntN(len(folded))
 		queries = append(queries, folded[i:i+1+rng.IntN(min(12, len(folded)-i))])
@@ -67,7 +67,7 @@ func TestMemberNameFilterIsPartOfTheFoldedName(t *testing.T) {
 			byGrams++
 		}
 	}
-	if keyOnly < iterations(20) || byGrams < iterations(40) {
+	if keyOnly < storetest.Iterations(20) || byGrams < storetest.Iterations(40) {
 		t.Errorf("only %d queries with matches were tested on the search key alone, %d answered from the trigram index", keyOnly, byGrams)
 	}
 }

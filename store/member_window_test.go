@@ -32,7 +32,7 @@ func TestMemberWindowAgreesWithTheFullWalk(t *testing.T) {
 	rng := rand.New(rand.NewPCG(19, 7))
 	filterFirms(t, s, fx, rng, 140)
 	stopped, filled := 0, 0
-	for i := range iterations(120) {
+	for i := range storetest.Iterations(120) {
 		f := store.MemberFilter{AssociationID: fx.Wood.ID, Query: windowQueries[rng.IntN(len(windowQueries))], Limit: 1 + rng.IntN(12),
 			Sort: store.MemberSorts[rng.IntN(len(store.MemberSorts))], Desc: rng.IntN(2) == 0}
 		if rng.IntN(4) == 0 {
@@ -49,7 +49,7 @@ func TestMemberWindowAgreesWithTheFullWalk(t *testing.T) {
 		store.SetGramCandidates(store.CountCap)
 		stopped, filled = stopped+st, filled+fi
 	}
-	if stopped < iterations(100) || filled < iterations(100) {
+	if stopped < storetest.Iterations(100) || filled < storetest.Iterations(100) {
 		t.Errorf("only %d pages stopped at the window and %d were filled within it", stopped, filled)
 	}
 }

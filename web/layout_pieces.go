@@ -263,6 +263,21 @@ func cutMarks(out string) (*layoutSkeleton, error) {
 // changes (NUL, quotes, markup, '+', '%' valid or not, spaces, non-ASCII).
 var layoutProbes = []string{"javascript:alert(1)<b>", "/a b?c=\"x'&d=<é>+%41%zz#f\x00\xff"}
 
+// escapedAs finds which of escapers wrote probe v at the start of out,
+// followed by the piece next: its number (1-based) and the length it
+// wrote. want, when not 0, is the one number accepted (the escaper chosen
+// by an earlier probe). b is scratch.
+func escapedAs(escapers []layoutEscaper, b *bytes.Buffer, out, v, next string, want int) (esc, n int, ok bool) {
+	for e, write := range escapers {
+		b.Reset()
+		write(b, v)
+		if strings.HasPrefix(out, b.String()+next) && (want == 0 || want == e+1) {
+			return e + 1, b.Len(), true
+		}
+	}
+	return 0, 0, false
+}
+
 // probe checks out, the layout rendered with every value layoutProbe+pr,
 // against the pieces, and chooses (or, already chosen, checks) each
 // value's escaper: the one that writes what html/template wrote there.
@@ -282,19 +297,11 @@ func (sk *layoutSkeleton) probe(out, pr string) error {
 		if s.translated {
 			v = pr
 		}
-		found := false
-		for e, esc := range layoutEscapers {
-			b.Reset()
-			esc(&b, v)
-			if strings.HasPrefix(out, b.String()+sk.texts[i+1]) && (s.esc == 0 || s.esc == e+1) {
-				s.esc, found = e+1, true
-				out = out[b.Len():]
-				break
-			}
-		}
+		esc, n, found := escapedAs(layoutEscapers, &b, out, v, sk.texts[i+1], s.esc)
 		if !found {
 			return fmt.Errorf("value %d (slot %d) is escaped as none of the layout's escapers do", i, s.field)
 		}
+		s.esc, out = esc, out[n:]
 	}
 	if out != sk.texts[len(sk.slots)] {
 		return fmt.Errorf("the last piece changed with the values")

@@ -295,19 +295,11 @@ func (sk *reviewSkeleton) probe(out, pr, id string) error {
 			out = out[len(id):]
 			continue
 		}
-		found := false
-		for e, esc := range reviewEscapers {
-			b.Reset()
-			esc(&b, pr)
-			if strings.HasPrefix(out, b.String()+sk.texts[i+1]) && (s.esc == 0 || s.esc == e+1) {
-				s.esc, found = e+1, true
-				out = out[b.Len():]
-				break
-			}
-		}
+		esc, n, found := escapedAs(reviewEscapers, &b, out, pr, sk.texts[i+1], s.esc)
 		if !found {
 			return fmt.Errorf("value %d (field %d) is escaped as none of the escapers do", i, s.field)
 		}
+		s.esc, out = esc, out[n:]
 	}
 	if out != sk.texts[len(sk.slots)] {
 		return fmt.Errorf("the last piece changed with the values")

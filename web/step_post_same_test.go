@@ -207,7 +207,7 @@ func (tw *stepTwin) send(q stepRequest) string {
 }
 
 // TestStepPostSameAsReadingFirst posts ~400 random steps (a quarter of
-// them under the race detector: iterations), one at a time
+// them under the race detector: storetest.Iterations), one at a time
 // and in concurrent groups (each of a group to another response), to two
 // copies of one store: through the step post that reads its draft inside
 // its write, and through the read-then-write it replaced. Every answer
@@ -219,7 +219,7 @@ func TestStepPostSameAsReadingFirst(t *testing.T) {
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(seed, 14))
 	statuses := map[string]int{}
-	for i := 0; i < iterations(400); {
+	for i := 0; i < storetest.Iterations(400); {
 		if rng.IntN(25) == 0 {
 			w.submitAndRestart(rng)
 			continue
