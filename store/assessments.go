@@ -280,8 +280,8 @@ func (s *Store) submitOp(responseID, firmID, userID int64, version string, r sco
 		if err != nil || !clean {
 			return nil, err
 		}
-		return &txNote{submitted: []int64{responseID}, submittedBy: firmID,
-			written: &writtenResult{response: responseID, pillars: r.Pillars, answers: answers},
+		return &txNote{submitted: []int64{responseID}, submittedBy: map[int64][]int64{firmID: {responseID}},
+			written: map[int64]*writtenResult{responseID: {response: responseID, pillars: r.Pillars, answers: answers}},
 			funnel:  []*funnelChange{{firm: firmID, response: responseID, at: now, submitted: true}}}, nil
 	}
 }

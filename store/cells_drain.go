@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // cellsFormat is the layout of agg_inputs and agg_cells (the groups kept,
@@ -82,22 +83,34 @@ func (s *Store) reconcile(ctx context.Context, tx *sql.Tx, lo, hi int64, ids []i
 	if err != nil {
 		return err
 	}
-	if in, ok, err := s.appendSubmitted(ctx, tx, ids, old, note); ok || err != nil {
-		if err != nil {
-			return err
-		}
-		return reconcileFirm(ctx, tx, in.ID, old[in.ID], in, ch)
-	}
-	r := &inputsReader{q: tx, lo: lo, hi: hi, dirtyOnly: true, pillars: s.cells.pillarIdx}
-	if note != nil {
-		r.note, r.known, r.firmOf = note, knownResults(decodeAll(old)), map[int64]int64{}
-	}
-	now, err := r.read(ctx)
+	appended, err := s.appendSubmitted(ctx, tx, ids, old, note)
 	if err != nil {
 		return err
 	}
+	rest := ids
+	if len(appended) > 0 {
+		s.cells.appended.Add(int64(len(appended)))
+		rest = slices.DeleteFunc(slices.Clone(ids), func(id int64) bool { return appended[id] != nil })
+	}
+	var now map[int64]*firmInputs
+	if len(rest) > 0 {
+		r := &inputsReader{q: tx, lo: lo, hi: hi, dirtyOnly: true, pillars: s.cells.pillarIdx}
+		if len(rest) < len(ids) {
+			r.firms = rest
+		}
+		if note != nil {
+			r.note, r.known, r.firmOf = note, knownResults(decodeAll(old)), map[int64]int64{}
+		}
+		if now, err = r.read(ctx); err != nil {
+			return err
+		}
+	}
 	for _, id := range ids {
-		if err := reconcileFirm(ctx, tx, id, old[id], now[id], ch); err != nil {
+		in := appended[id]
+		if in == nil {
+			in = now[id]
+		}
+		if err := reconcileFirm(ctx, tx, id, old[id], in, ch); err != nil {
 			return err
 		}
 	}

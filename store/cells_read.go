@@ -30,6 +30,11 @@ type inputsReader struct {
 	known  map[resultID]*resultInputs
 	firmOf map[int64]int64 // response → firm, of the results read
 
+	// firms, when set, are the only firms read (of those in range the
+	// other settings select): a drain's firms not taken from their kept
+	// inputs (appendSubmitted).
+	firms []int64
+
 	// resultIDs, when set, are the only responses readResults reads,
 	// whatever their firms.
 	resultIDs []int64
@@ -39,6 +44,9 @@ type inputsReader struct {
 func (r *inputsReader) where(col string) (string, []any) {
 	// Only the IN list, not also the range: dirty firms may lie far apart,
 	// and a range would tempt the planner to walk every row between them.
+	if r.firms != nil {
+		return col + " IN (SELECT value FROM json_each(?))", []any{jsonList(r.firms)}
+	}
 	if r.dirtyOnly {
 		return col + " IN (SELECT firm_id FROM agg_dirty WHERE firm_id BETWEEN ? AND ?)", []any{r.lo, r.hi}
 	}

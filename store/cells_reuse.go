@@ -24,15 +24,16 @@ type txNote struct {
 	// from them instead of being read again, and what a submission reads
 	// no longer grows with the firm's history.
 	submitted []int64
-	// submittedBy, when not 0, is the firm whose responses in submitted
-	// became submitted in the transaction, its one change to any firm's
-	// inputs: the firm's kept inputs with those results added are its
-	// inputs now (appendSubmitted).
-	submittedBy int64
-	// written, when set, is what the transaction wrote of the one response
-	// in submitted: appendSubmitted takes its pillar scores and adoption
+	// submittedBy names, for each firm whose responses in submitted became
+	// submitted in the transaction, those responses, when that was the
+	// transaction's one change to that firm's inputs: the firm's kept
+	// inputs with those results added are its inputs now
+	// (appendSubmitted). A batch of submits of several firms names each.
+	submittedBy map[int64][]int64
+	// written is what the transaction wrote of responses in submitted, by
+	// response: appendSubmitted takes their pillar scores and adoption
 	// answers from it rather than read back what was just written.
-	written *writtenResult
+	written map[int64]*writtenResult
 	// funnel is every change the transaction made to the funnel's facts
 	// (funnelChange): one a start or a submit, several in a batch of them.
 	funnel []*funnelChange
@@ -132,54 +133,96 @@ func (r *inputsReader) reuseKnown(byResponse map[int64]*resultInputs) []int64 {
 	return need
 }
 
-// appendSubmitted is the inputs of the firm note.submittedBy names when
-// the dirty firms ids are that firm alone: its kept inputs with the
-// results of note's responses added in time order, those read by id, so
-// that a submission reads what it changed and not the firm's history.
-// ok is false when that cannot be told (no note, no kept inputs, a new
-// result at the very time of another) and the firms are read whole.
-func (s *Store) appendSubmitted(ctx context.Context, tx *sql.Tx, ids []int64, stored map[int64][]byte, note *txNote) (*firmInputs, bool, error) {
-	if note == nil || note.submittedBy == 0 || len(ids) != 1 || ids[0] != note.submittedBy || stored[ids[0]] == nil {
-		return nil, false, nil
+// appendSubmitted is the inputs now of each firm of ids that
+// note.submittedBy names and whose inputs are kept: its kept inputs with
+// the results of its responses in the note added in time order, those read
+// by id, so that a submission reads what it changed and not the firm's
+// history, and a batch of submits of several firms reads only theirs. A
+// firm missing from the map is read whole: no note, no kept inputs (or
+// inputs that do not decode, which reconcileFirm reports), or a new result
+// at the very time of another. When a firm of ids is not one the note
+// names, something else changed it, and every firm is read whole.
+func (s *Store) appendSubmitted(ctx context.Context, tx *sql.Tx, ids []int64, stored map[int64][]byte, note *txNote) (map[int64]*firmInputs, error) {
+	if note == nil || len(note.submittedBy) == 0 {
+		return nil, nil
 	}
-	kept, err := decodeInputs(ids[0], stored[ids[0]])
-	if err != nil {
-		return nil, false, nil // read whole: reconcileFirm reports it
-	}
-	r := &inputsReader{q: tx, pillars: s.cells.pillarIdx, resultIDs: note.submitted}
-	added := map[int64]*firmInputs{}
-	byResponse, err := r.readResults(ctx, added)
-	if err == nil && !r.takeWritten(byResponse, note) {
-		err = r.readPillars(ctx, byResponse, note.submitted)
-		if err == nil {
-			err = r.readAdoption(ctx, byResponse, note.submitted)
+	for _, id := range ids {
+		if note.submittedBy[id] == nil { // a change the note does not speak for: read them all whole
+			return nil, nil
 		}
 	}
-	if err != nil || len(added) > 1 || len(added) == 1 && added[kept.ID] == nil {
-		return nil, false, err
+	kept := map[int64]*firmInputs{}
+	var responses []int64
+	for _, id := range ids {
+		if stored[id] == nil {
+			continue
+		}
+		in, err := decodeInputs(id, stored[id])
+		if err != nil {
+			continue
+		}
+		kept[id] = in
+		responses = append(responses, note.submittedBy[id]...)
 	}
+	if len(kept) == 0 {
+		return nil, nil
+	}
+	r := &inputsReader{q: tx, pillars: s.cells.pillarIdx, resultIDs: responses}
+	added := map[int64]*firmInputs{}
+	byResponse, err := r.readResults(ctx, added)
+	if err != nil {
+		return nil, err
+	}
+	for firm := range added {
+		if kept[firm] == nil { // a response of a firm the note did not say: read them all whole
+			return nil, nil
+		}
+	}
+	if need := r.takeWritten(byResponse, note); len(need) > 0 {
+		if err := r.readPillars(ctx, byResponse, need); err != nil {
+			return nil, err
+		}
+		if err := r.readAdoption(ctx, byResponse, need); err != nil {
+			return nil, err
+		}
+	}
+	out := make(map[int64]*firmInputs, len(kept))
+	for id, k := range kept {
+		if now, ok := appendResults(k, added[id].results()); ok {
+			out[id] = now
+		}
+	}
+	return out, nil
+}
+
+// appendResults is kept with results added in time order; ok is false
+// when one has the very time of another (the order of equal times is the
+// responses' ids, which inputs do not keep).
+func appendResults(kept *firmInputs, results []resultInputs) (*firmInputs, bool) {
 	now := *kept
 	now.Results = slices.Clone(kept.Results)
-	for _, res := range added[kept.ID].results() {
+	for _, res := range results {
 		i, same := slices.BinarySearchFunc(now.Results, res.At, func(e resultInputs, t time.Time) int { return e.At.Compare(t) })
 		if same {
-			return nil, false, nil // the order of equal times is the responses' ids, which inputs do not keep
+			return nil, false
 		}
 		now.Results = slices.Insert(now.Results, i, res)
 	}
-	return &now, true, nil
+	return &now, true
 }
 
-// takeWritten sets the pillar scores and adoption facts of the one result
-// read from what note says its transaction wrote (writtenResult.take),
-// and says whether it could.
-func (r *inputsReader) takeWritten(byResponse map[int64]*resultInputs, note *txNote) bool {
-	if len(note.submitted) != 1 || len(byResponse) != 1 {
-		return false
+// takeWritten sets the pillar scores and adoption facts of each result
+// read that note says its transaction wrote (writtenResult.take), and
+// returns the responses whose it could not, in id order, to be read.
+func (r *inputsReader) takeWritten(byResponse map[int64]*resultInputs, note *txNote) []int64 {
+	var need []int64
+	for id, res := range byResponse {
+		if !note.written[id].take(id, res, r.pillars[res.Instrument]) {
+			need = append(need, id)
+		}
 	}
-	id := note.submitted[0]
-	res := byResponse[id]
-	return res != nil && note.written.take(id, res, r.pillars[res.Instrument])
+	slices.Sort(need)
+	return need
 }
 
 // results is in's results, none when in is nil.

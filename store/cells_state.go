@@ -30,6 +30,9 @@ type cellsMem struct {
 	// applied the change, so memory applies changes in commit order.
 	applyMu   sync.Mutex
 	committed atomic.Int64 // seq of the last committed change
+	// appended counts the changed firms drains took from their kept inputs
+	// with their new results added (appendSubmitted) rather than read whole.
+	appended atomic.Int64
 
 	mu     sync.RWMutex
 	loaded bool

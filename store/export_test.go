@@ -17,6 +17,10 @@ func CellTally(s *Store, instrument, g string, stratum int, q scoring.Quarter) (
 	return s.cells.upTo(instrument, g, stratum, quarterIndex(q)), nil
 }
 
+// AppendedFirms is how many changed firms drains have taken from their
+// kept inputs with their new results added, rather than read whole.
+func AppendedFirms(s *Store) int64 { return s.cells.appended.Load() }
+
 // DropCellsMemory forgets the cells in memory, as a restart would.
 func DropCellsMemory(s *Store) { s.cells.invalidate() }
 

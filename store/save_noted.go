@@ -70,39 +70,30 @@ func (bn *batchNotes) note() *txNote {
 }
 
 // mergeNotes is what several starts and submits changed together: every
-// response submitted; the firm that submitted them when it is one firm
-// (appendSubmitted), the written result when there is one; and every
-// funnel change (skipFunnel takes only the firms changed once).
+// response submitted; for each firm that submitted, its responses
+// (appendSubmitted); what was written of each; and every funnel change
+// (skipFunnel takes only the firms changed once). Each submit's note says
+// it was its transaction's one change to its firm's inputs, and starts and
+// step saves change none, so together they were each firm's one change.
 func mergeNotes(notes []*txNote) *txNote {
 	m := &txNote{}
-	var by []int64
-	var written *writtenResult
 	for _, n := range notes {
 		m.submitted = append(m.submitted, n.submitted...)
 		m.funnel = append(m.funnel, n.funnel...)
-		if len(n.submitted) > 0 {
-			by = append(by, n.submittedBy)
+		for firm, responses := range n.submittedBy {
+			if m.submittedBy == nil {
+				m.submittedBy = map[int64][]int64{}
+			}
+			m.submittedBy[firm] = append(m.submittedBy[firm], responses...)
 		}
-		if n.written != nil {
-			written = n.written
+		for id, w := range n.written {
+			if m.written == nil {
+				m.written = map[int64]*writtenResult{}
+			}
+			m.written[id] = w
 		}
-	}
-	if len(by) > 0 && by[0] != 0 && allSame(by) {
-		m.submittedBy = by[0]
-	}
-	if len(m.submitted) == 1 {
-		m.written = written
 	}
 	return m
-}
-
-func allSame(ids []int64) bool {
-	for _, id := range ids {
-		if id != ids[0] {
-			return false
-		}
-	}
-	return true
 }
 
 // runNoted runs op in tx with its panic turned into its own error: a
