@@ -52,6 +52,9 @@ type saveBatcher struct {
 	// runs it, in the order the batch runs them, while the batch holds the
 	// writer: the order a serial replay must follow.
 	trace func(ctx context.Context, err error)
+	// drainHook, when a test sets it, runs before each batch's drain with
+	// the responses its note says were submitted (none without a note).
+	drainHook func(submitted []int64)
 }
 
 func newSaveBatcher() *saveBatcher {
@@ -322,6 +325,13 @@ func (s *Store) drainSafely(tx *sql.Tx, note *txNote) (ch *cellChange, err error
 			ch, err = nil, fmt.Errorf("store: the drain of a batch of saves panicked: %v\n%s", v, debug.Stack())
 		}
 	}()
+	if s.saves.drainHook != nil {
+		var submitted []int64
+		if note != nil {
+			submitted = note.submitted
+		}
+		s.saves.drainHook(submitted)
+	}
 	return s.drainAll(batchCtx, tx, note)
 }
 

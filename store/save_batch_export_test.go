@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"slices"
 
 	"dxready/scoring"
 	"dxready/survey"
@@ -82,4 +84,14 @@ func StartDraftSerial(ctx context.Context, s *Store, firmID, owner int64, in *su
 // SubmitSerial is SubmitResponse as it was before it joined the batches.
 func SubmitSerial(ctx context.Context, s *Store, responseID, firmID, userID int64, version string, r scoring.Result) error {
 	return s.inTxOp(ctx, s.submitOp(responseID, firmID, userID, version, r))
+}
+
+// PanicDrainOf makes every batch's drain panic when its note says response
+// id was submitted in it.
+func PanicDrainOf(s *Store, id int64) {
+	s.saves.drainHook = func(submitted []int64) {
+		if slices.Contains(submitted, id) {
+			panic(fmt.Sprintf("a drain told of response %d", id))
+		}
+	}
 }

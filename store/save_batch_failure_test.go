@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"dxready/store"
@@ -159,4 +160,39 @@ func TestBatchFailedDrainDoesNotReportErrSubmittedForAnUndoneSubmit(t *testing.T
 			t.Errorf("submit %d of a draft still a draft: %v", i, err)
 		}
 	}
+}
+
+// A drain that panics in a batch of several is that batch's error, rolled
+// back, and each call runs again alone: the submit whose drain panics
+// fails alone, with the panic as its error, and the others of its batch
+// (a step, a start, another firm's submit) are written, the aggregates as
+// a full derivation has them.
+func TestBatchDrainPanicOfOneSubmitFailsOnlyIt(t *testing.T) {
+	w := newCycleWorld(t)
+	s, fx := w.s, w.fx
+	d, r := w.submittable(fx.GoDuc.ID, 0)
+	noi, r2 := w.submittable(fx.NoiThat.ID, 0)
+	kho, err := s.StartDraft(ctx, fx.Kho.ID, fx.FirmUser.ID, w.in, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.PanicDrainOf(s, d.ID)
+	errs := batchOf(t, s,
+		func() error { return s.SaveAnswers(ctx, kho.ID, fx.Kho.ID, w.allAnswers(), 0) },
+		func() error { return s.SubmitResponse(ctx, d.ID, fx.GoDuc.ID, 0, d.Version(), r) },
+		func() error { return s.SubmitResponse(ctx, noi.ID, fx.NoiThat.ID, 0, noi.Version(), r2) },
+	)
+	if errs[1] == nil || !strings.Contains(errs[1].Error(), "panicked") {
+		t.Fatalf("the submit whose drain panics: %v, want the panic as its error", errs[1])
+	}
+	if errs[0] != nil || errs[2] != nil {
+		t.Errorf("one submit's drain panic failed the others of its batch:\n step of Kho: %v\n submit of NoiThat: %v", errs[0], errs[2])
+	}
+	if got, err := s.FindResponse(ctx, d.ID); err != nil || got.Status != "draft" {
+		t.Errorf("the failed submit's response: %+v, %v; want still a draft", got, err)
+	}
+	if got, err := s.FindResponse(ctx, noi.ID); err != nil || got.Status != "submitted" {
+		t.Errorf("NoiThat's submit: %+v, %v; want submitted", got, err)
+	}
+	w.derivedAgain("after a drain that panicked")
 }
