@@ -460,3 +460,67 @@ func TestDrainSubmitsAfterMembershipAndConsentChanges(t *testing.T) {
 		w.derivedAgain(fmt.Sprintf("submits after change %d", i))
 	}
 }
+
+// Unlogged hand writes (no agg_ trigger names the firm: an UPDATE of a
+// membership's association, an UPDATE or DELETE of a consent event), then
+// a batch of submits of that firm and another. Before fe9d928 such a batch
+// read every firm whole and so followed the rows again; then each firm was
+// its kept inputs plus its new result, and the hand write was never seen
+// (a lone submit missed it before that). Migration 0031 logs these writes;
+// the members' counters follow a moved membership too.
+func TestDrainUnloggedHandWritesThenABatchOfSubmits(t *testing.T) {
+	for _, h := range []struct{ name, q string }{
+		{"membership moved", "UPDATE firm_associations SET association_id = ?3 WHERE firm_id = ?1 AND association_id = ?2"},
+		{"consent event changed", "UPDATE sharing_events SET event = 'withdrawn' WHERE firm_id = ?1"},
+		{"consent event deleted", "DELETE FROM sharing_events WHERE firm_id = ?1"},
+		{"consent moved", "UPDATE result_sharing SET association_id = ?3 WHERE firm_id = ?1 AND association_id = ?2"},
+	} {
+		t.Run(h.name, func(t *testing.T) {
+			w := newCycleWorld(t)
+			s, fx := w.s, w.fx
+			n, rn := w.submittable(fx.NoiThat.ID, 0)
+			if err := s.SubmitResponse(ctx, n.ID, fx.NoiThat.ID, 0, n.Version(), rn); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.AddMemberships(ctx, fx.Wood.ID, []int64{fx.GoDuc.ID}); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.SetSharing(ctx, fx.GoDuc.ID, fx.Wood.ID, true, 0); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := openRaw(t, s).Exec(h.q, fx.GoDuc.ID, fx.Wood.ID, fx.Logistics.ID); err != nil {
+				t.Fatal(err)
+			}
+			a, ra := w.submittable(fx.GoDuc.ID, 0)
+			n, rn = w.submittable(fx.NoiThat.ID, 0)
+			allNil(t, h.name, batchOf(t, s, w.submitCall(a, fx.GoDuc.ID, ra), w.submitCall(n, fx.NoiThat.ID, rn)))
+			w.derivedAgain("a batch of submits after: " + h.name)
+			membersCountedAsListed(t, s, h.name)
+		})
+	}
+}
+
+// membersCountedAsListed checks that each association's members counter
+// equals its rows in firm_associations.
+func membersCountedAsListed(t *testing.T, s *store.Store, when string) {
+	t.Helper()
+	rows, err := openRaw(t, s).Query(`SELECT a.name, a.n, (SELECT COUNT(*) FROM firm_associations m
+		WHERE 'members:' || m.association_id = a.name) FROM counters a WHERE a.name LIKE 'members:%'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		var counted, listed int
+		if err := rows.Scan(&name, &counted, &listed); err != nil {
+			t.Fatal(err)
+		}
+		if counted != listed {
+			t.Errorf("%s: counter %s = %d, but %d memberships are listed", when, name, counted, listed)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+}
