@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"text/template/parse"
 
 	"dxready/locale"
@@ -19,17 +20,22 @@ import (
 // ID; the load tool's cycle shows the same few of them to every firm. So
 // the content is kept, rendered by the page's own template with its
 // questions cut out ("step-questions", rendered per request) and cut at
-// the response ID, by all it shows but the ID; a page with a "changed"
-// question (a value from the address) renders whole. stepFrameFields
-// lists the fields the key holds: TestStepFrameKeyHoldsEveryFieldOfTheStepPage
+// the response ID and the counts (layout_counts.go: questions answered,
+// in all, missing), by all it shows but those: the counts' values are
+// written into the frame, only the class of the missing questions (0, 1,
+// more: what {{if .Missing}} and its message's plural form see) is in the
+// key. So a language's frames are its steps' texts times the flags, some
+// tens, whatever the users' progress; a page with a "changed" question (a
+// value from the address) renders whole. stepFrameFields lists the fields
+// the key holds or the frame writes: TestStepFrameKeyHoldsEveryFieldOfTheStepPage
 // fails when stepPage gains one, checkStepFrame when the template shows one
-// the key does not hold.
+// the key does not hold or uses a count other than as its frame writes it.
 
-// stepFrameKey is what a step page's content shows, but its questions and
-// response ID.
+// stepFrameKey is what a step page's content shows, but its questions,
+// response ID and counts; Missing is the missing count's class.
 type stepFrameKey struct {
 	Instrument, Description, PillarName, PillarDesc string
-	Step, Steps, Answered, Total, Missing           int
+	Step, Steps, Missing                            int
 	Private, FromReview                             bool
 }
 
@@ -39,24 +45,52 @@ var stepFrameFields = map[string]bool{"Instrument": true, "Description": true, "
 	"Steps": true, "Answered": true, "Total": true, "Missing": true, "Private": true, "FromReview": true,
 	"ResponseID": true, "Questions": true, "Changed": true}
 
-// Cut marks of a frame: its questions, and its response ID.
+// The step page's counts: written as values (Answered, Total), or their
+// class kept and their value written (Missing).
+var (
+	stepCountValues  = map[string]bool{"Answered": true, "Total": true}
+	stepCountClasses = map[string]bool{"Missing": true}
+)
+
+// Cut marks of a frame: its questions, its response ID and its counts
+// (their stand-ins, and a second set the frame is checked with).
 const (
 	stepQuestionsMark       = "dxready:step-questions"
 	stepIDMark        int64 = 987654321098765431
-	maxStepFrames           = 4096 // a language; cleared when full
+	stepIDCheck       int64 = 123456789012345678
+	// maxStepFrames bounds a language's frames; cleared when full. Only
+	// instruments' texts, steps and flags make frames (some 6 steps × 3
+	// missing classes × 4 flags an instrument version); the bound is
+	// reached only by many instruments or versions at once.
+	maxStepFrames = 4096
+	stepMark      = "dxst"
+	stepMarkLen   = len(stepMark) + 2 + 1
+	stepNumID     = 0 // a number slot's field: the response ID
+	stepNumDone   = 1 // Answered
+	stepNumTotal  = 2
+	stepNumMiss   = 3
+)
+
+// stepStandIns are the counts a frame is rendered with, by field; and
+// stepChecks those it is checked with.
+var (
+	stepStandIns = map[int]int64{stepNumDone: 71828182, stepNumTotal: 16180339, stepNumMiss: 14142135}
+	stepChecks   = map[int]int64{stepNumDone: 27182818, stepNumTotal: 61803398, stepNumMiss: 41421356}
 )
 
 // stepFrames keeps step pages' contents around their questions.
 type stepFrames struct {
 	tmpl map[string]*template.Template // by language: the step page, its questions a mark
+	loc  map[string]*locale.Localizer
 	mu   sync.Mutex
 	kept map[string]map[stepFrameKey]*stepFrame // by language
+	cuts atomic.Int64                           // frames cut so far
 }
 
 // newStepFrames parses the step page for each language with its questions
 // a mark, with the functions its pages have.
 func newStepFrames(b *locale.Bundle, assets *static.Assets) (*stepFrames, error) {
-	sf := &stepFrames{tmpl: map[string]*template.Template{}, kept: map[string]map[stepFrameKey]*stepFrame{}}
+	sf := &stepFrames{tmpl: map[string]*template.Template{}, loc: map[string]*locale.Localizer{}, kept: map[string]map[stepFrameKey]*stepFrame{}}
 	for _, l := range locale.Languages {
 		funcs := templateFuncs(b.For(l), assets)
 		funcs["t"] = newKeptMessages(b, l).t
@@ -73,47 +107,72 @@ func newStepFrames(b *locale.Bundle, assets *static.Assets) (*stepFrames, error)
 		if err != nil {
 			return nil, fmt.Errorf("web: step frame: %w", err)
 		}
-		sf.tmpl[l], sf.kept[l] = t, map[stepFrameKey]*stepFrame{}
+		sf.tmpl[l], sf.loc[l], sf.kept[l] = t, b.For(l), map[stepFrameKey]*stepFrame{}
 	}
 	return sf, nil
 }
 
-// stepFrame is a step page's content before and after its questions,
-// each cut at the response ID.
-type stepFrame struct{ before, after []string }
+// stepFrame is a step page's content: texts[0], slots[0], texts[1], …,
+// texts[len(slots)]; a slot is its questions, its response ID or a count.
+type stepFrame struct {
+	texts []string
+	slots []numberSlot
+}
+
+// stepNumQuestions is the field of the slot of a frame's questions.
+const stepNumQuestions = 4
 
 // write writes the content of step page p in language l: its frame, kept
 // or rendered now, around its questions rendered by t (the page's own
-// template). false: p has a changed question, to be rendered whole.
+// template). false: p has a changed question, to be rendered whole, or
+// its frame could not be cut (err says why).
 func (sf *stepFrames) write(b *bytes.Buffer, l string, t *template.Template, p *stepPage) (bool, error) {
 	if p.Changed != "" || sf.tmpl[l] == nil {
 		return false, nil
 	}
 	key := stepFrameKey{Instrument: p.Instrument, Description: p.Description, PillarName: p.PillarName, PillarDesc: p.PillarDesc,
-		Step: p.Step, Steps: p.Steps, Answered: p.Answered, Total: p.Total, Missing: p.Missing, Private: p.Private, FromReview: p.FromReview}
+		Step: p.Step, Steps: p.Steps, Missing: countClass(p.Missing), Private: p.Private, FromReview: p.FromReview}
 	f, err := sf.frame(l, key)
-	if err != nil {
+	if f == nil || err != nil {
 		return false, err
 	}
-	id := strconv.FormatInt(p.ResponseID, 10)
-	writeJoined(b, f.before, id)
-	if err := t.ExecuteTemplate(b, "step-questions", p); err != nil {
-		return false, err
-	}
-	writeJoined(b, f.after, id)
-	return true, nil
+	return true, f.write(b, sf.loc[l], t, p)
 }
 
-func writeJoined(b *bytes.Buffer, pieces []string, sep string) {
-	for i, piece := range pieces {
-		if i > 0 {
-			b.WriteString(sep)
+// write writes p's content from f, its questions by t.
+func (f *stepFrame) write(b *bytes.Buffer, loc *locale.Localizer, t *template.Template, p *stepPage) error {
+	for i, s := range f.slots {
+		b.WriteString(f.texts[i])
+		switch s.field {
+		case stepNumQuestions:
+			if err := t.ExecuteTemplate(b, "step-questions", p); err != nil {
+				return err
+			}
+		case stepNumID:
+			b.WriteString(strconv.FormatInt(p.ResponseID, 10))
+		case stepNumDone:
+			s.writeNumber(b, loc, int64(p.Answered))
+		case stepNumTotal:
+			s.writeNumber(b, loc, int64(p.Total))
+		case stepNumMiss:
+			s.writeNumber(b, loc, int64(p.Missing))
 		}
-		b.WriteString(piece)
 	}
+	b.WriteString(f.texts[len(f.slots)])
+	return nil
 }
 
-// frame returns key's frame in language l, rendering it the first time.
+// stepStandIn is a step page of key whose response ID is id and whose
+// counts are nums' (Missing: its class's stand-in).
+func stepStandIn(key stepFrameKey, id int64, nums map[int]int64) stepPage {
+	return stepPage{ResponseID: id, Instrument: key.Instrument, Description: key.Description, PillarName: key.PillarName,
+		PillarDesc: key.PillarDesc, Step: key.Step, Steps: key.Steps, Answered: int(nums[stepNumDone]), Total: int(nums[stepNumTotal]),
+		Missing: int(countStandIn(key.Missing, nums[stepNumMiss])), Private: key.Private, FromReview: key.FromReview}
+}
+
+// frame returns key's frame in language l, rendering it the first time;
+// nil when it cannot be cut (err says why: each time, as it is cut each
+// time).
 func (sf *stepFrames) frame(l string, key stepFrameKey) (*stepFrame, error) {
 	sf.mu.Lock()
 	f, ok := sf.kept[l][key]
@@ -121,19 +180,11 @@ func (sf *stepFrames) frame(l string, key stepFrameKey) (*stepFrame, error) {
 	if ok {
 		return f, nil
 	}
-	p := stepPage{ResponseID: stepIDMark, Instrument: key.Instrument, Description: key.Description, PillarName: key.PillarName,
-		PillarDesc: key.PillarDesc, Step: key.Step, Steps: key.Steps, Answered: key.Answered, Total: key.Total, Missing: key.Missing,
-		Private: key.Private, FromReview: key.FromReview}
-	out, err := execString(sf.tmpl[l], "content", p)
+	sf.cuts.Add(1)
+	f, err := sf.cut(l, key)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("web: step frame %+v: %w", key, err)
 	}
-	before, after, ok := strings.Cut(out, stepQuestionsMark)
-	if !ok || strings.Contains(after, stepQuestionsMark) {
-		return nil, fmt.Errorf("web: step frame: its questions shown other than once")
-	}
-	id := strconv.FormatInt(stepIDMark, 10)
-	f = &stepFrame{before: strings.Split(before, id), after: strings.Split(after, id)}
 	sf.mu.Lock()
 	if len(sf.kept[l]) >= maxStepFrames {
 		clear(sf.kept[l])
@@ -141,6 +192,57 @@ func (sf *stepFrames) frame(l string, key stepFrameKey) (*stepFrame, error) {
 	sf.kept[l][key] = f
 	sf.mu.Unlock()
 	return f, nil
+}
+
+// cut renders key's content with the stand-ins, cuts it at their marks,
+// and checks the frame writes what the template writes for a page of
+// other counts and ID.
+func (sf *stepFrames) cut(l string, key stepFrameKey) (*stepFrame, error) {
+	mark := func(s numberSlot) string { return fmt.Sprintf("%s%d%dk", stepMark, s.field, boolDigit(s.grouped)) }
+	out, err := execString(sf.tmpl[l], "content", stepStandIn(key, stepIDMark, stepStandIns))
+	if err != nil {
+		return nil, err
+	}
+	if strings.Count(out, stepQuestionsMark) != 1 {
+		return nil, fmt.Errorf("its questions shown other than once")
+	}
+	out = strings.ReplaceAll(out, stepQuestionsMark, mark(numberSlot{field: stepNumQuestions}))
+	out = strings.ReplaceAll(out, strconv.FormatInt(stepIDMark, 10), mark(numberSlot{field: stepNumID}))
+	stand := map[int]int64{stepNumDone: stepStandIns[stepNumDone], stepNumTotal: stepStandIns[stepNumTotal]}
+	if key.Missing == 2 {
+		stand[stepNumMiss] = stepStandIns[stepNumMiss]
+	}
+	f := &stepFrame{}
+	for out = markNumbers(out, sf.loc[l], stand, mark); ; {
+		i := strings.Index(out, stepMark)
+		if i < 0 {
+			f.texts = append(f.texts, out)
+			break
+		}
+		if len(out) < i+stepMarkLen || out[i+stepMarkLen-1] != 'k' || out[i+len(stepMark)] < '0' || out[i+len(stepMark)] > '0'+stepNumQuestions {
+			return nil, fmt.Errorf("a cut mark: %.12q", out[i:])
+		}
+		field, grouped := int(out[i+len(stepMark)]-'0'), out[i+len(stepMark)+1] == '1'
+		f.texts, f.slots = append(f.texts, out[:i]), append(f.slots, numberSlot{field: field, grouped: grouped})
+		out = out[i+stepMarkLen:]
+	}
+	check := stepStandIn(key, stepIDCheck, stepChecks)
+	want, err := execString(sf.tmpl[l], "content", check)
+	if err != nil {
+		return nil, err
+	}
+	var got bytes.Buffer
+	if err := f.write(&got, sf.loc[l], sf.tmpl[l], &check); err != nil || got.String() != want {
+		return nil, fmt.Errorf("the frame writes other than the template for other counts (%v), from byte %d", err, differsAt(got.String(), want))
+	}
+	return f, nil
+}
+
+func boolDigit(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // checkStepFrame reports a use of the step page's data in its content
@@ -175,9 +277,15 @@ func checkStepFrame(t *template.Template) error {
 				}
 			}
 		case *parse.ActionNode:
+			if err := checkCountUses(n.Pipe, false, stepCountValues, stepCountClasses); err != nil {
+				return err
+			}
 			return frameFields(n.Pipe, allowed)
 		case *parse.IfNode:
 			if err := frameFields(n.Pipe, allowed); err != nil {
+				return err
+			}
+			if err := checkCountUses(n.Pipe, true, stepCountValues, stepCountClasses); err != nil {
 				return err
 			}
 			if err := walk(n.List); err != nil {

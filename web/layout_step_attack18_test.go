@@ -53,7 +53,7 @@ func TestAttack18StepFramesOfTwoFirmsAtOnce(t *testing.T) {
 	run()
 	for l := range e.web.stepFrames.kept { // fill every language's frames past the bound
 		for n := range maxStepFrames + 3 {
-			if _, err := e.web.stepFrames.frame(l, stepFrameKey{Instrument: fmt.Sprint(n), Step: 1, Steps: 6, Total: 42}); err != nil {
+			if _, err := e.web.stepFrames.frame(l, stepFrameKey{Instrument: fmt.Sprint(n), Step: 1, Steps: 6}); err != nil {
 				t.Fatal(err)
 			}
 		}
