@@ -39,13 +39,16 @@ type reviewPage struct {
 	ResponseID int64
 	Version    string // the draft's version this page shows; the submit form sends it back
 	Unanswered []unansweredView
-	Pillars    []pillarAnswersView // every applicable question and its answer
-	Answered   int
-	Total      int
-	Problem    string
-	Changes    []changeView // who changed what, newest first
-	CanSubmit  bool         // false for an open claim: the draft waits for verification
-	Private    bool         // an open claim's draft: its changes are the claimant's alone
+	// UnansweredCount is len(Unanswered): the page writes it (its pieces
+	// with a stand-in count, layout_review.go, and so not the list's length).
+	UnansweredCount int
+	Pillars         []pillarAnswersView // every applicable question and its answer
+	Answered        int
+	Total           int
+	Problem         string
+	Changes         []changeView // who changed what, newest first
+	CanSubmit       bool         // false for an open claim: the draft waits for verification
+	Private         bool         // an open claim's draft: its changes are the claimant's alone
 }
 
 // recentChanges is how many answer changes the review page lists.
@@ -113,6 +116,7 @@ func (s *Server) newReviewPage(w http.ResponseWriter, r *http.Request, ac *asses
 		p.Unanswered = append(p.Unanswered, unansweredView{Pillar: pl.Name.In(l), Text: q.Text.In(l),
 			URL: fmt.Sprintf("/assessment/%d/step/%d?check=1&from=review#q-%s", ac.resp.ID, pillarIndex(ac.in, q)+1, q.ID)})
 	}
+	p.UnansweredCount = len(p.Unanswered)
 	if p.Pillars = s.joinedAnswers(lang(r), ac); p.Pillars == nil {
 		p.Pillars = s.answersByPillar(r, ac)
 	}

@@ -50,7 +50,7 @@ func TestReviewPiecesRandomBytes(t *testing.T) {
 			p.Changes[j] = changeView{When: v(), Who: v(), Question: v(), Answer: v()}
 		}
 		if len(e.web.reviewFrames.kept[l]) >= maxReviewShapes { // full: further shapes would render whole
-			e.web.reviewFrames = newReviewFrames()
+			e.web.reviewFrames = newReviewFrames(e.web.cfg.Bundle)
 		}
 		var got, want bytes.Buffer
 		done, err := e.web.reviewFrames.write(&got, l, tmpl, &p)

@@ -20,7 +20,7 @@ import (
 // in pieces knows (reviewShape or a value's field); the test below fails
 // when one is added, so that it is added to the pieces too.
 var reviewFrameFields = map[string][]string{
-	"reviewPage":        {"ResponseID", "Version", "Unanswered", "Pillars", "Answered", "Total", "Problem", "Changes", "CanSubmit", "Private"},
+	"reviewPage":        {"ResponseID", "Version", "Unanswered", "UnansweredCount", "Pillars", "Answered", "Total", "Problem", "Changes", "CanSubmit", "Private"},
 	"unansweredView":    {"Pillar", "Text", "URL"},
 	"pillarAnswersView": {"ID", "Name", "Markup", "Answers"},
 	"changeView":        {"When", "Who", "Question", "Answer"},
@@ -47,11 +47,12 @@ var hostileReviewValues = []string{"", "Nguyễn Văn An", `<script>alert("x")</
 	`"><img src=x onerror=alert(1)>`, "dxslot99c", "dxprobe"}
 
 // randomReviewPage is a review page of a random shape with values drawn
-// from hostileReviewValues.
+// from hostileReviewValues, and random counts (stepCounts or any, the
+// answered equal to the total a third of the time).
 func randomReviewPage(rng *rand.Rand, l string) reviewPage {
 	v := func() string { return hostileReviewValues[rng.IntN(len(hostileReviewValues))] }
 	p := reviewPage{page: page{Lang: l, Title: "page.assessment_review.title"}, ResponseID: []int64{1, 42, reviewIDMark, 1 << 40}[rng.IntN(4)],
-		Version: v(), Answered: rng.IntN(43), Total: 42, CanSubmit: rng.IntN(2) == 0, Private: rng.IntN(3) == 0,
+		Version: v(), Answered: reviewCount(rng), Total: reviewCount(rng), CanSubmit: rng.IntN(2) == 0, Private: rng.IntN(3) == 0,
 		Problem: []string{"", "", "error.claim.submit_unverified", "error.survey.incomplete", "error.survey.changed_since_review"}[rng.IntN(5)]}
 	for range rng.IntN(4) * rng.IntN(12) {
 		p.Unanswered = append(p.Unanswered, unansweredView{Pillar: v(), Text: v(), URL: v()})
@@ -66,7 +67,31 @@ func randomReviewPage(rng *rand.Rand, l string) reviewPage {
 	for range rng.IntN(3) * rng.IntN(16) {
 		p.Changes = append(p.Changes, changeView{When: v(), Who: v(), Question: v(), Answer: v()})
 	}
+	if rng.IntN(3) == 0 {
+		p.Answered = p.Total
+	}
+	p.UnansweredCount = len(p.Unanswered)
 	return p
+}
+
+// reviewCount is a count of stepCounts, or any up to 5,000.
+func reviewCount(rng *rand.Rand) int {
+	if rng.IntN(2) == 0 {
+		return stepCounts[rng.IntN(len(stepCounts))]
+	}
+	return rng.IntN(5000)
+}
+
+// problemShapes are message IDs without plural forms, as problems: each
+// one a shape of the review.
+func problemShapes(e *env, n int) []string {
+	var ids []string
+	for _, id := range e.web.cfg.Bundle.MessageIDs(locale.VI) {
+		if !e.web.cfg.Bundle.IsPlural(id) && len(ids) < n {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 // The review's content joined from its pieces is the whole template's,
@@ -83,7 +108,7 @@ func TestReviewContentInPiecesIsTheWholeTemplates(t *testing.T) {
 		tmpl := e.web.pages.byLang[l]["assessment_review"]
 		p := randomReviewPage(rng, l)
 		if len(e.web.reviewFrames.kept[l]) >= maxReviewShapes { // full: further shapes would render whole
-			e.web.reviewFrames = newReviewFrames()
+			e.web.reviewFrames = newReviewFrames(e.web.cfg.Bundle)
 		}
 		var got, want bytes.Buffer
 		done, err := e.web.reviewFrames.write(&got, l, tmpl, &p)
@@ -105,15 +130,13 @@ func TestReviewContentInPiecesIsTheWholeTemplates(t *testing.T) {
 	}
 }
 
-// A page the pieces cannot write (a pillar listed by the template; a list
-// longer than the marks can number) renders whole, and its content is
-// unchanged.
+// A page the pieces cannot write (a pillar listed by the template) renders
+// whole, and its content is unchanged.
 func TestReviewContentInPiecesLeavesWhatTheyCannotWrite(t *testing.T) {
 	e := newEnv(t)
 	tmpl := e.web.pages.byLang[locale.EN]["assessment_review"]
 	listed := reviewPage{Pillars: []pillarAnswersView{{ID: "p", Name: "P", Answers: []answerView{{ID: "q", Question: "Q", Answer: "A", URL: "/u"}}}}}
-	long := reviewPage{Changes: make([]changeView, maxReviewItems+1)}
-	for _, p := range []reviewPage{listed, long} {
+	for _, p := range []reviewPage{listed} {
 		var b bytes.Buffer
 		if done, err := e.web.reviewFrames.write(&b, locale.EN, tmpl, &p); done || err != nil || b.Len() != 0 {
 			t.Fatalf("written from pieces (%v, %v, %d bytes)", done, err, b.Len())
@@ -122,18 +145,19 @@ func TestReviewContentInPiecesLeavesWhatTheyCannotWrite(t *testing.T) {
 }
 
 // The kept shapes are bounded, and a shape is cut at most once: flooded
-// with three times the bound of shapes, twice over (as users at every point
-// of the survey, or a claimant saving one answer at a time, reach them), a
-// language keeps the first maxReviewShapes, renders the rest whole, and
-// cuts none again on the second pass. With a clear when full, every page of
-// the second pass was cut again, at ~5 times the whole template's cost.
+// with three times the bound of shapes (problems: a template change could
+// add that many branches), twice over, a language keeps the first
+// maxReviewShapes, renders the rest whole, and cuts none again on the
+// second pass. With a clear when full, every page of the second pass was
+// cut again, at ~5 times the whole template's cost.
 func TestReviewPiecesStayBounded(t *testing.T) {
 	e := newEnv(t)
 	tmpl := e.web.pages.byLang[locale.VI]["assessment_review"]
 	rf := e.web.reviewFrames
+	problems := problemShapes(e, 3*maxReviewShapes)
 	for pass := range 2 {
 		for i := range 3 * maxReviewShapes {
-			p := reviewPage{Answered: i % 43, Total: 42 + i/43, Version: strconv.Itoa(i)}
+			p := reviewPage{Answered: i % 43, Total: 42 + i/43, Version: strconv.Itoa(i), Problem: problems[i]}
 			var b bytes.Buffer
 			done, err := rf.write(&b, locale.VI, tmpl, &p)
 			if err != nil {
@@ -207,6 +231,7 @@ func TestReviewPagesServedFromPieces(t *testing.T) {
 // template's content, or nothing when the shape renders whole.
 func TestReviewPiecesUnderConcurrentRequests(t *testing.T) {
 	e := newEnv(t)
+	problems := problemShapes(e, 2*maxReviewShapes)
 	results := make(chan string)
 	for g := range 6 {
 		go func() {
@@ -215,7 +240,7 @@ func TestReviewPiecesUnderConcurrentRequests(t *testing.T) {
 				l := locale.Languages[(g+i)%len(locale.Languages)]
 				tmpl := e.web.pages.byLang[l]["assessment_review"]
 				p := randomReviewPage(rng, l)
-				p.Total = 42 + rng.IntN(2*maxReviewShapes) // many shapes: the kept pieces fill up
+				p.Problem = problems[rng.IntN(len(problems))] // many shapes: the kept pieces fill up
 				var got, want bytes.Buffer
 				joined, err := e.web.reviewFrames.write(&got, l, tmpl, &p)
 				if err == nil {

@@ -112,7 +112,7 @@ func TestCountStandInsHaveThePluralFormOfEveryCountFromTwo(t *testing.T) {
 	for n := 2; n <= 3000; n++ {
 		counts = append(counts, n)
 	}
-	stands := []int64{stepStandIns[stepNumMiss], stepChecks[stepNumMiss]}
+	stands := []int64{stepStandIns[stepNumMiss], stepChecks[stepNumMiss], reviewStandIns[reviewNumUnanswered], reviewChecks[reviewNumUnanswered]}
 	for _, l := range locale.Languages {
 		loc := b.For(l)
 		for _, id := range b.MessageIDs(l) {

@@ -172,7 +172,7 @@ func New(cfg Config) (*Server, error) {
 	if s.stepFrames, err = newStepFrames(cfg.Bundle, assets); err != nil {
 		return nil, err
 	}
-	s.reviewFrames = newReviewFrames()
+	s.reviewFrames = newReviewFrames(cfg.Bundle)
 	if s.choices, err = renderChoices(s.pages, cfg.Instruments); err != nil {
 		return nil, err
 	}
