@@ -63,8 +63,8 @@ const (
 	reviewListPillars
 	reviewListChanges
 
-	reviewMark     = "dxrv"
-	reviewMarkLen  = len(reviewMark) + 2 + 3 + 1
+	reviewMark    = "dxrv"
+	reviewMarkLen = len(reviewMark) + 2 + 3 + 1
 	// maxReviewShapes bounds a language's shapes; more render whole. The
 	// shapes are the count's class (3) times whether there are pillars
 	// shown and changes (4), the problem (a handful of message IDs set by
