@@ -48,13 +48,16 @@ type numberSlot struct {
 	grouped bool // as Localizer.Int writes it ("1.234"); else plain digits
 }
 
-// writeNumber writes n as slot s says, in loc's language.
+// writeNumber writes n as slot s says, in loc's language. A number from 0
+// to 999 is its digits in either form (TestSmallCountsAreTheirDigits):
+// Localizer.Int's printer costs some 15 allocations a number, and the
+// counts are such numbers.
 func (s numberSlot) writeNumber(b *bytes.Buffer, loc *locale.Localizer, n int64) {
-	if s.grouped {
+	if s.grouped && (n < 0 || n > 999) {
 		b.WriteString(loc.Int(n))
 		return
 	}
-	b.WriteString(strconv.FormatInt(n, 10))
+	b.Write(strconv.AppendInt(b.AvailableBuffer(), n, 10))
 }
 
 // markNumbers replaces in out each stand-in number of nums (by field),

@@ -150,3 +150,20 @@ func TestStepFrameRefusesBranchesOnCounts(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// Counts from 0 to 999 are written as their digits, grouped or not
+// (numberSlot.writeNumber writes them without the printer): no language
+// groups them.
+func TestSmallCountsAreTheirDigits(t *testing.T) {
+	b, err := locale.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range locale.Languages {
+		for n := range int64(1000) {
+			if got := b.For(l).Int(n); got != strconv.FormatInt(n, 10) {
+				t.Fatalf("%s: %d is grouped %q", l, n, got)
+			}
+		}
+	}
+}
