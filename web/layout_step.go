@@ -171,8 +171,8 @@ func stepStandIn(key stepFrameKey, id int64, nums map[int]int64) stepPage {
 }
 
 // frame returns key's frame in language l, rendering it the first time;
-// nil when it cannot be cut (err says why: each time, as it is cut each
-// time).
+// nil when it cannot be cut (err says why, the first time only: the key
+// is kept without a frame, and its pages render whole).
 func (sf *stepFrames) frame(l string, key stepFrameKey) (*stepFrame, error) {
 	sf.mu.Lock()
 	f, ok := sf.kept[l][key]
@@ -183,7 +183,7 @@ func (sf *stepFrames) frame(l string, key stepFrameKey) (*stepFrame, error) {
 	sf.cuts.Add(1)
 	f, err := sf.cut(l, key)
 	if err != nil {
-		return nil, fmt.Errorf("web: step frame %+v: %w", key, err)
+		f, err = nil, fmt.Errorf("web: step frame %+v: %w", key, err)
 	}
 	sf.mu.Lock()
 	if len(sf.kept[l]) >= maxStepFrames {
@@ -191,7 +191,7 @@ func (sf *stepFrames) frame(l string, key stepFrameKey) (*stepFrame, error) {
 	}
 	sf.kept[l][key] = f
 	sf.mu.Unlock()
-	return f, nil
+	return f, err
 }
 
 // cut renders key's content with the stand-ins, cuts it at their marks,

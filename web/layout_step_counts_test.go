@@ -62,6 +62,7 @@ func TestStepFramesFloodedWithCounts(t *testing.T) {
 				t.Fatalf("%s %d (%+v): the frame differs from the whole content:\n%s", l, i, p, firstDifference(joined.String(), whole.String()))
 			}
 		}
+		t.Logf("%s: %d frames cut for 5,000 pages", l, sf.cuts.Load()-before)
 		if n := sf.cuts.Load() - before; n > 72 || len(sf.kept[l]) > 72 {
 			t.Fatalf("%s: %d frames cut, %d kept, for 5,000 pages of 6 steps: the counts make frames", l, n, len(sf.kept[l]))
 		}
@@ -165,5 +166,26 @@ func TestSmallCountsAreTheirDigits(t *testing.T) {
 				t.Fatalf("%s: %d is grouped %q", l, n, got)
 			}
 		}
+	}
+}
+
+// A step whose texts hold a stand-in's digits (an instrument named
+// "71828182") cannot be cut at its counts: the frame writes other than
+// the template for other counts, so the page renders whole, the error is
+// told once, and the frame is not cut again for each page.
+func TestStepFrameOfTextsLikeItsStandIns(t *testing.T) {
+	e := newEnv(t)
+	sf := e.web.stepFrames
+	tmpl := e.web.pages.byLang[locale.EN]["assessment_step"]
+	for i := range 3 {
+		p := stepPage{page: page{Lang: locale.EN}, ResponseID: 5, Step: 1, Steps: 6, Answered: 3 + i, Total: 40, Instrument: fmt.Sprint(stepStandIns[stepNumDone])}
+		var b bytes.Buffer
+		done, err := sf.write(&b, locale.EN, tmpl, &p)
+		if done || b.Len() != 0 || (err == nil) != (i > 0) {
+			t.Fatalf("page %d: joined %v (%d bytes), %v; want it whole, the error told once", i, done, b.Len(), err)
+		}
+	}
+	if n := sf.cuts.Load(); n != 1 {
+		t.Fatalf("%d cuts; want 1", n)
 	}
 }
