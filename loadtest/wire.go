@@ -153,10 +153,12 @@ func (w *wireClient) dial(ctx context.Context) error {
 	}
 	w.conn = conn
 	if w.br == nil {
-		w.br, w.bw = bufio.NewReaderSize(conn, wireBufSize), bufio.NewWriterSize(conn, 4<<10)
+		rw := wireIO(conn)
+		w.br, w.bw = bufio.NewReaderSize(rw, wireBufSize), bufio.NewWriterSize(rw, 4<<10)
 	} else {
-		w.br.Reset(conn)
-		w.bw.Reset(conn)
+		rw := wireIO(conn)
+		w.br.Reset(rw)
+		w.bw.Reset(rw)
 	}
 	return nil
 }
