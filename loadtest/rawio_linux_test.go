@@ -38,8 +38,8 @@ func tcpPair(t *testing.T) (client, server *net.TCPConn) {
 // a TCP one: anything else goes through the conn itself).
 func TestWireIOIsRawOnTCP(t *testing.T) {
 	c, _ := tcpPair(t)
-	if _, ok := wireIO(c).(rawIO); !ok {
-		t.Fatalf("wireIO(TCP) = %T, want rawIO", wireIO(c))
+	if _, ok := wireIO(c).(*rawIO); !ok {
+		t.Fatalf("wireIO(TCP) = %T, want *rawIO", wireIO(c))
 	}
 	p, q := net.Pipe()
 	defer p.Close()
