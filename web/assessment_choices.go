@@ -54,9 +54,9 @@ const choicesCut = "<!--dxready:choices-->"
 func renderChoices(ps *pageSet, ins map[string]*survey.Instrument) (choiceSet, error) {
 	cs := choiceSet{}
 	for _, l := range locale.Languages {
-		t, ok := ps.byLang[l]["assessment_step"]
-		if !ok {
-			return nil, fmt.Errorf("web: no assessment_step page for %s", l)
+		t, err := ps.page(l, "assessment_step")
+		if err != nil {
+			return nil, fmt.Errorf("web: %s: %w", l, err)
 		}
 		cs[l] = map[string]map[string]*questionMarkup{}
 		for key, in := range ins {

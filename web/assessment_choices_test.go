@@ -101,7 +101,7 @@ func TestStepQuestionJoinedIsTheQuestionRendered(t *testing.T) {
 	joined := 0
 	for key, in := range e.web.cfg.Instruments {
 		for _, l := range locale.Languages {
-			tmpl := e.web.pages.byLang[l]["assessment_step"]
+			tmpl := mustPage(t, e.web.pages, l, "assessment_step")
 			for range 3 {
 				answers := randomAnswers(rng, in)
 				for _, pl := range in.Pillars {

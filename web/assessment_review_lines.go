@@ -55,9 +55,9 @@ func changeURL(id int64, pi int, qid string) string {
 func renderReviewLines(ps *pageSet, b *locale.Bundle, ins map[string]*survey.Instrument) (reviewLines, error) {
 	rl := reviewLines{}
 	for _, l := range locale.Languages {
-		t, ok := ps.byLang[l]["assessment_review"]
-		if !ok {
-			return nil, fmt.Errorf("web: no assessment_review page for %s", l)
+		t, err := ps.page(l, "assessment_review")
+		if err != nil {
+			return nil, fmt.Errorf("web: %s: %w", l, err)
 		}
 		loc := b.For(l)
 		rl[l] = map[string]map[string]*reviewLine{}

@@ -68,7 +68,9 @@ func TestLayoutEditedIsJoinedAsEditedAndHiddenFieldsRenderWhole(t *testing.T) {
 	if lp.off != nil {
 		t.Fatal(lp.off)
 	}
-	s := &Server{pages: &pageSet{byLang: map[string]map[string]*template.Template{locale.EN: {"p": tmpl}},
+	bound := &boundPage{tmpl: tmpl}
+	bound.once.Do(func() {}) // bound already
+	s := &Server{pages: &pageSet{byLang: map[string]map[string]*boundPage{locale.EN: {"p": bound}},
 		layouts: map[string]map[string]*layoutPieces{locale.EN: {"p": lp}}}}
 	r := httptest.NewRequest("GET", "/", nil)
 	r = r.WithContext(contextWithLang(r, locale.EN))

@@ -134,7 +134,7 @@ func compareLayout(t *testing.T, s *Server, l, name string, data any) {
 	t.Helper()
 	r := httptest.NewRequest("GET", "/", nil)
 	r = r.WithContext(context.WithValue(r.Context(), langKey, l))
-	tmpl := s.pages.byLang[l][name]
+	tmpl := mustPage(t, s.pages, l, name)
 	var joined, whole bytes.Buffer
 	if !s.renderJoined(&joined, r, tmpl, name, data) {
 		t.Fatalf("%s %s: not joined from pieces", l, name)
@@ -172,7 +172,7 @@ func TestLayoutPiecesCutByRequestsAtOnce(t *testing.T) {
 func compareLayoutAsync(t *testing.T, s *Server, l, name string, data any) {
 	r := httptest.NewRequest("GET", "/", nil)
 	r = r.WithContext(context.WithValue(r.Context(), langKey, l))
-	tmpl := s.pages.byLang[l][name]
+	tmpl := mustPage(t, s.pages, l, name)
 	var joined, whole bytes.Buffer
 	ok := s.renderJoined(&joined, r, tmpl, name, data)
 	if err := tmpl.ExecuteTemplate(&whole, "base", data); err != nil || !ok || joined.String() != whole.String() {

@@ -33,7 +33,7 @@ func TestReviewPiecesRandomBytes(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
 	for i := range 3000 {
 		l := locale.Languages[i%len(locale.Languages)]
-		tmpl := e.web.pages.byLang[l]["assessment_review"]
+		tmpl := mustPage(t, e.web.pages, l, "assessment_review")
 		p := randomReviewPage(rng, l)
 		v := func() string { return randomReviewBytes(rng) }
 		p.Version = v()

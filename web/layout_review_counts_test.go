@@ -24,7 +24,7 @@ func TestReviewPiecesFloodedWithCounts(t *testing.T) {
 	rf := e.web.reviewFrames
 	rng := rand.New(rand.NewPCG(18, 6))
 	for _, l := range locale.Languages {
-		tmpl := e.web.pages.byLang[l]["assessment_review"]
+		tmpl := mustPage(t, e.web.pages, l, "assessment_review")
 		before := rf.cuts.Load()
 		for i := range 5000 {
 			p := randomReviewPage(rng, l)
@@ -66,7 +66,7 @@ func TestReviewPiecesWriteEachCountsPluralForm(t *testing.T) {
 		locale.VI: {1: ">Còn 1 câu chưa trả lời:<", 2: ">Còn 2 câu chưa trả lời:<", 1234: ">Còn 1.234 câu chưa trả lời:<"},
 	}
 	for _, l := range locale.Languages {
-		tmpl := e.web.pages.byLang[l]["assessment_review"]
+		tmpl := mustPage(t, e.web.pages, l, "assessment_review")
 		for _, n := range []int{3, 1, 2, 1234, 1, 2} {
 			p := reviewPage{page: page{Lang: l}, ResponseID: 9, Answered: 1234, Total: 1234, UnansweredCount: n,
 				Unanswered: make([]unansweredView, n)}
@@ -102,7 +102,7 @@ func TestReviewPiecesRefuseBranchesOnCounts(t *testing.T) {
 			t.Errorf("%s: cut", content)
 		}
 	}
-	if err := checkReviewCounts(e.web.pages.byLang[locale.VI]["assessment_review"]); err != nil {
+	if err := checkReviewCounts(mustPage(t, e.web.pages, locale.VI, "assessment_review")); err != nil {
 		t.Errorf("the review page: %v", err)
 	}
 }
@@ -113,7 +113,7 @@ func TestReviewPiecesRefuseBranchesOnCounts(t *testing.T) {
 func TestReviewPiecesValuesLikeTheirMarks(t *testing.T) {
 	e := newEnv(t)
 	for _, l := range locale.Languages {
-		tmpl := e.web.pages.byLang[l]["assessment_review"]
+		tmpl := mustPage(t, e.web.pages, l, "assessment_review")
 		for _, v := range []string{"71828182", "16.180.339", "dxrv12000k", "dxrv15000k", "dxst10k", fmt.Sprint(reviewIDMark)} {
 			p := reviewPage{page: page{Lang: l}, ResponseID: 71828182, Version: v, Answered: 16180339, Total: 14142135, UnansweredCount: 1,
 				Unanswered: []unansweredView{{URL: v, Pillar: v, Text: v}}, Changes: []changeView{{When: v, Who: v, Question: v, Answer: v}}}

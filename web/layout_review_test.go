@@ -105,7 +105,7 @@ func TestReviewContentInPiecesIsTheWholeTemplates(t *testing.T) {
 	joined := 0
 	for i := range 600 {
 		l := locale.Languages[i%len(locale.Languages)]
-		tmpl := e.web.pages.byLang[l]["assessment_review"]
+		tmpl := mustPage(t, e.web.pages, l, "assessment_review")
 		p := randomReviewPage(rng, l)
 		if len(e.web.reviewFrames.kept[l]) >= maxReviewShapes { // full: further shapes would render whole
 			e.web.reviewFrames = newReviewFrames(e.web.cfg.Bundle)
@@ -134,7 +134,7 @@ func TestReviewContentInPiecesIsTheWholeTemplates(t *testing.T) {
 // whole, and its content is unchanged.
 func TestReviewContentInPiecesLeavesWhatTheyCannotWrite(t *testing.T) {
 	e := newEnv(t)
-	tmpl := e.web.pages.byLang[locale.EN]["assessment_review"]
+	tmpl := mustPage(t, e.web.pages, locale.EN, "assessment_review")
 	listed := reviewPage{Pillars: []pillarAnswersView{{ID: "p", Name: "P", Answers: []answerView{{ID: "q", Question: "Q", Answer: "A", URL: "/u"}}}}}
 	for _, p := range []reviewPage{listed} {
 		var b bytes.Buffer
@@ -152,7 +152,7 @@ func TestReviewContentInPiecesLeavesWhatTheyCannotWrite(t *testing.T) {
 // cut again, at ~5 times the whole template's cost.
 func TestReviewPiecesStayBounded(t *testing.T) {
 	e := newEnv(t)
-	tmpl := e.web.pages.byLang[locale.VI]["assessment_review"]
+	tmpl := mustPage(t, e.web.pages, locale.VI, "assessment_review")
 	rf := e.web.reviewFrames
 	problems := problemShapes(e, 3*maxReviewShapes)
 	for pass := range 2 {
@@ -238,7 +238,7 @@ func TestReviewPiecesUnderConcurrentRequests(t *testing.T) {
 			rng := rand.New(rand.NewPCG(uint64(g), 6))
 			for i := range 150 {
 				l := locale.Languages[(g+i)%len(locale.Languages)]
-				tmpl := e.web.pages.byLang[l]["assessment_review"]
+				tmpl := mustPage(t, e.web.pages, l, "assessment_review")
 				p := randomReviewPage(rng, l)
 				p.Problem = problems[rng.IntN(len(problems))] // many shapes: the kept pieces fill up
 				var got, want bytes.Buffer

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html/template"
 	"strconv"
@@ -87,17 +88,20 @@ type stepFrames struct {
 	cuts atomic.Int64                           // frames cut so far
 }
 
-// newStepFrames parses the step page for each language with its questions
-// a mark, with the functions its pages have.
+// newStepFrames binds the step page for each language, its questions a
+// mark, to the functions its pages have.
 func newStepFrames(b *locale.Bundle, assets *static.Assets) (*stepFrames, error) {
+	parsed, err := parsedPages()
+	if err != nil {
+		return nil, err
+	}
+	step, ok := parsed["assessment_step"]
+	if !ok {
+		return nil, errors.New("web: step frame: no assessment_step page")
+	}
 	sf := &stepFrames{tmpl: map[string]*template.Template{}, loc: map[string]*locale.Localizer{}, kept: map[string]map[stepFrameKey]*stepFrame{}}
 	for _, l := range locale.Languages {
-		funcs := templateFuncs(b.For(l), assets)
-		funcs["t"] = newKeptMessages(b, l).t
-		t, err := parseCommon(funcs)
-		if err == nil {
-			t, err = parsePage(t, "pages/assessment_step.html")
-		}
+		t, err := bindPage(step.tmpl, serverFuncs(b, l, assets))
 		if err == nil {
 			_, err = t.New("step-questions").Parse(stepQuestionsMark)
 		}

@@ -46,7 +46,7 @@ func TestStepFramesFloodedWithCounts(t *testing.T) {
 	sf := e.web.stepFrames
 	rng := rand.New(rand.NewPCG(18, 5))
 	for _, l := range locale.Languages {
-		tmpl := e.web.pages.byLang[l]["assessment_step"]
+		tmpl := mustPage(t, e.web.pages, l, "assessment_step")
 		before := sf.cuts.Load()
 		for i := range 5000 {
 			p := randomStepPage(rng, l, i)
@@ -81,7 +81,7 @@ func TestStepFramesWriteEachCountsPluralForm(t *testing.T) {
 		locale.VI: {1: "Còn 1 câu ở bước này", 2: "Còn 2 câu ở bước này", 1234: "Còn 1.234 câu ở bước này"},
 	}
 	for _, l := range locale.Languages {
-		tmpl := e.web.pages.byLang[l]["assessment_step"]
+		tmpl := mustPage(t, e.web.pages, l, "assessment_step")
 		for _, missing := range []int{3, 1, 2, 1234, 1} {
 			p := stepPage{page: page{Lang: l}, ResponseID: 9, Step: 2, Steps: 6, Answered: 1234, Total: 1234, Missing: missing}
 			var b bytes.Buffer
@@ -176,7 +176,7 @@ func TestSmallCountsAreTheirDigits(t *testing.T) {
 func TestStepFrameOfTextsLikeItsStandIns(t *testing.T) {
 	e := newEnv(t)
 	sf := e.web.stepFrames
-	tmpl := e.web.pages.byLang[locale.EN]["assessment_step"]
+	tmpl := mustPage(t, e.web.pages, locale.EN, "assessment_step")
 	for i := range 3 {
 		p := stepPage{page: page{Lang: locale.EN}, ResponseID: 5, Step: 1, Steps: 6, Answered: 3 + i, Total: 40, Instrument: fmt.Sprint(stepStandIns[stepNumDone])}
 		var b bytes.Buffer

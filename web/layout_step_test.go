@@ -36,7 +36,7 @@ func TestStepFramesAreTheWholeTemplatesContent(t *testing.T) {
 	s, frames := e.web, 0
 	qs := []questionView{{ID: "q1", Text: `a "q" <1>`, Markup: "<fieldset>1</fieldset>", Opened: true}, {ID: "q2", Text: "b", Markup: "<fieldset>2</fieldset>"}}
 	for _, l := range locale.Languages {
-		tmpl := s.pages.byLang[l]["assessment_step"]
+		tmpl := mustPage(t, s.pages, l, "assessment_step")
 		for i := range 96 {
 			p := stepPage{page: page{Lang: l, Title: "page.assessment.title"}, ResponseID: []int64{1, 6, 42, 987654321098765431}[i%4],
 				Step: 1 + i%6, Steps: 6, Answered: i % 5, Total: 42, Missing: (i / 6) % 2 * 3, Private: i%3 == 0, FromReview: i%7 == 0,

@@ -86,9 +86,9 @@ func (s *Server) servedData(w http.ResponseWriter, r *http.Request, p *opendata.
 // renderData renders an open-data page as render does, keeping it for the
 // next signed-out visitor when it may be kept.
 func (s *Server) renderData(w http.ResponseWriter, r *http.Request, p *opendata.Publication, name string, data any) {
-	t, ok := s.pages.byLang[lang(r)][name]
-	if !ok {
-		s.fail(w, r, fmt.Errorf("web: no page %q", name))
+	t, err := s.pages.page(lang(r), name)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	var buf bytes.Buffer
