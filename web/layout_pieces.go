@@ -102,8 +102,9 @@ func layoutSource(t *template.Template) string {
 	return b.String()
 }
 
-// newLayoutPieces copies, from page template t parsed with funcs for l
-// and never run, the templates the layout runs ("base" and those it
+// newLayoutPieces copies, from page template t, parsed once per process
+// and never run (parsedPages), with funcs for l bound to the copy, the
+// templates the layout runs ("base" and those it
 // calls, but the content): a copy of the page's whole set, partials and
 // all, held some 15 MB for the 126 pages.
 func newLayoutPieces(t *template.Template, l *locale.Localizer, funcs template.FuncMap) (*layoutPieces, error) {

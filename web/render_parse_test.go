@@ -178,7 +178,8 @@ func TestPagesServedFromOneParseEqualAFreshParse(t *testing.T) {
 // Two servers bind their own functions to their clones of the pages
 // parsed once: a message each runs reaches its own bundle's reporter, not
 // the other's, and not an unbound function. Both serve their pages at
-// once (the race detector checks the shared parse is only read).
+// once, and one page's first use by many requests at once binds it once
+// (the race detector checks the shared parse is only read).
 func TestServersBindTheirOwnFunctions(t *testing.T) {
 	base, err := loadBundle()
 	if err != nil {
@@ -200,6 +201,24 @@ func TestServersBindTheirOwnFunctions(t *testing.T) {
 	}
 	a, b := newEnv(t, withReporter(&seenA)), newEnv(t, withReporter(&seenB))
 	var wg sync.WaitGroup
+	// Many requests' first use of one page at once: one clone, the same
+	// for all (under -race, also no unsynchronised binding).
+	first := make([]*template.Template, 8)
+	errs := make([]error, len(first))
+	start := make(chan struct{})
+	for i := range first {
+		wg.Go(func() {
+			<-start
+			first[i], errs[i] = b.web.pages.page(locale.VI, "register")
+		})
+	}
+	close(start)
+	wg.Wait()
+	for i := range first {
+		if errs[i] != nil || first[i] != first[0] {
+			t.Fatalf("first use %d: %p (%v), another %p", i, first[i], errs[i], first[0])
+		}
+	}
 	bodies := make([][]string, 4)
 	for g := range bodies {
 		e := []*env{a, b}[g%2]
