@@ -2,10 +2,12 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"html/template"
 	"io"
 	"io/fs"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"path"
@@ -361,5 +363,70 @@ func TestAttackReviewShapesStayFewUnderAnswers(t *testing.T) {
 	}
 	if n := e.web.reviewFrames.cuts.Load(); n == 0 || n > 4*int64(len(locale.Languages)) {
 		t.Fatalf("%d review shapes cut for 24 pages of other answers in each language", n)
+	}
+}
+
+// A step page whose questions fail midway (a template error in a
+// question: here its template given a field it does not have) is a clean
+// 500, as when the page renders whole, never a page cut short after its
+// frame's first pieces and served as 200.
+func TestAttackStepQuestionsFailingAreACleanError(t *testing.T) {
+	e := newEnv(t)
+	e.web.layoutCheck = nil // the whole template fails too, by design here
+	for _, l := range locale.Languages {
+		parsed, err := parsedPages()
+		if err != nil {
+			t.Fatal(err)
+		}
+		broken, err := bindPage(parsed["assessment_step"].tmpl, serverFuncs(e.web.bundle, l, e.web.assets))
+		if err == nil {
+			_, err = broken.New("step-questions").Parse(`{{range .Questions}}<p>{{.ID}}</p>{{.NoSuchField}}{{end}}`)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		bp := &boundPage{tmpl: broken}
+		bp.once.Do(func() {})
+		e.web.pages.byLang[l]["assessment_step"] = bp
+		r := httptest.NewRequest("GET", "/assessment/42/step/1?lang="+l, nil)
+		r = r.WithContext(context.WithValue(r.Context(), langKey, l))
+		w := httptest.NewRecorder()
+		p := stepPage{page: e.web.newPage(w, r, "page.assessment.title"), ResponseID: 42, Step: 1, Steps: 6, Answered: 3, Total: 40,
+			Questions: []questionView{{ID: "q1"}}}
+		e.web.render(w, r, http.StatusOK, "assessment_step", p)
+		if w.Code != http.StatusInternalServerError || strings.Contains(w.Body.String(), "<p>q1</p>") {
+			t.Errorf("%s: %d, %d bytes (the page cut short: %v); want a clean 500", l, w.Code, w.Body.Len(), strings.Contains(w.Body.String(), "<p>q1</p>"))
+		}
+	}
+}
+
+// A negative count (none is today: Missing counts up from 0, the
+// review's is a list's length) is true to {{if .Missing}} but of class 0
+// to the frame's key (countClass clamps it): its page would be joined
+// from the frame of no missing question.
+func TestAttackNegativeCountIsNotOfClassZero(t *testing.T) {
+	e := newEnv(t)
+	tmpl := mustPage(t, e.web.pages, locale.EN, "assessment_step")
+	p := stepPage{page: page{Lang: locale.EN}, ResponseID: 7, Step: 2, Steps: 6, Answered: 1, Total: 40, Missing: -3}
+	var got, want bytes.Buffer
+	done, err := e.web.stepFrames.write(&got, locale.EN, tmpl, &p)
+	if err := tmpl.ExecuteTemplate(&want, "content", p); err != nil {
+		t.Fatal(err)
+	}
+	if done && got.String() != want.String() {
+		t.Fatalf("joined (%v) other than the template:\n%s", err, firstDifference(got.String(), want.String()))
+	}
+}
+
+// The review's twin: a negative count renders whole, equal to the
+// template, never from the pieces of a count of class 0.
+func TestAttackNegativeReviewCountRendersWhole(t *testing.T) {
+	e := newEnv(t)
+	tmpl := mustPage(t, e.web.pages, locale.EN, "assessment_review")
+	p := reviewPage{page: page{Lang: locale.EN}, ResponseID: 7, Answered: 1, Total: 40, UnansweredCount: -3}
+	var got bytes.Buffer
+	done, err := e.web.reviewFrames.write(&got, locale.EN, tmpl, &p)
+	if done || err != nil || got.Len() != 0 {
+		t.Fatalf("a negative count was joined from pieces (%v, %v, %d bytes)", done, err, got.Len())
 	}
 }

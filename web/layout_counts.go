@@ -33,6 +33,18 @@ import (
 // more (every such count has the plural form "other" in vi and en).
 func countClass(n int) int { return min(max(n, 0), 2) }
 
+// countsKeepTheirClass is whether every count is one countClass tells
+// truly: a negative count (none is today: counts go up from 0) is true to
+// {{if}} but of class 0, so its page renders whole.
+func countsKeepTheirClass(counts ...int) bool {
+	for _, n := range counts {
+		if n < 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // countStandIn is the number a count of class c is rendered with: itself
 // below 2, else n (a stand-in that cannot occur, so its digits mark it).
 func countStandIn(c int, n int64) int64 {

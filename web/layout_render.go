@@ -100,7 +100,7 @@ func (s *Server) writeContent(b *bytes.Buffer, r *http.Request, t *template.Temp
 			done, err = s.reviewFrames.write(b, lang(r), t, &p)
 		}
 	}
-	if done {
+	if done && err == nil {
 		return nil
 	}
 	if err != nil {

@@ -134,6 +134,9 @@ func newReviewFrames(b *locale.Bundle) *reviewFrames {
 // by the template, not joined). A list of any length is written from its
 // item's pieces.
 func reviewShapeOf(p *reviewPage) (reviewShape, bool) {
+	if !countsKeepTheirClass(p.Answered, p.Total, p.UnansweredCount) {
+		return reviewShape{}, false
+	}
 	sh := reviewShape{unanswered: countClass(p.UnansweredCount), listed: len(p.Unanswered) > 0, changes: len(p.Changes) > 0,
 		problem: p.Problem, canSubmit: p.CanSubmit, private: p.Private}
 	for _, pv := range p.Pillars {

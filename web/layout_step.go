@@ -131,7 +131,7 @@ const stepNumQuestions = 4
 // template). false: p has a changed question, to be rendered whole, or
 // its frame could not be cut (err says why).
 func (sf *stepFrames) write(b *bytes.Buffer, l string, t *template.Template, p *stepPage) (bool, error) {
-	if p.Changed != "" || sf.tmpl[l] == nil {
+	if p.Changed != "" || sf.tmpl[l] == nil || !countsKeepTheirClass(p.Answered, p.Total, p.Missing) {
 		return false, nil
 	}
 	key := stepFrameKey{Instrument: p.Instrument, Description: p.Description, PillarName: p.PillarName, PillarDesc: p.PillarDesc,
@@ -140,7 +140,10 @@ func (sf *stepFrames) write(b *bytes.Buffer, l string, t *template.Template, p *
 	if f == nil || err != nil {
 		return false, err
 	}
-	return true, f.write(b, sf.loc[l], t, p)
+	if err := f.write(b, sf.loc[l], t, p); err != nil {
+		return false, err // the page renders whole (writeContent), and fails cleanly if that fails too
+	}
+	return true, nil
 }
 
 // write writes p's content from f, its questions by t.
