@@ -291,7 +291,7 @@ func (s *Store) runBatch(conn *sql.Conn, batch []*saveReq, again bool) error {
 		failSaves(batch, err)
 		return nil
 	}
-	defer s.watch.announce() // after the commit (or rollback) below
+	defer s.w.afterCommit() // after the commit (or rollback) below
 	defer tx.Rollback()
 	bn := &batchNotes{}
 	written, err := s.applySaves(tx, batch, bn)

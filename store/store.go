@@ -44,8 +44,9 @@ type Store struct {
 	cells  *cellsMem  // the aggregates' cells in memory (cells_state.go)
 	shared sharedSets // association's sharing members (cells_shared.go)
 	opts   Options
-	watch  *userWatch   // see OnUserChange
-	saves  *saveBatcher // SaveAnswers' group commit (save_batch.go)
+	watch  *userWatch    // see OnUserChange
+	saves  *saveBatcher  // SaveAnswers' group commit (save_batch.go)
+	ckpt   *checkpointer // checkpoints the log off the writer (checkpoint.go); nil for a bulk build
 	// rCount and wCount count what the pools run (SQLCounts).
 	rCount, wCount *poolCounts
 }
@@ -67,6 +68,13 @@ type Options struct {
 	// (Build sets it): no rollback journal and no syncs, since a build cut
 	// short leaves only a file that is deleted, and a larger page cache.
 	Bulk bool
+
+	// checkpointGap and checkpoint replace the checkpointer's gap and its
+	// checkpoint (checkpoint.go), walBackstop the writer's backstop; zero:
+	// the defaults. Tests only.
+	checkpointGap time.Duration
+	checkpoint    checkpointFunc
+	walBackstop   int
 }
 
 // Readers is the size of the read-only pool.
@@ -127,21 +135,31 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		base = "file:" + (&url.URL{Path: abs}).EscapedPath() + "?" + bulkPragmas + "&_time_format=sqlite"
 		writer = base
 	}
+	var ckpt *checkpointer
+	if !opt.Bulk { // a bulk build keeps no log
+		backstop := opt.walBackstop
+		if backstop == 0 {
+			backstop = walBackstopPages
+		}
+		writer += fmt.Sprintf("&_pragma=wal_autocheckpoint(%d)", backstop)
+		ckpt = newCheckpointer(base+"&"+writerPragmas, opt)
+	}
 	watch := &userWatch{}
 	rCount, wCount := &poolCounts{}, &poolCounts{}
-	w := openWriter(writer+"&_txlock=immediate", watch, wCount)
+	w := openWriter(writer+"&_txlock=immediate", watch, wCount, ckpt)
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxIdleTime(0)
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
+		ckpt.close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	r := sql.OpenDB(cachingConnector{dsnConnector{readerDriver(), base + "&mode=ro"}, rCount})
 	r.SetMaxOpenConns(Readers)
 	r.SetMaxIdleConns(Readers)
 	return &Store{w: w, r: newReadPool(r), path: abs, opts: opt, watch: watch, cells: newCellsMem(opt.Instruments), rCount: rCount, wCount: wCount,
-		saves: newSaveBatcher()}, nil
+		saves: newSaveBatcher(), ckpt: ckpt}, nil
 }
 
 // bulkPragmas are the settings of a store opened with Options.Bulk: a
@@ -153,9 +171,10 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 const bulkPragmas = "_pragma=busy_timeout(5000)&_pragma=journal_mode(OFF)&_pragma=synchronous(OFF)" +
 	"&_pragma=foreign_keys(ON)&_pragma=temp_store(FILE)&_pragma=mmap_size(0)&_pragma=cache_size(-32000)"
 
-// Close closes both pools.
+// Close stops the checkpointer and closes both pools, the writer last: the
+// last connection to close checkpoints the whole log and removes it.
 func (s *Store) Close() error {
-	return errors.Join(s.r.Close(), s.w.Close())
+	return errors.Join(s.ckpt.close(), s.r.Close(), s.w.Close())
 }
 
 // Path returns the database file's absolute path.
@@ -189,7 +208,7 @@ func (s *Store) inTxNoted(ctx context.Context, fn func(*sql.Tx) (*txNote, error)
 	if err != nil {
 		return err
 	}
-	defer s.watch.announce() // after the commit (or rollback) below
+	defer s.w.afterCommit() // after the commit (or rollback) below
 	defer tx.Rollback()
 	note, err := fn(tx)
 	var ch *cellChange

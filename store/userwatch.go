@@ -125,23 +125,35 @@ func (w *userWatch) announce() {
 }
 
 // writerDB is the writer pool: every ExecContext announces the user
-// changes it committed once it returns (inTx does the same after its
-// commit).
+// changes it committed and wakes the checkpointer once it returns
+// (afterCommit; inTx and a batch of saves do the same after their commit).
 type writerDB struct {
 	*sql.DB
 	watch *userWatch
+	ckpt  *checkpointer
+}
+
+// afterCommit follows every commit (or rollback) on the writer: the user
+// changes committed are announced, and the checkpointer is woken to copy
+// the log into the file. It is called once the commit has returned, so a
+// checkpoint that follows sees every frame of it (SQLite's commit hook runs
+// before they are written).
+func (w writerDB) afterCommit() {
+	w.watch.announce()
+	w.ckpt.committed()
 }
 
 func (w writerDB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	leaveView(ctx)
 	defer leaveView(ctx) // the next read sees this write (readview.go)
-	defer w.watch.announce()
+	defer w.afterCommit()
 	return w.DB.ExecContext(ctx, query, args...)
 }
 
 // openWriter opens the writer pool on a driver of its own whose connections
-// report their changes to watch and count what they run in n.
-func openWriter(dsn string, watch *userWatch, n *poolCounts) writerDB {
+// report their changes to watch and count what they run in n; ckpt (nil:
+// none) is woken after each commit (afterCommit).
+func openWriter(dsn string, watch *userWatch, n *poolCounts, ckpt *checkpointer) writerDB {
 	d := &sqlite.Driver{}
 	// firm_words' triggers call it (migration 0026).
 	d.MustRegisterDeterministicScalarFunction("search_terms", 1, searchTermsFunc)
@@ -155,7 +167,7 @@ func openWriter(dsn string, watch *userWatch, n *poolCounts) writerDB {
 		h.RegisterRollbackHook(watch.rollback)
 		return nil
 	})
-	return writerDB{DB: sql.OpenDB(cachingConnector{dsnConnector{d, dsn}, n}), watch: watch}
+	return writerDB{DB: sql.OpenDB(cachingConnector{dsnConnector{d, dsn}, n}), watch: watch, ckpt: ckpt}
 }
 
 type dsnConnector struct {
