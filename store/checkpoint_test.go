@@ -183,3 +183,29 @@ func TestTheWritersBackstopBoundsTheLogWhenTheCheckpointerHangs(t *testing.T) {
 		t.Errorf("the hung checkpointer ran %d checkpoints, want at most the one it hangs in", s.ckpt.runs.Load())
 	}
 }
+
+// A log left behind by another process (one that died, or is still
+// running) is copied into the file after Open though this store commits
+// nothing.
+func TestALogLeftBehindIsCopiedWithoutACommit(t *testing.T) {
+	path := t.TempDir() + "/ck.db"
+	other, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=wal_autocheckpoint(0)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	for _, q := range []string{"CREATE TABLE ck_blobs (b BLOB)", "INSERT INTO ck_blobs (b) VALUES (randomblob(1048576))"} {
+		if _, err := other.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := fileSize(t, path)
+	s, err := Open(context.Background(), path, Options{Clock: time.Now, checkpointGap: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	waitFor(t, "the log left behind to reach the database file", func() bool {
+		return fileSize(t, path) >= before+1<<20
+	})
+}

@@ -142,7 +142,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 			backstop = walBackstopPages
 		}
 		writer += fmt.Sprintf("&_pragma=wal_autocheckpoint(%d)", backstop)
-		ckpt = newCheckpointer(base+"&"+writerPragmas, opt)
+		ckpt = newCheckpointer(base+"&"+writerPragmas, backstop, opt)
 	}
 	watch := &userWatch{}
 	rCount, wCount := &poolCounts{}, &poolCounts{}
@@ -155,6 +155,11 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		ckpt.close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
+	// A log left by a process that died (or by another one) is copied
+	// without waiting for this store's first commit; not before the
+	// writer's first connection has put a new file in WAL mode, which a
+	// second connection opening beside it would make fail as locked.
+	ckpt.committed()
 	r := sql.OpenDB(cachingConnector{dsnConnector{readerDriver(), base + "&mode=ro"}, rCount})
 	r.SetMaxOpenConns(Readers)
 	r.SetMaxIdleConns(Readers)
