@@ -151,9 +151,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxIdleTime(0)
 	if err := w.PingContext(ctx); err != nil {
-		w.Close()
-		ckpt.close()
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		return nil, errors.Join(fmt.Errorf("store: open %s: %w", path, err), w.Close(), ckpt.close())
 	}
 	// A log left by a process that died (or by another one) is copied
 	// without waiting for this store's first commit; not before the
