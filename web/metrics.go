@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -16,42 +17,43 @@ import (
 )
 
 // Latency histogram bucket bounds, in seconds.
-var latencyBuckets = []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5}
+var latencyBuckets = [...]float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5}
 
 type histKey struct{ route, method, code string }
 
+// histogram holds one route's latencies. Its fields are atomics, so
+// recording never takes a lock: every request of the portal records one,
+// and with a mutex here the requests of a busy server queued on it (half
+// of the server's lock waits in the whole firm cycle, issue 14). The
+// count is not kept apart: the export sums the slots it read, so a scrape
+// always sees +Inf equal to _count and the buckets never above it.
 type histogram struct {
-	counts []uint64 // one per bucket, cumulative at export
-	sum    float64
-	n      uint64
+	counts [len(latencyBuckets) + 1]atomic.Uint64 // per bucket, the last for slower than every bound
+	sumNs  atomic.Int64                           // total latency in nanoseconds
+}
+
+func (h *histogram) observe(d time.Duration) {
+	sec := d.Seconds()
+	i := sort.SearchFloat64s(latencyBuckets[:], sec) // the first bound ≥ sec, or the overflow slot
+	h.counts[i].Add(1)
+	h.sumNs.Add(int64(d))
 }
 
 // metrics counts request latencies per route pattern (not per URL, so the
-// label set stays bounded).
+// label set stays bounded). The map of routes is a sync.Map: after the
+// first request of each route, looking one up is a lock-free read.
 type metrics struct {
-	mu    sync.Mutex
-	hists map[histKey]*histogram
+	hists sync.Map // histKey → *histogram
 }
 
-func newMetrics() *metrics { return &metrics{hists: map[histKey]*histogram{}} }
+func newMetrics() *metrics { return &metrics{} }
 
 func (m *metrics) observe(k histKey, d time.Duration) {
-	sec := d.Seconds()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	h := m.hists[k]
-	if h == nil {
-		h = &histogram{counts: make([]uint64, len(latencyBuckets))}
-		m.hists[k] = h
+	h, ok := m.hists.Load(k)
+	if !ok {
+		h, _ = m.hists.LoadOrStore(k, new(histogram))
 	}
-	for i, b := range latencyBuckets {
-		if sec <= b {
-			h.counts[i]++
-			break
-		}
-	}
-	h.sum += sec
-	h.n++
+	h.(*histogram).observe(d)
 }
 
 // measure records each request's latency under its chi route pattern.
@@ -111,25 +113,35 @@ func (s *Server) metricsHandler(w http.ResponseWriter, r *http.Request) {
 func (m *metrics) write(b *strings.Builder) {
 	b.WriteString("# HELP dxready_http_request_duration_seconds Request latency by route.\n")
 	b.WriteString("# TYPE dxready_http_request_duration_seconds histogram\n")
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	keys := make([]histKey, 0, len(m.hists))
-	for k := range m.hists {
-		keys = append(keys, k)
+	type entry struct {
+		k histKey
+		h *histogram
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		return fmt.Sprint(keys[i]) < fmt.Sprint(keys[j])
+	var all []entry
+	m.hists.Range(func(k, h any) bool {
+		all = append(all, entry{k.(histKey), h.(*histogram)})
+		return true
 	})
-	for _, k := range keys {
-		h := m.hists[k]
-		labels := fmt.Sprintf("route=%q,method=%q,code=%q", k.route, k.method, k.code)
+	sort.Slice(all, func(i, j int) bool {
+		a, c := all[i].k, all[j].k
+		if a.route != c.route {
+			return a.route < c.route
+		}
+		if a.method != c.method {
+			return a.method < c.method
+		}
+		return a.code < c.code
+	})
+	for _, e := range all {
+		labels := fmt.Sprintf("route=%q,method=%q,code=%q", e.k.route, e.k.method, e.k.code)
 		var cum uint64
 		for i, bound := range latencyBuckets {
-			cum += h.counts[i]
+			cum += e.h.counts[i].Load()
 			fmt.Fprintf(b, "dxready_http_request_duration_seconds_bucket{%s,le=\"%g\"} %d\n", labels, bound, cum)
 		}
-		fmt.Fprintf(b, "dxready_http_request_duration_seconds_bucket{%s,le=\"+Inf\"} %d\n", labels, h.n)
-		fmt.Fprintf(b, "dxready_http_request_duration_seconds_sum{%s} %g\n", labels, h.sum)
-		fmt.Fprintf(b, "dxready_http_request_duration_seconds_count{%s} %d\n", labels, h.n)
+		cum += e.h.counts[len(latencyBuckets)].Load()
+		fmt.Fprintf(b, "dxready_http_request_duration_seconds_bucket{%s,le=\"+Inf\"} %d\n", labels, cum)
+		fmt.Fprintf(b, "dxready_http_request_duration_seconds_sum{%s} %g\n", labels, time.Duration(e.h.sumNs.Load()).Seconds())
+		fmt.Fprintf(b, "dxready_http_request_duration_seconds_count{%s} %d\n", labels, cum)
 	}
 }
