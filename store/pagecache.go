@@ -1,0 +1,71 @@
+package store
+
+import (
+	"fmt"
+	_ "unsafe" // go:linkname, below
+
+	"modernc.org/libc"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// One page cache per connection, not one for the whole process.
+//
+// modernc.org/sqlite builds SQLite with SQLITE_ENABLE_MEMORY_MANAGEMENT.
+// That option makes SQLite's page cache (pcache1) one cache shared by every
+// connection of the process, behind one mutex (SQLITE_MUTEX_STATIC_LRU)
+// taken on every page a statement fetches, releases or drops. In modernc's
+// libc that mutex is a Go sync.Mutex, so the writer and the four readers
+// queue on it for every page; under Go's starvation hand-off each unlock
+// sends the unlocking goroutine to the back of the run queue. With the
+// portal's metrics lock gone (web/metrics.go), a mutex profile of the
+// whole firm cycle at 68,000 firms put 88 % of the server's remaining lock
+// waits on it (docs/PERFORMANCE.md, "pcache1").
+//
+// A build of SQLite without that option gives each connection a cache of
+// its own with no mutex at all ("mode 1" in pcache1.c): a connection is
+// used by one goroutine at a time (database/sql), and every connection of
+// the store sets its own cache_size anyway. No configuration call selects
+// it (sqlite3_config has none), so separatePageCaches sets pcache1's flag
+// itself, once, after sqlite3_initialize and before any connection opens,
+// through go:linkname to modernc's variable. What the shared cache was for,
+// sqlite3_release_memory and the soft heap limit taking pages from other
+// connections' caches, the store does not use.
+//
+// This reaches into a dependency, which STYLE.md otherwise rules out; it is
+// done because nothing else reaches the mutex, and it is held to:
+//   - modernc.org/sqlite is pinned in go.mod; a version that renames or
+//     drops the variable fails the build at link time, not at run time;
+//   - the flag's type is modernc's own exported TPCacheGlobal;
+//   - separatePageCaches checks the state it expects before changing it,
+//     and Open refuses to run with its error (pageCacheErr);
+//   - TestEachConnectionHasItsOwnPageCache checks the flag after Open.
+//
+//go:linkname pcache1 modernc.org/sqlite/lib._pcache1_g
+var pcache1 sqlite3.TPCacheGlobal
+
+// pageCacheErr is why the page caches could not be made separate; Open
+// returns it.
+var pageCacheErr = separatePageCaches()
+
+// separatePageCaches initializes SQLite and switches pcache1 to a cache
+// per connection. It runs at package initialization, before any
+// connection of the process can be opened through this package, and is
+// a no-op when the flag is already set.
+func separatePageCaches() error {
+	tls := libc.NewTLS()
+	defer tls.Close()
+	if rc := sqlite3.Xsqlite3_initialize(tls); rc != sqlite3.SQLITE_OK {
+		return fmt.Errorf("store: initialize SQLite: %s", libc.GoString(sqlite3.Xsqlite3_errstr(tls, rc)))
+	}
+	switch {
+	case pcache1.FisInit != 1:
+		return fmt.Errorf("store: SQLite's page cache is not initialized after sqlite3_initialize (modernc.org/sqlite changed?)")
+	case pcache1.FseparateCache == 1:
+		return nil
+	case pcache1.FseparateCache != 0 || pcache1.Fgrp.FnMaxPage != 0:
+		return fmt.Errorf("store: SQLite's page cache is in an unexpected state (separate %d, shared pages %d): modernc.org/sqlite changed?",
+			pcache1.FseparateCache, pcache1.Fgrp.FnMaxPage)
+	}
+	pcache1.FseparateCache = 1
+	return nil
+}

@@ -1,0 +1,98 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Every connection of the store keeps its own page cache: SQLite's shared
+// cache, and the process-wide mutex taken on each of its pages, is not
+// used (pagecache.go). The shared cache's page budget is the sum of the
+// caches in it, so it stays at zero only while no connection uses it.
+func TestEachConnectionHasItsOwnPageCache(t *testing.T) {
+	if pageCacheErr != nil {
+		t.Fatal(pageCacheErr)
+	}
+	s, _ := openCheckpointed(t, Options{})
+	ctx := context.Background()
+	writeBlobs(t, s, 20, 3000)
+	var n int
+	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM ck_blobs").Scan(&n); err != nil || n != 20 {
+		t.Fatalf("count = %d, %v", n, err)
+	}
+	if pcache1.FseparateCache != 1 {
+		t.Fatalf("pcache1 separate = %d, want 1", pcache1.FseparateCache)
+	}
+	if got := pcache1.Fgrp.FnMaxPage; got != 0 {
+		t.Fatalf("the process-wide page cache holds a budget of %d pages: a connection uses it", got)
+	}
+	if err := separatePageCaches(); err != nil { // a second call changes nothing
+		t.Fatalf("again: %v", err)
+	}
+}
+
+// The attack on separate caches: readers that each cache pages of their own
+// must never see a page another connection has since changed. The writer
+// moves value between two columns of rows spread over many pages, one
+// commit at a time, while eight readers scan the whole table in a read
+// transaction each: every scan must see the two sums equal (one commit or
+// the next, never a page of each), and the last scan sees the last commit.
+func TestSeparateCachesNeverServeAStalePage(t *testing.T) {
+	s, _ := openCheckpointed(t, Options{})
+	ctx := context.Background()
+	if _, err := s.w.ExecContext(ctx, `CREATE TABLE pc_rows (k INTEGER PRIMARY KEY, a INTEGER, b INTEGER, pad BLOB);
+		WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k+1 FROM n WHERE k < 3000)
+		INSERT INTO pc_rows SELECT k, 100, 100, randomblob(200) FROM n`); err != nil {
+		t.Fatal(err)
+	}
+	const commits = 300
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for r := range 8 {
+		wg.Go(func() {
+			for scans := 0; ; scans++ {
+				select {
+				case <-done:
+					if scans == 0 {
+						errs <- fmt.Errorf("reader %d never scanned", r)
+					}
+					return
+				default:
+				}
+				var sa, sb int64
+				if err := s.r.QueryRowContext(ctx, "SELECT sum(a), sum(b) FROM pc_rows").Scan(&sa, &sb); err != nil {
+					errs <- err
+					return
+				}
+				if sa != sb {
+					errs <- fmt.Errorf("reader %d saw sum(a) %d and sum(b) %d: pages of two commits", r, sa, sb)
+					return
+				}
+			}
+		})
+	}
+	for i := range commits {
+		k1, k2 := 1+(i*37)%3000, 1+(i*101+1500)%3000 // rows far apart: different pages
+		if _, err := s.w.ExecContext(ctx, `BEGIN; UPDATE pc_rows SET a = a + 1 WHERE k = ?; UPDATE pc_rows SET b = b + 1 WHERE k = ?; COMMIT`, k1, k2); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(50 * time.Millisecond) // let the readers scan after the last commit too
+	close(done)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	var sa, sb int64
+	if err := s.r.QueryRowContext(ctx, "SELECT sum(a), sum(b) FROM pc_rows").Scan(&sa, &sb); err != nil {
+		t.Fatal(err)
+	}
+	if want := int64(3000*100 + commits); sa != want || sb != want {
+		t.Fatalf("after every commit: sums %d and %d, want %d", sa, sb, want)
+	}
+}
