@@ -32,13 +32,25 @@ import (
 // connections' caches, the store does not use.
 //
 // This reaches into a dependency, which STYLE.md otherwise rules out; it is
-// done because nothing else reaches the mutex, and it is held to:
-//   - modernc.org/sqlite is pinned in go.mod; a version that renames or
-//     drops the variable fails the build at link time, not at run time;
+// done because nothing else reaches the mutex (modernc's RegisterPageCache,
+// a page cache written in Go, takes a lock of its own on every fetch), and
+// it is held to:
+//   - modernc.org/sqlite is pinned in go.mod, and TestSQLiteIsTheVersionReviewed
+//     fails on any other version, so an upgrade is reviewed against this;
 //   - the flag's type is modernc's own exported TPCacheGlobal;
-//   - separatePageCaches checks the state it expects before changing it,
-//     and Open refuses to run with its error (pageCacheErr);
+//   - a linkname to a variable that a new version renamed or dropped still
+//     links (to a zero value of its own), so separatePageCaches checks the
+//     state it expects before changing it, and Open refuses to run with its
+//     error (pageCacheErr): fail closed, never silently shared;
 //   - TestEachConnectionHasItsOwnPageCache checks the flag after Open.
+//
+// Side effects, process-wide: SQLite is initialized when this package is,
+// so a later sqlite3_config (modernc's RegisterPageCache among them) would
+// fail; the store calls none. Each connection is now held to its own
+// cache_size, where the shared cache let a busy connection borrow the idle
+// ones' budget (the writer's 2 MB cache was measured under those rules).
+// `dxready load` runs its raw SQLite baseline in the same process, so it
+// has separate caches too.
 //
 //go:linkname pcache1 modernc.org/sqlite/lib._pcache1_g
 var pcache1 sqlite3.TPCacheGlobal
