@@ -6,6 +6,7 @@ import (
 	"os"
 	"regexp"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -54,18 +55,16 @@ func TestSeparateCachesNeverServeAStalePage(t *testing.T) {
 		INSERT INTO pc_rows SELECT k, 100, 100, randomblob(200) FROM n`); err != nil {
 		t.Fatal(err)
 	}
-	const commits = 300
+	const readers, minCommits = 8, 300
 	done := make(chan struct{})
 	var wg sync.WaitGroup
-	errs := make(chan error, 16)
-	for r := range 8 {
+	var scanned [readers]atomic.Int64
+	errs := make(chan error, readers)
+	for r := range readers {
 		wg.Go(func() {
-			for scans := 0; ; scans++ {
+			for {
 				select {
 				case <-done:
-					if scans == 0 {
-						errs <- fmt.Errorf("reader %d never scanned while the writer committed", r)
-					}
 					return
 				default:
 				}
@@ -78,20 +77,37 @@ func TestSeparateCachesNeverServeAStalePage(t *testing.T) {
 					errs <- fmt.Errorf("reader %d saw sum(a) %d and sum(b) %d: pages of two commits", r, sa, sb)
 					return
 				}
+				scanned[r].Add(1)
 			}
 		})
 	}
-	for i := range commits {
-		k1, k2 := 1+(i*37)%3000, 1+(i*101+1500)%3000 // rows far apart: different pages
-		if _, err := s.w.ExecContext(ctx, `BEGIN; UPDATE pc_rows SET a = a + 1 WHERE k = ?; UPDATE pc_rows SET b = b + 1 WHERE k = ?; COMMIT`, k1, k2); err != nil {
-			t.Fatal(err)
+	// The writer goes on until every reader has scanned while it commits
+	// (on a busy machine a reader may start late), at least minCommits.
+	allScanned := func() bool {
+		for r := range scanned {
+			if scanned[r].Load() == 0 {
+				return false
+			}
 		}
+		return true
+	}
+	commits := 0
+	var werr error
+	for ; (commits < minCommits || !allScanned()) && commits < 1_000_000 && werr == nil; commits++ {
+		k1, k2 := 1+(commits*37)%3000, 1+(commits*101+1500)%3000 // rows far apart: different pages
+		_, werr = s.w.ExecContext(ctx, `BEGIN; UPDATE pc_rows SET a = a + 1 WHERE k = ?; UPDATE pc_rows SET b = b + 1 WHERE k = ?; COMMIT`, k1, k2)
 	}
 	close(done)
 	wg.Wait()
 	close(errs)
 	for err := range errs {
 		t.Error(err)
+	}
+	if werr != nil {
+		t.Fatal(werr)
+	}
+	if !allScanned() {
+		t.Fatalf("after %d commits some reader had not scanned once", commits)
 	}
 	var sa, sb int64
 	if err := s.r.QueryRowContext(ctx, "SELECT sum(a), sum(b) FROM pc_rows").Scan(&sa, &sb); err != nil {
