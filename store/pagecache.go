@@ -19,7 +19,7 @@ import (
 // sends the unlocking goroutine to the back of the run queue. With the
 // portal's metrics lock gone (web/metrics.go), a mutex profile of the
 // whole firm cycle at 68,000 firms put 88 % of the server's remaining lock
-// waits on it (docs/PERFORMANCE.md, "pcache1").
+// waits on it (docs/PERFORMANCE.md, "lock waits in the cycle").
 //
 // A build of SQLite without that option gives each connection a cache of
 // its own with no mutex at all ("mode 1" in pcache1.c): a connection is
