@@ -112,9 +112,6 @@ const writerPragmas = "_pragma=cache_size(-2000)"
 // ~1,300, while read-only pages (result, search) kept the same latency.
 // See docs/PERFORMANCE.md.
 func Open(ctx context.Context, path string, opt Options) (*Store, error) {
-	if pageCacheErr != nil { // pagecache.go
-		return nil, pageCacheErr
-	}
 	if opt.Clock == nil {
 		return nil, errors.New("store: open: Options.Clock is required")
 	}
