@@ -21,6 +21,7 @@ fi
 exec 9> "$W/lock"; flock 9
 D=$W/run-$LABEL; rm -rf "$D"; mkdir -p "$D"
 cp "$SRC" "$D/d.db"
+sync "$D/d.db" # the copy on disk before the server starts: its writeback would stall the first reads
 PORT=${PORT:-18080}
 env ${SERVER_ENV:-} "$BIN" serve --db "$D/d.db" --addr 127.0.0.1:$PORT --trusted-proxies 127.0.0.1 > "$D/server.log" 2>&1 &
 PID=$! # stopped by its id at the end
