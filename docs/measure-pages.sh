@@ -40,11 +40,15 @@ print("%-16s n=%-3d p50 %6.1f ms  p95 %6.1f ms  max %6.1f ms (%s)" % (sys.argv[1
 signin() { # JAR EMAIL: signs in, prints where it led
   curl -s -c "$1" -b "$1" -H "Origin: $U" --data-urlencode "email=$2" --data-urlencode "password=$PW" -o /dev/null \
     -w '%{redirect_url}' "$U/login"; }
-get() { curl -s -b "$1" -o "$D/page.html" -w "%{time_total} $2\n" "$U$2"; } # JAR PATH: fetches, prints the time and path
+get() { # JAR PATH: fetches, prints the time and path; stops the run on any answer but 200
+  local out; out=$(curl -s -b "$1" -o "$D/page.html" -w "%{http_code} %{time_total} $2" "$U$2")
+  [ "${out%% *}" = 200 ] || { echo "measure-pages: $2 answered ${out%% *}, not 200" >&2; exit 1; }
+  echo "${out#* }"; }
 next() { # the page's "next page" link (rel="next"), none on the last page
   { grep -o '<a href="[^"]*" rel="next"' "$D/page.html" || true; } | head -1 | sed -e 's/^<a href="//' -e 's/" rel="next"$//' -e 's/&amp;/\&/g'; }
 
 L=$D/lead; home=$(signin "$L" lead1@demo.local); home=${home#"$U"}
+case $home in /associations/*) ;; *) echo "measure-pages: lead1 could not sign in (led to '$home'): is PASSWORD the demo's?" >&2; exit 1 ;; esac
 echo "start: lead1's first dashboard ($home) in $(get "$L" "$home" | awk '{printf "%.1f", $1*1000}') ms"
 sleep 1 # the views below are of a server that has started
 ward=$(grep -o '<option value="[0-9]\{5\}"' "$D/page.html" | head -1 | grep -o '[0-9]\{5\}')
