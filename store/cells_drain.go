@@ -11,8 +11,9 @@ import (
 
 // cellsFormat is the layout of agg_inputs and agg_cells (the groups kept,
 // their encodings). A store whose cells have another is rebuilt from its
-// rows when it migrates.
-const cellsFormat = 3
+// rows when it migrates. 4: a firm's kept results are the first and last
+// of each instrument's quarter (compactResults).
+const cellsFormat = 4
 
 // drainChunk is how many changed firms a reconciliation reads at a time.
 const drainChunk = 500

@@ -16,7 +16,7 @@ type firmInputs struct {
 	Division, Section, Size, Ward string
 	Park                          string             // industrial park code, "" outside one
 	Memberships                   []membershipInputs // by association ID
-	Results                       []resultInputs     // submitted, by time then ID
+	Results                       []resultInputs     // submitted, by time then ID; of each instrument's quarter the first and last (compactResults)
 }
 
 // membershipInputs is one membership with the firm's consent at the end

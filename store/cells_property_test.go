@@ -32,10 +32,24 @@ func TestCellsEqualAFullRecomputation(t *testing.T) {
 	}
 }
 
-func cellsProperty(t *testing.T, seed uint64, steps int) {
+// TestCellsEqualAFullRecomputationWhenFirmsSubmitOften: the same with
+// the clock moving at most a day a step, so that firms submit many times
+// a quarter and their kept inputs keep only the first and last of each
+// (compactResults), incrementally and in the recomputation alike.
+func TestCellsEqualAFullRecomputationWhenFirmsSubmitOften(t *testing.T) {
+	for seed := range uint64(2) {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) { cellsPropertyPaced(t, seed+40, storetest.Iterations(60), 24) })
+	}
+}
+
+func cellsProperty(t *testing.T, seed uint64, steps int) { cellsPropertyPaced(t, seed, steps, 30*24) }
+
+// cellsPropertyPaced is cellsProperty with the clock moving up to
+// maxHours a step.
+func cellsPropertyPaced(t *testing.T, seed uint64, steps, maxHours int) {
 	s, fx := storetest.Open(t)
 	in := storetest.Instrument(t)
-	w := &cellsWorld{t: t, s: s, fx: fx, in: in, rng: rand.New(rand.NewPCG(seed, 7))}
+	w := &cellsWorld{t: t, s: s, fx: fx, in: in, rng: rand.New(rand.NewPCG(seed, 7)), maxHours: maxHours}
 	for range 6 {
 		w.register()
 	}
@@ -66,6 +80,8 @@ type cellsWorld struct {
 	n     int
 	// counted is how many group tallies checked were not empty.
 	counted int
+	// maxHours bounds how far the clock moves a step (0: a month).
+	maxHours int
 }
 
 var (
@@ -75,7 +91,11 @@ var (
 
 // step makes one random change and names it.
 func (w *cellsWorld) step() string {
-	w.fx.Clock.Add(time.Duration(w.rng.IntN(30*24)) * time.Hour)
+	h := w.maxHours
+	if h == 0 {
+		h = 30 * 24
+	}
+	w.fx.Clock.Add(time.Duration(w.rng.IntN(h)) * time.Hour)
 	switch k := w.rng.IntN(10); {
 	case k < 1:
 		w.register()

@@ -66,6 +66,7 @@ func (r *inputsReader) read(ctx context.Context) (map[int64]*firmInputs, error) 
 		if cmp := func(a, b resultInputs) int { return a.At.Compare(b.At) }; !slices.IsSortedFunc(in.Results, cmp) {
 			slices.SortStableFunc(in.Results, cmp)
 		}
+		in.Results = compactResults(in.Results)
 	}
 	return out, err
 }

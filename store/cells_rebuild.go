@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 )
 
 // rebuildCells derives every firm's inputs and every cell from the rows,
@@ -83,8 +84,15 @@ func (s *Store) ensureCells(ctx context.Context) error {
 	if format == cellsFormat {
 		return nil
 	}
+	began := time.Now()
+	if format != 0 { // 0: new, or a rebuild cut short; an upgrade says why its start takes longer
+		s.opts.Logger.Info("store: the figures' cells are of an older layout; deriving them again from the rows", "from", format, "to", cellsFormat)
+	}
 	if err := s.rebuildCells(ctx); err != nil {
 		return fmt.Errorf("store: rebuild aggregates: %w", err)
+	}
+	if format != 0 {
+		s.opts.Logger.Info("store: the figures' cells derived again", "took", time.Since(began).Round(time.Millisecond))
 	}
 	return nil
 }

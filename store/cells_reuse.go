@@ -208,6 +208,7 @@ func appendResults(kept *firmInputs, results []resultInputs) (*firmInputs, bool)
 		}
 		now.Results = slices.Insert(now.Results, i, res)
 	}
+	now.Results = compactResults(now.Results) // as read derives them
 	return &now, true
 }
 
