@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html/template"
 	"slices"
@@ -124,10 +125,33 @@ type reviewFrames struct {
 	mu     sync.Mutex
 	kept   map[string]map[reviewShape]*reviewSkeleton
 	cuts   atomic.Int64 // shapes cut so far (tests: none is cut twice once kept)
+	// counts is checkReviewCounts of the review page as parsed, checked
+	// once at the start: nil, or why its content is never cut.
+	counts error
 }
 
 func newReviewFrames(b *locale.Bundle) *reviewFrames {
-	return &reviewFrames{bundle: b, kept: map[string]map[reviewShape]*reviewSkeleton{}}
+	return &reviewFrames{bundle: b, kept: map[string]map[reviewShape]*reviewSkeleton{}, counts: parsedReviewCounts()}
+}
+
+// parsedReviewCounts is checkReviewCounts of the review page as parsed
+// (parsedPages), whose templates are never run. A page's bound copy must
+// not be walked while requests run it: html/template escapes a template
+// when it first runs, and again when a page that calls it first runs,
+// rewriting its pipelines as it goes (a data race the race detector
+// caught between two requests cutting their first shapes). The copies
+// have the parsed page's trees (html/template's Clone copies them), so
+// the check holds for each.
+func parsedReviewCounts() error {
+	parsed, err := parsedPages()
+	if err != nil {
+		return err
+	}
+	p, ok := parsed["assessment_review"]
+	if !ok {
+		return errors.New("no assessment_review page")
+	}
+	return checkReviewCounts(p.tmpl)
 }
 
 // reviewShapeOf is p's shape; false when it renders whole (a pillar listed
@@ -242,7 +266,10 @@ func (rf *reviewFrames) skeleton(l string, t *template.Template, sh reviewShape)
 		return sk, nil
 	}
 	rf.cuts.Add(1)
-	sk, err := cutReview(t, rf.bundle.For(l), sh)
+	err := rf.counts
+	if err == nil {
+		sk, err = cutChecked(t, rf.bundle.For(l), sh)
+	}
 	if err != nil {
 		sk, err = nil, fmt.Errorf("web: review content %+v: %w", sh, err)
 	}
@@ -322,6 +349,12 @@ func cutReview(t *template.Template, loc *locale.Localizer, sh reviewShape) (*re
 	if err := checkReviewCounts(t); err != nil {
 		return nil, err
 	}
+	return cutChecked(t, loc, sh)
+}
+
+// cutChecked is cutReview of a template whose counts were checked
+// already: one that requests may be running (reviewFrames.skeleton).
+func cutChecked(t *template.Template, loc *locale.Localizer, sh reviewShape) (*reviewSkeleton, error) {
 	mark := func(field, index int) string { return fmt.Sprintf("%s%02d%03dk", reviewMark, field, index) }
 	out, err := execString(t, "content", reviewStandIn(sh, reviewIDMark, reviewStandIns, 2, false, mark))
 	if err != nil {
