@@ -137,11 +137,11 @@ func newReviewFrames(b *locale.Bundle) *reviewFrames {
 // parsedReviewCounts is checkReviewCounts of the review page as parsed
 // (parsedPages), whose templates are never run. A page's bound copy must
 // not be walked while requests run it: html/template escapes a template
-// when it first runs, and again when a page that calls it first runs,
-// rewriting its pipelines as it goes (a data race the race detector
-// caught between two requests cutting their first shapes). The copies
-// have the parsed page's trees (html/template's Clone copies them), so
-// the check holds for each.
+// the first time it, or a page that calls it, runs, rewriting its
+// pipelines as it goes (a data race the race detector caught between two
+// requests cutting their first shapes). The copies have the parsed
+// page's trees (html/template's Clone copies them), so the check holds
+// for each.
 func parsedReviewCounts() error {
 	parsed, err := parsedPages()
 	if err != nil {
