@@ -4,7 +4,6 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -106,7 +105,7 @@ func TestAnOlderCellsLayoutIsDerivedAgainAtTheStart(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	log := &guardedLog{}
+	log := &storetest.LogBuffer{}
 	again, err := store.Open(ctx, s.Path(), store.Options{Clock: fx.Clock.Now, Logger: slog.New(slog.NewTextHandler(log, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -125,22 +124,4 @@ func TestAnOlderCellsLayoutIsDerivedAgainAtTheStart(t *testing.T) {
 	if check.Firms != 7 || check.BadInputs != 0 || check.BadCells != 0 {
 		t.Fatalf("after the start: %+v", check)
 	}
-}
-
-// guardedLog is a log the store's goroutines may write while a test reads it.
-type guardedLog struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (g *guardedLog) Write(p []byte) (int, error) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.b.Write(p)
-}
-
-func (g *guardedLog) String() string {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.b.String()
 }
