@@ -40,6 +40,13 @@ func TestAFirmSubmittingAllDayKeepsItsInputsBounded(t *testing.T) {
 		}
 		return n
 	}
+	kept := func() int {
+		n, err := store.KeptResults(s, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
 	start := fx.Clock.Now()
 	submit := func(overall float64) {
 		d, err := s.Draft(ctx, id, in, survey.Profile{Section: "C", Size: "small"}, 0)
@@ -56,12 +63,19 @@ func TestAFirmSubmittingAllDayKeepsItsInputsBounded(t *testing.T) {
 	submit(10) // the first of the quarter
 	submit(11)
 	submit(12)
-	after3 := size()
+	after3, kept3 := size(), kept()
 	for i := range 60 {
 		submit(20 + float64(i)/2)
 	}
 	submit(90) // the last of the quarter
-	if got := size(); got != after3 {
+	if got := kept(); got != 2 || kept3 != 2 {
+		t.Fatalf("the firm's kept inputs hold %d results after 3 submissions and %d after 64 in the same quarter, want the first and last: 2", kept3, got)
+	}
+	// Each result carries its record key, a random uint32 written as a
+	// varint of 1 to 5 bytes: the last result's key may be longer or
+	// shorter than the one before it, by at most 4 bytes. (A result is ~80
+	// bytes: 64 kept would be ~5 KB.)
+	if got := size(); got > after3+4 {
 		t.Fatalf("the firm's kept inputs grew from %d bytes after 3 submissions to %d after 64 in the same quarter", after3, got)
 	}
 	w.check("after 64 submissions in a quarter", start)

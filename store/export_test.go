@@ -21,6 +21,20 @@ func CellTally(s *Store, instrument, g string, stratum int, q scoring.Quarter) (
 // kept inputs with their new results added, rather than read whole.
 func AppendedFirms(s *Store) int64 { return s.cells.appended.Load() }
 
+// KeptResults is how many results firm id's kept inputs (agg_inputs)
+// hold, decoded as a drain would.
+func KeptResults(s *Store, id int64) (int, error) {
+	var b []byte
+	if err := s.r.DB.QueryRowContext(context.Background(), "SELECT data FROM agg_inputs WHERE firm_id = ?", id).Scan(&b); err != nil {
+		return 0, err
+	}
+	in, err := decodeInputs(id, b)
+	if err != nil {
+		return 0, err
+	}
+	return len(in.Results), nil
+}
+
 // DropCellsMemory forgets the cells in memory, as a restart would.
 func DropCellsMemory(s *Store) { s.cells.invalidate() }
 
