@@ -255,6 +255,7 @@ func backgroundWorkers(a *app, srv *web.Server, base string, logger *slog.Logger
 	return []worker{
 		{"sessions", func(ctx context.Context) error { sweepSessions(ctx, a.store, logger); return nil }},
 		{"aggregates", func(ctx context.Context) error { warmAggregates(ctx, a.store, a.instruments, logger); return nil }},
+		{"pages", func(ctx context.Context) error { warmPages(ctx, srv, logger); return nil }},
 		{"follow-ups", func(ctx context.Context) error { srv.RunFollowUps(ctx, base); return nil }},
 		{"booking messages", func(ctx context.Context) error { srv.RunBookingMessages(ctx); return nil }},
 		{"nudges", func(ctx context.Context) error { srv.RunNudges(ctx, base); return nil }},
@@ -289,6 +290,15 @@ func warmAggregates(ctx context.Context, st *store.Store, ins map[string]*survey
 	}
 	if _, err := st.Snapshot(ctx, in); err != nil && ctx.Err() == nil {
 		logger.Error("warm aggregates", "err", err)
+	}
+}
+
+// warmPages binds and escapes every page while the server starts
+// answering, so that no first view of a page pays for it (web.WarmPages).
+// A page that cannot be escaped is logged now, not at its first view.
+func warmPages(ctx context.Context, srv *web.Server, logger *slog.Logger) {
+	if err := srv.WarmPages(ctx); err != nil && ctx.Err() == nil {
+		logger.Error("warm pages", "err", err)
 	}
 }
 
