@@ -30,7 +30,8 @@ trap 'kill $PID $LOADPID 2>/dev/null || true; rm -f "$D"/d.db*' EXIT
 for i in $(seq 1 300); do curl -s -o /dev/null "$U/healthz" && break; sleep 0.05; done
 echo "start: the server answers /healthz after $(( ($(date +%s%N) - T0) / 1000000 )) ms"
 
-# stats NAME: reads "seconds path" lines, prints n, p50, p95, max in ms (nearest rank) and the slowest path
+# stats NAME: reads "seconds path" lines (from a file once they are all timed: a python3 started beside the
+# first request, as at the head of a pipeline, took the CPU that request needed and doubled its time), prints n, p50, p95, max in ms (nearest rank) and the slowest path
 stats() { python3 -c '
 import sys, math
 rows = sorted((float(l.split()[0]) * 1000, l.split()[1][:60]) for l in sys.stdin if l.strip())
@@ -56,9 +57,10 @@ for q in "" 2026-Q3 2026-Q2 2025-Q4; do
   for f in "" section=C section=G size=micro size=small size=medium "ward=$ward" by=section by=size "section=C&size=small"; do
     get "$L" "$home?quarter=$q&$f"
   done
-done | stats dashboard
+done > "$D/times"; stats dashboard < "$D/times"
 for pass in first again; do # the first pass reads pages no connection has cached since the start
-  { p="$home/members"; for i in $(seq 1 40); do get "$L" "$p"; p=$(next); [ -n "$p" ] || break; done; } | stats "members, $pass"
+  { p="$home/members"; for i in $(seq 1 40); do get "$L" "$p"; p=$(next); [ -n "$p" ] || break; done; } > "$D/times"
+  stats "members, $pass" < "$D/times"
 done
 
 A=$D/admin; signin "$A" admin@demo.local > /dev/null
@@ -76,7 +78,7 @@ for pass in first again; do
   for q in cong an go "tan uyen" ""; do
     p="/admin/firms?q=${q// /+}"
     for i in $(seq 1 8); do get "$A" "$p"; p=$(next); [ -n "$p" ] || break; done
-  done | stats "search, $pass"
+  done > "$D/times"; stats "search, $pass" < "$D/times"
 done
 
 F=$D/firm; signin "$F" firm2@demo.local > /dev/null
@@ -85,7 +87,7 @@ result=$(grep -o 'href="/assessment/[0-9]*/result"' "$D/page.html" | head -1 | s
 "$BIN" load --target "$U" --db "$D/d.db" --clients 1 --duration 6s --phases survey "$@" > "$D/load.out" 2>&1 &
 LOADPID=$!
 until grep -q '^autosave: CPU' "$D/load.out"; do sleep 0.1; kill -0 $LOADPID 2>/dev/null || { cat "$D/load.out"; exit 1; }; done
-for i in $(seq 1 30); do get "$F" "$result"; sleep 0.2; done | stats result
+for i in $(seq 1 30); do get "$F" "$result"; sleep 0.2; done > "$D/times"; stats result < "$D/times"
 grep -h '^submit rounds: submits\|^cycle: whole' "$D/load.out" | sed 's/^/beside it: /' | cut -c1-110 || true
 wait $LOADPID || true; LOADPID=
 grep VmHWM /proc/$PID/status
