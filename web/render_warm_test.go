@@ -93,3 +93,19 @@ func TestWarmPagesStopsWithItsContext(t *testing.T) {
 		}
 	}
 }
+
+// TestWarmPagesBesideRequests: serve warms the pages while the first
+// requests are answered; each page's binding and escaping happen once,
+// whoever comes first (run under -race in CI).
+func TestWarmPagesBesideRequests(t *testing.T) {
+	e := newEnv(t)
+	done := make(chan error, 1)
+	go func() { done <- e.web.WarmPages(context.Background()) }()
+	lead := e.client().login(e.fx.Lead.Email)
+	for _, path := range []string{"/?lang=en", "/login?lang=vi", "/associations/" + strconv.FormatInt(e.fx.Wood.ID, 10), "/?lang=vi"} {
+		must(t, lead.get(path), http.StatusOK, "")
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("warm pages beside requests: %v", err)
+	}
+}
