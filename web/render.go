@@ -481,6 +481,15 @@ func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 	s.renderError(w, r, http.StatusMethodNotAllowed, "error.method_not_allowed")
 }
 
+// crossOriginRefused answers a request http.CrossOriginProtection refused:
+// a form posted from another site, or by a browser too old to say where
+// it came from.
+func (s *Server) crossOriginRefused(w http.ResponseWriter, r *http.Request) {
+	s.log.Info("request refused", "method", r.Method, "path", r.URL.Path, "user", userID(r), "status", http.StatusForbidden,
+		"err", "cross-origin request", "origin", r.Header.Get("Origin"), "sec_fetch_site", r.Header.Get("Sec-Fetch-Site"))
+	s.renderError(w, r, http.StatusForbidden, "error.cross_origin")
+}
+
 // redirect sends a 303 after a successful POST, with a flash message.
 func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, flash string) {
 	if flash != "" {

@@ -198,6 +198,9 @@ func (s *Server) Handler() http.Handler {
 	// The IOC feed answers GET only (any other method is its JSON 405)
 	// and reads no cookie: nothing there for a cross-site request to ride.
 	p.AddInsecureBypassPattern("/api/")
+	// A refused request gets the portal's own 403 page, in the user's
+	// language and with the security headers, not net/http's English text.
+	p.SetDenyHandler(securityHeaders(s.asPage(s.crossOriginRefused)))
 	return p.Handler(s.routes())
 }
 

@@ -65,6 +65,15 @@ func TestCrossOriginPostsAreRejected(t *testing.T) {
 	if r := c.post("/login", login, "Sec-Fetch-Site", "same-origin"); r.status != http.StatusSeeOther {
 		t.Fatalf("same-origin login = %d", r.status)
 	}
+	// The refusal is the portal's own page, in the signed-in user's
+	// language and under its security headers, not net/http's English text.
+	for lang, want := range map[string]string{"vi": "được gửi từ một trang web khác", "en": "was sent from another website"} {
+		r := c.post("/profile/sharing?lang="+lang, nil, "Origin", "https://evil.example")
+		must(t, r, http.StatusForbidden, `<html lang="`+lang+`">`, want)
+		if strings.Contains(r.body, "cross-origin request detected") || r.header.Get("Content-Security-Policy") == "" {
+			t.Errorf("%s: the refusal is net/http's text or lacks the security headers: %q", lang, r.body)
+		}
+	}
 }
 
 // /metrics is not on the portal's listener at all, even to a loopback
