@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"math"
+	"strconv"
 
 	"dxready/survey"
 )
@@ -25,7 +26,14 @@ type Standing struct {
 	Min     float64 // the score from which Level is reached
 	Next    int     // the next level; -1 at the top
 	NextMin float64 // the score from which Next is reached
-	Short   float64 // points still missing for Next, rounded up to 0.1 so never shown as 0
+	Short   float64 // points the score as shown (Shown) still misses for Next; never less than 0.1
+}
+
+// Shown is score as the portal writes it: to one decimal, rounded as
+// strconv (and so locale.Localizer.Decimal) rounds it.
+func Shown(score float64) float64 {
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(score, 'f', 1, 64), 64)
+	return v
 }
 
 // StandingOf places score among in's levels.
@@ -35,7 +43,11 @@ func StandingOf(in *survey.Instrument, score float64) Standing {
 	if lv.Level+1 < len(in.Levels) {
 		next := in.Levels[lv.Level+1]
 		s.Next, s.NextMin = next.Level, next.Min
-		s.Short = max(0.1, math.Ceil((next.Min-score)*10-1e-9)/10)
+		// From the score as shown, so that the two add up on the page
+		// ("46,3 … 18,7 short of 65", not 18,8). A score a hair under the
+		// threshold may show as the threshold itself: it is still 0.1
+		// short, never 0.
+		s.Short = max(0.1, math.Round((next.Min-Shown(score))*10)/10)
 	}
 	return s
 }

@@ -1,7 +1,9 @@
 package scoring
 
 import (
+	"math"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 )
 
@@ -29,10 +31,42 @@ func TestStandingOf(t *testing.T) {
 			if s.Level != c.level || s.Next != c.next || !near(s.Min, c.min) || !near(s.Short, c.short) {
 				t.Fatalf("StandingOf(%v) = %+v, want level %d from %v, next %d, %v short", c.score, s, c.level, c.min, c.next, c.short)
 			}
-			if s.Next >= 0 && (s.NextMin != in.Levels[s.Next].Min || c.score+s.Short < s.NextMin-1e-9) {
+			if s.Next >= 0 && (s.NextMin != in.Levels[s.Next].Min || Shown(c.score)+s.Short < s.NextMin-1e-9) {
 				t.Fatalf("StandingOf(%v) = %+v does not reach its next level", c.score, s)
 			}
 		})
+	}
+}
+
+// TestStandingAddsUpAsShown is a walkthrough's finding: "46,3 … 18,8
+// points short of 65" added up to 65,1, the score rounded one way and the
+// gap the other. Over many scores, the score as shown plus the gap is the
+// next threshold, to the tenth, except for a score a hair under it that
+// shows as the threshold itself, which is 0.1 short.
+func TestStandingAddsUpAsShown(t *testing.T) {
+	in := real(t)
+	rng := rand.New(rand.NewPCG(46, 3))
+	scores := []float64{46.25, 46.26, 60.94, 28.55, 64.95, 64.96, 44.999}
+	for range 5000 {
+		scores = append(scores, rng.Float64()*100)
+	}
+	for _, score := range scores {
+		s := StandingOf(in, score)
+		if s.Next < 0 {
+			continue
+		}
+		shown := Shown(score)
+		switch {
+		case shown >= s.NextMin:
+			if s.Short != 0.1 {
+				t.Fatalf("%v (shown %v) under %v: %v short, want 0.1", score, shown, s.NextMin, s.Short)
+			}
+		case math.Abs(shown+s.Short-s.NextMin) > 1e-9 || s.Short < 0.1:
+			t.Fatalf("%v shows as %v and is %v short of %v: they do not add up", score, shown, s.Short, s.NextMin)
+		}
+		if got := strconv.FormatFloat(s.Short, 'f', -1, 64); len(got) > 5 {
+			t.Fatalf("%v: %v short is not to the tenth", score, s.Short)
+		}
 	}
 }
 
