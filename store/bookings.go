@@ -27,6 +27,16 @@ const (
 // first, or it left the advisor's hours, notice or horizon.
 var ErrSlotTaken = errors.New("store: slot taken")
 
+// ErrAlreadyBooked means the firm already holds this very consultation
+// (the same advisor, the same time, confirmed): a form sent twice (a
+// double click, the back button and send again). Book fills the booking's
+// ID with the one held and writes nothing.
+var ErrAlreadyBooked = errors.New("store: already booked")
+
+// ErrSameTime means a reschedule to the time the booking already has:
+// nothing is written and no one is told of a change.
+var ErrSameTime = errors.New("store: the booking already has that time")
+
 // Actor is who changes a booking: the user (0 for the portal itself) and
 // their part in it, which advisors.CanChange judges.
 type Actor struct {
@@ -186,7 +196,8 @@ func parseSQLiteTime(s string) (time.Time, error) {
 // from after the commit. ErrSlotTaken when the slot is not free; an
 // advisors.Refusal (ErrFirmLimit, ErrAdvisorLimit, ErrFirmBusy) when fair
 // use does not allow it; ErrNotFound for an advisor that does not exist
-// or takes no bookings. The audit entries given are written with it (a
+// or takes no bookings; ErrAlreadyBooked, with b.ID the one held, when the
+// firm holds this same consultation already. The audit entries given are written with it (a
 // booking made on the firm's behalf).
 func (s *Store) Book(ctx context.Context, b *Booking, holidays advisors.Holidays, limits *advisors.Limits, audit ...AuditEntry) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
@@ -198,6 +209,16 @@ func (s *Store) Book(ctx context.Context, b *Booking, holidays advisors.Holidays
 			return fmt.Errorf("store: advisor %d: %w", b.AdvisorID, ErrNotFound)
 		}
 		now := s.now()
+		var held int64
+		err = tx.QueryRowContext(ctx, `SELECT id FROM bookings WHERE firm_id = ? AND advisor_id = ? AND start_at = ? AND end_at = ?
+			AND status = 'confirmed'`, b.FirmID, b.AdvisorID, b.Start.Unix(), b.End.Unix()).Scan(&held)
+		switch {
+		case err == nil:
+			b.ID = held
+			return ErrAlreadyBooked
+		case !errors.Is(err, sql.ErrNoRows):
+			return mapErr("booking held", err)
+		}
 		if err := checkFree(ctx, tx, as[0], nil, b.Period, now, holidays); err != nil {
 			return err
 		}
@@ -412,7 +433,8 @@ func forChange(ctx context.Context, tx *sql.Tx, id int64, op advisors.Op, by Act
 // Reschedule moves a confirmed booking that has not started to p, if p is
 // free for its advisor and the firm has no other consultation then
 // (advisors.CheckFairUse; limits nil: the defaults), and writes the event
-// its messages are composed from.
+// its messages are composed from. ErrSameTime, with nothing written, when
+// p is the time it has.
 func (s *Store) Reschedule(ctx context.Context, id int64, p advisors.Period, by Actor, reason string, holidays advisors.Holidays, limits *advisors.Limits) (*Booking, error) {
 	var b *Booking
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -420,6 +442,9 @@ func (s *Store) Reschedule(ctx context.Context, id int64, p advisors.Period, by 
 		var err error
 		if b, err = forChange(ctx, tx, id, advisors.OpReschedule, by, now); err != nil {
 			return err
+		}
+		if b.Start.Equal(p.Start) && b.End.Equal(p.End) {
+			return ErrSameTime
 		}
 		as, err := advisorsWhere(ctx, tx, "a.user_id = ? AND a.active = 1", b.AdvisorID)
 		if err != nil || len(as) == 0 {

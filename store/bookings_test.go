@@ -168,31 +168,50 @@ func TestOverlapIsRefusedByTheDatabase(t *testing.T) {
 	}
 }
 
-// 200 firms try the same slot at once: exactly one gets it.
+// 200 tries by three firms at the same slot at once: exactly one gets
+// it; the winner's other tries are told it holds that booking already,
+// and the other firms' that the slot is taken.
 func TestConcurrentBookingsOfOneSlot(t *testing.T) {
 	s, fx := storetest.Open(t)
 	hol := advisors.VietnamHolidays()
 	var wg sync.WaitGroup
 	var mu sync.Mutex
-	outcome := map[string]int{}
+	outcome := map[int64]map[string]int{} // by firm
+	var won int64
 	for i := range 200 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			b := newBooking(fx, []int64{fx.GoDuc.ID, fx.NoiThat.ID, fx.Kho.ID}[i%3], ict(11, 26, 13, 30))
+			firm := []int64{fx.GoDuc.ID, fx.NoiThat.ID, fx.Kho.ID}[i%3]
+			b := newBooking(fx, firm, ict(11, 26, 13, 30))
 			err := s.Book(ctx, b, hol, nil)
 			key := "ok"
 			if err != nil {
 				key = err.Error()
 			}
 			mu.Lock()
-			outcome[key]++
+			if outcome[firm] == nil {
+				outcome[firm] = map[string]int{}
+			}
+			outcome[firm][key]++
+			if err == nil {
+				won = firm
+			}
 			mu.Unlock()
 		}()
 	}
 	wg.Wait()
-	if outcome["ok"] != 1 || outcome[store.ErrSlotTaken.Error()] != 199 {
-		t.Fatalf("outcomes: %v", outcome)
+	for firm, o := range outcome {
+		tries := o["ok"] + o[store.ErrAlreadyBooked.Error()] + o[store.ErrSlotTaken.Error()]
+		switch {
+		case firm == won && (o["ok"] != 1 || o[store.ErrAlreadyBooked.Error()] != tries-1):
+			t.Errorf("the firm that got the slot: %v", o)
+		case firm != won && o[store.ErrSlotTaken.Error()] != tries:
+			t.Errorf("firm %d, which did not: %v", firm, o)
+		}
+	}
+	if won == 0 {
+		t.Fatalf("nobody got the slot: %v", outcome)
 	}
 	list, _ := s.Bookings(ctx, store.BookingFilter{AdvisorID: fx.Advisor.ID})
 	if len(list) != 1 {

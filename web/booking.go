@@ -199,6 +199,8 @@ func (s *Server) bookPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch {
+	case errors.Is(err, store.ErrAlreadyBooked): // the form sent twice: the consultation it booked
+		s.redirect(w, r, bookingURL(b.ID, ""), "flash.booking_already")
 	case errors.Is(err, store.ErrSlotTaken):
 		f.Fail("start", "error.booking.taken")
 		s.renderBook(w, r, bf, http.StatusConflict, a, slot, f, pillars, "")

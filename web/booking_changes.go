@@ -100,7 +100,12 @@ func (s *Server) bookingReschedulePost(w http.ResponseWriter, r *http.Request) {
 	}
 	st := time.Unix(sec, 0).UTC()
 	p := advisors.Period{Start: st, End: st.Add(b.End.Sub(b.Start))}
-	if _, err := s.store.Reschedule(r.Context(), b.ID, p, by, f.Get("reason"), s.holidays, &s.limits); err != nil {
+	_, err = s.store.Reschedule(r.Context(), b.ID, p, by, f.Get("reason"), s.holidays, &s.limits)
+	if errors.Is(err, store.ErrSameTime) { // nothing changed, and nobody is told it did
+		s.redirect(w, r, bookingURL(b.ID, ""), "flash.booking_same_time")
+		return
+	}
+	if err != nil {
 		s.bookingFail(w, r, b, f, err)
 		return
 	}
