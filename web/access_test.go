@@ -230,7 +230,7 @@ func accessMatrix(t *testing.T, e *env) map[string][]routeCase {
 		"POST /assessment/{id}/step/{n}":                {{draft + "/step/1", firmOnly(303)}, {"/assessment/999/step/1", firmOnly(404)}},
 		"POST /assessment/{id}/answer":                  {{draft + "/answer", firmOnly(400)}},
 		"GET /assessment/{id}/review":                   {{draft + "/review", firmOnly(200)}, {result + "/review", firmOnly(303)}},
-		"POST /assessment/{id}/submit":                  {{draft + "/submit", firmOnly(422)}, {result + "/submit", firmOnly(409)}},
+		"POST /assessment/{id}/submit":                  {{draft + "/submit", firmOnly(422)}, {result + "/submit", firmOnly(303)}},
 		"GET /assessment/{id}/result":                   {{result + "/result", access{"anonymous": login, "firm": 200, "lead": 404, "advisor": 404, "admin": 200}}, {"/assessment/999/result", signedIn(404)}},
 		"GET /assessment/{id}/report":                   {{result + "/report", access{"anonymous": login, "firm": 200, "lead": 404, "advisor": 404, "admin": 200}}, {"/assessment/999/report", signedIn(404)}},
 		"GET /associations":                             {{"/associations", access{"anonymous": login, "firm": 403, "lead": 303, "advisor": 403, "admin": 200}}},

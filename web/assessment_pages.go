@@ -220,6 +220,10 @@ func (s *Server) assessmentSubmitPost(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if ac.resp.Status == survey.Submitted { // sent again (back, then submit): its result, not an error page
+		s.redirect(w, r, fmt.Sprintf("/assessment/%d/result", ac.resp.ID), "flash.assessment_already_submitted")
+		return
+	}
 	if ac.resp.Status != survey.Draft {
 		s.fail(w, r, store.ErrSubmitted)
 		return

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"testing"
 	"time"
 
@@ -67,4 +68,27 @@ func TestRescheduleToTheSameTimeChangesNothing(t *testing.T) {
 	if err != nil || b.Sequence != 1 || !b.Start.Equal(next.UTC()) {
 		t.Fatalf("booking after a move and three sends of no change: %+v, %v", b, err)
 	}
+}
+
+// A submitted assessment sent again (back to the review page, then
+// submit) answered a bare 409 page whose one way out was the home page (a
+// walkthrough's finding): it now leads to its result, saying it was not
+// submitted twice, and stores nothing more.
+func TestSubmittedAssessmentSentAgainLeadsToItsResult(t *testing.T) {
+	e := newEnv(t)
+	result, _ := assessmentsFor(t, e)
+	firm := e.client().login("firm@test.local")
+	before, _ := e.st.Submissions(ctx, e.fx.GoDuc.ID)
+	r := firm.post(result+"/submit?lang=en", url.Values{"version": {"any"}})
+	must(t, r, http.StatusSeeOther)
+	if got, want := r.header.Get("Location"), result+"/result"; got != want {
+		t.Fatalf("a submitted assessment sent again led to %q, want its result %q", got, want)
+	}
+	must(t, firm.get(r.header.Get("Location")), http.StatusOK, "had already been submitted, so it was not submitted again")
+	if after, _ := e.st.Submissions(ctx, e.fx.GoDuc.ID); len(after) != len(before) {
+		t.Fatalf("submissions %d → %d after sending a submitted assessment again", len(before), len(after))
+	}
+	// Nobody else may send it: a lead is refused, as the access matrix says.
+	other := e.client().login("lead@test.local")
+	must(t, other.post(result+"/submit", url.Values{"version": {"any"}}), http.StatusForbidden)
 }
