@@ -1,7 +1,6 @@
 package firms
 
 import (
-	"bufio"
 	"encoding/csv"
 	"errors"
 	"io"
@@ -88,17 +87,15 @@ type ImportReader struct {
 	NormalizeEmail func(string) (string, error)
 }
 
-// NewImportReader reads the header from r (UTF-8, with or without a BOM).
+// NewImportReader reads the header from r (UTF-8, with or without a BOM;
+// commas or, when the header has only semicolons, semicolons: csvReader).
 // knownAssociations are the association codes an associations column may
 // name. A file-level problem comes back as a RowError for line 1.
 func NewImportReader(r io.Reader, ref *Reference, now time.Time, knownAssociations map[string]bool) (*ImportReader, *RowError) {
-	br := bufio.NewReader(r)
-	if b, err := br.Peek(3); err == nil && string(b) == "\xEF\xBB\xBF" {
-		br.Discard(3)
+	cr, rerr := csvReader(r)
+	if rerr != nil {
+		return nil, rerr
 	}
-	cr := csv.NewReader(br)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
 	head, err := cr.Read()
 	if err == io.EOF {
 		return nil, &RowError{Line: 1, Problem: ErrImportEmpty}

@@ -1,7 +1,6 @@
 package firms
 
 import (
-	"encoding/csv"
 	"errors"
 	"io"
 	"strings"
@@ -28,9 +27,10 @@ type MemberLine struct {
 // otherwise the first column. Blank lines and repeats are skipped. It
 // returns every line's problem, so the user can fix them all at once.
 func ParseMemberList(r io.Reader) ([]MemberLine, []RowError) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
+	cr, rerr := csvReader(r)
+	if rerr != nil {
+		return nil, []RowError{*rerr}
+	}
 	var out []MemberLine
 	var errs []RowError
 	col, seen := 0, map[TaxCode]bool{}

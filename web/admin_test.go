@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"dxready/firms"
 )
 
 func TestAdminFirmSearch(t *testing.T) {
@@ -132,6 +134,17 @@ func TestAdminImportUpload(t *testing.T) {
 	must(t, req, http.StatusUnprocessableEntity, "The file has 2 problems", "Line 3, column tax code")
 	must(t, uploadCSV(c, "empty.csv", ""), http.StatusUnprocessableEntity, "Tệp trống")
 	must(t, uploadCSV(c, "x.csv", "a,b\n1,2\n"), http.StatusUnprocessableEntity, "thiếu cột")
+	// A workbook is named as one, in the user's language, and nothing is saved.
+	xlsx := "PK\x03\x04\x14\x00\x06\x00" + strings.Repeat("\x00\xff", 100)
+	must(t, uploadCSV(c, "firms.xlsx", xlsx), http.StatusUnprocessableEntity, "đây là tệp Excel", "CSV UTF-8")
+	must(t, uploadCSVLang(c, xlsx, "en"), http.StatusUnprocessableEntity, "this is an Excel workbook")
+	// Excel's CSV with semicolons, as Vietnamese Windows saves it, is read.
+	tc := mst(370900015)
+	semi := "tax_code;name;vsic;ward;employees;revenue_vnd;capital_vnd;year\n" + tc + ";Công ty Chấm Phẩy;2220;25920;35;1;1;2025\n"
+	must(t, uploadCSVLang(c, semi, "vi"), http.StatusOK, "1 doanh nghiệp mới")
+	if f, err := e.st.FindFirmByTaxCode(ctx, firms.TaxCode(tc)); err != nil || f.Name != "Công ty Chấm Phẩy" {
+		t.Fatalf("the semicolon file's firm: %+v, %v", f, err)
+	}
 }
 
 func uploadCSVLang(c *client, content, lang string) resp {
