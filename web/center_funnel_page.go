@@ -92,7 +92,7 @@ func (s *Server) centerFunnel(w http.ResponseWriter, r *http.Request) {
 		p.Rows = append(p.Rows, row)
 	}
 	for _, qc := range fig.Quarters {
-		row := funnelQuarterRow{Quarter: funnel.QuarterAt(qc.Quarter).String()}
+		row := funnelQuarterRow{Quarter: quarterLabel(funnel.QuarterAt(qc.Quarter), loc)}
 		for _, n := range qc.Counts {
 			row.Counts = append(row.Counts, loc.Int(int64(n)))
 		}
@@ -120,6 +120,7 @@ func (s *Server) funnelOptions(p *funnelPage, assocs []firms.Association, now sc
 		p.WardOpts = append(p.WardOpts, opt("ward", w.Code, w.Name))
 	}
 	for _, qq := range scoring.LastQuarters(now, 12) {
-		p.QuarterOpts = append(p.QuarterOpts, opt("quarter", qq.String(), qq.String()))
+		// Named as the dashboards name a quarter ("Quý 3/2026"), never its key.
+		p.QuarterOpts = append(p.QuarterOpts, opt("quarter", qq.String(), t("format.quarter", "Q", qq.Q, "Year", strconv.Itoa(qq.Year))))
 	}
 }
