@@ -305,7 +305,7 @@ func hasColumnError(errs []RowError, col string) bool {
 var formField2Column = map[string]string{"name": "name", "vsic": "vsic", "ward": "ward", "park": "park",
 	"employees": "employees", "revenue": "revenue_vnd", "capital": "capital_vnd", "year": "year"}
 
-var grouped = regexp.MustCompile(`^\d{1,3}([., ]\d{3})+$`)
+var grouped = regexp.MustCompile(`^[1-9]\d{0,2}([., ]\d{3})+$`)
 
 // ParseWhole reads a non-negative whole number: "1500", or grouped by
 // thousands with dots, commas or spaces ("12.500.000.000"). Decimals are refused.

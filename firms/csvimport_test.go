@@ -15,7 +15,7 @@ func TestParseWhole(t *testing.T) {
 			t.Errorf("ParseWhole(%q) = %d, %v", in, got, ok)
 		}
 	}
-	for _, bad := range []string{"", "-1", "1.5", "1,50", "12.5000", "abc", "1e9", "99999999999999999999"} {
+	for _, bad := range []string{"", "-1", "1.5", "1,50", "12.5000", "abc", "1e9", "99999999999999999999", "0.704", "0,500", "012.500"} {
 		if _, ok := ParseWhole(bad); ok {
 			t.Errorf("ParseWhole(%q) accepted", bad)
 		}

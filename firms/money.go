@@ -19,9 +19,12 @@ const MaxBillions = 1_000_000
 var (
 	plainDigits = regexp.MustCompile(`^\d+$`)
 	// groupedBy[sep]: thousands grouped by sep or a space ("1.234.567", "1 234").
+	// Its first group never starts with 0: "0.704" is a decimal written
+	// with the other language's mark, not 704 thousandths grouped, and read
+	// as grouped it was a thousand times the amount meant.
 	groupedBy = map[byte]*regexp.Regexp{
-		'.': regexp.MustCompile(`^\d{1,3}([. ]\d{3})+$`),
-		',': regexp.MustCompile(`^\d{1,3}([, ]\d{3})+$`),
+		'.': regexp.MustCompile(`^[1-9]\d{0,2}([. ]\d{3})+$`),
+		',': regexp.MustCompile(`^[1-9]\d{0,2}([, ]\d{3})+$`),
 	}
 )
 

@@ -39,6 +39,13 @@ func TestParseBillionVND(t *testing.T) {
 		{"12,", "vi", 0, ErrBillionFormat},
 		{",5", "vi", 0, ErrBillionFormat},
 		{"1.23", "vi", 0, ErrBillionFormat},
+		// A decimal written with the other language's mark is no grouping:
+		// "0.704" in Vietnamese was read as 704 billion (a walkthrough's finding).
+		{"0.704", "vi", 0, ErrBillionFormat},
+		{"0,704", "en", 0, ErrBillionFormat},
+		{"0.704", "en", 704_000_000, ""},
+		{"0,704", "vi", 704_000_000, ""},
+		{"012.500", "vi", 0, ErrBillionFormat},
 		{"+5", "en", 0, ErrBillionFormat},
 		{"0x10", "en", 0, ErrBillionFormat},
 		{"５", "vi", 0, ErrBillionFormat}, // full-width digit
