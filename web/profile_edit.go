@@ -89,7 +89,7 @@ func (s *Server) profileEditPost(w http.ResponseWriter, r *http.Request) {
 	choices := s.readSize(fm, &f, lang(r))
 	var year int64
 	if year, ok = firms.ParseWhole(fm.Get("year")); !ok {
-		fm.Fail("year", string(firms.ErrImportNumber))
+		fm.Fail("year", "error.firm.year_whole") // a sentence of its own, not the import line's fragment
 	}
 	f.Size.Year = int(year)
 	for field, p := range f.Validate(s.ref, s.now()) {

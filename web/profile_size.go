@@ -43,7 +43,7 @@ func (s *Server) readSize(fm *form, f *firms.Firm, lang string) []firms.Industry
 	f.VSICCode, f.Section = ind.Code, ind.Section
 	emp, ok := firms.ParseWhole(fm.Get("employees"))
 	if !ok {
-		fm.Fail("employees", string(firms.ErrImportNumber))
+		fm.Fail("employees", "error.firm.employees_whole") // a sentence of its own, not the import line's fragment
 	}
 	f.Size.Employees = int(min(emp, 1<<31-1))
 	numbers := numbersLang(fm, lang)

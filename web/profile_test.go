@@ -25,8 +25,17 @@ func TestProfileEdit(t *testing.T) {
 	c := e.client().login("firm@test.local")
 	must(t, c.get("/profile/edit"), http.StatusOK, `value="Công ty TNHH Gỗ Đức Thành"`, `value="3100 – Sản xuất giường, tủ, bàn, ghế"`, `<option value="25760" selected>`)
 	bad := values("name", "", "vsic", "0400", "ward", "99999", "park", "nowhere", "employees", "mười", "revenue", "1,5,3", "capital", "-1", "year", "2099")
-	must(t, c.post("/profile/edit", bad), http.StatusUnprocessableEntity, "Vui lòng nhập tên", "không có trong VSIC 2018", "36 phường", "số nguyên", `value="mười"`,
-		"Chỉ nhập chữ số, tính bằng tỷ đồng", `value="1,5,3"`, "từ 0 đến 1.000.000 tỷ đồng", `value="-1"`)
+	r0 := c.post("/profile/edit", bad)
+	must(t, r0, http.StatusUnprocessableEntity, "Vui lòng nhập tên", "không có trong VSIC 2018", "36 phường", `value="mười"`,
+		"Chỉ nhập chữ số, tính bằng tỷ đồng", `value="1,5,3"`, "từ 0 đến 1.000.000 tỷ đồng", `value="-1"`,
+		// Each message a sentence that names its field, not an import line's
+		// fragment ("phải là số nguyên…": a walkthrough's finding).
+		"Số lao động phải là một số nguyên không âm")
+	if strings.Contains(r0.body, ">phải là số nguyên") {
+		t.Error("a field's message is the import line's fragment")
+	}
+	must(t, e.client().login("firm@test.local").post("/profile/edit?lang=en", values("name", "X", "vsic", "3100", "ward", "25760", "employees", "3.5", "revenue", "1", "capital", "1", "year", "2025.5")),
+		http.StatusUnprocessableEntity, "Employees must be a whole number", "The year must be a whole number")
 	f, _ := e.st.FindFirmByID(ctx, e.fx.GoDuc.ID)
 	if f.Name != "Công ty TNHH Gỗ Đức Thành" {
 		t.Fatal("a rejected edit changed the firm")
