@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"dxready/scoring"
 	"dxready/store/storetest"
@@ -160,4 +161,26 @@ func TestReportInEnglishAndOfADraft(t *testing.T) {
 	if r.status != http.StatusSeeOther || r.header.Get("Location") != fmt.Sprintf("/assessment/%d/review", draft) {
 		t.Fatalf("a draft's report: %d %s", r.status, r.header.Get("Location"))
 	}
+}
+
+// A retake the same day compared itself with "03/12/2026", the day of
+// both results (a walkthrough's finding): the column now gives the time
+// of the result it compares with when the two are of one day, and the day
+// alone otherwise.
+func TestResultComparesWithTheResultBeforeByItsTimeTheSameDay(t *testing.T) {
+	e := newEnv(t)
+	firm := e.client().login("firm@test.local")
+	submitWorst(t, e, firm)
+	first := e.fx.Clock.Now() // the fixtures' clock: 2026-11-22 10:00 in Ho Chi Minh City
+	e.setNow(first.Add(2 * time.Hour))
+	firm = e.client().login("firm@test.local")
+	id, _ := submitWorst(t, e, firm)
+	page := firm.get(fmt.Sprintf("/assessment/%d/result", id))
+	want := "Thay đổi so với " + e.web.bundle.For("vi").DateTime(first)
+	must(t, page, http.StatusOK, want)
+	e.setNow(first.Add(50 * time.Hour))
+	firm = e.client().login("firm@test.local")
+	id, _ = submitWorst(t, e, firm)
+	page = firm.get(fmt.Sprintf("/assessment/%d/result", id))
+	must(t, page, http.StatusOK, "Thay đổi so với "+e.web.bundle.For("vi").Date(first.Add(2*time.Hour))+"<")
 }

@@ -188,7 +188,10 @@ func (s *Server) newResultPage(w http.ResponseWriter, r *http.Request, ac *asses
 		LevelNo: lv.Level, LevelName: lv.Name.In(l), LevelDesc: lv.Description.In(l), SubmittedAt: loc.DateTime(ac.resp.SubmittedAt),
 		Basis: ac.in.Basis.In(l)}
 	if prev != nil {
-		p.Previous = loc.Date(prev.SubmittedAt)
+		// A retake the same day is told from the result before it by its time.
+		if p.Previous = loc.Date(prev.SubmittedAt); p.Previous == loc.Date(ac.resp.SubmittedAt) {
+			p.Previous = loc.DateTime(prev.SubmittedAt)
+		}
 	}
 	for i, ps := range res.Pillars {
 		pl := ac.in.Pillars[i]
