@@ -68,11 +68,25 @@ func walkSurvey(t *testing.T, ctx context.Context, base, db, lang, taxCode strin
 		chromedp.WaitVisible(css(`input[name="q.cx.website"]`)),
 		chromedp.Click(css(`input[name="q.cx.website"][value="weekly"]`)),
 		chromedp.WaitVisible(css(`[data-saved-for="cx.website"]:not(:empty)`)), // the autosave answered
-		chromedp.Reload(),
-		chromedp.WaitVisible(css(`input[name="q.cx.website"]`)),
 	)
 	if err != nil {
 		t.Fatalf("start and autosave: %v", err)
+	}
+	// The progress counts the saved answer at once (it stayed at 0 until the
+	// step changed: a walkthrough's finding), and as the server counts it.
+	const progressNow = `[document.getElementById('progress').value, document.getElementById('progress').max,
+		document.querySelector('label[for="progress"]').textContent]`
+	shown, err := chromedp.Run(ctx, chromedp.Evaluate[[]any](progressNow))
+	if err != nil || len(shown) != 3 || shown[0] != float64(1) || !strings.Contains(shown[2].(string), "1") ||
+		strings.Contains(shown[2].(string), "{") {
+		t.Fatalf("the progress after one answer saved: %v (%v)", shown, err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(css(`input[name="q.cx.website"]`))); err != nil {
+		t.Fatalf("reload: %v", err)
+	}
+	counted, err := chromedp.Run(ctx, chromedp.Evaluate[[]any](progressNow))
+	if err != nil || fmt.Sprint(counted) != fmt.Sprint(shown) {
+		t.Fatalf("the progress the page counted %v, the server's after a reload %v (%v)", shown, counted, err)
 	}
 	kept, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('input[name="q.cx.website"][value="weekly"]').checked`))
 	if err != nil || !kept {

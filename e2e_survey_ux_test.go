@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -146,11 +147,17 @@ func stepsByEnter(t *testing.T, ctx context.Context, base string) string {
 // the page being reloaded.
 func followUpInPlace(t *testing.T, ctx context.Context, base, id string) {
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+	const progressNow = `document.getElementById('progress').value + ' ' + document.getElementById('progress').max + ' ' +
+		document.querySelector('label[for="progress"]').textContent`
+	var before string
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(base+"/assessment/"+id+"/step/4"),
 		chromedp.WaitVisible(css(`input[name="q.op.production_planning"]`)),
 		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 			_, err := chromedp.Evaluate[bool](`window.notReloaded = true`)(ctx, t)
+			if err == nil {
+				before, err = chromedp.Evaluate[string](progressNow)(ctx, t)
+			}
 			return err
 		}),
 		chromedp.Click(css(`input[name="q.op.production_planning"][value="full"]`)),
@@ -158,6 +165,17 @@ func followUpInPlace(t *testing.T, ctx context.Context, base, id string) {
 	)
 	if err != nil {
 		t.Fatalf("follow-up: %v", err)
+	}
+	// The question opened is one more to answer, and the one answered one
+	// more answered: the progress says both, as the server counts them.
+	var answered, total int
+	if _, err := fmt.Sscan(before, &answered, &total); err != nil {
+		t.Fatalf("progress before: %q", before)
+	}
+	want := fmt.Sprintf("%d %d Đã trả lời %d/%d câu", answered+1, total+1, answered+1, total+1)
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`(`+progressNow+`) === `+strconv.Quote(want))); err != nil {
+		got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](progressNow))
+		t.Fatalf("the progress after a follow-up opened: %q, want %q", got, want)
 	}
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.activeElement.id === 'q-op.machine_data' && window.notReloaded`)); err != nil {
 		t.Fatalf("the follow-up is not focused in place: %v", err)

@@ -33,10 +33,12 @@ type choiceData struct {
 // choiceMarkup is one option's rendered markup, unticked and ticked.
 type choiceMarkup struct{ off, on string }
 
-// questionMarkup is a question rendered without a problem: head, then its
-// options, then tail (tail[1] when "not applicable" is ticked).
+// questionMarkup is a question rendered without a problem: head (head[1]
+// when it is answered: its fieldset says so, for the progress the page
+// counts as answers are saved), then its options, then tail (tail[1] when
+// "not applicable" is ticked).
 type questionMarkup struct {
-	head    string
+	head    [2]string
 	tail    [2]string
 	choices []choiceMarkup
 }
@@ -94,17 +96,19 @@ func renderQuestion(t *template.Template, l string, pl survey.Pillar, q *survey.
 	}
 	qv := questionViewOf(pl, q, l, survey.Answer{}, false)
 	qv.Choices = choicesCut
-	for na := range 2 {
-		qv.NAChecked = na == 1
-		out, err := execString(t, "question", qv)
-		if err != nil {
-			return nil, err
+	for answered := range 2 {
+		for na := range 2 {
+			qv.Answered, qv.NAChecked = answered == 1, na == 1
+			out, err := execString(t, "question", qv)
+			if err != nil {
+				return nil, err
+			}
+			head, tail, ok := strings.Cut(out, choicesCut)
+			if !ok || strings.Contains(tail, choicesCut) || (na == 1 && head != qm.head[answered]) || (answered == 1 && tail != qm.tail[na]) {
+				return nil, fmt.Errorf("the question partial must show its options once, after what does not change")
+			}
+			qm.head[answered], qm.tail[na] = head, tail
 		}
-		head, tail, ok := strings.Cut(out, choicesCut)
-		if !ok || strings.Contains(tail, choicesCut) || (na == 1 && head != qm.head) {
-			return nil, fmt.Errorf("the question partial must show its options once, after what does not change")
-		}
-		qm.head, qm.tail[na] = head, tail
 	}
 	return qm, nil
 }
@@ -138,14 +142,17 @@ func (qm *questionMarkup) join(q *survey.Question, a survey.Answer) string {
 
 // whole is the question's markup with its options as a ticks them, for a
 // question without a problem: one string of the exact size.
-func (qm *questionMarkup) whole(q *survey.Question, a survey.Answer, naChecked bool) template.HTML {
-	tail := qm.tail[0]
+func (qm *questionMarkup) whole(q *survey.Question, a survey.Answer, answered, naChecked bool) template.HTML {
+	tail, head := qm.tail[0], qm.head[0]
 	if naChecked {
 		tail = qm.tail[1]
 	}
+	if answered {
+		head = qm.head[1]
+	}
 	var b strings.Builder
-	b.Grow(len(qm.head) + qm.size(q, a, tail))
-	b.WriteString(qm.head)
+	b.Grow(len(head) + qm.size(q, a, tail))
+	b.WriteString(head)
 	qm.writeChoices(&b, q, a)
 	b.WriteString(tail)
 	return template.HTML(b.String()) // rendered by html/template in renderQuestion

@@ -118,7 +118,7 @@ func TestStepQuestionJoinedIsTheQuestionRendered(t *testing.T) {
 						if err != nil {
 							t.Fatal(err)
 						}
-						if got := string(qm.whole(q, a, qv.NAChecked)); got != want {
+						if got := string(qm.whole(q, a, answered, qv.NAChecked)); got != want {
 							t.Fatalf("%s %s %s %v: joined\n%s\nrendered\n%s", key, l, q.ID, a.Options, got, want)
 						}
 						joined++

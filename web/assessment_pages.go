@@ -192,7 +192,7 @@ func joinQuestions(p *stepPage) {
 		switch {
 		case q.pieces == nil:
 		case q.Problem == "":
-			q.Markup = q.pieces.whole(q.q, q.answer, q.NAChecked)
+			q.Markup = q.pieces.whole(q.q, q.answer, q.Answered, q.NAChecked)
 		default:
 			q.Choices = template.HTML(q.pieces.join(q.q, q.answer)) // rendered by html/template in renderQuestion
 		}

@@ -28,6 +28,28 @@
     if (document.readyState === 'complete') { focusTarget(); } else { window.addEventListener('load', focusTarget); }
   }
 
+  // The progress above the form counts the draft's answers. Answers saved
+  // as they are chosen count at once: the questions of this step that are
+  // answered carry data-answered (the server's, then each saved one), and
+  // the rest of the draft's answers are what the server counted besides.
+  var progress = document.getElementById('progress');
+  var progressLabel = document.querySelector('label[for="progress"][data-progress-text]');
+  function answeredHere() { return form.querySelectorAll('fieldset.question[data-answered]').length; }
+  var elsewhere = progress ? Number(progress.value) - answeredHere() : 0;
+  function showProgress() {
+    if (!progress || !progressLabel) { return; }
+    var n = elsewhere + answeredHere();
+    progress.value = n;
+    progress.textContent = n + '/' + progress.max;
+    progressLabel.textContent = progressLabel.getAttribute('data-progress-text')
+      .replace('{answered}', String(n)).replace('{total}', String(progress.max));
+  }
+  form.addEventListener('dxready:saved', function (ev) {
+    var fieldset = document.getElementById('q-' + ev.detail);
+    if (fieldset) { fieldset.setAttribute('data-answered', ''); }
+    showProgress();
+  });
+
   if (!window.fetch || !window.DOMParser) { return; }
   var noticeText = form.getAttribute('data-followup-text');
 
@@ -75,6 +97,14 @@
           if (notice) { notice.remove(); }
           f.remove();
         });
+        // Questions opened or closed change what the progress counts: the
+        // server's count, as it stands now, is taken again.
+        var counted = doc.getElementById('progress');
+        if (progress && counted) {
+          progress.max = Number(counted.max);
+          elsewhere = Number(counted.value) - answeredHere();
+          showProgress();
+        }
         if (opened) { focusQuestion(opened); }
       })
       .catch(function () { /* the post of the step will show the question instead */ });
