@@ -113,3 +113,21 @@ func TestAssociationsIndexForTheCenter(t *testing.T) {
 	must(t, e.client().login("firm@test.local").get("/associations"), http.StatusForbidden)
 	must(t, e.client().login("lead@test.local").get(assocPath(e.fx.Logistics.ID, "")), http.StatusNotFound)
 }
+
+// An association whose own figures are all suppressed, in a province that
+// has figures: its pillar chart is the province's bars alone, and says so
+// (a walkthrough's finding: the chart looked half empty, unexplained).
+func TestPillarChartSaysWhenItShowsTheProvinceAlone(t *testing.T) {
+	e := newEnv(t)
+	storetest.SevenWoodFirms(t, e.st, e.fx, storetest.Instrument(t)) // the province: seven results
+	storetest.Lead(t, e.st, "lead-logistics@test.local", e.fx.Logistics.ID)
+	lead := e.client().login("lead-logistics@test.local")
+	r := lead.get(assocPath(e.fx.Logistics.ID, ""))
+	must(t, r, http.StatusOK, `id="group-suppressed"`, `id="chart-pillars" class="echart bars"`, `id="chart-pillars-group-hidden"`,
+		"Biểu đồ chỉ có cột của toàn tỉnh")
+	must(t, lead.get(assocPath(e.fx.Logistics.ID, "?lang=en")), http.StatusOK, "The chart shows the province alone")
+	// The wood association has its own figures: no such word.
+	if body := e.client().login("lead@test.local").get(assocPath(e.fx.Wood.ID, "")).body; strings.Contains(body, "chart-pillars-group-hidden") {
+		t.Fatal("a chart with the association's own bars says it shows the province alone")
+	}
+}

@@ -46,6 +46,7 @@ type dashboardPage struct {
 	Pillars                    []pillarAggRow
 	LevelChart                 charts.Chart
 	PillarChart                charts.Chart
+	PillarGroupHidden          bool // the selection's bars are all suppressed: the chart shows the province alone
 	TrendChart                 charts.Chart
 	// The members that share their results.
 	Filtered         bool

@@ -32,8 +32,10 @@ func (s *Server) dashboardCharts(p *dashboardPage, ac *assocCtx, agg *store.Aggr
 		return err
 	}
 	group, prov := make([]float64, len(pillars)), make([]float64, len(pillars))
+	p.PillarGroupHidden = true
 	for i := range pillars {
 		group[i], prov[i] = nanIfSuppressed(agg.Whole.Pillars[i]), nanIfSuppressed(agg.Province.Pillars[i])
+		p.PillarGroupHidden = p.PillarGroupHidden && math.IsNaN(group[i])
 	}
 	if p.PillarChart, err = charts.Bars("chart-pillars", loc.T("page.association.pillars_heading"), cl, pillars,
 		[]charts.Series{{Name: ac.name, Values: group}, {Name: loc.T("page.association.province"), Values: prov}}, 100); err != nil {
