@@ -13,17 +13,20 @@ import (
 const ErrImportSpreadsheet Problem = "error.import.spreadsheet"
 
 // headerPeek is how much of a file's start is looked at to tell its
-// separator: a header line is far shorter.
+// separator: the header and tens of lines after it.
 const headerPeek = 8 << 10
 
 // csvReader reads r as people's spreadsheets save CSV: a UTF-8 byte order
-// mark is skipped, and the separator is the semicolon when the first line
-// has semicolons and no commas. Excel saves "CSV" with the list separator
-// of the computer's regional settings, which is the semicolon on many
-// Vietnamese and European Windows set-ups; read with commas, such a file
-// was one column, and the import said the tax code column was missing
-// without naming the cause. A spreadsheet workbook is ErrImportSpreadsheet
-// for line 1.
+// mark is skipped, and the separator is the semicolon when the file's
+// start has more semicolons than commas outside quotes (or its first line
+// is Excel's "sep=;"). Excel saves "CSV" with the list separator of the
+// computer's regional settings, which is the semicolon on many Vietnamese
+// and European Windows set-ups; read with commas, such a file was one
+// column, and the import said the tax code column was missing without
+// naming the cause. Counting over the start, not the header alone, keeps
+// a semicolon file whose header or first names have a comma ("Địa chỉ (số
+// nhà, đường)") a semicolon file. A spreadsheet workbook is
+// ErrImportSpreadsheet for line 1.
 func csvReader(r io.Reader) (*csv.Reader, *RowError) {
 	br := bufio.NewReaderSize(r, headerPeek)
 	if b, err := br.Peek(3); err == nil && string(b) == "\xEF\xBB\xBF" {
@@ -33,13 +36,41 @@ func csvReader(r io.Reader) (*csv.Reader, *RowError) {
 	if isWorkbook(start) {
 		return nil, &RowError{Line: 1, Problem: ErrImportSpreadsheet}
 	}
-	cr := csv.NewReader(br)
-	if first, _, _ := bytes.Cut(start, []byte("\n")); bytes.IndexByte(first, ';') >= 0 && bytes.IndexByte(first, ',') < 0 {
-		cr.Comma = ';'
+	comma, hint := separatorOf(start)
+	if hint > 0 {
+		br.Discard(hint) // Excel's "sep=;" line: not the header
 	}
+	cr := csv.NewReader(br)
+	cr.Comma = comma
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	return cr, nil
+}
+
+// separatorOf is the separator of a CSV file that starts with b, and the
+// length of its "sep=X" first line when it has one (0 otherwise).
+func separatorOf(b []byte) (sep rune, hint int) {
+	first, _, _ := bytes.Cut(b, []byte("\n"))
+	if line := bytes.TrimSpace(first); len(line) == 5 && bytes.HasPrefix(line, []byte("sep=")) && (line[4] == ';' || line[4] == ',') {
+		return rune(line[4]), min(len(first)+1, len(b))
+	}
+	var semis, commas int
+	quoted := false
+	for _, c := range b {
+		switch {
+		case c == '"':
+			quoted = !quoted
+		case quoted:
+		case c == ';':
+			semis++
+		case c == ',':
+			commas++
+		}
+	}
+	if semis > commas {
+		return ';', 0
+	}
+	return ',', 0
 }
 
 // isWorkbook says whether b starts as an Excel workbook does: .xlsx is a

@@ -59,6 +59,30 @@ func TestASemicolonFileReadsAsItsCommaTwin(t *testing.T) {
 	if len(errs) != 0 || len(lines) != 1 || lines[0].TaxCode != "3709000012" {
 		t.Fatalf("a semicolon membership list: %+v %+v", lines, errs)
 	}
+	// A comma in the header or in a name does not make a semicolon file a
+	// comma file (a review's finding), and Excel's "sep=;" line is no header.
+	withComma := strings.Replace(semi, "associations\r\n", "associations;Địa chỉ (số nhà, đường)\r\n", 1)
+	if c := readRows(t, withComma); !reflect.DeepEqual(c, a) {
+		t.Fatalf("a semicolon file with a comma in its header: %+v", c)
+	}
+	if c := readRows(t, "sep=;\r\n"+strings.TrimPrefix(semi, "\xEF\xBB\xBF")); !reflect.DeepEqual(c, a) {
+		t.Fatalf("a semicolon file after Excel's sep=; line: %+v", c)
+	}
+	lines, errs = ParseMemberList(strings.NewReader("3709000012;Công ty Gỗ, Nội thất\n3709000100;Công ty Nhựa\n"))
+	if len(errs) != 0 || len(lines) != 2 {
+		t.Fatalf("a semicolon membership list without a header, a comma in a name: %+v %+v", lines, errs)
+	}
+	// A comma file whose quoted fields hold semicolons stays a comma file.
+	assocs := "tax_code,name,vsic,ward,employees,revenue_vnd,capital_vnd,year,associations\n" +
+		"3709000012,Công ty Gỗ,3100,25760,12,1000,1000,2025,\"wood;bifa;hawa;vcci;fdi;logistics;women;youth\"\n"
+	ref, _ := LoadReference()
+	rd, ferr := NewImportReader(strings.NewReader(assocs), ref, time.Now(), nil)
+	if ferr != nil {
+		t.Fatalf("a comma file with semicolons in a quoted field: %+v", ferr)
+	}
+	if _, _, err := rd.Next(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // A workbook uploaded where a CSV is read was reported as "line 1: not

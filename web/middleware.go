@@ -155,17 +155,27 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 // stored. A signed-in user's account language changes by POST /language.
 func (s *Server) chooseLanguage(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query().Get("lang")
-		var cookie string
-		if c, err := r.Cookie("lang"); err == nil {
-			cookie = c.Value
-		}
-		l := s.bundle.Match(q, cookie, r.Header.Get("Accept-Language"))
+		l, q, cookie := s.requestLanguage(r)
 		if q != "" && q == l && cookie != l {
 			s.setLangCookie(w, l)
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), langKey, l)))
+		next.ServeHTTP(w, withLanguage(r, l))
 	})
+}
+
+// requestLanguage is the language r asks for: its ?lang=, its cookie, its
+// Accept-Language, in that order; q and cookie are the first two as sent.
+func (s *Server) requestLanguage(r *http.Request) (l, q, cookie string) {
+	q = r.URL.Query().Get("lang")
+	if c, err := r.Cookie("lang"); err == nil {
+		cookie = c.Value
+	}
+	return s.bundle.Match(q, cookie, r.Header.Get("Accept-Language")), q, cookie
+}
+
+// withLanguage is r speaking language l (lang reads it).
+func withLanguage(r *http.Request, l string) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), langKey, l))
 }
 
 func (s *Server) setLangCookie(w http.ResponseWriter, l string) {

@@ -484,9 +484,15 @@ func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 // crossOriginRefused answers a request http.CrossOriginProtection refused:
 // a form posted from another site, or by a browser too old to say where
 // it came from.
+// Its page is in the language the request asks for, rendered without the
+// request's cookies: no session is read or extended, no language cookie
+// set, and a pending flash message stays for the portal's own next page.
 func (s *Server) crossOriginRefused(w http.ResponseWriter, r *http.Request) {
-	s.log.Info("request refused", "method", r.Method, "path", r.URL.Path, "user", userID(r), "status", http.StatusForbidden,
+	s.log.Info("request refused", "method", r.Method, "path", r.URL.Path, "status", http.StatusForbidden,
 		"err", "cross-origin request", "origin", r.Header.Get("Origin"), "sec_fetch_site", r.Header.Get("Sec-Fetch-Site"))
+	l, _, _ := s.requestLanguage(r)
+	r = withLanguage(r.Clone(r.Context()), l) // a copy: its headers are its own
+	r.Header.Del("Cookie")
 	s.renderError(w, r, http.StatusForbidden, "error.cross_origin")
 }
 

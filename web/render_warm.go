@@ -7,10 +7,11 @@ import (
 	"html/template"
 	"maps"
 	"slices"
+	texttemplate "text/template"
 )
 
 // WarmPages binds every page in every language to the server's functions
-// and has html/template escape it, so that the first view of each page
+// and has html/template escape it (its "base", and all base calls), so that the first view of each page
 // after a start does not pay for either. Both are done once per page and
 // language (boundPage), on its first use: a clone of the parsed page, and
 // the escaping html/template does on a template's first run. Together
@@ -48,15 +49,16 @@ func (s *Server) WarmPages(ctx context.Context) error {
 // escapeOnly has html/template escape template name of t, and the
 // templates it calls, without rendering anything: html/template escapes a
 // template on its first run, before it writes a byte, so a run into a
-// writer that refuses the first write stops there. Only an escaping error
-// (*template.Error) is returned; what stops the run (that write, or the
-// missing data met before it) is the point.
+// writer that refuses the first write stops there. What stops the run
+// that way is the point, not an error: that write, or the missing data
+// met before it (an execution error: the run has no data). Any other
+// error (a template that cannot be escaped, or is undefined) is returned.
 func escapeOnly(t *template.Template, name string) error {
 	err := t.ExecuteTemplate(refuseWrites{}, name, nil)
-	if escErr, ok := errors.AsType[*template.Error](err); ok {
-		return escErr
+	if _, ran := errors.AsType[texttemplate.ExecError](err); ran || errors.Is(err, errWarmOnly) {
+		return nil
 	}
-	return nil
+	return err
 }
 
 // refuseWrites is a writer that writes nothing.

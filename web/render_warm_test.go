@@ -55,7 +55,10 @@ func TestEscapeOnlyReturnsOnlyEscapingErrors(t *testing.T) {
 	if _, ok := errors.AsType[*template.Error](err); !ok {
 		t.Fatalf("a template that cannot be escaped: %v, want html/template's escaping error", err)
 	}
-	for _, src := range []string{`{{.User.Name}}<p>x</p>`, `<p>{{.X}}</p>`, `{{with .Y}}{{.}}{{end}}<b>{{len .Z}}</b>`} {
+	if err := escapeOnly(template.Must(template.New("other").Parse(`<p>x</p>`)), "base"); err == nil {
+		t.Fatal("warming a template that is not there: no error")
+	}
+	for _, src := range []string{`{{.User.Name}}<p>x</p>`, `<p>{{.X}}</p>`, `{{with .Y}}{{.}}{{end}}<b>{{len .Z}}</b>`, `{{index .M "k"}}<i>`} {
 		good := template.Must(template.New("base").Parse(src))
 		if err := escapeOnly(good, "base"); err != nil {
 			t.Errorf("%s: %v, want no error", src, err)

@@ -28,7 +28,7 @@ func TestBookingFormSentTwiceLeadsToTheBookingMade(t *testing.T) {
 	if got := again.header.Get("Location"); got != path {
 		t.Fatalf("the form sent again led to %q, want the booking made, %q", got, path)
 	}
-	must(t, firm.get(path+"?lang=en"), http.StatusOK, "already booked for your firm")
+	must(t, firm.get(path+"?lang=en"), http.StatusOK, "already booked for this firm")
 	if list, _ := e.st.Bookings(ctx, store.BookingFilter{AdvisorID: e.fx.Advisor.ID}); len(list) != 1 {
 		t.Fatalf("%d bookings after the form was sent twice", len(list))
 	}

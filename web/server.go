@@ -200,7 +200,9 @@ func (s *Server) Handler() http.Handler {
 	p.AddInsecureBypassPattern("/api/")
 	// A refused request gets the portal's own 403 page, in the user's
 	// language and with the security headers, not net/http's English text.
-	p.SetDenyHandler(securityHeaders(s.asPage(s.crossOriginRefused)))
+	// It reads no session (a page for nobody signed in) and sets no
+	// cookie: a request the portal refuses touches nothing of the user's.
+	p.SetDenyHandler(securityHeaders(s.recoverPanics(http.HandlerFunc(s.crossOriginRefused))))
 	return p.Handler(s.routes())
 }
 

@@ -73,6 +73,10 @@ func TestCrossOriginPostsAreRejected(t *testing.T) {
 		if strings.Contains(r.body, "cross-origin request detected") || r.header.Get("Content-Security-Policy") == "" {
 			t.Errorf("%s: the refusal is net/http's text or lacks the security headers: %q", lang, r.body)
 		}
+		// It touches nothing of the user's: no cookie is set or cleared.
+		if got := r.header.Values("Set-Cookie"); len(got) != 0 {
+			t.Errorf("%s: the refusal sets cookies: %q", lang, got)
+		}
 	}
 }
 

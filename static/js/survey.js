@@ -82,6 +82,7 @@
         fresh.forEach(function (f) {
           keep[f.id] = true;
           var here = document.getElementById(f.id);
+          if (here && f.hasAttribute('data-answered')) { here.setAttribute('data-answered', ''); }
           if (!here) {
             here = document.importNode(f, true);
             var after = prev || form.querySelector('fieldset.question');
@@ -98,11 +99,14 @@
           f.remove();
         });
         // Questions opened or closed change what the progress counts: the
-        // server's count, as it stands now, is taken again.
+        // server's count is taken again, and what it counted outside this
+        // step is its count less this step's answered questions in the same
+        // page (not in this one, where a save may have landed since).
         var counted = doc.getElementById('progress');
         if (progress && counted) {
           progress.max = Number(counted.max);
-          elsewhere = Number(counted.value) - answeredHere();
+          elsewhere = Number(counted.value) - fresh.length + doc.querySelectorAll(
+            'form[data-autosave] fieldset.question:not([data-answered])').length;
           showProgress();
         }
         if (opened) { focusQuestion(opened); }
