@@ -88,7 +88,8 @@ type ImportReader struct {
 }
 
 // NewImportReader reads the header from r (UTF-8, with or without a BOM;
-// commas or, when the header has only semicolons, semicolons: csvReader).
+// commas or semicolons, whichever the file's start has more of, and
+// Excel's "sep=" line skipped: csvReader).
 // knownAssociations are the association codes an associations column may
 // name. A file-level problem comes back as a RowError for line 1.
 func NewImportReader(r io.Reader, ref *Reference, now time.Time, knownAssociations map[string]bool) (*ImportReader, *RowError) {
@@ -104,12 +105,16 @@ func NewImportReader(r io.Reader, ref *Reference, now time.Time, knownAssociatio
 		return nil, &RowError{Line: 1, Problem: ErrImportSyntax}
 	}
 	ir := &ImportReader{csv: cr, ref: ref, now: now, knownAssocs: knownAssociations, col: map[string]int{}, seen: map[uint64]int32{}}
+	line, _ := cr.FieldPos(0) // 2 after a "sep=" line
 	if e := ir.mapHeader(head); e != nil {
+		e.Line = line
 		return nil, e
 	}
 	return ir, nil
 }
 
+// mapHeader finds the columns in the header; a problem is the header's,
+// its Line set by the caller.
 func (ir *ImportReader) mapHeader(head []string) *RowError {
 	alias := map[string]string{}
 	for canon, names := range importColumns {

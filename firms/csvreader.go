@@ -37,22 +37,26 @@ func csvReader(r io.Reader) (*csv.Reader, *RowError) {
 		return nil, &RowError{Line: 1, Problem: ErrImportSpreadsheet}
 	}
 	comma, hint := separatorOf(start)
-	if hint > 0 {
-		br.Discard(hint) // Excel's "sep=;" line: not the header
-	}
 	cr := csv.NewReader(br)
 	cr.Comma = comma
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
+	if hint {
+		// Excel's "sep=;" line is no header. It is read and dropped here,
+		// so that the reader's line numbers stay the file's.
+		if _, err := cr.Read(); err != nil {
+			return nil, &RowError{Line: 1, Problem: ErrImportSyntax}
+		}
+	}
 	return cr, nil
 }
 
-// separatorOf is the separator of a CSV file that starts with b, and the
-// length of its "sep=X" first line when it has one (0 otherwise).
-func separatorOf(b []byte) (sep rune, hint int) {
+// separatorOf is the separator of a CSV file that starts with b, and
+// whether its first line is Excel's "sep=X" saying so.
+func separatorOf(b []byte) (sep rune, hint bool) {
 	first, _, _ := bytes.Cut(b, []byte("\n"))
 	if line := bytes.TrimSpace(first); len(line) == 5 && bytes.HasPrefix(line, []byte("sep=")) && (line[4] == ';' || line[4] == ',') {
-		return rune(line[4]), min(len(first)+1, len(b))
+		return rune(line[4]), true
 	}
 	var semis, commas int
 	quoted := false
@@ -68,9 +72,9 @@ func separatorOf(b []byte) (sep rune, hint int) {
 		}
 	}
 	if semis > commas {
-		return ';', 0
+		return ';', false
 	}
-	return ',', 0
+	return ',', false
 }
 
 // isWorkbook says whether b starts as an Excel workbook does: .xlsx is a

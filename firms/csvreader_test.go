@@ -65,8 +65,23 @@ func TestASemicolonFileReadsAsItsCommaTwin(t *testing.T) {
 	if c := readRows(t, withComma); !reflect.DeepEqual(c, a) {
 		t.Fatalf("a semicolon file with a comma in its header: %+v", c)
 	}
-	if c := readRows(t, "sep=;\r\n"+strings.TrimPrefix(semi, "\xEF\xBB\xBF")); !reflect.DeepEqual(c, a) {
+	// After the sep= line, the lines are the file's: the first firm is on line 3.
+	c := readRows(t, "sep=;\r\n"+strings.TrimPrefix(semi, "\xEF\xBB\xBF"))
+	if len(c) != 2 || c[0].Line != 3 {
 		t.Fatalf("a semicolon file after Excel's sep=; line: %+v", c)
+	}
+	for i := range c {
+		c[i].Line--
+	}
+	if !reflect.DeepEqual(c, a) {
+		t.Fatalf("a semicolon file after Excel's sep=; line: %+v", c)
+	}
+	ref, _ := LoadReference()
+	if _, ferr := NewImportReader(strings.NewReader("sep=;\nmst;ten\n"), ref, time.Now(), nil); ferr == nil || ferr.Line != 2 {
+		t.Fatalf("a header problem after a sep= line is on line 2: %+v", ferr)
+	}
+	if lines, errs := ParseMemberList(strings.NewReader("sep=;\nmst;ten\n3709000012;Gỗ\nabc;x\n")); len(lines) != 1 || len(errs) != 1 || errs[0].Line != 4 {
+		t.Fatalf("a membership list after a sep= line: %+v %+v", lines, errs)
 	}
 	lines, errs = ParseMemberList(strings.NewReader("3709000012;Công ty Gỗ, Nội thất\n3709000100;Công ty Nhựa\n"))
 	if len(errs) != 0 || len(lines) != 2 {
@@ -75,7 +90,6 @@ func TestASemicolonFileReadsAsItsCommaTwin(t *testing.T) {
 	// A comma file whose quoted fields hold semicolons stays a comma file.
 	assocs := "tax_code,name,vsic,ward,employees,revenue_vnd,capital_vnd,year,associations\n" +
 		"3709000012,Công ty Gỗ,3100,25760,12,1000,1000,2025,\"wood;bifa;hawa;vcci;fdi;logistics;women;youth\"\n"
-	ref, _ := LoadReference()
 	rd, ferr := NewImportReader(strings.NewReader(assocs), ref, time.Now(), nil)
 	if ferr != nil {
 		t.Fatalf("a comma file with semicolons in a quoted field: %+v", ferr)

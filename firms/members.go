@@ -1,6 +1,7 @@
 package firms
 
 import (
+	"encoding/csv"
 	"errors"
 	"io"
 	"strings"
@@ -34,15 +35,20 @@ func ParseMemberList(r io.Reader) ([]MemberLine, []RowError) {
 	var out []MemberLine
 	var errs []RowError
 	col, seen := 0, map[TaxCode]bool{}
-	for line := 1; ; line++ {
+	for first := true; ; first = false {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		if err != nil {
-			return nil, append(errs, RowError{Line: line, Problem: ErrImportSyntax})
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return nil, append(errs, RowError{Line: pe.StartLine, Problem: ErrImportSyntax})
 		}
-		if line == 1 && len(rec) > 0 {
+		if err != nil {
+			return nil, append(errs, RowError{Line: 1, Problem: ErrImportSyntax})
+		}
+		line, _ := cr.FieldPos(0) // the file's line: 2 for the first after a "sep=" line
+		if first && len(rec) > 0 {
 			rec[0] = strings.TrimPrefix(rec[0], "\uFEFF")
 			if c, ok := memberHeader(rec); ok {
 				col = c

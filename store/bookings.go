@@ -197,8 +197,8 @@ func parseSQLiteTime(s string) (time.Time, error) {
 // advisors.Refusal (ErrFirmLimit, ErrAdvisorLimit, ErrFirmBusy) when fair
 // use does not allow it; ErrNotFound for an advisor that does not exist
 // or takes no bookings; ErrAlreadyBooked, with b.ID the one held, when the
-// firm holds this same consultation already. The audit entries given are written with it (a
-// booking made on the firm's behalf).
+// firm holds this same consultation already. The audit entries given are
+// written with it (a booking made on the firm's behalf).
 func (s *Store) Book(ctx context.Context, b *Booking, holidays advisors.Holidays, limits *advisors.Limits, audit ...AuditEntry) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		as, err := advisorsWhere(ctx, tx, "a.user_id = ? AND a.active = 1 AND u.status = 'active'", b.AdvisorID)
