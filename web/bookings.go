@@ -30,15 +30,25 @@ type actionRow struct {
 	Back                     string // the page the item is listed on, where ticking it returns
 }
 
+// bookingTable is a list of bookings and the columns it has: an advisor's
+// own list has no advisor column, a firm's no firm column (each would
+// repeat the reader's own name on every row).
+type bookingTable struct {
+	Rows          []bookingRow
+	Advisor, Firm bool
+}
+
 type bookingsPage struct {
 	page
 	Upcoming, Past []bookingRow
 	Cancelled      []bookingRow // upcoming ones that were cancelled
-	Actions        []actionRow
-	IsAdvisor      bool
-	BookOnBehalf   bool        // the user may book for a firm on its behalf (book_behalf.go)
-	ShowResults    bool        // the upcoming list carries each firm's result summary
-	Progress       []changeRow // average change since consultations (advisor: own; Center: all)
+	// The three lists as tables, with the columns the user's role needs.
+	UpcomingTable, PastTable, CancelledTable bookingTable
+	Actions                                  []actionRow
+	IsAdvisor                                bool
+	BookOnBehalf                             bool        // the user may book for a firm on its behalf (book_behalf.go)
+	ShowResults                              bool        // the upcoming list carries each firm's result summary
+	Progress                                 []changeRow // average change since consultations (advisor: own; Center: all)
 }
 
 // bookings lists the user's consultations: a firm's own, an advisor's
@@ -106,6 +116,10 @@ func (s *Server) bookings(w http.ResponseWriter, r *http.Request) {
 	for _, b := range pastList {
 		p.Past = append(p.Past, s.bookingRow(b, loc))
 	}
+	advisorCol, firmCol := u.Role != auth.RoleAdvisor, u.Role != auth.RoleFirm
+	p.UpcomingTable = bookingTable{p.Upcoming, advisorCol, firmCol}
+	p.PastTable = bookingTable{p.Past, advisorCol, firmCol}
+	p.CancelledTable = bookingTable{p.Cancelled, advisorCol, firmCol}
 	var items []store.ActionItem
 	switch u.Role {
 	case auth.RoleFirm:

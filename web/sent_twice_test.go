@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -91,4 +92,33 @@ func TestSubmittedAssessmentSentAgainLeadsToItsResult(t *testing.T) {
 	// Nobody else may send it: a lead is refused, as the access matrix says.
 	other := e.client().login("lead@test.local")
 	must(t, other.post(result+"/submit", url.Values{"version": {"any"}}), http.StatusForbidden)
+}
+
+// Each role's bookings list has the columns it needs: an advisor's has no
+// advisor column and a firm's no firm column, each of which repeated the
+// reader's own name on every row (a walkthrough's finding); the Center's
+// has both.
+func TestBookingListsShowTheColumnsEachRoleNeeds(t *testing.T) {
+	e := newEnv(t)
+	bookNine(t, e)
+	advisorName, firmName := e.fx.Advisor.Name, e.fx.GoDuc.Name
+	for _, c := range []struct {
+		email               string
+		advisorCol, firmCol bool
+	}{{"advisor@test.local", false, true}, {"firm@test.local", true, false}, {"admin@test.local", true, true}} {
+		body := e.client().login(c.email).get("/bookings").body
+		table := between(body, `<table class="bookings">`, `</table>`)
+		if table == "" {
+			t.Fatalf("%s: no bookings table", c.email)
+		}
+		if got := strings.Contains(table, ">"+advisorName+"<"); got != c.advisorCol {
+			t.Errorf("%s: the advisor's name in the list: %v, want %v", c.email, got, c.advisorCol)
+		}
+		if got := strings.Contains(table, ">"+firmName); got != c.firmCol {
+			t.Errorf("%s: the firm's name in the list: %v, want %v", c.email, got, c.firmCol)
+		}
+		if heads, cells := strings.Count(table, "<th scope=\"col\">"), strings.Count(between(table, "<tbody>", "</tr>"), "<td"); heads != cells {
+			t.Errorf("%s: %d column heads, %d cells in a row", c.email, heads, cells)
+		}
+	}
 }
