@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -49,7 +50,10 @@ func (lt *loadTest) freeSlots(ctx context.Context, c *loadClient) ([]slotRef, er
 
 // bookingPhase has every client book random slots among the first few of
 // the advisors' free slots, so most attempts collide: each must end in a
-// booking (303, followed to the page it leads to) or "this slot was just taken" (409); anything else fails.
+// booking (303, followed to the page it leads to), the client's own booking
+// of that slot again (303 to a booking this phase made already: the portal
+// answers a form sent twice with the booking it made), or "this slot was
+// just taken" (409); anything else fails.
 // Slots are drawn from a pool of pool slots; the bookings it makes stay
 // in the database, so run it on a scratch copy. Reading the free slots
 // comes before the phase and is not part of its wall time.
@@ -60,6 +64,8 @@ func (lt *loadTest) bookingPhase(ctx context.Context, cs []*loadClient, pool int
 	}
 	rand.New(rand.NewPCG(7, 7)).Shuffle(len(slots), func(i, j int) { slots[i], slots[j] = slots[j], slots[i] })
 	slots = slots[:min(pool, len(slots))]
+	var mu sync.Mutex
+	made := map[string]bool{} // the bookings made, by the address each 303 led to
 	p := lt.run(ctx, cs, func(ctx context.Context, c *loadClient, rng *rand.Rand, record func(string, time.Duration, bool)) error {
 		s := slots[rng.IntN(len(slots))]
 		form := url.Values{"start": {s.start}, "mode": {"online"}, "language": {"vi"}, "pillar": {"data"}, "note": {"load test"}}
@@ -72,7 +78,15 @@ func (lt *loadTest) bookingPhase(ctx context.Context, cs []*loadClient, pool int
 		case err != nil:
 			return err
 		case code == http.StatusSeeOther && res.final == http.StatusOK:
-			record("booked", time.Since(start), true)
+			mu.Lock()
+			again := made[res.loc]
+			made[res.loc] = true
+			mu.Unlock()
+			if again {
+				record("held", time.Since(start), true)
+			} else {
+				record("booked", time.Since(start), true)
+			}
 		case code == http.StatusConflict:
 			record("taken", time.Since(start), true)
 		default:

@@ -281,14 +281,15 @@ func (lt *loadTest) bookingReport(ctx context.Context, cs []*loadClient, pool in
 	if err != nil {
 		return err
 	}
-	u := lt.cpu.since(at, len(p.samples["booked"])+len(p.samples["taken"]), "booking")
-	booked, taken := p.samples["booked"], p.samples["taken"]
-	if len(booked)+len(taken) == 0 {
+	booked, held, taken := p.samples["booked"], p.samples["held"], p.samples["taken"]
+	u := lt.cpu.since(at, len(booked)+len(held)+len(taken), "booking")
+	if len(booked)+len(held)+len(taken) == 0 {
 		fmt.Fprintln(stdout, "booking: no advisor has free slots (seed the demo, or add advisors)")
 		return nil
 	}
-	report(stdout, "booking (POST /advisors/{id}/book, all)", append(slices.Clone(booked), taken...), p.wall)
+	report(stdout, "booking (POST /advisors/{id}/book, all)", slices.Concat(booked, held, taken), p.wall)
 	report(stdout, "booking: confirmed (303, page shown)", booked, p.wall)
+	report(stdout, "booking: already the client's (303 to it)", held, p.wall)
 	report(stdout, "booking: slot taken (409; failed = other)", taken, p.wall)
 	pages(stdout, "booking:", p)
 	cpuLine(stdout, "booking: CPU", u)

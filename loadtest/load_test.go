@@ -113,7 +113,7 @@ func TestPhasesRunTheirDuration(t *testing.T) {
 					t.Errorf("%s: n=%d failed=%d, want 3 and 0\n%s", name, l.n, l.failed, out.String())
 				}
 			}
-			for _, name := range []string{"booking (POST", "booking: confirmed", "booking: slot", "autosave (POST", "submit rounds:",
+			for _, name := range []string{"booking (POST", "booking: confirmed", "booking: already", "booking: slot", "autosave (POST", "submit rounds:",
 				"cycle: whole", "cycle: start", "cycle: steps", "cycle: submit", "baseline: bare", "baseline: raw", "bare cycle:"} {
 				l, ok := got[name]
 				// On a busy machine 300 ms may end before the first round or
@@ -138,6 +138,11 @@ func TestPhasesRunTheirDuration(t *testing.T) {
 			list, err := st.Bookings(context.Background(), store.BookingFilter{AdvisorID: fx.Advisor.ID})
 			if err != nil || len(list) != got["booking: confirmed"].n {
 				t.Errorf("%d bookings in the database, %d reported: %v", len(list), got["booking: confirmed"].n, err)
+			}
+			// The one slot's holder sends its form again and is led to its
+			// booking: counted apart, never as a new booking.
+			if b := got["booking (POST"].n; b != got["booking: confirmed"].n+got["booking: already"].n+got["booking: slot"].n {
+				t.Errorf("booking attempts %d are not the confirmed, the already held and the taken:\n%s", b, out.String())
 			}
 			db := readOnly(t, st)
 			var n int
