@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -134,7 +133,7 @@ func TestWorkerErrorIsLogged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var logs syncBuffer
+	var logs storetest.LogBuffer
 	ctx, cancel := context.WithCancel(context.Background())
 	ran := make(chan struct{})
 	failing := worker{"broken", func(context.Context) error { return io.ErrUnexpectedEOF }}
@@ -158,22 +157,4 @@ func TestWorkerErrorIsLogged(t *testing.T) {
 			t.Fatalf("log lacks %q: %s", want, logs.String())
 		}
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for a logger and a test at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
