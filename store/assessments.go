@@ -136,9 +136,14 @@ func (s *Store) FindResponseWith(ctx context.Context, id int64, questions []stri
 	return s.findResponse(ctx, id, questions)
 }
 
-// findResponse reads the response and its answers (all when questions is
-// nil) in one statement, so in one read transaction (see readResponse).
+// findResponse reads the response and its answers in one statement: all,
+// those kept in memory when they are still the response's
+// (answers_cache.go), when questions is nil; otherwise those to
+// questions (see readResponse).
 func (s *Store) findResponse(ctx context.Context, id int64, questions []string) (*survey.Response, error) {
+	if questions == nil {
+		return s.answers.read(ctx, s.r, id)
+	}
 	return readResponse(ctx, s.r, id, questions)
 }
 
@@ -193,25 +198,31 @@ func saveAnswersIn(ctx context.Context, tx *sql.Tx, r *saveReq, now time.Time) e
 	if err := touchDraft(ctx, tx, r.responseID, r.firmID, now); err != nil {
 		return err
 	}
-	return insertAnswers(ctx, tx, r, now)
+	_, err := insertAnswers(ctx, tx, r, now)
+	return err
 }
 
 // insertAnswers records the changes r makes and stores its answers, in
-// two statements that read them as one JSON object.
-func insertAnswers(ctx context.Context, tx *sql.Tx, r *saveReq, now time.Time) error {
+// two statements that read them as one JSON object, and returns how many
+// answers it inserted or changed.
+func insertAnswers(ctx context.Context, tx *sql.Tx, r *saveReq, now time.Time) (changed int64, err error) {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO answer_events (response_id, question, options, user_id, at)
 		SELECT ?, j.key, j.value, ?, ? FROM json_each(?) j WHERE NOT EXISTS
 			(SELECT 1 FROM answers a WHERE a.response_id = ? AND a.question = j.key AND a.options = j.value)`,
 		r.responseID, nullID(r.userID), now, r.answers, r.responseID); err != nil {
-		return mapErr("answer events", err)
+		return 0, mapErr("answer events", err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO answers (response_id, question, options, updated_by, updated_at)
+	res, err := tx.ExecContext(ctx, `INSERT INTO answers (response_id, question, options, updated_by, updated_at)
 		SELECT ?, j.key, j.value, ?, ? FROM json_each(?) j WHERE true
 		ON CONFLICT (response_id, question) DO UPDATE SET options = excluded.options, updated_by = excluded.updated_by,
-		updated_at = excluded.updated_at WHERE answers.options <> excluded.options`, r.responseID, nullID(r.userID), now, r.answers); err != nil {
-		return mapErr("save answers", err)
+		updated_at = excluded.updated_at WHERE answers.options <> excluded.options`, r.responseID, nullID(r.userID), now, r.answers)
+	if err != nil {
+		return 0, mapErr("save answers", err)
 	}
-	return nil
+	if changed, err = res.RowsAffected(); err != nil {
+		return 0, mapErr("save answers", err)
+	}
+	return changed, nil
 }
 
 // touchDraft marks draft responseID of firmID as changed at now, inside the
@@ -436,7 +447,7 @@ func (s *Store) EachSubmitted(ctx context.Context, instrument string, fn func(St
 			return err
 		}
 		for _, id := range ids {
-			resp, err := s.FindResponse(ctx, id)
+			resp, err := readResponse(ctx, s.r, id, nil) // each once: keeping them would only push the drafts out
 			if err != nil {
 				return err
 			}

@@ -6,6 +6,7 @@ import (
 
 	"dxready/disclosure"
 	"dxready/scoring"
+	"dxready/survey"
 )
 
 // CellTally is group g's stratum's tally at the end of quarter q as the
@@ -97,3 +98,20 @@ func GramAnswers(s *Store, f MemberFilter) (bool, error) {
 
 // MemberWindowNow is how many members one member-list request examines.
 func MemberWindowNow() int { return int(memberWindow.Load()) }
+
+// ReadResponseUnkept reads response id whole from the database, past the
+// answers kept in memory (answers_cache.go), in ctx's read view if any.
+func ReadResponseUnkept(ctx context.Context, s *Store, id int64) (*survey.Response, error) {
+	return readResponse(ctx, s.r, id, nil)
+}
+
+// AnswersKeptCounts are the answers cache's counts so far: reads answered
+// from memory, reads of the answers from the database, saves that moved
+// the kept answers on; and how many responses' answers are kept.
+func AnswersKeptCounts(s *Store) (hits, misses, through int64, kept int) {
+	c := s.answers
+	c.mu.Lock()
+	kept = len(c.kept)
+	c.mu.Unlock()
+	return c.hits.Load(), c.misses.Load(), c.through.Load(), kept
+}

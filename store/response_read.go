@@ -21,22 +21,34 @@ import (
 // length-prefixed fields into one string, which is cut without copying,
 // and each answer's options decoded by hand when they are plain strings.
 
-// responseSelect reads a response and its packed answers (packAnswers) in
-// one row, then its id; the answers' subquery is left open for a
-// condition and closed by readAll, readSome and readOpen.
-const responseSelect = `SELECT r.firm_id, r.instrument, r.status, r.section, r.size_class, r.created_at, r.updated_at,
-	r.submitted_at, COALESCE(r.owner_id, 0),
-	(SELECT COUNT(*) || ' ' || COALESCE(group_concat(octet_length(a.question) || ' ' || a.question ||
+// responseSelect reads a response, its answers' version (answersVersion)
+// and its packed answers (packAnswers) in one row, then its id; the
+// answers' subquery is left open for a condition and closed by readAll,
+// readSome and readOpen.
+const responseSelect = responseHead + answersPacked
+
+// responseHead is responseSelect up to the packed answers, answersPacked
+// their subquery (left open).
+const (
+	responseHead = `SELECT r.firm_id, r.instrument, r.status, r.section, r.size_class, r.created_at, r.updated_at,
+	r.submitted_at, COALESCE(r.owner_id, 0), r.record_key, r.answers_rev, `
+	answersPacked = `(SELECT COUNT(*) || ' ' || COALESCE(group_concat(octet_length(a.question) || ' ' || a.question ||
 		octet_length(a.options) || ' ' || a.options, ''), '')
 		FROM answers a WHERE a.response_id = r.id`
+)
 
 // readAll and readSome are responseSelect for every answer or for those
 // to the questions of a JSON list; readOpen is readAll of a firm's open
-// draft (firm, owner), found in the same statement, with its id.
+// draft (firm, owner), found in the same statement, with its id. readKept
+// is readAll of response ?4 whose answers are packed only when it is not
+// response ?1 at record key ?2 and version ?3: the answers kept in memory
+// (answers_cache.go).
 const (
 	readAll  = responseSelect + `), r.id FROM responses r WHERE r.id = ?`
 	readSome = responseSelect + ` AND a.question IN (SELECT value FROM json_each(?))), r.id FROM responses r WHERE r.id = ?`
 	readOpen = responseSelect + `), r.id FROM responses r WHERE r.firm_id = ? AND COALESCE(r.owner_id, 0) = ? AND r.status = 'draft'`
+	readKept = responseHead + `CASE WHEN r.id = ? AND r.record_key = ? AND r.answers_rev = ? THEN NULL ELSE ` + answersPacked +
+		`) END, r.id FROM responses r WHERE r.id = ?`
 )
 
 // readResponse reads response id and its answers (all when questions is
@@ -62,19 +74,39 @@ func readOpenDraft(ctx context.Context, q rowQuerier, firmID, owner int64) (*sur
 // scanResponse scans a row of responseSelect; what and id name it in
 // errors.
 func scanResponse(row *sql.Row, what string, id int64) (*survey.Response, error) {
+	r, _, err := scanResponseVersion(row, what, id)
+	return r, err
+}
+
+// scanResponseVersion is scanResponse with the version of the answers
+// read.
+func scanResponseVersion(row *sql.Row, what string, id int64) (*survey.Response, answersVersion, error) {
+	r, v, packed, err := scanResponseRow(row, what, id)
+	if err != nil {
+		return nil, v, err
+	}
+	if !packed.Valid {
+		return nil, v, fmt.Errorf("store: answers of response %d: %w", r.ID, errPacked)
+	}
+	if r.Answers, err = unpackAnswers(packed.String); err != nil {
+		return nil, v, fmt.Errorf("store: answers of response %d: %w", r.ID, err)
+	}
+	return r, v, nil
+}
+
+// scanResponseRow scans a row of responseSelect, or of readKept (whose
+// packed answers may be NULL), without unpacking the answers.
+func scanResponseRow(row *sql.Row, what string, id int64) (*survey.Response, answersVersion, sql.NullString, error) {
 	r := &survey.Response{}
+	var v answersVersion
 	var submitted sql.NullTime
-	var packed string
+	var packed sql.NullString
 	if err := row.Scan(&r.FirmID, &r.Instrument, &r.Status, &r.Profile.Section, &r.Profile.Size, &r.CreatedAt, &r.UpdatedAt,
-		&submitted, &r.OwnerID, &packed, &r.ID); err != nil {
-		return nil, mapErr(fmt.Sprintf("%s %d", what, id), err)
+		&submitted, &r.OwnerID, &v.key, &v.rev, &packed, &r.ID); err != nil {
+		return nil, v, packed, mapErr(fmt.Sprintf("%s %d", what, id), err)
 	}
 	r.SubmittedAt = submitted.Time
-	var err error
-	if r.Answers, err = unpackAnswers(packed); err != nil {
-		return nil, fmt.Errorf("store: answers of response %d: %w", r.ID, err)
-	}
-	return r, nil
+	return r, v, packed, nil
 }
 
 // errPacked is packed answers that are not what responseSelect writes.

@@ -34,6 +34,14 @@ type stepSave struct {
 	questions string // the answers decide is given: a JSON list of questions
 	decide    Decide
 	resp      *survey.Response // the draft as decide saw it
+	wrote     *wroteAnswers    // what it wrote, for the answers kept (nil: nothing)
+}
+
+// wroteAnswers is what a step save wrote: answers, over the draft's
+// answers at version from, making version to.
+type wroteAnswers struct {
+	from, to answersVersion
+	answers  map[string]survey.Answer
 }
 
 // errNothingToSave is a step whose decision stores nothing: its savepoint
@@ -89,8 +97,9 @@ func (s *Store) SaveStep(ctx context.Context, responseID, userID int64, question
 // and the answers decided on stored.
 func saveStepIn(ctx context.Context, tx *sql.Tx, r *saveReq, now time.Time) error {
 	st := r.step
+	st.wrote = nil // a save run again (save_batch.go) starts afresh
 	open := true
-	resp, err := scanResponse(tx.QueryRowContext(ctx, stepTouch, now, r.responseID, st.questions), "save step of response", r.responseID)
+	resp, from, err := scanResponseVersion(tx.QueryRowContext(ctx, stepTouch, now, r.responseID, st.questions), "save step of response", r.responseID)
 	if errors.Is(err, ErrNotFound) { // not a draft, or no such response: read what there is
 		open = false
 		resp, err = readSomeJSON(ctx, tx, r.responseID, st.questions)
@@ -111,7 +120,17 @@ func saveStepIn(ctx context.Context, tx *sql.Tx, r *saveReq, now time.Time) erro
 	if r.answers, err = answersJSON(answers); err != nil {
 		return fmt.Errorf("store: save step: %w", err)
 	}
-	return insertAnswers(ctx, tx, r, now)
+	changed, err := insertAnswers(ctx, tx, r, now)
+	if err != nil {
+		return err
+	}
+	// Each answer inserted or changed moves the draft's answers_rev by one
+	// (migration 0032's triggers), and nothing else in this transaction
+	// moves it: the statement's count of rows changed gives the version
+	// written, without a statement to read it.
+	to := answersVersion{key: from.key, rev: from.rev + changed}
+	st.wrote = &wroteAnswers{from: from, to: to, answers: answers}
+	return nil
 }
 
 // decideSafely runs the save's Decide, its panic turned into this save's

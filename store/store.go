@@ -44,9 +44,11 @@ type Store struct {
 	cells  *cellsMem  // the aggregates' cells in memory (cells_state.go)
 	shared sharedSets // association's sharing members (cells_shared.go)
 	opts   Options
-	watch  *userWatch    // see OnUserChange
-	saves  *saveBatcher  // SaveAnswers' group commit (save_batch.go)
-	ckpt   *checkpointer // checkpoints the log off the writer (checkpoint.go); nil for a bulk build
+	watch  *userWatch   // see OnUserChange
+	saves  *saveBatcher // SaveAnswers' group commit (save_batch.go)
+	// answers are the answers of the responses read last (answers_cache.go)
+	answers *answersCache
+	ckpt    *checkpointer // checkpoints the log off the writer (checkpoint.go); nil for a bulk build
 	// rCount and wCount count what the pools run (SQLCounts).
 	rCount, wCount *poolCounts
 }
@@ -162,7 +164,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	r.SetMaxOpenConns(Readers)
 	r.SetMaxIdleConns(Readers)
 	return &Store{w: w, r: newReadPool(r), path: abs, opts: opt, watch: watch, cells: newCellsMem(opt.Instruments), rCount: rCount, wCount: wCount,
-		saves: newSaveBatcher(), ckpt: ckpt}, nil
+		saves: newSaveBatcher(), ckpt: ckpt, answers: newAnswersCache(answersCacheMax)}, nil
 }
 
 // bulkPragmas are the settings of a store opened with Options.Bulk: a
