@@ -122,6 +122,8 @@ func (s *Store) openDraft(ctx context.Context, firmID, owner int64) (*survey.Res
 }
 
 // FindResponse returns response id with all its answers, or ErrNotFound.
+// Its Answers may be the map kept in memory for the next reader
+// (answers_cache.go): a caller changes a copy, never the map itself.
 func (s *Store) FindResponse(ctx context.Context, id int64) (*survey.Response, error) {
 	return s.findResponse(ctx, id, nil)
 }
