@@ -1,9 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
-	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -49,6 +50,7 @@ type answersCache struct {
 	hits    atomic.Int64 // reads answered from what was kept
 	misses  atomic.Int64 // reads of the answers from the database
 	through atomic.Int64 // saves that moved the kept answers on
+	decided atomic.Int64 // step saves decided on the answers kept
 }
 
 type keptAnswers struct {
@@ -106,20 +108,34 @@ func (c *answersCache) advance(id int64, from, to answersVersion, saved map[stri
 		next[q] = a
 	}
 	for q, a := range saved {
-		next[q] = storedAnswer(a)
+		stored, err := storedAnswer(a)
+		if err != nil { // cannot be (json.Marshal wrote it): the next read packs them
+			delete(c.kept, id)
+			return
+		}
+		next[q] = stored
 	}
 	c.kept[id] = keptAnswers{v: to, answers: next}
 	c.through.Add(1)
 }
 
-// storedAnswer is a as a read of the database gives it back: options
-// saved as nil are stored as [] and read as an empty list.
-func storedAnswer(a survey.Answer) survey.Answer {
-	if a.Options == nil {
-		return survey.Answer{Options: []string{}}
+// storedAnswer is a as a read of the database gives it back: its options
+// as answersJSON writes them (nil as [], a string that is not UTF-8 with
+// U+FFFD for each bad byte), cut again as unpackAnswers cuts them.
+func storedAnswer(a survey.Answer) (survey.Answer, error) {
+	opts := a.Options
+	if opts == nil {
+		opts = []string{}
 	}
-	opts := slices.Clone(a.Options)
-	return survey.Answer{Options: opts[:len(opts):len(opts)]}
+	js, err := json.Marshal(opts)
+	if err != nil {
+		return survey.Answer{}, err
+	}
+	all, null, err := appendOptions(make([]string, 0, len(opts)), string(js))
+	if err != nil || null {
+		return survey.Answer{}, cmp.Or(err, errPacked)
+	}
+	return survey.Answer{Options: all[:len(all):len(all)]}, nil
 }
 
 // reset forgets everything kept: after a bulk load, which writes answers
@@ -144,11 +160,11 @@ func (c *answersCache) keptFor(id int64) keptAnswers {
 // answers kept then are its answers. What it packs is kept.
 func (c *answersCache) read(ctx context.Context, q rowQuerier, id int64) (*survey.Response, error) {
 	k := c.keptFor(id)
-	keptID := id
-	if k.answers == nil {
-		keptID = 0 // no response has ID 0: the answers are packed
+	var keptID, key, rev any // NULL when nothing is kept: no row matches, the answers are packed
+	if k.answers != nil {
+		keptID, key, rev = id, k.v.key, k.v.rev
 	}
-	r, v, packed, err := scanResponseRow(q.QueryRowContext(ctx, readKept, keptID, k.v.key, k.v.rev, id), "find response", id)
+	r, v, packed, err := scanResponseRow(q.QueryRowContext(ctx, readKept, keptID, key, rev, id), "find response", id)
 	if err != nil {
 		return nil, err
 	}

@@ -115,3 +115,7 @@ func AnswersKeptCounts(s *Store) (hits, misses, through int64, kept int) {
 	c.mu.Unlock()
 	return c.hits.Load(), c.misses.Load(), c.through.Load(), kept
 }
+
+// StepsDecidedOnKeptAnswers is how many step saves were decided on the
+// answers kept in memory, not on answers SQLite packed.
+func StepsDecidedOnKeptAnswers(s *Store) int64 { return s.answers.decided.Load() }

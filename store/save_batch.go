@@ -315,6 +315,9 @@ func (s *Store) runBatch(conn *sql.Conn, batch []*saveReq, again bool) error {
 		return nil
 	}
 	for _, q := range batch { // in the batch's order: a draft saved twice moves on twice
+		if q.err == nil && q.step != nil && q.step.onKept {
+			s.answers.decided.Add(1)
+		}
 		if q.err == nil && q.step != nil && q.step.wrote != nil {
 			w := q.step.wrote
 			s.answers.advance(q.responseID, w.from, w.to, w.answers)
@@ -405,6 +408,9 @@ func (s *Store) saveInSavepoint(tx *sql.Tx, r *saveReq, bn *batchNotes) (own, fa
 // with it), or an answer save.
 func (s *Store) applyOne(tx *sql.Tx, r *saveReq, bn *batchNotes) error {
 	if r.noted == nil {
+		if r.step != nil {
+			r.step.kept = s.answers.keptFor(r.responseID)
+		}
 		return saveAnswersIn(batchCtx, tx, r, s.now())
 	}
 	note, err := runNoted(r.noted, tx, bn)

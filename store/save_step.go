@@ -31,7 +31,10 @@ type Decide func(*survey.Response) (map[string]survey.Answer, error)
 
 // stepSave is what a save made by SaveStep carries on top of a saveReq.
 type stepSave struct {
-	questions string // the answers decide is given: a JSON list of questions
+	questions string      // the answers decide is given: a JSON list of questions
+	asked     []string    // the same questions
+	kept      keptAnswers // the draft's answers kept in memory as the save began (none: zero)
+	onKept    bool        // it was decided on them
 	decide    Decide
 	resp      *survey.Response // the draft as decide saw it
 	wrote     *wroteAnswers    // what it wrote, for the answers kept (nil: nothing)
@@ -51,12 +54,21 @@ var errNothingToSave = errors.New("store: nothing to save")
 
 // stepTouch touches draft ?2 (still a draft) at ?1 and returns it as
 // readSome reads it, with its answers to the questions of the JSON list
-// ?3 as they were before this save.
+// ?3 as they were before this save; they are packed only when the draft
+// is not at record key ?4 and version ?5, the answers kept in memory
+// (answers_cache.go), which then are its answers.
 // (RETURNING names the table, never an alias, so responseSelect's r. is
 // spelled out.)
 var stepTouch = `UPDATE responses SET updated_at = ?1 WHERE id = ?2 AND status = 'draft' RETURNING ` +
-	regexp.MustCompile(`\br\.`).ReplaceAllString(strings.TrimPrefix(responseSelect, "SELECT "), "responses.") +
-	` AND a.question IN (SELECT value FROM json_each(?3))), id`
+	spellTable(strings.TrimPrefix(responseHead, "SELECT ")) +
+	`CASE WHEN responses.record_key = ?4 AND responses.answers_rev = ?5 THEN NULL ELSE ` + spellTable(answersPacked) +
+	` AND a.question IN (SELECT value FROM json_each(?3))) END, id`
+
+// spellTable is sql with responseSelect's alias r. spelled out as the
+// table's name.
+func spellTable(sql string) string {
+	return regexp.MustCompile(`\br\.`).ReplaceAllString(sql, "responses.")
+}
 
 // SaveStep reads response responseID, with only its answers to questions,
 // inside the batched write transaction (save_batch.go) and stores the
@@ -81,7 +93,7 @@ func (s *Store) SaveStep(ctx context.Context, responseID, userID int64, question
 	}
 	leaveView(ctx)       // no reader held while waiting for the writer
 	defer leaveView(ctx) // and the next read sees this write (readview.go)
-	step := &stepSave{questions: string(js), decide: decide}
+	step := &stepSave{questions: string(js), asked: questions, decide: decide}
 	err = s.saves.save(s, &saveReq{ctx: ctx, responseID: responseID, userID: userID, step: step})
 	if errors.Is(err, errNothingToSave) {
 		err = nil
@@ -97,9 +109,9 @@ func (s *Store) SaveStep(ctx context.Context, responseID, userID int64, question
 // and the answers decided on stored.
 func saveStepIn(ctx context.Context, tx *sql.Tx, r *saveReq, now time.Time) error {
 	st := r.step
-	st.wrote = nil // a save run again (save_batch.go) starts afresh
+	st.wrote, st.onKept = nil, false // a save run again (save_batch.go) starts afresh
 	open := true
-	resp, from, err := scanResponseVersion(tx.QueryRowContext(ctx, stepTouch, now, r.responseID, st.questions), "save step of response", r.responseID)
+	resp, from, err := st.touch(ctx, tx, r.responseID, now)
 	if errors.Is(err, ErrNotFound) { // not a draft, or no such response: read what there is
 		open = false
 		resp, err = readSomeJSON(ctx, tx, r.responseID, st.questions)
@@ -131,6 +143,34 @@ func saveStepIn(ctx context.Context, tx *sql.Tx, r *saveReq, now time.Time) erro
 	to := answersVersion{key: from.key, rev: from.rev + changed}
 	st.wrote = &wroteAnswers{from: from, to: to, answers: answers}
 	return nil
+}
+
+// touch runs stepTouch for draft id at now and returns the draft with its
+// answers to the questions asked: packed by SQLite, or, when the draft is
+// at the version kept as the save began, taken from those kept.
+func (st *stepSave) touch(ctx context.Context, tx *sql.Tx, id int64, now time.Time) (*survey.Response, answersVersion, error) {
+	var key, rev any // NULL when nothing is kept: the answers are packed
+	if st.kept.answers != nil {
+		key, rev = st.kept.v.key, st.kept.v.rev
+	}
+	resp, v, packed, err := scanResponseRow(tx.QueryRowContext(ctx, stepTouch, now, id, st.questions, key, rev), "save step of response", id)
+	switch {
+	case err != nil:
+		return nil, v, err
+	case !packed.Valid:
+		st.onKept = true
+		resp.Answers = make(map[string]survey.Answer, len(st.asked))
+		for _, q := range st.asked {
+			if a, ok := st.kept.answers[q]; ok {
+				resp.Answers[q] = a
+			}
+		}
+		return resp, v, nil
+	}
+	if resp.Answers, err = unpackAnswers(packed.String); err != nil {
+		return nil, v, fmt.Errorf("store: answers of response %d: %w", resp.ID, err)
+	}
+	return resp, v, nil
 }
 
 // decideSafely runs the save's Decide, its panic turned into this save's
