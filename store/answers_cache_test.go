@@ -33,6 +33,30 @@ func sameAsUnkept(t *testing.T, c context.Context, s *store.Store, id int64, wha
 	return got
 }
 
+// newDraft opens a store with the fixtures and starts GoDuc's draft.
+func newDraft(t *testing.T) (*store.Store, *storetest.Fixtures, *survey.Instrument, *survey.Response) {
+	t.Helper()
+	s, fx := storetest.Open(t)
+	in := storetest.Instrument(t)
+	d, err := s.DraftOf(ctx, fx.GoDuc.ID, 0, in, survey.Profile{}, fx.FirmUser.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, fx, in, d
+}
+
+// fromMemory is sameAsUnkept for a read that must take the answers from
+// memory: it fails when the read packed them.
+func fromMemory(t *testing.T, s *store.Store, id int64, what string) *survey.Response {
+	t.Helper()
+	hits, misses, _, _ := store.AnswersKeptCounts(s)
+	got := sameAsUnkept(t, ctx, s, id, what)
+	if h, m, _, _ := store.AnswersKeptCounts(s); h != hits+1 || m != misses {
+		t.Fatalf("%s: the answers were read from the database, not taken from memory", what)
+	}
+	return got
+}
+
 // randomAnswers are up to four answers to questions of pillar pi, each a
 // random choice of its options (or none, as a checklist left empty).
 func randomAnswers(rng *rand.Rand, in *survey.Instrument, pi int) map[string]survey.Answer {
@@ -155,12 +179,7 @@ func TestKeptAnswersAreAlwaysTheDatabasesAnswers(t *testing.T) {
 // (so at the same answers_rev) is told apart by its record key: the new
 // draft's answers are shown, not the old one's kept in memory.
 func TestADraftTakingADeletedOnesIDIsNotShownItsAnswers(t *testing.T) {
-	s, fx := storetest.Open(t)
-	in := storetest.Instrument(t)
-	d, err := s.DraftOf(ctx, fx.GoDuc.ID, 0, in, survey.Profile{}, fx.FirmUser.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, fx, in, d := newDraft(t)
 	q := in.Pillars[0].Questions[0]
 	if err := s.SaveAnswers(ctx, d.ID, fx.GoDuc.ID, map[string]survey.Answer{q.ID: {Options: []string{q.Options[0].ID}}}, fx.FirmUser.ID); err != nil {
 		t.Fatal(err)
@@ -184,12 +203,7 @@ func TestADraftTakingADeletedOnesIDIsNotShownItsAnswers(t *testing.T) {
 // been off, the page would read them from the database.) Each step save
 // after the first page is decided on the answers kept too.
 func TestThePageAfterAStepTakesTheAnswersFromMemory(t *testing.T) {
-	s, fx := storetest.Open(t)
-	in := storetest.Instrument(t)
-	d, err := s.DraftOf(ctx, fx.GoDuc.ID, 0, in, survey.Profile{}, fx.FirmUser.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, fx, in, d := newDraft(t)
 	sameAsUnkept(t, ctx, s, d.ID, "first page")
 	for pi := range in.Pillars {
 		q := in.Pillars[pi].Questions[0]
@@ -202,13 +216,8 @@ func TestThePageAfterAStepTakesTheAnswersFromMemory(t *testing.T) {
 		if n := store.StepsDecidedOnKeptAnswers(s); n != int64(pi+1) {
 			t.Fatalf("after step %d, %d steps decided on the answers kept", pi+1, n)
 		}
-		hits, misses, _, _ := store.AnswersKeptCounts(s)
-		got := sameAsUnkept(t, ctx, s, d.ID, fmt.Sprintf("after step %d", pi+1))
-		if len(got.Answers) != pi+1 {
+		if got := fromMemory(t, s, d.ID, fmt.Sprintf("after step %d", pi+1)); len(got.Answers) != pi+1 {
 			t.Fatalf("after step %d: %d answers", pi+1, len(got.Answers))
-		}
-		if h, m, _, _ := store.AnswersKeptCounts(s); m != misses || h != hits+1 {
-			t.Fatalf("after step %d the page read the answers from the database", pi+1)
 		}
 	}
 }
@@ -217,12 +226,7 @@ func TestThePageAfterAStepTakesTheAnswersFromMemory(t *testing.T) {
 // answers of the one snapshot it reads, whatever the saves keep in memory
 // meanwhile (run under the race step); some of them from memory.
 func TestKeptAnswersBesideSavesMatchTheReadsSnapshot(t *testing.T) {
-	s, fx := storetest.Open(t)
-	in := storetest.Instrument(t)
-	d, err := s.DraftOf(ctx, fx.GoDuc.ID, 0, in, survey.Profile{}, fx.FirmUser.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, fx, in, d := newDraft(t)
 	var wg sync.WaitGroup
 	done, stop := make(chan struct{}), make(chan struct{})
 	defer wg.Wait() // the saver stops before the test ends, whatever ends it
@@ -268,12 +272,7 @@ func TestKeptAnswersBesideSavesMatchTheReadsSnapshot(t *testing.T) {
 // answers kept have moved on through each in turn, and the next read
 // takes them from memory and equals the database.
 func TestABatchOfStepsOnOneDraftMovesTheKeptAnswersOnInTurn(t *testing.T) {
-	s, fx := storetest.Open(t)
-	in := storetest.Instrument(t)
-	d, err := s.DraftOf(ctx, fx.GoDuc.ID, 0, in, survey.Profile{}, fx.FirmUser.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, fx, in, d := newDraft(t)
 	sameAsUnkept(t, ctx, s, d.ID, "before")
 	q1, q2, q3 := in.Pillars[0].Questions[0], in.Pillars[0].Questions[1], in.Pillars[1].Questions[0]
 	answer := func(q survey.Question, o int) map[string]survey.Answer {
@@ -296,12 +295,10 @@ func TestABatchOfStepsOnOneDraftMovesTheKeptAnswersOnInTurn(t *testing.T) {
 			t.Fatalf("save %d: %v", i, err)
 		}
 	}
-	_, _, through, _ := store.AnswersKeptCounts(s)
-	hits, misses, _, _ := store.AnswersKeptCounts(s)
-	got := sameAsUnkept(t, ctx, s, d.ID, "after")
-	if h, m, _, _ := store.AnswersKeptCounts(s); h != hits+1 || m != misses || through != 4 {
-		t.Fatalf("after the batch the answers were read from the database (%d saves moved them on, want 4)", through)
+	if _, _, through, _ := store.AnswersKeptCounts(s); through != 4 {
+		t.Fatalf("%d saves moved the answers kept on, want 4", through)
 	}
+	got := fromMemory(t, s, d.ID, "after the batch")
 	if len(got.Answers) != 3 || got.Answers[q1.ID].Options[0] != q1.Options[1].ID {
 		t.Fatalf("after the batch: %+v", got.Answers)
 	}
@@ -311,25 +308,16 @@ func TestABatchOfStepsOnOneDraftMovesTheKeptAnswersOnInTurn(t *testing.T) {
 // sent: a list left out is an empty one, and a string that is not UTF-8
 // is stored (and so shown) with U+FFFD in place of its bad byte.
 func TestKeptAnswersAreWhatTheDatabaseStored(t *testing.T) {
-	s, fx := storetest.Open(t)
-	in := storetest.Instrument(t)
-	d, err := s.DraftOf(ctx, fx.GoDuc.ID, 0, in, survey.Profile{}, fx.FirmUser.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, fx, in, d := newDraft(t)
 	sameAsUnkept(t, ctx, s, d.ID, "before")
 	q1, q2, q3 := in.Pillars[0].Questions[0], in.Pillars[0].Questions[1], in.Pillars[0].Questions[2]
-	_, err = s.SaveStep(ctx, d.ID, fx.FirmUser.ID, []string{}, func(*survey.Response) (map[string]survey.Answer, error) {
+	_, err := s.SaveStep(ctx, d.ID, fx.FirmUser.ID, []string{}, func(*survey.Response) (map[string]survey.Answer, error) {
 		return map[string]survey.Answer{q1.ID: {}, q2.ID: {Options: []string{"bad\xff"}}, q3.ID: {Options: []string{`<a href="x">`, "b"}}}, nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	hits, _, _, _ := store.AnswersKeptCounts(s)
-	got := sameAsUnkept(t, ctx, s, d.ID, "after")
-	if h, _, _, _ := store.AnswersKeptCounts(s); h != hits+1 {
-		t.Fatal("the answers were read from the database: nothing was checked")
-	}
+	got := fromMemory(t, s, d.ID, "after")
 	if got.Answers[q2.ID].Options[0] != "bad\uFFFD" || got.Answers[q1.ID].Options == nil {
 		t.Fatalf("kept %+v", got.Answers)
 	}
