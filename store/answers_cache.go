@@ -62,17 +62,6 @@ func newAnswersCache(max int) *answersCache {
 	return &answersCache{max: max, kept: make(map[int64]keptAnswers)}
 }
 
-// get returns the answers kept for response id at version v.
-func (c *answersCache) get(id int64, v answersVersion) (map[string]survey.Answer, bool) {
-	c.mu.Lock()
-	k, ok := c.kept[id]
-	c.mu.Unlock()
-	if !ok || k.v != v {
-		return nil, false
-	}
-	return k.answers, true
-}
-
 // put keeps answers as response id's at version v, unless what is kept
 // is newer (a save moved it on while this read ran). When the cache is
 // full, another response's answers make room: whichever the map's order
