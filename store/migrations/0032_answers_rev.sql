@@ -1,8 +1,8 @@
 -- Every page of the survey shows its draft whole, and reading the answers
 -- (some 42 rows packed into one string) behind each page was a sixth of
 -- the server's CPU in the load tool's firm cycle (issue 14). The store now
--- keeps the answers it read in memory (answers_cache.go) and, on the next
--- read, reads the response's row alone and compares its version:
+-- keeps the answers it read in memory (answers_cache.go), and a read's one
+-- statement packs them only when the response is not at the version kept:
 -- answers_rev, moved here by every insert, update and delete of an answer,
 -- by the store or by any other tool (the sqlite3 shell, a script), so the
 -- answers kept are never those of another state. The record key (random
