@@ -106,7 +106,7 @@ func TestMemoryLimit(t *testing.T) {
 	}
 }
 
-// serve sets GOGC to 200 unless GOGC is set: the runtime's own setting wins.
+// serve sets GOGC to 300 unless GOGC is set: the runtime's own setting wins.
 func TestGCPercent(t *testing.T) {
 	for _, c := range []struct {
 		envVar string
@@ -116,7 +116,7 @@ func TestGCPercent(t *testing.T) {
 			t.Errorf("GOGC %q: %d, want %d", c.envVar, got, c.want)
 		}
 	}
-	if serveGCPercent != 200 {
-		t.Errorf("serveGCPercent %d, want the measured 200", serveGCPercent)
+	if serveGCPercent != 300 {
+		t.Errorf("serveGCPercent %d, want the measured 300", serveGCPercent)
 	}
 }

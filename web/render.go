@@ -98,9 +98,16 @@ func parseAllPages() (map[string]*parsedPage, error) {
 	if err != nil {
 		return nil, err
 	}
+	whole := map[string]*template.Template{}
+	for _, n := range names {
+		if whole[n], err = parsePage(common, n); err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", n, err)
+		}
+	}
+	goOnly := uncalledPartials(common, slices.Collect(maps.Values(whole)))
 	pages := map[string]*parsedPage{}
 	for _, n := range names {
-		t, err := parsePage(common, n)
+		t, err := prunePage(whole[n], n, goOnly) // render_prune.go
 		if err != nil {
 			return nil, fmt.Errorf("web: template %s: %w", n, err)
 		}

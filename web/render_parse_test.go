@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"maps"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -84,9 +85,9 @@ func mustPage(t testing.TB, ps *pageSet, l, name string) *template.Template {
 	return tmpl
 }
 
-// Each page parsed once per process (parsedPages) holds the same
-// templates, with the same trees, as the page parsed whole with a
-// server's functions, and the same layout source.
+// Each page parsed once per process (parsedPages) holds, with the same
+// trees, the templates of the page parsed whole with a server's functions
+// that it can run (checkPruned), and has the same layout source.
 func TestParsedPagesAreParsedWhole(t *testing.T) {
 	b, err := loadBundle()
 	if err != nil {
@@ -104,6 +105,10 @@ func TestParsedPagesAreParsedWhole(t *testing.T) {
 	if err != nil || len(names) != len(parsed) {
 		t.Fatalf("%d pages parsed, %d files (%v)", len(parsed), len(names), err)
 	}
+	goOnly := goOnlyPartials(t)
+	if !slices.Contains(goOnly, "choice") {
+		t.Fatalf("partials no template calls: %v; want choice among them", goOnly)
+	}
 	for _, n := range names {
 		whole, err := template.New("base").Funcs(serverFuncs(b, locale.VI, assets)).ParseFS(templates.FS, "layouts/base.html", "partials/*.html", n)
 		if err != nil {
@@ -113,9 +118,7 @@ func TestParsedPagesAreParsedWhole(t *testing.T) {
 		if p == nil {
 			t.Fatalf("%s not parsed", n)
 		}
-		if want, have := treesOf(whole), treesOf(p.tmpl); !maps.Equal(want, have) {
-			t.Errorf("%s: parsed once: %v; parsed whole: %v", n, slices.Sorted(maps.Keys(have)), slices.Sorted(maps.Keys(want)))
-		}
+		checkPruned(t, n, whole, p.tmpl, goOnly)
 		if p.layout != layoutSource(whole) {
 			t.Errorf("%s: the layout source differs from the page parsed whole", n)
 		}
@@ -256,3 +259,84 @@ func TestServersBindTheirOwnFunctions(t *testing.T) {
 		t.Fatalf("server A's reporter saw %v, B's %v", seenA.ids, seenB.ids)
 	}
 }
+
+// goOnlyPartials are the templates the layout and the partials define
+// that no template file calls, read from the files' text: those only the
+// Go code runs.
+func goOnlyPartials(t *testing.T) []string {
+	files, err := fs.Glob(templates.FS, "*/*.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	called, defined := map[string]bool{}, []string{}
+	for _, f := range files {
+		src, err := fs.ReadFile(templates.FS, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range regexp.MustCompile(`\{\{-? *(template|block|define) "([^"]+)"`).FindAllStringSubmatch(string(src), -1) {
+			switch {
+			case c[1] != "define":
+				called[c[2]] = true
+			case !strings.HasPrefix(f, "pages/"):
+				defined = append(defined, c[2])
+			}
+		}
+	}
+	var out []string
+	for _, d := range defined {
+		if !called[d] && d != "base" {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// checkPruned checks page file n parsed once (got) against n parsed whole
+// with the layout and every partial: got holds "base", every template n
+// defines and the partials only the Go code runs (goOnly); every template
+// got holds has the tree it has whole; every template a kept one calls is
+// kept (when defined whole); and any other partial is gone. It finds the
+// calls in the trees' text, so a walk that missed a kind of node (a call
+// inside a range's else, say) fails.
+func checkPruned(t *testing.T, n string, whole, got *template.Template, goOnly []string) {
+	t.Helper()
+	want, have := treesOf(whole), treesOf(got)
+	for name, tree := range have {
+		if want[name] != tree {
+			t.Errorf("%s: %s parsed once differs from %s parsed whole", n, name, name)
+		}
+	}
+	for _, u := range whole.Templates() {
+		if u.Tree != nil && (u.Name() == "base" || u.Tree.ParseName == path.Base(n)) && !isFileTemplate(u.Name()) {
+			if _, ok := have[u.Name()]; !ok {
+				t.Errorf("%s: %s, which the page runs, is not kept", n, u.Name())
+			}
+		}
+	}
+	for _, name := range goOnly {
+		if _, ok := have[name]; !ok {
+			t.Errorf("%s: %s, which only the Go code runs, is not kept", n, name)
+		}
+	}
+	called := map[string]bool{}
+	for name, tree := range have {
+		for _, c := range regexp.MustCompile(`\{\{template "([^"]+)"`).FindAllStringSubmatch(tree, -1) {
+			called[c[1]] = true
+			if _, defined := want[c[1]]; defined {
+				if _, ok := have[c[1]]; !ok {
+					t.Errorf("%s: %s calls %s, which is not kept", n, name, c[1])
+				}
+			}
+		}
+	}
+	for name := range have {
+		if name != "base" && !called[name] && got.Lookup(name).Tree.ParseName != path.Base(n) && !slices.Contains(goOnly, name) {
+			t.Errorf("%s: %s is kept but nothing calls it", n, name)
+		}
+	}
+}
+
+// isFileTemplate: the template a file's own name makes, its text outside
+// any define (blank lines): never run.
+func isFileTemplate(name string) bool { return strings.HasSuffix(name, ".html") }
