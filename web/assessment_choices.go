@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"io"
 	"slices"
 	"strings"
 
@@ -143,19 +144,33 @@ func (qm *questionMarkup) join(q *survey.Question, a survey.Answer) string {
 // whole is the question's markup with its options as a ticks them, for a
 // question without a problem: one string of the exact size.
 func (qm *questionMarkup) whole(q *survey.Question, a survey.Answer, answered, naChecked bool) template.HTML {
-	tail, head := qm.tail[0], qm.head[0]
-	if naChecked {
-		tail = qm.tail[1]
-	}
-	if answered {
-		head = qm.head[1]
-	}
+	head, tail := qm.ends(answered, naChecked)
 	var b strings.Builder
 	b.Grow(len(head) + qm.size(q, a, tail))
 	b.WriteString(head)
 	qm.writeChoices(&b, q, a)
 	b.WriteString(tail)
 	return template.HTML(b.String()) // rendered by html/template in renderQuestion
+}
+
+// writeWhole writes what whole returns into b.
+func (qm *questionMarkup) writeWhole(b *bytes.Buffer, q *survey.Question, a survey.Answer, answered, naChecked bool) {
+	head, tail := qm.ends(answered, naChecked)
+	b.WriteString(head)
+	qm.writeChoices(b, q, a)
+	b.WriteString(tail)
+}
+
+// ends are the question's markup before and after its options.
+func (qm *questionMarkup) ends(answered, naChecked bool) (head, tail string) {
+	head, tail = qm.head[0], qm.tail[0]
+	if naChecked {
+		tail = qm.tail[1]
+	}
+	if answered {
+		head = qm.head[1]
+	}
+	return head, tail
 }
 
 // size is the length of q's options as a ticks them, and of tail.
@@ -171,7 +186,7 @@ func (qm *questionMarkup) size(q *survey.Question, a survey.Answer, tail string)
 	return n
 }
 
-func (qm *questionMarkup) writeChoices(b *strings.Builder, q *survey.Question, a survey.Answer) {
+func (qm *questionMarkup) writeChoices(b io.StringWriter, q *survey.Question, a survey.Answer) {
 	for i, o := range q.Options {
 		if slices.Contains(a.Options, o.ID) {
 			b.WriteString(qm.choices[i].on)

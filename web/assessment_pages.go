@@ -24,12 +24,20 @@ type questionView struct {
 	FollowUp       bool   // asked only after some answer to another question
 	Opened         bool   // a follow-up the user's last answer just opened: said in place
 	Gateway        bool   // another question of this step depends on this one's answer
-	// Markup is the whole question, joined from pieces rendered at the
-	// start, when it has no problem to show; else the page renders it.
-	Markup template.HTML
-	pieces *questionMarkup
-	q      *survey.Question // the question and its answer, for joinQuestions
-	answer survey.Answer
+	pieces         *questionMarkup
+	q              *survey.Question // the question and its answer, for Markup and joinQuestions
+	answer         survey.Answer
+}
+
+// Markup is the whole question, joined from pieces rendered at the start,
+// when it has no problem to show; "" otherwise (the page renders it). A
+// method, not a field, so that a page whose questions are written straight
+// from their pieces (questionWrap) does not join each into a string first.
+func (q questionView) Markup() template.HTML {
+	if q.pieces == nil || q.Problem != "" {
+		return ""
+	}
+	return q.pieces.whole(q.q, q.answer, q.Answered, q.NAChecked)
 }
 
 type stepPage struct {
@@ -183,17 +191,12 @@ func questionViewOf(pl survey.Pillar, q *survey.Question, l string, a survey.Ans
 		Gateway: slices.ContainsFunc(pl.Questions, func(o survey.Question) bool { return o.When != nil && o.When.Question == q.ID })}
 }
 
-// joinQuestions sets, from its pieces, the markup of each question without
-// a problem, and the options of each with one (which the template renders
-// around them): the last step before the page renders.
+// joinQuestions sets, from its pieces, the options of each question with a
+// problem (which the template renders around them): the last step before
+// the page renders. A question without one is its Markup.
 func joinQuestions(p *stepPage) {
 	for i := range p.Questions {
-		q := &p.Questions[i]
-		switch {
-		case q.pieces == nil:
-		case q.Problem == "":
-			q.Markup = q.pieces.whole(q.q, q.answer, q.Answered, q.NAChecked)
-		default:
+		if q := &p.Questions[i]; q.pieces != nil && q.Problem != "" {
 			q.Choices = template.HTML(q.pieces.join(q.q, q.answer)) // rendered by html/template in renderQuestion
 		}
 	}

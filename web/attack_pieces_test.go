@@ -274,7 +274,7 @@ func TestAttackStepTextsLikeTheFramesMarks(t *testing.T) {
 		for i, v := range texts {
 			for _, missing := range []int{0, 1, 1234} {
 				p := stepPage{page: page{Lang: l}, ResponseID: 42, Step: 1 + i%6, Steps: 6, Answered: 1234, Total: 98765, Missing: missing,
-					Instrument: v, PillarName: "P " + v, PillarDesc: v + " d", Questions: []questionView{{ID: v, Markup: "<b>q</b>"}}}
+					Instrument: v, PillarName: "P " + v, PillarDesc: v + " d", Questions: []questionView{withMarkup(questionView{ID: v}, "<b>q</b>")}}
 				var got, want bytes.Buffer
 				done, _ := sf.write(&got, l, tmpl, &p)
 				if err := tmpl.ExecuteTemplate(&want, "content", p); err != nil {

@@ -77,7 +77,7 @@ func BenchmarkVaryingCounts(b *testing.B) {
 	b.Run("step", func(b *testing.B) {
 		b.ReportAllocs()
 		i := 0
-		qs := []questionView{{ID: "q1", Text: "Câu 1", Markup: "<fieldset>1</fieldset>"}, {ID: "q2", Text: "Câu 2", Markup: "<fieldset>2</fieldset>"}}
+		qs := []questionView{withMarkup(questionView{ID: "q1", Text: "Câu 1"}, "<fieldset>1</fieldset>"), withMarkup(questionView{ID: "q2", Text: "Câu 2"}, "<fieldset>2</fieldset>")}
 		for b.Loop() {
 			i++
 			p := stepPage{page: pg("page.assessment.title"), ResponseID: 42, Step: 1 + i%6, Steps: 6, Answered: i % 4999, Total: 4999,

@@ -83,9 +83,14 @@ var (
 type stepFrames struct {
 	tmpl map[string]*template.Template // by language: the step page, its questions a mark
 	loc  map[string]*locale.Localizer
-	mu   sync.Mutex
-	kept map[string]map[stepFrameKey]*stepFrame // by language
-	cuts atomic.Int64                           // frames cut so far
+	// wrap is, by language, what the page writes around a question
+	// (layout_step_questions.go); nil, with wrapErr saying why, when it
+	// could not be learned: the template then renders the questions.
+	wrap    map[string]*questionWrap
+	wrapErr error
+	mu      sync.Mutex
+	kept    map[string]map[stepFrameKey]*stepFrame // by language
+	cuts    atomic.Int64                           // frames cut so far
 }
 
 // newStepFrames binds the step page for each language, its questions a
@@ -99,9 +104,18 @@ func newStepFrames(b *locale.Bundle, assets *static.Assets) (*stepFrames, error)
 	if !ok {
 		return nil, errors.New("web: step frame: no assessment_step page")
 	}
-	sf := &stepFrames{tmpl: map[string]*template.Template{}, loc: map[string]*locale.Localizer{}, kept: map[string]map[stepFrameKey]*stepFrame{}}
+	sf := &stepFrames{tmpl: map[string]*template.Template{}, loc: map[string]*locale.Localizer{}, kept: map[string]map[stepFrameKey]*stepFrame{},
+		wrap: map[string]*questionWrap{}}
 	for _, l := range locale.Languages {
-		t, err := bindPage(step.tmpl, serverFuncs(b, l, assets))
+		funcs := serverFuncs(b, l, assets)
+		whole, err := bindPage(step.tmpl, funcs)
+		if err != nil {
+			return nil, fmt.Errorf("web: step frame: %w", err)
+		}
+		if sf.wrap[l], err = learnQuestionWrap(whole); err != nil {
+			sf.wrapErr = fmt.Errorf("web: step questions (%s): %w", l, err)
+		}
+		t, err := bindPage(step.tmpl, funcs)
 		if err == nil {
 			_, err = t.New("step-questions").Parse(stepQuestionsMark)
 		}
@@ -140,19 +154,21 @@ func (sf *stepFrames) write(b *bytes.Buffer, l string, t *template.Template, p *
 	if f == nil || err != nil {
 		return false, err
 	}
-	if err := f.write(b, sf.loc[l], t, p); err != nil {
+	if err := f.write(b, sf.loc[l], t, sf.wrap[l], p); err != nil {
 		return false, err // the page renders whole (writeContent), and fails cleanly if that fails too
 	}
 	return true, nil
 }
 
-// write writes p's content from f, its questions by t.
-func (f *stepFrame) write(b *bytes.Buffer, loc *locale.Localizer, t *template.Template, p *stepPage) error {
+// write writes p's content from f, its questions by w or else by t.
+func (f *stepFrame) write(b *bytes.Buffer, loc *locale.Localizer, t *template.Template, w *questionWrap, p *stepPage) error {
 	for i, s := range f.slots {
 		b.WriteString(f.texts[i])
 		switch s.field {
 		case stepNumQuestions:
-			if err := t.ExecuteTemplate(b, "step-questions", p); err != nil {
+			if w.writes(p) {
+				w.write(b, p)
+			} else if err := t.ExecuteTemplate(b, "step-questions", p); err != nil {
 				return err
 			}
 		case stepNumID:
@@ -239,7 +255,7 @@ func (sf *stepFrames) cut(l string, key stepFrameKey) (*stepFrame, error) {
 		return nil, err
 	}
 	var got bytes.Buffer
-	if err := f.write(&got, sf.loc[l], sf.tmpl[l], &check); err != nil || got.String() != want {
+	if err := f.write(&got, sf.loc[l], sf.tmpl[l], nil, &check); err != nil || got.String() != want {
 		return nil, fmt.Errorf("the frame writes other than the template for other counts (%v), from byte %d", err, differsAt(got.String(), want))
 	}
 	return f, nil

@@ -34,7 +34,7 @@ func TestStepFrameKeyHoldsEveryFieldOfTheStepPage(t *testing.T) {
 func TestStepFramesAreTheWholeTemplatesContent(t *testing.T) {
 	e := newEnv(t)
 	s, frames := e.web, 0
-	qs := []questionView{{ID: "q1", Text: `a "q" <1>`, Markup: "<fieldset>1</fieldset>", Opened: true}, {ID: "q2", Text: "b", Markup: "<fieldset>2</fieldset>"}}
+	qs := []questionView{withMarkup(questionView{ID: "q1", Text: `a "q" <1>`, Opened: true}, "<fieldset>1</fieldset>"), withMarkup(questionView{ID: "q2", Text: "b"}, "<fieldset>2</fieldset>")}
 	for _, l := range locale.Languages {
 		tmpl := mustPage(t, s.pages, l, "assessment_step")
 		for i := range 96 {

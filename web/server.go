@@ -172,6 +172,9 @@ func New(cfg Config) (*Server, error) {
 	if s.stepFrames, err = newStepFrames(cfg.Bundle, assets); err != nil {
 		return nil, err
 	}
+	if err := s.stepFrames.wrapErr; err != nil {
+		s.log.Error("step pages: their questions are rendered by the template", "err", err)
+	}
 	s.reviewFrames = newReviewFrames(cfg.Bundle)
 	if s.choices, err = renderChoices(s.pages, cfg.Instruments); err != nil {
 		return nil, err
