@@ -43,6 +43,9 @@ func TestDateTimeKeptIsWrittenAfresh(t *testing.T) {
 				if got, want := l.DateTime(shown), l.uncachedDateTime(shown); got != want {
 					t.Fatalf("%s %v: %q, written afresh %q", lang, shown, got, want)
 				}
+				if got, want := l.Date(shown), l.T("format.date", l.dateParts(shown)...); got != want {
+					t.Fatalf("%s %v: date %q, written afresh %q", lang, shown, got, want)
+				}
 			}
 		}
 		if n := len(l.dateTimes); n == 0 || n > maxDateTimes {
@@ -67,6 +70,14 @@ func TestDateTimeKeptCostsNoTemplateRun(t *testing.T) {
 		}
 	}); allocs > 0 {
 		t.Fatalf("DateTime of a minute shown before: %.0f allocations, a template run", allocs)
+	}
+	day := l.Date(at)
+	if allocs := testing.AllocsPerRun(200, func() {
+		if l.Date(at.Add(3*time.Hour)) != day {
+			t.Fatal("another text on the same day")
+		}
+	}); allocs > 0 {
+		t.Fatalf("Date of a day shown before: %.0f allocations, a template run", allocs)
 	}
 }
 

@@ -212,9 +212,10 @@ type Localizer struct {
 	// change. Only messages found are kept, so the map is bounded by the
 	// catalogue, and a gap is reported every time it is asked for.
 	plain sync.Map
-	// dateTimes keeps DateTime's texts by local minute: each is two
-	// go-i18n template runs (some 100 µs), and a page shows the same few
-	// minutes (the review's changes, a result's submission) over and over.
+	// dateTimes keeps DateTime's texts by local minute, and Date's by
+	// local day: each is one or two go-i18n template runs (some 100 µs),
+	// and a page shows the same few minutes and days (the review's
+	// changes, a result's submission and the one before) over and over.
 	// Bounded by maxDateTimes, cleared when full; a text written while a
 	// message was missing (reports moved) is not kept.
 	dtMu      sync.Mutex
@@ -349,7 +350,15 @@ func (l *Localizer) Date(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return l.T("format.date", l.dateParts(t)...)
+	y, mo, d := t.In(l.zone).Date()
+	key := localMinute{y, mo, d, -1, -1} // a day: kept beside DateTime's minutes
+	if s, ok := l.keptTime(key); ok {
+		return s
+	}
+	reports := l.reports.Load()
+	s := l.T("format.date", l.dateParts(t)...)
+	l.keepTime(key, s, reports)
+	return s
 }
 
 // Day is Date with the weekday in every language: "Thứ Ba, 01/12/2026",
@@ -371,16 +380,29 @@ func (l *Localizer) DateTime(t time.Time) string {
 	y, mo, d := lt.Date()
 	h, mi, _ := lt.Clock()
 	key := localMinute{y, mo, d, h, mi}
-	l.dtMu.Lock()
-	s, ok := l.dateTimes[key]
-	l.dtMu.Unlock()
-	if ok {
+	if s, ok := l.keptTime(key); ok {
 		return s
 	}
 	reports := l.reports.Load()
-	s = l.T("format.date_time", "Date", l.Date(t), "Time", lt.Format("15:04")) + " " + l.T("format.zone")
+	s := l.T("format.date_time", "Date", l.Date(t), "Time", lt.Format("15:04")) + " " + l.T("format.zone")
+	l.keepTime(key, s, reports)
+	return s
+}
+
+// keptTime is the text kept for key (a local minute, or a day: hour and
+// minute -1).
+func (l *Localizer) keptTime(key localMinute) (string, bool) {
+	l.dtMu.Lock()
+	s, ok := l.dateTimes[key]
+	l.dtMu.Unlock()
+	return s, ok
+}
+
+// keepTime keeps s for key, unless a message went missing (was reported)
+// since reports was read: then the gap is reported again next time.
+func (l *Localizer) keepTime(key localMinute, s string, reports int64) {
 	if l.reports.Load() != reports {
-		return s
+		return
 	}
 	l.dtMu.Lock()
 	if l.dateTimes == nil || len(l.dateTimes) >= maxDateTimes {
@@ -388,7 +410,6 @@ func (l *Localizer) DateTime(t time.Time) string {
 	}
 	l.dateTimes[key] = s
 	l.dtMu.Unlock()
-	return s
 }
 
 // DateTimeSeconds is DateTime to the second, for records such as the
