@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"dxready/auth"
@@ -13,14 +14,22 @@ import (
 	"dxready/survey"
 )
 
+// pillarRow is one pillar's line of the result. Its numbers come written
+// (ScoreText, MeterValue, ChangeText) rather than through the templates'
+// score, printf and signed: each call in a template is a reflective call,
+// and the result page was the costliest page of the load tool's firm
+// cycle.
 type pillarRow struct {
-	Name      string
-	Score     float64
-	Level     string
-	Standing  string // what holds the pillar at its level: its threshold and how far the next one is
-	Scored    bool
-	Change    float64 // since the previous assessment
-	HasChange bool
+	Name       string
+	Score      float64
+	ScoreText  string // Score as the language writes it: "8,3"
+	MeterValue string // Score for the meter's value attribute: "8.3"
+	Level      string
+	Standing   string // what holds the pillar at its level: its threshold and how far the next one is
+	Scored     bool
+	Change     float64 // since the previous assessment
+	ChangeText string  // Change signed: "+1,7", "-0,5"
+	HasChange  bool
 }
 
 type adviceView struct {
@@ -35,6 +44,7 @@ type resultPage struct {
 	CanBook     bool
 	ResponseID  int64
 	Overall     float64
+	OverallText string // Overall as the language writes it
 	LevelNo     int
 	LevelName   string
 	LevelDesc   string
@@ -185,7 +195,7 @@ func (s *Server) newResultPage(w http.ResponseWriter, r *http.Request, ac *asses
 	l, loc := lang(r), s.loc(r)
 	lv := ac.in.LevelFor(res.Overall)
 	p := resultPage{page: s.newPage(w, r, "page.assessment_result.title"), ResponseID: ac.resp.ID, FirmID: ac.resp.FirmID, Overall: res.Overall,
-		LevelNo: lv.Level, LevelName: lv.Name.In(l), LevelDesc: lv.Description.In(l), SubmittedAt: loc.DateTime(ac.resp.SubmittedAt),
+		OverallText: loc.Decimal(res.Overall, 1), LevelNo: lv.Level, LevelName: lv.Name.In(l), LevelDesc: lv.Description.In(l), SubmittedAt: loc.DateTime(ac.resp.SubmittedAt),
 		Basis: ac.in.Basis.In(l)}
 	if prev != nil {
 		// A retake the same day is told from the result before it by its time.
@@ -196,9 +206,10 @@ func (s *Server) newResultPage(w http.ResponseWriter, r *http.Request, ac *asses
 	for i, ps := range res.Pillars {
 		pl := ac.in.Pillars[i]
 		row := pillarRow{Name: pl.Name.In(l), Score: ps.Score, Scored: ps.Scored, Level: ac.in.LevelFor(ps.Score).Name.In(l),
-			Standing: standingText(ac.in, ps.Score, loc, l)}
+			Standing: standingText(ac.in, ps.Score, loc, l), ScoreText: loc.Decimal(ps.Score, 1), MeterValue: strconv.FormatFloat(ps.Score, 'f', 1, 64)}
 		if before, ok := prevScore(prev, pl.ID); ok && ps.Scored {
 			row.Change, row.HasChange = ps.Score-before, true
+			row.ChangeText = signedDecimal(loc, row.Change)
 		}
 		p.Pillars = append(p.Pillars, row)
 	}

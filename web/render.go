@@ -200,15 +200,19 @@ func templateFuncs(l *locale.Localizer, assets *static.Assets) template.FuncMap 
 		},
 		"add":   func(a, b int) int { return a + b },
 		"score": func(f float64) string { return l.Decimal(f, 1) },
-		"signed": func(f float64) string {
-			if f > 0 {
-				return "+" + l.Decimal(f, 1)
-			}
-			return l.Decimal(f, 1)
-		},
+		"signed": func(f float64) string { return signedDecimal(l, f) },
 		// resetTarget is the data of the "reset-button" partial.
 		"resetTarget": func(id int64, next string) resetButton { return resetButton{ID: id, Next: next} },
 	}
+}
+
+// signedDecimal writes f to one decimal with its sign, "+" when positive:
+// a change of score.
+func signedDecimal(l *locale.Localizer, f float64) string {
+	if f > 0 {
+		return "+" + l.Decimal(f, 1)
+	}
+	return l.Decimal(f, 1)
 }
 
 func toInt64(n any) int64 {
