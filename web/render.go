@@ -198,8 +198,8 @@ func templateFuncs(l *locale.Localizer, assets *static.Assets) template.FuncMap 
 			}
 			return "", fmt.Errorf("no asset %q", name)
 		},
-		"add":   func(a, b int) int { return a + b },
-		"score": func(f float64) string { return l.Decimal(f, 1) },
+		"add":    func(a, b int) int { return a + b },
+		"score":  func(f float64) string { return l.Decimal(f, 1) },
 		"signed": func(f float64) string { return signedDecimal(l, f) },
 		// resetTarget is the data of the "reset-button" partial.
 		"resetTarget": func(id int64, next string) resetButton { return resetButton{ID: id, Next: next} },
