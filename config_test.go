@@ -106,15 +106,20 @@ func TestMemoryLimit(t *testing.T) {
 	}
 }
 
-// serve sets GOGC to 300 unless GOGC is set: the runtime's own setting wins.
+// serve sets GOGC to 300 unless GOGC is set (the runtime's own setting
+// wins), and to 200 when no memory limit bounds the heap.
 func TestGCPercent(t *testing.T) {
 	for _, c := range []struct {
-		envVar string
-		want   int
-	}{{"", serveGCPercent}, {"100", 0}, {"off", 0}} {
-		if got := gcPercent(env("GOGC", c.envVar)); got != c.want {
-			t.Errorf("GOGC %q: %d, want %d", c.envVar, got, c.want)
+		envVar  string
+		limited bool
+		want    int
+	}{{"", true, serveGCPercent}, {"", false, unlimitedGCPercent}, {"100", true, 0}, {"100", false, 0}, {"off", true, 0}} {
+		if got := gcPercent(env("GOGC", c.envVar), c.limited); got != c.want {
+			t.Errorf("GOGC %q, limited %v: %d, want %d", c.envVar, c.limited, got, c.want)
 		}
+	}
+	if unlimitedGCPercent != 200 {
+		t.Errorf("unlimitedGCPercent %d, want the measured 200", unlimitedGCPercent)
 	}
 	if serveGCPercent != 300 {
 		t.Errorf("serveGCPercent %d, want the measured 300", serveGCPercent)

@@ -176,11 +176,20 @@ func memoryLimit(c Config, getenv func(string) string) int64 {
 // server's peak (VmHWM) at 182 MB against 195 (docs/PERFORMANCE.md).
 const serveGCPercent = 300
 
-// gcPercent is the GOGC serve sets: serveGCPercent, unless GOGC is set
+// unlimitedGCPercent is serve's GOGC when no memory limit bounds the heap
+// (--memory-limit 0 and no GOMEMLIMIT): the 200 measured before, so that
+// the heap grows to three times what is live, not four.
+const unlimitedGCPercent = 200
+
+// gcPercent is the GOGC serve sets: serveGCPercent, or unlimitedGCPercent
+// when no memory limit bounds the heap (limited false), unless GOGC is set
 // (the runtime has read it already); 0 when none is to be set.
-func gcPercent(getenv func(string) string) int {
-	if getenv("GOGC") != "" {
+func gcPercent(getenv func(string) string, limited bool) int {
+	switch {
+	case getenv("GOGC") != "":
 		return 0
+	case !limited:
+		return unlimitedGCPercent
 	}
 	return serveGCPercent
 }
@@ -205,7 +214,7 @@ func serve(ctx context.Context, a *app, getenv func(string) string, stdout, stde
 	if limit := memoryLimit(c, getenv); limit > 0 {
 		debug.SetMemoryLimit(limit)
 	}
-	if p := gcPercent(getenv); p > 0 {
+	if p := gcPercent(getenv, memoryLimit(c, getenv) > 0 || getenv("GOMEMLIMIT") != ""); p > 0 {
 		debug.SetGCPercent(p)
 	}
 	demoSeed, err := a.store.Meta(ctx, store.MetaDemo)

@@ -113,7 +113,7 @@ func newStepFrames(b *locale.Bundle, assets *static.Assets) (*stepFrames, error)
 			return nil, fmt.Errorf("web: step frame: %w", err)
 		}
 		if sf.wrap[l], err = learnQuestionWrap(whole); err != nil {
-			sf.wrapErr = fmt.Errorf("web: step questions (%s): %w", l, err)
+			sf.wrapErr = errors.Join(sf.wrapErr, fmt.Errorf("web: step questions (%s): %w", l, err))
 		}
 		t, err := bindPage(step.tmpl, funcs)
 		if err == nil {
@@ -168,6 +168,7 @@ func (f *stepFrame) write(b *bytes.Buffer, loc *locale.Localizer, t *template.Te
 		case stepNumQuestions:
 			if w.writes(p) {
 				w.write(b, p)
+				w.written.Add(1)
 			} else if err := t.ExecuteTemplate(b, "step-questions", p); err != nil {
 				return err
 			}

@@ -21,7 +21,7 @@ import (
 // CPU (docs/PERFORMANCE.md).
 type questionWrap struct {
 	pre, post string
-	written   atomic.Int64 // pages whose questions it wrote
+	written   atomic.Int64 // pages served whose questions it wrote (stepFrame.write)
 }
 
 // writes reports whether w writes p's questions: every one has its pieces,
@@ -40,7 +40,6 @@ func (w *questionWrap) writes(p *stepPage) bool {
 
 // write writes p's questions into b, as the template would.
 func (w *questionWrap) write(b *bytes.Buffer, p *stepPage) {
-	w.written.Add(1)
 	for i := range p.Questions {
 		q := &p.Questions[i]
 		b.WriteString(w.pre)
@@ -49,15 +48,23 @@ func (w *questionWrap) write(b *bytes.Buffer, p *stepPage) {
 	}
 }
 
+// maxWrapCheck is the most questions of a page the wrap is checked on,
+// more than any step has.
+const maxWrapCheck = 24
+
 // learnQuestionWrap learns what t's "step-questions" writes around a
 // question, from a page of one stand-in question, and checks that the wrap
-// writes what the template writes for pages of none, one, two and three
-// questions whose every field differs, on a page whose every field differs
-// too: an error when the template writes, around a question, anything that
-// depends on the question or the page (beyond its markup), or not once per
-// question. Then the template renders every page's questions.
+// writes what the template writes for pages of none to maxWrapCheck
+// questions whose every field differs (set, unset, empty), on a page whose
+// every field differs too: an error when the template writes, around a
+// question, anything that depends on the question or the page (beyond its
+// markup), or not once per question. Then the template renders every
+// page's questions.
 func learnQuestionWrap(t *template.Template) (*questionWrap, error) {
-	a, b := wrapStandIn("a", false), wrapStandIn("b", true)
+	// a is like the questions the wrap writes (no options apart: Choices
+	// ""), b has every field set, c every string empty.
+	a, b, c := wrapStandIn("a", false), wrapStandIn("b", true), wrapStandIn("c", false)
+	a.Choices, c.ID, c.Text, c.Help, c.Choices = "", "", "", "", ""
 	one, err := execString(t, "step-questions", &stepPage{Questions: []questionView{a}})
 	if err != nil {
 		return nil, err
@@ -68,7 +75,11 @@ func learnQuestionWrap(t *template.Template) (*questionWrap, error) {
 		return nil, fmt.Errorf("the question's markup is not written once: %q", one)
 	}
 	w := &questionWrap{pre: pre, post: post}
-	for _, qs := range [][]questionView{nil, {b}, {a, b}, {b, a, b}} {
+	long := make([]questionView, 0, maxWrapCheck)
+	for i := range maxWrapCheck {
+		long = append(long, []questionView{a, b, c}[i%3])
+	}
+	for _, qs := range [][]questionView{nil, {b}, {c}, {a, b}, {b, a, c}, long} {
 		p := wrapCheckPage(qs)
 		want, err := execString(t, "step-questions", p)
 		if err != nil {

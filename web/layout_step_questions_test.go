@@ -126,6 +126,10 @@ func TestAttackQuestionWrapRefusesWhatDependsOnTheQuestion(t *testing.T) {
 		{`{{range .Questions}}` + plain + `{{else}}none{{end}}`, false},
 		{`{{range .Questions}}` + plain + `{{end}}{{len .Questions}}`, false},
 		{`{{range .Questions}}{{.Text}}{{end}}`, false},
+		{`{{range .Questions}}{{if .Help}}<i>{{end}}` + plain + `{{end}}`, false},
+		{`{{range .Questions}}{{if .Choices}}<i>{{end}}` + plain + `{{end}}`, false},
+		{`{{range .Questions}}{{if .ID}}<i>{{end}}` + plain + `{{end}}`, false},
+		{`{{range .Questions}}{{if gt (len $.Questions) 9}}<i>{{end}}` + plain + `{{end}}`, false},
 	} {
 		tmpl := template.Must(template.New("x").Parse(`{{define "question"}}Q{{end}}{{define "step-questions"}}` + c.body + `{{end}}`))
 		w, err := learnQuestionWrap(tmpl)
