@@ -107,19 +107,14 @@ func TestStepQuestionJoinedIsTheQuestionRendered(t *testing.T) {
 				for _, pl := range in.Pillars {
 					for i := range pl.Questions {
 						q := &pl.Questions[i]
-						qm, err := e.web.choices.question(l, key, q)
-						if err != nil {
-							t.Fatal(err)
-						}
-						a, answered := answers[q.ID]
-						qv := questionViewOf(pl, q, l, a, answered)
-						qv.Choices = template.HTML(qm.join(q, a))
+						qv := questionWithPieces(t, e, l, key, pl, q, answers)
+						qv.Choices = template.HTML(qv.pieces.join(q, qv.answer))
 						want, err := execString(tmpl, "question", qv)
 						if err != nil {
 							t.Fatal(err)
 						}
-						if got := string(qm.whole(q, a, answered, qv.NAChecked)); got != want {
-							t.Fatalf("%s %s %s %v: joined\n%s\nrendered\n%s", key, l, q.ID, a.Options, got, want)
+						if got := string(qv.Markup()); got != want {
+							t.Fatalf("%s %s %s %v: joined\n%s\nrendered\n%s", key, l, q.ID, qv.answer.Options, got, want)
 						}
 						joined++
 					}

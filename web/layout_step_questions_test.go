@@ -18,6 +18,21 @@ func withMarkup(q questionView, markup string) questionView {
 	return q
 }
 
+// questionWithPieces is question q of pillar pl of instrument key in
+// language l, answered as answers say, with the pieces rendered at the
+// start, as a step page holds it.
+func questionWithPieces(t *testing.T, e *env, l, key string, pl survey.Pillar, q *survey.Question, answers map[string]survey.Answer) questionView {
+	t.Helper()
+	qm, err := e.web.choices.question(l, key, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, answered := answers[q.ID]
+	qv := questionViewOf(pl, q, l, a, answered)
+	qv.pieces, qv.q, qv.answer = qm, q, a
+	return qv
+}
+
 // Every step of every instrument, with random answers (ticked, none, "not
 // applicable") in both languages: the questions the wrap writes from
 // their pieces are what the page's template renders; a step with a problem
@@ -37,15 +52,7 @@ func TestStepQuestionsWrittenFromPiecesAreTheTemplates(t *testing.T) {
 				for _, pl := range in.Pillars {
 					p := stepPage{page: page{Lang: l}, ResponseID: 7}
 					for i := range pl.Questions {
-						q := &pl.Questions[i]
-						qm, err := e.web.choices.question(l, key, q)
-						if err != nil {
-							t.Fatal(err)
-						}
-						a, answered := answers[q.ID]
-						qv := questionViewOf(pl, q, l, a, answered)
-						qv.pieces, qv.q, qv.answer = qm, q, a
-						p.Questions = append(p.Questions, qv)
+						p.Questions = append(p.Questions, questionWithPieces(t, e, l, key, pl, &pl.Questions[i], answers))
 					}
 					switch round { // the last two rounds: a problem shown, a follow-up opened
 					case 2:
