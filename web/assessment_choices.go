@@ -186,6 +186,8 @@ func (qm *questionMarkup) size(q *survey.Question, a survey.Answer, tail string)
 	return n
 }
 
+// writeChoices writes q's options as a ticks them into b, a strings.Builder
+// or a bytes.Buffer (whose writes do not fail: there is no error to keep).
 func (qm *questionMarkup) writeChoices(b io.StringWriter, q *survey.Question, a survey.Answer) {
 	for i, o := range q.Options {
 		if slices.Contains(a.Options, o.ID) {
