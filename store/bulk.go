@@ -377,15 +377,14 @@ type schemaObject struct{ kind, name, sql string }
 // bulkDroppable returns each index declared on bulkTables (not those of
 // primary keys and UNIQUE constraints) and each trigger of the aggregates'
 // change log (migration 0018), the funnel's (0021), firm_words' (0026),
-// member_name_grams' (0029), the answers' versions (0032: nothing reads
-// a draft while the store is built, and BulkLoad forgets the answers kept)
-// and the answers' log (0033: a built answer is no one's change).
+// member_name_grams' (0029) and the answers' versions (0032: nothing reads
+// a draft while the store is built, and BulkLoad forgets the answers kept).
 func (s *Store) bulkDroppable(ctx context.Context) ([]schemaObject, error) {
 	rows, err := s.w.QueryContext(ctx, `SELECT upper(type), name, sql FROM sqlite_schema
 		WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (SELECT value FROM json_each(?))
 		OR type = 'trigger' AND (name LIKE 'agg\_%' ESCAPE '\' OR name LIKE 'funnel\_%' ESCAPE '\'
 			OR name LIKE 'firm\_words\_%' ESCAPE '\' OR name LIKE 'member\_name\_grams\_%' ESCAPE '\'
-			OR name LIKE 'answers\_rev\_%' ESCAPE '\' OR name LIKE 'answers\_log\_%' ESCAPE '\') ORDER BY type, name`, stringsJSON(bulkTables))
+			OR name LIKE 'answers\_rev\_%' ESCAPE '\') ORDER BY type, name`, stringsJSON(bulkTables))
 	if err != nil {
 		return nil, mapErr("bulk load: schema", err)
 	}

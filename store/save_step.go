@@ -19,8 +19,8 @@ import (
 // transactions, and the draft it decided on could have been submitted in
 // between. SaveStep reads the draft inside the batched write, in the
 // statement that touches it (UPDATE ... RETURNING), and lets the caller
-// decide there: three statements (the touch, the answers' INSERT, whose
-// triggers log the changes, and the drains' look) in one transaction.
+// decide there: four statements (the touch, the two INSERTs, the drains'
+// look) in one transaction.
 
 // Decide says, given the draft as it is read inside the write, which
 // answers to store: none stores nothing; an error stores nothing and is

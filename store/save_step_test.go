@@ -18,7 +18,7 @@ import (
 
 // SaveStep reads the draft in the write that touches it: decide is given
 // what a read of the same answers gives (but the time it is touched at),
-// and the step costs one write transaction of three statements, no read.
+// and the step costs one write transaction of four statements, no read.
 // Fails when the draft given to decide lacks a field or an answer, when
 // it is read by a statement of its own, or outside the write.
 func TestSaveStepReadsTheDraftInItsWrite(t *testing.T) {
@@ -56,8 +56,8 @@ func TestSaveStepReadsTheDraftInItsWrite(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("decided on\n%+v\na read gives\n%+v", got, want)
 	}
-	if n != (store.SQLCounts{WriteStatements: 3, WriteTxs: 1}) { // the touch, the answers (their log is their triggers'), the drains' look
-		t.Fatalf("a step ran %+v, want 3 statements in one write transaction", n)
+	if n != (store.SQLCounts{WriteStatements: 4, WriteTxs: 1}) {
+		t.Fatalf("a step ran %+v, want 4 statements in one write transaction", n)
 	}
 	after, err := s.FindResponse(ctx, d.ID)
 	if err != nil {
