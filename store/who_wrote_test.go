@@ -20,8 +20,9 @@ import (
 // set the user's columns to NULL; before migration 0033 the triggers those
 // updates fired named the firm twice under the deletion's ABORT policy and
 // the deletion failed on agg_dirty's UNIQUE. After it and the store's next
-// write (another firm's), the cells and the funnel equal those derived again, and the results and the answers'
-// changes are kept with no user named.
+// write (another firm's), the cells and the funnel equal those derived
+// again, and the results and the answers' changes are kept with no user
+// named.
 func TestDeletingAUserWhoWroteAndSharedResults(t *testing.T) {
 	s, fx := storetest.Open(t)
 	in := storetest.Instrument(t)
