@@ -211,10 +211,11 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 
 func serve(ctx context.Context, a *app, getenv func(string) string, stdout, stderr io.Writer) error {
 	c := a.cfg
-	if limit := memoryLimit(c, getenv); limit > 0 {
+	limit := memoryLimit(c, getenv)
+	if limit > 0 {
 		debug.SetMemoryLimit(limit)
 	}
-	if p := gcPercent(getenv, memoryLimit(c, getenv) > 0 || getenv("GOMEMLIMIT") != ""); p > 0 {
+	if p := gcPercent(getenv, limit > 0 || getenv("GOMEMLIMIT") != ""); p > 0 {
 		debug.SetGCPercent(p)
 	}
 	demoSeed, err := a.store.Meta(ctx, store.MetaDemo)

@@ -147,14 +147,13 @@ func (qm *questionMarkup) whole(q *survey.Question, a survey.Answer, answered, n
 	head, tail := qm.ends(answered, naChecked)
 	var b strings.Builder
 	b.Grow(len(head) + qm.size(q, a, tail))
-	b.WriteString(head)
-	qm.writeChoices(&b, q, a)
-	b.WriteString(tail)
+	qm.writeWhole(&b, q, a, answered, naChecked)
 	return template.HTML(b.String()) // rendered by html/template in renderQuestion
 }
 
-// writeWhole writes what whole returns into b.
-func (qm *questionMarkup) writeWhole(b *bytes.Buffer, q *survey.Question, a survey.Answer, answered, naChecked bool) {
+// writeWhole writes what whole returns into b, a strings.Builder or the
+// page's bytes.Buffer (questionWrap).
+func (qm *questionMarkup) writeWhole(b io.StringWriter, q *survey.Question, a survey.Answer, answered, naChecked bool) {
 	head, tail := qm.ends(answered, naChecked)
 	b.WriteString(head)
 	qm.writeChoices(b, q, a)

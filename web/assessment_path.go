@@ -11,21 +11,17 @@ import (
 
 // pathView is the path to the next level as the result page and the
 // report show it: one-notch steps grouped by pillar, each said in the
-// instrument's own words.
-// pathView, pathGroup and pathStep carry their numbers written, as
-// pillarRow does.
+// instrument's own words. Its numbers come written, as pillarRow's do.
 type pathView struct {
 	Groups      []pathGroup
 	Count       int
 	Reachable   bool
-	Reaches     float64
-	ReachesText string
+	ReachesText string // the overall score the path reaches
 }
 
 type pathGroup struct {
 	Pillar   string
-	Gain     float64
-	GainText string
+	GainText string // the points the pillar's steps add to the overall score
 	Steps    []pathStep
 }
 
@@ -36,7 +32,6 @@ type pathGroup struct {
 type pathStep struct {
 	Question, Do, Practice string
 	Count                  int
-	Gain                   float64
 	GainText               string
 }
 
@@ -44,14 +39,14 @@ type pathStep struct {
 // the path's order (scoring.orderGroups: the pillars "What to work on
 // first" names, then by points), so the page gives one place to start.
 func pathViewOf(in *survey.Instrument, p scoring.Path, loc *locale.Localizer, l string) pathView {
-	v := pathView{Count: p.Len(), Reachable: p.Reachable, Reaches: p.Reaches, ReachesText: loc.Decimal(p.Reaches, 1)}
+	v := pathView{Count: p.Len(), Reachable: p.Reachable, ReachesText: loc.Decimal(p.Reaches, 1)}
 	for _, g := range p.Groups {
 		pl, _ := in.Pillar(g.PillarID)
-		gv := pathGroup{Pillar: pl.Name.In(l), Gain: g.Gain, GainText: loc.Decimal(g.Gain, 1)}
+		gv := pathGroup{Pillar: pl.Name.In(l), GainText: loc.Decimal(g.Gain, 1)}
 		for _, run := range g.Runs() {
 			q, _ := in.Question(run.QuestionID)
 			gv.Steps = append(gv.Steps, pathStep{Question: q.Text.In(l), Do: runText(q, run, loc, l),
-				Practice: practiceText(q, loc), Count: run.Steps, Gain: run.Gain, GainText: loc.Decimal(run.Gain, 1)})
+				Practice: practiceText(q, loc), Count: run.Steps, GainText: loc.Decimal(run.Gain, 1)})
 		}
 		v.Groups = append(v.Groups, gv)
 	}

@@ -21,14 +21,12 @@ import (
 // cycle.
 type pillarRow struct {
 	Name       string
-	Score      float64
-	ScoreText  string // Score as the language writes it: "8,3"
-	MeterValue string // Score for the meter's value attribute: "8.3"
+	ScoreText  string // the score as the language writes it: "8,3"
+	MeterValue string // the score for the meter's value attribute: "8.3"
 	Level      string
 	Standing   string // what holds the pillar at its level: its threshold and how far the next one is
 	Scored     bool
-	Change     float64 // since the previous assessment
-	ChangeText string  // Change signed: "+1,7", "-0,5"
+	ChangeText string // the change since the previous assessment, signed: "+1,7", "-0,5"
 	HasChange  bool
 }
 
@@ -43,8 +41,7 @@ type resultPage struct {
 	Progress    *progressView // the change since the latest consultation
 	CanBook     bool
 	ResponseID  int64
-	Overall     float64
-	OverallText string // Overall as the language writes it
+	OverallText string // the overall score as the language writes it
 	LevelNo     int
 	LevelName   string
 	LevelDesc   string
@@ -194,7 +191,7 @@ func (s *Server) comparisonGroups(r *http.Request, rr *store.ResultReads) []name
 func (s *Server) newResultPage(w http.ResponseWriter, r *http.Request, ac *assessmentCtx, res scoring.Result, prev *store.Submission) resultPage {
 	l, loc := lang(r), s.loc(r)
 	lv := ac.in.LevelFor(res.Overall)
-	p := resultPage{page: s.newPage(w, r, "page.assessment_result.title"), ResponseID: ac.resp.ID, FirmID: ac.resp.FirmID, Overall: res.Overall,
+	p := resultPage{page: s.newPage(w, r, "page.assessment_result.title"), ResponseID: ac.resp.ID, FirmID: ac.resp.FirmID,
 		OverallText: loc.Decimal(res.Overall, 1), LevelNo: lv.Level, LevelName: lv.Name.In(l), LevelDesc: lv.Description.In(l), SubmittedAt: loc.DateTime(ac.resp.SubmittedAt),
 		Basis: ac.in.Basis.In(l)}
 	if prev != nil {
@@ -205,11 +202,10 @@ func (s *Server) newResultPage(w http.ResponseWriter, r *http.Request, ac *asses
 	}
 	for i, ps := range res.Pillars {
 		pl := ac.in.Pillars[i]
-		row := pillarRow{Name: pl.Name.In(l), Score: ps.Score, Scored: ps.Scored, Level: ac.in.LevelFor(ps.Score).Name.In(l),
+		row := pillarRow{Name: pl.Name.In(l), Scored: ps.Scored, Level: ac.in.LevelFor(ps.Score).Name.In(l),
 			Standing: standingText(ac.in, ps.Score, loc, l), ScoreText: loc.Decimal(ps.Score, 1), MeterValue: strconv.FormatFloat(ps.Score, 'f', 1, 64)}
 		if before, ok := prevScore(prev, pl.ID); ok && ps.Scored {
-			row.Change, row.HasChange = ps.Score-before, true
-			row.ChangeText = signedDecimal(loc, row.Change)
+			row.ChangeText, row.HasChange = signedDecimal(loc, ps.Score-before), true
 		}
 		p.Pillars = append(p.Pillars, row)
 	}
