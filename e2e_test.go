@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -32,15 +33,30 @@ func browser(t *testing.T) context.Context {
 		t.Skip("Chromium is not installed")
 	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.UserDataDir(t.TempDir()), chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-quic", true),
 		chromedp.Flag("accept-lang", "vi-VN,vi"), chromedp.WindowSize(412, 900)) // a phone-sized window
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelB := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancelB(); cancelA() })
-	if err := chromedp.Do(ctx); err != nil { // start the browser; no timeout on the first call
-		t.Fatalf("start Chromium: %v", err)
+	// A start is tried up to three times: on a loaded machine Chromium
+	// has once crashed while starting (crashpad's "no stack mapping"),
+	// which says nothing of the portal, and a red CI lands nothing. A
+	// browser that started is never retried: the journeys' own failures
+	// are not.
+	var errs []error
+	for range 3 {
+		// a profile of its own each time: a crash may leave its locks behind
+		actx, cancelA := chromedp.NewExecAllocator(context.Background(), append(opts, chromedp.UserDataDir(t.TempDir()))...)
+		ctx, cancelB := chromedp.NewContext(actx)
+		err := chromedp.Do(ctx) // start the browser; no timeout on the first call
+		if err == nil {
+			t.Cleanup(func() { cancelB(); cancelA() })
+			return ctx
+		}
+		cancelB()
+		cancelA()
+		t.Logf("start Chromium: %v", err)
+		errs = append(errs, err)
 	}
-	return ctx
+	t.Fatalf("start Chromium, three times: %v", errors.Join(errs...))
+	return nil
 }
 
 // allowDownloads lets the browser save downloads into a new temporary
